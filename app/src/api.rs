@@ -1,0 +1,136 @@
+//! Server functions: the browser's way into the engine. Each one is thin — find the
+//! caller, call one engine method, map the error — so the UI and the REST API can never
+//! disagree about a rule.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::{AgentProfile, HelpCenterInfo, ServiceOverview};
+
+use crate::error::AppError;
+
+/// What `/admin` shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub service: ServiceOverview,
+    pub agents: Vec<AgentProfile>,
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Server-side helpers of the server functions: the engine handle, the client
+    //! address and the session cookie.
+
+    use axum::http::HeaderMap;
+    use engine::{Caller, Engine};
+
+    use crate::error::AppError;
+
+    /// The client's address as the edge determined it (peer address, or the forwarded
+    /// one with `--trust-proxy`); inserted into every request by the server.
+    #[derive(Clone, Debug)]
+    pub struct ClientAddr(pub String);
+
+    /// How session cookies are written; provided by the server from its configuration.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CookiePolicy {
+        /// Add `Secure` (the site is served over HTTPS).
+        pub secure: bool,
+    }
+
+    pub fn engine() -> Result<Engine, AppError> {
+        leptos::prelude::use_context::<Engine>().ok_or_else(|| AppError::new("internal", "engine missing"))
+    }
+
+    /// The value of the session cookie of a request, if any.
+    pub fn session_token(headers: &HeaderMap) -> Option<String> {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == shared::SESSION_COOKIE)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// A `Set-Cookie` value for the session (`None` clears it).
+    pub fn session_cookie(token: Option<&str>, max_age_secs: i64, policy: CookiePolicy) -> String {
+        let secure = if policy.secure { "; Secure" } else { "" };
+        match token {
+            Some(t) => format!(
+                "{}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
+                shared::SESSION_COOKIE
+            ),
+            None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", shared::SESSION_COOKIE),
+        }
+    }
+
+    pub async fn request_headers() -> Result<HeaderMap, AppError> {
+        leptos_axum::extract::<HeaderMap>().await.map_err(|e| AppError::new("internal", e.to_string()))
+    }
+
+    /// The authenticated caller of this request, from its session cookie.
+    pub async fn caller() -> Result<Caller, AppError> {
+        let token = session_token(&request_headers().await?).ok_or_else(|| AppError::from(engine::Error::Unauthenticated))?;
+        Ok(engine()?.authenticate(&token).await?)
+    }
+}
+
+/// The help center of a service; `None` for an unknown slug.
+#[server(prefix = "/sfn")]
+pub async fn load_help_center(slug: String) -> Result<Option<HelpCenterInfo>, AppError> {
+    Ok(ssr::engine()?.help_center(&slug).await?)
+}
+
+/// The signed-in agent of this browser, if any.
+#[server(prefix = "/sfn")]
+pub async fn session_agent() -> Result<Option<AgentProfile>, AppError> {
+    match ssr::caller().await {
+        Ok(caller) => Ok(Some(ssr::engine()?.profile(&caller).await?)),
+        Err(e) if e.is("unauthenticated") => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Signs in and sets the HttpOnly session cookie.
+#[server(prefix = "/sfn")]
+pub async fn login(email: String, password: String) -> Result<AgentProfile, AppError> {
+    use axum::http::{HeaderValue, header::SET_COOKIE};
+    let addr = leptos_axum::extract::<axum::Extension<ssr::ClientAddr>>()
+        .await
+        .map(|a| a.0.0)
+        .unwrap_or_else(|_| "unknown".into());
+    let outcome = ssr::engine()?.login(&email, &password, &addr).await?;
+    let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });
+    let max_age = outcome.max_age_secs();
+    let cookie = ssr::session_cookie(Some(&outcome.token), max_age, policy);
+    if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(SET_COOKIE, v);
+    }
+    Ok(outcome.agent)
+}
+
+/// Ends the session and clears the cookie.
+#[server(prefix = "/sfn")]
+pub async fn logout() -> Result<(), AppError> {
+    use axum::http::{HeaderValue, header::SET_COOKIE};
+    if let Some(token) = ssr::session_token(&ssr::request_headers().await?) {
+        ssr::engine()?.logout(&token).await?;
+    }
+    let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });
+    if let (Some(res), Ok(v)) =
+        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&ssr::session_cookie(None, 0, policy)))
+    {
+        res.append_header(SET_COOKIE, v);
+    }
+    Ok(())
+}
+
+/// The admin page's data; `admin_only` for agents, `unauthenticated` without a session.
+#[server(prefix = "/sfn")]
+pub async fn admin_overview() -> Result<AdminView, AppError> {
+    let caller = ssr::caller().await?;
+    caller.require_admin()?;
+    let engine = ssr::engine()?;
+    Ok(AdminView { service: engine.service_overview(&caller).await?, agents: engine.list_agents(&caller).await? })
+}

@@ -1,0 +1,95 @@
+//! The UI language as a reactive signal. The server reads the `oc_lang` cookie of the
+//! request and the browser reads the same cookie at hydration, so both render the same
+//! language; switching sets the cookie and the signal, and every text updates in place.
+
+use leptos::prelude::*;
+use shared::i18n::{Locale, Texts};
+
+/// The current language, provided once at the app root.
+#[derive(Clone, Copy)]
+pub struct LocaleSignal(pub RwSignal<Locale>);
+
+/// Reads the initial language and provides it as context; returns the signal.
+pub fn provide_locale() -> RwSignal<Locale> {
+    let signal = RwSignal::new(initial_locale());
+    provide_context(LocaleSignal(signal));
+    signal
+}
+
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get(axum::http::header::COOKIE)?.to_str().ok().map(str::to_owned))
+            .and_then(|c| Locale::from_cookie_header(&c))
+            .unwrap_or_default()
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .and_then(|c| Locale::from_cookie_header(&c))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    Locale::default()
+}
+
+pub fn use_locale() -> RwSignal<Locale> {
+    use_context::<LocaleSignal>().map(|l| l.0).unwrap_or_else(|| RwSignal::new(Locale::default()))
+}
+
+/// The texts of the current language, as a signal.
+pub fn use_texts() -> Signal<&'static Texts> {
+    let locale = use_locale();
+    Signal::derive(move || locale.get().texts())
+}
+
+/// Remembers the choice in a cookie (a year) and switches the UI at once.
+pub fn set_locale(signal: RwSignal<Locale>, locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = doc.set_cookie(&format!(
+                "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                shared::LOCALE_COOKIE,
+                locale.code()
+            ));
+        }
+    }
+    signal.set(locale);
+}
+
+/// The language switcher: one button per language, the current one pressed.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let locale = use_locale();
+    let t = use_texts();
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t.get().language>
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <button
+                            type="button"
+                            class="lang-option"
+                            data-testid=format!("lang-{}", l.code())
+                            aria-pressed=move || (locale.get() == l).to_string()
+                            on:click=move |_| set_locale(locale, l)
+                        >
+                            {l.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,132 @@
+//! `/admin`: the service's settings, for admins only. Agents get the 403 page, people
+//! without a session a pointer to the login.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{AdminView, admin_overview};
+use crate::i18n::{LangSwitch, use_texts};
+use crate::pages::errors::Forbidden;
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    let t = use_texts();
+    let data = Resource::new(|| (), |_| admin_overview());
+    view! {
+        <Title text=move || format!("{} · {}", t.get().admin_title, t.get().product)/>
+        <Suspense fallback=move || view! { <p class="loading">{move || t.get().loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <AdminPage view/> }.into_any(),
+                    Err(e) if e.is("admin_only") => {
+                        view! { <Forbidden body=Signal::derive(move || t.get().forbidden_admin_body)/> }.into_any()
+                    }
+                    Err(e) if e.is("unauthenticated") => {
+                        crate::set_http_status(401);
+                        view! {
+                            <main class="error-page" data-testid="admin-login-required">
+                                <div class="error-card">
+                                    <h1>{move || t.get().admin_title}</h1>
+                                    <p>{move || t.get().admin_need_login}</p>
+                                    <a class="button primary" href="/console">{move || t.get().go_console}</a>
+                                </div>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error-banner" role="alert">{e.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminPage(view: AdminView) -> impl IntoView {
+    let t = use_texts();
+    let s = view.service;
+    let flag = move |on: bool| move || if on { t.get().on } else { t.get().off };
+    view! {
+        <div class="console" data-testid="admin">
+            <header class="topbar">
+                <a class="brand" href="/console">
+                    <span class="brand-mark" aria-hidden="true">"OC"</span>
+                    <span class="brand-service">{s.name.clone()}</span>
+                </a>
+                <nav class="topnav">
+                    <a href="/console">{move || t.get().console_title}</a>
+                    <a href="/admin" aria-current="page">{move || t.get().nav_admin}</a>
+                </nav>
+                <div class="topbar-right"><LangSwitch/></div>
+            </header>
+            <main class="screen admin-screen">
+                <h1 class="screen-title">{move || t.get().admin_title}</h1>
+                <section class="card">
+                    <h2>{move || t.get().admin_contract}</h2>
+                    <dl class="facts">
+                        <dt>{move || t.get().admin_contract_chat}</dt>
+                        <dd data-testid="contract-chat">{flag(s.contract.chat)}</dd>
+                        <dt>{move || t.get().admin_contract_security}</dt>
+                        <dd data-testid="contract-security">{flag(s.contract.security_service)}</dd>
+                        <dt>{move || t.get().admin_hc_chat}</dt>
+                        <dd>{flag(s.helpcenter_chat_enabled)}</dd>
+                        <dt>{move || t.get().admin_languages}</dt>
+                        <dd>{s.locales.join(", ")}</dd>
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{move || t.get().admin_agents}</h2>
+                    <table class="table" data-testid="agent-table">
+                        <thead>
+                            <tr>
+                                <th>{move || t.get().admin_col_name}</th>
+                                <th>{move || t.get().admin_col_email}</th>
+                                <th>{move || t.get().admin_col_role}</th>
+                                <th>{move || t.get().admin_col_chat_permission}</th>
+                                <th>{move || t.get().admin_col_status}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {view
+                                .agents
+                                .into_iter()
+                                .map(|a| {
+                                    let role = a.role;
+                                    let status = a.status;
+                                    let active = a.active;
+                                    view! {
+                                        <tr data-testid="agent-row">
+                                            <td>{a.name}</td>
+                                            <td>{a.email}</td>
+                                            <td>
+                                                {move || match role {
+                                                    shared::Role::Admin => t.get().role_admin,
+                                                    shared::Role::Agent => t.get().role_agent,
+                                                }}
+                                            </td>
+                                            <td>{move || if a.chat_permission { t.get().yes } else { t.get().no }}</td>
+                                            <td>
+                                                {move || {
+                                                    let tx = t.get();
+                                                    if !active {
+                                                        tx.deactivated
+                                                    } else {
+                                                        match status {
+                                                            shared::AgentStatus::Online => tx.status_online,
+                                                            shared::AgentStatus::Break => tx.status_break,
+                                                            shared::AgentStatus::Offline => tx.status_offline,
+                                                        }
+                                                    }
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,158 @@
+//! `/console`: the agent console. Without a session it shows the login form; with one,
+//! the console frame (agent name, navigation to chat / chat history / tickets, language,
+//! logout) around the selected screen.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Outlet};
+use shared::{AgentProfile, Role};
+
+use crate::api::{Login, Logout, session_agent};
+use crate::i18n::{LangSwitch, use_texts};
+
+#[component]
+pub fn Console() -> impl IntoView {
+    let t = use_texts();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let me = Resource::new(move || (login.version().get(), logout.version().get()), |_| session_agent());
+    view! {
+        <Title text=move || format!("{} · {}", t.get().console_title, t.get().product)/>
+        <Suspense fallback=move || view! { <p class="loading">{move || t.get().loading}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(agent)) => view! { <ConsoleFrame agent logout/> }.into_any(),
+                    Ok(None) => view! { <LoginForm login/> }.into_any(),
+                    Err(e) => view! { <p class="error-banner" role="alert">{e.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
+    let t = use_texts();
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.message);
+    view! {
+        <main class="login-page">
+            <div class="login-card">
+                <div class="login-brand">
+                    <span class="brand-mark" aria-hidden="true">"OC"</span>
+                    <span>{move || t.get().product}</span>
+                </div>
+                <h1>{move || t.get().login_title}</h1>
+                <p class="muted">{move || t.get().login_subtitle}</p>
+                <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                    <label class="field">
+                        <span>{move || t.get().login_email}</span>
+                        <input type="email" name="email" autocomplete="username" required data-testid="login-email"/>
+                    </label>
+                    <label class="field">
+                        <span>{move || t.get().login_password}</span>
+                        <input
+                            type="password"
+                            name="password"
+                            autocomplete="current-password"
+                            required
+                            data-testid="login-password"
+                        />
+                    </label>
+                    {move || error().map(|m| view! { <p class="form-error" role="alert" data-testid="login-error">{m}</p> })}
+                    <button type="submit" class="button primary" data-testid="login-submit" disabled=move || login.pending().get()>
+                        {move || t.get().login_submit}
+                    </button>
+                </ActionForm>
+                <div class="login-footer">
+                    <LangSwitch/>
+                </div>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoView {
+    let t = use_texts();
+    let is_admin = agent.role == Role::Admin;
+    let role = agent.role;
+    provide_context(agent.clone());
+    view! {
+        <div class="console" data-testid="console">
+            <header class="topbar">
+                <a class="brand" href="/console">
+                    <span class="brand-mark" aria-hidden="true">"OC"</span>
+                    <span class="brand-service">{agent.service_name.clone()}</span>
+                </a>
+                <nav class="topnav" aria-label="console">
+                    <A href="/console" exact=true attr:data-testid="nav-chat">{move || t.get().nav_chat}</A>
+                    <A href="/console/history" attr:data-testid="nav-history">{move || t.get().nav_history}</A>
+                    <A href="/console/tickets" attr:data-testid="nav-tickets">{move || t.get().nav_tickets}</A>
+                    {is_admin.then(|| view! { <a href="/admin" data-testid="nav-admin">{move || t.get().nav_admin}</a> })}
+                </nav>
+                <div class="topbar-right">
+                    <LangSwitch/>
+                    <span class="agent-chip">
+                        <span class="agent-name" data-testid="agent-name">{agent.name.clone()}</span>
+                        <span class="role-badge">
+                            {move || if role == Role::Admin { t.get().role_admin } else { t.get().role_agent }}
+                        </span>
+                    </span>
+                    <ActionForm action=logout>
+                        <button type="submit" class="button ghost" data-testid="logout">{move || t.get().logout}</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <div class="console-body">
+                <Outlet/>
+            </div>
+        </div>
+    }
+}
+
+/// The chat screen (C-AG-1): the list of the agent's chats and the conversation.
+#[component]
+pub fn ChatScreen() -> impl IntoView {
+    let t = use_texts();
+    let agent = use_context::<AgentProfile>();
+    let permitted = agent.as_ref().is_some_and(|a| a.chat_permission);
+    view! {
+        <section class="screen chat-screen" data-testid="chat-screen">
+            {if permitted {
+                view! {
+                    <div class="empty-state">
+                        <h2>{move || t.get().chat_empty_title}</h2>
+                        <p class="muted">{move || t.get().chat_empty_body}</p>
+                    </div>
+                }
+                    .into_any()
+            } else {
+                view! { <div class="empty-state"><p>{move || t.get().chat_no_permission}</p></div> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Chat history (C-HIS-1).
+#[component]
+pub fn HistoryScreen() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="screen" data-testid="history-screen">
+            <h1 class="screen-title">{move || t.get().nav_history}</h1>
+            <div class="empty-state"><p class="muted">{move || t.get().history_empty}</p></div>
+        </section>
+    }
+}
+
+/// Tickets.
+#[component]
+pub fn TicketsScreen() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="screen" data-testid="tickets-screen">
+            <h1 class="screen-title">{move || t.get().nav_tickets}</h1>
+            <div class="empty-state"><p class="muted">{move || t.get().tickets_empty}</p></div>
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! The routed pages.
+
+pub mod admin;
+pub mod console;
+pub mod errors;
+pub mod help_center;
+pub mod home;

@@ -1,0 +1,115 @@
+//! Agent and admin accounts. All SQL on the `agents` table lives here; every read of a
+//! service's accounts is scoped by the [`Caller`]'s service.
+
+use chrono::Utc;
+use shared::validate;
+use shared::{AgentId, AgentProfile, AgentStatus, Role, ServiceId};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use crate::auth::Caller;
+use crate::error::{Error, Result, is_unique_violation};
+use crate::Engine;
+
+/// A new account, before its password is hashed.
+#[derive(Clone, Debug)]
+pub(crate) struct NewAgent {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub chat_permission: bool,
+}
+
+/// Columns that make an [`AgentProfile`]; joined with `services s`.
+pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, \
+     s.slug AS service_slug, s.name AS service_name";
+
+pub(crate) fn profile_from_row(r: &SqliteRow) -> AgentProfile {
+    AgentProfile {
+        id: AgentId(r.get("id")),
+        name: r.get("name"),
+        email: r.get("email"),
+        role: Role::parse(r.get("role")).unwrap_or(Role::Agent),
+        service: r.get("service_slug"),
+        service_name: r.get("service_name"),
+        chat_permission: r.get("chat_permission"),
+        status: AgentStatus::parse(r.get("status")).unwrap_or(AgentStatus::Offline),
+        active: r.get("active"),
+    }
+}
+
+/// Inserts an account with an already hashed password.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    service: ServiceId,
+    new: &NewAgent,
+    password_hash: &str,
+) -> Result<AgentId> {
+    validate::name("name", &new.name)?;
+    validate::email("email", &new.email)?;
+    let email = validate::normalize_email(&new.email);
+    let now = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agents (service_id, name, email, password_hash, role, chat_permission, status_changed_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(service.0)
+    .bind(new.name.trim())
+    .bind(&email)
+    .bind(password_hash)
+    .bind(new.role.as_str())
+    .bind(new.chat_permission)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::conflict("email_taken", format!("an account with email {email} already exists"))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(AgentId(id))
+}
+
+/// Whether an account with this email exists anywhere.
+pub(crate) async fn email_exists(conn: &mut SqliteConnection, email: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE email = ?")
+        .bind(validate::normalize_email(email))
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+impl Engine {
+    /// The caller's own profile.
+    pub async fn profile(&self, caller: &Caller) -> Result<AgentProfile> {
+        self.agent(caller, caller.agent_id()).await
+    }
+
+    /// One account of the caller's service; another service's id is "not found".
+    pub async fn agent(&self, caller: &Caller, id: AgentId) -> Result<AgentProfile> {
+        let sql = format!(
+            "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
+             WHERE a.id = ? AND a.service_id = ?"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(caller.service_id().0)
+            .fetch_optional(&self.db)
+            .await?
+            .ok_or(Error::NotFound("agent"))?;
+        Ok(profile_from_row(&row))
+    }
+
+    /// Every account of the caller's service, by name.
+    pub async fn list_agents(&self, caller: &Caller) -> Result<Vec<AgentProfile>> {
+        let sql = format!(
+            "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
+             WHERE a.service_id = ? ORDER BY a.role, a.name, a.id"
+        );
+        let rows = sqlx::query(&sql).bind(caller.service_id().0).fetch_all(&self.db).await?;
+        Ok(rows.iter().map(profile_from_row).collect())
+    }
+}

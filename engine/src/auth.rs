@@ -1,0 +1,166 @@
+//! Login, sessions and the [`Caller`]: the authenticated identity every scoped engine
+//! method takes. Tokens are random, shown to the client once, and stored only as their
+//! SHA-256.
+
+use std::time::Instant;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shared::validate;
+use shared::{AgentId, AgentProfile, Role, ServiceId};
+use sqlx::Row;
+
+use crate::accounts::{PROFILE_COLUMNS, profile_from_row};
+use crate::error::{Error, Result};
+use crate::Engine;
+
+/// Who is calling, resolved from a session token. The only way to get one is
+/// [`Engine::authenticate`] (or a login), so a query scoped by `service_id()` cannot be
+/// handed a service the caller does not belong to.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    agent_id: AgentId,
+    service_id: ServiceId,
+    role: Role,
+    chat_permission: bool,
+}
+
+impl Caller {
+    pub fn agent_id(&self) -> AgentId {
+        self.agent_id
+    }
+
+    pub fn service_id(&self) -> ServiceId {
+        self.service_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn chat_permission(&self) -> bool {
+        self.chat_permission
+    }
+
+    /// Refuses callers who are not admins of their service.
+    pub fn require_admin(&self) -> Result<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::forbidden("admin_only", "only admins of this service may do this"))
+        }
+    }
+}
+
+/// A successful login.
+#[derive(Clone, Debug)]
+pub struct LoginOutcome {
+    /// The bearer token / cookie value; never stored in clear.
+    pub token: String,
+    pub agent: AgentProfile,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl LoginOutcome {
+    /// Seconds until the session expires (the cookie's `Max-Age`).
+    pub fn max_age_secs(&self) -> i64 {
+        (self.expires_at - Utc::now()).num_seconds().max(0)
+    }
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("oc_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+impl Engine {
+    /// Checks email and password and opens a session. `client_addr` keys the throttle
+    /// (the peer address, or the forwarded one behind a trusted proxy).
+    pub async fn login(&self, email: &str, password: &str, client_addr: &str) -> Result<LoginOutcome> {
+        let email = validate::normalize_email(email);
+        if email.is_empty() || password.is_empty() {
+            return Err(Error::InvalidCredentials);
+        }
+        if password.chars().count() > validate::MAX_PASSWORD_CHARS {
+            return Err(Error::InvalidCredentials);
+        }
+        if let Some(retry_after) = self.throttle.check(&email, client_addr, Instant::now()) {
+            tracing::warn!(%email, client_addr, "login throttled");
+            return Err(Error::Throttled { retry_after });
+        }
+        let row = sqlx::query("SELECT id, password_hash, active FROM agents WHERE email = ?")
+            .bind(&email)
+            .fetch_optional(&self.db)
+            .await?;
+        let stored = row.as_ref().map(|r| r.get::<String, _>("password_hash"));
+        if !crate::password::verify(password.to_owned(), stored).await {
+            self.throttle.fail(&email, client_addr, Instant::now());
+            tracing::info!(%email, client_addr, "login failed");
+            return Err(Error::InvalidCredentials);
+        }
+        let row = row.expect("verified against a stored hash");
+        if !row.get::<bool, _>("active") {
+            return Err(Error::AccountDeactivated);
+        }
+        self.throttle.succeed(&email, client_addr);
+        let agent_id: i64 = row.get("id");
+        let token = new_token();
+        let now = Utc::now();
+        let expires_at = now + self.session_ttl;
+        sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash(&token))
+            .bind(agent_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.db)
+            .await?;
+        let sql = format!("SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?");
+        let agent = profile_from_row(&sqlx::query(&sql).bind(agent_id).fetch_one(&self.db).await?);
+        tracing::info!(agent_id, service = %agent.service, "login");
+        Ok(LoginOutcome { token, agent, expires_at })
+    }
+
+    /// Resolves a token to its caller. Expired sessions and deactivated accounts are
+    /// refused.
+    pub async fn authenticate(&self, token: &str) -> Result<Caller> {
+        if token.is_empty() || token.len() > 200 {
+            return Err(Error::Unauthenticated);
+        }
+        let row = sqlx::query(
+            "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at
+             FROM sessions s JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+        let expires_at: DateTime<Utc> = row.get("expires_at");
+        if expires_at <= Utc::now() || !row.get::<bool, _>("active") {
+            return Err(Error::Unauthenticated);
+        }
+        Ok(Caller {
+            agent_id: AgentId(row.get("id")),
+            service_id: ServiceId(row.get("service_id")),
+            role: Role::parse(row.get("role")).unwrap_or(Role::Agent),
+            chat_permission: row.get("chat_permission"),
+        })
+    }
+
+    /// Ends the session of this token (idempotent), and sweeps expired sessions.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+            .bind(token_hash(token))
+            .bind(Utc::now())
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! Opening the SQLite store: file creation, pragmas, migrations, and the checkpoint on
+//! shutdown.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::{Error, Result};
+
+/// The file path inside a `sqlite:` URL, when it names a file.
+fn file_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
+    if !url.starts_with("sqlite:") {
+        return Err(Error::Internal(format!(
+            "unsupported database URL `{url}`: this build speaks SQLite (sqlite://path/to/file.db)"
+        )));
+    }
+    if let Some(path) = file_path(url)
+        && let Some(dir) = Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Internal(format!("cannot create data directory {}: {e}", dir.display())))?;
+    }
+    let in_memory = file_path(url).is_none();
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a commit is on disk before we acknowledge it, even after power loss.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        // Deleted content is overwritten with zeros (masked originals must not linger).
+        .pragma("secure_delete", "ON");
+    let pool = SqlitePoolOptions::new()
+        // Each in-memory connection would be its own empty database.
+        .max_connections(if in_memory { 1 } else { 8 })
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+pub(crate) async fn checkpoint_and_close(pool: &SqlitePool) {
+    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await {
+        tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+    }
+    pool.close().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_path;
+
+    #[test]
+    fn file_paths() {
+        assert_eq!(file_path("sqlite://data/oc.db"), Some("data/oc.db"));
+        assert_eq!(file_path("sqlite:///tmp/x.db?mode=rwc"), Some("/tmp/x.db"));
+        assert_eq!(file_path("sqlite::memory:"), None);
+        assert_eq!(file_path("postgres://x"), None);
+    }
+}

@@ -1,0 +1,106 @@
+//! The demo service of API.md (`serve --demo`): created when missing, never changed when
+//! present, so a second start is a no-op.
+
+use chrono::Utc;
+use shared::Role;
+
+use crate::accounts::{self, NewAgent};
+use crate::error::Result;
+use crate::Engine;
+
+pub const DEMO_SLUG: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+const GREETINGS: &str = r#"{"ko":"안녕하세요, 데모 쇼핑 고객센터입니다. 무엇을 도와드릴까요?","en":"Hello, this is Demo Shop support. How can we help you today?"}"#;
+const SATISFACTION: &str = r#"{"ko":"상담은 만족스러우셨나요? 아래에서 상담을 평가해 주세요.","en":"How did we do? Please rate this chat below."}"#;
+
+/// The demo's handling-type tree: (level-1, [(level-2, [level-3…])]).
+const CATEGORIES: &[(&str, &[(&str, &[&str])])] = &[
+    ("주문·결제", &[("결제 오류", &["카드 결제", "계좌 이체"]), ("주문 변경", &[])]),
+    ("배송", &[("배송 조회", &[]), ("배송 지연", &[])]),
+    ("취소·환불", &[("환불 문의", &["부분 환불"]), ("주문 취소", &[])]),
+    ("기타", &[]),
+];
+
+/// What the seed did, for the start-up log.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoOutcome {
+    pub service_created: bool,
+    pub accounts_created: usize,
+}
+
+impl Engine {
+    /// Makes sure the demo service and its accounts exist; changes nothing that exists.
+    pub async fn seed_demo(&self) -> Result<DemoOutcome> {
+        let mut out = DemoOutcome::default();
+        let hash = crate::password::hash(DEMO_PASSWORD.to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM services WHERE slug = ?")
+            .bind(DEMO_SLUG)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let service_id = match existing {
+            Some(id) => shared::ServiceId(id),
+            None => {
+                let id = crate::services::insert(&mut tx, DEMO_SLUG, "데모 쇼핑").await?;
+                sqlx::query(
+                    "UPDATE services SET contract_chat = 1, contract_security = 1, helpcenter_chat_enabled = 1,
+                     prefer_recent_agent = 1, greetings = ?, satisfaction_messages = ? WHERE id = ?",
+                )
+                .bind(GREETINGS)
+                .bind(SATISFACTION)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                insert_categories(&mut tx, id).await?;
+                out.service_created = true;
+                id
+            }
+        };
+        let accounts = [
+            ("관리자", "admin@demo.test", Role::Admin),
+            ("김상담", "agent1@demo.test", Role::Agent),
+            ("이상담", "agent2@demo.test", Role::Agent),
+        ];
+        for (name, email, role) in accounts {
+            if !accounts::email_exists(&mut tx, email).await? {
+                let new = NewAgent { name: name.into(), email: email.into(), role, chat_permission: true };
+                accounts::insert(&mut tx, service_id, &new, &hash).await?;
+                out.accounts_created += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+async fn insert_categories(conn: &mut sqlx::SqliteConnection, service: shared::ServiceId) -> Result<()> {
+    async fn add(
+        conn: &mut sqlx::SqliteConnection,
+        service: shared::ServiceId,
+        parent: Option<i64>,
+        name: &str,
+        position: usize,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(service.0)
+        .bind(parent)
+        .bind(name)
+        .bind(position as i64)
+        .bind(Utc::now())
+        .fetch_one(&mut *conn)
+        .await?)
+    }
+    for (i, (l1, children)) in CATEGORIES.iter().enumerate() {
+        let p1 = add(conn, service, None, l1, i).await?;
+        for (j, (l2, leaves)) in children.iter().enumerate() {
+            let p2 = add(conn, service, Some(p1), l2, j).await?;
+            for (k, l3) in leaves.iter().enumerate() {
+                add(conn, service, Some(p2), l3, k).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! The engine's one error type. Edges map it to HTTP statuses and messages; nothing
+//! here knows about HTTP.
+
+use std::time::Duration;
+
+use shared::validate::Invalid;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist *for this caller* (another service's ids land here too).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// No valid session or token.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Wrong email or password (never says which).
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    /// The account exists but was deactivated by an admin.
+    #[error("this account is deactivated")]
+    AccountDeactivated,
+    /// Too many failed logins; try again after the given time.
+    #[error("too many failed sign-in attempts; try again in {} seconds", retry_after.as_secs().max(1))]
+    Throttled { retry_after: Duration },
+    /// Authenticated but not allowed (e.g. an agent on an admin endpoint).
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    /// Input broke a rule; says which field and why.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The request clashes with what exists (a taken slug or email).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Forbidden { code, message: message.into() }
+    }
+
+    pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Conflict { code, message: message.into() }
+    }
+}
+
+/// True when a sqlx error is a UNIQUE constraint violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

@@ -1,0 +1,112 @@
+//! Services (tenants): creation with a first admin, the public help-center view, and the
+//! admin's overview. All SQL on the `services` table lives here.
+
+use chrono::Utc;
+use serde::Deserialize;
+use shared::validate;
+use shared::{Contract, HelpCenterInfo, Role, ServiceId, ServiceOverview};
+use sqlx::{Row, SqliteConnection};
+
+use crate::accounts::{self, NewAgent};
+use crate::auth::Caller;
+use crate::error::{Error, Result, is_unique_violation};
+use crate::Engine;
+
+/// What `online-contact service create` and the demo seed hand in.
+#[derive(Clone, Debug, Deserialize)]
+pub struct NewService {
+    pub slug: String,
+    pub name: String,
+    pub admin_name: String,
+    pub admin_email: String,
+    pub admin_password: String,
+}
+
+impl NewService {
+    fn validate(&self) -> Result<()> {
+        validate::slug("slug", &self.slug)?;
+        validate::name("name", &self.name)?;
+        validate::name("admin_name", &self.admin_name)?;
+        validate::email("admin_email", &self.admin_email)?;
+        validate::password("admin_password", &self.admin_password)?;
+        Ok(())
+    }
+}
+
+/// Inserts a bare service row (all flags off) and returns its id.
+pub(crate) async fn insert(conn: &mut SqliteConnection, slug: &str, name: &str) -> Result<ServiceId> {
+    let id: i64 = sqlx::query_scalar("INSERT INTO services (slug, name, created_at) VALUES (?, ?, ?) RETURNING id")
+        .bind(slug)
+        .bind(name.trim())
+        .bind(Utc::now())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                Error::conflict("slug_taken", format!("a service with slug `{slug}` already exists"))
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(ServiceId(id))
+}
+
+fn parse_locales(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_else(|_| vec!["ko".into()])
+}
+
+impl Engine {
+    /// Creates a service with its first admin, in one transaction (all or nothing).
+    pub async fn create_service(&self, new: NewService) -> Result<ServiceId> {
+        new.validate()?;
+        let password_hash = crate::password::hash(new.admin_password.clone()).await?;
+        let mut tx = self.db.begin().await?;
+        let id = insert(&mut tx, &new.slug, &new.name).await?;
+        let admin = NewAgent {
+            name: new.admin_name,
+            email: new.admin_email,
+            role: Role::Admin,
+            chat_permission: true,
+        };
+        accounts::insert(&mut tx, id, &admin, &password_hash).await?;
+        tx.commit().await?;
+        tracing::info!(service = %new.slug, service_id = %id, "service created");
+        Ok(id)
+    }
+
+    /// The public face of a service for its help center; `None` for an unknown slug.
+    pub async fn help_center(&self, slug: &str) -> Result<Option<HelpCenterInfo>> {
+        let row = sqlx::query(
+            "SELECT slug, name, contract_chat, helpcenter_chat_enabled, locales FROM services WHERE slug = ?",
+        )
+        .bind(slug)
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(row.map(|r| HelpCenterInfo {
+            slug: r.get("slug"),
+            name: r.get("name"),
+            chat_enabled: r.get::<bool, _>("contract_chat") && r.get::<bool, _>("helpcenter_chat_enabled"),
+            locales: parse_locales(r.get("locales")),
+        }))
+    }
+
+    /// The caller's own service, as its admin sees it.
+    pub async fn service_overview(&self, caller: &Caller) -> Result<ServiceOverview> {
+        let r = sqlx::query(
+            "SELECT id, slug, name, contract_chat, contract_security, helpcenter_chat_enabled, locales
+             FROM services WHERE id = ?",
+        )
+        .bind(caller.service_id().0)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        Ok(ServiceOverview {
+            id: ServiceId(r.get("id")),
+            slug: r.get("slug"),
+            name: r.get("name"),
+            contract: Contract { chat: r.get("contract_chat"), security_service: r.get("contract_security") },
+            helpcenter_chat_enabled: r.get("helpcenter_chat_enabled"),
+            locales: parse_locales(r.get("locales")),
+        })
+    }
+}

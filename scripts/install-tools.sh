@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what building and running Online Contact needs on a fresh
+# Debian machine of this kind (offline except the package registries):
+#   * the wasm32-unknown-unknown target,
+#   * wasm-opt from npm's binaryen (Debian's v108 corrupts wasm-bindgen 0.2.130 output),
+#   * cargo-leptos 0.3.11 (patched lock: cargo-util-schemas 0.14.1 builds on rustc 1.95),
+#   * wasm-bindgen-cli of exactly the version locked in Cargo.lock.
+# With `--test` it also installs chromium + chromedriver for the browser tests.
+# Every step is skipped when the right version is already there, so warm runs take seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1;34m[install]\033[0m %s\n' "$*"; }
+
+WANT_TEST=0
+[ "${1:-}" = "--test" ] && WANT_TEST=1
+
+export PATH="$HOME/.cargo/bin:/opt/wasm-tools/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! [ -x /opt/wasm-tools/node_modules/.bin/wasm-opt ]; then
+  log "installing wasm-opt (npm binaryen@132)"
+  mkdir -p /opt/wasm-tools
+  (cd /opt/wasm-tools && npm install --no-audit --no-fund binaryen@132 >/dev/null)
+fi
+
+registry_src() { ls -d "$HOME"/.cargo/registry/src/index.crates.io-*/"$1" 2>/dev/null | head -n1; }
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.11'; then
+  log "installing cargo-leptos 0.3.11 (about 13 minutes on 2 cores)"
+  cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads >/dev/null 2>&1 || true
+  if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.11'; then
+    src=$(registry_src cargo-leptos-0.3.11)
+    [ -n "$src" ] || { cargo fetch --manifest-path /dev/null 2>/dev/null || true; }
+    rm -rf /tmp/cargo-leptos-src && cp -r "$src" /tmp/cargo-leptos-src
+    (cd /tmp/cargo-leptos-src && cargo update -p cargo-util-schemas --precise 0.14.1 \
+      && cargo install --path . --locked --features no_downloads)
+  fi
+fi
+
+WBG=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WBG=${WBG:-0.2.130}
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG"; then
+  log "installing wasm-bindgen-cli $WBG"
+  cargo install wasm-bindgen-cli --version "$WBG" --locked >/dev/null 2>&1 || true
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG"; then
+    src=$(registry_src "wasm-bindgen-cli-$WBG")
+    rm -rf /tmp/wbg-src && cp -r "$src" /tmp/wbg-src
+    (cd /tmp/wbg-src && cargo update -p webpki-roots --precise 1.0.10 && cargo install --path . --locked)
+  fi
+fi
+
+if [ "$WANT_TEST" = 1 ]; then
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    log "installing chromium and chromedriver (Debian packages)"
+    apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver >/dev/null
+  fi
+fi
+log "tools ready"

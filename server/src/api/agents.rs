@@ -1,0 +1,48 @@
+//! Accounts of the caller's service: `GET /agent/me`, `GET /agents`, `GET /agents/{id}`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use shared::{AgentId, AgentProfile, ErrorBody};
+
+use super::ApiError;
+use super::extract::{AdminAuth, AgentAuth};
+use crate::AppState;
+
+/// The signed-in account.
+#[utoipa::path(
+    get, path = "/api/v1/agent/me", tag = "agents",
+    responses((status = 200, body = AgentProfile), (status = 401, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn me(State(state): State<AppState>, AgentAuth(caller): AgentAuth) -> Result<Json<AgentProfile>, ApiError> {
+    Ok(Json(state.engine.profile(&caller).await?))
+}
+
+/// Every account of the caller's service (admins only).
+#[utoipa::path(
+    get, path = "/api/v1/agents", tag = "agents",
+    responses((status = 200, body = [AgentProfile]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn list(State(state): State<AppState>, AdminAuth(caller): AdminAuth) -> Result<Json<Vec<AgentProfile>>, ApiError> {
+    Ok(Json(state.engine.list_agents(&caller).await?))
+}
+
+/// One account of the caller's service; another service's id is 404.
+#[utoipa::path(
+    get, path = "/api/v1/agents/{id}", tag = "agents",
+    params(("id" = String, Path, description = "Agent id")),
+    responses((status = 200, body = AgentProfile), (status = 404, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path(id): Path<String>,
+) -> Result<Json<AgentProfile>, ApiError> {
+    let id: AgentId = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "agent not found"))?;
+    Ok(Json(state.engine.agent(&caller, id).await?))
+}

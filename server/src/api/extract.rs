@@ -1,0 +1,88 @@
+//! Extractors of the REST edge: JSON bodies with our error shape, and authentication
+//! (`AgentAuth`, `AdminAuth`) from `Authorization: Bearer` or the session cookie.
+
+use app::api::ssr::{ClientAddr, session_token};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use engine::Caller;
+use serde::de::DeserializeOwned;
+
+use super::ApiError;
+use crate::AppState;
+
+/// `axum::Json`, but a broken body answers in the API's error shape:
+/// 415 without a JSON content type, 400 for malformed JSON, 422 for wrong fields.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", e.body_text())
+                }
+                JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.body_text()),
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "json_required",
+                    "send the body as JSON with `Content-Type: application/json`",
+                ),
+                other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+            }),
+        }
+    }
+}
+
+/// The token of a request: `Authorization: Bearer <token>`, else the session cookie.
+pub fn request_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned())
+        .or_else(|| session_token(&parts.headers))
+}
+
+/// An authenticated agent or admin of some service.
+pub struct AgentAuth(pub Caller);
+
+impl FromRequestParts<AppState> for AgentAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = request_token(parts).ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first: send `Authorization: Bearer <token>`")
+        })?;
+        Ok(AgentAuth(state.engine.authenticate(&token).await?))
+    }
+}
+
+/// An authenticated admin; agents get 403 `admin_only`.
+pub struct AdminAuth(pub Caller);
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let AgentAuth(caller) = AgentAuth::from_request_parts(parts, state).await?;
+        caller.require_admin()?;
+        Ok(AdminAuth(caller))
+    }
+}
+
+/// The client address the edge middleware determined.
+pub struct Client(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(parts.extensions.get::<ClientAddr>().map(|a| a.0.clone()).unwrap_or_else(|| "unknown".into())))
+    }
+}

@@ -1,0 +1,36 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the endpoints that exist,
+//! generated from the handlers' annotations so it cannot drift from the code.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Online Contact API", version = "1", description = "Live chat for contact centers (API.md)."),
+    paths(
+        super::health::healthz,
+        super::auth::login,
+        super::auth::logout,
+        super::agents::me,
+        super::agents::list,
+        super::agents::get_one,
+        super::services::overview,
+        super::services::help_center,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,148 @@
+#![recursion_limit = "256"]
+//! The `online-contact` server: wires the engine to its edges — the Leptos pages and
+//! server functions, the REST API under `/api/v1`, static files — and runs it until
+//! SIGINT/SIGTERM, then closes the store cleanly.
+//!
+//! Data flows one way: edge (HTTP handler / server function) → engine → store; nothing
+//! in this crate writes SQL.
+
+pub mod api;
+pub mod config;
+mod edge;
+pub mod shutdown;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use app::api::ssr::CookiePolicy;
+use axum::Router;
+use axum::extract::FromRef;
+use engine::Engine;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+
+use config::{Cli, Command, CreateServiceArgs, ServeArgs, ServiceCommand};
+
+/// Everything a request handler may need; cloned per request (all fields are cheap).
+#[derive(Clone)]
+pub struct AppState {
+    /// The domain engine: the only way to the store.
+    pub engine: Engine,
+    /// Where the built site lives and what it is called (for pages and `/pkg` files).
+    pub leptos: LeptosOptions,
+    /// How session cookies are written (Secure or not).
+    pub cookies: CookiePolicy,
+    /// Whether `X-Forwarded-For` may name the client (only behind our own proxy).
+    pub trust_proxy: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Errors that stop the process (start-up and CLI), shown to the operator as text.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Engine(#[from] engine::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), RunError> {
+    match cli.command {
+        Command::Serve(args) => {
+            let listener =
+                TcpListener::bind(args.addr).await.map_err(|source| RunError::Bind { addr: args.addr, source })?;
+            serve(args, listener, shutdown::signal()).await
+        }
+        Command::Service(ServiceCommand::Create(args)) => create_service(args).await,
+    }
+}
+
+async fn create_service(args: CreateServiceArgs) -> Result<(), RunError> {
+    let engine = Engine::open(&args.db.database_url).await?;
+    let result = engine
+        .create_service(engine::NewService {
+            slug: args.slug.clone(),
+            name: args.name,
+            admin_name: args.admin_name,
+            admin_email: args.admin_email.clone(),
+            admin_password: args.admin_password.0,
+        })
+        .await;
+    engine.close().await;
+    let id = result?;
+    println!("created service `{}` (id {id}) with admin {}", args.slug, args.admin_email);
+    Ok(())
+}
+
+/// Serves on `listener` until `shutdown` completes, then drains and closes the store.
+pub async fn serve(args: ServeArgs, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), RunError> {
+    let engine = Engine::open(&args.db.database_url).await?;
+    if args.demo {
+        let out = engine.seed_demo().await?;
+        tracing::info!(service_created = out.service_created, accounts_created = out.accounts_created, "demo data ready");
+    }
+    let addr = listener.local_addr()?;
+    let leptos = LeptosOptions::builder()
+        .output_name(Arc::<str>::from("online-contact"))
+        .site_root(Arc::<str>::from(args.site_root.to_string_lossy().as_ref()))
+        .site_pkg_dir(Arc::<str>::from("pkg"))
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        engine: engine.clone(),
+        leptos,
+        cookies: CookiePolicy { secure: args.secure_cookies },
+        trust_proxy: args.trust_proxy,
+    };
+    let router = router(state);
+    tracing::info!(%addr, database = %args.db.database_url, "listening on http://{addr}");
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    tracing::info!("shutting down: closing the store");
+    engine.close().await;
+    served?;
+    Ok(())
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let page_context = {
+        let engine = state.engine.clone();
+        let cookies = state.cookies;
+        move || {
+            leptos::prelude::provide_context(engine.clone());
+            leptos::prelude::provide_context(cookies);
+        }
+    };
+    let shell = {
+        let options = state.leptos.clone();
+        move || app::shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", axum::routing::get(api::health::healthz))
+        .nest("/api/v1", api::router())
+        .leptos_routes_with_context(&state, routes, page_context.clone(), shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::client_addr))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

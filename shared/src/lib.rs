@@ -1,0 +1,18 @@
+//! Types and rules shared by the browser bundle and the server.
+//!
+//! Everything here compiles for `wasm32-unknown-unknown` and for the host, has no I/O and
+//! no async: ids, roles and statuses, the JSON shapes of the public API, validation rules
+//! and the UI texts in Korean and English.
+
+pub mod i18n;
+pub mod ids;
+pub mod model;
+pub mod validate;
+
+pub use ids::*;
+pub use model::*;
+
+/// Name of the HttpOnly cookie that carries the browser session of an agent or admin.
+pub const SESSION_COOKIE: &str = "oc_session";
+/// Name of the (script-readable) cookie that remembers the chosen UI language.
+pub const LOCALE_COOKIE: &str = "oc_lang";
