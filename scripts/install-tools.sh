@@ -55,10 +55,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG"; then
 fi
 
 if [ "$WANT_TEST" = 1 ]; then
-  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-    log "installing chromium and chromedriver (Debian packages)"
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    log "installing chromium, chromedriver and Korean fonts (Debian packages)"
     apt-get update >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
 fi
 log "tools ready"

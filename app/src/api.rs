@@ -77,13 +77,13 @@ pub mod ssr {
 }
 
 /// The help center of a service; `None` for an unknown slug.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "load_help_center")]
 pub async fn load_help_center(slug: String) -> Result<Option<HelpCenterInfo>, AppError> {
     Ok(ssr::engine()?.help_center(&slug).await?)
 }
 
 /// The signed-in agent of this browser, if any.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "session_agent")]
 pub async fn session_agent() -> Result<Option<AgentProfile>, AppError> {
     match ssr::caller().await {
         Ok(caller) => Ok(Some(ssr::engine()?.profile(&caller).await?)),
@@ -93,7 +93,7 @@ pub async fn session_agent() -> Result<Option<AgentProfile>, AppError> {
 }
 
 /// Signs in and sets the HttpOnly session cookie.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<AgentProfile, AppError> {
     use axum::http::{HeaderValue, header::SET_COOKIE};
     let addr = leptos_axum::extract::<axum::Extension<ssr::ClientAddr>>()
@@ -111,7 +111,7 @@ pub async fn login(email: String, password: String) -> Result<AgentProfile, AppE
 }
 
 /// Ends the session and clears the cookie.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use axum::http::{HeaderValue, header::SET_COOKIE};
     if let Some(token) = ssr::session_token(&ssr::request_headers().await?) {
@@ -127,7 +127,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The admin page's data; `admin_only` for agents, `unauthenticated` without a session.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     let caller = ssr::caller().await?;
     caller.require_admin()?;
