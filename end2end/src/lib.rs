@@ -1,0 +1,217 @@
+//! Browser-test harness: starts the built `online-contact` binary on a free port with a
+//! temp database and `--demo`, and headless Debian chromium through chromedriver (each in
+//! its own process group, killed on drop so a failing test leaves nothing running).
+//!
+//! Environment: `OC_BIN` (the server binary; default `<target>/debug/online-contact`),
+//! `OC_SITE_ROOT` (the cargo-leptos site; default `target/site` of the workspace),
+//! `OC_SCREENSHOT_DIR` (default `target/e2e-screenshots`), `CHROMEDRIVER`, `CHROMIUM`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini::{Client, Locator};
+use serde_json::json;
+
+/// The workspace root (this crate lives in `<root>/end2end`).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Kills a whole process group.
+fn kill_group(child: &mut Child) {
+    if child.try_wait().ok().flatten().is_none() {
+        let pgid = child.id() as libc::pid_t;
+        if pgid > 1 {
+            // SAFETY: plain syscall; a negative pid addresses exactly the child's own group.
+            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        }
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+}
+
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut buf = [0u8; 32];
+    let n = s.read(&mut buf).ok()?;
+    std::str::from_utf8(&buf[..n]).ok()?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A running server binary with its own temp database.
+pub struct Server {
+    pub base: String,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start_demo() -> Server {
+        let bin = std::env::var_os("OC_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/online-contact"));
+        let site = std::env::var_os("OC_SITE_ROOT").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/site"));
+        assert!(bin.exists(), "server binary {} missing: run `cargo leptos build` first", bin.display());
+        assert!(site.join("pkg").exists(), "site {} missing: run `cargo leptos build` first", site.display());
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+        let child = Command::new(&bin)
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", dir.path().join("oc.db").display()))
+            .arg("--site-root")
+            .arg(&site)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("start the server binary");
+        let server = Server { base: format!("http://127.0.0.1:{port}"), child, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http_status(port, "/healthz") != Some(200) {
+            assert!(Instant::now() < deadline, "server did not come up: {}", server.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        kill_group(&mut self.child);
+    }
+}
+
+/// A headless chromium session (one person: a customer or an agent).
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium-driver)");
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,860", "--lang=ko-KR",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match fantoccini::ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("cannot start a chromium session: {e}"),
+            }
+        };
+        Browser { client, driver, _profile: profile }
+    }
+
+    /// Waits (up to 15 s) for an element matching the CSS selector.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
+    }
+
+    /// Waits (up to 15 s) until the page hydrated (the app's Effect ran).
+    pub async fn wait_hydrated(&self) {
+        self.find(r#"[data-hydrated="true"]"#).await;
+    }
+
+    /// Waits (up to 15 s) until `css` matches exactly `n` elements.
+    pub async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let found = self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+            if found == n {
+                return;
+            }
+            assert!(Instant::now() < deadline, "`{css}`: expected {n}, found {found}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (up to 15 s) until the element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "`{css}` never showed `{needle}` (last: `{text}`)");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG under the screenshot directory.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::env::var_os("OC_SCREENSHOT_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/e2e-screenshots"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        kill_group(&mut self.driver);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        kill_group(&mut self.driver);
+    }
+}
