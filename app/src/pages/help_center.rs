@@ -96,6 +96,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
                         }}
                     </ul>
                 </section>
+                <aside class="hc-aside">
                 <section class="hc-section" aria-labelledby="hc-topics">
                     <h2 id="hc-topics">{move || t.get().hc_topics_title}</h2>
                     <ul class="hc-topics">
@@ -107,6 +108,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
                     <p>{move || t.get().hc_contact_body}</p>
                     <p class="hc-hours">{move || t.get().hc_chat_hours}</p>
                 </section>
+                </aside>
             </main>
             <footer class="hc-footer">
                 <span>{format!("© {name}")}</span>

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up what the tests need (idempotent) and runs every test:
+#   1. unit + integration tests of shared, engine, app, server (real server on 127.0.0.1:0,
+#      temp SQLite files),
+#   2. the browser tests in end2end/ (headless chromium against the built binary + site).
+# Honours CARGO_TARGET_DIR (CI keeps one outside the clone so repeat runs are fast).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:/opt/wasm-tools/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+t0=$(date +%s)
+
+step "installing build and test tools (skipped when present)"
+bash scripts/install-tools.sh --test
+
+step "building the site and the server binary (cargo leptos build)"
+cargo leptos build
+t1=$(date +%s)
+
+step "unit and integration tests"
+cargo test --locked
+t2=$(date +%s)
+
+step "browser tests (headless chromium)"
+cargo test --locked -p end2end -- --test-threads=1
+t3=$(date +%s)
+
+printf '\nall tests passed: setup+build %ss, unit+integration %ss, browser %ss, total %ss\n' \
+  $((t1 - t0)) $((t2 - t1)) $((t3 - t2)) $((t3 - t0))
