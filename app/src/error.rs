@@ -54,6 +54,7 @@ impl From<engine::Error> for AppError {
             E::Forbidden { code, .. } => code,
             E::Invalid(_) => "invalid_input",
             E::Conflict { code, .. } => code,
+            E::Rule { code, .. } => code,
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");
                 return AppError::new("internal", "Something went wrong on our side. Please try again.");

@@ -71,14 +71,15 @@ impl LoginOutcome {
     }
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn new_token() -> String {
+/// A fresh random token: `prefix` + 256 bits, base64url.
+pub(crate) fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("oc_{}", URL_SAFE_NO_PAD.encode(bytes))
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 impl Engine {
@@ -112,7 +113,7 @@ impl Engine {
         }
         self.throttle.succeed(&email, client_addr);
         let agent_id: i64 = row.get("id");
-        let token = new_token();
+        let token = new_token("oc_");
         let now = Utc::now();
         let expires_at = now + self.session_ttl;
         sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)")

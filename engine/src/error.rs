@@ -30,6 +30,9 @@ pub enum Error {
     /// Input broke a rule; says which field and why.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// Well-formed input that breaks a rule of the product (`consent_required`, …): 422.
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
     /// The request clashes with what exists (a taken slug or email).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -44,6 +47,10 @@ pub enum Error {
 impl Error {
     pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
         Error::Forbidden { code, message: message.into() }
+    }
+
+    pub(crate) fn rule(code: &'static str, message: impl Into<String>) -> Error {
+        Error::Rule { code, message: message.into() }
     }
 
     pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> Error {

@@ -8,15 +8,21 @@
 //! `caller.service_id` — the one place tenant isolation happens.
 
 mod accounts;
+pub mod assignment;
 mod auth;
+mod chats;
 mod db;
 mod demo;
 mod error;
+pub mod hub;
 mod password;
 mod services;
+mod tickets;
 pub mod throttle;
 
 pub use auth::{Caller, LoginOutcome};
+pub use chats::{ClientInfo, Customer, Party};
+pub use hub::{Hub, Topic};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use services::NewService;
@@ -36,6 +42,12 @@ pub struct Engine {
     throttle: Arc<throttle::LoginThrottle>,
     /// How long a new session token stays valid.
     session_ttl: chrono::Duration,
+    /// Fan-out of persisted events to live sockets (publish happens after commit).
+    hub: Arc<Hub>,
+    /// Serialises this process's chat write transactions (assignment reads and writes
+    /// in one critical section, so 50 simultaneous starts never double-assign) without
+    /// SQLite's sleeping busy handler; `BEGIN IMMEDIATE` guards against other processes.
+    write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Engine {
@@ -47,7 +59,23 @@ impl Engine {
             db,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             session_ttl: chrono::Duration::days(7),
+            hub: Arc::new(Hub::default()),
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
         })
+    }
+
+    /// The real-time hub, for edges that hold sockets.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// Begins a write transaction inside this process's write critical section.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, sqlx::Transaction<'static, sqlx::Sqlite>)> {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        Ok((guard, tx))
     }
 
     /// Answers whether the database responds (`GET /healthz`).

@@ -82,3 +82,20 @@ mod tests {
         assert!(serde_json::from_str::<AgentId>("\"x1\"").is_err());
     }
 }
+
+id_type!(
+    /// A chat (one conversation between a customer and the service).
+    ChatId
+);
+id_type!(
+    /// A chat message.
+    MessageId
+);
+id_type!(
+    /// A ticket (from a chat or a 1:1 inquiry).
+    TicketId
+);
+id_type!(
+    /// A handling-type category.
+    CategoryId
+);

@@ -4,6 +4,7 @@
 //! no async: ids, roles and statuses, the JSON shapes of the public API, validation rules
 //! and the UI texts in Korean and English.
 
+pub mod chat;
 pub mod i18n;
 pub mod ids;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod validate;
 
 pub use ids::*;
 pub use model::*;
+pub use chat::*;
 
 /// Name of the HttpOnly cookie that carries the browser session of an agent or admin.
 pub const SESSION_COOKIE: &str = "oc_session";

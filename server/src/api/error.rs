@@ -39,6 +39,7 @@ impl From<engine::Error> for ApiError {
             E::Forbidden { code, .. } => (StatusCode::FORBIDDEN, *code),
             E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
             E::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            E::Rule { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "request failed");
                 return ApiError::new(

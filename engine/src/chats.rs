@@ -1,0 +1,742 @@
+//! Chats: intake (consent, greeting, assignment), messages with per-chat `seq` and
+//! `client_id` idempotency, reading, opening, ending, agent status with hand-over.
+//! All SQL on `chats` and `messages` lives here. Every write commits before the hub
+//! hears of it (persist, then publish).
+
+use chrono::{DateTime, Utc};
+use shared::validate;
+use shared::{
+    AgentChatItem, AgentChats, AgentId, AgentStatus, Author, Availability, ChatAgent, ChatConsult, ChatCustomer,
+    ChatCustomerName, ChatDetail, ChatId, ChatStatus, Message, MessageId, ServerMsg, ServiceId, StartChatRequest,
+    StartChatResponse,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use crate::assignment::{Candidate, pick_agent};
+use crate::auth::{Caller, new_token, token_hash};
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+use crate::Engine;
+
+/// A customer, resolved from the token handed out when their chat started. It opens
+/// exactly one chat.
+#[derive(Clone, Debug)]
+pub struct Customer {
+    chat_id: ChatId,
+    service_id: ServiceId,
+}
+
+impl Customer {
+    pub fn chat_id(&self) -> ChatId {
+        self.chat_id
+    }
+
+    pub fn service_id(&self) -> ServiceId {
+        self.service_id
+    }
+}
+
+/// Who is acting on a chat.
+#[derive(Clone, Copy, Debug)]
+pub enum Party<'a> {
+    Agent(&'a Caller),
+    Customer(&'a Customer),
+}
+
+impl Party<'_> {
+    fn author(&self) -> Author {
+        match self {
+            Party::Agent(_) => Author::Agent,
+            Party::Customer(_) => Author::Customer,
+        }
+    }
+}
+
+/// What the edge knows about the customer's connection (C-AG-5: captured at start).
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The columns of a chat that rules look at.
+struct ChatRow {
+    id: ChatId,
+    service_id: ServiceId,
+    status: ChatStatus,
+    agent_id: Option<AgentId>,
+    opened_by: Option<AgentId>,
+    handled: bool,
+}
+
+async fn chat_row(conn: &mut SqliteConnection, id: ChatId) -> Result<ChatRow> {
+    let r = sqlx::query("SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
+    Ok(ChatRow {
+        id: ChatId(r.get("id")),
+        service_id: ServiceId(r.get("service_id")),
+        status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
+        agent_id: r.get::<Option<i64>, _>("agent_id").map(AgentId),
+        opened_by: r.get::<Option<i64>, _>("opened_by").map(AgentId),
+        handled: r.get("handled"),
+    })
+}
+
+/// Tenant scoping for chats: agents see their service's chats, a customer only theirs.
+/// Anything else is "not found".
+fn check_access(party: Party<'_>, chat: &ChatRow) -> Result<()> {
+    let ok = match party {
+        Party::Agent(c) => c.service_id() == chat.service_id,
+        Party::Customer(c) => c.chat_id == chat.id,
+    };
+    if ok { Ok(()) } else { Err(Error::NotFound("chat")) }
+}
+
+/// Agents act on a chat only while it is theirs.
+fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
+    if chat.agent_id == Some(caller.agent_id()) {
+        Ok(())
+    } else {
+        Err(Error::forbidden("not_assigned", "this chat is assigned to another agent"))
+    }
+}
+
+fn display_name(id: i64, name: Option<String>) -> String {
+    name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("고객 {id}"))
+}
+
+const MESSAGE_COLUMNS: &str =
+    "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name";
+
+fn message_from_row(r: &SqliteRow) -> Message {
+    Message {
+        id: MessageId(r.get("id")),
+        chat_id: ChatId(r.get("chat_id")),
+        seq: r.get("seq"),
+        author: Author::parse(r.get("author")).unwrap_or(Author::System),
+        text: r.get("text"),
+        created_at: r.get("created_at"),
+        masks: Vec::new(),
+        client_id: r.get("client_id"),
+        agent_name: r.get("agent_name"),
+    }
+}
+
+async fn message_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Message> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?");
+    Ok(message_from_row(&sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?))
+}
+
+/// Appends a message with the chat's next `seq`.
+async fn append_message(
+    conn: &mut SqliteConnection,
+    chat: ChatId,
+    author: Author,
+    agent: Option<AgentId>,
+    client_id: Option<&str>,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let seq: i64 = sqlx::query_scalar("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
+        .bind(chat.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(chat.0)
+    .bind(seq)
+    .bind(author.as_str())
+    .bind(agent.map(|a| a.0))
+    .bind(client_id)
+    .bind(text)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    message_by_id(conn, id).await
+}
+
+/// Online, active agents of a service with the chat permission, with their load.
+async fn candidates(conn: &mut SqliteConnection, service: ServiceId, except: Option<AgentId>) -> Result<Vec<Candidate>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.last_assigned_at,
+                (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
+         FROM agents a
+         WHERE a.service_id = ? AND a.status = 'online' AND a.active = 1 AND a.chat_permission = 1 AND a.id != ?",
+    )
+    .bind(service.0)
+    .bind(except.map_or(0, |a| a.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Candidate {
+            agent_id: AgentId(r.get("id")),
+            open_chats: r.get("open_chats"),
+            last_assigned_at: r.get("last_assigned_at"),
+        })
+        .collect())
+}
+
+/// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
+async fn assign(conn: &mut SqliteConnection, chat: ChatId, agent: AgentId, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
+         agent_read_seq = 0 WHERE id = ?",
+    )
+    .bind(agent.0)
+    .bind(now)
+    .bind(chat.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?").bind(now).bind(agent.0).execute(&mut *conn).await?;
+    Ok(())
+}
+
+fn parse_locale_map(json: &str) -> std::collections::HashMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The text for `locale`, else the service's default language, else any.
+fn localized(map: &std::collections::HashMap<String, String>, locale: &str, default: &str) -> Option<String> {
+    map.get(locale)
+        .or_else(|| map.get(default))
+        .or_else(|| map.values().next())
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+}
+
+fn validate_channel_url(url: &str) -> Result<()> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2000
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(validate::Invalid { field: "channel_url", reason: "must be an http(s) URL of at most 2000 characters".into() }))
+    }
+}
+
+fn validate_visitor_id(v: &str) -> Result<()> {
+    if v.is_empty() || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::Invalid(validate::Invalid { field: "visitor_id", reason: "must be 1 to 128 visible ASCII characters".into() }));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Resolves a customer token (`occ_…`) to its chat.
+    pub async fn authenticate_customer(&self, token: &str) -> Result<Customer> {
+        if !token.starts_with("occ_") || token.len() > 200 {
+            return Err(Error::Unauthenticated);
+        }
+        let r = sqlx::query("SELECT id, service_id FROM chats WHERE customer_token_hash = ?")
+            .bind(token_hash(token))
+            .fetch_optional(&self.db)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        Ok(Customer { chat_id: ChatId(r.get("id")), service_id: ServiceId(r.get("service_id")) })
+    }
+
+    /// Whether a help center can offer chat right now (C-IN-1/2).
+    pub async fn availability(&self, slug: &str) -> Result<Availability> {
+        let r = sqlx::query(
+            "SELECT s.contract_chat AND s.helpcenter_chat_enabled AS enabled,
+                    (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
+                       AND a.active = 1 AND a.chat_permission = 1) AS online
+             FROM services s WHERE s.slug = ?",
+        )
+        .bind(slug)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        let enabled: bool = r.get("enabled");
+        if !enabled {
+            return Err(Error::NotFound("chat for this service"));
+        }
+        Ok(Availability { chat_enabled: true, agents_online: r.get("online") })
+    }
+
+    /// Starts a chat (C-IN-3, C-AG-9): consent required, greeting as the first message,
+    /// assigned atomically to the right online agent.
+    pub async fn start_chat(&self, slug: &str, req: StartChatRequest, client: ClientInfo) -> Result<StartChatResponse> {
+        if !req.consent {
+            return Err(Error::rule("consent_required", "the customer must accept the privacy notice before chatting"));
+        }
+        if let Some(v) = &req.visitor_id {
+            validate_visitor_id(v)?;
+        }
+        if let Some(n) = req.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            validate::name("name", n)?;
+        }
+        if let Some(e) = req.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            validate::email("email", e)?;
+        }
+        if let Some(u) = &req.channel_url {
+            validate_channel_url(u)?;
+        }
+        let now = Utc::now();
+        let token = new_token("occ_");
+        let (_guard, mut tx) = self.write_tx().await?;
+        let svc = sqlx::query(
+            "SELECT id, contract_chat AND helpcenter_chat_enabled AS enabled, prefer_recent_agent, greetings, locales
+             FROM services WHERE slug = ?",
+        )
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        if !svc.get::<bool, _>("enabled") {
+            return Err(Error::NotFound("chat for this service"));
+        }
+        let service = ServiceId(svc.get("id"));
+        let locales: Vec<String> = serde_json::from_str(svc.get("locales")).unwrap_or_else(|_| vec!["ko".into()]);
+        let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
+        let locale = req
+            .locale
+            .as_deref()
+            .and_then(shared::i18n::Locale::parse)
+            .map(|l| l.code().to_owned())
+            .filter(|l| locales.contains(l))
+            .unwrap_or_else(|| default_locale.clone());
+
+        let preferred = match (&req.visitor_id, svc.get::<bool, _>("prefer_recent_agent")) {
+            (Some(visitor), true) => sqlx::query_scalar::<_, i64>(
+                "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(service.0)
+            .bind(visitor)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(AgentId),
+            _ => None,
+        };
+        let agent = pick_agent(&candidates(&mut tx, service, None).await?, preferred)
+            .ok_or_else(|| Error::conflict("agents_absent", "no agent is online; leave a 1:1 inquiry instead"))?;
+
+        let chat_id: i64 = sqlx::query_scalar(
+            "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
+                                locale, channel, customer_token_hash, consent_at, consent_version, created_at)
+             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(service.0)
+        .bind(&req.visitor_id)
+        .bind(req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+        .bind(req.email.as_deref().map(validate::normalize_email).filter(|e| !e.is_empty()))
+        .bind(&client.ip)
+        .bind(client.user_agent.as_deref().map(|u| u.chars().take(512).collect::<String>()))
+        .bind(&locale)
+        .bind(req.channel_url.as_deref().unwrap_or("helpcenter"))
+        .bind(token_hash(&token))
+        .bind(now)
+        .bind(shared::CONSENT_VERSION)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let chat = ChatId(chat_id);
+        assign(&mut tx, chat, agent, now).await?;
+        let greeting = localized(&parse_locale_map(svc.get("greetings")), &locale, &default_locale);
+        let greeting = match greeting {
+            Some(text) => Some(append_message(&mut tx, chat, Author::System, None, None, &text, now).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        drop(_guard);
+
+        tracing::info!(chat = %chat, service = %service, agent = %agent, "chat started");
+        if let Some(m) = greeting {
+            self.hub.publish(Topic::Chat(chat), ServerMsg::MessageCreated { chat_id: chat, message: m });
+        }
+        self.announce_assignment(chat, agent).await;
+        Ok(StartChatResponse { chat_id: chat, customer_token: token })
+    }
+
+    /// Tells an agent a chat is now theirs, and refreshes their counters.
+    async fn announce_assignment(&self, chat: ChatId, agent: AgentId) {
+        match self.agent_chat_item(chat).await {
+            Ok(item) => self.hub.publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item }),
+            Err(e) => tracing::warn!(error = %e, "could not load an assigned chat for its announcement"),
+        }
+        self.publish_counters(agent).await;
+        self.publish_chat_updated(chat).await;
+    }
+
+    async fn publish_chat_updated(&self, chat: ChatId) {
+        if let Ok(detail) = self.chat_detail(chat).await {
+            self.hub.publish(Topic::Chat(chat), ServerMsg::ChatUpdated { chat: detail });
+        }
+    }
+
+    /// Sends an agent their current 대화중 count and unread total.
+    pub(crate) async fn publish_counters(&self, agent: AgentId) {
+        match self.agent_chats_of(agent).await {
+            Ok(list) => {
+                let unread = list.chats.iter().map(|c| c.unread).sum();
+                self.hub.publish(
+                    Topic::Agent(agent),
+                    ServerMsg::AgentCounters { open_count: list.open_count, unread, status: list.status },
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "could not compute agent counters"),
+        }
+    }
+
+    async fn agent_chat_items(&self, filter: &str, bind: i64) -> Result<Vec<AgentChatItem>> {
+        let sql = format!(
+            "SELECT c.id, c.customer_name, c.status, c.assigned_at, c.opened_at, c.last_seq, c.channel,
+                    (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.author = 'customer'
+                       AND m.seq > c.agent_read_seq) AS unread,
+                    (SELECT m.text FROM messages m WHERE m.chat_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
+             FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
+        );
+        let rows = sqlx::query(&sql).bind(bind).fetch_all(&self.db).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let id: i64 = r.get("id");
+                AgentChatItem {
+                    id: ChatId(id),
+                    customer: ChatCustomerName { name: display_name(id, r.get("customer_name")) },
+                    status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Active),
+                    unread: r.get("unread"),
+                    assigned_at: r.get("assigned_at"),
+                    opened: r.get::<Option<DateTime<Utc>>, _>("opened_at").is_some(),
+                    last_message: r.get("last_message"),
+                    last_seq: r.get("last_seq"),
+                    channel: r.get("channel"),
+                }
+            })
+            .collect())
+    }
+
+    async fn agent_chat_item(&self, chat: ChatId) -> Result<AgentChatItem> {
+        self.agent_chat_items("c.id = ?", chat.0).await?.into_iter().next().ok_or(Error::NotFound("chat"))
+    }
+
+    async fn agent_chats_of(&self, agent: AgentId) -> Result<AgentChats> {
+        let chats = self.agent_chat_items("c.agent_id = ? AND c.status IN ('active', 'customer_ended')", agent.0).await?;
+        let status: String = sqlx::query_scalar("SELECT status FROM agents WHERE id = ?").bind(agent.0).fetch_one(&self.db).await?;
+        Ok(AgentChats {
+            open_count: chats.len() as i64,
+            status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+            chats,
+        })
+    }
+
+    /// The caller's chat screen: open chats (active or customer-ended) and the count.
+    pub async fn agent_chats(&self, caller: &Caller) -> Result<AgentChats> {
+        self.agent_chats_of(caller.agent_id()).await
+    }
+
+    async fn chat_detail(&self, chat: ChatId) -> Result<ChatDetail> {
+        let r = sqlx::query(
+            "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3
+             FROM chats c
+             LEFT JOIN agents a ON a.id = c.agent_id
+             LEFT JOIN categories k1 ON k1.id = c.category_id
+             LEFT JOIN categories k2 ON k2.id = k1.parent_id
+             LEFT JOIN categories k3 ON k3.id = k2.parent_id
+             WHERE c.id = ?",
+        )
+        .bind(chat.0)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
+        let id: i64 = r.get("id");
+        let category_path = ["cat3", "cat2", "cat1"].iter().filter_map(|k| r.get::<Option<String>, _>(*k)).collect();
+        Ok(ChatDetail {
+            id: ChatId(id),
+            status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
+            handled: r.get("handled"),
+            customer: ChatCustomer {
+                name: display_name(id, r.get("customer_name")),
+                email: r.get("customer_email"),
+                memo: r.get("customer_memo"),
+                ip: r.get("customer_ip"),
+                device: None,
+            },
+            consult: ChatConsult {
+                channel: r.get("channel"),
+                category_id: r.get::<Option<i64>, _>("category_id").map(shared::CategoryId),
+                category_path,
+            },
+            agent: r
+                .get::<Option<i64>, _>("agent_id")
+                .map(|a| ChatAgent { id: AgentId(a), name: r.get::<Option<String>, _>("agent_name").unwrap_or_default() }),
+            rating: r.get("rating"),
+            locale: r.get("locale"),
+            created_at: r.get("created_at"),
+            assigned_at: r.get("assigned_at"),
+            opened_at: r.get("opened_at"),
+            ended_at: r.get("ended_at"),
+            last_seq: r.get("last_seq"),
+        })
+    }
+
+    /// One chat, for its customer or an agent of its service.
+    pub async fn chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+        let mut conn = self.db.acquire().await?;
+        check_access(party, &chat_row(&mut conn, chat).await?)?;
+        drop(conn);
+        self.chat_detail(chat).await
+    }
+
+    /// Messages after `after` (seq), oldest first, at most 500 per call. The assigned
+    /// agent reading them marks them read.
+    pub async fn messages(&self, party: Party<'_>, chat: ChatId, after: i64) -> Result<Vec<Message>> {
+        let mut conn = self.db.acquire().await?;
+        let row = chat_row(&mut conn, chat).await?;
+        check_access(party, &row)?;
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
+             WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500"
+        );
+        let rows = sqlx::query(&sql).bind(chat.0).bind(after.max(0)).fetch_all(&mut *conn).await?;
+        drop(conn);
+        let list: Vec<Message> = rows.iter().map(message_from_row).collect();
+        if let (Party::Agent(caller), Some(last)) = (party, list.last())
+            && row.agent_id == Some(caller.agent_id())
+        {
+            self.mark_read(caller, chat, last.seq).await?;
+        }
+        Ok(list)
+    }
+
+    /// Stores a message (idempotent per `client_id`) and publishes it. Returns the
+    /// message and whether it was new.
+    pub async fn send_message(&self, party: Party<'_>, chat: ChatId, client_id: &str, text: &str) -> Result<(Message, bool)> {
+        shared::validate_client_id(client_id)?;
+        shared::validate_message(text)?;
+        let author = party.author();
+        let now = Utc::now();
+        let (guard, mut tx) = self.write_tx().await?;
+        let row = chat_row(&mut tx, chat).await?;
+        check_access(party, &row)?;
+        let agent = match party {
+            Party::Agent(caller) => {
+                require_assigned(caller, &row)?;
+                Some(caller.agent_id())
+            }
+            Party::Customer(_) => None,
+        };
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM messages WHERE chat_id = ? AND author = ? AND client_id = ?")
+                .bind(chat.0)
+                .bind(author.as_str())
+                .bind(client_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(id) = existing {
+            return Ok((message_by_id(&mut tx, id).await?, false));
+        }
+        if !row.status.accepts_message_from(author) {
+            return Err(Error::conflict("chat_closed", format!("this chat is {}; no more messages", row.status.as_str())));
+        }
+        let message = append_message(&mut tx, chat, author, agent, Some(client_id), text, now).await?;
+        if let Some(a) = agent {
+            // C-HIS-2: handled once the agent who opened the request answers it.
+            let newly_handled = !row.handled && row.opened_by == Some(a);
+            sqlx::query(
+                "UPDATE chats SET agent_read_seq = ?, handled = handled OR ?,
+                   first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+            )
+            .bind(message.seq)
+            .bind(newly_handled)
+            .bind(now)
+            .bind(chat.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        drop(guard);
+
+        let event = ServerMsg::MessageCreated { chat_id: chat, message: message.clone() };
+        self.hub.publish(Topic::Chat(chat), event.clone());
+        if let Some(assignee) = row.agent_id {
+            self.hub.publish(Topic::Agent(assignee), event);
+            if author == Author::Customer {
+                self.publish_counters(assignee).await;
+            }
+        }
+        Ok((message, true))
+    }
+
+    /// The agent opened (clicked) the request: recorded once, and everything so far is read.
+    pub async fn open_chat(&self, caller: &Caller, chat: ChatId) -> Result<ChatDetail> {
+        let (guard, mut tx) = self.write_tx().await?;
+        let row = chat_row(&mut tx, chat).await?;
+        check_access(Party::Agent(caller), &row)?;
+        require_assigned(caller, &row)?;
+        sqlx::query(
+            "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
+               agent_read_seq = last_seq WHERE id = ?",
+        )
+        .bind(Utc::now())
+        .bind(caller.agent_id().0)
+        .bind(chat.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        drop(guard);
+        self.publish_counters(caller.agent_id()).await;
+        self.chat_detail(chat).await
+    }
+
+    /// The assigned agent has read up to `seq`.
+    pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE chats SET agent_read_seq = MAX(agent_read_seq, MIN(?, last_seq))
+             WHERE id = ? AND agent_id = ? AND service_id = ?",
+        )
+        .bind(seq)
+        .bind(chat.0)
+        .bind(caller.agent_id().0)
+        .bind(caller.service_id().0)
+        .execute(&self.db)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound("chat"));
+        }
+        self.publish_counters(caller.agent_id()).await;
+        Ok(())
+    }
+
+    /// Ends a chat (C-END-3): the customer → `customer_ended` (the agent may still work
+    /// on it); the agent → `ended` (it leaves the chat screen).
+    pub async fn end_chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+        let who = party.author();
+        let now = Utc::now();
+        let (guard, mut tx) = self.write_tx().await?;
+        let row = chat_row(&mut tx, chat).await?;
+        check_access(party, &row)?;
+        if let Party::Agent(caller) = party
+            && row.status != ChatStatus::Waiting
+        {
+            require_assigned(caller, &row)?;
+        }
+        let next = row
+            .status
+            .after_end(who)
+            .ok_or_else(|| Error::conflict("chat_closed", format!("this chat is already {}", row.status.as_str())))?;
+        let column = if who == Author::Customer { "customer_ended_at" } else { "ended_at" };
+        sqlx::query(&format!(
+            "UPDATE chats SET status = ?, {column} = ?, ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
+        ))
+        .bind(next.as_str())
+        .bind(now)
+        .bind(next.as_str())
+        .bind(now)
+        .bind(chat.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        drop(guard);
+
+        tracing::info!(chat = %chat, by = who.as_str(), status = next.as_str(), "chat ended");
+        let event = ServerMsg::ChatEnded { chat_id: chat, status: next, by: who };
+        self.hub.publish(Topic::Chat(chat), event.clone());
+        if let Some(agent) = row.agent_id {
+            self.hub.publish(Topic::Agent(agent), event);
+            self.publish_counters(agent).await;
+        }
+        self.chat_detail(chat).await
+    }
+
+    /// Sets the caller's status (C-AG-2), effective at once. Going offline hands the
+    /// caller's active chats to other online agents (or back to waiting); coming online
+    /// takes every waiting chat of the service. A break keeps current chats and only
+    /// stops new ones.
+    pub async fn set_status(&self, caller: &Caller, status: AgentStatus) -> Result<AgentStatus> {
+        let me = caller.agent_id();
+        let now = Utc::now();
+        let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
+        let (guard, mut tx) = self.write_tx().await?;
+        sqlx::query("UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(me.0)
+            .bind(caller.service_id().0)
+            .execute(&mut *tx)
+            .await?;
+        match status {
+            AgentStatus::Offline => {
+                let mine: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
+                )
+                .bind(me.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                for id in mine {
+                    let chat = ChatId(id);
+                    match pick_agent(&candidates(&mut tx, caller.service_id(), Some(me)).await?, None) {
+                        Some(next) => {
+                            assign(&mut tx, chat, next, now).await?;
+                            moved.push((chat, Some(next)));
+                        }
+                        None => {
+                            sqlx::query("UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            moved.push((chat, None));
+                        }
+                    }
+                }
+            }
+            AgentStatus::Online if caller.chat_permission() => {
+                let waiting: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM chats WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
+                )
+                .bind(caller.service_id().0)
+                .fetch_all(&mut *tx)
+                .await?;
+                for id in waiting {
+                    assign(&mut tx, ChatId(id), me, now).await?;
+                    moved.push((ChatId(id), Some(me)));
+                }
+            }
+            _ => {}
+        }
+        tx.commit().await?;
+        drop(guard);
+
+        tracing::info!(agent = %me, status = status.as_str(), moved = moved.len(), "agent status");
+        for (chat, to) in moved {
+            if to != Some(me) {
+                self.hub.publish(Topic::Agent(me), ServerMsg::ChatUnassigned { chat_id: chat });
+            }
+            match to {
+                Some(agent) => self.announce_assignment(chat, agent).await,
+                None => self.publish_chat_updated(chat).await,
+            }
+        }
+        self.publish_counters(me).await;
+        Ok(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greeting_falls_back_to_the_default_language() {
+        let map = parse_locale_map(r#"{"ko":"안녕하세요","en":"Hello"}"#);
+        assert_eq!(localized(&map, "en", "ko").as_deref(), Some("Hello"));
+        assert_eq!(localized(&map, "ja", "ko").as_deref(), Some("안녕하세요"));
+        assert_eq!(localized(&parse_locale_map("{}"), "ko", "ko"), None);
+        assert_eq!(localized(&parse_locale_map(r#"{"ko":"  "}"#), "ko", "ko"), None, "blank greeting sends nothing");
+    }
+
+    #[test]
+    fn channel_urls_must_be_http() {
+        assert!(validate_channel_url("https://shop.example/p/1").is_ok());
+        assert!(validate_channel_url("javascript:alert(1)").is_err());
+        assert!(validate_channel_url("https://a b").is_err());
+    }
+}

@@ -1,0 +1,52 @@
+//! The real-time hub: in-process fan-out of events that are already persisted.
+//!
+//! Topics are an agent (everything about the chats on their screen, and their counters)
+//! and a chat (what its customer sees). Each topic is a bounded `broadcast` channel,
+//! created on first subscribe and dropped when nobody listens. A subscriber that falls
+//! behind gets `Lagged` from its receiver and resyncs from the store by `seq`; it is never
+//! silently dropped, and publishers never wait for slow sockets.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use shared::{AgentId, ChatId, ServerMsg};
+use tokio::sync::broadcast;
+
+/// Frames buffered per topic before a slow subscriber is told it lagged.
+const TOPIC_CAPACITY: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Agent(AgentId),
+    Chat(ChatId),
+}
+
+#[derive(Default)]
+pub struct Hub {
+    /// Live topics; a topic with no receivers is removed on the next publish.
+    topics: Mutex<HashMap<Topic, broadcast::Sender<Arc<ServerMsg>>>>,
+}
+
+impl Hub {
+    pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<ServerMsg>> {
+        let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
+        topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0).subscribe()
+    }
+
+    /// Sends to the topic's current subscribers, if any.
+    pub fn publish(&self, topic: Topic, msg: ServerMsg) {
+        let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(tx) = topics.get(&topic) {
+            if tx.receiver_count() == 0 {
+                topics.remove(&topic);
+            } else {
+                let _ = tx.send(Arc::new(msg));
+            }
+        }
+    }
+
+    /// Number of live topics (for tests and metrics).
+    pub fn topic_count(&self) -> usize {
+        self.topics.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}

@@ -1,0 +1,424 @@
+//! Chats, messages and the WebSocket protocol (API.md "Both sides"), plus the pure rules
+//! of a chat's life: which status may follow which, who may write when, and the limits
+//! on what people send.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgentId, ChatId, MessageId, TicketId};
+use crate::validate::Invalid;
+
+/// Longest message text, in characters (Unicode scalar values).
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+/// Longest `client_id` a client may attach to a message.
+pub const MAX_CLIENT_ID_CHARS: usize = 64;
+/// The version of the privacy-consent text a customer accepts (C-IN-3); stored with the
+/// chat so we can show later which wording was agreed to.
+pub const CONSENT_VERSION: &str = "privacy-consent-2026-11";
+
+/// Where a chat is in its life (API.md: `waiting|active|customer_ended|ended`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChatStatus {
+    /// No online agent holds it (its agent went offline); goes to the next agent online.
+    Waiting,
+    /// Assigned; customer and agent talk.
+    Active,
+    /// The customer ended it; the agent may still edit info and make a ticket (C-END-3).
+    CustomerEnded,
+    /// The agent ended it; it lives on in chat history only.
+    Ended,
+}
+
+impl ChatStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatStatus::Waiting => "waiting",
+            ChatStatus::Active => "active",
+            ChatStatus::CustomerEnded => "customer_ended",
+            ChatStatus::Ended => "ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChatStatus> {
+        match s {
+            "waiting" => Some(ChatStatus::Waiting),
+            "active" => Some(ChatStatus::Active),
+            "customer_ended" => Some(ChatStatus::CustomerEnded),
+            "ended" => Some(ChatStatus::Ended),
+            _ => None,
+        }
+    }
+
+    /// Still on the agent's chat screen (counts towards 대화중).
+    pub fn is_open_for_agent(self) -> bool {
+        matches!(self, ChatStatus::Active | ChatStatus::CustomerEnded)
+    }
+
+    /// The status after `who` ends the chat, or `None` when ending is not possible now.
+    pub fn after_end(self, who: Author) -> Option<ChatStatus> {
+        match (self, who) {
+            (ChatStatus::Active, Author::Customer) => Some(ChatStatus::CustomerEnded),
+            // nobody will pick up a chat its customer left while it waited
+            (ChatStatus::Waiting, Author::Customer) => Some(ChatStatus::Ended),
+            (ChatStatus::Active | ChatStatus::CustomerEnded | ChatStatus::Waiting, Author::Agent) => Some(ChatStatus::Ended),
+            _ => None,
+        }
+    }
+
+    /// Whether `who` may post a message in this status.
+    pub fn accepts_message_from(self, who: Author) -> bool {
+        match who {
+            Author::Customer => matches!(self, ChatStatus::Waiting | ChatStatus::Active),
+            Author::Agent => self == ChatStatus::Active,
+            Author::System => self != ChatStatus::Ended,
+        }
+    }
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Customer,
+    Agent,
+    /// The service itself: greeting, notices.
+    System,
+}
+
+impl Author {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Author::Customer => "customer",
+            Author::Agent => "agent",
+            Author::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Author> {
+        match s {
+            "customer" => Some(Author::Customer),
+            "agent" => Some(Author::Agent),
+            "system" => Some(Author::System),
+            _ => None,
+        }
+    }
+}
+
+/// A masked run of a message (issue 7); offsets in Unicode scalar values, end exclusive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mask {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A chat message as every screen shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: MessageId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub chat_id: ChatId,
+    /// Position in the chat, 1, 2, 3, … without gaps.
+    pub seq: i64,
+    pub author: Author,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    pub masks: Vec<Mask>,
+    /// The sender's idempotency key, echoed so the sender can match its pending copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Display name of the agent who wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+}
+
+/// The customer as a chat knows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatCustomer {
+    /// Given name, or a generated "고객 N" when the customer gave none.
+    pub name: String,
+    pub email: Option<String>,
+    pub memo: Option<String>,
+    pub ip: Option<String>,
+    pub device: Option<String>,
+}
+
+/// Consult info (C-AG-6).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatConsult {
+    /// `helpcenter`, or the URL of the page that embedded the widget.
+    pub channel: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub category_id: Option<crate::ids::CategoryId>,
+    /// Names from the root to the chosen category.
+    pub category_path: Vec<String>,
+}
+
+/// The agent assigned to a chat, as others see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatAgent {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: AgentId,
+    pub name: String,
+}
+
+/// `GET /api/v1/chats/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatDetail {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ChatId,
+    pub status: ChatStatus,
+    /// C-HIS-2: an agent opened the request and then replied.
+    pub handled: bool,
+    pub customer: ChatCustomer,
+    pub consult: ChatConsult,
+    pub agent: Option<ChatAgent>,
+    pub rating: Option<i64>,
+    pub locale: String,
+    pub created_at: DateTime<Utc>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Highest message seq so far.
+    pub last_seq: i64,
+}
+
+/// A line of the agent's chat list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentChatItem {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ChatId,
+    pub customer: ChatCustomerName,
+    pub status: ChatStatus,
+    /// Customer messages the agent has not read yet.
+    pub unread: i64,
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// Whether the agent has opened (clicked) this request.
+    pub opened: bool,
+    pub last_message: Option<String>,
+    pub last_seq: i64,
+    pub channel: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatCustomerName {
+    pub name: String,
+}
+
+/// `GET /api/v1/agent/chats`: the 대화중 list and count (C-AG-3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentChats {
+    pub open_count: i64,
+    pub status: crate::AgentStatus,
+    pub chats: Vec<AgentChatItem>,
+}
+
+/// `GET /api/v1/services/{slug}/chat/availability`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Availability {
+    pub chat_enabled: bool,
+    pub agents_online: i64,
+}
+
+/// `POST /api/v1/services/{slug}/chats`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartChatRequest {
+    #[serde(default)]
+    pub consent: bool,
+    pub visitor_id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    pub channel_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StartChatResponse {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub chat_id: ChatId,
+    /// The customer's bearer token for this chat (messages, end, WebSocket).
+    pub customer_token: String,
+}
+
+/// `POST /api/v1/services/{slug}/inquiries` (C-IN-2).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InquiryRequest {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InquiryResponse {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub ticket_id: TicketId,
+}
+
+/// `POST /api/v1/chats/{id}/messages`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendMessageRequest {
+    pub client_id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageEnvelope {
+    pub message: Message,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageList {
+    pub messages: Vec<Message>,
+}
+
+/// `PUT /api/v1/agent/status`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusRequest {
+    pub status: crate::AgentStatus,
+}
+
+/// Server → client WebSocket frames.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ServerMsg {
+    #[serde(rename = "message.created")]
+    MessageCreated { chat_id: ChatId, message: Message },
+    #[serde(rename = "message.updated")]
+    MessageUpdated { chat_id: ChatId, message: Message },
+    /// A chat was assigned to the receiving agent.
+    #[serde(rename = "chat.assigned")]
+    ChatAssigned { chat: AgentChatItem },
+    /// A chat left the receiving agent (handed over to another agent).
+    #[serde(rename = "chat.unassigned")]
+    ChatUnassigned { chat_id: ChatId },
+    /// Something about the chat changed (status, agent, read state).
+    #[serde(rename = "chat.updated")]
+    ChatUpdated { chat: ChatDetail },
+    #[serde(rename = "chat.ended")]
+    ChatEnded { chat_id: ChatId, status: ChatStatus, by: Author },
+    #[serde(rename = "rating.requested")]
+    RatingRequested { chat_id: ChatId },
+    /// The receiving agent's 대화중 count and unread total.
+    #[serde(rename = "agent.counters")]
+    AgentCounters { open_count: i64, unread: i64, status: crate::AgentStatus },
+    /// Answer to `resume`: everything after `after_seq` was sent, up to `last_seq`.
+    #[serde(rename = "resumed")]
+    Resumed { chat_id: ChatId, last_seq: i64 },
+    #[serde(rename = "pong")]
+    Pong,
+    /// A client frame was refused; `client_id` names the message when there was one.
+    #[serde(rename = "error")]
+    Error { code: String, message: String, client_id: Option<String>, chat_id: Option<ChatId> },
+}
+
+/// Client → server WebSocket frames.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ClientMsg {
+    #[serde(rename = "message.send")]
+    Send { chat_id: ChatId, client_id: String, text: String },
+    /// Replays, in seq order, every message after `after_seq`.
+    #[serde(rename = "resume")]
+    Resume { chat_id: ChatId, after_seq: i64 },
+    /// The agent has read the chat up to `seq`.
+    #[serde(rename = "read")]
+    Read { chat_id: ChatId, seq: i64 },
+    #[serde(rename = "ping")]
+    Ping,
+}
+
+/// Checks a message before it is stored: not blank, at most [`MAX_MESSAGE_CHARS`].
+pub fn validate_message(text: &str) -> Result<(), Invalid> {
+    if text.trim().is_empty() {
+        return Err(Invalid { field: "text", reason: "must not be empty".into() });
+    }
+    let n = text.chars().count();
+    if n > MAX_MESSAGE_CHARS {
+        return Err(Invalid { field: "text", reason: format!("is {n} characters; the limit is {MAX_MESSAGE_CHARS}") });
+    }
+    Ok(())
+}
+
+/// Checks a client id: 1..=[`MAX_CLIENT_ID_CHARS`] visible ASCII characters.
+pub fn validate_client_id(id: &str) -> Result<(), Invalid> {
+    let ok = !id.is_empty() && id.len() <= MAX_CLIENT_ID_CHARS && id.bytes().all(|b| b.is_ascii_graphic());
+    if ok { Ok(()) } else { Err(Invalid { field: "client_id", reason: format!("must be 1 to {MAX_CLIENT_ID_CHARS} visible ASCII characters") }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_state_machine() {
+        use Author::*;
+        use ChatStatus::*;
+        assert_eq!(Active.after_end(Customer), Some(CustomerEnded));
+        assert_eq!(CustomerEnded.after_end(Agent), Some(Ended));
+        assert_eq!(Active.after_end(Agent), Some(Ended));
+        assert_eq!(Waiting.after_end(Customer), Some(Ended));
+        assert_eq!(CustomerEnded.after_end(Customer), None, "ending twice is refused");
+        assert_eq!(Ended.after_end(Agent), None);
+        assert!(Active.accepts_message_from(Customer));
+        assert!(Waiting.accepts_message_from(Customer), "a waiting customer can still write");
+        assert!(!Waiting.accepts_message_from(Agent));
+        assert!(!CustomerEnded.accepts_message_from(Customer));
+        assert!(!CustomerEnded.accepts_message_from(Agent));
+        assert!(Active.is_open_for_agent() && CustomerEnded.is_open_for_agent());
+        assert!(!Ended.is_open_for_agent() && !Waiting.is_open_for_agent());
+        for s in [Waiting, Active, CustomerEnded, Ended] {
+            assert_eq!(ChatStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn message_limits_count_characters() {
+        assert!(validate_message("안녕하세요").is_ok());
+        assert!(validate_message("  \n ").is_err());
+        assert!(validate_message(&"가".repeat(MAX_MESSAGE_CHARS)).is_ok());
+        assert!(validate_message(&"😀".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
+        assert!(validate_client_id("c-1").is_ok());
+        assert!(validate_client_id("").is_err());
+        assert!(validate_client_id("has space").is_err());
+        assert!(validate_client_id(&"x".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn frames_have_the_documented_shape() {
+        let f = ServerMsg::ChatEnded { chat_id: ChatId(3), status: ChatStatus::CustomerEnded, by: Author::Customer };
+        let v: serde_json::Value = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["type"], "chat.ended");
+        assert_eq!(v["chat_id"], "3");
+        let c: ClientMsg = serde_json::from_str(r#"{"type":"message.send","chat_id":"5","client_id":"a","text":"hi"}"#).unwrap();
+        assert_eq!(c, ClientMsg::Send { chat_id: ChatId(5), client_id: "a".into(), text: "hi".into() });
+        let r: ClientMsg = serde_json::from_str(r#"{"type":"resume","chat_id":"5","after_seq":2}"#).unwrap();
+        assert_eq!(r, ClientMsg::Resume { chat_id: ChatId(5), after_seq: 2 });
+    }
+}
