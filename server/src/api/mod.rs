@@ -3,14 +3,16 @@
 
 pub mod agents;
 pub mod auth;
+pub mod chats;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod services;
+pub mod ws;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::AppState;
 pub use error::ApiError;
@@ -20,6 +22,16 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/agent/me", get(agents::me))
+        .route("/agent/status", put(chats::set_status))
+        .route("/agent/chats", get(chats::agent_chats))
+        .route("/services/{slug}/chat/availability", get(chats::availability))
+        .route("/services/{slug}/chats", post(chats::start))
+        .route("/services/{slug}/inquiries", post(chats::inquiry))
+        .route("/chats/{id}", get(chats::detail))
+        .route("/chats/{id}/open", post(chats::open))
+        .route("/chats/{id}/messages", get(chats::messages).post(chats::send))
+        .route("/chats/{id}/end", post(chats::end))
+        .route("/ws", get(ws::upgrade))
         .route("/agents", get(agents::list))
         .route("/agents/{id}", get(agents::get_one))
         .route("/service", get(services::overview))

@@ -17,6 +17,16 @@ use utoipa::{Modify, OpenApi};
         super::agents::get_one,
         super::services::overview,
         super::services::help_center,
+        super::chats::availability,
+        super::chats::start,
+        super::chats::inquiry,
+        super::chats::set_status,
+        super::chats::agent_chats,
+        super::chats::detail,
+        super::chats::open,
+        super::chats::messages,
+        super::chats::send,
+        super::chats::end,
     ),
     modifiers(&BearerAuth)
 )]

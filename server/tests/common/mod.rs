@@ -116,3 +116,94 @@ impl Drop for TestServer {
         }
     }
 }
+
+impl TestServer {
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut req = self.http.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut req = self.http.put(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Sets an agent's status; panics unless accepted.
+    pub async fn set_status(&self, token: &str, status: &str) {
+        let (s, _) = self.put("/api/v1/agent/status", Some(token), serde_json::json!({ "status": status })).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+
+    /// Starts a chat as a customer; returns (chat_id, customer_token).
+    pub async fn start_chat(&self, body: Value) -> (String, String) {
+        let (s, v) = self.post("/api/v1/services/demo/chats", None, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        (v["chat_id"].as_str().unwrap().to_owned(), v["customer_token"].as_str().unwrap().to_owned())
+    }
+
+    pub fn ws_url(&self, token: &str) -> String {
+        format!("{}/api/v1/ws?token={token}", self.base.replace("http://", "ws://"))
+    }
+}
+
+/// A WebSocket client speaking the JSON frames of API.md.
+pub struct Ws {
+    inner: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Ws {
+    pub async fn connect(url: &str) -> Ws {
+        let (inner, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        Ws { inner }
+    }
+
+    pub async fn send(&mut self, v: Value) {
+        use futures_util::SinkExt;
+        self.inner.send(tokio_tungstenite::tungstenite::Message::text(v.to_string())).await.unwrap();
+    }
+
+    /// Next JSON frame (skipping pings), or None after 5 s of silence.
+    pub async fn next(&mut self) -> Option<Value> {
+        use futures_util::StreamExt;
+        loop {
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(5), self.inner.next()).await.ok()??.ok()?;
+            if let tokio_tungstenite::tungstenite::Message::Text(t) = frame {
+                return Some(serde_json::from_str(t.as_str()).unwrap());
+            }
+        }
+    }
+
+    /// Reads frames until one of `kind` arrives (others are skipped); panics after 5 s.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        loop {
+            let v = self.next().await.unwrap_or_else(|| panic!("no `{kind}` frame arrived"));
+            if v["type"] == kind {
+                return v;
+            }
+        }
+    }
+
+    /// Reads frames until `pred` holds for one; panics after 5 s without frames.
+    pub async fn expect_where(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let v = self.next().await.unwrap_or_else(|| panic!("no frame with {what} arrived"));
+            if pred(&v) {
+                return v;
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.inner.close(None).await;
+    }
+}

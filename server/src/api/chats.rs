@@ -1,0 +1,181 @@
+//! Chat endpoints of API.md: customer intake (availability, start, inquiry), the agent's
+//! status and list, and the chat operations both sides share (detail, messages, end).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::request::Parts;
+use engine::{Caller, ClientInfo, Customer, Party};
+use serde::Deserialize;
+use shared::{
+    AgentChats, Availability, ChatDetail, ChatId, ErrorBody, InquiryRequest, InquiryResponse, MessageEnvelope, MessageList,
+    SendMessageRequest, StartChatRequest, StartChatResponse, StatusRequest,
+};
+
+use super::ApiError;
+use super::extract::{AgentAuth, ApiJson, Client, request_token};
+use crate::AppState;
+
+/// Either side of a chat: an agent (session token `oc_…`) or the chat's customer
+/// (customer token `occ_…`).
+pub enum ChatParty {
+    Agent(Caller),
+    Customer(Customer),
+}
+
+impl ChatParty {
+    pub fn as_party(&self) -> Party<'_> {
+        match self {
+            ChatParty::Agent(c) => Party::Agent(c),
+            ChatParty::Customer(c) => Party::Customer(c),
+        }
+    }
+
+    /// Resolves a token of either kind.
+    pub async fn from_token(state: &AppState, token: &str) -> Result<ChatParty, ApiError> {
+        if token.starts_with("occ_") {
+            Ok(ChatParty::Customer(state.engine.authenticate_customer(token).await?))
+        } else {
+            Ok(ChatParty::Agent(state.engine.authenticate(token).await?))
+        }
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for ChatParty {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = request_token(parts).ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send `Authorization: Bearer <token>` (agent or customer token)")
+        })?;
+        ChatParty::from_token(state, &token).await
+    }
+}
+
+fn chat_id(raw: &str) -> Result<ChatId, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))
+}
+
+/// Whether chat is on for a help center and how many agents are online.
+#[utoipa::path(get, path = "/api/v1/services/{slug}/chat/availability", tag = "chats",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Availability), (status = 404, description = "unknown service or chat off", body = ErrorBody)))]
+pub async fn availability(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Availability>, ApiError> {
+    Ok(Json(state.engine.availability(&slug).await?))
+}
+
+/// Starts a chat (consent required); answers the chat id and the customer token.
+#[utoipa::path(post, path = "/api/v1/services/{slug}/chats", tag = "chats",
+    params(("slug" = String, Path)), request_body = StartChatRequest,
+    responses((status = 201, body = StartChatResponse),
+        (status = 422, description = "consent_required or invalid fields", body = ErrorBody),
+        (status = 409, description = "agents_absent", body = ErrorBody),
+        (status = 404, description = "unknown service or chat off", body = ErrorBody)))]
+pub async fn start(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Client(ip): Client,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<StartChatRequest>,
+) -> Result<(StatusCode, Json<StartChatResponse>), ApiError> {
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let started = state.engine.start_chat(&slug, req, ClientInfo { ip: Some(ip), user_agent }).await?;
+    Ok((StatusCode::CREATED, Json(started)))
+}
+
+/// Leaves a 1:1 inquiry; it becomes a ticket (channel `inquiry`).
+#[utoipa::path(post, path = "/api/v1/services/{slug}/inquiries", tag = "chats",
+    params(("slug" = String, Path)), request_body = InquiryRequest,
+    responses((status = 201, body = InquiryResponse), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn inquiry(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiJson(req): ApiJson<InquiryRequest>,
+) -> Result<(StatusCode, Json<InquiryResponse>), ApiError> {
+    let ticket_id = state.engine.create_inquiry(&slug, req).await?;
+    Ok((StatusCode::CREATED, Json(InquiryResponse { ticket_id })))
+}
+
+/// Sets the caller's status: online, break or offline (C-AG-2).
+#[utoipa::path(put, path = "/api/v1/agent/status", tag = "agents", request_body = StatusRequest,
+    responses((status = 200, body = StatusRequest), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    ApiJson(req): ApiJson<StatusRequest>,
+) -> Result<Json<StatusRequest>, ApiError> {
+    let status = state.engine.set_status(&caller, req.status).await?;
+    Ok(Json(StatusRequest { status }))
+}
+
+/// The caller's open chats and the 대화중 count (C-AG-3).
+#[utoipa::path(get, path = "/api/v1/agent/chats", tag = "agents",
+    responses((status = 200, body = AgentChats)), security(("bearer" = [])))]
+pub async fn agent_chats(State(state): State<AppState>, AgentAuth(caller): AgentAuth) -> Result<Json<AgentChats>, ApiError> {
+    Ok(Json(state.engine.agent_chats(&caller).await?))
+}
+
+/// One chat, for its customer or an agent of its service.
+#[utoipa::path(get, path = "/api/v1/chats/{id}", tag = "chats", params(("id" = String, Path)),
+    responses((status = 200, body = ChatDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn detail(State(state): State<AppState>, party: ChatParty, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
+    Ok(Json(state.engine.chat(party.as_party(), chat_id(&id)?).await?))
+}
+
+/// The assigned agent opened the request (C-HIS-2).
+#[utoipa::path(post, path = "/api/v1/chats/{id}/open", tag = "chats", params(("id" = String, Path)),
+    responses((status = 200, body = ChatDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn open(State(state): State<AppState>, AgentAuth(caller): AgentAuth, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
+    Ok(Json(state.engine.open_chat(&caller, chat_id(&id)?).await?))
+}
+
+#[derive(Deserialize)]
+pub struct AfterQuery {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// Messages after a seq, oldest first (at most 500 per call).
+#[utoipa::path(get, path = "/api/v1/chats/{id}/messages", tag = "chats",
+    params(("id" = String, Path), ("after" = Option<i64>, Query, description = "only messages with a greater seq")),
+    responses((status = 200, body = MessageList), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn messages(
+    State(state): State<AppState>,
+    party: ChatParty,
+    Path(id): Path<String>,
+    Query(q): Query<AfterQuery>,
+) -> Result<Json<MessageList>, ApiError> {
+    let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
+        None => 0,
+        Some(s) => s
+            .parse()
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "`after` must be a whole number (a seq)"))?,
+    };
+    let messages = state.engine.messages(party.as_party(), chat_id(&id)?, after).await?;
+    Ok(Json(MessageList { messages }))
+}
+
+/// Sends a message; the same `client_id` again returns the stored message.
+#[utoipa::path(post, path = "/api/v1/chats/{id}/messages", tag = "chats", params(("id" = String, Path)),
+    request_body = SendMessageRequest,
+    responses((status = 201, body = MessageEnvelope), (status = 409, description = "chat_closed", body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 403, description = "not_assigned", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn send(
+    State(state): State<AppState>,
+    party: ChatParty,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
+    let (message, _new) = state.engine.send_message(party.as_party(), chat_id(&id)?, &req.client_id, &req.text).await?;
+    Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
+}
+
+/// Ends the chat for the caller's side (C-END-3).
+#[utoipa::path(post, path = "/api/v1/chats/{id}/end", tag = "chats", params(("id" = String, Path)),
+    responses((status = 200, body = ChatDetail), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn end(State(state): State<AppState>, party: ChatParty, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
+    Ok(Json(state.engine.end_chat(party.as_party(), chat_id(&id)?).await?))
+}
