@@ -8,6 +8,8 @@
 //! functions in [`api`], which call the engine and never hold SQL.
 
 pub mod api;
+pub mod chat;
+pub mod net;
 pub mod error;
 pub mod i18n;
 mod pages;

@@ -8,6 +8,7 @@ use leptos_router::components::{A, Outlet};
 use shared::{AgentProfile, Role};
 
 use crate::api::{Login, Logout, session_agent};
+use crate::chat::agent::{AgentChatScreen, AgentDesk, ConsoleChatIcon};
 use crate::i18n::{LangSwitch, use_texts};
 
 #[component]
@@ -77,6 +78,21 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
     let is_admin = agent.role == Role::Admin;
     let role = agent.role;
     provide_context(agent.clone());
+    let desk = AgentDesk::new(agent.status);
+    provide_context(desk);
+    let chat_permission = agent.chat_permission;
+    // browser only: the live list and socket, and the unseen-chat badge in the tab title
+    Effect::new(move |_| {
+        if chat_permission {
+            desk.start();
+        }
+    });
+    Effect::new(move |_| {
+        let unseen = desk.unseen.get().len();
+        let base = format!("{} · {}", t.get().console_title, t.get().product);
+        let title = if unseen > 0 { format!("({unseen}) {base}") } else { base };
+        set_document_title(&title);
+    });
     view! {
         <div class="console" data-testid="console">
             <header class="topbar">
@@ -106,6 +122,7 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
             <div class="console-body">
                 <Outlet/>
             </div>
+            {chat_permission.then(|| view! { <ConsoleChatIcon desk/> })}
         </div>
     }
 }
@@ -116,16 +133,11 @@ pub fn ChatScreen() -> impl IntoView {
     let t = use_texts();
     let agent = use_context::<AgentProfile>();
     let permitted = agent.as_ref().is_some_and(|a| a.chat_permission);
+    let desk = use_context::<AgentDesk>();
     view! {
-        <section class="screen chat-screen" data-testid="chat-screen">
-            {if permitted {
-                view! {
-                    <div class="empty-state">
-                        <h2>{move || t.get().chat_empty_title}</h2>
-                        <p class="muted">{move || t.get().chat_empty_body}</p>
-                    </div>
-                }
-                    .into_any()
+        <section class="chat-screen" data-testid="chat-screen">
+            {if let (true, Some(desk)) = (permitted, desk) {
+                view! { <AgentChatScreen desk/> }.into_any()
             } else {
                 view! { <div class="empty-state"><p>{move || t.get().chat_no_permission}</p></div> }.into_any()
             }}
@@ -155,4 +167,14 @@ pub fn TicketsScreen() -> impl IntoView {
             <div class="empty-state"><p class="muted">{move || t.get().tickets_empty}</p></div>
         </section>
     }
+}
+
+/// Sets `document.title` directly (the tab badge changes often; no re-render needed).
+fn set_document_title(title: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(title);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = title;
 }

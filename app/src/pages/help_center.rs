@@ -110,6 +110,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
                 </section>
                 </aside>
             </main>
+            {hc.chat_enabled.then(|| view! { <crate::chat::customer::CustomerChat slug=hc.slug.clone()/> })}
             <footer class="hc-footer">
                 <span>{format!("© {name}")}</span>
                 <span>{move || t.get().hc_footer}</span>

@@ -179,3 +179,23 @@ pub async fn send(
 pub async fn end(State(state): State<AppState>, party: ChatParty, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
     Ok(Json(state.engine.end_chat(party.as_party(), chat_id(&id)?).await?))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReadRequest {
+    /// The highest seq the agent has seen.
+    seq: i64,
+}
+
+/// The assigned agent has read the chat up to `seq` (clears unread counts).
+#[utoipa::path(post, path = "/api/v1/chats/{id}/read", tag = "chats", params(("id" = String, Path)),
+    request_body = ReadRequest,
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn read(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReadRequest>,
+) -> Result<StatusCode, ApiError> {
+    state.engine.mark_read(&caller, chat_id(&id)?, req.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

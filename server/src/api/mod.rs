@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}/open", post(chats::open))
         .route("/chats/{id}/messages", get(chats::messages).post(chats::send))
         .route("/chats/{id}/end", post(chats::end))
+        .route("/chats/{id}/read", post(chats::read))
         .route("/ws", get(ws::upgrade))
         .route("/agents", get(agents::list))
         .route("/agents/{id}", get(agents::get_one))

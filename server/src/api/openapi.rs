@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::chats::messages,
         super::chats::send,
         super::chats::end,
+        super::chats::read,
     ),
     modifiers(&BearerAuth)
 )]

@@ -1,0 +1,410 @@
+//! The agent's side of live chat (C-AG-1..3, C-END-3): the desk state shared by the
+//! whole console (chat list, 대화중 count, status, which new chats are unseen), the
+//! blinking chat icon, and the three-pane chat screen (list | conversation | info).
+//! Everything updates from the WebSocket; nothing polls, nothing reloads.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+use shared::{
+    AgentChatItem, AgentChats, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ClientMsg, Message, MessageEnvelope,
+    MessageList, SendMessageRequest, ServerMsg, StatusRequest,
+};
+
+use super::{Bubble, upsert_message};
+use crate::i18n::use_texts;
+use crate::net;
+
+/// The console-wide chat state of the signed-in agent.
+#[derive(Clone, Copy)]
+pub struct AgentDesk {
+    pub chats: RwSignal<Vec<AgentChatItem>>,
+    pub open_count: RwSignal<i64>,
+    pub status: RwSignal<AgentStatus>,
+    /// New chats the agent has not looked at yet: the icon blinks while any exist.
+    pub unseen: RwSignal<HashSet<ChatId>>,
+    pub selected: RwSignal<Option<ChatId>>,
+    pub messages: RwSignal<HashMap<ChatId, Vec<Message>>>,
+    pub details: RwSignal<HashMap<ChatId, ChatDetail>>,
+    pub connected: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl AgentDesk {
+    pub fn new(status: AgentStatus) -> AgentDesk {
+        AgentDesk {
+            chats: RwSignal::new(Vec::new()),
+            open_count: RwSignal::new(0),
+            status: RwSignal::new(status),
+            unseen: RwSignal::new(HashSet::new()),
+            selected: RwSignal::new(None),
+            messages: RwSignal::new(HashMap::new()),
+            details: RwSignal::new(HashMap::new()),
+            connected: RwSignal::new(true),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Loads the list and keeps the socket (browser only; called from an effect).
+    pub fn start(self) {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = net::get_json::<AgentChats>("/api/v1/agent/chats", None).await {
+                self.apply_list(list);
+            }
+        });
+        net::keep_socket(
+            format!("{}/api/v1/ws", net::ws_origin()),
+            || true,
+            move || {
+                // catch up the open conversation after a reconnect
+                self.selected
+                    .get_untracked()
+                    .map(|id| ClientMsg::Resume { chat_id: id, after_seq: self.last_seq(id) })
+                    .into_iter()
+                    .collect()
+            },
+            move |frame| self.on_frame(frame),
+            move |up| self.connected.set(up),
+        );
+    }
+
+    fn apply_list(&self, list: AgentChats) {
+        self.open_count.set(list.open_count);
+        self.status.set(list.status);
+        self.chats.set(list.chats);
+    }
+
+    fn last_seq(&self, chat: ChatId) -> i64 {
+        self.messages.with_untracked(|m| m.get(&chat).and_then(|l| l.last()).map_or(0, |m| m.seq))
+    }
+
+    fn on_frame(&self, frame: ServerMsg) {
+        match frame {
+            ServerMsg::ChatAssigned { chat } => {
+                let id = chat.id;
+                let known = self.chats.with_untracked(|c| c.iter().any(|x| x.id == id));
+                self.chats.update(|list| match list.iter_mut().find(|x| x.id == id) {
+                    Some(x) => *x = chat,
+                    None => list.push(chat),
+                });
+                if !known && self.selected.get_untracked() != Some(id) {
+                    self.unseen.update(|u| {
+                        u.insert(id);
+                    });
+                }
+            }
+            ServerMsg::ChatUnassigned { chat_id } => self.forget(chat_id),
+            ServerMsg::AgentCounters { open_count, status, .. } => {
+                self.open_count.set(open_count);
+                self.status.set(status);
+            }
+            ServerMsg::MessageCreated { chat_id, message } | ServerMsg::MessageUpdated { chat_id, message } => {
+                let seq = message.seq;
+                let from_customer = message.author == Author::Customer;
+                let text = message.text.clone();
+                self.chats.update(|list| {
+                    if let Some(x) = list.iter_mut().find(|x| x.id == chat_id) {
+                        x.last_message = Some(text);
+                        x.last_seq = x.last_seq.max(seq);
+                        if from_customer && self.selected.get_untracked() != Some(chat_id) {
+                            x.unread += 1;
+                        }
+                    }
+                });
+                self.messages.update(|m| {
+                    if let Some(list) = m.get_mut(&chat_id) {
+                        upsert_message(list, message);
+                    }
+                });
+                if from_customer && self.selected.get_untracked() == Some(chat_id) {
+                    self.mark_read(chat_id, seq);
+                }
+            }
+            ServerMsg::ChatEnded { chat_id, status, .. } => {
+                if status == ChatStatus::Ended {
+                    self.forget(chat_id);
+                } else {
+                    self.chats.update(|list| {
+                        if let Some(x) = list.iter_mut().find(|x| x.id == chat_id) {
+                            x.status = status;
+                        }
+                    });
+                    self.details.update(|d| {
+                        if let Some(x) = d.get_mut(&chat_id) {
+                            x.status = status;
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn forget(&self, chat: ChatId) {
+        self.chats.update(|l| l.retain(|x| x.id != chat));
+        self.unseen.update(|u| {
+            u.remove(&chat);
+        });
+        if self.selected.get_untracked() == Some(chat) {
+            self.selected.set(None);
+        }
+    }
+
+    fn mark_read(&self, chat: ChatId, seq: i64) {
+        leptos::task::spawn_local(async move {
+            let _ = net::send_json::<serde_json::Value, _>("POST", &format!("/api/v1/chats/{chat}/read"), None, &serde_json::json!({ "seq": seq })).await;
+        });
+    }
+
+    /// Opens a chat (C-AG-4): records the open, loads history and details.
+    pub fn select(self, chat: ChatId) {
+        self.selected.set(Some(chat));
+        self.unseen.update(|u| {
+            u.remove(&chat);
+        });
+        self.chats.update(|list| {
+            if let Some(x) = list.iter_mut().find(|x| x.id == chat) {
+                x.unread = 0;
+                x.opened = true;
+            }
+        });
+        leptos::task::spawn_local(async move {
+            match net::send_json::<ChatDetail, _>("POST", &format!("/api/v1/chats/{chat}/open"), None, &()).await {
+                Ok(d) => self.details.update(|m| {
+                    m.insert(chat, d);
+                }),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+            if let Ok(list) = net::get_json::<MessageList>(&format!("/api/v1/chats/{chat}/messages"), None).await {
+                self.messages.update(|m| {
+                    let entry = m.entry(chat).or_default();
+                    for msg in list.messages {
+                        upsert_message(entry, msg);
+                    }
+                });
+            }
+        });
+    }
+
+    fn send(self, chat: ChatId, text: String) {
+        let body = SendMessageRequest { client_id: format!("a_{}", net::random_id()), text };
+        leptos::task::spawn_local(async move {
+            match net::send_json::<MessageEnvelope, _>("POST", &format!("/api/v1/chats/{chat}/messages"), None, &body).await {
+                Ok(env) => self.on_frame(ServerMsg::MessageCreated { chat_id: chat, message: env.message }),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+
+    fn end(self, chat: ChatId) {
+        leptos::task::spawn_local(async move {
+            match net::send_json::<ChatDetail, _>("POST", &format!("/api/v1/chats/{chat}/end"), None, &()).await {
+                Ok(_) => self.forget(chat),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+
+    fn set_status(self, status: AgentStatus) {
+        leptos::task::spawn_local(async move {
+            match net::send_json::<StatusRequest, _>("PUT", "/api/v1/agent/status", None, &StatusRequest { status }).await {
+                Ok(s) => self.status.set(s.status),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+}
+
+/// The chat icon at the bottom right of the console (C-AG-1, C-AG-3): blinks while a
+/// new chat is unseen; opens the chat screen.
+#[component]
+pub fn ConsoleChatIcon(desk: AgentDesk) -> impl IntoView {
+    let t = use_texts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let blinking = move || !desk.unseen.get().is_empty();
+    view! {
+        <button
+            type="button"
+            class="chat-icon console-chat-icon"
+            class:blink=blinking
+            data-testid="chat-icon"
+            aria-label=move || t.get().chat_open_label
+            on:click=move |_| {
+                desk.unseen.set(HashSet::new());
+                navigate("/console", Default::default());
+            }
+        >
+            <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+                <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+            </svg>
+            {move || {
+                let n = desk.open_count.get();
+                (n > 0).then(|| view! { <span class="chat-icon-badge">{n}</span> })
+            }}
+        </button>
+    }
+}
+
+/// The three-pane chat screen.
+#[component]
+pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="desk">
+            <aside class="desk-list">
+                <div class="desk-status">
+                    <label class="field">
+                        <span>{move || t.get().agent_status_label}</span>
+                        <select
+                            data-testid="agent-status"
+                            prop:value=move || desk.status.get().as_str()
+                            on:change:target=move |ev| {
+                                if let Some(s) = AgentStatus::parse(&ev.target().value()) {
+                                    desk.set_status(s);
+                                }
+                            }
+                        >
+                            <option value="online">{move || t.get().status_online}</option>
+                            <option value="break">{move || t.get().status_break}</option>
+                            <option value="offline">{move || t.get().status_offline}</option>
+                        </select>
+                    </label>
+                    <span class=move || format!("status-dot {}", desk.status.get().as_str())></span>
+                </div>
+                <div class="desk-counter">
+                    <span>{move || t.get().in_conversation}</span>
+                    <strong data-testid="open-count">{move || desk.open_count.get()}</strong>
+                </div>
+                <ul class="desk-chats" aria-label=move || t.get().chat_list_label>
+                    <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq) let:item>
+                        <ChatListItem desk item/>
+                    </For>
+                </ul>
+                {move || (!desk.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
+            </aside>
+            {move || match desk.selected.get() {
+                Some(id) => view! { <DeskConversation desk chat=id/> }.into_any(),
+                None => {
+                    view! {
+                        <section class="desk-empty">
+                            <div class="empty-state">
+                                <h2>
+                                    {move || if desk.chats.get().is_empty() { t.get().chat_empty_title } else { t.get().select_chat }}
+                                </h2>
+                                <p class="muted">{move || t.get().chat_empty_body}</p>
+                            </div>
+                        </section>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn ChatListItem(desk: AgentDesk, item: AgentChatItem) -> impl IntoView {
+    let t = use_texts();
+    let id = item.id;
+    let unread = item.unread;
+    let ended = item.status == ChatStatus::CustomerEnded;
+    view! {
+        <li>
+            <button
+                type="button"
+                class="desk-chat"
+                class:selected=move || desk.selected.get() == Some(id)
+                data-testid="chat-list-item"
+                data-chat-id=id.to_string()
+                on:click=move |_| desk.select(id)
+            >
+                <span class="desk-chat-top">
+                    <span class="desk-chat-name">{item.customer.name.clone()}</span>
+                    {move || desk.unseen.get().contains(&id).then(|| view! { <span class="tag new">{t.get().new_chat_badge}</span> })}
+                    {ended.then(|| view! { <span class="tag ended" data-testid="customer-ended">{move || t.get().customer_ended_badge}</span> })}
+                    {(unread > 0).then(|| view! { <span class="unread" data-testid="unread">{unread}</span> })}
+                </span>
+                <span class="desk-chat-last">{item.last_message.clone().unwrap_or_default()}</span>
+            </button>
+        </li>
+    }
+}
+
+#[component]
+fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
+    let t = use_texts();
+    let draft = RwSignal::new(String::new());
+    let item = move || desk.chats.get().into_iter().find(|c| c.id == chat);
+    let status = move || item().map_or(ChatStatus::Ended, |c| c.status);
+    let submit = move || {
+        let text = draft.get_untracked();
+        if !text.trim().is_empty() {
+            desk.send(chat, text);
+            draft.set(String::new());
+        }
+    };
+    let detail = move || desk.details.get().get(&chat).cloned();
+    view! {
+        <section class="desk-conversation">
+            <header class="desk-conv-head">
+                <strong>{move || item().map(|c| c.customer.name).unwrap_or_default()}</strong>
+                <button type="button" class="button small danger" data-testid="end-chat" on:click=move |_| desk.end(chat)>
+                    {move || t.get().end_chat}
+                </button>
+            </header>
+            {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
+            <div class="chat-log" role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+                <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone()) let:m>
+                    <Bubble mine=m.author == Author::Agent message=m/>
+                </For>
+            </div>
+            <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <textarea
+                    rows="2"
+                    data-testid="message-input"
+                    maxlength=shared::MAX_MESSAGE_CHARS
+                    disabled=move || status() != ChatStatus::Active
+                    placeholder=move || t.get().message_placeholder
+                    prop:value=draft
+                    on:input:target=move |ev| draft.set(ev.target().value())
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                            ev.prevent_default();
+                            submit();
+                        }
+                    }
+                ></textarea>
+                <button type="submit" class="button primary" data-testid="message-send" disabled=move || status() != ChatStatus::Active>
+                    {move || t.get().send}
+                </button>
+            </form>
+        </section>
+        <aside class="desk-info">
+            <section class="info-card">
+                <h3>{move || t.get().customer_info}</h3>
+                <dl class="facts">
+                    <dt>{move || t.get().inquiry_name}</dt>
+                    <dd data-testid="customer-name">{move || detail().map(|d| d.customer.name).unwrap_or_default()}</dd>
+                    <dt>{move || t.get().ip_label}</dt>
+                    <dd data-testid="customer-ip">{move || detail().and_then(|d| d.customer.ip).unwrap_or_default()}</dd>
+                </dl>
+            </section>
+            <section class="info-card">
+                <h3>{move || t.get().consult_info}</h3>
+                <dl class="facts">
+                    <dt>{move || t.get().channel_label}</dt>
+                    <dd data-testid="consult-channel">
+                        {move || {
+                            detail()
+                                .map(|d| if d.consult.channel == "helpcenter" { t.get().channel_helpcenter.to_string() } else { d.consult.channel })
+                                .unwrap_or_default()
+                        }}
+                    </dd>
+                    <dt>{move || t.get().started_label}</dt>
+                    <dd>{move || detail().map(|d| d.created_at.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()}</dd>
+                </dl>
+            </section>
+        </aside>
+    }
+}

@@ -1,0 +1,453 @@
+//! The customer's chat in the help center (C-IN-1..3, C-END-3): the chat icon at the
+//! bottom right, the agent-absent popup with the 1:1 inquiry form, privacy consent, and
+//! the chat itself. The chat survives a reload (its id and token are kept in
+//! localStorage) and a dropped connection (the socket reconnects and resumes by `seq`;
+//! unsent messages are retried with their `client_id`, so nothing is lost or doubled).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::{
+    Availability, ChatDetail, ChatId, ChatStatus, ClientMsg, InquiryRequest, InquiryResponse, Message, MessageEnvelope,
+    SendMessageRequest, ServerMsg, StartChatRequest, StartChatResponse,
+};
+
+use super::{Bubble, upsert_message};
+use crate::i18n::{use_locale, use_texts};
+use crate::net::{self, storage};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Panel {
+    Closed,
+    Loading,
+    Absent,
+    Inquiry,
+    InquirySent,
+    Consent,
+    Chat,
+}
+
+/// What survives a reload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Saved {
+    chat_id: ChatId,
+    token: String,
+}
+
+/// A message typed but not yet acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+struct Pending {
+    client_id: String,
+    text: String,
+    failed: Option<String>,
+}
+
+/// The chat state of one customer, shared by the pieces of the window.
+#[derive(Clone, Copy)]
+struct CustomerChatState {
+    slug: StoredValue<String>,
+    panel: RwSignal<Panel>,
+    session: RwSignal<Option<Saved>>,
+    messages: RwSignal<Vec<Message>>,
+    pending: RwSignal<Vec<Pending>>,
+    status: RwSignal<ChatStatus>,
+    connected: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+}
+
+fn session_key(slug: &str) -> String {
+    format!("oc_chat_{slug}")
+}
+
+/// The browser's stable visitor id (C-SET-4 matches on it).
+fn visitor_id() -> String {
+    if let Some(v) = storage::get("oc_visitor").filter(|v| !v.is_empty()) {
+        return v;
+    }
+    let v = format!("v_{}", net::random_id());
+    storage::set("oc_visitor", &v);
+    v
+}
+
+impl CustomerChatState {
+    fn last_seq(&self) -> i64 {
+        self.messages.with_untracked(|m| m.last().map_or(0, |m| m.seq))
+    }
+
+    fn on_frame(&self, frame: ServerMsg) {
+        match frame {
+            ServerMsg::MessageCreated { message, .. } | ServerMsg::MessageUpdated { message, .. } => {
+                if let Some(cid) = message.client_id.clone() {
+                    self.pending.update(|p| p.retain(|x| x.client_id != cid));
+                }
+                self.messages.update(|list| upsert_message(list, message));
+            }
+            ServerMsg::ChatEnded { status, .. } => self.status.set(status),
+            ServerMsg::ChatUpdated { chat } => self.status.set(chat.status),
+            _ => {}
+        }
+    }
+
+    /// Sends (or re-sends) one pending message over REST; the same `client_id` makes a
+    /// repeat harmless.
+    fn deliver(self, client_id: String, text: String) {
+        let Some(saved) = self.session.get_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{}/messages", saved.chat_id);
+            let body = SendMessageRequest { client_id: client_id.clone(), text };
+            match net::send_json::<MessageEnvelope, _>("POST", &url, Some(&saved.token), &body).await {
+                Ok(env) => self.on_frame(ServerMsg::MessageCreated { chat_id: saved.chat_id, message: env.message }),
+                // offline: stays pending, retried after the socket is back
+                Err(e) if e.is("network") => {}
+                Err(e) => self.pending.update(|p| {
+                    if let Some(x) = p.iter_mut().find(|x| x.client_id == client_id) {
+                        x.failed = Some(e.message);
+                    }
+                }),
+            }
+        });
+    }
+
+    fn send(self, text: String) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let client_id = format!("c_{}", net::random_id());
+        self.pending.update(|p| p.push(Pending { client_id: client_id.clone(), text: text.clone(), failed: None }));
+        self.deliver(client_id, text);
+    }
+
+    /// Opens the chat view for a session: history, then the live socket.
+    fn attach(self, saved: Saved) {
+        self.session.set(Some(saved.clone()));
+        self.panel.set(Panel::Chat);
+        let fetch = saved.clone();
+        leptos::task::spawn_local(async move {
+            let saved = fetch;
+            let detail = net::get_json::<ChatDetail>(&format!("/api/v1/chats/{}", saved.chat_id), Some(&saved.token)).await;
+            match detail {
+                Ok(d) => self.status.set(d.status),
+                Err(e) if e.is("unauthenticated") || e.is("not_found") => {
+                    // the stored chat is gone: start over
+                    self.reset();
+                    return;
+                }
+                Err(_) => {}
+            }
+        });
+        let chat = saved.chat_id;
+        let me = self;
+        net::keep_socket(
+            format!("{}/api/v1/ws?token={}", net::ws_origin(), saved.token),
+            move || me.session.get_untracked().is_some_and(|s| s.chat_id == chat),
+            move || {
+                // after every (re)connect: catch up, then retry what was not acknowledged
+                for p in me.pending.get_untracked().into_iter().filter(|p| p.failed.is_none()) {
+                    me.deliver(p.client_id, p.text);
+                }
+                vec![ClientMsg::Resume { chat_id: chat, after_seq: me.last_seq() }]
+            },
+            move |frame| me.on_frame(frame),
+            move |up| me.connected.set(up),
+        );
+    }
+
+    fn reset(&self) {
+        storage::remove(&session_key(&self.slug.get_value()));
+        self.session.set(None);
+        self.messages.set(Vec::new());
+        self.pending.set(Vec::new());
+        self.status.set(ChatStatus::Active);
+        self.panel.set(Panel::Closed);
+    }
+}
+
+/// The chat icon and window of a help center whose chat is on.
+#[component]
+pub fn CustomerChat(slug: String) -> impl IntoView {
+    let t = use_texts();
+    let state = CustomerChatState {
+        slug: StoredValue::new(slug.clone()),
+        panel: RwSignal::new(Panel::Closed),
+        session: RwSignal::new(None),
+        messages: RwSignal::new(Vec::new()),
+        pending: RwSignal::new(Vec::new()),
+        status: RwSignal::new(ChatStatus::Active),
+        connected: RwSignal::new(true),
+        error: RwSignal::new(None),
+    };
+    // A chat in progress comes back after a reload.
+    Effect::new(move |_| {
+        if let Some(saved) = storage::get(&session_key(&state.slug.get_value())).and_then(|s| serde_json::from_str::<Saved>(&s).ok()) {
+            state.attach(saved);
+        }
+    });
+
+    let open = move |_| {
+        state.error.set(None);
+        if state.panel.get_untracked() != Panel::Closed {
+            state.panel.set(Panel::Closed);
+            return;
+        }
+        if state.session.get_untracked().is_some() {
+            state.panel.set(Panel::Chat);
+            return;
+        }
+        state.panel.set(Panel::Loading);
+        let slug = state.slug.get_value();
+        leptos::task::spawn_local(async move {
+            match net::get_json::<Availability>(&format!("/api/v1/services/{slug}/chat/availability"), None).await {
+                Ok(a) if a.agents_online > 0 => state.panel.set(Panel::Consent),
+                Ok(_) => state.panel.set(Panel::Absent),
+                Err(e) => {
+                    state.error.set(Some(e.message));
+                    state.panel.set(Panel::Absent);
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="chat-launcher">
+            {move || match state.panel.get() {
+                Panel::Closed => None,
+                panel => Some(view! { <ChatWindow state panel/> }),
+            }}
+            <button
+                type="button"
+                class="chat-icon"
+                data-testid="chat-icon"
+                aria-label=move || t.get().chat_open_label
+                aria-expanded=move || (state.panel.get() != Panel::Closed).to_string()
+                on:click=open
+            >
+                <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+                    <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+                </svg>
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn ChatWindow(state: CustomerChatState, panel: Panel) -> impl IntoView {
+    let t = use_texts();
+    let body = match panel {
+        Panel::Loading => view! { <p class="chat-note">{move || t.get().loading}</p> }.into_any(),
+        Panel::Absent => view! { <AbsentNotice state/> }.into_any(),
+        Panel::Inquiry => view! { <InquiryForm state/> }.into_any(),
+        Panel::InquirySent => view! { <p class="chat-note success" data-testid="inquiry-sent">{move || t.get().inquiry_sent}</p> }.into_any(),
+        Panel::Consent => view! { <Consent state/> }.into_any(),
+        Panel::Chat => view! { <Conversation state/> }.into_any(),
+        Panel::Closed => ().into_any(),
+    };
+    let in_chat = panel == Panel::Chat;
+    view! {
+        <section class="chat-window" role="dialog" aria-label=move || t.get().chat_title data-testid="chat-window">
+            <header class="chat-window-head">
+                <strong>{move || t.get().chat_title}</strong>
+                <div class="chat-window-actions">
+                    {in_chat.then(|| view! { <EndButton state/> })}
+                    <button type="button" class="icon-button" aria-label=move || t.get().close on:click=move |_| state.panel.set(Panel::Closed)>
+                        "×"
+                    </button>
+                </div>
+            </header>
+            {move || state.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn AbsentNotice(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="chat-absent" data-testid="absent-popup">
+            <h3>{move || t.get().absent_title}</h3>
+            <p>{move || t.get().absent_body}</p>
+            <button type="button" class="button primary" data-testid="inquiry-button" on:click=move |_| state.panel.set(Panel::Inquiry)>
+                {move || t.get().inquiry_button}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn InquiryForm(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    let (name, email, subject, body) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = InquiryRequest { name: name.get_untracked(), email: email.get_untracked(), subject: subject.get_untracked(), body: body.get_untracked() };
+        // the same rules as the server, so the error shows before a round trip
+        let check = shared::validate::name("name", &req.name).and_then(|_| shared::validate::email("email", &req.email));
+        if let Err(e) = check {
+            problem.set(Some(e.to_string()));
+            return;
+        }
+        busy.set(true);
+        let slug = state.slug.get_value();
+        leptos::task::spawn_local(async move {
+            match net::send_json::<InquiryResponse, _>("POST", &format!("/api/v1/services/{slug}/inquiries"), None, &req).await {
+                Ok(_) => state.panel.set(Panel::InquirySent),
+                Err(e) => problem.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    let field = move |label: fn(&shared::i18n::Texts) -> &'static str, sig: RwSignal<String>, kind: &'static str, testid: &'static str| {
+        view! {
+            <label class="field">
+                <span>{move || label(t.get())}</span>
+                <input type=kind required data-testid=testid prop:value=sig on:input:target=move |ev| sig.set(ev.target().value())/>
+            </label>
+        }
+    };
+    view! {
+        <form class="form chat-inquiry" data-testid="inquiry-form" on:submit=submit>
+            <h3>{move || t.get().inquiry_title}</h3>
+            {field(|t| t.inquiry_name, name, "text", "inquiry-name")}
+            {field(|t| t.inquiry_email, email, "email", "inquiry-email")}
+            {field(|t| t.inquiry_subject, subject, "text", "inquiry-subject")}
+            <label class="field">
+                <span>{move || t.get().inquiry_body}</span>
+                <textarea rows="4" required data-testid="inquiry-body" prop:value=body on:input:target=move |ev| body.set(ev.target().value())></textarea>
+            </label>
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert" data-testid="inquiry-error">{p}</p> })}
+            <button type="submit" class="button primary" data-testid="inquiry-submit" disabled=move || busy.get()>
+                {move || t.get().inquiry_submit}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn Consent(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let busy = RwSignal::new(false);
+    let accept = move |_| {
+        busy.set(true);
+        let slug = state.slug.get_value();
+        let req = StartChatRequest {
+            consent: true,
+            visitor_id: Some(visitor_id()),
+            locale: Some(locale.get_untracked().code().to_owned()),
+            ..Default::default()
+        };
+        leptos::task::spawn_local(async move {
+            match net::send_json::<StartChatResponse, _>("POST", &format!("/api/v1/services/{slug}/chats"), None, &req).await {
+                Ok(started) => {
+                    let saved = Saved { chat_id: started.chat_id, token: started.customer_token };
+                    storage::set(&session_key(&slug), &serde_json::to_string(&saved).unwrap_or_default());
+                    state.attach(saved);
+                }
+                Err(e) if e.is("agents_absent") => state.panel.set(Panel::Absent),
+                Err(e) => state.error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="chat-consent">
+            <h3>{move || t.get().consent_title}</h3>
+            <p>{move || t.get().consent_body}</p>
+            <button type="button" class="button primary" data-testid="consent-accept" disabled=move || busy.get() on:click=accept>
+                {move || t.get().consent_accept}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn EndButton(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    let end = move |_| {
+        let Some(saved) = state.session.get_untracked() else { return };
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{}/end", saved.chat_id);
+            match net::send_json::<ChatDetail, _>("POST", &url, Some(&saved.token), &()).await {
+                Ok(d) => state.status.set(d.status),
+                Err(e) => state.error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <button
+            type="button"
+            class="button small"
+            data-testid="end-chat"
+            disabled=move || !state.status.get().accepts_message_from(shared::Author::Customer)
+            on:click=end
+        >
+            {move || t.get().end_chat}
+        </button>
+    }
+}
+
+#[component]
+fn Conversation(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    let draft = RwSignal::new(String::new());
+    let open = move || state.status.get().accepts_message_from(shared::Author::Customer);
+    let submit = move || {
+        let text = draft.get_untracked();
+        if !text.trim().is_empty() {
+            state.send(text);
+            draft.set(String::new());
+        }
+    };
+    view! {
+        {move || (!state.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
+        {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <p class="chat-banner" role="status">{t.get().waiting_agent}</p> })}
+        <div class="chat-log" role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+            <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone()) let:m>
+                <Bubble mine=m.author == shared::Author::Customer message=m/>
+            </For>
+            <For each=move || state.pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
+                <div class="bubble-row mine">
+                    <div class="bubble pending" data-testid="message-pending">
+                        <span class="bubble-text">{p.text.clone()}</span>
+                        <span class="bubble-time">
+                            {move || p.failed.clone().map(|f| format!("{} · {f}", t.get().send_failed)).unwrap_or_else(|| t.get().sending.to_string())}
+                        </span>
+                    </div>
+                </div>
+            </For>
+        </div>
+        {move || {
+            if open() {
+                view! {
+                    <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                        <textarea
+                            rows="2"
+                            data-testid="message-input"
+                            maxlength=shared::MAX_MESSAGE_CHARS
+                            placeholder=move || t.get().message_placeholder
+                            prop:value=draft
+                            on:input:target=move |ev| draft.set(ev.target().value())
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                                    ev.prevent_default();
+                                    submit();
+                                }
+                            }
+                        ></textarea>
+                        <button type="submit" class="button primary" data-testid="message-send">{move || t.get().send}</button>
+                    </form>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <div class="chat-ended" data-testid="chat-ended">
+                        <p>{move || t.get().chat_ended}</p>
+                        <button type="button" class="button" data-testid="new-chat" on:click=move |_| state.reset()>{move || t.get().new_chat}</button>
+                    </div>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,178 @@
+//! The browser's network edge: JSON over `fetch` (gloo-net) to the public REST API, and
+//! a self-healing WebSocket that reconnects with back-off and lets the caller resume.
+//! On the server (SSR) these do nothing: they only ever run from effects and event
+//! handlers, which the server never executes.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::*;
+    use gloo_net::http::{Request, RequestBuilder};
+
+    fn with_auth(req: RequestBuilder, bearer: Option<&str>) -> RequestBuilder {
+        match bearer {
+            Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+            None => req,
+        }
+    }
+
+    async fn finish<T: DeserializeOwned>(res: Result<gloo_net::http::Response, gloo_net::Error>) -> Result<T, AppError> {
+        let res = res.map_err(|e| AppError::new("network", e.to_string()))?;
+        if res.ok() {
+            res.json::<T>().await.map_err(|e| AppError::new("bad_response", e.to_string()))
+        } else {
+            match res.json::<shared::ErrorBody>().await {
+                Ok(b) => Err(AppError::new(&b.error, b.message)),
+                Err(_) => Err(AppError::new("http", format!("HTTP {}", res.status()))),
+            }
+        }
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, AppError> {
+        finish(with_auth(Request::get(url), bearer).send().await).await
+    }
+
+    pub async fn send_json<T: DeserializeOwned, B: Serialize>(method: &str, url: &str, bearer: Option<&str>, body: &B) -> Result<T, AppError> {
+        let req = match method {
+            "PUT" => Request::put(url),
+            _ => Request::post(url),
+        };
+        let req = with_auth(req, bearer).json(body).map_err(|e| AppError::new("serialize", e.to_string()))?;
+        finish(req.send().await).await
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub use imp::{get_json, send_json};
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn get_json<T: DeserializeOwned>(_url: &str, _bearer: Option<&str>) -> Result<T, AppError> {
+    Err(AppError::new("browser_only", "only available in the browser"))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn send_json<T: DeserializeOwned, B: Serialize>(_m: &str, _url: &str, _b: Option<&str>, _body: &B) -> Result<T, AppError> {
+    Err(AppError::new("browser_only", "only available in the browser"))
+}
+
+/// A random id for `client_id`s and visitor ids (crypto-strength where available).
+pub fn random_id() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let mut bytes = [0u8; 12];
+        if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+            let _ = c.get_random_values_with_u8_array(&mut bytes);
+        } else {
+            for b in &mut bytes {
+                *b = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// `localStorage` access (no-ops on the server).
+pub mod storage {
+    pub fn get(key: &str) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = key;
+            None
+        }
+    }
+
+    pub fn set(key: &str, value: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(key, value);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, value);
+    }
+
+    pub fn remove(key: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.remove_item(key);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = key;
+    }
+}
+
+/// The page's origin turned into a WebSocket URL prefix (`ws://host` / `wss://host`).
+pub fn ws_origin() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let loc = web_sys::window().map(|w| w.location());
+        let proto = loc.as_ref().and_then(|l| l.protocol().ok()).unwrap_or_default();
+        let host = loc.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();
+        format!("{}//{host}", if proto == "https:" { "wss:" } else { "ws:" })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// Keeps a WebSocket open to `url`: reconnects with back-off (0.5 s doubling to 8 s),
+/// calls `on_open` after every (re)connect — the place to send `resume` frames — and
+/// hands every server frame to `on_frame`. `on_state(true/false)` reports the link.
+/// Runs while `alive()` holds (checked on every frame and before reconnecting).
+pub fn keep_socket(
+    url: String,
+    alive: impl Fn() -> bool + 'static,
+    on_open: impl Fn() -> Vec<shared::ClientMsg> + 'static,
+    on_frame: impl Fn(shared::ServerMsg) + 'static,
+    on_state: impl Fn(bool) + 'static,
+) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        use futures::{SinkExt, StreamExt};
+        use gloo_net::websocket::{Message, futures::WebSocket};
+        let mut backoff = 500u32;
+        while alive() {
+            if let Ok(ws) = WebSocket::open(&url) {
+                let (mut tx, mut rx) = ws.split();
+                let mut opened = false;
+                for frame in on_open() {
+                    if let Ok(text) = serde_json::to_string(&frame) {
+                        let _ = tx.send(Message::Text(text)).await;
+                    }
+                }
+                while let Some(msg) = rx.next().await {
+                    if !alive() {
+                        return;
+                    }
+                    match msg {
+                        Ok(Message::Text(t)) => {
+                            if !opened {
+                                opened = true;
+                                backoff = 500;
+                                on_state(true);
+                            }
+                            if let Ok(frame) = serde_json::from_str::<shared::ServerMsg>(&t) {
+                                on_frame(frame);
+                            }
+                        }
+                        Ok(Message::Bytes(_)) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+            on_state(false);
+            gloo_timers::future::TimeoutFuture::new(backoff).await;
+            backoff = (backoff * 2).min(8000);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (url, alive, on_open, on_frame, on_state);
+}
