@@ -38,7 +38,8 @@ pub mod ssr {
     }
 
     pub fn engine() -> Result<Engine, AppError> {
-        leptos::prelude::use_context::<Engine>().ok_or_else(|| AppError::new("internal", "engine missing"))
+        leptos::prelude::use_context::<Engine>()
+            .ok_or_else(|| AppError::new("internal", "engine missing"))
     }
 
     /// The value of the session cookie of a request, if any.
@@ -61,17 +62,23 @@ pub mod ssr {
                 "{}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
                 shared::SESSION_COOKIE
             ),
-            None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", shared::SESSION_COOKIE),
+            None => format!(
+                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+                shared::SESSION_COOKIE
+            ),
         }
     }
 
     pub async fn request_headers() -> Result<HeaderMap, AppError> {
-        leptos_axum::extract::<HeaderMap>().await.map_err(|e| AppError::new("internal", e.to_string()))
+        leptos_axum::extract::<HeaderMap>()
+            .await
+            .map_err(|e| AppError::new("internal", e.to_string()))
     }
 
     /// The authenticated caller of this request, from its session cookie.
     pub async fn caller() -> Result<Caller, AppError> {
-        let token = session_token(&request_headers().await?).ok_or_else(|| AppError::from(engine::Error::Unauthenticated))?;
+        let token = session_token(&request_headers().await?)
+            .ok_or_else(|| AppError::from(engine::Error::Unauthenticated))?;
         Ok(engine()?.authenticate(&token).await?)
     }
 }
@@ -104,7 +111,10 @@ pub async fn login(email: String, password: String) -> Result<AgentProfile, AppE
     let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });
     let max_age = outcome.max_age_secs();
     let cookie = ssr::session_cookie(Some(&outcome.token), max_age, policy);
-    if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
         res.append_header(SET_COOKIE, v);
     }
     Ok(outcome.agent)
@@ -118,9 +128,10 @@ pub async fn logout() -> Result<(), AppError> {
         ssr::engine()?.logout(&token).await?;
     }
     let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });
-    if let (Some(res), Ok(v)) =
-        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&ssr::session_cookie(None, 0, policy)))
-    {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&ssr::session_cookie(None, 0, policy)),
+    ) {
         res.append_header(SET_COOKIE, v);
     }
     Ok(())
@@ -132,5 +143,8 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
     let caller = ssr::caller().await?;
     caller.require_admin()?;
     let engine = ssr::engine()?;
-    Ok(AdminView { service: engine.service_overview(&caller).await?, agents: engine.list_agents(&caller).await? })
+    Ok(AdminView {
+        service: engine.service_overview(&caller).await?,
+        agents: engine.list_agents(&caller).await?,
+    })
 }

@@ -19,7 +19,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> AppError {
-        AppError { code: code.to_owned(), message: message.into() }
+        AppError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 
     pub fn is(&self, code: &str) -> bool {
@@ -57,7 +60,10 @@ impl From<engine::Error> for AppError {
             E::Rule { code, .. } => code,
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");
-                return AppError::new("internal", "Something went wrong on our side. Please try again.");
+                return AppError::new(
+                    "internal",
+                    "Something went wrong on our side. Please try again.",
+                );
             }
         };
         AppError::new(code, e.to_string())

@@ -20,7 +20,13 @@ fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.headers.get(axum::http::header::COOKIE)?.to_str().ok().map(str::to_owned))
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::COOKIE)?
+                    .to_str()
+                    .ok()
+                    .map(str::to_owned)
+            })
             .and_then(|c| Locale::from_cookie_header(&c))
             .unwrap_or_default()
     }
@@ -39,7 +45,9 @@ fn initial_locale() -> Locale {
 }
 
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<LocaleSignal>().map(|l| l.0).unwrap_or_else(|| RwSignal::new(Locale::default()))
+    use_context::<LocaleSignal>()
+        .map(|l| l.0)
+        .unwrap_or_else(|| RwSignal::new(Locale::default()))
 }
 
 /// The texts of the current language, as a signal.

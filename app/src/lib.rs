@@ -9,13 +9,13 @@
 
 pub mod api;
 pub mod chat;
-pub mod net;
 pub mod error;
 pub mod i18n;
+pub mod net;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Html, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, MetaTags, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 

@@ -20,10 +20,14 @@ mod imp {
         }
     }
 
-    async fn finish<T: DeserializeOwned>(res: Result<gloo_net::http::Response, gloo_net::Error>) -> Result<T, AppError> {
+    async fn finish<T: DeserializeOwned>(
+        res: Result<gloo_net::http::Response, gloo_net::Error>,
+    ) -> Result<T, AppError> {
         let res = res.map_err(|e| AppError::new("network", e.to_string()))?;
         if res.ok() {
-            res.json::<T>().await.map_err(|e| AppError::new("bad_response", e.to_string()))
+            res.json::<T>()
+                .await
+                .map_err(|e| AppError::new("bad_response", e.to_string()))
         } else {
             match res.json::<shared::ErrorBody>().await {
                 Ok(b) => Err(AppError::new(&b.error, b.message)),
@@ -32,16 +36,26 @@ mod imp {
         }
     }
 
-    pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> Result<T, AppError> {
+    pub async fn get_json<T: DeserializeOwned>(
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<T, AppError> {
         finish(with_auth(Request::get(url), bearer).send().await).await
     }
 
-    pub async fn send_json<T: DeserializeOwned, B: Serialize>(method: &str, url: &str, bearer: Option<&str>, body: &B) -> Result<T, AppError> {
+    pub async fn send_json<T: DeserializeOwned, B: Serialize>(
+        method: &str,
+        url: &str,
+        bearer: Option<&str>,
+        body: &B,
+    ) -> Result<T, AppError> {
         let req = match method {
             "PUT" => Request::put(url),
             _ => Request::post(url),
         };
-        let req = with_auth(req, bearer).json(body).map_err(|e| AppError::new("serialize", e.to_string()))?;
+        let req = with_auth(req, bearer)
+            .json(body)
+            .map_err(|e| AppError::new("serialize", e.to_string()))?;
         finish(req.send().await).await
     }
 }
@@ -50,13 +64,27 @@ mod imp {
 pub use imp::{get_json, send_json};
 
 #[cfg(not(feature = "hydrate"))]
-pub async fn get_json<T: DeserializeOwned>(_url: &str, _bearer: Option<&str>) -> Result<T, AppError> {
-    Err(AppError::new("browser_only", "only available in the browser"))
+pub async fn get_json<T: DeserializeOwned>(
+    _url: &str,
+    _bearer: Option<&str>,
+) -> Result<T, AppError> {
+    Err(AppError::new(
+        "browser_only",
+        "only available in the browser",
+    ))
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub async fn send_json<T: DeserializeOwned, B: Serialize>(_m: &str, _url: &str, _b: Option<&str>, _body: &B) -> Result<T, AppError> {
-    Err(AppError::new("browser_only", "only available in the browser"))
+pub async fn send_json<T: DeserializeOwned, B: Serialize>(
+    _m: &str,
+    _url: &str,
+    _b: Option<&str>,
+    _body: &B,
+) -> Result<T, AppError> {
+    Err(AppError::new(
+        "browser_only",
+        "only available in the browser",
+    ))
 }
 
 /// A random id for `client_id`s and visitor ids (crypto-strength where available).
@@ -82,7 +110,11 @@ pub mod storage {
     pub fn get(key: &str) -> Option<String> {
         #[cfg(feature = "hydrate")]
         {
-            web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+            web_sys::window()?
+                .local_storage()
+                .ok()??
+                .get_item(key)
+                .ok()?
         }
         #[cfg(not(feature = "hydrate"))]
         {
@@ -115,7 +147,10 @@ pub fn ws_origin() -> String {
     #[cfg(feature = "hydrate")]
     {
         let loc = web_sys::window().map(|w| w.location());
-        let proto = loc.as_ref().and_then(|l| l.protocol().ok()).unwrap_or_default();
+        let proto = loc
+            .as_ref()
+            .and_then(|l| l.protocol().ok())
+            .unwrap_or_default();
         let host = loc.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();
         format!("{}//{host}", if proto == "https:" { "wss:" } else { "ws:" })
     }

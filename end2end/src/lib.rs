@@ -18,15 +18,24 @@ use serde_json::json;
 
 /// The workspace root (this crate lives in `<root>/end2end`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Kills a whole process group.
@@ -48,7 +57,12 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
     let mut buf = [0u8; 32];
     let n = s.read(&mut buf).ok()?;
-    std::str::from_utf8(&buf[..n]).ok()?.split_whitespace().nth(1)?.parse().ok()
+    std::str::from_utf8(&buf[..n])
+        .ok()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// A running server binary with its own temp database.
@@ -60,10 +74,22 @@ pub struct Server {
 
 impl Server {
     pub fn start_demo() -> Server {
-        let bin = std::env::var_os("OC_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/online-contact"));
-        let site = std::env::var_os("OC_SITE_ROOT").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/site"));
-        assert!(bin.exists(), "server binary {} missing: run `cargo leptos build` first", bin.display());
-        assert!(site.join("pkg").exists(), "site {} missing: run `cargo leptos build` first", site.display());
+        let bin = std::env::var_os("OC_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("debug/online-contact"));
+        let site = std::env::var_os("OC_SITE_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target/site"));
+        assert!(
+            bin.exists(),
+            "server binary {} missing: run `cargo leptos build` first",
+            bin.display()
+        );
+        assert!(
+            site.join("pkg").exists(),
+            "site {} missing: run `cargo leptos build` first",
+            site.display()
+        );
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
@@ -78,10 +104,18 @@ impl Server {
             .process_group(0)
             .spawn()
             .expect("start the server binary");
-        let server = Server { base: format!("http://127.0.0.1:{port}"), child, _dir: dir };
+        let server = Server {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+            _dir: dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while http_status(port, "/healthz") != Some(200) {
-            assert!(Instant::now() < deadline, "server did not come up: {}", server.log());
+            assert!(
+                Instant::now() < deadline,
+                "server did not come up: {}",
+                server.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         server
@@ -111,7 +145,8 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Browser {
-        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
         let driver = Command::new(&driver_bin)
@@ -140,7 +175,11 @@ impl Browser {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
-            match fantoccini::ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match fantoccini::ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if Instant::now() < deadline => {
                     let _ = e;
@@ -149,7 +188,11 @@ impl Browser {
                 Err(e) => panic!("cannot start a chromium session: {e}"),
             }
         };
-        Browser { client, driver, _profile: profile }
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
     }
 
     /// Waits (up to 15 s) for an element matching the CSS selector.
@@ -171,11 +214,19 @@ impl Browser {
     pub async fn wait_count(&self, css: &str, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let found = self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+            let found = self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .map(|v| v.len())
+                .unwrap_or(0);
             if found == n {
                 return;
             }
-            assert!(Instant::now() < deadline, "`{css}`: expected {n}, found {found}");
+            assert!(
+                Instant::now() < deadline,
+                "`{css}`: expected {n}, found {found}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -191,14 +242,19 @@ impl Browser {
             if text.contains(needle) {
                 return;
             }
-            assert!(Instant::now() < deadline, "`{css}` never showed `{needle}` (last: `{text}`)");
+            assert!(
+                Instant::now() < deadline,
+                "`{css}` never showed `{needle}` (last: `{text}`)"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     /// Saves a PNG under the screenshot directory.
     pub async fn screenshot(&self, name: &str) {
-        let dir = std::env::var_os("OC_SCREENSHOT_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/e2e-screenshots"));
+        let dir = std::env::var_os("OC_SCREENSHOT_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target/e2e-screenshots"));
         std::fs::create_dir_all(&dir).unwrap();
         let png = self.client.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();

@@ -9,22 +9,46 @@ async fn help_center_hydrates_and_reacts() {
     let b = Browser::start().await;
     b.client.goto(&server.url("/hc/demo")).await.unwrap();
     b.wait_hydrated().await;
-    b.wait_text(r#"[data-testid="service-name"]"#, "데모 쇼핑").await;
+    b.wait_text(r#"[data-testid="service-name"]"#, "데모 쇼핑")
+        .await;
     b.screenshot("help-center-ko").await;
 
     // A client-side interaction: the search filters articles without a round trip.
     b.wait_count(r#"[data-testid="hc-article"]"#, 6).await;
-    b.find(r#"[data-testid="hc-search"]"#).await.send_keys("비밀번호").await.unwrap();
+    b.find(r#"[data-testid="hc-search"]"#)
+        .await
+        .send_keys("비밀번호")
+        .await
+        .unwrap();
     b.wait_count(r#"[data-testid="hc-article"]"#, 1).await;
-    b.find(r#"[data-testid="hc-search"]"#).await.send_keys("없는단어").await.unwrap();
+    b.find(r#"[data-testid="hc-search"]"#)
+        .await
+        .send_keys("없는단어")
+        .await
+        .unwrap();
     b.wait_count(r#"[data-testid="hc-no-results"]"#, 1).await;
 
     // Switching language re-renders in place: a marker on `window` survives (no reload).
-    b.client.execute("window.__noReload = 1; return null;", vec![]).await.unwrap();
-    b.find(r#"[data-testid="lang-en"]"#).await.click().await.unwrap();
+    b.client
+        .execute("window.__noReload = 1; return null;", vec![])
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="lang-en"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.wait_text("h1", "How can we help?").await;
-    let marker = b.client.execute("return window.__noReload === 1;", vec![]).await.unwrap();
-    assert_eq!(marker, serde_json::Value::Bool(true), "language switched without a page load");
+    let marker = b
+        .client
+        .execute("return window.__noReload === 1;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        marker,
+        serde_json::Value::Bool(true),
+        "language switched without a page load"
+    );
     // ... and is remembered across a reload
     b.client.refresh().await.unwrap();
     b.wait_text("h1", "How can we help?").await;
@@ -45,24 +69,48 @@ async fn agent_logs_into_the_console() {
     b.screenshot("console-login").await;
 
     // a wrong password shows an error and keeps the form
-    b.find(r#"[data-testid="login-email"]"#).await.send_keys("agent1@demo.test").await.unwrap();
-    b.find(r#"[data-testid="login-password"]"#).await.send_keys("wrong-password").await.unwrap();
-    b.find(r#"[data-testid="login-submit"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys("agent1@demo.test")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("wrong-password")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(r#"[data-testid="login-error"]"#).await;
 
     let password = b.find(r#"[data-testid="login-password"]"#).await;
     password.clear().await.unwrap();
     password.send_keys("demo-password").await.unwrap();
-    b.find(r#"[data-testid="login-submit"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.wait_text(r#"[data-testid="agent-name"]"#, "김상담").await;
     b.find(r#"[data-testid="nav-chat"]"#).await;
     b.find(r#"[data-testid="chat-screen"]"#).await;
     b.screenshot("console-frame").await;
 
     // navigation inside the console
-    b.find(r#"[data-testid="nav-history"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="nav-history"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(r#"[data-testid="history-screen"]"#).await;
-    b.find(r#"[data-testid="nav-tickets"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="nav-tickets"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(r#"[data-testid="tickets-screen"]"#).await;
 
     // the session survives a reload (HttpOnly cookie)
@@ -76,9 +124,18 @@ async fn agent_logs_into_the_console() {
     // logout returns to the login form
     b.client.goto(&server.url("/console")).await.unwrap();
     b.wait_hydrated().await;
-    b.find(r#"[data-testid="logout"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="logout"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(r#"[data-testid="login-email"]"#).await;
-    assert!(b.client.find(Locator::Css(r#"[data-testid="agent-name"]"#)).await.is_err());
+    assert!(
+        b.client
+            .find(Locator::Css(r#"[data-testid="agent-name"]"#))
+            .await
+            .is_err()
+    );
     b.close().await;
 }
 
@@ -88,10 +145,26 @@ async fn admin_sees_the_settings() {
     let b = Browser::start().await;
     b.client.goto(&server.url("/console")).await.unwrap();
     b.wait_hydrated().await;
-    b.find(r#"[data-testid="login-email"]"#).await.send_keys("admin@demo.test").await.unwrap();
-    b.find(r#"[data-testid="login-password"]"#).await.send_keys("demo-password").await.unwrap();
-    b.find(r#"[data-testid="login-submit"]"#).await.click().await.unwrap();
-    b.find(r#"[data-testid="nav-admin"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys("admin@demo.test")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("demo-password")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="nav-admin"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.wait_count(r#"[data-testid="agent-row"]"#, 3).await;
     b.screenshot("admin").await;
     b.close().await;

@@ -6,14 +6,31 @@ use end2end::{Browser, Locator, Server};
 async fn login(b: &Browser, server: &Server, email: &str) {
     b.client.goto(&server.url("/console")).await.unwrap();
     b.wait_hydrated().await;
-    b.find(r#"[data-testid="login-email"]"#).await.send_keys(email).await.unwrap();
-    b.find(r#"[data-testid="login-password"]"#).await.send_keys("demo-password").await.unwrap();
-    b.find(r#"[data-testid="login-submit"]"#).await.click().await.unwrap();
+    b.find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys(email)
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("demo-password")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     b.find(r#"[data-testid="agent-status"]"#).await;
 }
 
 async fn class_of(b: &Browser, css: &str) -> String {
-    b.find(css).await.attr("class").await.unwrap().unwrap_or_default()
+    b.find(css)
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -23,12 +40,28 @@ async fn customer_and_agent_chat_end_to_end() {
     let customer = Browser::start().await;
 
     login(&agent, &server, "agent1@demo.test").await;
-    agent.find(r#"[data-testid="agent-status"]"#).await.select_by_value("online").await.unwrap();
+    agent
+        .find(r#"[data-testid="agent-status"]"#)
+        .await
+        .select_by_value("online")
+        .await
+        .unwrap();
     agent.wait_text(r#"[data-testid="open-count"]"#, "0").await;
     // the status took effect on the server
-    customer.client.goto(&server.url("/api/v1/services/demo/chat/availability")).await.unwrap();
+    customer
+        .client
+        .goto(&server.url("/api/v1/services/demo/chat/availability"))
+        .await
+        .unwrap();
     for _ in 0..50 {
-        let body = customer.client.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+        let body = customer
+            .client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if body.contains("\"agents_online\":1") {
             break;
         }
@@ -39,51 +72,140 @@ async fn customer_and_agent_chat_end_to_end() {
     // customer: icon → consent → greeting → message
     customer.client.goto(&server.url("/hc/demo")).await.unwrap();
     customer.wait_hydrated().await;
-    customer.find(r#"[data-testid="chat-icon"]"#).await.click().await.unwrap();
-    customer.find(r#"[data-testid="consent-accept"]"#).await.click().await.unwrap();
-    customer.wait_text(r#"[data-testid="message"][data-author="system"]"#, "데모 쇼핑").await;
-    customer.find(r#"[data-testid="message-input"]"#).await.send_keys("배송이 아직 안 왔어요 <b>확인</b>").await.unwrap();
-    customer.find(r#"[data-testid="message-send"]"#).await.click().await.unwrap();
-    customer.wait_text(r#"[data-testid="message"][data-author="customer"]"#, "배송이 아직 안 왔어요 <b>확인</b>").await;
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="consent-accept"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="system"]"#,
+            "데모 쇼핑",
+        )
+        .await;
+    customer
+        .find(r#"[data-testid="message-input"]"#)
+        .await
+        .send_keys("배송이 아직 안 왔어요 <b>확인</b>")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-send"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "배송이 아직 안 왔어요 <b>확인</b>",
+        )
+        .await;
 
     // agent: the icon blinks, the counter is 1, the tab title has a badge — all live
     agent.wait_text(r#"[data-testid="open-count"]"#, "1").await;
     agent.find(r#"[data-testid="chat-list-item"]"#).await;
-    assert!(class_of(&agent, r#"[data-testid="chat-icon"]"#).await.contains("blink"), "icon blinks for a new chat");
+    assert!(
+        class_of(&agent, r#"[data-testid="chat-icon"]"#)
+            .await
+            .contains("blink"),
+        "icon blinks for a new chat"
+    );
     let title = agent.client.title().await.unwrap();
     assert!(title.starts_with("(1)"), "tab title badge: {title}");
     agent.screenshot("agent-new-chat").await;
 
     // the agent opens it, sees the message (as text, not HTML), replies
-    agent.find(r#"[data-testid="chat-list-item"]"#).await.click().await.unwrap();
-    agent.wait_text(r#"[data-testid="message"][data-author="customer"]"#, "<b>확인</b>").await;
-    assert!(!class_of(&agent, r#"[data-testid="chat-icon"]"#).await.contains("blink"), "seen: no more blinking");
-    agent.wait_text(r#"[data-testid="customer-ip"]"#, "127.0.0.1").await;
+    agent
+        .find(r#"[data-testid="chat-list-item"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "<b>확인</b>",
+        )
+        .await;
+    assert!(
+        !class_of(&agent, r#"[data-testid="chat-icon"]"#)
+            .await
+            .contains("blink"),
+        "seen: no more blinking"
+    );
+    agent
+        .wait_text(r#"[data-testid="customer-ip"]"#, "127.0.0.1")
+        .await;
     let input = agent.find(r#"[data-testid="message-input"]"#).await;
     input.send_keys("확인해 보겠습니다").await.unwrap();
     input.send_keys("\u{E007}").await.unwrap(); // Enter sends
-    agent.wait_text(r#"[data-testid="message"][data-author="agent"]"#, "확인해 보겠습니다").await;
+    agent
+        .wait_text(
+            r#"[data-testid="message"][data-author="agent"]"#,
+            "확인해 보겠습니다",
+        )
+        .await;
 
-    customer.wait_text(r#"[data-testid="message"][data-author="agent"]"#, "확인해 보겠습니다").await;
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="agent"]"#,
+            "확인해 보겠습니다",
+        )
+        .await;
     customer.screenshot("customer-chat").await;
     agent.screenshot("agent-chat").await;
 
     // the chat survives a reload on the customer's side
     customer.client.refresh().await.unwrap();
     customer.wait_hydrated().await;
-    customer.wait_text(r#"[data-testid="message"][data-author="agent"]"#, "확인해 보겠습니다").await;
-    customer.find(r#"[data-testid="message-input"]"#).await.send_keys("새로고침 후에도 됩니다").await.unwrap();
-    customer.find(r#"[data-testid="message-send"]"#).await.click().await.unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="agent"]"#,
+            "확인해 보겠습니다",
+        )
+        .await;
+    customer
+        .find(r#"[data-testid="message-input"]"#)
+        .await
+        .send_keys("새로고침 후에도 됩니다")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-send"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     agent.wait_text(".chat-log", "새로고침 후에도 됩니다").await;
 
     // the customer ends; the agent sees it and still has the chat; then the agent ends
-    customer.find(r#"[data-testid="end-chat"]"#).await.click().await.unwrap();
+    customer
+        .find(r#"[data-testid="end-chat"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     customer.find(r#"[data-testid="chat-ended"]"#).await;
     agent.find(r#"[data-testid="customer-ended"]"#).await;
     agent.find(r#"[data-testid="customer-ended-note"]"#).await;
     agent.wait_text(r#"[data-testid="open-count"]"#, "1").await;
-    agent.find(r#"[data-testid="end-chat"]"#).await.click().await.unwrap();
-    agent.wait_count(r#"[data-testid="chat-list-item"]"#, 0).await;
+    agent
+        .find(r#"[data-testid="end-chat"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_count(r#"[data-testid="chat-list-item"]"#, 0)
+        .await;
     agent.wait_text(r#"[data-testid="open-count"]"#, "0").await;
 
     agent.close().await;
@@ -96,22 +218,68 @@ async fn nobody_online_leads_to_an_inquiry() {
     let customer = Browser::start().await;
     customer.client.goto(&server.url("/hc/demo")).await.unwrap();
     customer.wait_hydrated().await;
-    customer.find(r#"[data-testid="chat-icon"]"#).await.click().await.unwrap();
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     customer.find(r#"[data-testid="absent-popup"]"#).await;
     customer.screenshot("customer-absent").await;
-    customer.find(r#"[data-testid="inquiry-button"]"#).await.click().await.unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-button"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     customer.find(r#"[data-testid="inquiry-form"]"#).await;
-    customer.find(r#"[data-testid="inquiry-name"]"#).await.send_keys("홍길동").await.unwrap();
-    customer.find(r#"[data-testid="inquiry-email"]"#).await.send_keys("not-an-email").await.unwrap();
-    customer.find(r#"[data-testid="inquiry-subject"]"#).await.send_keys("환불 문의").await.unwrap();
-    customer.find(r#"[data-testid="inquiry-body"]"#).await.send_keys("주문 취소 후 환불이 안 됐어요").await.unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-name"]"#)
+        .await
+        .send_keys("홍길동")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-email"]"#)
+        .await
+        .send_keys("not-an-email")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-subject"]"#)
+        .await
+        .send_keys("환불 문의")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-body"]"#)
+        .await
+        .send_keys("주문 취소 후 환불이 안 됐어요")
+        .await
+        .unwrap();
     // the browser's own email check may stop the submit first; either way nothing is sent
-    customer.find(r#"[data-testid="inquiry-submit"]"#).await.click().await.unwrap();
-    assert!(customer.client.find(Locator::Css(r#"[data-testid="inquiry-sent"]"#)).await.is_err());
+    customer
+        .find(r#"[data-testid="inquiry-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        customer
+            .client
+            .find(Locator::Css(r#"[data-testid="inquiry-sent"]"#))
+            .await
+            .is_err()
+    );
     let email = customer.find(r#"[data-testid="inquiry-email"]"#).await;
     email.clear().await.unwrap();
     email.send_keys("hong@example.com").await.unwrap();
-    customer.find(r#"[data-testid="inquiry-submit"]"#).await.click().await.unwrap();
+    customer
+        .find(r#"[data-testid="inquiry-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
     customer.find(r#"[data-testid="inquiry-sent"]"#).await;
     customer.close().await;
 }

@@ -7,9 +7,9 @@ use shared::{AgentId, AgentProfile, AgentStatus, Role, ServiceId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use crate::Engine;
 use crate::auth::Caller;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::Engine;
 
 /// A new account, before its password is hashed.
 #[derive(Clone, Debug)]
@@ -109,7 +109,10 @@ impl Engine {
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
              WHERE a.service_id = ? ORDER BY a.role, a.name, a.id"
         );
-        let rows = sqlx::query(&sql).bind(caller.service_id().0).fetch_all(&self.db).await?;
+        let rows = sqlx::query(&sql)
+            .bind(caller.service_id().0)
+            .fetch_all(&self.db)
+            .await?;
         Ok(rows.iter().map(profile_from_row).collect())
     }
 }

@@ -47,7 +47,11 @@ mod tests {
     }
 
     fn c(id: i64, open: i64, last: Option<DateTime<Utc>>) -> Candidate {
-        Candidate { agent_id: AgentId(id), open_chats: open, last_assigned_at: last }
+        Candidate {
+            agent_id: AgentId(id),
+            open_chats: open,
+            last_assigned_at: last,
+        }
     }
 
     #[test]
@@ -67,15 +71,31 @@ mod tests {
         let cs = [c(1, 1, at(30)), c(2, 1, at(10)), c(3, 1, at(20))];
         assert_eq!(pick_agent(&cs, None), Some(AgentId(2)));
         let cs = [c(1, 1, at(30)), c(2, 1, None)];
-        assert_eq!(pick_agent(&cs, None), Some(AgentId(2)), "never assigned is the most idle");
+        assert_eq!(
+            pick_agent(&cs, None),
+            Some(AgentId(2)),
+            "never assigned is the most idle"
+        );
         let cs = [c(5, 0, None), c(4, 0, None)];
-        assert_eq!(pick_agent(&cs, None), Some(AgentId(4)), "deterministic on full ties");
+        assert_eq!(
+            pick_agent(&cs, None),
+            Some(AgentId(4)),
+            "deterministic on full ties"
+        );
     }
 
     #[test]
     fn recent_agent_is_preferred_only_when_available() {
         let cs = [c(1, 5, at(1)), c(2, 0, None)];
-        assert_eq!(pick_agent(&cs, Some(AgentId(1))), Some(AgentId(1)), "preferred despite load");
-        assert_eq!(pick_agent(&cs, Some(AgentId(9))), Some(AgentId(2)), "offline preferred agent is skipped");
+        assert_eq!(
+            pick_agent(&cs, Some(AgentId(1))),
+            Some(AgentId(1)),
+            "preferred despite load"
+        );
+        assert_eq!(
+            pick_agent(&cs, Some(AgentId(9))),
+            Some(AgentId(2)),
+            "offline preferred agent is skipped"
+        );
     }
 }

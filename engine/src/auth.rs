@@ -13,9 +13,9 @@ use shared::validate;
 use shared::{AgentId, AgentProfile, Role, ServiceId};
 use sqlx::Row;
 
+use crate::Engine;
 use crate::accounts::{PROFILE_COLUMNS, profile_from_row};
 use crate::error::{Error, Result};
-use crate::Engine;
 
 /// Who is calling, resolved from a session token. The only way to get one is
 /// [`Engine::authenticate`] (or a login), so a query scoped by `service_id()` cannot be
@@ -50,7 +50,10 @@ impl Caller {
         if self.role == Role::Admin {
             Ok(())
         } else {
-            Err(Error::forbidden("admin_only", "only admins of this service may do this"))
+            Err(Error::forbidden(
+                "admin_only",
+                "only admins of this service may do this",
+            ))
         }
     }
 }
@@ -85,7 +88,12 @@ pub(crate) fn new_token(prefix: &str) -> String {
 impl Engine {
     /// Checks email and password and opens a session. `client_addr` keys the throttle
     /// (the peer address, or the forwarded one behind a trusted proxy).
-    pub async fn login(&self, email: &str, password: &str, client_addr: &str) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<LoginOutcome> {
         let email = validate::normalize_email(email);
         if email.is_empty() || password.is_empty() {
             return Err(Error::InvalidCredentials);
@@ -123,10 +131,16 @@ impl Engine {
             .bind(expires_at)
             .execute(&self.db)
             .await?;
-        let sql = format!("SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?");
+        let sql = format!(
+            "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?"
+        );
         let agent = profile_from_row(&sqlx::query(&sql).bind(agent_id).fetch_one(&self.db).await?);
         tracing::info!(agent_id, service = %agent.service, "login");
-        Ok(LoginOutcome { token, agent, expires_at })
+        Ok(LoginOutcome {
+            token,
+            agent,
+            expires_at,
+        })
     }
 
     /// Resolves a token to its caller. Expired sessions and deactivated accounts are

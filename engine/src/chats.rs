@@ -6,18 +6,18 @@
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
-    AgentChatItem, AgentChats, AgentId, AgentStatus, Author, Availability, ChatAgent, ChatConsult, ChatCustomer,
-    ChatCustomerName, ChatDetail, ChatId, ChatStatus, Message, MessageId, ServerMsg, ServiceId, StartChatRequest,
-    StartChatResponse,
+    AgentChatItem, AgentChats, AgentId, AgentStatus, Author, Availability, ChatAgent, ChatConsult,
+    ChatCustomer, ChatCustomerName, ChatDetail, ChatId, ChatStatus, Message, MessageId, ServerMsg,
+    ServiceId, StartChatRequest, StartChatResponse,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use crate::Engine;
 use crate::assignment::{Candidate, pick_agent};
 use crate::auth::{Caller, new_token, token_hash};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-use crate::Engine;
 
 /// A customer, resolved from the token handed out when their chat started. It opens
 /// exactly one chat.
@@ -71,11 +71,13 @@ struct ChatRow {
 }
 
 async fn chat_row(conn: &mut SqliteConnection, id: ChatId) -> Result<ChatRow> {
-    let r = sqlx::query("SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?")
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(Error::NotFound("chat"))?;
+    let r = sqlx::query(
+        "SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(Error::NotFound("chat"))?;
     Ok(ChatRow {
         id: ChatId(r.get("id")),
         service_id: ServiceId(r.get("service_id")),
@@ -93,7 +95,11 @@ fn check_access(party: Party<'_>, chat: &ChatRow) -> Result<()> {
         Party::Agent(c) => c.service_id() == chat.service_id,
         Party::Customer(c) => c.chat_id == chat.id,
     };
-    if ok { Ok(()) } else { Err(Error::NotFound("chat")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::NotFound("chat"))
+    }
 }
 
 /// Agents act on a chat only while it is theirs.
@@ -101,12 +107,16 @@ fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
     if chat.agent_id == Some(caller.agent_id()) {
         Ok(())
     } else {
-        Err(Error::forbidden("not_assigned", "this chat is assigned to another agent"))
+        Err(Error::forbidden(
+            "not_assigned",
+            "this chat is assigned to another agent",
+        ))
     }
 }
 
 fn display_name(id: i64, name: Option<String>) -> String {
-    name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| format!("고객 {id}"))
+    name.filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("고객 {id}"))
 }
 
 const MESSAGE_COLUMNS: &str =
@@ -127,8 +137,12 @@ fn message_from_row(r: &SqliteRow) -> Message {
 }
 
 async fn message_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Message> {
-    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?");
-    Ok(message_from_row(&sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?))
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?"
+    );
+    Ok(message_from_row(
+        &sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?,
+    ))
 }
 
 /// Appends a message with the chat's next `seq`.
@@ -141,10 +155,12 @@ async fn append_message(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    let seq: i64 = sqlx::query_scalar("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq")
-        .bind(chat.0)
-        .fetch_one(&mut *conn)
-        .await?;
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+    )
+    .bind(chat.0)
+    .fetch_one(&mut *conn)
+    .await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -161,7 +177,11 @@ async fn append_message(
 }
 
 /// Online, active agents of a service with the chat permission, with their load.
-async fn candidates(conn: &mut SqliteConnection, service: ServiceId, except: Option<AgentId>) -> Result<Vec<Candidate>> {
+async fn candidates(
+    conn: &mut SqliteConnection,
+    service: ServiceId,
+    except: Option<AgentId>,
+) -> Result<Vec<Candidate>> {
     let rows = sqlx::query(
         "SELECT a.id, a.last_assigned_at,
                 (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
@@ -183,7 +203,12 @@ async fn candidates(conn: &mut SqliteConnection, service: ServiceId, except: Opt
 }
 
 /// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
-async fn assign(conn: &mut SqliteConnection, chat: ChatId, agent: AgentId, now: DateTime<Utc>) -> Result<()> {
+async fn assign(
+    conn: &mut SqliteConnection,
+    chat: ChatId,
+    agent: AgentId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query(
         "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
          agent_read_seq = 0 WHERE id = ?",
@@ -193,7 +218,11 @@ async fn assign(conn: &mut SqliteConnection, chat: ChatId, agent: AgentId, now: 
     .bind(chat.0)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?").bind(now).bind(agent.0).execute(&mut *conn).await?;
+    sqlx::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(agent.0)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -202,7 +231,11 @@ fn parse_locale_map(json: &str) -> std::collections::HashMap<String, String> {
 }
 
 /// The text for `locale`, else the service's default language, else any.
-fn localized(map: &std::collections::HashMap<String, String>, locale: &str, default: &str) -> Option<String> {
+fn localized(
+    map: &std::collections::HashMap<String, String>,
+    locale: &str,
+    default: &str,
+) -> Option<String> {
     map.get(locale)
         .or_else(|| map.get(default))
         .or_else(|| map.values().next())
@@ -217,13 +250,19 @@ fn validate_channel_url(url: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(validate::Invalid { field: "channel_url", reason: "must be an http(s) URL of at most 2000 characters".into() }))
+        Err(Error::Invalid(validate::Invalid {
+            field: "channel_url",
+            reason: "must be an http(s) URL of at most 2000 characters".into(),
+        }))
     }
 }
 
 fn validate_visitor_id(v: &str) -> Result<()> {
     if v.is_empty() || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::Invalid(validate::Invalid { field: "visitor_id", reason: "must be 1 to 128 visible ASCII characters".into() }));
+        return Err(Error::Invalid(validate::Invalid {
+            field: "visitor_id",
+            reason: "must be 1 to 128 visible ASCII characters".into(),
+        }));
     }
     Ok(())
 }
@@ -239,7 +278,10 @@ impl Engine {
             .fetch_optional(&self.db)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        Ok(Customer { chat_id: ChatId(r.get("id")), service_id: ServiceId(r.get("service_id")) })
+        Ok(Customer {
+            chat_id: ChatId(r.get("id")),
+            service_id: ServiceId(r.get("service_id")),
+        })
     }
 
     /// Whether a help center can offer chat right now (C-IN-1/2).
@@ -258,14 +300,25 @@ impl Engine {
         if !enabled {
             return Err(Error::NotFound("chat for this service"));
         }
-        Ok(Availability { chat_enabled: true, agents_online: r.get("online") })
+        Ok(Availability {
+            chat_enabled: true,
+            agents_online: r.get("online"),
+        })
     }
 
     /// Starts a chat (C-IN-3, C-AG-9): consent required, greeting as the first message,
     /// assigned atomically to the right online agent.
-    pub async fn start_chat(&self, slug: &str, req: StartChatRequest, client: ClientInfo) -> Result<StartChatResponse> {
+    pub async fn start_chat(
+        &self,
+        slug: &str,
+        req: StartChatRequest,
+        client: ClientInfo,
+    ) -> Result<StartChatResponse> {
         if !req.consent {
-            return Err(Error::rule("consent_required", "the customer must accept the privacy notice before chatting"));
+            return Err(Error::rule(
+                "consent_required",
+                "the customer must accept the privacy notice before chatting",
+            ));
         }
         if let Some(v) = &req.visitor_id {
             validate_visitor_id(v)?;
@@ -294,7 +347,8 @@ impl Engine {
             return Err(Error::NotFound("chat for this service"));
         }
         let service = ServiceId(svc.get("id"));
-        let locales: Vec<String> = serde_json::from_str(svc.get("locales")).unwrap_or_else(|_| vec!["ko".into()]);
+        let locales: Vec<String> =
+            serde_json::from_str(svc.get("locales")).unwrap_or_else(|_| vec!["ko".into()]);
         let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
         let locale = req
             .locale
@@ -316,8 +370,13 @@ impl Engine {
             .map(AgentId),
             _ => None,
         };
-        let agent = pick_agent(&candidates(&mut tx, service, None).await?, preferred)
-            .ok_or_else(|| Error::conflict("agents_absent", "no agent is online; leave a 1:1 inquiry instead"))?;
+        let agent =
+            pick_agent(&candidates(&mut tx, service, None).await?, preferred).ok_or_else(|| {
+                Error::conflict(
+                    "agents_absent",
+                    "no agent is online; leave a 1:1 inquiry instead",
+                )
+            })?;
 
         let chat_id: i64 = sqlx::query_scalar(
             "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
@@ -340,9 +399,15 @@ impl Engine {
         .await?;
         let chat = ChatId(chat_id);
         assign(&mut tx, chat, agent, now).await?;
-        let greeting = localized(&parse_locale_map(svc.get("greetings")), &locale, &default_locale);
+        let greeting = localized(
+            &parse_locale_map(svc.get("greetings")),
+            &locale,
+            &default_locale,
+        );
         let greeting = match greeting {
-            Some(text) => Some(append_message(&mut tx, chat, Author::System, None, None, &text, now).await?),
+            Some(text) => {
+                Some(append_message(&mut tx, chat, Author::System, None, None, &text, now).await?)
+            }
             None => None,
         };
         tx.commit().await?;
@@ -350,17 +415,30 @@ impl Engine {
 
         tracing::info!(chat = %chat, service = %service, agent = %agent, "chat started");
         if let Some(m) = greeting {
-            self.hub.publish(Topic::Chat(chat), ServerMsg::MessageCreated { chat_id: chat, message: m });
+            self.hub.publish(
+                Topic::Chat(chat),
+                ServerMsg::MessageCreated {
+                    chat_id: chat,
+                    message: m,
+                },
+            );
         }
         self.announce_assignment(chat, agent).await;
-        Ok(StartChatResponse { chat_id: chat, customer_token: token })
+        Ok(StartChatResponse {
+            chat_id: chat,
+            customer_token: token,
+        })
     }
 
     /// Tells an agent a chat is now theirs, and refreshes their counters.
     async fn announce_assignment(&self, chat: ChatId, agent: AgentId) {
         match self.agent_chat_item(chat).await {
-            Ok(item) => self.hub.publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item }),
-            Err(e) => tracing::warn!(error = %e, "could not load an assigned chat for its announcement"),
+            Ok(item) => self
+                .hub
+                .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item }),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not load an assigned chat for its announcement")
+            }
         }
         self.publish_counters(agent).await;
         self.publish_chat_updated(chat).await;
@@ -368,7 +446,8 @@ impl Engine {
 
     async fn publish_chat_updated(&self, chat: ChatId) {
         if let Ok(detail) = self.chat_detail(chat).await {
-            self.hub.publish(Topic::Chat(chat), ServerMsg::ChatUpdated { chat: detail });
+            self.hub
+                .publish(Topic::Chat(chat), ServerMsg::ChatUpdated { chat: detail });
         }
     }
 
@@ -379,7 +458,11 @@ impl Engine {
                 let unread = list.chats.iter().map(|c| c.unread).sum();
                 self.hub.publish(
                     Topic::Agent(agent),
-                    ServerMsg::AgentCounters { open_count: list.open_count, unread, status: list.status },
+                    ServerMsg::AgentCounters {
+                        open_count: list.open_count,
+                        unread,
+                        status: list.status,
+                    },
                 );
             }
             Err(e) => tracing::warn!(error = %e, "could not compute agent counters"),
@@ -401,7 +484,9 @@ impl Engine {
                 let id: i64 = r.get("id");
                 AgentChatItem {
                     id: ChatId(id),
-                    customer: ChatCustomerName { name: display_name(id, r.get("customer_name")) },
+                    customer: ChatCustomerName {
+                        name: display_name(id, r.get("customer_name")),
+                    },
                     status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Active),
                     unread: r.get("unread"),
                     assigned_at: r.get("assigned_at"),
@@ -415,12 +500,24 @@ impl Engine {
     }
 
     async fn agent_chat_item(&self, chat: ChatId) -> Result<AgentChatItem> {
-        self.agent_chat_items("c.id = ?", chat.0).await?.into_iter().next().ok_or(Error::NotFound("chat"))
+        self.agent_chat_items("c.id = ?", chat.0)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound("chat"))
     }
 
     async fn agent_chats_of(&self, agent: AgentId) -> Result<AgentChats> {
-        let chats = self.agent_chat_items("c.agent_id = ? AND c.status IN ('active', 'customer_ended')", agent.0).await?;
-        let status: String = sqlx::query_scalar("SELECT status FROM agents WHERE id = ?").bind(agent.0).fetch_one(&self.db).await?;
+        let chats = self
+            .agent_chat_items(
+                "c.agent_id = ? AND c.status IN ('active', 'customer_ended')",
+                agent.0,
+            )
+            .await?;
+        let status: String = sqlx::query_scalar("SELECT status FROM agents WHERE id = ?")
+            .bind(agent.0)
+            .fetch_one(&self.db)
+            .await?;
         Ok(AgentChats {
             open_count: chats.len() as i64,
             status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
@@ -448,7 +545,10 @@ impl Engine {
         .await?
         .ok_or(Error::NotFound("chat"))?;
         let id: i64 = r.get("id");
-        let category_path = ["cat3", "cat2", "cat1"].iter().filter_map(|k| r.get::<Option<String>, _>(*k)).collect();
+        let category_path = ["cat3", "cat2", "cat1"]
+            .iter()
+            .filter_map(|k| r.get::<Option<String>, _>(*k))
+            .collect();
         Ok(ChatDetail {
             id: ChatId(id),
             status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
@@ -462,12 +562,15 @@ impl Engine {
             },
             consult: ChatConsult {
                 channel: r.get("channel"),
-                category_id: r.get::<Option<i64>, _>("category_id").map(shared::CategoryId),
+                category_id: r
+                    .get::<Option<i64>, _>("category_id")
+                    .map(shared::CategoryId),
                 category_path,
             },
-            agent: r
-                .get::<Option<i64>, _>("agent_id")
-                .map(|a| ChatAgent { id: AgentId(a), name: r.get::<Option<String>, _>("agent_name").unwrap_or_default() }),
+            agent: r.get::<Option<i64>, _>("agent_id").map(|a| ChatAgent {
+                id: AgentId(a),
+                name: r.get::<Option<String>, _>("agent_name").unwrap_or_default(),
+            }),
             rating: r.get("rating"),
             locale: r.get("locale"),
             created_at: r.get("created_at"),
@@ -488,7 +591,12 @@ impl Engine {
 
     /// Messages after `after` (seq), oldest first, at most 500 per call. The assigned
     /// agent reading them marks them read.
-    pub async fn messages(&self, party: Party<'_>, chat: ChatId, after: i64) -> Result<Vec<Message>> {
+    pub async fn messages(
+        &self,
+        party: Party<'_>,
+        chat: ChatId,
+        after: i64,
+    ) -> Result<Vec<Message>> {
         let mut conn = self.db.acquire().await?;
         let row = chat_row(&mut conn, chat).await?;
         check_access(party, &row)?;
@@ -496,7 +604,11 @@ impl Engine {
             "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
              WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500"
         );
-        let rows = sqlx::query(&sql).bind(chat.0).bind(after.max(0)).fetch_all(&mut *conn).await?;
+        let rows = sqlx::query(&sql)
+            .bind(chat.0)
+            .bind(after.max(0))
+            .fetch_all(&mut *conn)
+            .await?;
         drop(conn);
         let list: Vec<Message> = rows.iter().map(message_from_row).collect();
         if let (Party::Agent(caller), Some(last)) = (party, list.last())
@@ -509,7 +621,13 @@ impl Engine {
 
     /// Stores a message (idempotent per `client_id`) and publishes it. Returns the
     /// message and whether it was new.
-    pub async fn send_message(&self, party: Party<'_>, chat: ChatId, client_id: &str, text: &str) -> Result<(Message, bool)> {
+    pub async fn send_message(
+        &self,
+        party: Party<'_>,
+        chat: ChatId,
+        client_id: &str,
+        text: &str,
+    ) -> Result<(Message, bool)> {
         shared::validate_client_id(client_id)?;
         shared::validate_message(text)?;
         let author = party.author();
@@ -524,20 +642,25 @@ impl Engine {
             }
             Party::Customer(_) => None,
         };
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM messages WHERE chat_id = ? AND author = ? AND client_id = ?")
-                .bind(chat.0)
-                .bind(author.as_str())
-                .bind(client_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM messages WHERE chat_id = ? AND author = ? AND client_id = ?",
+        )
+        .bind(chat.0)
+        .bind(author.as_str())
+        .bind(client_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(id) = existing {
             return Ok((message_by_id(&mut tx, id).await?, false));
         }
         if !row.status.accepts_message_from(author) {
-            return Err(Error::conflict("chat_closed", format!("this chat is {}; no more messages", row.status.as_str())));
+            return Err(Error::conflict(
+                "chat_closed",
+                format!("this chat is {}; no more messages", row.status.as_str()),
+            ));
         }
-        let message = append_message(&mut tx, chat, author, agent, Some(client_id), text, now).await?;
+        let message =
+            append_message(&mut tx, chat, author, agent, Some(client_id), text, now).await?;
         if let Some(a) = agent {
             // C-HIS-2: handled once the agent who opened the request answers it.
             let newly_handled = !row.handled && row.opened_by == Some(a);
@@ -555,7 +678,10 @@ impl Engine {
         tx.commit().await?;
         drop(guard);
 
-        let event = ServerMsg::MessageCreated { chat_id: chat, message: message.clone() };
+        let event = ServerMsg::MessageCreated {
+            chat_id: chat,
+            message: message.clone(),
+        };
         self.hub.publish(Topic::Chat(chat), event.clone());
         if let Some(assignee) = row.agent_id {
             self.hub.publish(Topic::Agent(assignee), event);
@@ -619,11 +745,17 @@ impl Engine {
         {
             require_assigned(caller, &row)?;
         }
-        let next = row
-            .status
-            .after_end(who)
-            .ok_or_else(|| Error::conflict("chat_closed", format!("this chat is already {}", row.status.as_str())))?;
-        let column = if who == Author::Customer { "customer_ended_at" } else { "ended_at" };
+        let next = row.status.after_end(who).ok_or_else(|| {
+            Error::conflict(
+                "chat_closed",
+                format!("this chat is already {}", row.status.as_str()),
+            )
+        })?;
+        let column = if who == Author::Customer {
+            "customer_ended_at"
+        } else {
+            "ended_at"
+        };
         sqlx::query(&format!(
             "UPDATE chats SET status = ?, {column} = ?, ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
         ))
@@ -638,7 +770,11 @@ impl Engine {
         drop(guard);
 
         tracing::info!(chat = %chat, by = who.as_str(), status = next.as_str(), "chat ended");
-        let event = ServerMsg::ChatEnded { chat_id: chat, status: next, by: who };
+        let event = ServerMsg::ChatEnded {
+            chat_id: chat,
+            status: next,
+            by: who,
+        };
         self.hub.publish(Topic::Chat(chat), event.clone());
         if let Some(agent) = row.agent_id {
             self.hub.publish(Topic::Agent(agent), event);
@@ -656,13 +792,15 @@ impl Engine {
         let now = Utc::now();
         let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
         let (guard, mut tx) = self.write_tx().await?;
-        sqlx::query("UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?")
-            .bind(status.as_str())
-            .bind(now)
-            .bind(me.0)
-            .bind(caller.service_id().0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(me.0)
+        .bind(caller.service_id().0)
+        .execute(&mut *tx)
+        .await?;
         match status {
             AgentStatus::Offline => {
                 let mine: Vec<i64> = sqlx::query_scalar(
@@ -673,7 +811,10 @@ impl Engine {
                 .await?;
                 for id in mine {
                     let chat = ChatId(id);
-                    match pick_agent(&candidates(&mut tx, caller.service_id(), Some(me)).await?, None) {
+                    match pick_agent(
+                        &candidates(&mut tx, caller.service_id(), Some(me)).await?,
+                        None,
+                    ) {
                         Some(next) => {
                             assign(&mut tx, chat, next, now).await?;
                             moved.push((chat, Some(next)));
@@ -708,7 +849,10 @@ impl Engine {
         tracing::info!(agent = %me, status = status.as_str(), moved = moved.len(), "agent status");
         for (chat, to) in moved {
             if to != Some(me) {
-                self.hub.publish(Topic::Agent(me), ServerMsg::ChatUnassigned { chat_id: chat });
+                self.hub.publish(
+                    Topic::Agent(me),
+                    ServerMsg::ChatUnassigned { chat_id: chat },
+                );
             }
             match to {
                 Some(agent) => self.announce_assignment(chat, agent).await,
@@ -730,7 +874,11 @@ mod tests {
         assert_eq!(localized(&map, "en", "ko").as_deref(), Some("Hello"));
         assert_eq!(localized(&map, "ja", "ko").as_deref(), Some("안녕하세요"));
         assert_eq!(localized(&parse_locale_map("{}"), "ko", "ko"), None);
-        assert_eq!(localized(&parse_locale_map(r#"{"ko":"  "}"#), "ko", "ko"), None, "blank greeting sends nothing");
+        assert_eq!(
+            localized(&parse_locale_map(r#"{"ko":"  "}"#), "ko", "ko"),
+            None,
+            "blank greeting sends nothing"
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 
 /// The file path inside a `sqlite:` URL, when it names a file.
 fn file_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -27,8 +29,12 @@ pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
         && let Some(dir) = Path::new(path).parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::Internal(format!("cannot create data directory {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Internal(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
     }
     let in_memory = file_path(url).is_none();
     let options = SqliteConnectOptions::from_str(url)?
@@ -50,7 +56,10 @@ pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
 }
 
 pub(crate) async fn checkpoint_and_close(pool: &SqlitePool) {
-    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await {
+    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await
+    {
         tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
     }
     pool.close().await;

@@ -4,9 +4,9 @@
 use chrono::Utc;
 use shared::Role;
 
+use crate::Engine;
 use crate::accounts::{self, NewAgent};
 use crate::error::Result;
-use crate::Engine;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -16,9 +16,18 @@ const SATISFACTION: &str = r#"{"ko":"상담은 만족스러우셨나요? 아래�
 
 /// The demo's handling-type tree: (level-1, [(level-2, [level-3…])]).
 const CATEGORIES: &[(&str, &[(&str, &[&str])])] = &[
-    ("주문·결제", &[("결제 오류", &["카드 결제", "계좌 이체"]), ("주문 변경", &[])]),
+    (
+        "주문·결제",
+        &[
+            ("결제 오류", &["카드 결제", "계좌 이체"]),
+            ("주문 변경", &[]),
+        ],
+    ),
     ("배송", &[("배송 조회", &[]), ("배송 지연", &[])]),
-    ("취소·환불", &[("환불 문의", &["부분 환불"]), ("주문 취소", &[])]),
+    (
+        "취소·환불",
+        &[("환불 문의", &["부분 환불"]), ("주문 취소", &[])],
+    ),
     ("기타", &[]),
 ];
 
@@ -64,7 +73,12 @@ impl Engine {
         ];
         for (name, email, role) in accounts {
             if !accounts::email_exists(&mut tx, email).await? {
-                let new = NewAgent { name: name.into(), email: email.into(), role, chat_permission: true };
+                let new = NewAgent {
+                    name: name.into(),
+                    email: email.into(),
+                    role,
+                    chat_permission: true,
+                };
                 accounts::insert(&mut tx, service_id, &new, &hash).await?;
                 out.accounts_created += 1;
             }
@@ -74,7 +88,10 @@ impl Engine {
     }
 }
 
-async fn insert_categories(conn: &mut sqlx::SqliteConnection, service: shared::ServiceId) -> Result<()> {
+async fn insert_categories(
+    conn: &mut sqlx::SqliteConnection,
+    service: shared::ServiceId,
+) -> Result<()> {
     async fn add(
         conn: &mut sqlx::SqliteConnection,
         service: shared::ServiceId,

@@ -46,15 +46,24 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
-        Error::Forbidden { code, message: message.into() }
+        Error::Forbidden {
+            code,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn rule(code: &'static str, message: impl Into<String>) -> Error {
-        Error::Rule { code, message: message.into() }
+        Error::Rule {
+            code,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> Error {
-        Error::Conflict { code, message: message.into() }
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -30,7 +30,10 @@ pub struct Hub {
 impl Hub {
     pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<ServerMsg>> {
         let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
-        topics.entry(topic).or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0).subscribe()
+        topics
+            .entry(topic)
+            .or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0)
+            .subscribe()
     }
 
     /// Sends to the topic's current subscribers, if any.

@@ -16,15 +16,16 @@ mod demo;
 mod error;
 pub mod hub;
 mod password;
+mod presence;
 mod services;
-mod tickets;
 pub mod throttle;
+mod tickets;
 
 pub use auth::{Caller, LoginOutcome};
 pub use chats::{ClientInfo, Customer, Party};
-pub use hub::{Hub, Topic};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
+pub use hub::{Hub, Topic};
 pub use services::NewService;
 
 use std::sync::Arc;
@@ -48,6 +49,9 @@ pub struct Engine {
     /// in one critical section, so 50 simultaneous starts never double-assign) without
     /// SQLite's sleeping busy handler; `BEGIN IMMEDIATE` guards against other processes.
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Open console sockets per agent, so an agent whose browser went away is set
+    /// offline (and their chats handed over) instead of stranding customers.
+    presence: Arc<presence::Presence>,
 }
 
 impl Engine {
@@ -61,6 +65,7 @@ impl Engine {
             session_ttl: chrono::Duration::days(7),
             hub: Arc::new(Hub::default()),
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            presence: Arc::new(presence::Presence::default()),
         })
     }
 
@@ -72,7 +77,10 @@ impl Engine {
     /// Begins a write transaction inside this process's write critical section.
     pub(crate) async fn write_tx(
         &self,
-    ) -> Result<(tokio::sync::OwnedMutexGuard<()>, sqlx::Transaction<'static, sqlx::Sqlite>)> {
+    ) -> Result<(
+        tokio::sync::OwnedMutexGuard<()>,
+        sqlx::Transaction<'static, sqlx::Sqlite>,
+    )> {
         let guard = self.write_lock.clone().lock_owned().await;
         let tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
         Ok((guard, tx))

@@ -7,10 +7,10 @@ use shared::validate;
 use shared::{Contract, HelpCenterInfo, Role, ServiceId, ServiceOverview};
 use sqlx::{Row, SqliteConnection};
 
+use crate::Engine;
 use crate::accounts::{self, NewAgent};
 use crate::auth::Caller;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::Engine;
 
 /// What `online-contact service create` and the demo seed hand in.
 #[derive(Clone, Debug, Deserialize)]
@@ -34,20 +34,29 @@ impl NewService {
 }
 
 /// Inserts a bare service row (all flags off) and returns its id.
-pub(crate) async fn insert(conn: &mut SqliteConnection, slug: &str, name: &str) -> Result<ServiceId> {
-    let id: i64 = sqlx::query_scalar("INSERT INTO services (slug, name, created_at) VALUES (?, ?, ?) RETURNING id")
-        .bind(slug)
-        .bind(name.trim())
-        .bind(Utc::now())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                Error::conflict("slug_taken", format!("a service with slug `{slug}` already exists"))
-            } else {
-                e.into()
-            }
-        })?;
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    name: &str,
+) -> Result<ServiceId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO services (slug, name, created_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(slug)
+    .bind(name.trim())
+    .bind(Utc::now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::conflict(
+                "slug_taken",
+                format!("a service with slug `{slug}` already exists"),
+            )
+        } else {
+            e.into()
+        }
+    })?;
     Ok(ServiceId(id))
 }
 
@@ -85,7 +94,8 @@ impl Engine {
         Ok(row.map(|r| HelpCenterInfo {
             slug: r.get("slug"),
             name: r.get("name"),
-            chat_enabled: r.get::<bool, _>("contract_chat") && r.get::<bool, _>("helpcenter_chat_enabled"),
+            chat_enabled: r.get::<bool, _>("contract_chat")
+                && r.get::<bool, _>("helpcenter_chat_enabled"),
             locales: parse_locales(r.get("locales")),
         }))
     }
@@ -104,7 +114,10 @@ impl Engine {
             id: ServiceId(r.get("id")),
             slug: r.get("slug"),
             name: r.get("name"),
-            contract: Contract { chat: r.get("contract_chat"), security_service: r.get("contract_security") },
+            contract: Contract {
+                chat: r.get("contract_chat"),
+                security_service: r.get("contract_security"),
+            },
             helpcenter_chat_enabled: r.get("helpcenter_chat_enabled"),
             locales: parse_locales(r.get("locales")),
         })

@@ -24,7 +24,10 @@ pub struct LoginThrottle {
 }
 
 fn keys(email: &str, addr: &str) -> [(String, usize); 2] {
-    [(format!("acct:{email}|{addr}"), MAX_PER_ACCOUNT), (format!("addr:{addr}"), MAX_PER_ADDRESS)]
+    [
+        (format!("acct:{email}|{addr}"), MAX_PER_ACCOUNT),
+        (format!("addr:{addr}"), MAX_PER_ADDRESS),
+    ]
 }
 
 impl LoginThrottle {
@@ -69,7 +72,11 @@ mod tests {
         let t = LoginThrottle::default();
         let start = Instant::now();
         for i in 0..MAX_PER_ACCOUNT {
-            assert_eq!(t.check("a@x.io", "1.1.1.1", start), None, "attempt {i} allowed");
+            assert_eq!(
+                t.check("a@x.io", "1.1.1.1", start),
+                None,
+                "attempt {i} allowed"
+            );
             t.fail("a@x.io", "1.1.1.1", start);
         }
         let wait = t.check("a@x.io", "1.1.1.1", start).expect("locked");
@@ -79,7 +86,10 @@ mod tests {
         assert_eq!(t.check("b@x.io", "1.1.1.1", start), None);
         // the wait shrinks with time and ends with the window
         let later = start + Duration::from_secs(60);
-        assert_eq!(t.check("a@x.io", "1.1.1.1", later), Some(WINDOW - Duration::from_secs(60)));
+        assert_eq!(
+            t.check("a@x.io", "1.1.1.1", later),
+            Some(WINDOW - Duration::from_secs(60))
+        );
         assert_eq!(t.check("a@x.io", "1.1.1.1", start + WINDOW), None);
     }
 

@@ -5,8 +5,8 @@ use chrono::Utc;
 use shared::validate::{self, Invalid};
 use shared::{InquiryRequest, TicketId};
 
-use crate::error::{Error, Result};
 use crate::Engine;
+use crate::error::{Error, Result};
 
 /// Longest inquiry subject and body, in characters.
 pub const MAX_SUBJECT_CHARS: usize = 200;
@@ -14,10 +14,16 @@ pub const MAX_BODY_CHARS: usize = 5000;
 
 fn text(field: &'static str, s: &str, max: usize) -> Result<(), Invalid> {
     if s.trim().is_empty() {
-        return Err(Invalid { field, reason: "must not be empty".into() });
+        return Err(Invalid {
+            field,
+            reason: "must not be empty".into(),
+        });
     }
     if s.chars().count() > max {
-        return Err(Invalid { field, reason: format!("must be at most {max} characters") });
+        return Err(Invalid {
+            field,
+            reason: format!("must be at most {max} characters"),
+        });
     }
     Ok(())
 }
@@ -63,10 +69,39 @@ mod tests {
 
     #[test]
     fn inquiries_need_every_field() {
-        let ok = InquiryRequest { name: "홍길동".into(), email: "hong@example.com".into(), subject: "환불".into(), body: "환불 문의".into() };
+        let ok = InquiryRequest {
+            name: "홍길동".into(),
+            email: "hong@example.com".into(),
+            subject: "환불".into(),
+            body: "환불 문의".into(),
+        };
         assert!(validate_inquiry(&ok).is_ok());
-        assert_eq!(validate_inquiry(&InquiryRequest { email: "nope".into(), ..ok.clone() }).unwrap_err().field, "email");
-        assert_eq!(validate_inquiry(&InquiryRequest { subject: " ".into(), ..ok.clone() }).unwrap_err().field, "subject");
-        assert_eq!(validate_inquiry(&InquiryRequest { body: "가".repeat(MAX_BODY_CHARS + 1), ..ok }).unwrap_err().field, "body");
+        assert_eq!(
+            validate_inquiry(&InquiryRequest {
+                email: "nope".into(),
+                ..ok.clone()
+            })
+            .unwrap_err()
+            .field,
+            "email"
+        );
+        assert_eq!(
+            validate_inquiry(&InquiryRequest {
+                subject: " ".into(),
+                ..ok.clone()
+            })
+            .unwrap_err()
+            .field,
+            "subject"
+        );
+        assert_eq!(
+            validate_inquiry(&InquiryRequest {
+                body: "가".repeat(MAX_BODY_CHARS + 1),
+                ..ok
+            })
+            .unwrap_err()
+            .field,
+            "body"
+        );
     }
 }

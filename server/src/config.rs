@@ -11,7 +11,11 @@ use clap::{Args, Parser, Subcommand};
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/online-contact.db";
 
 #[derive(Debug, Parser)]
-#[command(name = "online-contact", version, about = "Online Contact: live chat for contact centers")]
+#[command(
+    name = "online-contact",
+    version,
+    about = "Online Contact: live chat for contact centers"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -55,6 +59,10 @@ pub struct ServeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     #[arg(long, env = "OC_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
+    /// Seconds an online agent may be without an open console (closed tab, lost
+    /// network) before being set offline and their chats handed over.
+    #[arg(long, env = "OC_PRESENCE_GRACE_SECS", default_value_t = 60)]
+    pub presence_grace_secs: u64,
     /// Mark session cookies `Secure` (serve over HTTPS).
     #[arg(long, env = "OC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub secure_cookies: bool,
@@ -104,8 +112,17 @@ mod tests {
     #[test]
     fn secrets_are_redacted_and_defaults_hold() {
         let cli = Cli::try_parse_from([
-            "online-contact", "service", "create", "--slug", "acme", "--name", "Acme",
-            "--admin-email", "a@acme.test", "--admin-password", "hunter22hunter",
+            "online-contact",
+            "service",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "a@acme.test",
+            "--admin-password",
+            "hunter22hunter",
         ])
         .unwrap();
         let dbg = format!("{cli:?}");
@@ -115,7 +132,10 @@ mod tests {
 
     #[test]
     fn demo_flag_forms() {
-        let Command::Serve(a) = Cli::try_parse_from(["online-contact", "serve", "--demo"]).unwrap().command else {
+        let Command::Serve(a) = Cli::try_parse_from(["online-contact", "serve", "--demo"])
+            .unwrap()
+            .command
+        else {
             panic!()
         };
         assert!(a.demo);

@@ -30,7 +30,11 @@ pub(crate) fn client_addr_of(req: &Request, trust_proxy: bool) -> String {
 }
 
 /// Middleware: puts a [`ClientAddr`] into every request's extensions.
-pub(crate) async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn client_addr(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let addr = client_addr_of(&req, state.trust_proxy);
     req.extensions_mut().insert(ClientAddr(addr));
     next.run(req).await

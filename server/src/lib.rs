@@ -35,6 +35,8 @@ pub struct AppState {
     pub cookies: CookiePolicy,
     /// Whether `X-Forwarded-For` may name the client (only behind our own proxy).
     pub trust_proxy: bool,
+    /// How long an agent may be without an open console before being set offline.
+    pub presence_grace: std::time::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -47,7 +49,10 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Errors that stop the process (start-up and CLI), shown to the operator as text.
@@ -56,7 +61,10 @@ pub enum RunError {
     #[error(transparent)]
     Engine(#[from] engine::Error),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -65,8 +73,12 @@ pub enum RunError {
 pub async fn run(cli: Cli) -> Result<(), RunError> {
     match cli.command {
         Command::Serve(args) => {
-            let listener =
-                TcpListener::bind(args.addr).await.map_err(|source| RunError::Bind { addr: args.addr, source })?;
+            let listener = TcpListener::bind(args.addr)
+                .await
+                .map_err(|source| RunError::Bind {
+                    addr: args.addr,
+                    source,
+                })?;
             serve(args, listener, shutdown::signal()).await
         }
         Command::Service(ServiceCommand::Create(args)) => create_service(args).await,
@@ -86,16 +98,27 @@ async fn create_service(args: CreateServiceArgs) -> Result<(), RunError> {
         .await;
     engine.close().await;
     let id = result?;
-    println!("created service `{}` (id {id}) with admin {}", args.slug, args.admin_email);
+    println!(
+        "created service `{}` (id {id}) with admin {}",
+        args.slug, args.admin_email
+    );
     Ok(())
 }
 
 /// Serves on `listener` until `shutdown` completes, then drains and closes the store.
-pub async fn serve(args: ServeArgs, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), RunError> {
+pub async fn serve(
+    args: ServeArgs,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), RunError> {
     let engine = Engine::open(&args.db.database_url).await?;
     if args.demo {
         let out = engine.seed_demo().await?;
-        tracing::info!(service_created = out.service_created, accounts_created = out.accounts_created, "demo data ready");
+        tracing::info!(
+            service_created = out.service_created,
+            accounts_created = out.accounts_created,
+            "demo data ready"
+        );
     }
     let addr = listener.local_addr()?;
     let leptos = LeptosOptions::builder()
@@ -107,14 +130,20 @@ pub async fn serve(args: ServeArgs, listener: TcpListener, shutdown: impl Future
     let state = AppState {
         engine: engine.clone(),
         leptos,
-        cookies: CookiePolicy { secure: args.secure_cookies },
+        cookies: CookiePolicy {
+            secure: args.secure_cookies,
+        },
         trust_proxy: args.trust_proxy,
+        presence_grace: std::time::Duration::from_secs(args.presence_grace_secs),
     };
     let router = router(state);
     tracing::info!(%addr, database = %args.db.database_url, "listening on http://{addr}");
-    let served = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     tracing::info!("shutting down: closing the store");
     engine.close().await;
     served?;
@@ -140,8 +169,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(api::health::healthz))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, page_context.clone(), shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), edge::client_addr))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            edge::client_addr,
+        ))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

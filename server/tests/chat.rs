@@ -10,7 +10,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn agents(s: &TestServer) -> (String, String) {
-    (s.login("agent1@demo.test", DEMO_PASSWORD).await, s.login("agent2@demo.test", DEMO_PASSWORD).await)
+    (
+        s.login("agent1@demo.test", DEMO_PASSWORD).await,
+        s.login("agent2@demo.test", DEMO_PASSWORD).await,
+    )
 }
 
 #[tokio::test]
@@ -19,7 +22,13 @@ async fn intake_rules_absent_consent_off() {
     let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
     assert_eq!(v, json!({"chat_enabled": true, "agents_online": 0}));
 
-    let (status, v) = s.post("/api/v1/services/demo/chats", None, json!({"consent": true})).await;
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "C-IN-2: nobody online");
     assert_eq!(v["error"], "agents_absent");
 
@@ -28,24 +37,58 @@ async fn intake_rules_absent_consent_off() {
     let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
     assert_eq!(v["agents_online"], 1);
 
-    let (status, v) = s.post("/api/v1/services/demo/chats", None, json!({"consent": false})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "C-IN-3: consent first");
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": false}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "C-IN-3: consent first"
+    );
     assert_eq!(v["error"], "consent_required");
     let (status, _) = s.post("/api/v1/services/demo/chats", None, json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, v) = s.post("/api/v1/services/demo/chats", None, json!({"consent": true, "email": "not-an-email"})).await;
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "email": "not-an-email"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["message"].as_str().unwrap().contains("email"));
-    let (status, _) = s.post("/api/v1/services/nope/chats", None, json!({"consent": true})).await;
+    let (status, _) = s
+        .post(
+            "/api/v1/services/nope/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = s.get("/api/v1/services/nope/chat/availability", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // a break is not online
     s.set_status(&a1, "break").await;
-    let (status, _) = s.post("/api/v1/services/demo/chats", None, json!({"consent": true})).await;
+    let (status, _) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, v) = s.put("/api/v1/agent/status", Some(&a1), json!({"status": "asleep"})).await;
+    let (status, v) = s
+        .put(
+            "/api/v1/agent/status",
+            Some(&a1),
+            json!({"status": "asleep"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"], "invalid_fields");
 }
@@ -54,10 +97,18 @@ async fn intake_rules_absent_consent_off() {
 async fn inquiry_becomes_a_ticket() {
     let s = TestServer::demo().await;
     let ok = json!({"name": "홍길동", "email": "hong@example.com", "subject": "환불 문의", "body": "주문 12번 환불해 주세요"});
-    let (status, v) = s.post("/api/v1/services/demo/inquiries", None, ok.clone()).await;
+    let (status, v) = s
+        .post("/api/v1/services/demo/inquiries", None, ok.clone())
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(v["ticket_id"].is_string());
-    let (status, v) = s.post("/api/v1/services/demo/inquiries", None, json!({"name": "홍길동", "email": "x", "subject": "a", "body": "b"})).await;
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/inquiries",
+            None,
+            json!({"name": "홍길동", "email": "x", "subject": "a", "body": "b"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["message"].as_str().unwrap().starts_with("email"));
     let (status, _) = s.post("/api/v1/services/nope/inquiries", None, ok).await;
@@ -69,10 +120,14 @@ async fn a_whole_chat_over_rest() {
     let s = TestServer::demo().await;
     let (a1, _) = agents(&s).await;
     s.set_status(&a1, "online").await;
-    let (chat, customer) = s.start_chat(json!({"consent": true, "name": "손님", "locale": "en"})).await;
+    let (chat, customer) = s
+        .start_chat(json!({"consent": true, "name": "손님", "locale": "en"}))
+        .await;
 
     // the greeting (English, the customer's language) is the first message
-    let (_, v) = s.get(&format!("/api/v1/chats/{chat}/messages"), Some(&customer)).await;
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{chat}/messages"), Some(&customer))
+        .await;
     let msgs = v["messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 1);
     assert_eq!(msgs[0]["author"], "system");
@@ -85,7 +140,13 @@ async fn a_whole_chat_over_rest() {
     assert_eq!(list["chats"][0]["customer"]["name"], "손님");
     assert_eq!(list["chats"][0]["status"], "active");
 
-    let (status, m) = s.post(&format!("/api/v1/chats/{chat}/messages"), Some(&customer), json!({"client_id": "c1", "text": "배송이 안 와요"})).await;
+    let (status, m) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(&customer),
+            json!({"client_id": "c1", "text": "배송이 안 와요"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(m["message"]["seq"], 2);
     assert_eq!(m["message"]["author"], "customer");
@@ -95,24 +156,46 @@ async fn a_whole_chat_over_rest() {
     // replying before opening does not count as handled (C-HIS-2)
     let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&a1)).await;
     assert_eq!(d["handled"], false);
-    let (status, d) = s.post(&format!("/api/v1/chats/{chat}/open"), Some(&a1), json!({})).await;
+    let (status, d) = s
+        .post(&format!("/api/v1/chats/{chat}/open"), Some(&a1), json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(d["opened_at"].is_string());
     let (_, list) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     assert_eq!(list["chats"][0]["unread"], 0, "opening reads");
-    let (status, _) = s.post(&format!("/api/v1/chats/{chat}/messages"), Some(&a1), json!({"client_id": "a1", "text": "확인해 드릴게요"})).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(&a1),
+            json!({"client_id": "a1", "text": "확인해 드릴게요"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&customer)).await;
+    let (_, d) = s
+        .get(&format!("/api/v1/chats/{chat}"), Some(&customer))
+        .await;
     assert_eq!(d["handled"], true);
     assert_eq!(d["agent"]["name"], "김상담");
     assert_eq!(d["consult"]["channel"], "helpcenter");
     assert_eq!(d["customer"]["ip"], "127.0.0.1");
 
     // customer ends: still on the agent's screen, editable; no more messages
-    let (status, d) = s.post(&format!("/api/v1/chats/{chat}/end"), Some(&customer), json!({})).await;
+    let (status, d) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/end"),
+            Some(&customer),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(d["status"], "customer_ended");
-    let (status, v) = s.post(&format!("/api/v1/chats/{chat}/messages"), Some(&customer), json!({"client_id": "c2", "text": "또"})).await;
+    let (status, v) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(&customer),
+            json!({"client_id": "c2", "text": "또"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(v["error"], "chat_closed");
     let (_, list) = s.get("/api/v1/agent/chats", Some(&a1)).await;
@@ -120,11 +203,15 @@ async fn a_whole_chat_over_rest() {
     assert_eq!(list["chats"][0]["status"], "customer_ended");
 
     // agent ends: it leaves the screen
-    let (_, d) = s.post(&format!("/api/v1/chats/{chat}/end"), Some(&a1), json!({})).await;
+    let (_, d) = s
+        .post(&format!("/api/v1/chats/{chat}/end"), Some(&a1), json!({}))
+        .await;
     assert_eq!(d["status"], "ended");
     let (_, list) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     assert_eq!(list["open_count"], 0);
-    let (status, _) = s.post(&format!("/api/v1/chats/{chat}/end"), Some(&a1), json!({})).await;
+    let (status, _) = s
+        .post(&format!("/api/v1/chats/{chat}/end"), Some(&a1), json!({}))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "ending twice");
 }
 
@@ -135,25 +222,59 @@ async fn same_client_id_stores_once() {
     s.set_status(&a1, "online").await;
     let (chat, customer) = s.start_chat(json!({"consent": true})).await;
     let path = format!("/api/v1/chats/{chat}/messages");
-    let (_, first) = s.post(&path, Some(&customer), json!({"client_id": "dup-1", "text": "한 번만"})).await;
-    let (status, again) = s.post(&path, Some(&customer), json!({"client_id": "dup-1", "text": "한 번만"})).await;
+    let (_, first) = s
+        .post(
+            &path,
+            Some(&customer),
+            json!({"client_id": "dup-1", "text": "한 번만"}),
+        )
+        .await;
+    let (status, again) = s
+        .post(
+            &path,
+            Some(&customer),
+            json!({"client_id": "dup-1", "text": "한 번만"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(first["message"]["id"], again["message"]["id"]);
     let (_, v) = s.get(&path, Some(&customer)).await;
-    assert_eq!(v["messages"].as_array().unwrap().len(), 2, "greeting + one message");
+    assert_eq!(
+        v["messages"].as_array().unwrap().len(),
+        2,
+        "greeting + one message"
+    );
 
     // limits and junk
-    let (status, v) = s.post(&path, Some(&customer), json!({"client_id": "long", "text": "가".repeat(4001)})).await;
+    let (status, v) = s
+        .post(
+            &path,
+            Some(&customer),
+            json!({"client_id": "long", "text": "가".repeat(4001)}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["message"].as_str().unwrap().contains("4000"));
-    let (status, _) = s.post(&path, Some(&customer), json!({"client_id": "blank", "text": "   "})).await;
+    let (status, _) = s
+        .post(
+            &path,
+            Some(&customer),
+            json!({"client_id": "blank", "text": "   "}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = s.get(&format!("{path}?after=abc"), Some(&customer)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, v) = s.get(&format!("{path}?after=1"), Some(&customer)).await;
     assert_eq!(v["messages"].as_array().unwrap().len(), 1);
     // user text is stored as typed and never interpreted
-    let (_, v) = s.post(&path, Some(&customer), json!({"client_id": "html", "text": "<script>alert(1)</script>"})).await;
+    let (_, v) = s
+        .post(
+            &path,
+            Some(&customer),
+            json!({"client_id": "html", "text": "<script>alert(1)</script>"}),
+        )
+        .await;
     assert_eq!(v["message"]["text"], "<script>alert(1)</script>");
 }
 
@@ -166,9 +287,17 @@ async fn chats_are_private_to_their_service_and_customer() {
     let (chat_b, _token_b) = s.start_chat(json!({"consent": true})).await;
 
     // the other customer's chat does not exist for this customer
-    let (status, _) = s.get(&format!("/api/v1/chats/{chat_b}"), Some(&token_a)).await;
+    let (status, _) = s
+        .get(&format!("/api/v1/chats/{chat_b}"), Some(&token_a))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = s.post(&format!("/api/v1/chats/{chat_b}/messages"), Some(&token_a), json!({"client_id": "x", "text": "hi"})).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat_b}/messages"),
+            Some(&token_a),
+            json!({"client_id": "x", "text": "hi"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // customers cannot act as agents
     let (status, _) = s.get("/api/v1/agent/chats", Some(&token_a)).await;
@@ -177,27 +306,59 @@ async fn chats_are_private_to_their_service_and_customer() {
     // another agent of the service may read but not write
     let (status, _) = s.get(&format!("/api/v1/chats/{chat_a}"), Some(&a2)).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, v) = s.post(&format!("/api/v1/chats/{chat_a}/messages"), Some(&a2), json!({"client_id": "x", "text": "hi"})).await;
+    let (status, v) = s
+        .post(
+            &format!("/api/v1/chats/{chat_a}/messages"),
+            Some(&a2),
+            json!({"client_id": "x", "text": "hi"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(v["error"], "not_assigned");
 
     // another service's agent: 404
     use clap::Parser;
     let cli = server::config::Cli::try_parse_from([
-        "online-contact", "service", "create", "--database-url", &s.db_url, "--slug", "acme", "--name", "Acme",
-        "--admin-email", "boss@acme.test", "--admin-password", "acme-password",
+        "online-contact",
+        "service",
+        "create",
+        "--database-url",
+        &s.db_url,
+        "--slug",
+        "acme",
+        "--name",
+        "Acme",
+        "--admin-email",
+        "boss@acme.test",
+        "--admin-password",
+        "acme-password",
     ])
     .unwrap();
     server::run(cli).await.unwrap();
     let boss = s.login("boss@acme.test", "acme-password").await;
-    for path in [format!("/api/v1/chats/{chat_a}"), format!("/api/v1/chats/{chat_a}/messages")] {
+    for path in [
+        format!("/api/v1/chats/{chat_a}"),
+        format!("/api/v1/chats/{chat_a}/messages"),
+    ] {
         let (status, _) = s.get(&path, Some(&boss)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
-    let (status, _) = s.post(&format!("/api/v1/chats/{chat_a}/end"), Some(&boss), json!({})).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat_a}/end"),
+            Some(&boss),
+            json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // acme has chat off: its help center refuses chats
-    let (status, _) = s.post("/api/v1/services/acme/chats", None, json!({"consent": true})).await;
+    let (status, _) = s
+        .post(
+            "/api/v1/services/acme/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -211,9 +372,17 @@ async fn fifty_simultaneous_starts_spread_evenly() {
         let http = s.http.clone();
         let url = s.url("/api/v1/services/demo/chats");
         tokio::spawn(async move {
-            let r = http.post(url).json(&json!({"consent": true, "visitor_id": format!("v{i}")})).send().await.unwrap();
+            let r = http
+                .post(url)
+                .json(&json!({"consent": true, "visitor_id": format!("v{i}")}))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), StatusCode::CREATED);
-            r.json::<Value>().await.unwrap()["chat_id"].as_str().unwrap().to_owned()
+            r.json::<Value>().await.unwrap()["chat_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
         })
     });
     let mut started = HashSet::new();
@@ -221,7 +390,14 @@ async fn fifty_simultaneous_starts_spread_evenly() {
         started.insert(h.await.unwrap());
     }
     assert_eq!(started.len(), 50);
-    let ids = |v: &Value| v["chats"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<HashSet<_>>();
+    let ids = |v: &Value| {
+        v["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect::<HashSet<_>>()
+    };
     let (_, l1) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     let (_, l2) = s.get("/api/v1/agent/chats", Some(&a2)).await;
     assert_eq!(l1["open_count"], 25);
@@ -240,25 +416,46 @@ async fn offline_hands_over_and_waiting_chats_go_to_the_next_online_agent() {
     s.set_status(&a2, "online").await;
 
     s.set_status(&a1, "offline").await;
-    let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&customer)).await;
-    assert_eq!(d["agent"]["name"], "이상담", "handed to the other online agent");
+    let (_, d) = s
+        .get(&format!("/api/v1/chats/{chat}"), Some(&customer))
+        .await;
+    assert_eq!(
+        d["agent"]["name"], "이상담",
+        "handed to the other online agent"
+    );
     assert_eq!(d["status"], "active");
     let (_, l1) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     assert_eq!(l1["open_count"], 0);
 
     s.set_status(&a2, "offline").await;
-    let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&customer)).await;
+    let (_, d) = s
+        .get(&format!("/api/v1/chats/{chat}"), Some(&customer))
+        .await;
     assert_eq!(d["status"], "waiting", "nobody online: the chat waits");
     assert!(d["agent"].is_null());
     // the customer can still write while waiting
-    let (status, _) = s.post(&format!("/api/v1/chats/{chat}/messages"), Some(&customer), json!({"client_id": "w1", "text": "계세요?"})).await;
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(&customer),
+            json!({"client_id": "w1", "text": "계세요?"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
 
     s.set_status(&a1, "online").await;
-    let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&customer)).await;
-    assert_eq!(d["agent"]["name"], "김상담", "the first agent back online takes it");
+    let (_, d) = s
+        .get(&format!("/api/v1/chats/{chat}"), Some(&customer))
+        .await;
+    assert_eq!(
+        d["agent"]["name"], "김상담",
+        "the first agent back online takes it"
+    );
     let (_, l1) = s.get("/api/v1/agent/chats", Some(&a1)).await;
-    assert_eq!(l1["chats"][0]["unread"], 1, "the waiting message is unread for the new agent");
+    assert_eq!(
+        l1["chats"][0]["unread"], 1,
+        "the waiting message is unread for the new agent"
+    );
 }
 
 #[tokio::test]
@@ -266,15 +463,23 @@ async fn the_customers_recent_agent_is_preferred() {
     let s = TestServer::demo().await;
     let (a1, a2) = agents(&s).await;
     s.set_status(&a2, "online").await;
-    let (first, _) = s.start_chat(json!({"consent": true, "visitor_id": "visitor-42"})).await;
-    s.post(&format!("/api/v1/chats/{first}/end"), Some(&a2), json!({})).await;
+    let (first, _) = s
+        .start_chat(json!({"consent": true, "visitor_id": "visitor-42"}))
+        .await;
+    s.post(&format!("/api/v1/chats/{first}/end"), Some(&a2), json!({}))
+        .await;
     s.set_status(&a1, "online").await;
     // agent2 now has one more chat than agent1, yet visitor-42 goes back to agent2
-    s.start_chat(json!({"consent": true, "visitor_id": "other"})).await; // least loaded: agent1
+    s.start_chat(json!({"consent": true, "visitor_id": "other"}))
+        .await; // least loaded: agent1
     let (_, l2) = s.get("/api/v1/agent/chats", Some(&a2)).await;
     assert_eq!(l2["open_count"], 0);
-    let (second, token) = s.start_chat(json!({"consent": true, "visitor_id": "visitor-42"})).await;
-    let (_, d) = s.get(&format!("/api/v1/chats/{second}"), Some(&token)).await;
+    let (second, token) = s
+        .start_chat(json!({"consent": true, "visitor_id": "visitor-42"}))
+        .await;
+    let (_, d) = s
+        .get(&format!("/api/v1/chats/{second}"), Some(&token))
+        .await;
     assert_eq!(d["agent"]["name"], "이상담");
 }
 
@@ -287,7 +492,9 @@ async fn messages_flow_both_ways_over_websockets() {
     let counters = agent.expect("agent.counters").await;
     assert_eq!(counters["open_count"], 0);
 
-    let (chat, customer_token) = s.start_chat(json!({"consent": true, "name": "웹소켓"})).await;
+    let (chat, customer_token) = s
+        .start_chat(json!({"consent": true, "name": "웹소켓"}))
+        .await;
     let assigned = agent.expect("chat.assigned").await;
     assert_eq!(assigned["chat"]["id"], chat.as_str());
     assert_eq!(assigned["chat"]["customer"]["name"], "웹소켓");
@@ -295,13 +502,19 @@ async fn messages_flow_both_ways_over_websockets() {
     assert_eq!(counters["open_count"], 1);
 
     let mut customer = Ws::connect(&s.ws_url(&customer_token)).await;
-    customer.send(json!({"type": "resume", "chat_id": chat, "after_seq": 0})).await;
+    customer
+        .send(json!({"type": "resume", "chat_id": chat, "after_seq": 0}))
+        .await;
     let greeting = customer.expect("message.created").await;
     assert_eq!(greeting["message"]["author"], "system");
     customer.expect("resumed").await;
 
     customer.send(json!({"type": "message.send", "chat_id": chat, "client_id": "k1", "text": "안녕하세요 😀"})).await;
-    let ack = customer.expect_where("own message", |v| v["type"] == "message.created" && v["message"]["client_id"] == "k1").await;
+    let ack = customer
+        .expect_where("own message", |v| {
+            v["type"] == "message.created" && v["message"]["client_id"] == "k1"
+        })
+        .await;
     assert_eq!(ack["message"]["seq"], 2);
     let got = agent.expect("message.created").await;
     assert_eq!(got["message"]["text"], "안녕하세요 😀");
@@ -313,7 +526,9 @@ async fn messages_flow_both_ways_over_websockets() {
     assert_eq!(reply["message"]["agent_name"], "김상담");
 
     // a refused frame is answered with an error naming the client_id
-    agent.send(json!({"type": "message.send", "chat_id": chat, "client_id": "r2", "text": ""})).await;
+    agent
+        .send(json!({"type": "message.send", "chat_id": chat, "client_id": "r2", "text": ""}))
+        .await;
     let err = agent.expect("error").await;
     assert_eq!(err["client_id"], "r2");
     agent.send(json!({"type": "nonsense"})).await;
@@ -323,7 +538,12 @@ async fn messages_flow_both_ways_over_websockets() {
 
     // ending reaches the other side
     customer.send(json!({"type": "ping"})).await;
-    s.post(&format!("/api/v1/chats/{chat}/end"), Some(&customer_token), json!({})).await;
+    s.post(
+        &format!("/api/v1/chats/{chat}/end"),
+        Some(&customer_token),
+        json!({}),
+    )
+    .await;
     let ended = agent.expect("chat.ended").await;
     assert_eq!(ended["status"], "customer_ended");
     assert_eq!(ended["by"], "customer");
@@ -337,34 +557,65 @@ async fn resume_after_a_dropped_connection_loses_and_doubles_nothing() {
     let (a1, _) = agents(&s).await;
     s.set_status(&a1, "online").await;
     let (chat, token) = s.start_chat(json!({"consent": true})).await;
-    s.post(&format!("/api/v1/chats/{chat}/open"), Some(&a1), json!({})).await;
+    s.post(&format!("/api/v1/chats/{chat}/open"), Some(&a1), json!({}))
+        .await;
 
     let mut customer = Ws::connect(&s.ws_url(&token)).await;
-    customer.send(json!({"type": "resume", "chat_id": chat, "after_seq": 0})).await;
+    customer
+        .send(json!({"type": "resume", "chat_id": chat, "after_seq": 0}))
+        .await;
     customer.expect("resumed").await;
-    customer.send(json!({"type": "message.send", "chat_id": chat, "client_id": "m1", "text": "첫 번째"})).await;
+    customer
+        .send(
+            json!({"type": "message.send", "chat_id": chat, "client_id": "m1", "text": "첫 번째"}),
+        )
+        .await;
     customer.expect("message.created").await;
     drop(customer); // the connection drops
 
     // while away: the agent writes twice
     for (cid, text) in [("a1", "답변 하나"), ("a2", "답변 둘")] {
-        s.post(&format!("/api/v1/chats/{chat}/messages"), Some(&a1), json!({"client_id": cid, "text": text})).await;
+        s.post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(&a1),
+            json!({"client_id": cid, "text": text}),
+        )
+        .await;
     }
 
     // back: resume from the last seq seen (2), then resend the message whose ack was lost
     let mut customer = Ws::connect(&s.ws_url(&token)).await;
-    customer.send(json!({"type": "resume", "chat_id": chat, "after_seq": 2})).await;
+    customer
+        .send(json!({"type": "resume", "chat_id": chat, "after_seq": 2}))
+        .await;
     let m3 = customer.expect("message.created").await;
     let m4 = customer.expect("message.created").await;
-    assert_eq!((m3["message"]["seq"].as_i64(), m4["message"]["seq"].as_i64()), (Some(3), Some(4)));
+    assert_eq!(
+        (m3["message"]["seq"].as_i64(), m4["message"]["seq"].as_i64()),
+        (Some(3), Some(4))
+    );
     assert_eq!(m4["message"]["text"], "답변 둘");
     assert_eq!(customer.expect("resumed").await["last_seq"], 4);
-    customer.send(json!({"type": "message.send", "chat_id": chat, "client_id": "m1", "text": "첫 번째"})).await;
+    customer
+        .send(
+            json!({"type": "message.send", "chat_id": chat, "client_id": "m1", "text": "첫 번째"}),
+        )
+        .await;
     let ack = customer.expect("message.created").await;
-    assert_eq!(ack["message"]["seq"], 2, "the resend is the stored message, not a new one");
+    assert_eq!(
+        ack["message"]["seq"], 2,
+        "the resend is the stored message, not a new one"
+    );
 
-    let (_, v) = s.get(&format!("/api/v1/chats/{chat}/messages"), Some(&token)).await;
-    let seqs: Vec<i64> = v["messages"].as_array().unwrap().iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{chat}/messages"), Some(&token))
+        .await;
+    let seqs: Vec<i64> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect();
     assert_eq!(seqs, [1, 2, 3, 4]);
     customer.close().await;
 }
@@ -372,8 +623,75 @@ async fn resume_after_a_dropped_connection_loses_and_doubles_nothing() {
 #[tokio::test]
 async fn websocket_needs_a_valid_token() {
     let s = TestServer::demo().await;
-    let r = s.http.get(s.url("/api/v1/ws?token=oc_forged")).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.url("/api/v1/ws?token=oc_forged"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let url = s.ws_url("occ_forged");
     assert!(tokio_tungstenite::connect_async(url).await.is_err());
+}
+
+#[tokio::test]
+async fn an_agent_whose_console_closed_is_set_offline_and_chats_move() {
+    let s = TestServer::demo().await;
+    let (a1, a2) = agents(&s).await;
+    s.set_status(&a1, "online").await;
+    let mut console = Ws::connect(&s.ws_url(&a1)).await;
+    console.expect("agent.counters").await;
+    let (chat, token) = s.start_chat(json!({"consent": true})).await;
+    s.set_status(&a2, "online").await;
+    console.close().await; // the browser went away (grace is 1 s in tests)
+    let mut moved = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&token)).await;
+        if d["agent"]["name"] == "이상담" {
+            moved = true;
+            break;
+        }
+    }
+    assert!(moved, "the chat moved to the agent who is still there");
+    let (_, me) = s.get("/api/v1/agent/me", Some(&a1)).await;
+    assert_eq!(me["status"], "offline");
+
+    // a reconnect within the grace period keeps the agent online
+    let mut c1 = Ws::connect(&s.ws_url(&a2)).await;
+    c1.expect("agent.counters").await;
+    c1.close().await;
+    let mut c2 = Ws::connect(&s.ws_url(&a2)).await;
+    c2.expect("agent.counters").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let (_, me) = s.get("/api/v1/agent/me", Some(&a2)).await;
+    assert_eq!(me["status"], "online");
+    c2.close().await;
+}
+
+#[tokio::test]
+async fn agents_without_chat_permission_get_no_chats() {
+    let s = TestServer::demo().await;
+    let (a1, _) = agents(&s).await;
+    s.set_status(&a1, "online").await;
+    // the demo agents all have the permission; take it away in the store directly
+    let pool = sqlx_pool(&s.db_url).await;
+    sqlx::query("UPDATE agents SET chat_permission = 0 WHERE email = 'agent1@demo.test'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
+    assert_eq!(v["agents_online"], 0);
+}
+
+async fn sqlx_pool(url: &str) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(url).await.unwrap()
 }

@@ -17,7 +17,13 @@ async fn healthz_answers_when_the_database_does() {
 #[tokio::test]
 async fn login_gives_a_token_that_identifies_the_agent() {
     let s = TestServer::demo().await;
-    let r = s.http.post(s.url("/api/v1/auth/login")).json(&json!({"email": "Agent1@demo.test ", "password": DEMO_PASSWORD})).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({"email": "Agent1@demo.test ", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
     assert!(v["token"].as_str().unwrap().len() > 40);
@@ -32,7 +38,13 @@ async fn login_gives_a_token_that_identifies_the_agent() {
     assert_eq!(me["name"], "김상담");
 
     // logout ends the token
-    let r = s.http.post(s.url("/api/v1/auth/logout")).bearer_auth(token).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.url("/api/v1/auth/logout"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let (status, body) = s.get("/api/v1/agent/me", Some(token)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -42,12 +54,26 @@ async fn login_gives_a_token_that_identifies_the_agent() {
 #[tokio::test]
 async fn wrong_credentials_are_401_in_the_error_shape() {
     let s = TestServer::demo().await;
-    for (email, password) in [("agent1@demo.test", "wrong-password"), ("nobody@demo.test", DEMO_PASSWORD)] {
-        let r = s.http.post(s.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap();
+    for (email, password) in [
+        ("agent1@demo.test", "wrong-password"),
+        ("nobody@demo.test", DEMO_PASSWORD),
+    ] {
+        let r = s
+            .http
+            .post(s.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["error"], "invalid_credentials");
-        assert!(v["message"].as_str().unwrap().contains("wrong email or password"));
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("wrong email or password")
+        );
     }
     let (status, body) = s.get("/api/v1/agent/me", Some("oc_forged")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -58,14 +84,28 @@ async fn wrong_credentials_are_401_in_the_error_shape() {
 async fn repeated_failures_are_throttled_with_retry_after() {
     let s = TestServer::demo().await;
     let attempt = |password: &'static str| {
-        s.http.post(s.url("/api/v1/auth/login")).json(&json!({"email": "agent2@demo.test", "password": password})).send()
+        s.http
+            .post(s.url("/api/v1/auth/login"))
+            .json(&json!({"email": "agent2@demo.test", "password": password}))
+            .send()
     };
     for _ in 0..engine::throttle::MAX_PER_ACCOUNT {
-        assert_eq!(attempt("wrong-password").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attempt("wrong-password").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let r = attempt(DEMO_PASSWORD).await.unwrap();
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
-    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= engine::throttle::WINDOW.as_secs());
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"], "too_many_attempts");
@@ -84,9 +124,25 @@ async fn junk_input_gets_a_clear_4xx() {
         r.send()
     };
     let cases = [
-        (post("{not json", Some("application/json")).await.unwrap(), StatusCode::BAD_REQUEST, "invalid_json"),
-        (post(r#"{"email": 5}"#, Some("application/json")).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"),
-        (post(r#"{"email":"a@b.c","password":"x"}"#, None).await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_required"),
+        (
+            post("{not json", Some("application/json")).await.unwrap(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            post(r#"{"email": 5}"#, Some("application/json"))
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_fields",
+        ),
+        (
+            post(r#"{"email":"a@b.c","password":"x"}"#, None)
+                .await
+                .unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "json_required",
+        ),
     ];
     for (r, status, code) in cases {
         assert_eq!(r.status(), status);
@@ -97,9 +153,19 @@ async fn junk_input_gets_a_clear_4xx() {
     let (status, v) = s.get("/api/v1/no/such/thing", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(v["error"], "no_such_endpoint");
-    let r = s.http.delete(s.url("/api/v1/auth/login")).send().await.unwrap();
+    let r = s
+        .http
+        .delete(s.url("/api/v1/auth/login"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let (status, v) = s.get("/api/v1/agents/not-a-number", Some(&s.login("admin@demo.test", DEMO_PASSWORD).await)).await;
+    let (status, v) = s
+        .get(
+            "/api/v1/agents/not-a-number",
+            Some(&s.login("admin@demo.test", DEMO_PASSWORD).await),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(v["error"], "not_found");
 }
@@ -113,14 +179,20 @@ async fn demo_seed_is_idempotent() {
     let (_, first_agents) = s.get("/api/v1/agents", Some(&admin)).await;
     let (_, first_service) = s.get("/api/v1/service", Some(&admin)).await;
     assert_eq!(first_agents.as_array().unwrap().len(), 3);
-    assert_eq!(first_service["contract"], json!({"chat": true, "security_service": true}));
+    assert_eq!(
+        first_service["contract"],
+        json!({"chat": true, "security_service": true})
+    );
     s.stop().await;
 
     let s = TestServer::start_on(&path, true).await;
     let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
     let (_, agents) = s.get("/api/v1/agents", Some(&admin)).await;
     let (_, service) = s.get("/api/v1/service", Some(&admin)).await;
-    assert_eq!(agents, first_agents, "second start created or changed no account");
+    assert_eq!(
+        agents, first_agents,
+        "second start created or changed no account"
+    );
     assert_eq!(service, first_service);
     s.stop().await;
 }
@@ -129,8 +201,21 @@ async fn demo_seed_is_idempotent() {
 async fn create_acme(db_url: &str) {
     use clap::Parser;
     let cli = server::config::Cli::try_parse_from([
-        "online-contact", "service", "create", "--database-url", db_url, "--slug", "acme", "--name", "Acme",
-        "--admin-name", "Acme Admin", "--admin-email", "boss@acme.test", "--admin-password", "acme-password",
+        "online-contact",
+        "service",
+        "create",
+        "--database-url",
+        db_url,
+        "--slug",
+        "acme",
+        "--name",
+        "Acme",
+        "--admin-name",
+        "Acme Admin",
+        "--admin-email",
+        "boss@acme.test",
+        "--admin-password",
+        "acme-password",
     ])
     .unwrap();
     server::run(cli).await.unwrap();
@@ -147,22 +232,56 @@ async fn service_create_makes_a_tenant_and_refuses_a_taken_slug() {
 
     use clap::Parser;
     let again = server::config::Cli::try_parse_from([
-        "online-contact", "service", "create", "--database-url", &s.db_url, "--slug", "acme", "--name", "Other",
-        "--admin-email", "other@acme.test", "--admin-password", "other-password",
+        "online-contact",
+        "service",
+        "create",
+        "--database-url",
+        &s.db_url,
+        "--slug",
+        "acme",
+        "--name",
+        "Other",
+        "--admin-email",
+        "other@acme.test",
+        "--admin-password",
+        "other-password",
     ])
     .unwrap();
     let err = server::run(again).await.unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
     // nothing half-made: the second admin does not exist
-    let r = s.http.post(s.url("/api/v1/auth/login")).json(&json!({"email": "other@acme.test", "password": "other-password"})).send().await.unwrap();
+    let r = s
+        .http
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({"email": "other@acme.test", "password": "other-password"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     let bad = server::config::Cli::try_parse_from([
-        "online-contact", "service", "create", "--database-url", &s.db_url, "--slug", "Bad Slug", "--name", "X",
-        "--admin-email", "x@x.test", "--admin-password", "long-enough",
+        "online-contact",
+        "service",
+        "create",
+        "--database-url",
+        &s.db_url,
+        "--slug",
+        "Bad Slug",
+        "--name",
+        "X",
+        "--admin-email",
+        "x@x.test",
+        "--admin-password",
+        "long-enough",
     ])
     .unwrap();
-    assert!(server::run(bad).await.unwrap_err().to_string().contains("slug"));
+    assert!(
+        server::run(bad)
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("slug")
+    );
 }
 
 #[tokio::test]
@@ -173,20 +292,31 @@ async fn one_service_never_sees_another() {
     let demo_admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
 
     let (_, acme_agents) = s.get("/api/v1/agents", Some(&boss)).await;
-    let emails: Vec<&str> = acme_agents.as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap()).collect();
+    let emails: Vec<&str> = acme_agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap())
+        .collect();
     assert_eq!(emails, ["boss@acme.test"]);
     let (_, demo_agents) = s.get("/api/v1/agents", Some(&demo_admin)).await;
     assert_eq!(demo_agents.as_array().unwrap().len(), 3);
 
     // another tenant's id is 404, not 403
     let demo_agent_id = demo_agents[0]["id"].as_str().unwrap();
-    let (status, body) = s.get(&format!("/api/v1/agents/{demo_agent_id}"), Some(&boss)).await;
+    let (status, body) = s
+        .get(&format!("/api/v1/agents/{demo_agent_id}"), Some(&boss))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "not_found");
     let acme_id = acme_agents[0]["id"].as_str().unwrap();
-    let (status, _) = s.get(&format!("/api/v1/agents/{acme_id}"), Some(&demo_admin)).await;
+    let (status, _) = s
+        .get(&format!("/api/v1/agents/{acme_id}"), Some(&demo_admin))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, own) = s.get(&format!("/api/v1/agents/{acme_id}"), Some(&boss)).await;
+    let (status, own) = s
+        .get(&format!("/api/v1/agents/{acme_id}"), Some(&boss))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["email"], "boss@acme.test");
 
@@ -213,18 +343,30 @@ async fn pages_render_with_the_right_status() {
     let s = TestServer::demo().await;
     let (status, html) = s.get_html("/hc/demo", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("데모 쇼핑"), "service name on the help center");
+    assert!(
+        html.contains("데모 쇼핑"),
+        "service name on the help center"
+    );
     assert!(html.contains("무엇을 도와드릴까요?"), "Korean by default");
     assert!(html.contains(r#"lang="ko""#));
 
-    let r = s.http.get(s.url("/hc/demo")).header("cookie", "oc_lang=en").send().await.unwrap();
+    let r = s
+        .http
+        .get(s.url("/hc/demo"))
+        .header("cookie", "oc_lang=en")
+        .send()
+        .await
+        .unwrap();
     let html = r.text().await.unwrap();
     assert!(html.contains("How can we help?"), "English when chosen");
 
     for path in ["/hc/no-such-service", "/no/such/page"] {
         let (status, html) = s.get_html(path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert!(html.contains("data-testid=\"not-found\""), "{path} shows the 404 page");
+        assert!(
+            html.contains("data-testid=\"not-found\""),
+            "{path} shows the 404 page"
+        );
         assert!(html.contains("페이지를 찾을 수 없습니다"));
     }
 
@@ -236,7 +378,10 @@ async fn pages_render_with_the_right_status() {
     let (_, html) = s.get_html("/console", Some(&agent)).await;
     assert!(html.contains("data-testid=\"console\""));
     assert!(html.contains("김상담"));
-    assert!(!html.contains("data-testid=\"nav-admin\""), "agents get no admin link");
+    assert!(
+        !html.contains("data-testid=\"nav-admin\""),
+        "agents get no admin link"
+    );
 
     // admin page: 403 for agents, the real settings for admins, a login pointer otherwise
     let (status, html) = s.get_html("/admin", Some(&agent)).await;
@@ -264,10 +409,24 @@ async fn browser_login_sets_an_httponly_lax_cookie() {
     assert!(r.status().is_success(), "{}", r.status());
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("oc_session=oc_"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
-    let token = cookie.split(';').next().unwrap().trim_start_matches("oc_session=").to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("oc_session=")
+        .to_owned();
     // the cookie is a session for the REST API too
-    let r = s.http.get(s.url("/api/v1/agent/me")).header("cookie", format!("oc_session={token}")).send().await.unwrap();
+    let r = s
+        .http
+        .get(s.url("/api/v1/agent/me"))
+        .header("cookie", format!("oc_session={token}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
     // a wrong password sets no cookie
@@ -303,7 +462,10 @@ async fn graceful_shutdown_checkpoints_the_wal() {
     let wal = dir.path().join("oc.db-wal");
     s.stop().await;
     let wal_len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    assert_eq!(wal_len, 0, "the WAL was checkpointed and truncated at shutdown");
+    assert_eq!(
+        wal_len, 0,
+        "the WAL was checkpointed and truncated at shutdown"
+    );
     // WAL mode persists in the file header
     let header = std::fs::read(&path).unwrap();
     assert_eq!(&header[18..20], &[2, 2], "database file is in WAL mode");

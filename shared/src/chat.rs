@@ -62,7 +62,10 @@ impl ChatStatus {
             (ChatStatus::Active, Author::Customer) => Some(ChatStatus::CustomerEnded),
             // nobody will pick up a chat its customer left while it waited
             (ChatStatus::Waiting, Author::Customer) => Some(ChatStatus::Ended),
-            (ChatStatus::Active | ChatStatus::CustomerEnded | ChatStatus::Waiting, Author::Agent) => Some(ChatStatus::Ended),
+            (
+                ChatStatus::Active | ChatStatus::CustomerEnded | ChatStatus::Waiting,
+                Author::Agent,
+            ) => Some(ChatStatus::Ended),
             _ => None,
         }
     }
@@ -322,12 +325,20 @@ pub enum ServerMsg {
     #[serde(rename = "chat.updated")]
     ChatUpdated { chat: ChatDetail },
     #[serde(rename = "chat.ended")]
-    ChatEnded { chat_id: ChatId, status: ChatStatus, by: Author },
+    ChatEnded {
+        chat_id: ChatId,
+        status: ChatStatus,
+        by: Author,
+    },
     #[serde(rename = "rating.requested")]
     RatingRequested { chat_id: ChatId },
     /// The receiving agent's 대화중 count and unread total.
     #[serde(rename = "agent.counters")]
-    AgentCounters { open_count: i64, unread: i64, status: crate::AgentStatus },
+    AgentCounters {
+        open_count: i64,
+        unread: i64,
+        status: crate::AgentStatus,
+    },
     /// Answer to `resume`: everything after `after_seq` was sent, up to `last_seq`.
     #[serde(rename = "resumed")]
     Resumed { chat_id: ChatId, last_seq: i64 },
@@ -335,7 +346,12 @@ pub enum ServerMsg {
     Pong,
     /// A client frame was refused; `client_id` names the message when there was one.
     #[serde(rename = "error")]
-    Error { code: String, message: String, client_id: Option<String>, chat_id: Option<ChatId> },
+    Error {
+        code: String,
+        message: String,
+        client_id: Option<String>,
+        chat_id: Option<ChatId>,
+    },
 }
 
 /// Client → server WebSocket frames.
@@ -343,7 +359,11 @@ pub enum ServerMsg {
 #[serde(tag = "type")]
 pub enum ClientMsg {
     #[serde(rename = "message.send")]
-    Send { chat_id: ChatId, client_id: String, text: String },
+    Send {
+        chat_id: ChatId,
+        client_id: String,
+        text: String,
+    },
     /// Replays, in seq order, every message after `after_seq`.
     #[serde(rename = "resume")]
     Resume { chat_id: ChatId, after_seq: i64 },
@@ -357,19 +377,34 @@ pub enum ClientMsg {
 /// Checks a message before it is stored: not blank, at most [`MAX_MESSAGE_CHARS`].
 pub fn validate_message(text: &str) -> Result<(), Invalid> {
     if text.trim().is_empty() {
-        return Err(Invalid { field: "text", reason: "must not be empty".into() });
+        return Err(Invalid {
+            field: "text",
+            reason: "must not be empty".into(),
+        });
     }
     let n = text.chars().count();
     if n > MAX_MESSAGE_CHARS {
-        return Err(Invalid { field: "text", reason: format!("is {n} characters; the limit is {MAX_MESSAGE_CHARS}") });
+        return Err(Invalid {
+            field: "text",
+            reason: format!("is {n} characters; the limit is {MAX_MESSAGE_CHARS}"),
+        });
     }
     Ok(())
 }
 
 /// Checks a client id: 1..=[`MAX_CLIENT_ID_CHARS`] visible ASCII characters.
 pub fn validate_client_id(id: &str) -> Result<(), Invalid> {
-    let ok = !id.is_empty() && id.len() <= MAX_CLIENT_ID_CHARS && id.bytes().all(|b| b.is_ascii_graphic());
-    if ok { Ok(()) } else { Err(Invalid { field: "client_id", reason: format!("must be 1 to {MAX_CLIENT_ID_CHARS} visible ASCII characters") }) }
+    let ok = !id.is_empty()
+        && id.len() <= MAX_CLIENT_ID_CHARS
+        && id.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid {
+            field: "client_id",
+            reason: format!("must be 1 to {MAX_CLIENT_ID_CHARS} visible ASCII characters"),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -384,10 +419,17 @@ mod tests {
         assert_eq!(CustomerEnded.after_end(Agent), Some(Ended));
         assert_eq!(Active.after_end(Agent), Some(Ended));
         assert_eq!(Waiting.after_end(Customer), Some(Ended));
-        assert_eq!(CustomerEnded.after_end(Customer), None, "ending twice is refused");
+        assert_eq!(
+            CustomerEnded.after_end(Customer),
+            None,
+            "ending twice is refused"
+        );
         assert_eq!(Ended.after_end(Agent), None);
         assert!(Active.accepts_message_from(Customer));
-        assert!(Waiting.accepts_message_from(Customer), "a waiting customer can still write");
+        assert!(
+            Waiting.accepts_message_from(Customer),
+            "a waiting customer can still write"
+        );
         assert!(!Waiting.accepts_message_from(Agent));
         assert!(!CustomerEnded.accepts_message_from(Customer));
         assert!(!CustomerEnded.accepts_message_from(Agent));
@@ -412,13 +454,34 @@ mod tests {
 
     #[test]
     fn frames_have_the_documented_shape() {
-        let f = ServerMsg::ChatEnded { chat_id: ChatId(3), status: ChatStatus::CustomerEnded, by: Author::Customer };
+        let f = ServerMsg::ChatEnded {
+            chat_id: ChatId(3),
+            status: ChatStatus::CustomerEnded,
+            by: Author::Customer,
+        };
         let v: serde_json::Value = serde_json::to_value(&f).unwrap();
         assert_eq!(v["type"], "chat.ended");
         assert_eq!(v["chat_id"], "3");
-        let c: ClientMsg = serde_json::from_str(r#"{"type":"message.send","chat_id":"5","client_id":"a","text":"hi"}"#).unwrap();
-        assert_eq!(c, ClientMsg::Send { chat_id: ChatId(5), client_id: "a".into(), text: "hi".into() });
-        let r: ClientMsg = serde_json::from_str(r#"{"type":"resume","chat_id":"5","after_seq":2}"#).unwrap();
-        assert_eq!(r, ClientMsg::Resume { chat_id: ChatId(5), after_seq: 2 });
+        let c: ClientMsg = serde_json::from_str(
+            r#"{"type":"message.send","chat_id":"5","client_id":"a","text":"hi"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c,
+            ClientMsg::Send {
+                chat_id: ChatId(5),
+                client_id: "a".into(),
+                text: "hi".into()
+            }
+        );
+        let r: ClientMsg =
+            serde_json::from_str(r#"{"type":"resume","chat_id":"5","after_seq":2}"#).unwrap();
+        assert_eq!(
+            r,
+            ClientMsg::Resume {
+                chat_id: ChatId(5),
+                after_seq: 2
+            }
+        );
     }
 }

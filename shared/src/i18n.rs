@@ -194,12 +194,30 @@ pub static KO: Texts = Texts {
     hc_chat_hours: "채팅 상담: 평일 09:00 – 18:00 (주말·공휴일 제외)",
     hc_footer: "Online Contact로 운영되는 고객센터입니다.",
     hc_articles: &[
-        Article { title: "채팅 상담은 어떻게 시작하나요?", summary: "화면 오른쪽 아래의 채팅 아이콘을 누르고 개인정보 수집에 동의하면 상담원과 대화를 시작할 수 있습니다." },
-        Article { title: "상담원이 부재중일 때는 어떻게 하나요?", summary: "부재중 안내 창의 ‘문의하기’ 버튼으로 1:1 문의를 남기면 답변을 이메일로 받아보실 수 있습니다." },
-        Article { title: "주문을 취소하거나 환불받고 싶어요", summary: "배송 전 주문은 마이페이지에서 바로 취소할 수 있고, 환불은 결제 수단에 따라 3~5 영업일이 걸립니다." },
-        Article { title: "배송 조회는 어디에서 하나요?", summary: "마이페이지 → 주문 내역에서 송장 번호를 눌러 배송 상태를 확인하세요." },
-        Article { title: "비밀번호를 잊어버렸어요", summary: "로그인 화면의 ‘비밀번호 찾기’에서 가입한 이메일로 재설정 링크를 받을 수 있습니다." },
-        Article { title: "채팅 내용에 개인정보가 남나요?", summary: "상담원이 개인정보를 마스킹하면 화면과 저장소 모두에서 별표(*)로 바뀌고 원문은 암호화되어 보관됩니다." },
+        Article {
+            title: "채팅 상담은 어떻게 시작하나요?",
+            summary: "화면 오른쪽 아래의 채팅 아이콘을 누르고 개인정보 수집에 동의하면 상담원과 대화를 시작할 수 있습니다.",
+        },
+        Article {
+            title: "상담원이 부재중일 때는 어떻게 하나요?",
+            summary: "부재중 안내 창의 ‘문의하기’ 버튼으로 1:1 문의를 남기면 답변을 이메일로 받아보실 수 있습니다.",
+        },
+        Article {
+            title: "주문을 취소하거나 환불받고 싶어요",
+            summary: "배송 전 주문은 마이페이지에서 바로 취소할 수 있고, 환불은 결제 수단에 따라 3~5 영업일이 걸립니다.",
+        },
+        Article {
+            title: "배송 조회는 어디에서 하나요?",
+            summary: "마이페이지 → 주문 내역에서 송장 번호를 눌러 배송 상태를 확인하세요.",
+        },
+        Article {
+            title: "비밀번호를 잊어버렸어요",
+            summary: "로그인 화면의 ‘비밀번호 찾기’에서 가입한 이메일로 재설정 링크를 받을 수 있습니다.",
+        },
+        Article {
+            title: "채팅 내용에 개인정보가 남나요?",
+            summary: "상담원이 개인정보를 마스킹하면 화면과 저장소 모두에서 별표(*)로 바뀌고 원문은 암호화되어 보관됩니다.",
+        },
     ],
     hc_topics_title: "주제별 도움말",
     hc_topics: &["주문·결제", "배송", "취소·환불", "회원 정보", "이벤트·쿠폰"],
@@ -306,15 +324,39 @@ pub static EN: Texts = Texts {
     hc_chat_hours: "Chat support: weekdays 09:00 – 18:00 (KST, except holidays)",
     hc_footer: "This help center runs on Online Contact.",
     hc_articles: &[
-        Article { title: "How do I start a chat?", summary: "Press the chat icon at the bottom right and accept the privacy notice to start talking to an agent." },
-        Article { title: "What if no agent is available?", summary: "Use the Contact us button in the absence notice to leave a 1:1 inquiry; we answer by email." },
-        Article { title: "I want to cancel an order or get a refund", summary: "Orders not yet shipped can be cancelled in My Page; refunds take 3–5 business days depending on the payment method." },
-        Article { title: "Where can I track my delivery?", summary: "Go to My Page → Orders and click the tracking number to see where your parcel is." },
-        Article { title: "I forgot my password", summary: "Use Forgot password on the sign-in screen to get a reset link at your registered email." },
-        Article { title: "Is my personal data kept in the chat?", summary: "When an agent masks personal data it becomes stars (*) on screen and in storage; the original is kept only encrypted." },
+        Article {
+            title: "How do I start a chat?",
+            summary: "Press the chat icon at the bottom right and accept the privacy notice to start talking to an agent.",
+        },
+        Article {
+            title: "What if no agent is available?",
+            summary: "Use the Contact us button in the absence notice to leave a 1:1 inquiry; we answer by email.",
+        },
+        Article {
+            title: "I want to cancel an order or get a refund",
+            summary: "Orders not yet shipped can be cancelled in My Page; refunds take 3–5 business days depending on the payment method.",
+        },
+        Article {
+            title: "Where can I track my delivery?",
+            summary: "Go to My Page → Orders and click the tracking number to see where your parcel is.",
+        },
+        Article {
+            title: "I forgot my password",
+            summary: "Use Forgot password on the sign-in screen to get a reset link at your registered email.",
+        },
+        Article {
+            title: "Is my personal data kept in the chat?",
+            summary: "When an agent masks personal data it becomes stars (*) on screen and in storage; the original is kept only encrypted.",
+        },
     ],
     hc_topics_title: "Browse by topic",
-    hc_topics: &["Orders & payment", "Delivery", "Cancellation & refunds", "Account", "Events & coupons"],
+    hc_topics: &[
+        "Orders & payment",
+        "Delivery",
+        "Cancellation & refunds",
+        "Account",
+        "Events & coupons",
+    ],
     not_found_title: "Page not found",
     not_found_body: "The address may have changed or the page was removed. Please check the address.",
     not_found_service: "There is no help center at this address.",
@@ -417,7 +459,10 @@ mod tests {
 
     #[test]
     fn cookie_header() {
-        assert_eq!(Locale::from_cookie_header("a=1; oc_lang=en; b=2"), Some(Locale::En));
+        assert_eq!(
+            Locale::from_cookie_header("a=1; oc_lang=en; b=2"),
+            Some(Locale::En)
+        );
         assert_eq!(Locale::from_cookie_header("a=1"), None);
     }
 

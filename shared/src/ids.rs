@@ -47,7 +47,9 @@ fn deserialize_id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
             f.write_str("an id (a string of digits)")
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
-            v.trim().parse().map_err(|_| E::custom(format!("`{v}` is not an id")))
+            v.trim()
+                .parse()
+                .map_err(|_| E::custom(format!("`{v}` is not an id")))
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
             Ok(v)

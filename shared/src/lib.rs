@@ -10,9 +10,9 @@ pub mod ids;
 pub mod model;
 pub mod validate;
 
+pub use chat::*;
 pub use ids::*;
 pub use model::*;
-pub use chat::*;
 
 /// Name of the HttpOnly cookie that carries the browser session of an agent or admin.
 pub const SESSION_COOKIE: &str = "oc_session";

@@ -21,7 +21,10 @@ pub struct Invalid {
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid { field, reason: reason.into() }
+    Invalid {
+        field,
+        reason: reason.into(),
+    }
 }
 
 /// A service slug: 2–40 of `a-z 0-9 -`, not starting or ending with `-`.
@@ -30,7 +33,10 @@ pub fn slug(field: &'static str, s: &str) -> Result<(), Invalid> {
     if !(2..=40).contains(&n) {
         return Err(invalid(field, "must be 2 to 40 characters"));
     }
-    if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err(invalid(field, "may contain only a-z, 0-9 and -"));
     }
     if s.starts_with('-') || s.ends_with('-') {
@@ -46,7 +52,10 @@ pub fn name(field: &'static str, s: &str) -> Result<(), Invalid> {
         return Err(invalid(field, "must not be empty"));
     }
     if t.chars().count() > MAX_NAME_CHARS {
-        return Err(invalid(field, format!("must be at most {MAX_NAME_CHARS} characters")));
+        return Err(invalid(
+            field,
+            format!("must be at most {MAX_NAME_CHARS} characters"),
+        ));
     }
     if t.chars().any(char::is_control) {
         return Err(invalid(field, "must not contain control characters"));
@@ -59,15 +68,25 @@ pub fn name(field: &'static str, s: &str) -> Result<(), Invalid> {
 pub fn email(field: &'static str, s: &str) -> Result<(), Invalid> {
     let s = s.trim();
     if s.chars().count() > MAX_EMAIL_CHARS {
-        return Err(invalid(field, format!("must be at most {MAX_EMAIL_CHARS} characters")));
+        return Err(invalid(
+            field,
+            format!("must be at most {MAX_EMAIL_CHARS} characters"),
+        ));
     }
     let bad = || invalid(field, "is not a valid email address");
     let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-    if local.is_empty() || domain.contains('@') || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if local.is_empty()
+        || domain.contains('@')
+        || s.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad());
     }
     let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
+    if labels.len() < 2
+        || labels
+            .iter()
+            .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
+    {
         return Err(bad());
     }
     Ok(())
@@ -77,10 +96,16 @@ pub fn email(field: &'static str, s: &str) -> Result<(), Invalid> {
 pub fn password(field: &'static str, s: &str) -> Result<(), Invalid> {
     let n = s.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(invalid(field, format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(invalid(
+            field,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
     }
     if n > MAX_PASSWORD_CHARS {
-        return Err(invalid(field, format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(invalid(
+            field,
+            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -118,7 +143,17 @@ mod tests {
     fn emails() {
         assert!(email("email", "agent1@demo.test").is_ok());
         assert!(email("email", " agent1@demo.test ").is_ok());
-        for bad in ["", "agent", "@demo.test", "a@", "a@demo", "a@@demo.test", "a b@demo.test", "a@.test", "a@demo..test"] {
+        for bad in [
+            "",
+            "agent",
+            "@demo.test",
+            "a@",
+            "a@demo",
+            "a@@demo.test",
+            "a b@demo.test",
+            "a@.test",
+            "a@demo..test",
+        ] {
             assert!(email("email", bad).is_err(), "{bad} should be refused");
         }
         assert_eq!(normalize_email(" Agent1@Demo.TEST "), "agent1@demo.test");

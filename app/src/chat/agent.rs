@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use shared::{
-    AgentChatItem, AgentChats, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ClientMsg, Message, MessageEnvelope,
-    MessageList, SendMessageRequest, ServerMsg, StatusRequest,
+    AgentChatItem, AgentChats, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ClientMsg,
+    Message, MessageEnvelope, MessageList, SendMessageRequest, ServerMsg, StatusRequest,
 };
 
 use super::{Bubble, upsert_message};
@@ -59,7 +59,10 @@ impl AgentDesk {
                 // catch up the open conversation after a reconnect
                 self.selected
                     .get_untracked()
-                    .map(|id| ClientMsg::Resume { chat_id: id, after_seq: self.last_seq(id) })
+                    .map(|id| ClientMsg::Resume {
+                        chat_id: id,
+                        after_seq: self.last_seq(id),
+                    })
                     .into_iter()
                     .collect()
             },
@@ -75,7 +78,8 @@ impl AgentDesk {
     }
 
     fn last_seq(&self, chat: ChatId) -> i64 {
-        self.messages.with_untracked(|m| m.get(&chat).and_then(|l| l.last()).map_or(0, |m| m.seq))
+        self.messages
+            .with_untracked(|m| m.get(&chat).and_then(|l| l.last()).map_or(0, |m| m.seq))
     }
 
     fn on_frame(&self, frame: ServerMsg) {
@@ -83,10 +87,11 @@ impl AgentDesk {
             ServerMsg::ChatAssigned { chat } => {
                 let id = chat.id;
                 let known = self.chats.with_untracked(|c| c.iter().any(|x| x.id == id));
-                self.chats.update(|list| match list.iter_mut().find(|x| x.id == id) {
-                    Some(x) => *x = chat,
-                    None => list.push(chat),
-                });
+                self.chats
+                    .update(|list| match list.iter_mut().find(|x| x.id == id) {
+                        Some(x) => *x = chat,
+                        None => list.push(chat),
+                    });
                 if !known && self.selected.get_untracked() != Some(id) {
                     self.unseen.update(|u| {
                         u.insert(id);
@@ -94,11 +99,14 @@ impl AgentDesk {
                 }
             }
             ServerMsg::ChatUnassigned { chat_id } => self.forget(chat_id),
-            ServerMsg::AgentCounters { open_count, status, .. } => {
+            ServerMsg::AgentCounters {
+                open_count, status, ..
+            } => {
                 self.open_count.set(open_count);
                 self.status.set(status);
             }
-            ServerMsg::MessageCreated { chat_id, message } | ServerMsg::MessageUpdated { chat_id, message } => {
+            ServerMsg::MessageCreated { chat_id, message }
+            | ServerMsg::MessageUpdated { chat_id, message } => {
                 let seq = message.seq;
                 let from_customer = message.author == Author::Customer;
                 let text = message.text.clone();
@@ -120,7 +128,9 @@ impl AgentDesk {
                     self.mark_read(chat_id, seq);
                 }
             }
-            ServerMsg::ChatEnded { chat_id, status, .. } => {
+            ServerMsg::ChatEnded {
+                chat_id, status, ..
+            } => {
                 if status == ChatStatus::Ended {
                     self.forget(chat_id);
                 } else {
@@ -152,7 +162,13 @@ impl AgentDesk {
 
     fn mark_read(&self, chat: ChatId, seq: i64) {
         leptos::task::spawn_local(async move {
-            let _ = net::send_json::<serde_json::Value, _>("POST", &format!("/api/v1/chats/{chat}/read"), None, &serde_json::json!({ "seq": seq })).await;
+            let _ = net::send_json::<serde_json::Value, _>(
+                "POST",
+                &format!("/api/v1/chats/{chat}/read"),
+                None,
+                &serde_json::json!({ "seq": seq }),
+            )
+            .await;
         });
     }
 
@@ -169,13 +185,22 @@ impl AgentDesk {
             }
         });
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>("POST", &format!("/api/v1/chats/{chat}/open"), None, &()).await {
+            match net::send_json::<ChatDetail, _>(
+                "POST",
+                &format!("/api/v1/chats/{chat}/open"),
+                None,
+                &(),
+            )
+            .await
+            {
                 Ok(d) => self.details.update(|m| {
                     m.insert(chat, d);
                 }),
                 Err(e) => self.error.set(Some(e.message)),
             }
-            if let Ok(list) = net::get_json::<MessageList>(&format!("/api/v1/chats/{chat}/messages"), None).await {
+            if let Ok(list) =
+                net::get_json::<MessageList>(&format!("/api/v1/chats/{chat}/messages"), None).await
+            {
                 self.messages.update(|m| {
                     let entry = m.entry(chat).or_default();
                     for msg in list.messages {
@@ -187,10 +212,23 @@ impl AgentDesk {
     }
 
     fn send(self, chat: ChatId, text: String) {
-        let body = SendMessageRequest { client_id: format!("a_{}", net::random_id()), text };
+        let body = SendMessageRequest {
+            client_id: format!("a_{}", net::random_id()),
+            text,
+        };
         leptos::task::spawn_local(async move {
-            match net::send_json::<MessageEnvelope, _>("POST", &format!("/api/v1/chats/{chat}/messages"), None, &body).await {
-                Ok(env) => self.on_frame(ServerMsg::MessageCreated { chat_id: chat, message: env.message }),
+            match net::send_json::<MessageEnvelope, _>(
+                "POST",
+                &format!("/api/v1/chats/{chat}/messages"),
+                None,
+                &body,
+            )
+            .await
+            {
+                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
+                    chat_id: chat,
+                    message: env.message,
+                }),
                 Err(e) => self.error.set(Some(e.message)),
             }
         });
@@ -198,7 +236,14 @@ impl AgentDesk {
 
     fn end(self, chat: ChatId) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>("POST", &format!("/api/v1/chats/{chat}/end"), None, &()).await {
+            match net::send_json::<ChatDetail, _>(
+                "POST",
+                &format!("/api/v1/chats/{chat}/end"),
+                None,
+                &(),
+            )
+            .await
+            {
                 Ok(_) => self.forget(chat),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -207,7 +252,14 @@ impl AgentDesk {
 
     fn set_status(self, status: AgentStatus) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<StatusRequest, _>("PUT", "/api/v1/agent/status", None, &StatusRequest { status }).await {
+            match net::send_json::<StatusRequest, _>(
+                "PUT",
+                "/api/v1/agent/status",
+                None,
+                &StatusRequest { status },
+            )
+            .await
+            {
                 Ok(s) => self.status.set(s.status),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -344,6 +396,8 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
         }
     };
     let detail = move || desk.details.get().get(&chat).cloned();
+    let log = NodeRef::<leptos::html::Div>::new();
+    super::follow_bottom(log, move || desk.messages.track());
     view! {
         <section class="desk-conversation">
             <header class="desk-conv-head">
@@ -354,7 +408,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             </header>
             {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
-            <div class="chat-log" role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+            <div class="chat-log" node_ref=log role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
                 <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone()) let:m>
                     <Bubble mine=m.author == Author::Agent message=m/>
                 </For>

@@ -7,8 +7,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
-    Availability, ChatDetail, ChatId, ChatStatus, ClientMsg, InquiryRequest, InquiryResponse, Message, MessageEnvelope,
-    SendMessageRequest, ServerMsg, StartChatRequest, StartChatResponse,
+    Availability, ChatDetail, ChatId, ChatStatus, ClientMsg, InquiryRequest, InquiryResponse,
+    Message, MessageEnvelope, SendMessageRequest, ServerMsg, StartChatRequest, StartChatResponse,
 };
 
 use super::{Bubble, upsert_message};
@@ -70,12 +70,14 @@ fn visitor_id() -> String {
 
 impl CustomerChatState {
     fn last_seq(&self) -> i64 {
-        self.messages.with_untracked(|m| m.last().map_or(0, |m| m.seq))
+        self.messages
+            .with_untracked(|m| m.last().map_or(0, |m| m.seq))
     }
 
     fn on_frame(&self, frame: ServerMsg) {
         match frame {
-            ServerMsg::MessageCreated { message, .. } | ServerMsg::MessageUpdated { message, .. } => {
+            ServerMsg::MessageCreated { message, .. }
+            | ServerMsg::MessageUpdated { message, .. } => {
                 if let Some(cid) = message.client_id.clone() {
                     self.pending.update(|p| p.retain(|x| x.client_id != cid));
                 }
@@ -90,12 +92,22 @@ impl CustomerChatState {
     /// Sends (or re-sends) one pending message over REST; the same `client_id` makes a
     /// repeat harmless.
     fn deliver(self, client_id: String, text: String) {
-        let Some(saved) = self.session.get_untracked() else { return };
+        let Some(saved) = self.session.get_untracked() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/chats/{}/messages", saved.chat_id);
-            let body = SendMessageRequest { client_id: client_id.clone(), text };
-            match net::send_json::<MessageEnvelope, _>("POST", &url, Some(&saved.token), &body).await {
-                Ok(env) => self.on_frame(ServerMsg::MessageCreated { chat_id: saved.chat_id, message: env.message }),
+            let body = SendMessageRequest {
+                client_id: client_id.clone(),
+                text,
+            };
+            match net::send_json::<MessageEnvelope, _>("POST", &url, Some(&saved.token), &body)
+                .await
+            {
+                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
+                    chat_id: saved.chat_id,
+                    message: env.message,
+                }),
                 // offline: stays pending, retried after the socket is back
                 Err(e) if e.is("network") => {}
                 Err(e) => self.pending.update(|p| {
@@ -112,7 +124,13 @@ impl CustomerChatState {
             return;
         }
         let client_id = format!("c_{}", net::random_id());
-        self.pending.update(|p| p.push(Pending { client_id: client_id.clone(), text: text.clone(), failed: None }));
+        self.pending.update(|p| {
+            p.push(Pending {
+                client_id: client_id.clone(),
+                text: text.clone(),
+                failed: None,
+            })
+        });
         self.deliver(client_id, text);
     }
 
@@ -123,7 +141,11 @@ impl CustomerChatState {
         let fetch = saved.clone();
         leptos::task::spawn_local(async move {
             let saved = fetch;
-            let detail = net::get_json::<ChatDetail>(&format!("/api/v1/chats/{}", saved.chat_id), Some(&saved.token)).await;
+            let detail = net::get_json::<ChatDetail>(
+                &format!("/api/v1/chats/{}", saved.chat_id),
+                Some(&saved.token),
+            )
+            .await;
             match detail {
                 Ok(d) => self.status.set(d.status),
                 Err(e) if e.is("unauthenticated") || e.is("not_found") => {
@@ -138,13 +160,25 @@ impl CustomerChatState {
         let me = self;
         net::keep_socket(
             format!("{}/api/v1/ws?token={}", net::ws_origin(), saved.token),
-            move || me.session.get_untracked().is_some_and(|s| s.chat_id == chat),
+            move || {
+                me.session
+                    .get_untracked()
+                    .is_some_and(|s| s.chat_id == chat)
+            },
             move || {
                 // after every (re)connect: catch up, then retry what was not acknowledged
-                for p in me.pending.get_untracked().into_iter().filter(|p| p.failed.is_none()) {
+                for p in me
+                    .pending
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|p| p.failed.is_none())
+                {
                     me.deliver(p.client_id, p.text);
                 }
-                vec![ClientMsg::Resume { chat_id: chat, after_seq: me.last_seq() }]
+                vec![ClientMsg::Resume {
+                    chat_id: chat,
+                    after_seq: me.last_seq(),
+                }]
             },
             move |frame| me.on_frame(frame),
             move |up| me.connected.set(up),
@@ -177,7 +211,9 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
     };
     // A chat in progress comes back after a reload.
     Effect::new(move |_| {
-        if let Some(saved) = storage::get(&session_key(&state.slug.get_value())).and_then(|s| serde_json::from_str::<Saved>(&s).ok()) {
+        if let Some(saved) = storage::get(&session_key(&state.slug.get_value()))
+            .and_then(|s| serde_json::from_str::<Saved>(&s).ok())
+        {
             state.attach(saved);
         }
     });
@@ -195,7 +231,12 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
         state.panel.set(Panel::Loading);
         let slug = state.slug.get_value();
         leptos::task::spawn_local(async move {
-            match net::get_json::<Availability>(&format!("/api/v1/services/{slug}/chat/availability"), None).await {
+            match net::get_json::<Availability>(
+                &format!("/api/v1/services/{slug}/chat/availability"),
+                None,
+            )
+            .await
+            {
                 Ok(a) if a.agents_online > 0 => state.panel.set(Panel::Consent),
                 Ok(_) => state.panel.set(Panel::Absent),
                 Err(e) => {
@@ -275,14 +316,25 @@ fn AbsentNotice(state: CustomerChatState) -> impl IntoView {
 #[component]
 fn InquiryForm(state: CustomerChatState) -> impl IntoView {
     let t = use_texts();
-    let (name, email, subject, body) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (name, email, subject, body) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = InquiryRequest { name: name.get_untracked(), email: email.get_untracked(), subject: subject.get_untracked(), body: body.get_untracked() };
+        let req = InquiryRequest {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            subject: subject.get_untracked(),
+            body: body.get_untracked(),
+        };
         // the same rules as the server, so the error shows before a round trip
-        let check = shared::validate::name("name", &req.name).and_then(|_| shared::validate::email("email", &req.email));
+        let check = shared::validate::name("name", &req.name)
+            .and_then(|_| shared::validate::email("email", &req.email));
         if let Err(e) = check {
             problem.set(Some(e.to_string()));
             return;
@@ -290,14 +342,24 @@ fn InquiryForm(state: CustomerChatState) -> impl IntoView {
         busy.set(true);
         let slug = state.slug.get_value();
         leptos::task::spawn_local(async move {
-            match net::send_json::<InquiryResponse, _>("POST", &format!("/api/v1/services/{slug}/inquiries"), None, &req).await {
+            match net::send_json::<InquiryResponse, _>(
+                "POST",
+                &format!("/api/v1/services/{slug}/inquiries"),
+                None,
+                &req,
+            )
+            .await
+            {
                 Ok(_) => state.panel.set(Panel::InquirySent),
                 Err(e) => problem.set(Some(e.message)),
             }
             busy.set(false);
         });
     };
-    let field = move |label: fn(&shared::i18n::Texts) -> &'static str, sig: RwSignal<String>, kind: &'static str, testid: &'static str| {
+    let field = move |label: fn(&shared::i18n::Texts) -> &'static str,
+                      sig: RwSignal<String>,
+                      kind: &'static str,
+                      testid: &'static str| {
         view! {
             <label class="field">
                 <span>{move || label(t.get())}</span>
@@ -338,10 +400,23 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
             ..Default::default()
         };
         leptos::task::spawn_local(async move {
-            match net::send_json::<StartChatResponse, _>("POST", &format!("/api/v1/services/{slug}/chats"), None, &req).await {
+            match net::send_json::<StartChatResponse, _>(
+                "POST",
+                &format!("/api/v1/services/{slug}/chats"),
+                None,
+                &req,
+            )
+            .await
+            {
                 Ok(started) => {
-                    let saved = Saved { chat_id: started.chat_id, token: started.customer_token };
-                    storage::set(&session_key(&slug), &serde_json::to_string(&saved).unwrap_or_default());
+                    let saved = Saved {
+                        chat_id: started.chat_id,
+                        token: started.customer_token,
+                    };
+                    storage::set(
+                        &session_key(&slug),
+                        &serde_json::to_string(&saved).unwrap_or_default(),
+                    );
                     state.attach(saved);
                 }
                 Err(e) if e.is("agents_absent") => state.panel.set(Panel::Absent),
@@ -365,7 +440,9 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
 fn EndButton(state: CustomerChatState) -> impl IntoView {
     let t = use_texts();
     let end = move |_| {
-        let Some(saved) = state.session.get_untracked() else { return };
+        let Some(saved) = state.session.get_untracked() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/chats/{}/end", saved.chat_id);
             match net::send_json::<ChatDetail, _>("POST", &url, Some(&saved.token), &()).await {
@@ -391,7 +468,17 @@ fn EndButton(state: CustomerChatState) -> impl IntoView {
 fn Conversation(state: CustomerChatState) -> impl IntoView {
     let t = use_texts();
     let draft = RwSignal::new(String::new());
-    let open = move || state.status.get().accepts_message_from(shared::Author::Customer);
+    let open = move || {
+        state
+            .status
+            .get()
+            .accepts_message_from(shared::Author::Customer)
+    };
+    let log = NodeRef::<leptos::html::Div>::new();
+    super::follow_bottom(log, move || {
+        state.messages.track();
+        state.pending.track();
+    });
     let submit = move || {
         let text = draft.get_untracked();
         if !text.trim().is_empty() {
@@ -402,7 +489,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
     view! {
         {move || (!state.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
         {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <p class="chat-banner" role="status">{t.get().waiting_agent}</p> })}
-        <div class="chat-log" role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+        <div class="chat-log" node_ref=log role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone()) let:m>
                 <Bubble mine=m.author == shared::Author::Customer message=m/>
             </For>

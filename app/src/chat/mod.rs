@@ -16,9 +16,27 @@ pub fn upsert_message(list: &mut Vec<Message>, m: Message) {
     }
 }
 
-/// Local time of a message, `HH:MM`.
+/// Time of a message, `HH:MM`, in the browser's time zone.
 pub fn clock(m: &Message) -> String {
-    m.created_at.format("%H:%M").to_string()
+    #[cfg(feature = "hydrate")]
+    let offset_min = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    #[cfg(not(feature = "hydrate"))]
+    let offset_min = 0;
+    (m.created_at + chrono::Duration::minutes(offset_min))
+        .format("%H:%M")
+        .to_string()
+}
+
+/// Keeps a transcript scrolled to its newest message whenever `track` changes.
+pub fn follow_bottom(log: NodeRef<leptos::html::Div>, track: impl Fn() + 'static) {
+    Effect::new(move |_| {
+        track();
+        request_animation_frame(move || {
+            if let Some(el) = log.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
 }
 
 /// One bubble. Text is rendered as text (never as HTML) with line breaks kept.

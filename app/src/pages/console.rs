@@ -16,7 +16,10 @@ pub fn Console() -> impl IntoView {
     let t = use_texts();
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
-    let me = Resource::new(move || (login.version().get(), logout.version().get()), |_| session_agent());
+    let me = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| session_agent(),
+    );
     view! {
         <Title text=move || format!("{} · {}", t.get().console_title, t.get().product)/>
         <Suspense fallback=move || view! { <p class="loading">{move || t.get().loading}</p> }>
@@ -90,7 +93,11 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
     Effect::new(move |_| {
         let unseen = desk.unseen.get().len();
         let base = format!("{} · {}", t.get().console_title, t.get().product);
-        let title = if unseen > 0 { format!("({unseen}) {base}") } else { base };
+        let title = if unseen > 0 {
+            format!("({unseen}) {base}")
+        } else {
+            base
+        };
         set_document_title(&title);
     });
     view! {

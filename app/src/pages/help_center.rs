@@ -41,10 +41,19 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let name = hc.name.clone();
     let title_name = hc.name.clone();
-    let initial = hc.name.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    let initial = hc
+        .name
+        .chars()
+        .next()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     let hits = move || {
         let q = query.get();
-        t.get().hc_articles.iter().filter(|a| matches(&q, a.title, a.summary)).collect::<Vec<_>>()
+        t.get()
+            .hc_articles
+            .iter()
+            .filter(|a| matches(&q, a.title, a.summary))
+            .collect::<Vec<_>>()
     };
     view! {
         <Title text=move || format!("{} {}", title_name, t.get().hc_title_suffix)/>

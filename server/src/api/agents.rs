@@ -15,7 +15,10 @@ use crate::AppState;
     responses((status = 200, body = AgentProfile), (status = 401, body = ErrorBody)),
     security(("bearer" = []))
 )]
-pub async fn me(State(state): State<AppState>, AgentAuth(caller): AgentAuth) -> Result<Json<AgentProfile>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+) -> Result<Json<AgentProfile>, ApiError> {
     Ok(Json(state.engine.profile(&caller).await?))
 }
 
@@ -25,7 +28,10 @@ pub async fn me(State(state): State<AppState>, AgentAuth(caller): AgentAuth) -> 
     responses((status = 200, body = [AgentProfile]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []))
 )]
-pub async fn list(State(state): State<AppState>, AdminAuth(caller): AdminAuth) -> Result<Json<Vec<AgentProfile>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+) -> Result<Json<Vec<AgentProfile>>, ApiError> {
     Ok(Json(state.engine.list_agents(&caller).await?))
 }
 

@@ -27,7 +27,11 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let out = state.engine.login(&req.email, &req.password, &addr).await?;
-    Ok(Json(LoginResponse { token: out.token, agent: out.agent, expires_at: out.expires_at }))
+    Ok(Json(LoginResponse {
+        token: out.token,
+        agent: out.agent,
+        expires_at: out.expires_at,
+    }))
 }
 
 /// Ends the session of the presented token (bearer or cookie). Idempotent.

@@ -3,13 +3,14 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use engine::{Caller, ClientInfo, Customer, Party};
 use serde::Deserialize;
 use shared::{
-    AgentChats, Availability, ChatDetail, ChatId, ErrorBody, InquiryRequest, InquiryResponse, MessageEnvelope, MessageList,
-    SendMessageRequest, StartChatRequest, StartChatResponse, StatusRequest,
+    AgentChats, Availability, ChatDetail, ChatId, ErrorBody, InquiryRequest, InquiryResponse,
+    MessageEnvelope, MessageList, SendMessageRequest, StartChatRequest, StartChatResponse,
+    StatusRequest,
 };
 
 use super::ApiError;
@@ -34,7 +35,9 @@ impl ChatParty {
     /// Resolves a token of either kind.
     pub async fn from_token(state: &AppState, token: &str) -> Result<ChatParty, ApiError> {
         if token.starts_with("occ_") {
-            Ok(ChatParty::Customer(state.engine.authenticate_customer(token).await?))
+            Ok(ChatParty::Customer(
+                state.engine.authenticate_customer(token).await?,
+            ))
         } else {
             Ok(ChatParty::Agent(state.engine.authenticate(token).await?))
         }
@@ -44,23 +47,34 @@ impl ChatParty {
 impl axum::extract::FromRequestParts<AppState> for ChatParty {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = request_token(parts).ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "send `Authorization: Bearer <token>` (agent or customer token)")
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "send `Authorization: Bearer <token>` (agent or customer token)",
+            )
         })?;
         ChatParty::from_token(state, &token).await
     }
 }
 
 fn chat_id(raw: &str) -> Result<ChatId, ApiError> {
-    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))
+    raw.parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))
 }
 
 /// Whether chat is on for a help center and how many agents are online.
 #[utoipa::path(get, path = "/api/v1/services/{slug}/chat/availability", tag = "chats",
     params(("slug" = String, Path)),
     responses((status = 200, body = Availability), (status = 404, description = "unknown service or chat off", body = ErrorBody)))]
-pub async fn availability(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Availability>, ApiError> {
+pub async fn availability(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Availability>, ApiError> {
     Ok(Json(state.engine.availability(&slug).await?))
 }
 
@@ -78,8 +92,21 @@ pub async fn start(
     headers: HeaderMap,
     ApiJson(req): ApiJson<StartChatRequest>,
 ) -> Result<(StatusCode, Json<StartChatResponse>), ApiError> {
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let started = state.engine.start_chat(&slug, req, ClientInfo { ip: Some(ip), user_agent }).await?;
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let started = state
+        .engine
+        .start_chat(
+            &slug,
+            req,
+            ClientInfo {
+                ip: Some(ip),
+                user_agent,
+            },
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(started)))
 }
 
@@ -111,22 +138,35 @@ pub async fn set_status(
 /// The caller's open chats and the 대화중 count (C-AG-3).
 #[utoipa::path(get, path = "/api/v1/agent/chats", tag = "agents",
     responses((status = 200, body = AgentChats)), security(("bearer" = [])))]
-pub async fn agent_chats(State(state): State<AppState>, AgentAuth(caller): AgentAuth) -> Result<Json<AgentChats>, ApiError> {
+pub async fn agent_chats(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+) -> Result<Json<AgentChats>, ApiError> {
     Ok(Json(state.engine.agent_chats(&caller).await?))
 }
 
 /// One chat, for its customer or an agent of its service.
 #[utoipa::path(get, path = "/api/v1/chats/{id}", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn detail(State(state): State<AppState>, party: ChatParty, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
-    Ok(Json(state.engine.chat(party.as_party(), chat_id(&id)?).await?))
+pub async fn detail(
+    State(state): State<AppState>,
+    party: ChatParty,
+    Path(id): Path<String>,
+) -> Result<Json<ChatDetail>, ApiError> {
+    Ok(Json(
+        state.engine.chat(party.as_party(), chat_id(&id)?).await?,
+    ))
 }
 
 /// The assigned agent opened the request (C-HIS-2).
 #[utoipa::path(post, path = "/api/v1/chats/{id}/open", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn open(State(state): State<AppState>, AgentAuth(caller): AgentAuth, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
+pub async fn open(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path(id): Path<String>,
+) -> Result<Json<ChatDetail>, ApiError> {
     Ok(Json(state.engine.open_chat(&caller, chat_id(&id)?).await?))
 }
 
@@ -148,11 +188,18 @@ pub async fn messages(
 ) -> Result<Json<MessageList>, ApiError> {
     let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
         None => 0,
-        Some(s) => s
-            .parse()
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "`after` must be a whole number (a seq)"))?,
+        Some(s) => s.parse().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "`after` must be a whole number (a seq)",
+            )
+        })?,
     };
-    let messages = state.engine.messages(party.as_party(), chat_id(&id)?, after).await?;
+    let messages = state
+        .engine
+        .messages(party.as_party(), chat_id(&id)?, after)
+        .await?;
     Ok(Json(MessageList { messages }))
 }
 
@@ -168,7 +215,10 @@ pub async fn send(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
-    let (message, _new) = state.engine.send_message(party.as_party(), chat_id(&id)?, &req.client_id, &req.text).await?;
+    let (message, _new) = state
+        .engine
+        .send_message(party.as_party(), chat_id(&id)?, &req.client_id, &req.text)
+        .await?;
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
 }
 
@@ -176,8 +226,17 @@ pub async fn send(
 #[utoipa::path(post, path = "/api/v1/chats/{id}/end", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatDetail), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn end(State(state): State<AppState>, party: ChatParty, Path(id): Path<String>) -> Result<Json<ChatDetail>, ApiError> {
-    Ok(Json(state.engine.end_chat(party.as_party(), chat_id(&id)?).await?))
+pub async fn end(
+    State(state): State<AppState>,
+    party: ChatParty,
+    Path(id): Path<String>,
+) -> Result<Json<ChatDetail>, ApiError> {
+    Ok(Json(
+        state
+            .engine
+            .end_chat(party.as_party(), chat_id(&id)?)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -196,6 +255,9 @@ pub async fn read(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ReadRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.engine.mark_read(&caller, chat_id(&id)?, req.seq).await?;
+    state
+        .engine
+        .mark_read(&caller, chat_id(&id)?, req.seq)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -19,7 +19,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), retry_after: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 }
 
@@ -32,7 +37,11 @@ impl From<engine::Error> for ApiError {
             E::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             E::AccountDeactivated => (StatusCode::FORBIDDEN, "account_deactivated"),
             E::Throttled { retry_after } => {
-                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.to_string());
+                let mut err = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    e.to_string(),
+                );
                 err.retry_after = Some(*retry_after);
                 return err;
             }
@@ -55,7 +64,10 @@ impl From<engine::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: self.code.to_owned(), message: self.message };
+        let body = ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message,
+        };
         let mut res = (self.status, Json(body)).into_response();
         if let Some(wait) = self.retry_after {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -69,10 +81,18 @@ impl IntoResponse for ApiError {
 
 /// Unknown `/api/v1/...` path.
 pub async fn no_such_endpoint() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "no_such_endpoint", "there is no such API endpoint")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_endpoint",
+        "there is no such API endpoint",
+    )
 }
 
 /// Known path, wrong method.
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
 }

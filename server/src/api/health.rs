@@ -13,10 +13,22 @@ use crate::AppState;
 )]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match state.engine.health().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok".into(), database: "ok".into() })),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok".into(),
+                database: "ok".into(),
+            }),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into(), database: "unreachable".into() }))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "unavailable".into(),
+                    database: "unreachable".into(),
+                }),
+            )
         }
     }
 }

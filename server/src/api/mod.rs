@@ -24,12 +24,18 @@ pub fn router() -> Router<AppState> {
         .route("/agent/me", get(agents::me))
         .route("/agent/status", put(chats::set_status))
         .route("/agent/chats", get(chats::agent_chats))
-        .route("/services/{slug}/chat/availability", get(chats::availability))
+        .route(
+            "/services/{slug}/chat/availability",
+            get(chats::availability),
+        )
         .route("/services/{slug}/chats", post(chats::start))
         .route("/services/{slug}/inquiries", post(chats::inquiry))
         .route("/chats/{id}", get(chats::detail))
         .route("/chats/{id}/open", post(chats::open))
-        .route("/chats/{id}/messages", get(chats::messages).post(chats::send))
+        .route(
+            "/chats/{id}/messages",
+            get(chats::messages).post(chats::send),
+        )
         .route("/chats/{id}/end", post(chats::end))
         .route("/chats/{id}/read", post(chats::read))
         .route("/ws", get(ws::upgrade))

@@ -15,7 +15,10 @@ use crate::AppState;
     responses((status = 200, body = ServiceOverview), (status = 403, body = ErrorBody)),
     security(("bearer" = []))
 )]
-pub async fn overview(State(state): State<AppState>, AdminAuth(caller): AdminAuth) -> Result<Json<ServiceOverview>, ApiError> {
+pub async fn overview(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+) -> Result<Json<ServiceOverview>, ApiError> {
     Ok(Json(state.engine.service_overview(&caller).await?))
 }
 
@@ -25,6 +28,14 @@ pub async fn overview(State(state): State<AppState>, AdminAuth(caller): AdminAut
     params(("slug" = String, Path, description = "Service slug")),
     responses((status = 200, body = HelpCenterInfo), (status = 404, body = ErrorBody))
 )]
-pub async fn help_center(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<HelpCenterInfo>, ApiError> {
-    state.engine.help_center(&slug).await?.map(Json).ok_or_else(|| engine::Error::NotFound("service").into())
+pub async fn help_center(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<HelpCenterInfo>, ApiError> {
+    state
+        .engine
+        .help_center(&slug)
+        .await?
+        .map(Json)
+        .ok_or_else(|| engine::Error::NotFound("service").into())
 }

@@ -39,17 +39,35 @@ pub async fn upgrade(
     ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let token = q.token.or_else(|| request_token(&parts)).ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "pass ?token=<token> or the session cookie")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "pass ?token=<token> or the session cookie",
+        )
     })?;
     // Authenticate before looking at the upgrade, so a bad token is 401 either way.
     let party = ChatParty::from_token(&state, &token).await?;
-    let ws = ws.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "websocket_required", r.body_text()))?;
+    let ws = ws
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "websocket_required", r.body_text()))?;
     let engine = state.engine.clone();
+    let grace = state.presence_grace;
     Ok(ws
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_message_size(64 * 1024)
-        .on_upgrade(move |socket| session(engine, party, socket)))
+        .on_upgrade(move |socket| async move {
+            if let ChatParty::Agent(c) = &party {
+                engine.agent_connected(c);
+            }
+            let agent = match &party {
+                ChatParty::Agent(c) => Some(c.clone()),
+                ChatParty::Customer(_) => None,
+            };
+            session(engine.clone(), party, socket).await;
+            if let Some(c) = agent {
+                engine.agent_disconnected(c, grace);
+            }
+        }))
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
@@ -60,7 +78,12 @@ async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
 }
 
 fn error_frame(e: ApiError, client_id: Option<String>, chat_id: Option<ChatId>) -> ServerMsg {
-    ServerMsg::Error { code: e.code.to_owned(), message: e.message, client_id, chat_id }
+    ServerMsg::Error {
+        code: e.code.to_owned(),
+        message: e.message,
+        client_id,
+        chat_id,
+    }
 }
 
 /// Per-socket state: the highest seq delivered per chat, so replays never double.
@@ -95,7 +118,16 @@ async fn session(engine: Engine, party: ChatParty, mut socket: WebSocket) {
         && let Ok(list) = engine.agent_chats(c).await
     {
         let unread = list.chats.iter().map(|c| c.unread).sum();
-        if !send(&mut socket, &ServerMsg::AgentCounters { open_count: list.open_count, unread, status: list.status }).await {
+        if !send(
+            &mut socket,
+            &ServerMsg::AgentCounters {
+                open_count: list.open_count,
+                unread,
+                status: list.status,
+            },
+        )
+        .await
+        {
             return;
         }
     }
@@ -154,14 +186,25 @@ async fn session(engine: Engine, party: ChatParty, mut socket: WebSocket) {
 }
 
 /// Everything after `after_seq` in one chat, as frames.
-async fn replay(engine: &Engine, party: &ChatParty, delivered: &mut Delivered, chat: ChatId, after: i64) -> Result<Vec<ServerMsg>, ApiError> {
+async fn replay(
+    engine: &Engine,
+    party: &ChatParty,
+    delivered: &mut Delivered,
+    chat: ChatId,
+    after: i64,
+) -> Result<Vec<ServerMsg>, ApiError> {
     let mut out = Vec::new();
     let mut after = after;
     loop {
         let page = engine.messages(party.as_party(), chat, after).await?;
-        let Some(last) = page.last().map(|m| m.seq) else { break };
+        let Some(last) = page.last().map(|m| m.seq) else {
+            break;
+        };
         for m in page {
-            let msg = ServerMsg::MessageCreated { chat_id: chat, message: m };
+            let msg = ServerMsg::MessageCreated {
+                chat_id: chat,
+                message: m,
+            };
             if delivered.admit(&msg) {
                 out.push(msg);
             }
@@ -175,13 +218,28 @@ async fn replay(engine: &Engine, party: &ChatParty, delivered: &mut Delivered, c
 async fn resync(engine: &Engine, party: &ChatParty, delivered: &mut Delivered) -> Vec<ServerMsg> {
     let mut out = Vec::new();
     let chats: Vec<(ChatId, i64)> = match party {
-        ChatParty::Customer(c) => vec![(c.chat_id(), delivered.0.get(&c.chat_id()).copied().unwrap_or(0))],
+        ChatParty::Customer(c) => vec![(
+            c.chat_id(),
+            delivered.0.get(&c.chat_id()).copied().unwrap_or(0),
+        )],
         ChatParty::Agent(c) => match engine.agent_chats(c).await {
             Ok(list) => {
                 let unread = list.chats.iter().map(|c| c.unread).sum();
-                let ids = list.chats.iter().map(|i| (i.id, delivered.0.get(&i.id).copied().unwrap_or(i.last_seq))).collect();
-                out.extend(list.chats.into_iter().map(|chat| ServerMsg::ChatAssigned { chat }));
-                out.push(ServerMsg::AgentCounters { open_count: list.open_count, unread, status: list.status });
+                let ids = list
+                    .chats
+                    .iter()
+                    .map(|i| (i.id, delivered.0.get(&i.id).copied().unwrap_or(i.last_seq)))
+                    .collect();
+                out.extend(
+                    list.chats
+                        .into_iter()
+                        .map(|chat| ServerMsg::ChatAssigned { chat }),
+                );
+                out.push(ServerMsg::AgentCounters {
+                    open_count: list.open_count,
+                    unread,
+                    status: list.status,
+                });
                 ids
             }
             Err(_) => Vec::new(),
@@ -195,17 +253,37 @@ async fn resync(engine: &Engine, party: &ChatParty, delivered: &mut Delivered) -
     out
 }
 
-async fn handle_frame(engine: &Engine, party: &ChatParty, delivered: &mut Delivered, text: &str) -> Vec<ServerMsg> {
+async fn handle_frame(
+    engine: &Engine,
+    party: &ChatParty,
+    delivered: &mut Delivered,
+    text: &str,
+) -> Vec<ServerMsg> {
     let msg: ClientMsg = match serde_json::from_str(text) {
         Ok(m) => m,
         Err(e) => {
-            return vec![error_frame(ApiError::new(StatusCode::BAD_REQUEST, "invalid_frame", format!("not a client frame: {e}")), None, None)];
+            return vec![error_frame(
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_frame",
+                    format!("not a client frame: {e}"),
+                ),
+                None,
+                None,
+            )];
         }
     };
     match msg {
         ClientMsg::Ping => vec![ServerMsg::Pong],
-        ClientMsg::Send { chat_id, client_id, text } => {
-            match engine.send_message(party.as_party(), chat_id, &client_id, &text).await {
+        ClientMsg::Send {
+            chat_id,
+            client_id,
+            text,
+        } => {
+            match engine
+                .send_message(party.as_party(), chat_id, &client_id, &text)
+                .await
+            {
                 // A new message comes back through the hub; a resend is acknowledged here.
                 Ok((message, false)) => {
                     let msg = ServerMsg::MessageCreated { chat_id, message };
@@ -235,5 +313,42 @@ async fn handle_frame(engine: &Engine, party: &ChatParty, delivered: &mut Delive
             },
             ChatParty::Customer(_) => Vec::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::{Author, Message, MessageId};
+
+    fn created(seq: i64) -> ServerMsg {
+        ServerMsg::MessageCreated {
+            chat_id: ChatId(1),
+            message: Message {
+                id: MessageId(seq),
+                chat_id: ChatId(1),
+                seq,
+                author: Author::Customer,
+                text: "x".into(),
+                created_at: chrono::Utc::now(),
+                masks: vec![],
+                client_id: None,
+                agent_name: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_replayed_or_repeated_message_goes_out_once() {
+        let mut d = Delivered::default();
+        assert!(d.admit(&created(1)));
+        assert!(d.admit(&created(2)));
+        assert!(
+            !d.admit(&created(2)),
+            "live event after a replay of the same seq"
+        );
+        assert!(!d.admit(&created(1)));
+        assert!(d.admit(&created(3)));
+        assert!(d.admit(&ServerMsg::Pong), "other frames always pass");
     }
 }

@@ -40,17 +40,23 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let args = ServeArgs {
             addr,
-            db: DatabaseArgs { database_url: db_url.clone() },
+            db: DatabaseArgs {
+                database_url: db_url.clone(),
+            },
             demo,
             site_root: std::env::temp_dir(),
             trust_proxy: false,
             secure_cookies: false,
+            presence_grace_secs: 1,
         };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(args, listener, async move {
             let _ = rx.await;
         }));
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         let base = format!("http://{addr}");
         for _ in 0..200 {
             if let Ok(r) = http.get(format!("{base}/healthz")).send().await
@@ -60,7 +66,15 @@ impl TestServer {
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
-        TestServer { base, http, db_url, db_path: path.to_owned(), stop: Some(tx), task: Some(task), _dir: None }
+        TestServer {
+            base,
+            http,
+            db_url,
+            db_path: path.to_owned(),
+            stop: Some(tx),
+            task: Some(task),
+            _dir: None,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,7 +97,13 @@ impl TestServer {
 
     /// Logs in over the API; returns the token.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let r = self.http.post(self.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap();
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "login of {email}");
         let v: Value = r.json().await.unwrap();
         v["token"].as_str().unwrap().to_owned()
@@ -140,7 +160,13 @@ impl TestServer {
 
     /// Sets an agent's status; panics unless accepted.
     pub async fn set_status(&self, token: &str, status: &str) {
-        let (s, _) = self.put("/api/v1/agent/status", Some(token), serde_json::json!({ "status": status })).await;
+        let (s, _) = self
+            .put(
+                "/api/v1/agent/status",
+                Some(token),
+                serde_json::json!({ "status": status }),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
     }
 
@@ -148,35 +174,51 @@ impl TestServer {
     pub async fn start_chat(&self, body: Value) -> (String, String) {
         let (s, v) = self.post("/api/v1/services/demo/chats", None, body).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
-        (v["chat_id"].as_str().unwrap().to_owned(), v["customer_token"].as_str().unwrap().to_owned())
+        (
+            v["chat_id"].as_str().unwrap().to_owned(),
+            v["customer_token"].as_str().unwrap().to_owned(),
+        )
     }
 
     pub fn ws_url(&self, token: &str) -> String {
-        format!("{}/api/v1/ws?token={token}", self.base.replace("http://", "ws://"))
+        format!(
+            "{}/api/v1/ws?token={token}",
+            self.base.replace("http://", "ws://")
+        )
     }
 }
 
 /// A WebSocket client speaking the JSON frames of API.md.
 pub struct Ws {
-    inner: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    inner: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Ws {
     pub async fn connect(url: &str) -> Ws {
-        let (inner, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        let (inner, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
         Ws { inner }
     }
 
     pub async fn send(&mut self, v: Value) {
         use futures_util::SinkExt;
-        self.inner.send(tokio_tungstenite::tungstenite::Message::text(v.to_string())).await.unwrap();
+        self.inner
+            .send(tokio_tungstenite::tungstenite::Message::text(v.to_string()))
+            .await
+            .unwrap();
     }
 
     /// Next JSON frame (skipping pings), or None after 5 s of silence.
     pub async fn next(&mut self) -> Option<Value> {
         use futures_util::StreamExt;
         loop {
-            let frame = tokio::time::timeout(std::time::Duration::from_secs(5), self.inner.next()).await.ok()??.ok()?;
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(5), self.inner.next())
+                .await
+                .ok()??
+                .ok()?;
             if let tokio_tungstenite::tungstenite::Message::Text(t) = frame {
                 return Some(serde_json::from_str(t.as_str()).unwrap());
             }
@@ -186,7 +228,10 @@ impl Ws {
     /// Reads frames until one of `kind` arrives (others are skipped); panics after 5 s.
     pub async fn expect(&mut self, kind: &str) -> Value {
         loop {
-            let v = self.next().await.unwrap_or_else(|| panic!("no `{kind}` frame arrived"));
+            let v = self
+                .next()
+                .await
+                .unwrap_or_else(|| panic!("no `{kind}` frame arrived"));
             if v["type"] == kind {
                 return v;
             }
@@ -196,7 +241,10 @@ impl Ws {
     /// Reads frames until `pred` holds for one; panics after 5 s without frames.
     pub async fn expect_where(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         loop {
-            let v = self.next().await.unwrap_or_else(|| panic!("no frame with {what} arrived"));
+            let v = self
+                .next()
+                .await
+                .unwrap_or_else(|| panic!("no frame with {what} arrived"));
             if pred(&v) {
                 return v;
             }
