@@ -380,8 +380,8 @@ impl Engine {
 
         let chat_id: i64 = sqlx::query_scalar(
             "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
-                                locale, channel, customer_token_hash, consent_at, consent_version, created_at)
-             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device)
+             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(service.0)
         .bind(&req.visitor_id)
@@ -395,6 +395,7 @@ impl Engine {
         .bind(now)
         .bind(shared::CONSENT_VERSION)
         .bind(now)
+        .bind(client.user_agent.as_deref().and_then(crate::device::describe))
         .fetch_one(&mut *tx)
         .await?;
         let chat = ChatId(chat_id);
@@ -558,7 +559,7 @@ impl Engine {
                 email: r.get("customer_email"),
                 memo: r.get("customer_memo"),
                 ip: r.get("customer_ip"),
-                device: None,
+                device: r.get("customer_device"),
             },
             consult: ChatConsult {
                 channel: r.get("channel"),
@@ -886,5 +887,50 @@ mod tests {
         assert!(validate_channel_url("https://shop.example/p/1").is_ok());
         assert!(validate_channel_url("javascript:alert(1)").is_err());
         assert!(validate_channel_url("https://a b").is_err());
+    }
+}
+
+impl Engine {
+    /// The Save button (C-AG-7): replaces customer info (name, email, memo) and the
+    /// handling type in one write. Any agent of the service may save (live, and later
+    /// from chat history); empty values clear a field.
+    pub async fn save_chat_info(&self, caller: &Caller, chat: ChatId, info: shared::ChatInfoUpdate) -> Result<ChatDetail> {
+        info.validate()?;
+        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let (guard, mut tx) = self.write_tx().await?;
+        let row = chat_row(&mut tx, chat).await?;
+        check_access(Party::Agent(caller), &row)?;
+        if let Some(category) = info.consult.category_id {
+            self.choosable_category(&mut tx, caller, category).await?;
+        }
+        sqlx::query(
+            "UPDATE chats SET customer_name = ?, customer_email = ?, customer_memo = ?, category_id = ? WHERE id = ?",
+        )
+        .bind(clean(&info.customer.name))
+        .bind(clean(&info.customer.email).map(|e| validate::normalize_email(&e)))
+        .bind(info.customer.memo.as_deref().filter(|m| !m.trim().is_empty()))
+        .bind(info.consult.category_id.map(|c| c.0))
+        .bind(chat.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        drop(guard);
+        let detail = self.chat_detail(chat).await?;
+        if let Some(agent) = row.agent_id
+            && let Ok(item) = self.agent_chat_item(chat).await
+        {
+            // the list shows the customer's name
+            self.hub.publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
+        }
+        Ok(detail)
+    }
+
+    /// The whole transcript of a chat (all pages), for tickets and history.
+    pub(crate) async fn transcript(&self, chat: ChatId) -> Result<Vec<Message>> {
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq"
+        );
+        let rows = sqlx::query(&sql).bind(chat.0).fetch_all(&self.db).await?;
+        Ok(rows.iter().map(message_from_row).collect())
     }
 }

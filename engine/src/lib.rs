@@ -13,6 +13,8 @@ mod auth;
 mod chats;
 mod db;
 mod demo;
+pub mod device;
+mod categories;
 mod error;
 pub mod hub;
 mod password;
@@ -27,6 +29,7 @@ pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use hub::{Hub, Topic};
 pub use services::NewService;
+pub use tickets::TicketFilter;
 
 use std::sync::Arc;
 

@@ -374,6 +374,56 @@ pub enum ClientMsg {
     Ping,
 }
 
+/// Longest memo an agent may keep about a customer.
+pub const MAX_MEMO_CHARS: usize = 2000;
+
+/// `PUT /api/v1/chats/{id}/info` — the Save button (C-AG-7). Empty strings clear a field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatInfoUpdate {
+    #[serde(default)]
+    pub customer: CustomerInfoUpdate,
+    #[serde(default)]
+    pub consult: ConsultInfoUpdate,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerInfoUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub memo: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultInfoUpdate {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default)]
+    pub category_id: Option<crate::ids::CategoryId>,
+}
+
+impl ChatInfoUpdate {
+    /// Field checks (the category's existence is the store's to check).
+    pub fn validate(&self) -> Result<(), Invalid> {
+        if let Some(n) = self.customer.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            crate::validate::name("name", n)?;
+        }
+        if let Some(e) = self.customer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            crate::validate::email("email", e)?;
+        }
+        if let Some(m) = &self.customer.memo
+            && m.chars().count() > MAX_MEMO_CHARS
+        {
+            return Err(Invalid { field: "memo", reason: format!("must be at most {MAX_MEMO_CHARS} characters") });
+        }
+        Ok(())
+    }
+}
+
 /// Checks a message before it is stored: not blank, at most [`MAX_MESSAGE_CHARS`].
 pub fn validate_message(text: &str) -> Result<(), Invalid> {
     if text.trim().is_empty() {
@@ -484,4 +534,94 @@ mod tests {
             }
         );
     }
+}
+
+/// Where a ticket is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Open,
+    Pending,
+    Closed,
+}
+
+impl TicketStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Pending => "pending",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        match s {
+            "open" => Some(TicketStatus::Open),
+            "pending" => Some(TicketStatus::Pending),
+            "closed" => Some(TicketStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A line of the ticket list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketSummary {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: TicketId,
+    /// `chat` or `inquiry`.
+    pub channel: String,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub requester_name: Option<String>,
+    pub assignee: Option<ChatAgent>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub chat_id: Option<ChatId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/tickets/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketDetail {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: TicketId,
+    pub channel: String,
+    pub subject: String,
+    pub body: String,
+    pub status: TicketStatus,
+    pub requester_name: Option<String>,
+    pub requester_email: Option<String>,
+    pub assignee: Option<ChatAgent>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub chat_id: Option<ChatId>,
+    pub created_at: DateTime<Utc>,
+    /// For chat tickets: the conversation as customer and agent saw it (C-AG-8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<Message>>,
+}
+
+/// `PUT /api/v1/tickets/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketUpdate {
+    #[serde(default)]
+    pub status: Option<TicketStatus>,
+}
+
+/// `POST /api/v1/chats/{id}/ticket` answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketCreated {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub ticket_id: TicketId,
+}
+
+/// `GET /api/v1/tickets` answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketList {
+    pub tickets: Vec<TicketSummary>,
 }

@@ -4,12 +4,14 @@
 //! no async: ids, roles and statuses, the JSON shapes of the public API, validation rules
 //! and the UI texts in Korean and English.
 
+pub mod category;
 pub mod chat;
 pub mod i18n;
 pub mod ids;
 pub mod model;
 pub mod validate;
 
+pub use category::*;
 pub use chat::*;
 pub use ids::*;
 pub use model::*;
