@@ -4,18 +4,26 @@
 use chrono::Utc;
 use shared::validate::Invalid;
 use shared::{
-    Category, CategoryDeleted, CategoryId, CategoryUpdate, MAX_CATEGORY_NAME_CHARS, NewCategory, can_have_child, swap_partner,
+    Category, CategoryDeleted, CategoryId, CategoryUpdate, MAX_CATEGORY_NAME_CHARS, NewCategory,
+    can_have_child, swap_partner,
 };
 use sqlx::{Row, SqliteConnection};
 
+use crate::Engine;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
-use crate::Engine;
 
 fn check_name(name: &str) -> Result<String> {
     let n = name.trim();
-    if n.is_empty() || n.chars().count() > MAX_CATEGORY_NAME_CHARS || n.chars().any(char::is_control) {
-        return Err(Invalid { field: "name", reason: format!("must be 1 to {MAX_CATEGORY_NAME_CHARS} characters") }.into());
+    if n.is_empty()
+        || n.chars().count() > MAX_CATEGORY_NAME_CHARS
+        || n.chars().any(char::is_control)
+    {
+        return Err(Invalid {
+            field: "name",
+            reason: format!("must be 1 to {MAX_CATEGORY_NAME_CHARS} characters"),
+        }
+        .into());
     }
     Ok(n.to_owned())
 }
@@ -42,7 +50,8 @@ async fn load(conn: &mut SqliteConnection, service: i64) -> Result<Vec<Category>
             in_use: r.get("in_use"),
         })
         .collect();
-    let parents: std::collections::HashMap<CategoryId, Option<CategoryId>> = flat.iter().map(|c| (c.id, c.parent_id)).collect();
+    let parents: std::collections::HashMap<CategoryId, Option<CategoryId>> =
+        flat.iter().map(|c| (c.id, c.parent_id)).collect();
     for c in &mut flat {
         let mut depth = 1u8;
         let mut p = c.parent_id;
@@ -65,7 +74,11 @@ fn subtree(flat: &[Category], root: CategoryId) -> Vec<CategoryId> {
     let mut i = 0;
     while i < out.len() {
         let id = out[i];
-        out.extend(flat.iter().filter(|c| c.parent_id == Some(id)).map(|c| c.id));
+        out.extend(
+            flat.iter()
+                .filter(|c| c.parent_id == Some(id))
+                .map(|c| c.id),
+        );
         i += 1;
     }
     out
@@ -84,12 +97,23 @@ impl Engine {
         let (guard, mut tx) = self.write_tx().await?;
         let flat = load(&mut tx, caller.service_id().0).await?;
         if let Some(parent) = new.parent_id {
-            let p = flat.iter().find(|c| c.id == parent).ok_or(Error::NotFound("parent category"))?;
+            let p = flat
+                .iter()
+                .find(|c| c.id == parent)
+                .ok_or(Error::NotFound("parent category"))?;
             if !can_have_child(p.depth) {
-                return Err(Error::rule("category_too_deep", "categories have at most 3 levels"));
+                return Err(Error::rule(
+                    "category_too_deep",
+                    "categories have at most 3 levels",
+                ));
             }
         }
-        let position = flat.iter().filter(|c| c.parent_id == new.parent_id).map(|c| c.position + 1).max().unwrap_or(0);
+        let position = flat
+            .iter()
+            .filter(|c| c.parent_id == new.parent_id)
+            .map(|c| c.position + 1)
+            .max()
+            .unwrap_or(0);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
@@ -100,40 +124,75 @@ impl Engine {
         .bind(Utc::now())
         .fetch_one(&mut *tx)
         .await?;
-        let created = load(&mut tx, caller.service_id().0).await?.into_iter().find(|c| c.id.0 == id).ok_or(Error::NotFound("category"))?;
+        let created = load(&mut tx, caller.service_id().0)
+            .await?
+            .into_iter()
+            .find(|c| c.id.0 == id)
+            .ok_or(Error::NotFound("category"))?;
         tx.commit().await?;
         drop(guard);
         Ok(created)
     }
 
     /// Rename, enable/disable, or move up/down among siblings.
-    pub async fn update_category(&self, caller: &Caller, id: CategoryId, change: CategoryUpdate) -> Result<Category> {
+    pub async fn update_category(
+        &self,
+        caller: &Caller,
+        id: CategoryId,
+        change: CategoryUpdate,
+    ) -> Result<Category> {
         caller.require_admin()?;
         let name = change.name.as_deref().map(check_name).transpose()?;
         let (guard, mut tx) = self.write_tx().await?;
         let flat = load(&mut tx, caller.service_id().0).await?;
-        let me = flat.iter().find(|c| c.id == id).ok_or(Error::NotFound("category"))?.clone();
+        let me = flat
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::NotFound("category"))?
+            .clone();
         if let Some(name) = name {
-            sqlx::query("UPDATE categories SET name = ? WHERE id = ?").bind(name).bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE categories SET name = ? WHERE id = ?")
+                .bind(name)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(enabled) = change.enabled {
-            sqlx::query("UPDATE categories SET enabled = ? WHERE id = ?").bind(enabled).bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE categories SET enabled = ? WHERE id = ?")
+                .bind(enabled)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(dir) = change.move_to {
-            let mut siblings: Vec<&Category> = flat.iter().filter(|c| c.parent_id == me.parent_id).collect();
+            let mut siblings: Vec<&Category> = flat
+                .iter()
+                .filter(|c| c.parent_id == me.parent_id)
+                .collect();
             siblings.sort_by_key(|c| (c.position, c.id));
             let order: Vec<CategoryId> = siblings.iter().map(|c| c.id).collect();
             if let Some(other) = swap_partner(&order, id, dir) {
                 // renumber the siblings 0..n with the two swapped, so equal positions cannot stick
                 let mut order = order.clone();
-                let (i, j) = (order.iter().position(|c| *c == id).unwrap_or(0), order.iter().position(|c| *c == other).unwrap_or(0));
+                let (i, j) = (
+                    order.iter().position(|c| *c == id).unwrap_or(0),
+                    order.iter().position(|c| *c == other).unwrap_or(0),
+                );
                 order.swap(i, j);
                 for (pos, cid) in order.iter().enumerate() {
-                    sqlx::query("UPDATE categories SET position = ? WHERE id = ?").bind(pos as i64).bind(cid.0).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE categories SET position = ? WHERE id = ?")
+                        .bind(pos as i64)
+                        .bind(cid.0)
+                        .execute(&mut *tx)
+                        .await?;
                 }
             }
         }
-        let updated = load(&mut tx, caller.service_id().0).await?.into_iter().find(|c| c.id == id).ok_or(Error::NotFound("category"))?;
+        let updated = load(&mut tx, caller.service_id().0)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::NotFound("category"))?;
         tx.commit().await?;
         drop(guard);
         Ok(updated)
@@ -141,7 +200,11 @@ impl Engine {
 
     /// Deletes a category and its sub-categories; when any of them is used by a chat,
     /// disables them all instead so no chat loses its handling type.
-    pub async fn delete_category(&self, caller: &Caller, id: CategoryId) -> Result<CategoryDeleted> {
+    pub async fn delete_category(
+        &self,
+        caller: &Caller,
+        id: CategoryId,
+    ) -> Result<CategoryDeleted> {
         caller.require_admin()?;
         let (guard, mut tx) = self.write_tx().await?;
         let flat = load(&mut tx, caller.service_id().0).await?;
@@ -152,25 +215,43 @@ impl Engine {
         let used = flat.iter().any(|c| ids.contains(&c.id) && c.in_use);
         for cid in ids.iter().rev() {
             if used {
-                sqlx::query("UPDATE categories SET enabled = 0 WHERE id = ?").bind(cid.0).execute(&mut *tx).await?;
+                sqlx::query("UPDATE categories SET enabled = 0 WHERE id = ?")
+                    .bind(cid.0)
+                    .execute(&mut *tx)
+                    .await?;
             } else {
-                sqlx::query("DELETE FROM categories WHERE id = ?").bind(cid.0).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM categories WHERE id = ?")
+                    .bind(cid.0)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
         tx.commit().await?;
         drop(guard);
-        Ok(CategoryDeleted { deleted: !used, disabled: used })
+        Ok(CategoryDeleted {
+            deleted: !used,
+            disabled: used,
+        })
     }
 
     /// Whether a category may be chosen for a chat of the caller's service: it exists
     /// there and it and its ancestors are enabled.
-    pub(crate) async fn choosable_category(&self, conn: &mut SqliteConnection, caller: &Caller, id: CategoryId) -> Result<()> {
+    pub(crate) async fn choosable_category(
+        &self,
+        conn: &mut SqliteConnection,
+        caller: &Caller,
+        id: CategoryId,
+    ) -> Result<()> {
         let flat = load(conn, caller.service_id().0).await?;
         let tree = shared::build_tree(&flat);
         if shared::choosable_paths(&tree).iter().any(|(c, _)| *c == id) {
             Ok(())
         } else {
-            Err(Invalid { field: "category_id", reason: "is not an enabled category of this service".into() }.into())
+            Err(Invalid {
+                field: "category_id",
+                reason: "is not an enabled category of this service".into(),
+            }
+            .into())
         }
     }
 }

@@ -894,9 +894,19 @@ impl Engine {
     /// The Save button (C-AG-7): replaces customer info (name, email, memo) and the
     /// handling type in one write. Any agent of the service may save (live, and later
     /// from chat history); empty values clear a field.
-    pub async fn save_chat_info(&self, caller: &Caller, chat: ChatId, info: shared::ChatInfoUpdate) -> Result<ChatDetail> {
+    pub async fn save_chat_info(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+        info: shared::ChatInfoUpdate,
+    ) -> Result<ChatDetail> {
         info.validate()?;
-        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let (guard, mut tx) = self.write_tx().await?;
         let row = chat_row(&mut tx, chat).await?;
         check_access(Party::Agent(caller), &row)?;
@@ -920,7 +930,8 @@ impl Engine {
             && let Ok(item) = self.agent_chat_item(chat).await
         {
             // the list shows the customer's name
-            self.hub.publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
+            self.hub
+                .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
         }
         Ok(detail)
     }

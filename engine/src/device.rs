@@ -10,18 +10,35 @@ pub fn describe(user_agent: &str) -> Option<String> {
     match r.os {
         "iPhone" | "iPad" | "iPod" => {
             parts.push(r.os.to_owned());
-            let v = r.os_version.split('.').next().unwrap_or_default().to_owned();
-            parts.push(if known(&v) { format!("iOS {v}") } else { "iOS".into() });
+            let v = r
+                .os_version
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            parts.push(if known(&v) {
+                format!("iOS {v}")
+            } else {
+                "iOS".into()
+            });
         }
         os if known(os) => {
             let v = r.os_version.to_string();
-            parts.push(if known(&v) && !os.contains(&v) { format!("{os} {v}") } else { os.to_owned() });
+            parts.push(if known(&v) && !os.contains(&v) {
+                format!("{os} {v}")
+            } else {
+                os.to_owned()
+            });
         }
         _ => {}
     }
     if known(r.name) {
         let major = r.version.split('.').next().unwrap_or_default();
-        parts.push(if known(major) { format!("{} {major}", r.name) } else { r.name.to_owned() });
+        parts.push(if known(major) {
+            format!("{} {major}", r.name)
+        } else {
+            r.name.to_owned()
+        });
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }

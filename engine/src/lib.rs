@@ -10,11 +10,11 @@
 mod accounts;
 pub mod assignment;
 mod auth;
+mod categories;
 mod chats;
 mod db;
 mod demo;
 pub mod device;
-mod categories;
 mod error;
 pub mod hub;
 mod password;

@@ -130,9 +130,12 @@ fn summary(r: &SqliteRow) -> TicketSummary {
         subject: r.get("subject"),
         status: TicketStatus::parse(r.get("status")).unwrap_or(TicketStatus::Open),
         requester_name: r.get("requester_name"),
-        assignee: r
-            .get::<Option<i64>, _>("assignee_id")
-            .map(|id| ChatAgent { id: shared::AgentId(id), name: r.get::<Option<String>, _>("assignee_name").unwrap_or_default() }),
+        assignee: r.get::<Option<i64>, _>("assignee_id").map(|id| ChatAgent {
+            id: shared::AgentId(id),
+            name: r
+                .get::<Option<String>, _>("assignee_name")
+                .unwrap_or_default(),
+        }),
         chat_id: r.get::<Option<i64>, _>("chat_id").map(ChatId),
         created_at: r.get("created_at"),
     }
@@ -141,9 +144,17 @@ fn summary(r: &SqliteRow) -> TicketSummary {
 impl Engine {
     /// Turns a chat into a ticket with channel `chat` (C-AG-8), assigned to the caller.
     /// One ticket per chat: asking again returns the existing one (`false`).
-    pub async fn create_ticket_from_chat(&self, caller: &Caller, chat: ChatId) -> Result<(TicketId, bool)> {
+    pub async fn create_ticket_from_chat(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+    ) -> Result<(TicketId, bool)> {
         let detail = self.chat(crate::Party::Agent(caller), chat).await?;
-        if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM tickets WHERE chat_id = ?").bind(chat.0).fetch_optional(&self.db).await? {
+        if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM tickets WHERE chat_id = ?")
+            .bind(chat.0)
+            .fetch_optional(&self.db)
+            .await?
+        {
             return Ok((TicketId(id), false));
         }
         let first: Option<String> = sqlx::query_scalar(
@@ -177,7 +188,11 @@ impl Engine {
     }
 
     /// The service's tickets, newest first (at most 500).
-    pub async fn tickets(&self, caller: &Caller, filter: TicketFilter) -> Result<Vec<TicketSummary>> {
+    pub async fn tickets(
+        &self,
+        caller: &Caller,
+        filter: TicketFilter,
+    ) -> Result<Vec<TicketSummary>> {
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id
              WHERE t.service_id = ? AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.channel = ?)
@@ -200,7 +215,12 @@ impl Engine {
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.id = ? AND t.service_id = ?"
         );
-        let r = sqlx::query(&sql).bind(id.0).bind(caller.service_id().0).fetch_optional(&self.db).await?.ok_or(Error::NotFound("ticket"))?;
+        let r = sqlx::query(&sql)
+            .bind(id.0)
+            .bind(caller.service_id().0)
+            .fetch_optional(&self.db)
+            .await?
+            .ok_or(Error::NotFound("ticket"))?;
         let s = summary(&r);
         let transcript = match s.chat_id {
             Some(chat) => Some(self.transcript(chat).await?),
@@ -221,15 +241,22 @@ impl Engine {
         })
     }
 
-    pub async fn update_ticket(&self, caller: &Caller, id: TicketId, change: TicketUpdate) -> Result<TicketDetail> {
+    pub async fn update_ticket(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        change: TicketUpdate,
+    ) -> Result<TicketDetail> {
         if let Some(status) = change.status {
-            let done = sqlx::query("UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND service_id = ?")
-                .bind(status.as_str())
-                .bind(Utc::now())
-                .bind(id.0)
-                .bind(caller.service_id().0)
-                .execute(&self.db)
-                .await?;
+            let done = sqlx::query(
+                "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND service_id = ?",
+            )
+            .bind(status.as_str())
+            .bind(Utc::now())
+            .bind(id.0)
+            .bind(caller.service_id().0)
+            .execute(&self.db)
+            .await?;
             if done.rows_affected() == 0 {
                 return Err(Error::NotFound("ticket"));
             }

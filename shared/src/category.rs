@@ -85,7 +85,12 @@ pub fn build_tree(flat: &[Category]) -> Vec<CategoryNode> {
     fn children(flat: &[Category], parent: Option<CategoryId>) -> Vec<CategoryNode> {
         let mut kids: Vec<&Category> = flat.iter().filter(|c| c.parent_id == parent).collect();
         kids.sort_by_key(|c| (c.position, c.id));
-        kids.into_iter().map(|c| CategoryNode { category: c.clone(), children: children(flat, Some(c.id)) }).collect()
+        kids.into_iter()
+            .map(|c| CategoryNode {
+                category: c.clone(),
+                children: children(flat, Some(c.id)),
+            })
+            .collect()
     }
     children(flat, None)
 }
@@ -95,7 +100,11 @@ pub fn build_tree(flat: &[Category]) -> Vec<CategoryNode> {
 pub fn choosable_paths(tree: &[CategoryNode]) -> Vec<(CategoryId, String)> {
     fn walk(nodes: &[CategoryNode], prefix: &str, out: &mut Vec<(CategoryId, String)>) {
         for n in nodes.iter().filter(|n| n.category.enabled) {
-            let path = if prefix.is_empty() { n.category.name.clone() } else { format!("{prefix} > {}", n.category.name) };
+            let path = if prefix.is_empty() {
+                n.category.name.clone()
+            } else {
+                format!("{prefix} > {}", n.category.name)
+            };
             out.push((n.category.id, path.clone()));
             walk(&n.children, &path, out);
         }
@@ -106,7 +115,11 @@ pub fn choosable_paths(tree: &[CategoryNode]) -> Vec<(CategoryId, String)> {
 }
 
 /// The sibling to swap with when moving `id` up or down; `None` at either end.
-pub fn swap_partner(siblings_in_order: &[CategoryId], id: CategoryId, dir: MoveDirection) -> Option<CategoryId> {
+pub fn swap_partner(
+    siblings_in_order: &[CategoryId],
+    id: CategoryId,
+    dir: MoveDirection,
+) -> Option<CategoryId> {
     let i = siblings_in_order.iter().position(|s| *s == id)?;
     match dir {
         MoveDirection::Up => i.checked_sub(1).map(|j| siblings_in_order[j]),
@@ -139,30 +152,61 @@ mod tests {
 
     #[test]
     fn tree_orders_siblings_by_position() {
-        let flat = vec![c(1, None, 1, true, 1), c(2, None, 0, true, 1), c(3, Some(1), 5, true, 2), c(4, Some(1), 2, true, 2)];
+        let flat = vec![
+            c(1, None, 1, true, 1),
+            c(2, None, 0, true, 1),
+            c(3, Some(1), 5, true, 2),
+            c(4, Some(1), 2, true, 2),
+        ];
         let tree = build_tree(&flat);
-        assert_eq!(tree.iter().map(|n| n.category.id.0).collect::<Vec<_>>(), [2, 1]);
-        assert_eq!(tree[1].children.iter().map(|n| n.category.id.0).collect::<Vec<_>>(), [4, 3]);
+        assert_eq!(
+            tree.iter().map(|n| n.category.id.0).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert_eq!(
+            tree[1]
+                .children
+                .iter()
+                .map(|n| n.category.id.0)
+                .collect::<Vec<_>>(),
+            [4, 3]
+        );
     }
 
     #[test]
     fn disabled_branches_are_not_choosable() {
-        let mut flat = vec![c(1, None, 0, true, 1), c(2, Some(1), 0, true, 2), c(3, Some(2), 0, true, 3), c(4, None, 1, false, 1), c(5, Some(4), 0, true, 2)];
+        let mut flat = vec![
+            c(1, None, 0, true, 1),
+            c(2, Some(1), 0, true, 2),
+            c(3, Some(2), 0, true, 3),
+            c(4, None, 1, false, 1),
+            c(5, Some(4), 0, true, 2),
+        ];
         flat[0].name = "배송".into();
         flat[1].name = "지연".into();
         flat[2].name = "해외".into();
         let paths = choosable_paths(&build_tree(&flat));
         assert_eq!(
             paths,
-            vec![(CategoryId(1), "배송".into()), (CategoryId(2), "배송 > 지연".into()), (CategoryId(3), "배송 > 지연 > 해외".into())]
+            vec![
+                (CategoryId(1), "배송".into()),
+                (CategoryId(2), "배송 > 지연".into()),
+                (CategoryId(3), "배송 > 지연 > 해외".into())
+            ]
         );
     }
 
     #[test]
     fn moving_swaps_with_the_neighbour() {
         let s = [CategoryId(7), CategoryId(8), CategoryId(9)];
-        assert_eq!(swap_partner(&s, CategoryId(8), MoveDirection::Up), Some(CategoryId(7)));
-        assert_eq!(swap_partner(&s, CategoryId(8), MoveDirection::Down), Some(CategoryId(9)));
+        assert_eq!(
+            swap_partner(&s, CategoryId(8), MoveDirection::Up),
+            Some(CategoryId(7))
+        );
+        assert_eq!(
+            swap_partner(&s, CategoryId(8), MoveDirection::Down),
+            Some(CategoryId(9))
+        );
         assert_eq!(swap_partner(&s, CategoryId(7), MoveDirection::Up), None);
         assert_eq!(swap_partner(&s, CategoryId(9), MoveDirection::Down), None);
     }

@@ -409,16 +409,29 @@ pub struct ConsultInfoUpdate {
 impl ChatInfoUpdate {
     /// Field checks (the category's existence is the store's to check).
     pub fn validate(&self) -> Result<(), Invalid> {
-        if let Some(n) = self.customer.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        if let Some(n) = self
+            .customer
+            .name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+        {
             crate::validate::name("name", n)?;
         }
-        if let Some(e) = self.customer.email.as_deref().filter(|e| !e.trim().is_empty()) {
+        if let Some(e) = self
+            .customer
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+        {
             crate::validate::email("email", e)?;
         }
         if let Some(m) = &self.customer.memo
             && m.chars().count() > MAX_MEMO_CHARS
         {
-            return Err(Invalid { field: "memo", reason: format!("must be at most {MAX_MEMO_CHARS} characters") });
+            return Err(Invalid {
+                field: "memo",
+                reason: format!("must be at most {MAX_MEMO_CHARS} characters"),
+            });
         }
         Ok(())
     }

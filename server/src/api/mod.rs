@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod services;
+pub mod tickets;
 pub mod ws;
 
 use axum::Router;
@@ -38,6 +39,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/chats/{id}/end", post(chats::end))
         .route("/chats/{id}/read", post(chats::read))
+        .route("/chats/{id}/info", put(tickets::save_info))
+        .route("/chats/{id}/ticket", post(tickets::create_from_chat))
+        .route("/tickets", get(tickets::list))
+        .route("/tickets/{id}", get(tickets::detail).put(tickets::update))
+        .route(
+            "/categories",
+            get(tickets::categories).post(tickets::create_category),
+        )
+        .route(
+            "/categories/{id}",
+            put(tickets::update_category).delete(tickets::delete_category),
+        )
         .route("/ws", get(ws::upgrade))
         .route("/agents", get(agents::list))
         .route("/agents/{id}", get(agents::get_one))

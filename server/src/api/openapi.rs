@@ -28,6 +28,15 @@ use utoipa::{Modify, OpenApi};
         super::chats::send,
         super::chats::end,
         super::chats::read,
+        super::tickets::save_info,
+        super::tickets::create_from_chat,
+        super::tickets::list,
+        super::tickets::detail,
+        super::tickets::update,
+        super::tickets::categories,
+        super::tickets::create_category,
+        super::tickets::update_category,
+        super::tickets::delete_category,
     ),
     modifiers(&BearerAuth)
 )]
