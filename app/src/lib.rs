@@ -62,7 +62,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/console") view=pages::console::Console ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::console::ChatScreen/>
                         <Route path=path!("history") view=pages::console::HistoryScreen/>
-                        <Route path=path!("tickets") view=pages::console::TicketsScreen/>
+                        <Route path=path!("tickets") view=pages::tickets::TicketsScreen/>
+                        <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
                     </ParentRoute>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>

@@ -51,6 +51,7 @@ mod imp {
     ) -> Result<T, AppError> {
         let req = match method {
             "PUT" => Request::put(url),
+            "DELETE" => Request::delete(url),
             _ => Request::post(url),
         };
         let req = with_auth(req, bearer)

@@ -126,6 +126,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
                         </tbody>
                     </table>
                 </section>
+                <crate::pages::categories::CategoryManager/>
             </main>
         </div>
     }

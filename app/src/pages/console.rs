@@ -164,18 +164,6 @@ pub fn HistoryScreen() -> impl IntoView {
     }
 }
 
-/// Tickets.
-#[component]
-pub fn TicketsScreen() -> impl IntoView {
-    let t = use_texts();
-    view! {
-        <section class="screen" data-testid="tickets-screen">
-            <h1 class="screen-title">{move || t.get().nav_tickets}</h1>
-            <div class="empty-state"><p class="muted">{move || t.get().tickets_empty}</p></div>
-        </section>
-    }
-}
-
 /// Sets `document.title` directly (the tab badge changes often; no re-render needed).
 fn set_document_title(title: &str) {
     #[cfg(feature = "hydrate")]

@@ -1,7 +1,9 @@
 //! The routed pages.
 
 pub mod admin;
+pub mod categories;
 pub mod console;
 pub mod errors;
 pub mod help_center;
 pub mod home;
+pub mod tickets;
