@@ -60,7 +60,9 @@ impl AgentDesk {
             if let Ok(list) = net::get_json::<AgentChats>("/api/v1/agent/chats", None).await {
                 self.apply_list(list);
             }
-            if let Ok(cats) = net::get_json::<Vec<shared::Category>>("/api/v1/categories", None).await {
+            if let Ok(cats) =
+                net::get_json::<Vec<shared::Category>>("/api/v1/categories", None).await
+            {
                 self.categories.set(cats);
             }
         });
@@ -368,7 +370,7 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                     <strong data-testid="open-count">{move || desk.open_count.get()}</strong>
                 </div>
                 <ul class="desk-chats" aria-label=move || t.get().chat_list_label>
-                    <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq) let:item>
+                    <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq, c.customer.name.clone()) let:item>
                         <ChatListItem desk item/>
                     </For>
                 </ul>
@@ -492,7 +494,11 @@ impl InfoForm {
             name: d.customer.name.clone(),
             email: d.customer.email.clone().unwrap_or_default(),
             memo: d.customer.memo.clone().unwrap_or_default(),
-            category: d.consult.category_id.map(|c| c.to_string()).unwrap_or_default(),
+            category: d
+                .consult
+                .category_id
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -503,7 +509,9 @@ impl InfoForm {
                 email: Some(self.email.clone()),
                 memo: Some(self.memo.clone()),
             },
-            consult: shared::ConsultInfoUpdate { category_id: self.category.parse().ok() },
+            consult: shared::ConsultInfoUpdate {
+                category_id: self.category.parse().ok(),
+            },
         }
     }
 }
@@ -546,7 +554,14 @@ fn InfoPanel(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>("PUT", &format!("/api/v1/chats/{chat}/info"), None, &update).await {
+            match net::send_json::<ChatDetail, _>(
+                "PUT",
+                &format!("/api/v1/chats/{chat}/info"),
+                None,
+                &update,
+            )
+            .await
+            {
                 Ok(d) => {
                     form.set(InfoForm::of(&d));
                     desk.details.update(|m| {
@@ -556,8 +571,19 @@ fn InfoPanel(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                     saved_note.set(true);
                 }
                 Err(e) => {
-                    let field = e.message.split(':').next().unwrap_or_default().trim().to_owned();
-                    let field = if ["name", "email", "memo", "category_id"].contains(&field.as_str()) { field } else { "form".into() };
+                    let field = e
+                        .message
+                        .split(':')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned();
+                    let field =
+                        if ["name", "email", "memo", "category_id"].contains(&field.as_str()) {
+                            field
+                        } else {
+                            "form".into()
+                        };
                     errors.set(HashMap::from([(field, e.message)]));
                 }
             }
@@ -565,14 +591,23 @@ fn InfoPanel(desk: AgentDesk, chat: ChatId) -> impl IntoView {
     };
     let make_ticket = move |_| {
         leptos::task::spawn_local(async move {
-            match net::send_json::<shared::TicketCreated, _>("POST", &format!("/api/v1/chats/{chat}/ticket"), None, &()).await {
+            match net::send_json::<shared::TicketCreated, _>(
+                "POST",
+                &format!("/api/v1/chats/{chat}/ticket"),
+                None,
+                &(),
+            )
+            .await
+            {
                 Ok(created) => ticket.set(Some(created.ticket_id)),
                 Err(e) => desk.error.set(Some(e.message)),
             }
         });
     };
     let error_for = move |field: &'static str| {
-        move || errors.get().get(field).cloned().map(|m| view! { <span class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</span> })
+        move || {
+            errors.get().get(field).cloned().map(|m| view! { <span class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</span> })
+        }
     };
     let choices = move || shared::choosable_paths(&shared::build_tree(&desk.categories.get()));
     view! {

@@ -3,7 +3,10 @@
 //! delete (a category in use is disabled instead; the server decides).
 
 use leptos::prelude::*;
-use shared::{Category, CategoryDeleted, CategoryId, CategoryNode, CategoryUpdate, MoveDirection, NewCategory, build_tree, can_have_child};
+use shared::{
+    Category, CategoryDeleted, CategoryId, CategoryNode, CategoryUpdate, MoveDirection,
+    NewCategory, build_tree, can_have_child,
+};
 
 use crate::i18n::use_texts;
 use crate::net;
@@ -37,7 +40,14 @@ impl Manager {
 
     fn create(self, name: String, parent_id: Option<CategoryId>) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<Category, _>("POST", "/api/v1/categories", None, &NewCategory { name, parent_id }).await {
+            match net::send_json::<Category, _>(
+                "POST",
+                "/api/v1/categories",
+                None,
+                &NewCategory { name, parent_id },
+            )
+            .await
+            {
                 Ok(_) => {
                     self.error.set(None);
                     self.adding.set(None);
@@ -50,7 +60,14 @@ impl Manager {
 
     fn change(self, id: CategoryId, change: CategoryUpdate) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<Category, _>("PUT", &format!("/api/v1/categories/{id}"), None, &change).await {
+            match net::send_json::<Category, _>(
+                "PUT",
+                &format!("/api/v1/categories/{id}"),
+                None,
+                &change,
+            )
+            .await
+            {
                 Ok(_) => {
                     self.error.set(None);
                     self.renaming.set(None);
@@ -63,7 +80,14 @@ impl Manager {
 
     fn delete(self, id: CategoryId) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<CategoryDeleted, _>("DELETE", &format!("/api/v1/categories/{id}"), None, &()).await {
+            match net::send_json::<CategoryDeleted, _>(
+                "DELETE",
+                &format!("/api/v1/categories/{id}"),
+                None,
+                &(),
+            )
+            .await
+            {
                 Ok(_) => self.reload(),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -72,7 +96,11 @@ impl Manager {
 }
 
 #[component]
-fn NameInput(testid: &'static str, initial: String, on_done: impl Fn(String) + Copy + 'static) -> impl IntoView {
+fn NameInput(
+    testid: &'static str,
+    initial: String,
+    on_done: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
     let t = use_texts();
     let value = RwSignal::new(initial);
     view! {
@@ -87,7 +115,12 @@ fn NameInput(testid: &'static str, initial: String, on_done: impl Fn(String) + C
 #[component]
 pub fn CategoryManager() -> impl IntoView {
     let t = use_texts();
-    let m = Manager { cats: RwSignal::new(Vec::new()), error: RwSignal::new(None), adding: RwSignal::new(None), renaming: RwSignal::new(None) };
+    let m = Manager {
+        cats: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+        adding: RwSignal::new(None),
+        renaming: RwSignal::new(None),
+    };
     Effect::new(move |_| m.reload());
     let rows = move || {
         let mut out = Vec::new();

@@ -18,7 +18,11 @@ fn status_text(t: &shared::i18n::Texts, s: TicketStatus) -> &'static str {
 }
 
 fn channel_text(t: &shared::i18n::Texts, c: &str) -> &'static str {
-    if c == "chat" { t.ticket_channel_chat } else { t.ticket_channel_inquiry }
+    if c == "chat" {
+        t.ticket_channel_chat
+    } else {
+        t.ticket_channel_inquiry
+    }
 }
 
 #[component]
@@ -28,9 +32,17 @@ pub fn TicketsScreen() -> impl IntoView {
     let channel = RwSignal::new(String::new());
     let list = RwSignal::new(None::<Result<TicketList, String>>);
     Effect::new(move |_| {
-        let url = format!("/api/v1/tickets?status={}&channel={}", status.get(), channel.get());
+        let url = format!(
+            "/api/v1/tickets?status={}&channel={}",
+            status.get(),
+            channel.get()
+        );
         leptos::task::spawn_local(async move {
-            list.set(Some(net::get_json::<TicketList>(&url, None).await.map_err(|e| e.message)));
+            list.set(Some(
+                net::get_json::<TicketList>(&url, None)
+                    .await
+                    .map_err(|e| e.message),
+            ));
         });
     });
     view! {
@@ -109,14 +121,30 @@ pub fn TicketScreen() -> impl IntoView {
     Effect::new(move |_| {
         let id = params.read().get("id").unwrap_or_default();
         leptos::task::spawn_local(async move {
-            ticket.set(Some(net::get_json::<TicketDetail>(&format!("/api/v1/tickets/{id}"), None).await.map_err(|e| e.message)));
+            ticket.set(Some(
+                net::get_json::<TicketDetail>(&format!("/api/v1/tickets/{id}"), None)
+                    .await
+                    .map_err(|e| e.message),
+            ));
         });
     });
     let set_status = move |value: String| {
-        let (Some(Ok(tk)), Some(status)) = (ticket.get_untracked(), TicketStatus::parse(&value)) else { return };
+        let (Some(Ok(tk)), Some(status)) = (ticket.get_untracked(), TicketStatus::parse(&value))
+        else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/tickets/{}", tk.id);
-            match net::send_json::<TicketDetail, _>("PUT", &url, None, &TicketUpdate { status: Some(status) }).await {
+            match net::send_json::<TicketDetail, _>(
+                "PUT",
+                &url,
+                None,
+                &TicketUpdate {
+                    status: Some(status),
+                },
+            )
+            .await
+            {
                 Ok(d) => ticket.set(Some(Ok(d))),
                 Err(e) => ticket.set(Some(Err(e.message))),
             }
