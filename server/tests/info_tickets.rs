@@ -431,3 +431,21 @@ async fn tickets_from_chats_and_inquiries() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    for (server, expected) in [(TestServer::demo().await, "127.0.0.1"), (TestServer::demo_behind_proxy().await, "203.0.113.7")] {
+        let a = online_agent(&server).await;
+        let r = server
+            .http
+            .post(server.url("/api/v1/services/demo/chats"))
+            .header("x-forwarded-for", "203.0.113.7, 10.0.0.1")
+            .json(&json!({"consent": true}))
+            .send()
+            .await
+            .unwrap();
+        let chat = r.json::<Value>().await.unwrap()["chat_id"].as_str().unwrap().to_owned();
+        let (_, d) = server.get(&format!("/api/v1/chats/{chat}"), Some(&a)).await;
+        assert_eq!(d["customer"]["ip"], expected);
+    }
+}

@@ -35,6 +35,19 @@ impl TestServer {
 
     /// A server on an existing (or new) database file.
     pub async fn start_on(path: &std::path::Path, demo: bool) -> TestServer {
+        TestServer::start_with(path, demo, false).await
+    }
+
+    /// A demo server that trusts `X-Forwarded-For` (as behind a proxy).
+    pub async fn demo_behind_proxy() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("oc.db");
+        let mut s = TestServer::start_with(&path, true, true).await;
+        s._dir = Some(dir);
+        s
+    }
+
+    pub async fn start_with(path: &std::path::Path, demo: bool, trust_proxy: bool) -> TestServer {
         let db_url = format!("sqlite://{}", path.display());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -45,7 +58,7 @@ impl TestServer {
             },
             demo,
             site_root: std::env::temp_dir(),
-            trust_proxy: false,
+            trust_proxy,
             secure_cookies: false,
             presence_grace_secs: 1,
         };
