@@ -45,6 +45,21 @@ impl Caller {
         self.chat_permission
     }
 
+    /// A caller acting for an account the engine manages (an admin deactivating it, say).
+    pub(crate) fn internal(
+        agent_id: AgentId,
+        service_id: ServiceId,
+        role: Role,
+        chat_permission: bool,
+    ) -> Caller {
+        Caller {
+            agent_id,
+            service_id,
+            role,
+            chat_permission,
+        }
+    }
+
     /// Refuses callers who are not admins of their service.
     pub fn require_admin(&self) -> Result<()> {
         if self.role == Role::Admin {

@@ -226,21 +226,8 @@ async fn assign(
     Ok(())
 }
 
-fn parse_locale_map(json: &str) -> std::collections::HashMap<String, String> {
+fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
     serde_json::from_str(json).unwrap_or_default()
-}
-
-/// The text for `locale`, else the service's default language, else any.
-fn localized(
-    map: &std::collections::HashMap<String, String>,
-    locale: &str,
-    default: &str,
-) -> Option<String> {
-    map.get(locale)
-        .or_else(|| map.get(default))
-        .or_else(|| map.values().next())
-        .filter(|s| !s.trim().is_empty())
-        .cloned()
 }
 
 fn validate_channel_url(url: &str) -> Result<()> {
@@ -400,11 +387,9 @@ impl Engine {
         .await?;
         let chat = ChatId(chat_id);
         assign(&mut tx, chat, agent, now).await?;
-        let greeting = localized(
-            &parse_locale_map(svc.get("greetings")),
-            &locale,
-            &default_locale,
-        );
+        let greetings = parse_locale_map(svc.get("greetings"));
+        let greeting =
+            shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
         let greeting = match greeting {
             Some(text) => {
                 Some(append_message(&mut tx, chat, Author::System, None, None, &text, now).await?)
@@ -573,6 +558,7 @@ impl Engine {
                 name: r.get::<Option<String>, _>("agent_name").unwrap_or_default(),
             }),
             rating: r.get("rating"),
+            rating_comment: r.get("rating_comment"),
             locale: r.get("locale"),
             created_at: r.get("created_at"),
             assigned_at: r.get("assigned_at"),
@@ -870,19 +856,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn greeting_falls_back_to_the_default_language() {
-        let map = parse_locale_map(r#"{"ko":"안녕하세요","en":"Hello"}"#);
-        assert_eq!(localized(&map, "en", "ko").as_deref(), Some("Hello"));
-        assert_eq!(localized(&map, "ja", "ko").as_deref(), Some("안녕하세요"));
-        assert_eq!(localized(&parse_locale_map("{}"), "ko", "ko"), None);
-        assert_eq!(
-            localized(&parse_locale_map(r#"{"ko":"  "}"#), "ko", "ko"),
-            None,
-            "blank greeting sends nothing"
-        );
-    }
-
-    #[test]
     fn channel_urls_must_be_http() {
         assert!(validate_channel_url("https://shop.example/p/1").is_ok());
         assert!(validate_channel_url("javascript:alert(1)").is_err());
@@ -934,6 +907,25 @@ impl Engine {
                 .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
         }
         Ok(detail)
+    }
+
+    /// Adds a system message (greeting-like notices) and publishes it to both sides.
+    pub(crate) async fn post_system_message(&self, chat: ChatId, text: &str) -> Result<Message> {
+        let (guard, mut tx) = self.write_tx().await?;
+        let row = chat_row(&mut tx, chat).await?;
+        let message =
+            append_message(&mut tx, chat, Author::System, None, None, text, Utc::now()).await?;
+        tx.commit().await?;
+        drop(guard);
+        let event = ServerMsg::MessageCreated {
+            chat_id: chat,
+            message: message.clone(),
+        };
+        self.hub.publish(Topic::Chat(chat), event.clone());
+        if let Some(agent) = row.agent_id {
+            self.hub.publish(Topic::Agent(agent), event);
+        }
+        Ok(message)
     }
 
     /// The whole transcript of a chat (all pages), for tickets and history.

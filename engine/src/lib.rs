@@ -20,6 +20,7 @@ pub mod hub;
 mod password;
 mod presence;
 mod services;
+mod settings;
 pub mod throttle;
 mod tickets;
 

@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// network) before being set offline and their chats handed over.
     #[arg(long, env = "OC_PRESENCE_GRACE_SECS", default_value_t = 60)]
     pub presence_grace_secs: u64,
+    /// The public address of this server (e.g. `https://chat.example.com`), used in the
+    /// embed code; without it the request's Host is used.
+    #[arg(long, env = "OC_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Mark session cookies `Secure` (serve over HTTPS).
     #[arg(long, env = "OC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub secure_cookies: bool,

@@ -35,6 +35,9 @@ pub struct AppState {
     pub cookies: CookiePolicy,
     /// Whether `X-Forwarded-For` may name the client (only behind our own proxy).
     pub trust_proxy: bool,
+    /// The public address (scheme://host[:port]) for embed snippets; `None` uses the
+    /// request's Host header.
+    pub public_url: Option<String>,
     /// How long an agent may be without an open console before being set offline.
     pub presence_grace: std::time::Duration,
 }
@@ -135,6 +138,7 @@ pub async fn serve(
         },
         trust_proxy: args.trust_proxy,
         presence_grace: std::time::Duration::from_secs(args.presence_grace_secs),
+        public_url: args.public_url.clone(),
     };
     let router = router(state);
     tracing::info!(%addr, database = %args.db.database_url, "listening on http://{addr}");

@@ -434,7 +434,10 @@ async fn tickets_from_chats_and_inquiries() {
 
 #[tokio::test]
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
-    for (server, expected) in [(TestServer::demo().await, "127.0.0.1"), (TestServer::demo_behind_proxy().await, "203.0.113.7")] {
+    for (server, expected) in [
+        (TestServer::demo().await, "127.0.0.1"),
+        (TestServer::demo_behind_proxy().await, "203.0.113.7"),
+    ] {
         let a = online_agent(&server).await;
         let r = server
             .http
@@ -444,7 +447,10 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
             .send()
             .await
             .unwrap();
-        let chat = r.json::<Value>().await.unwrap()["chat_id"].as_str().unwrap().to_owned();
+        let chat = r.json::<Value>().await.unwrap()["chat_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let (_, d) = server.get(&format!("/api/v1/chats/{chat}"), Some(&a)).await;
         assert_eq!(d["customer"]["ip"], expected);
     }

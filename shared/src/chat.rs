@@ -186,7 +186,10 @@ pub struct ChatDetail {
     pub customer: ChatCustomer,
     pub consult: ChatConsult,
     pub agent: Option<ChatAgent>,
+    /// Satisfaction score 1–5 (C-END-1/2), and the customer's comment.
     pub rating: Option<i64>,
+    #[serde(default)]
+    pub rating_comment: Option<String>,
     pub locale: String,
     pub created_at: DateTime<Utc>,
     pub assigned_at: Option<DateTime<Utc>>,

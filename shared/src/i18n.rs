@@ -220,6 +220,7 @@ pub struct Texts {
     pub category_delete: &'static str,
     pub category_disabled: &'static str,
     pub add: &'static str,
+    pub rating_prompt: &'static str,
 }
 
 pub static KO: Texts = Texts {
@@ -393,6 +394,7 @@ pub static KO: Texts = Texts {
     category_delete: "삭제",
     category_disabled: "사용 중지됨",
     add: "추가",
+    rating_prompt: "상담은 만족스러우셨나요? 상담을 평가해 주세요.",
 };
 
 pub static EN: Texts = Texts {
@@ -572,6 +574,7 @@ pub static EN: Texts = Texts {
     category_delete: "Delete",
     category_disabled: "Disabled",
     add: "Add",
+    rating_prompt: "How was this chat? Please rate it.",
 };
 
 #[cfg(test)]

@@ -9,12 +9,14 @@ pub mod chat;
 pub mod i18n;
 pub mod ids;
 pub mod model;
+pub mod settings;
 pub mod validate;
 
 pub use category::*;
 pub use chat::*;
 pub use ids::*;
 pub use model::*;
+pub use settings::*;
 
 /// Name of the HttpOnly cookie that carries the browser session of an agent or admin.
 pub const SESSION_COOKIE: &str = "oc_session";

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod openapi;
 pub mod services;
+pub mod settings;
 pub mod tickets;
 pub mod ws;
 
@@ -52,8 +53,15 @@ pub fn router() -> Router<AppState> {
             put(tickets::update_category).delete(tickets::delete_category),
         )
         .route("/ws", get(ws::upgrade))
-        .route("/agents", get(agents::list))
-        .route("/agents/{id}", get(agents::get_one))
+        .route("/agents", get(agents::list).post(settings::create_agent))
+        .route(
+            "/agents/{id}",
+            get(agents::get_one).put(settings::update_agent),
+        )
+        .route("/settings", get(settings::get).put(settings::put))
+        .route("/settings/embed-code", get(settings::embed_code))
+        .route("/chats/{id}/rating", post(settings::rate))
+        .route("/chats/{id}/rating-request", post(settings::request_rating))
         .route("/service", get(services::overview))
         .route("/services/{slug}", get(services::help_center))
         .route("/openapi.json", get(openapi::document))

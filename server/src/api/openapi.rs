@@ -37,6 +37,13 @@ use utoipa::{Modify, OpenApi};
         super::tickets::create_category,
         super::tickets::update_category,
         super::tickets::delete_category,
+        super::settings::get,
+        super::settings::put,
+        super::settings::embed_code,
+        super::settings::create_agent,
+        super::settings::update_agent,
+        super::settings::rate,
+        super::settings::request_rating,
     ),
     modifiers(&BearerAuth)
 )]

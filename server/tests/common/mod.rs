@@ -61,6 +61,7 @@ impl TestServer {
             trust_proxy,
             secure_cookies: false,
             presence_grace_secs: 1,
+            public_url: None,
         };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(args, listener, async move {

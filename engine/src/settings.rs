@@ -1,0 +1,287 @@
+//! Service settings (C-SET-1..4), account management by admins, and satisfaction
+//! ratings (C-END-1/2). SQL on the settings columns of `services` and on ratings lives
+//! here; rules are `shared::Settings::apply` and `shared::RatingRequest::validate`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use shared::validate;
+use shared::{
+    AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, Contract,
+    NewAgentRequest, Rating, RatingRequest, Role, ServerMsg, Settings, SettingsUpdate,
+};
+use sqlx::Row;
+
+use crate::Engine;
+use crate::accounts::{self, NewAgent};
+use crate::auth::Caller;
+use crate::chats::Customer;
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+
+fn map(json: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+impl Engine {
+    async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
+        let r = sqlx::query(
+            "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
+                    greetings, satisfaction_messages FROM services WHERE id = ?",
+        )
+        .bind(service)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        Ok((
+            r.get("slug"),
+            Settings {
+                contract: Contract {
+                    chat: r.get("contract_chat"),
+                    security_service: r.get("contract_security"),
+                },
+                helpcenter_chat_enabled: r.get("helpcenter_chat_enabled"),
+                greetings: map(r.get("greetings")),
+                satisfaction_messages: map(r.get("satisfaction_messages")),
+                prefer_recent_agent: r.get("prefer_recent_agent"),
+                locales: serde_json::from_str(r.get("locales"))
+                    .unwrap_or_else(|_| vec!["ko".into()]),
+            },
+        ))
+    }
+
+    /// The caller's service settings (admins).
+    pub async fn settings(&self, caller: &Caller) -> Result<Settings> {
+        caller.require_admin()?;
+        Ok(self.load_settings(caller.service_id().0).await?.1)
+    }
+
+    /// The caller's service slug (for the embed code).
+    pub async fn service_slug(&self, caller: &Caller) -> Result<String> {
+        Ok(self.load_settings(caller.service_id().0).await?.0)
+    }
+
+    /// Changes only the given settings; a broken rule is 422 with its code. Takes effect
+    /// for the next chat at once (every chat start reads the row).
+    pub async fn update_settings(
+        &self,
+        caller: &Caller,
+        change: SettingsUpdate,
+    ) -> Result<Settings> {
+        caller.require_admin()?;
+        let (guard, mut tx) = self.write_tx().await?;
+        let (_, current) = self.load_settings(caller.service_id().0).await?;
+        let next = current
+            .apply(&change)
+            .map_err(|r| Error::rule(r.code, r.message))?;
+        sqlx::query(
+            "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
+                    locales = ?, greetings = ?, satisfaction_messages = ? WHERE id = ?",
+        )
+        .bind(next.contract.chat)
+        .bind(next.contract.security_service)
+        .bind(next.helpcenter_chat_enabled)
+        .bind(next.prefer_recent_agent)
+        .bind(serde_json::to_string(&next.locales).unwrap_or_default())
+        .bind(serde_json::to_string(&next.greetings).unwrap_or_default())
+        .bind(serde_json::to_string(&next.satisfaction_messages).unwrap_or_default())
+        .bind(caller.service_id().0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        drop(guard);
+        tracing::info!(service = %caller.service_id(), "settings changed");
+        Ok(next)
+    }
+
+    /// Adds an account to the caller's service (admins).
+    pub async fn create_agent(
+        &self,
+        caller: &Caller,
+        req: NewAgentRequest,
+    ) -> Result<AgentProfile> {
+        caller.require_admin()?;
+        validate::password("password", &req.password)?;
+        let hash = crate::password::hash(req.password.clone()).await?;
+        let mut conn = self.db.acquire().await?;
+        let new = NewAgent {
+            name: req.name,
+            email: req.email,
+            role: req.role,
+            chat_permission: req.chat_permission,
+        };
+        let id = accounts::insert(&mut conn, caller.service_id(), &new, &hash).await?;
+        drop(conn);
+        self.agent(caller, id).await
+    }
+
+    /// Changes an account of the caller's service (admins): name, role, chat permission,
+    /// active, password. The service always keeps one active admin. Deactivating signs
+    /// the account out everywhere and hands its chats over.
+    pub async fn update_agent(
+        &self,
+        caller: &Caller,
+        id: AgentId,
+        change: AgentUpdate,
+    ) -> Result<AgentProfile> {
+        caller.require_admin()?;
+        let before = self.agent(caller, id).await?;
+        if let Some(n) = &change.name {
+            validate::name("name", n)?;
+        }
+        let hash = match &change.password {
+            Some(p) => {
+                validate::password("password", p)?;
+                Some(crate::password::hash(p.clone()).await?)
+            }
+            None => None,
+        };
+        let role = change.role.unwrap_or(before.role);
+        let active = change.active.unwrap_or(before.active);
+        if before.role == Role::Admin && before.active && (role != Role::Admin || !active) {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1 AND id != ?",
+            )
+            .bind(caller.service_id().0)
+            .bind(id.0)
+            .fetch_one(&self.db)
+            .await?;
+            if admins == 0 {
+                return Err(Error::rule(
+                    "last_admin",
+                    "the service must keep at least one active admin",
+                ));
+            }
+        }
+        let chat_permission = change.chat_permission.unwrap_or(before.chat_permission);
+        let mut tx = self.db.begin().await?;
+        sqlx::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
+            .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
+            .bind(role.as_str())
+            .bind(chat_permission)
+            .bind(active)
+            .bind(id.0)
+            .bind(caller.service_id().0)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(h) = hash {
+            sqlx::query("UPDATE agents SET password_hash = ? WHERE id = ?")
+                .bind(h)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !active || change.password.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE agent_id = ?")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        if (!active || !chat_permission) && before.status != AgentStatus::Offline {
+            let managed = Caller::internal(id, caller.service_id(), role, chat_permission);
+            self.set_status(&managed, AgentStatus::Offline).await?;
+        }
+        self.agent(caller, id).await
+    }
+
+    /// The customer rates their chat (C-END-1): 1–5 and an optional comment, while the
+    /// chat is open and for 24 hours after the agent ended it; a new rating replaces the
+    /// old one. The agent sees it live.
+    pub async fn rate_chat(
+        &self,
+        customer: &Customer,
+        chat: ChatId,
+        req: RatingRequest,
+    ) -> Result<Rating> {
+        req.validate()?;
+        if customer.chat_id() != chat {
+            return Err(Error::NotFound("chat"));
+        }
+        let r = sqlx::query("SELECT status, ended_at, agent_id FROM chats WHERE id = ?")
+            .bind(chat.0)
+            .fetch_one(&self.db)
+            .await?;
+        let status = ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended);
+        let ended_at: Option<DateTime<Utc>> = r.get("ended_at");
+        if status == ChatStatus::Ended
+            && ended_at.is_some_and(|e| {
+                Utc::now() - e > chrono::Duration::hours(shared::RATING_WINDOW_HOURS)
+            })
+        {
+            return Err(Error::conflict(
+                "rating_closed",
+                "ratings are accepted up to 24 hours after the chat ended",
+            ));
+        }
+        let comment = req
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        sqlx::query("UPDATE chats SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?")
+            .bind(req.score)
+            .bind(&comment)
+            .bind(Utc::now())
+            .bind(chat.0)
+            .execute(&self.db)
+            .await?;
+        if let Some(agent) = r.get::<Option<i64>, _>("agent_id")
+            && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await
+        {
+            self.hub.publish(
+                Topic::Agent(AgentId(agent)),
+                ServerMsg::ChatUpdated { chat: detail },
+            );
+        }
+        Ok(Rating {
+            score: req.score,
+            comment,
+        })
+    }
+
+    /// The agent asks for a rating (C-END-2): the satisfaction guidance message in the
+    /// customer's language goes into the chat, and the customer's window opens the form.
+    pub async fn request_rating(&self, caller: &Caller, chat: ChatId) -> Result<()> {
+        let detail = self.chat(crate::Party::Agent(caller), chat).await?;
+        if detail.agent.as_ref().map(|a| a.id) != Some(caller.agent_id()) {
+            return Err(Error::forbidden(
+                "not_assigned",
+                "this chat is assigned to another agent",
+            ));
+        }
+        if !detail.status.accepts_message_from(Author::Agent) {
+            return Err(Error::conflict(
+                "chat_closed",
+                "the customer has left this chat",
+            ));
+        }
+        let (_, settings) = self.load_settings(caller.service_id().0).await?;
+        let default = settings
+            .locales
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "ko".into());
+        let text = Settings::pick(&settings.satisfaction_messages, &detail.locale, &default)
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                shared::i18n::Locale::parse(&detail.locale)
+                    .unwrap_or_default()
+                    .texts()
+                    .rating_prompt
+                    .to_owned()
+            });
+        self.post_system_message(chat, &text).await?;
+        sqlx::query("UPDATE chats SET rating_requested_at = ? WHERE id = ?")
+            .bind(Utc::now())
+            .bind(chat.0)
+            .execute(&self.db)
+            .await?;
+        self.hub.publish(
+            Topic::Chat(chat),
+            ServerMsg::RatingRequested { chat_id: chat },
+        );
+        Ok(())
+    }
+}

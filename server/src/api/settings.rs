@@ -1,0 +1,156 @@
+//! Admin settings (C-SET-1..5), account management, and satisfaction ratings
+//! (C-END-1/2).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use shared::{
+    AgentId, AgentProfile, AgentUpdate, ChatId, EmbedCode, ErrorBody, NewAgentRequest, Rating,
+    RatingRequest, Settings, SettingsUpdate,
+};
+
+use super::ApiError;
+use super::chats::ChatParty;
+use super::extract::{AdminAuth, AgentAuth, ApiJson};
+use crate::AppState;
+
+/// The service's settings (admins).
+#[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
+    responses((status = 200, body = Settings), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+) -> Result<Json<Settings>, ApiError> {
+    Ok(Json(state.engine.settings(&caller).await?))
+}
+
+/// Changes any subset of the settings; 422 for a broken rule (e.g. `contract_chat_off`).
+#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", request_body = SettingsUpdate,
+    responses((status = 200, body = Settings), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn put(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+    ApiJson(change): ApiJson<SettingsUpdate>,
+) -> Result<Json<Settings>, ApiError> {
+    Ok(Json(state.engine.update_settings(&caller, change).await?))
+}
+
+#[derive(Deserialize)]
+pub struct LocaleQuery {
+    locale: Option<String>,
+}
+
+/// The address pages and scripts are served from: `--public-url`, else this request's
+/// host.
+pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let proto = if state.trust_proxy {
+        headers
+            .get("x-forwarded-proto")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("http")
+    } else {
+        "http"
+    };
+    format!("{proto}://{host}")
+}
+
+/// The `<script>` snippet for one help-center language (C-SET-5).
+#[utoipa::path(get, path = "/api/v1/settings/embed-code", tag = "settings",
+    params(("locale" = Option<String>, Query, description = "ko (default) or en")),
+    responses((status = 200, body = EmbedCode), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn embed_code(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+    headers: HeaderMap,
+    Query(q): Query<LocaleQuery>,
+) -> Result<Json<EmbedCode>, ApiError> {
+    let locale = q.locale.unwrap_or_else(|| "ko".into());
+    if !shared::SUPPORTED_LOCALES.contains(&locale.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unsupported_locale",
+            "locale must be ko or en",
+        ));
+    }
+    let slug = state.engine.service_slug(&caller).await?;
+    let snippet = shared::embed_snippet(&public_origin(&state, &headers), &slug, &locale);
+    Ok(Json(EmbedCode { locale, snippet }))
+}
+
+/// Adds an agent or admin to the service (admins).
+#[utoipa::path(post, path = "/api/v1/agents", tag = "agents", request_body = NewAgentRequest,
+    responses((status = 201, body = AgentProfile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_agent(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+    ApiJson(req): ApiJson<NewAgentRequest>,
+) -> Result<(StatusCode, Json<AgentProfile>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.engine.create_agent(&caller, req).await?),
+    ))
+}
+
+/// Changes role, chat permission, active state, name or password (admins).
+#[utoipa::path(put, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)), request_body = AgentUpdate,
+    responses((status = 200, body = AgentProfile), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_agent(
+    State(state): State<AppState>,
+    AdminAuth(caller): AdminAuth,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<AgentUpdate>,
+) -> Result<Json<AgentProfile>, ApiError> {
+    let id: AgentId = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "agent not found"))?;
+    Ok(Json(state.engine.update_agent(&caller, id, change).await?))
+}
+
+/// The customer rates the chat, 1–5 with an optional comment (C-END-1).
+#[utoipa::path(post, path = "/api/v1/chats/{id}/rating", tag = "chats", params(("id" = String, Path)), request_body = RatingRequest,
+    responses((status = 200, body = Rating), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rate(
+    State(state): State<AppState>,
+    party: ChatParty,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RatingRequest>,
+) -> Result<Json<Rating>, ApiError> {
+    let chat: ChatId = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    match party {
+        ChatParty::Customer(c) => Ok(Json(state.engine.rate_chat(&c, chat, req).await?)),
+        ChatParty::Agent(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "customers_only",
+            "only the customer rates a chat",
+        )),
+    }
+}
+
+/// The agent sends the satisfaction guidance and the rating form (C-END-2).
+#[utoipa::path(post, path = "/api/v1/chats/{id}/rating-request", tag = "chats", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn request_rating(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let chat: ChatId = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    state.engine.request_rating(&caller, chat).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

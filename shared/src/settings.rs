@@ -1,0 +1,414 @@
+//! Service settings (C-SET-1..4) and satisfaction ratings (C-END-1/2): the API shapes
+//! and the pure rules over them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Contract, Role};
+use crate::validate::Invalid;
+
+/// Languages a help center may offer.
+pub const SUPPORTED_LOCALES: [&str; 2] = ["ko", "en"];
+/// Longest greeting or satisfaction message.
+pub const MAX_SETTING_TEXT_CHARS: usize = 1000;
+/// How long after the agent ends a chat the customer may still rate it.
+pub const RATING_WINDOW_HOURS: i64 = 24;
+
+/// `GET /api/v1/settings`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settings {
+    pub contract: Contract,
+    pub helpcenter_chat_enabled: bool,
+    /// Greeting per language code (C-SET-3).
+    pub greetings: BTreeMap<String, String>,
+    /// Satisfaction guidance message per language code (C-SET-3).
+    pub satisfaction_messages: BTreeMap<String, String>,
+    /// C-SET-4.
+    pub prefer_recent_agent: bool,
+    /// The help center's languages; the first is the default.
+    pub locales: Vec<String>,
+}
+
+/// `PUT /api/v1/settings`: any subset; only the given fields change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettingsUpdate {
+    #[serde(default)]
+    pub contract: Option<ContractUpdate>,
+    #[serde(default)]
+    pub helpcenter_chat_enabled: Option<bool>,
+    #[serde(default)]
+    pub greetings: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub satisfaction_messages: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub prefer_recent_agent: Option<bool>,
+    #[serde(default)]
+    pub locales: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContractUpdate {
+    #[serde(default)]
+    pub chat: Option<bool>,
+    #[serde(default)]
+    pub security_service: Option<bool>,
+}
+
+/// Why a settings change is refused (422 with this code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsRule {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Settings {
+    /// Applies a change, enforcing the rules: help-center chat only with the contract's
+    /// chat flag (C-SET-2; switching the contract's chat off switches it off too),
+    /// languages from [`SUPPORTED_LOCALES`] without repeats and at least one, texts only
+    /// for supported languages and within [`MAX_SETTING_TEXT_CHARS`].
+    pub fn apply(&self, change: &SettingsUpdate) -> Result<Settings, SettingsRule> {
+        let mut next = self.clone();
+        if let Some(c) = &change.contract {
+            if let Some(chat) = c.chat {
+                next.contract.chat = chat;
+                if !chat {
+                    next.helpcenter_chat_enabled = false;
+                }
+            }
+            if let Some(sec) = c.security_service {
+                next.contract.security_service = sec;
+            }
+        }
+        if let Some(on) = change.helpcenter_chat_enabled {
+            if on && !next.contract.chat {
+                return Err(SettingsRule {
+                    code: "contract_chat_off",
+                    message:
+                        "help-center chat can be turned on only while the contract's chat is on"
+                            .into(),
+                });
+            }
+            next.helpcenter_chat_enabled = on;
+        }
+        if let Some(locales) = &change.locales {
+            let mut seen = Vec::new();
+            for l in locales {
+                if !SUPPORTED_LOCALES.contains(&l.as_str()) {
+                    return Err(SettingsRule {
+                        code: "unsupported_locale",
+                        message: format!("`{l}` is not a supported language (ko, en)"),
+                    });
+                }
+                if seen.contains(l) {
+                    return Err(SettingsRule {
+                        code: "duplicate_locale",
+                        message: format!("`{l}` is listed twice"),
+                    });
+                }
+                seen.push(l.clone());
+            }
+            if seen.is_empty() {
+                return Err(SettingsRule {
+                    code: "no_locale",
+                    message: "the help center needs at least one language".into(),
+                });
+            }
+            next.locales = seen;
+        }
+        for (field, map, target) in [
+            ("greetings", &change.greetings, &mut next.greetings),
+            (
+                "satisfaction_messages",
+                &change.satisfaction_messages,
+                &mut next.satisfaction_messages,
+            ),
+        ] {
+            if let Some(map) = map {
+                for (lang, text) in map {
+                    if !SUPPORTED_LOCALES.contains(&lang.as_str()) {
+                        return Err(SettingsRule {
+                            code: "unsupported_locale",
+                            message: format!("{field}: `{lang}` is not a supported language"),
+                        });
+                    }
+                    if text.chars().count() > MAX_SETTING_TEXT_CHARS {
+                        return Err(SettingsRule {
+                            code: "text_too_long",
+                            message: format!(
+                                "{field}.{lang}: at most {MAX_SETTING_TEXT_CHARS} characters"
+                            ),
+                        });
+                    }
+                    target.insert(lang.clone(), text.trim().to_owned());
+                }
+            }
+        }
+        if let Some(p) = change.prefer_recent_agent {
+            next.prefer_recent_agent = p;
+        }
+        Ok(next)
+    }
+
+    /// The message for a customer's language: theirs, else the default language's,
+    /// else none (C-SET-3).
+    pub fn pick<'a>(
+        map: &'a BTreeMap<String, String>,
+        locale: &str,
+        default: &str,
+    ) -> Option<&'a str> {
+        map.get(locale)
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| map.get(default).filter(|s| !s.trim().is_empty()))
+            .map(String::as_str)
+    }
+}
+
+/// `GET /api/v1/settings/embed-code?locale=ko`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmbedCode {
+    pub locale: String,
+    /// Paste before `</body>`.
+    pub snippet: String,
+}
+
+/// The embed snippet for a service and language (C-SET-5).
+pub fn embed_snippet(origin: &str, slug: &str, locale: &str) -> String {
+    format!(
+        "<!-- Online Contact chat -->\n<script src=\"{origin}/widget.js\" data-service=\"{slug}\" data-locale=\"{locale}\" async></script>"
+    )
+}
+
+/// `POST /api/v1/agents` (admins).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewAgentRequest {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default = "yes")]
+    pub chat_permission: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PUT /api/v1/agents/{id}` (admins): any subset.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub chat_permission: Option<bool>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new password (reset).
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// `POST /api/v1/chats/{id}/rating` (customer).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingRequest {
+    pub score: i64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A chat's rating.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rating {
+    pub score: i64,
+    pub comment: Option<String>,
+}
+
+/// Longest rating comment.
+pub const MAX_RATING_COMMENT_CHARS: usize = 1000;
+
+impl RatingRequest {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        if !(1..=5).contains(&self.score) {
+            return Err(Invalid {
+                field: "score",
+                reason: "must be 1 to 5".into(),
+            });
+        }
+        if self
+            .comment
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT_CHARS)
+        {
+            return Err(Invalid {
+                field: "comment",
+                reason: format!("must be at most {MAX_RATING_COMMENT_CHARS} characters"),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Settings {
+        Settings {
+            contract: Contract {
+                chat: true,
+                security_service: false,
+            },
+            helpcenter_chat_enabled: true,
+            greetings: BTreeMap::from([("ko".into(), "안녕하세요".into())]),
+            satisfaction_messages: BTreeMap::new(),
+            prefer_recent_agent: false,
+            locales: vec!["ko".into(), "en".into()],
+        }
+    }
+
+    #[test]
+    fn helpcenter_chat_needs_the_contract_flag() {
+        let off = base()
+            .apply(&SettingsUpdate {
+                contract: Some(ContractUpdate {
+                    chat: Some(false),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(!off.contract.chat);
+        assert!(
+            !off.helpcenter_chat_enabled,
+            "contract off switches help-center chat off"
+        );
+        let err = off
+            .apply(&SettingsUpdate {
+                helpcenter_chat_enabled: Some(true),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(err.code, "contract_chat_off");
+        // both in one change is fine
+        let both = off
+            .apply(&SettingsUpdate {
+                contract: Some(ContractUpdate {
+                    chat: Some(true),
+                    ..Default::default()
+                }),
+                helpcenter_chat_enabled: Some(true),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(both.helpcenter_chat_enabled);
+    }
+
+    #[test]
+    fn only_given_fields_change() {
+        let s = base()
+            .apply(&SettingsUpdate {
+                prefer_recent_agent: Some(true),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(s.prefer_recent_agent);
+        assert_eq!(s.greetings, base().greetings);
+        let s = base()
+            .apply(&SettingsUpdate {
+                greetings: Some(BTreeMap::from([("en".into(), " Hi ".into())])),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(s.greetings.get("en").unwrap(), "Hi");
+        assert_eq!(
+            s.greetings.get("ko").unwrap(),
+            "안녕하세요",
+            "other languages kept"
+        );
+    }
+
+    #[test]
+    fn locale_rules() {
+        let err = |l: Vec<&str>| {
+            base()
+                .apply(&SettingsUpdate {
+                    locales: Some(l.into_iter().map(String::from).collect()),
+                    ..Default::default()
+                })
+                .unwrap_err()
+                .code
+        };
+        assert_eq!(err(vec!["ko", "fr"]), "unsupported_locale");
+        assert_eq!(err(vec!["ko", "ko"]), "duplicate_locale");
+        assert_eq!(err(vec![]), "no_locale");
+        let long = "가".repeat(MAX_SETTING_TEXT_CHARS + 1);
+        let e = base()
+            .apply(&SettingsUpdate {
+                greetings: Some(BTreeMap::from([("ko".into(), long)])),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.code, "text_too_long");
+    }
+
+    #[test]
+    fn message_falls_back_to_the_default_language() {
+        let m = BTreeMap::from([("ko".into(), "안녕".into()), ("en".into(), " ".into())]);
+        assert_eq!(Settings::pick(&m, "en", "ko"), Some("안녕"));
+        assert_eq!(Settings::pick(&m, "ko", "ko"), Some("안녕"));
+        assert_eq!(Settings::pick(&BTreeMap::new(), "ko", "ko"), None);
+    }
+
+    #[test]
+    fn ratings() {
+        assert!(
+            RatingRequest {
+                score: 4,
+                comment: None
+            }
+            .validate()
+            .is_ok()
+        );
+        assert!(
+            RatingRequest {
+                score: 0,
+                comment: None
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            RatingRequest {
+                score: 6,
+                comment: None
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            RatingRequest {
+                score: 5,
+                comment: Some("x".repeat(1001))
+            }
+            .validate()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn snippet_loads_the_widget() {
+        let s = embed_snippet("https://oc.example", "demo", "en");
+        assert!(s.contains(r#"src="https://oc.example/widget.js""#));
+        assert!(s.contains(r#"data-service="demo""#) && s.contains(r#"data-locale="en""#));
+    }
+}
