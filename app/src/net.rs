@@ -212,3 +212,13 @@ pub fn keep_socket(
     #[cfg(not(feature = "hydrate"))]
     let _ = (url, alive, on_open, on_frame, on_state);
 }
+
+/// Puts text on the clipboard (the embed code's copy button).
+pub fn copy_text(text: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
+}

@@ -113,6 +113,11 @@ impl AgentDesk {
                 }
             }
             ServerMsg::ChatUnassigned { chat_id } => self.forget(chat_id),
+            ServerMsg::ChatUpdated { chat } => self.details.update(|d| {
+                if d.contains_key(&chat.id) {
+                    d.insert(chat.id, chat);
+                }
+            }),
             ServerMsg::AgentCounters {
                 open_count, status, ..
             } => {
@@ -439,10 +444,24 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
     };
     let log = NodeRef::<leptos::html::Div>::new();
     super::follow_bottom(log, move || desk.messages.track());
+    let rating_note = RwSignal::new(false);
     view! {
         <section class="desk-conversation">
             <header class="desk-conv-head">
                 <strong>{move || item().map(|c| c.customer.name).unwrap_or_default()}</strong>
+                <span class="grow"></span>
+                {move || rating_note.get().then(|| view! { <span class="note ok">{t.get().rating_requested}</span> })}
+                <button type="button" class="button small" data-testid="rate-request" disabled=move || status() != ChatStatus::Active
+                    on:click=move |_| {
+                        leptos::task::spawn_local(async move {
+                            match net::send_json::<serde_json::Value, _>("POST", &format!("/api/v1/chats/{chat}/rating-request"), None, &()).await {
+                                Ok(_) => rating_note.set(true),
+                                Err(e) => desk.error.set(Some(e.message)),
+                            }
+                        });
+                    }>
+                    {move || t.get().rating_request}
+                </button>
                 <button type="button" class="button small danger" data-testid="end-chat" on:click=move |_| desk.request_end(chat)>
                     {move || t.get().end_chat}
                 </button>
@@ -643,6 +662,10 @@ fn InfoPanel(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                 <section class="info-card">
                     <h3>{move || t.get().consult_info}</h3>
                     <dl class="facts">
+                        <dt>{move || t.get().rating_label}</dt>
+                        <dd data-testid="consult-rating">
+                            {move || detail().and_then(|d| d.rating).map(|r| format!("{} {r}/5", "★".repeat(r.clamp(0, 5) as usize))).unwrap_or_else(|| "-".into())}
+                        </dd>
                         <dt>{move || t.get().channel_label}</dt>
                         <dd data-testid="consult-channel">
                             {move || {

@@ -52,6 +52,10 @@ struct CustomerChatState {
     status: RwSignal<ChatStatus>,
     connected: RwSignal<bool>,
     error: RwSignal<Option<String>>,
+    /// The satisfaction form is showing (the customer pressed 평가, or the agent asked).
+    rating_open: RwSignal<bool>,
+    /// The score the customer sent, once sent.
+    rated: RwSignal<Option<i64>>,
 }
 
 fn session_key(slug: &str) -> String {
@@ -84,6 +88,11 @@ impl CustomerChatState {
                 self.messages.update(|list| upsert_message(list, message));
             }
             ServerMsg::ChatEnded { status, .. } => self.status.set(status),
+            ServerMsg::RatingRequested { .. } => {
+                self.rated.set(None);
+                self.rating_open.set(true);
+                self.panel.set(Panel::Chat);
+            }
             ServerMsg::ChatUpdated { chat } => self.status.set(chat.status),
             _ => {}
         }
@@ -191,6 +200,8 @@ impl CustomerChatState {
         self.messages.set(Vec::new());
         self.pending.set(Vec::new());
         self.status.set(ChatStatus::Active);
+        self.rating_open.set(false);
+        self.rated.set(None);
         self.panel.set(Panel::Closed);
     }
 }
@@ -208,6 +219,8 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
         status: RwSignal::new(ChatStatus::Active),
         connected: RwSignal::new(true),
         error: RwSignal::new(None),
+        rating_open: RwSignal::new(false),
+        rated: RwSignal::new(None),
     };
     // A chat in progress comes back after a reload.
     Effect::new(move |_| {
@@ -287,7 +300,12 @@ fn ChatWindow(state: CustomerChatState, panel: Panel) -> impl IntoView {
             <header class="chat-window-head">
                 <strong>{move || t.get().chat_title}</strong>
                 <div class="chat-window-actions">
-                    {in_chat.then(|| view! { <EndButton state/> })}
+                    {in_chat.then(|| view! {
+                        <button type="button" class="button small" data-testid="rate-button" on:click=move |_| state.rating_open.set(true)>
+                            {move || t.get().rate}
+                        </button>
+                        <EndButton state/>
+                    })}
                     <button type="button" class="icon-button" aria-label=move || t.get().close on:click=move |_| state.panel.set(Panel::Closed)>
                         "×"
                     </button>
@@ -504,6 +522,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
                 </div>
             </For>
         </div>
+        {move || state.rating_open.get().then(|| view! { <RatingForm state/> })}
         {move || {
             if open() {
                 view! {
@@ -536,5 +555,63 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
                     .into_any()
             }
         }}
+    }
+}
+
+/// The satisfaction form (C-END-1/2): 1–5 stars and an optional comment; sending again
+/// replaces the earlier rating.
+#[component]
+fn RatingForm(state: CustomerChatState) -> impl IntoView {
+    let t = use_texts();
+    let score = RwSignal::new(0i64);
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(saved) = state.session.get_untracked() else {
+            return;
+        };
+        let req = shared::RatingRequest {
+            score: score.get_untracked(),
+            comment: Some(comment.get_untracked()),
+        };
+        if let Err(e) = req.validate() {
+            problem.set(Some(e.to_string()));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{}/rating", saved.chat_id);
+            match net::send_json::<shared::Rating, _>("POST", &url, Some(&saved.token), &req).await
+            {
+                Ok(r) => {
+                    state.rated.set(Some(r.score));
+                    problem.set(None);
+                }
+                Err(e) => problem.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form class="rating-form" data-testid="rating-form" on:submit=submit>
+            {move || match state.rated.get() {
+                Some(_) => view! { <p class="note ok" data-testid="rating-thanks">{t.get().rating_thanks}</p> }.into_any(),
+                None => view! {
+                    <strong>{t.get().rating_title}</strong>
+                    <div class="stars" role="radiogroup">
+                        {(1..=5i64).map(|n| view! {
+                            <button type="button" class="star" class:on={move || score.get() >= n} role="radio"
+                                aria-checked=move || (score.get() == n).to_string() aria-label=format!("{n}")
+                                data-testid=format!("rating-star-{n}") on:click=move |_| score.set(n)>"★"</button>
+                        }).collect_view()}
+                    </div>
+                    <textarea rows="2" placeholder=t.get().rating_comment prop:value=comment on:input:target=move |ev| comment.set(ev.target().value())></textarea>
+                    {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+                    <div class="info-actions">
+                        <button type="submit" class="button primary small" data-testid="rating-submit" disabled=move || score.get() == 0>{t.get().rating_submit}</button>
+                        <button type="button" class="button small" on:click=move |_| state.rating_open.set(false)>{t.get().close}</button>
+                    </div>
+                }.into_any(),
+            }}
+        </form>
     }
 }

@@ -45,7 +45,6 @@ pub fn Admin() -> impl IntoView {
 fn AdminPage(view: AdminView) -> impl IntoView {
     let t = use_texts();
     let s = view.service;
-    let flag = move |on: bool| move || if on { t.get().on } else { t.get().off };
     view! {
         <div class="console" data-testid="admin">
             <header class="topbar">
@@ -61,71 +60,8 @@ fn AdminPage(view: AdminView) -> impl IntoView {
             </header>
             <main class="screen admin-screen">
                 <h1 class="screen-title">{move || t.get().admin_title}</h1>
-                <section class="card">
-                    <h2>{move || t.get().admin_contract}</h2>
-                    <dl class="facts">
-                        <dt>{move || t.get().admin_contract_chat}</dt>
-                        <dd data-testid="contract-chat">{flag(s.contract.chat)}</dd>
-                        <dt>{move || t.get().admin_contract_security}</dt>
-                        <dd data-testid="contract-security">{flag(s.contract.security_service)}</dd>
-                        <dt>{move || t.get().admin_hc_chat}</dt>
-                        <dd>{flag(s.helpcenter_chat_enabled)}</dd>
-                        <dt>{move || t.get().admin_languages}</dt>
-                        <dd>{s.locales.join(", ")}</dd>
-                    </dl>
-                </section>
-                <section class="card">
-                    <h2>{move || t.get().admin_agents}</h2>
-                    <table class="table" data-testid="agent-table">
-                        <thead>
-                            <tr>
-                                <th>{move || t.get().admin_col_name}</th>
-                                <th>{move || t.get().admin_col_email}</th>
-                                <th>{move || t.get().admin_col_role}</th>
-                                <th>{move || t.get().admin_col_chat_permission}</th>
-                                <th>{move || t.get().admin_col_status}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {view
-                                .agents
-                                .into_iter()
-                                .map(|a| {
-                                    let role = a.role;
-                                    let status = a.status;
-                                    let active = a.active;
-                                    view! {
-                                        <tr data-testid="agent-row">
-                                            <td>{a.name}</td>
-                                            <td>{a.email}</td>
-                                            <td>
-                                                {move || match role {
-                                                    shared::Role::Admin => t.get().role_admin,
-                                                    shared::Role::Agent => t.get().role_agent,
-                                                }}
-                                            </td>
-                                            <td>{move || if a.chat_permission { t.get().yes } else { t.get().no }}</td>
-                                            <td>
-                                                {move || {
-                                                    let tx = t.get();
-                                                    if !active {
-                                                        tx.deactivated
-                                                    } else {
-                                                        match status {
-                                                            shared::AgentStatus::Online => tx.status_online,
-                                                            shared::AgentStatus::Break => tx.status_break,
-                                                            shared::AgentStatus::Offline => tx.status_offline,
-                                                        }
-                                                    }
-                                                }}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </section>
+                <crate::pages::settings::SettingsPanel/>
+                <crate::pages::settings::AgentsPanel initial=view.agents/>
                 <crate::pages::categories::CategoryManager/>
             </main>
         </div>

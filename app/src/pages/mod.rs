@@ -6,4 +6,5 @@ pub mod console;
 pub mod errors;
 pub mod help_center;
 pub mod home;
+pub mod settings;
 pub mod tickets;
