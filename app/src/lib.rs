@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
                     </ParentRoute>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
+                    <Route path=path!("/widget/:slug") view=pages::widget::WidgetPage/>
                 </Routes>
             </Router>
         </div>

@@ -222,3 +222,16 @@ pub fn copy_text(text: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = text;
 }
+
+/// Posts `{oc: kind}` to the parent window, addressed to `origin` only (the embedded
+/// widget telling its host page to close, or that an agent wrote).
+pub fn post_to_parent(origin: &str, kind: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"oc".into(), &kind.into());
+        let _ = parent.post_message(&msg, origin);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (origin, kind);
+}

@@ -244,6 +244,21 @@ fn validate_channel_url(url: &str) -> Result<()> {
     }
 }
 
+/// The host part of an http(s) URL (already validated).
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.starts_with('[') {
+        return authority
+            .split(']')
+            .next()
+            .map_or(authority, |h| &h[..h.len()])
+            .trim_start_matches('[');
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
 fn validate_visitor_id(v: &str) -> Result<()> {
     if v.is_empty() || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::Invalid(validate::Invalid {
@@ -323,7 +338,8 @@ impl Engine {
         let token = new_token("occ_");
         let (_guard, mut tx) = self.write_tx().await?;
         let svc = sqlx::query(
-            "SELECT id, contract_chat AND helpcenter_chat_enabled AS enabled, prefer_recent_agent, greetings, locales
+            "SELECT id, contract_chat AND helpcenter_chat_enabled AS enabled, prefer_recent_agent, greetings, locales,
+                    allowed_domains, require_signed_user
              FROM services WHERE slug = ?",
         )
         .bind(slug)
@@ -334,6 +350,37 @@ impl Engine {
             return Err(Error::NotFound("chat for this service"));
         }
         let service = ServiceId(svc.get("id"));
+        // The widget (issue 6): only on allowed sites, and signed users when required.
+        let allowed: Vec<String> =
+            serde_json::from_str(svc.get("allowed_domains")).unwrap_or_default();
+        if let Some(url) = &req.channel_url
+            && !shared::domain_allowed(&allowed, url_host(url))
+        {
+            return Err(Error::forbidden(
+                "domain_not_allowed",
+                format!("chat is not enabled on {}", url_host(url)),
+            ));
+        }
+        let mut req = req;
+        match (&req.user_id, &req.user_hash) {
+            (Some(user), hash) => {
+                let secret = self.identity_secret(service.0).await?;
+                if !crate::identity::verify(&secret, user, hash.as_deref().unwrap_or_default()) {
+                    return Err(Error::forbidden(
+                        "identity_invalid",
+                        "the signed-in user could not be verified (data-user-hash)",
+                    ));
+                }
+                req.visitor_id = Some(format!("user:{user}"));
+            }
+            (None, _) if svc.get::<bool, _>("require_signed_user") => {
+                return Err(Error::forbidden(
+                    "identity_required",
+                    "this service chats only with signed-in users",
+                ));
+            }
+            _ => {}
+        }
         let locales: Vec<String> =
             serde_json::from_str(svc.get("locales")).unwrap_or_else(|_| vec!["ko".into()]);
         let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
@@ -854,6 +901,16 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("https://shop.example.com/p/1?x=1"),
+            "shop.example.com"
+        );
+        assert_eq!(url_host("http://127.0.0.2:8080/"), "127.0.0.2");
+        assert_eq!(url_host("https://user@host.test"), "host.test");
+    }
 
     #[test]
     fn channel_urls_must_be_http() {

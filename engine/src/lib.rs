@@ -17,6 +17,7 @@ mod demo;
 pub mod device;
 mod error;
 pub mod hub;
+pub mod identity;
 mod password;
 mod presence;
 mod services;

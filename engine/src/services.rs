@@ -40,7 +40,7 @@ pub(crate) async fn insert(
     name: &str,
 ) -> Result<ServiceId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO services (slug, name, created_at) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO services (slug, name, created_at, identity_secret) VALUES (?, ?, ?, lower(hex(randomblob(32)))) RETURNING id",
     )
     .bind(slug)
     .bind(name.trim())

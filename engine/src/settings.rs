@@ -27,7 +27,8 @@ impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
         let r = sqlx::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages FROM services WHERE id = ?",
+                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret
+             FROM services WHERE id = ?",
         )
         .bind(service)
         .fetch_optional(&self.db)
@@ -46,13 +47,46 @@ impl Engine {
                 prefer_recent_agent: r.get("prefer_recent_agent"),
                 locales: serde_json::from_str(r.get("locales"))
                     .unwrap_or_else(|_| vec!["ko".into()]),
+                allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
+                require_signed_user: r.get("require_signed_user"),
+                identity_secret: r
+                    .get::<Option<String>, _>("identity_secret")
+                    .unwrap_or_default(),
             },
         ))
+    }
+
+    /// The service's identity secret, created (256 random bits, hex) on first use.
+    pub(crate) async fn identity_secret(&self, service: i64) -> Result<String> {
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
+                .bind(service)
+                .fetch_optional(&self.db)
+                .await?
+                .flatten();
+        if let Some(s) = current.filter(|s| !s.is_empty()) {
+            return Ok(s);
+        }
+        let fresh = crate::identity::new_secret();
+        sqlx::query(
+            "UPDATE services SET identity_secret = COALESCE(identity_secret, ?) WHERE id = ?",
+        )
+        .bind(&fresh)
+        .bind(service)
+        .execute(&self.db)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
+                .bind(service)
+                .fetch_one(&self.db)
+                .await?,
+        )
     }
 
     /// The caller's service settings (admins).
     pub async fn settings(&self, caller: &Caller) -> Result<Settings> {
         caller.require_admin()?;
+        self.identity_secret(caller.service_id().0).await?;
         Ok(self.load_settings(caller.service_id().0).await?.1)
     }
 
@@ -76,7 +110,8 @@ impl Engine {
             .map_err(|r| Error::rule(r.code, r.message))?;
         sqlx::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
-                    locales = ?, greetings = ?, satisfaction_messages = ? WHERE id = ?",
+                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?
+             WHERE id = ?",
         )
         .bind(next.contract.chat)
         .bind(next.contract.security_service)
@@ -85,6 +120,8 @@ impl Engine {
         .bind(serde_json::to_string(&next.locales).unwrap_or_default())
         .bind(serde_json::to_string(&next.greetings).unwrap_or_default())
         .bind(serde_json::to_string(&next.satisfaction_messages).unwrap_or_default())
+        .bind(serde_json::to_string(&next.allowed_domains).unwrap_or_default())
+        .bind(next.require_signed_user)
         .bind(caller.service_id().0)
         .execute(&mut *tx)
         .await?;
@@ -283,5 +320,26 @@ impl Engine {
             ServerMsg::RatingRequested { chat_id: chat },
         );
         Ok(())
+    }
+}
+
+/// What the widget loader needs to know about a service.
+#[derive(Clone, Debug)]
+pub struct WidgetConfig {
+    pub chat_enabled: bool,
+    pub allowed_domains: Vec<String>,
+}
+
+impl Engine {
+    /// The widget's switches for a service; `None` for an unknown slug.
+    pub async fn widget_config(&self, slug: &str) -> Result<Option<WidgetConfig>> {
+        let r = sqlx::query("SELECT contract_chat AND helpcenter_chat_enabled AS enabled, allowed_domains FROM services WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&self.db)
+            .await?;
+        Ok(r.map(|r| WidgetConfig {
+            chat_enabled: r.get("enabled"),
+            allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
+        }))
     }
 }

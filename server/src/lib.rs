@@ -10,6 +10,7 @@ pub mod api;
 pub mod config;
 mod edge;
 pub mod shutdown;
+pub mod widget;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -171,12 +172,17 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
+        .route("/widget.js", axum::routing::get(widget::loader))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, page_context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(page_context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            widget::frame_policy,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::client_addr,

@@ -251,6 +251,12 @@ pub struct StartChatRequest {
     pub email: Option<String>,
     pub locale: Option<String>,
     pub channel_url: Option<String>,
+    /// A signed-in user of the host site (widget `data-user-id`)…
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// …and its proof: hex HMAC-SHA256(user_id, the service's identity secret).
+    #[serde(default)]
+    pub user_hash: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -29,6 +29,39 @@ pub struct Settings {
     pub prefer_recent_agent: bool,
     /// The help center's languages; the first is the default.
     pub locales: Vec<String>,
+    /// Host names where the widget may run (`shop.example.com`, `*.example.com`);
+    /// empty means anywhere.
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// Only customers signed in on the host site may chat through the widget.
+    #[serde(default)]
+    pub require_signed_user: bool,
+    /// The key for `data-user-hash` = HMAC-SHA256(user id, key), hex. Read-only.
+    #[serde(default)]
+    pub identity_secret: String,
+}
+
+/// Whether a host name is allowed by a service's list (empty list: any).
+pub fn domain_allowed(allowed: &[String], host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    allowed.is_empty()
+        || allowed
+            .iter()
+            .any(|pattern| match pattern.strip_prefix("*.") {
+                Some(base) => host == base || host.ends_with(&format!(".{base}")),
+                None => host == *pattern,
+            })
+}
+
+fn valid_domain_pattern(p: &str) -> bool {
+    let body = p.strip_prefix("*.").unwrap_or(p);
+    !body.is_empty()
+        && body.len() <= 253
+        && body.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// `PUT /api/v1/settings`: any subset; only the given fields change.
@@ -47,6 +80,10 @@ pub struct SettingsUpdate {
     pub prefer_recent_agent: Option<bool>,
     #[serde(default)]
     pub locales: Option<Vec<String>>,
+    #[serde(default)]
+    pub allowed_domains: Option<Vec<String>>,
+    #[serde(default)]
+    pub require_signed_user: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -150,6 +187,30 @@ impl Settings {
         if let Some(p) = change.prefer_recent_agent {
             next.prefer_recent_agent = p;
         }
+        if let Some(domains) = &change.allowed_domains {
+            let mut clean = Vec::new();
+            for d in domains
+                .iter()
+                .map(|d| d.trim().to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+            {
+                if !valid_domain_pattern(&d) {
+                    return Err(SettingsRule {
+                        code: "invalid_domain",
+                        message: format!(
+                            "`{d}` is not a host name (e.g. shop.example.com or *.example.com)"
+                        ),
+                    });
+                }
+                if !clean.contains(&d) {
+                    clean.push(d);
+                }
+            }
+            next.allowed_domains = clean;
+        }
+        if let Some(r) = change.require_signed_user {
+            next.require_signed_user = r;
+        }
         Ok(next)
     }
 
@@ -176,10 +237,11 @@ pub struct EmbedCode {
     pub snippet: String,
 }
 
-/// The embed snippet for a service and language (C-SET-5).
+/// The embed snippet for a service and language (C-SET-5). The service is also in the
+/// URL so the loader arrives with its service's switches in one request.
 pub fn embed_snippet(origin: &str, slug: &str, locale: &str) -> String {
     format!(
-        "<!-- Online Contact chat -->\n<script src=\"{origin}/widget.js\" data-service=\"{slug}\" data-locale=\"{locale}\" async></script>"
+        "<!-- Online Contact chat -->\n<script src=\"{origin}/widget.js?service={slug}\" data-service=\"{slug}\" data-locale=\"{locale}\" async></script>"
     )
 }
 
@@ -273,6 +335,37 @@ mod tests {
             satisfaction_messages: BTreeMap::new(),
             prefer_recent_agent: false,
             locales: vec!["ko".into(), "en".into()],
+            allowed_domains: vec![],
+            require_signed_user: false,
+            identity_secret: String::new(),
+        }
+    }
+
+    #[test]
+    fn allowed_domains() {
+        assert!(domain_allowed(&[], "anything.test"));
+        let list = vec!["shop.example.com".to_string(), "*.acme.co.kr".to_string()];
+        assert!(domain_allowed(&list, "shop.example.com"));
+        assert!(domain_allowed(&list, "SHOP.example.com."));
+        assert!(!domain_allowed(&list, "evil-shop.example.com"));
+        assert!(domain_allowed(&list, "acme.co.kr"));
+        assert!(domain_allowed(&list, "www.acme.co.kr"));
+        assert!(!domain_allowed(&list, "notacme.co.kr"));
+        let s = base()
+            .apply(&SettingsUpdate {
+                allowed_domains: Some(vec![" Shop.Example.com ".into(), "".into()]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(s.allowed_domains, ["shop.example.com"]);
+        for bad in ["http://x.com", "a b.com", "*.", "x..com"] {
+            let e = base()
+                .apply(&SettingsUpdate {
+                    allowed_domains: Some(vec![bad.into()]),
+                    ..Default::default()
+                })
+                .unwrap_err();
+            assert_eq!(e.code, "invalid_domain", "{bad}");
         }
     }
 
@@ -408,7 +501,7 @@ mod tests {
     #[test]
     fn snippet_loads_the_widget() {
         let s = embed_snippet("https://oc.example", "demo", "en");
-        assert!(s.contains(r#"src="https://oc.example/widget.js""#));
+        assert!(s.contains(r#"src="https://oc.example/widget.js?service=demo""#));
         assert!(s.contains(r#"data-service="demo""#) && s.contains(r#"data-locale="en""#));
     }
 }

@@ -41,6 +41,17 @@ struct Pending {
     failed: Option<String>,
 }
 
+/// Where the chat runs when it is the embedded widget on someone else's page (issue 6).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Embed {
+    /// The host page's origin: the only target of our `postMessage`s.
+    pub host: String,
+    /// The host page's URL: the chat's channel (C-IN-4).
+    pub page: String,
+    pub user_id: Option<String>,
+    pub user_hash: Option<String>,
+}
+
 /// The chat state of one customer, shared by the pieces of the window.
 #[derive(Clone, Copy)]
 struct CustomerChatState {
@@ -56,6 +67,8 @@ struct CustomerChatState {
     rating_open: RwSignal<bool>,
     /// The score the customer sent, once sent.
     rated: RwSignal<Option<i64>>,
+    /// Set when running as the embedded widget.
+    embed: StoredValue<Option<Embed>>,
 }
 
 fn session_key(slug: &str) -> String {
@@ -78,7 +91,22 @@ impl CustomerChatState {
             .with_untracked(|m| m.last().map_or(0, |m| m.seq))
     }
 
+    /// Tells the host page something (embedded widget only), to its origin only.
+    fn tell_host(&self, kind: &str) {
+        if let Some(e) = self.embed.get_value() {
+            net::post_to_parent(&e.host, kind);
+        }
+    }
+
     fn on_frame(&self, frame: ServerMsg) {
+        if let ServerMsg::MessageCreated { message, .. } = &frame
+            && message.author == shared::Author::Agent
+            && !self
+                .messages
+                .with_untracked(|m| m.iter().any(|x| x.seq == message.seq))
+        {
+            self.tell_host("unread");
+        }
         match frame {
             ServerMsg::MessageCreated { message, .. }
             | ServerMsg::MessageUpdated { message, .. } => {
@@ -206,9 +234,11 @@ impl CustomerChatState {
     }
 }
 
-/// The chat icon and window of a help center whose chat is on.
+/// The chat icon and window of a help center whose chat is on; with `embed`, the
+/// window alone, filling the widget's iframe.
 #[component]
-pub fn CustomerChat(slug: String) -> impl IntoView {
+pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> impl IntoView {
+    let embedded = embed.is_some();
     let t = use_texts();
     let state = CustomerChatState {
         slug: StoredValue::new(slug.clone()),
@@ -221,6 +251,7 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
         error: RwSignal::new(None),
         rating_open: RwSignal::new(false),
         rated: RwSignal::new(None),
+        embed: StoredValue::new(embed),
     };
     // A chat in progress comes back after a reload.
     Effect::new(move |_| {
@@ -260,6 +291,28 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
         });
     };
 
+    // A chat in progress comes back after a reload; the widget opens straight away.
+    Effect::new(move |_| {
+        if let Some(saved) = storage::get(&session_key(&state.slug.get_value()))
+            .and_then(|s| serde_json::from_str::<Saved>(&s).ok())
+        {
+            state.attach(saved);
+        } else if embedded {
+            open(());
+        }
+    });
+    if embedded {
+        return view! {
+            <div class="chat-embedded">
+                {move || match state.panel.get() {
+                    Panel::Closed => None,
+                    panel => Some(view! { <ChatWindow state panel/> }),
+                }}
+            </div>
+        }
+        .into_any();
+    }
+
     view! {
         <div class="chat-launcher">
             {move || match state.panel.get() {
@@ -272,7 +325,7 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
                 data-testid="chat-icon"
                 aria-label=move || t.get().chat_open_label
                 aria-expanded=move || (state.panel.get() != Panel::Closed).to_string()
-                on:click=open
+                on:click=move |_| open(())
             >
                 <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
                     <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
@@ -280,6 +333,7 @@ pub fn CustomerChat(slug: String) -> impl IntoView {
             </button>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -306,12 +360,13 @@ fn ChatWindow(state: CustomerChatState, panel: Panel) -> impl IntoView {
                         </button>
                         <EndButton state/>
                     })}
-                    <button type="button" class="icon-button" aria-label=move || t.get().close on:click=move |_| state.panel.set(Panel::Closed)>
+                    <button type="button" class="icon-button" aria-label=move || t.get().close data-testid="chat-close"
+                        on:click=move |_| if state.embed.with_value(Option::is_some) { state.tell_host("close") } else { state.panel.set(Panel::Closed) }>
                         "×"
                     </button>
                 </div>
             </header>
-            {move || state.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || state.error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="chat-error">{e}</p> })}
             {body}
         </section>
     }
@@ -411,10 +466,14 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
     let accept = move |_| {
         busy.set(true);
         let slug = state.slug.get_value();
+        let embed = state.embed.get_value().unwrap_or_default();
         let req = StartChatRequest {
             consent: true,
             visitor_id: Some(visitor_id()),
             locale: Some(locale.get_untracked().code().to_owned()),
+            channel_url: Some(embed.page).filter(|p| !p.is_empty()),
+            user_id: embed.user_id,
+            user_hash: embed.user_hash,
             ..Default::default()
         };
         leptos::task::spawn_local(async move {

@@ -8,3 +8,4 @@ pub mod help_center;
 pub mod home;
 pub mod settings;
 pub mod tickets;
+pub mod widget;

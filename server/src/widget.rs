@@ -1,0 +1,72 @@
+//! The embeddable widget's server side (C-SET-5, C-IN-4): `/widget.js`, the loader a
+//! host page includes (no framework; well under 2 KB gzipped), with its service's
+//! switches baked in so it needs no further request before the click; and the
+//! `frame-ancestors` policy that keeps `/widget/{slug}` off sites the service did not
+//! allow.
+
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+
+/// The loader's code; the server appends the service config and `);`.
+const LOADER: &str = include_str!("assets/widget.js");
+
+#[derive(Deserialize)]
+pub struct LoaderQuery {
+    service: Option<String>,
+}
+
+/// The loader JS: `(function(C){…})({"slug":…,"on":…,"domains":[…]});`. Without
+/// `?service=` the config is `null` and the script tag's `data-service` is used.
+pub async fn loader(State(state): State<AppState>, Query(q): Query<LoaderQuery>) -> Response {
+    let config = match q.service.as_deref() {
+        Some(slug) => match state.engine.widget_config(slug).await {
+            Ok(Some(c)) => serde_json::json!({ "slug": slug, "on": c.chat_enabled, "domains": c.allowed_domains }).to_string(),
+            Ok(None) => serde_json::json!({ "slug": slug, "on": false, "domains": [] }).to_string(),
+            Err(e) => {
+                tracing::error!(error = %e, "widget config");
+                "null".into()
+            }
+        },
+        None => "null".into(),
+    };
+    let body = format!("{LOADER}{config});\n");
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // switches (chat on/off, domains) reach host pages within a minute
+            (header::CACHE_CONTROL, "public, max-age=60"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Middleware: `/widget/{slug}` may be framed only by the service's allowed domains.
+pub async fn frame_policy(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let slug = req
+        .uri()
+        .path()
+        .strip_prefix("/widget/")
+        .map(|s| s.split('/').next().unwrap_or_default().to_owned());
+    let mut res = next.run(req).await;
+    if let Some(slug) = slug {
+        let ancestors = match state.engine.widget_config(&slug).await {
+            Ok(Some(c)) if !c.allowed_domains.is_empty() => c
+                .allowed_domains
+                .iter()
+                .map(|d| format!("http://{d} https://{d}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => "*".to_owned(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&format!("frame-ancestors 'self' {ancestors}")) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    res
+}

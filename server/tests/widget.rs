@@ -1,0 +1,212 @@
+//! Issue #6: the widget loader, the frame policy, signed users and allowed domains.
+
+mod common;
+
+use common::{DEMO_PASSWORD, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn loader_carries_the_services_switches() {
+    let s = TestServer::demo().await;
+    let r = s
+        .http
+        .get(s.url("/widget.js?service=demo"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let js = r.text().await.unwrap();
+    assert!(
+        js.contains(r#"{"domains":[],"on":true,"slug":"demo"}"#) || js.contains(r#""on":true"#),
+        "{}",
+        &js[js.len() - 80..]
+    );
+    assert!(js.trim_end().ends_with(");"));
+    assert!(js.contains("data-testid','chat-icon'"));
+
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    s.put(
+        "/api/v1/settings",
+        Some(&admin),
+        json!({"contract": {"chat": false}}),
+    )
+    .await;
+    let js = s
+        .http
+        .get(s.url("/widget.js?service=demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(js.contains(r#""on":false"#), "chat off reaches the loader");
+    let js = s
+        .http
+        .get(s.url("/widget.js?service=nope"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(js.contains(r#""on":false"#));
+}
+
+#[tokio::test]
+async fn the_widget_page_may_only_be_framed_by_allowed_sites() {
+    let s = TestServer::demo().await;
+    let r = s
+        .http
+        .get(s.url("/widget/demo?locale=ko"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "frame-ancestors 'self' *"
+    );
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"allowed_domains": ["shop.example.com", "*.acme.test"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let r = s.http.get(s.url("/widget/demo")).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("https://shop.example.com")
+            && csp.contains("http://*.acme.test")
+            && !csp.contains(" * "),
+        "{csp}"
+    );
+    let js = s
+        .http
+        .get(s.url("/widget.js?service=demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        js.contains(r#""domains":["shop.example.com","*.acme.test"]"#),
+        "the loader refuses other sites itself"
+    );
+
+    // the server refuses chats from other sites too
+    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    s.set_status(&agent, "online").await;
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "channel_url": "https://evil.test/x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(v["error"], "domain_not_allowed");
+    let (status, _) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "channel_url": "https://www.acme.test/p/1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the help center itself is always allowed"
+    );
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"allowed_domains": ["https://x.com"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"], "invalid_domain");
+}
+
+#[tokio::test]
+async fn signed_users_are_verified() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (_, settings) = s.get("/api/v1/settings", Some(&admin)).await;
+    let secret = settings["identity_secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 64);
+    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    s.set_status(&agent, "online").await;
+
+    let good = engine::identity::user_hash(&secret, "member-7");
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "user_id": "member-7", "user_hash": good}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    for forged in [
+        json!("forged"),
+        json!(engine::identity::user_hash("wrong-secret", "member-7")),
+        json!(null),
+    ] {
+        let (status, v) = s
+            .post(
+                "/api/v1/services/demo/chats",
+                None,
+                json!({"consent": true, "user_id": "member-7", "user_hash": forged}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(v["error"], "identity_invalid");
+    }
+    // only signed users when the admin says so
+    s.put(
+        "/api/v1/settings",
+        Some(&admin),
+        json!({"require_signed_user": true}),
+    )
+    .await;
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(v["error"], "identity_required");
+    let (status, _) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "user_id": "member-7", "user_hash": good}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
