@@ -271,3 +271,32 @@ impl Drop for Browser {
         kill_group(&mut self.driver);
     }
 }
+
+/// A third-party page on another origin (its own port), serving one HTML document for
+/// every path — the "customer's web site" that embeds the widget.
+pub struct HostPage {
+    pub url: String,
+}
+
+impl HostPage {
+    pub fn serve(html: String) -> HostPage {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    html.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(html.as_bytes());
+            }
+        });
+        HostPage {
+            url: format!("http://127.0.0.1:{port}/shop/product/42"),
+        }
+    }
+}

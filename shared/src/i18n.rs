@@ -245,6 +245,10 @@ pub struct Texts {
     pub rating_label: &'static str,
     pub rating_request: &'static str,
     pub rating_requested: &'static str,
+    pub widget_title: &'static str,
+    pub allowed_domains_label: &'static str,
+    pub require_signed_user: &'static str,
+    pub identity_secret_label: &'static str,
 }
 
 pub static KO: Texts = Texts {
@@ -443,6 +447,10 @@ pub static KO: Texts = Texts {
     rating_label: "만족도",
     rating_request: "평가 요청",
     rating_requested: "평가 요청을 보냈습니다.",
+    widget_title: "위젯",
+    allowed_domains_label: "허용 도메인 (줄마다 하나, 비우면 모든 사이트)",
+    require_signed_user: "로그인한 사용자만 채팅",
+    identity_secret_label: "사용자 인증 키 (data-user-hash = HMAC-SHA256(사용자 ID, 키))",
 };
 
 pub static EN: Texts = Texts {
@@ -647,6 +655,10 @@ pub static EN: Texts = Texts {
     rating_label: "Rating",
     rating_request: "Ask for rating",
     rating_requested: "Rating request sent.",
+    widget_title: "Widget",
+    allowed_domains_label: "Allowed domains (one per line; empty = any site)",
+    require_signed_user: "Signed-in users only",
+    identity_secret_label: "Identity secret (data-user-hash = HMAC-SHA256(user id, secret))",
 };
 
 #[cfg(test)]

@@ -75,12 +75,14 @@ pub fn SettingsPanel() -> impl IntoView {
     let flag = move |f: fn(&Settings) -> bool| {
         Signal::derive(move || st.settings.get().as_ref().is_some_and(f))
     };
+    let domains = RwSignal::new(String::new());
     let greetings = RwSignal::new(BTreeMap::<String, String>::new());
     let satisfaction = RwSignal::new(BTreeMap::<String, String>::new());
     Effect::new(move |_| {
         if let Some(s) = st.settings.get() {
             greetings.set(s.greetings.clone());
             satisfaction.set(s.satisfaction_messages.clone());
+            domains.set(s.allowed_domains.join("\n"));
         }
     });
     let save_texts = move |ev: leptos::ev::SubmitEvent| {
@@ -157,6 +159,20 @@ pub fn SettingsPanel() -> impl IntoView {
                         </div>
                     }
                 }).collect_view()}
+                <h3>{move || t.get().widget_title}</h3>
+                <div class="toggles">
+                    <Toggle testid="setting-require-signed" label=Signal::derive(move || t.get().require_signed_user) on=flag(|s| s.require_signed_user) disabled=false
+                        set=move |v| st.save(SettingsUpdate { require_signed_user: Some(v), ..Default::default() })/>
+                </div>
+                <label class="field">
+                    <span>{move || t.get().allowed_domains_label}</span>
+                    <textarea rows="2" data-testid="allowed-domains" placeholder="shop.example.com"
+                        prop:value=domains on:input:target=move |ev| domains.set(ev.target().value())></textarea>
+                </label>
+                <div class="field">
+                    <span>{move || t.get().identity_secret_label}</span>
+                    <code class="code" data-testid="identity-secret">{move || st.settings.get().map(|s| s.identity_secret).unwrap_or_default()}</code>
+                </div>
                 <div class="info-actions">
                     <button type="submit" class="button primary" data-testid="save-settings">{move || t.get().save}</button>
                     {move || st.note.get().map(|_| view! { <span class="note ok" data-testid="settings-saved">{t.get().settings_saved}</span> })}

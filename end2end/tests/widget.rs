@@ -1,0 +1,203 @@
+//! Issue #6 in the browser: a page on another origin embeds the snippet; only the loader
+//! loads before the click; the chat opens in an iframe, reaches the agent with the host
+//! page as its channel; the launcher counts an agent reply while the panel is closed; a
+//! forged signed user is refused.
+
+use end2end::{Browser, HostPage, Locator, Server};
+
+async fn login_online(b: &Browser, server: &Server) {
+    b.client.goto(&server.url("/console")).await.unwrap();
+    b.wait_hydrated().await;
+    b.find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys("agent1@demo.test")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("demo-password")
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.find(r#"[data-testid="agent-status"]"#)
+        .await
+        .select_by_value("online")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+fn host_html(server: &Server, extra: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Acme shop</title></head>
+<body style="font-family:sans-serif"><h1>Acme shop</h1><p>Product 42</p>
+<script src="{}/widget.js?service=demo" data-service="demo" data-locale="ko" {extra} async></script></body></html>"#,
+        server.base
+    )
+}
+
+#[tokio::test]
+async fn the_widget_on_another_site() {
+    let server = Server::start_demo();
+    let agent = Browser::start().await;
+    login_online(&agent, &server).await;
+
+    let host = HostPage::serve(host_html(&server, ""));
+    let customer = Browser::start().await;
+    customer.client.goto(&host.url).await.unwrap();
+    customer.find(r#"[data-testid="chat-icon"]"#).await;
+    let loaded = customer
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    let ours: Vec<&String> = loaded
+        .iter()
+        .filter(|u| u.starts_with(&server.base))
+        .collect();
+    assert_eq!(
+        ours.len(),
+        1,
+        "nothing of ours but the loader before the click: {loaded:?}"
+    );
+    let loaded = ours;
+    assert!(loaded[0].contains("/widget.js"));
+    assert!(customer.client.find(Locator::Css("iframe")).await.is_err());
+    customer.screenshot("widget-host-closed").await;
+
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let frame = customer.find(r#"[data-testid="chat-frame"]"#).await;
+    frame.enter_frame().await.unwrap();
+    customer.wait_hydrated().await;
+    customer
+        .find(r#"[data-testid="consent-accept"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-input"]"#)
+        .await
+        .send_keys("위젯에서 문의합니다")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-send"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "위젯에서 문의합니다",
+        )
+        .await;
+    customer.client.enter_parent_frame().await.unwrap();
+    customer.screenshot("widget-host-open").await;
+
+    agent
+        .find(r#"[data-testid="chat-list-item"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent.wait_text(".chat-log", "위젯에서 문의합니다").await;
+    agent
+        .wait_text(r#"[data-testid="consult-channel"]"#, "/shop/product/42")
+        .await;
+
+    // close the panel on the host page, then the agent replies: the launcher counts it
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let input = agent.find(r#"[data-testid="message-input"]"#).await;
+    input.send_keys("네, 무엇을 도와드릴까요?").await.unwrap();
+    agent
+        .find(r#"[data-testid="message-send"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(r#"[data-testid="chat-badge"]"#, "1")
+        .await;
+    customer.screenshot("widget-badge").await;
+    // opening clears the badge and shows the reply
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let shown = customer
+        .find(r#"[data-testid="chat-badge"]"#)
+        .await
+        .css_value("display")
+        .await
+        .unwrap();
+    assert_eq!(shown, "none");
+    customer
+        .find(r#"[data-testid="chat-frame"]"#)
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="agent"]"#,
+            "무엇을 도와드릴까요",
+        )
+        .await;
+    customer.client.enter_parent_frame().await.unwrap();
+
+    // a forged signed user is refused
+    let forged = HostPage::serve(host_html(
+        &server,
+        r#"data-user-id="member-1" data-user-hash="forged""#,
+    ));
+    let other = Browser::start().await;
+    other.client.goto(&forged.url).await.unwrap();
+    other
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    other
+        .find(r#"[data-testid="chat-frame"]"#)
+        .await
+        .enter_frame()
+        .await
+        .unwrap();
+    other.wait_hydrated().await;
+    other
+        .find(r#"[data-testid="consent-accept"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    other
+        .wait_text(r#"[data-testid="chat-error"]"#, "could not be verified")
+        .await;
+
+    other.close().await;
+    agent.close().await;
+    customer.close().await;
+}
