@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Page weight of the embeddable widget (issue 6; the full benchmark suite is issue 9):
+#   * the loader `/widget.js` as sent (gzip, as the server compresses it) and gzip -9,
+#   * the widget's first open: the iframe page `/widget/{slug}` with every asset it
+#     loads (HTML + JS + WASM + CSS), as transferred with gzip.
+# Usage: bench/widget-size.sh [BASE_URL]   (default: starts the release binary with --demo)
+# Writes bench/results/widget-size.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+base="${1:-}"
+slug="${SLUG:-demo}"
+started=""
+if [ -z "$base" ]; then
+  target="${CARGO_TARGET_DIR:-target}"
+  bin="$target/server-release/online-contact"
+  [ -x "$bin" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  tmp=$(mktemp -d)
+  "$bin" serve --demo --addr "127.0.0.1:$port" --database-url "sqlite://$tmp/oc.db" --site-root target/site >"$tmp/log" 2>&1 &
+  started=$!
+  trap 'kill $started 2>/dev/null; rm -rf "$tmp"' EXIT
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+fi
+
+xfer() { curl -s --compressed -o /dev/null -w '%{size_download}' "$1"; }
+raw() { curl -s -o /dev/null -w '%{size_download}' "$1"; }
+
+loader_url="$base/widget.js?service=$slug"
+loader_raw=$(raw "$loader_url")
+loader_gz=$(curl -s -H 'Accept-Encoding: gzip' "$loader_url" | wc -c)
+loader_gz9=$(curl -s "$loader_url" | gzip -9 -c | wc -c)
+
+page="$base/widget/$slug?locale=ko&host=http%3A%2F%2Fexample.test&page=http%3A%2F%2Fexample.test%2F"
+html=$(curl -s "$page")
+html_x=$(xfer "$page")
+total=$html_x
+declare -A parts
+for asset in $(printf '%s' "$html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
+  size=$(xfer "$base$asset")
+  parts[$asset]=$size
+  total=$((total + size))
+done
+wasm_url=$(printf '%s' "$html" | grep -oE '/pkg/[^"]+\.wasm' | head -n1 || true)
+wasm_raw=0; [ -n "$wasm_url" ] && wasm_raw=$(raw "$base$wasm_url")
+
+printf 'widget loader (/widget.js): %s bytes raw, %s bytes as sent (gzip), %s bytes gzip -9  [target <= 2048 gz]\n' "$loader_raw" "$loader_gz" "$loader_gz9"
+printf 'widget first open (HTML + JS + WASM + CSS, gzip transfer): %s bytes  [target <= 102400]\n' "$total"
+printf '  html %s\n' "$html_x"
+for k in "${!parts[@]}"; do printf '  %s %s\n' "$k" "${parts[$k]}"; done
+printf '  (wasm uncompressed: %s bytes)\n' "$wasm_raw"
+
+mkdir -p bench/results
+cat > bench/results/widget-size.json <<JSON
+{
+  "measured_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "machine": "$(nproc) cores, $(uname -sr)",
+  "loader_raw_bytes": $loader_raw,
+  "loader_gzip_sent_bytes": $loader_gz,
+  "loader_gzip9_bytes": $loader_gz9,
+  "widget_first_open_gzip_bytes": $total,
+  "widget_html_gzip_bytes": $html_x,
+  "widget_wasm_raw_bytes": $wasm_raw
+}
+JSON
+echo "wrote bench/results/widget-size.json"
