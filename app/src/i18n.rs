@@ -75,14 +75,21 @@ pub fn set_locale(signal: RwSignal<Locale>, locale: Locale) {
     signal.set(locale);
 }
 
-/// The language switcher: one button per language, the current one pressed.
+/// The language switcher: one button per language, the current one pressed. `only`
+/// limits it to the languages a help center offers (its settings).
 #[component]
-pub fn LangSwitch() -> impl IntoView {
+pub fn LangSwitch(#[prop(optional)] only: Option<Vec<String>>) -> impl IntoView {
     let locale = use_locale();
     let t = use_texts();
+    let offered = move |l: &Locale| {
+        only.as_ref()
+            .is_none_or(|o| o.iter().any(|c| c == l.code()))
+    };
+    let shown: Vec<Locale> = Locale::ALL.into_iter().filter(offered).collect();
+    let single = shown.len() < 2;
     view! {
-        <div class="lang-switch" role="group" aria-label=move || t.get().language>
-            {Locale::ALL
+        <div class="lang-switch" role="group" aria-label=move || t.get().language hidden=single>
+            {shown
                 .into_iter()
                 .map(|l| {
                     view! {

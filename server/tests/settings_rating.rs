@@ -411,3 +411,27 @@ async fn ratings_rules() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(v["error"], "chat_closed");
 }
+
+#[tokio::test]
+async fn the_help_center_offers_only_its_languages() {
+    let s = TestServer::demo().await;
+    let a = admin(&s).await;
+    s.put("/api/v1/settings", Some(&a), json!({"locales": ["ko"]}))
+        .await;
+    let r = s
+        .http
+        .get(s.url("/hc/demo"))
+        .header("cookie", "oc_lang=en")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("무엇을 도와드릴까요?"),
+        "an English visitor gets the help center's default language"
+    );
+    assert!(
+        !html.contains(r#"data-testid="lang-en""#),
+        "no English switch"
+    );
+}

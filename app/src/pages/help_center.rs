@@ -37,6 +37,19 @@ fn matches(query: &str, title: &str, summary: &str) -> bool {
 
 #[component]
 fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
+    // A language the help center does not offer falls back to its default (C-SET-3).
+    let locale = crate::i18n::use_locale();
+    if !hc
+        .locales
+        .iter()
+        .any(|l| l == locale.get_untracked().code())
+        && let Some(first) = hc
+            .locales
+            .first()
+            .and_then(|l| shared::i18n::Locale::parse(l))
+    {
+        locale.set(first);
+    }
     let t = use_texts();
     let (query, set_query) = signal(String::new());
     let name = hc.name.clone();
@@ -64,7 +77,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
                     <span class="hc-name" data-testid="service-name">{name.clone()}</span>
                     <span class="hc-suffix">{move || t.get().hc_title_suffix}</span>
                 </div>
-                <LangSwitch/>
+                <LangSwitch only=hc.locales.clone()/>
             </header>
             <section class="hc-hero">
                 <h1>{move || t.get().hc_hero_title}</h1>
