@@ -119,8 +119,9 @@ fn display_name(id: i64, name: Option<String>) -> String {
         .unwrap_or_else(|| format!("고객 {id}"))
 }
 
-const MESSAGE_COLUMNS: &str =
-    "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name";
+const MESSAGE_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
+     (SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
+        FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k) AS masks_json";
 
 fn message_from_row(r: &SqliteRow) -> Message {
     Message {
@@ -130,9 +131,22 @@ fn message_from_row(r: &SqliteRow) -> Message {
         author: Author::parse(r.get("author")).unwrap_or(Author::System),
         text: r.get("text"),
         created_at: r.get("created_at"),
-        masks: Vec::new(),
+        masks: serde_json::from_str(&r.get::<Option<String>, _>("masks_json").unwrap_or_default())
+            .unwrap_or_default(),
         client_id: r.get("client_id"),
         agent_name: r.get("agent_name"),
+        pii: if r.get::<String, _>("author") == "customer" {
+            crate::pii::detect(&r.get::<String, _>("text"))
+                .into_iter()
+                .map(|f| shared::PiiHint {
+                    start: f.start,
+                    end: f.end,
+                    kind: f.kind.as_str().to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -983,6 +997,12 @@ impl Engine {
             self.hub.publish(Topic::Agent(agent), event);
         }
         Ok(message)
+    }
+
+    /// One message by id (unscoped: callers have checked access).
+    pub(crate) async fn message(&self, id: MessageId) -> Result<Message> {
+        let mut conn = self.db.acquire().await?;
+        message_by_id(&mut conn, id.0).await
     }
 
     /// The whole transcript of a chat (all pages), for tickets and history.

@@ -19,6 +19,15 @@ fn file_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
+/// The directory holding the database file (where `mask.key` lives); `None` in memory.
+pub(crate) fn data_dir(url: &str) -> Option<std::path::PathBuf> {
+    let path = Path::new(file_path(url)?);
+    Some(match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    })
+}
+
 pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
     if !url.starts_with("sqlite:") {
         return Err(Error::Internal(format!(

@@ -18,7 +18,9 @@ pub mod device;
 mod error;
 pub mod hub;
 pub mod identity;
+mod masking;
 mod password;
+pub mod pii;
 mod presence;
 mod services;
 mod settings;
@@ -30,6 +32,7 @@ pub use chats::{ClientInfo, Customer, Party};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use hub::{Hub, Topic};
+pub use masking::MaskKey;
 pub use services::NewService;
 pub use tickets::TicketFilter;
 
@@ -57,6 +60,8 @@ pub struct Engine {
     /// Open console sockets per agent, so an agent whose browser went away is set
     /// offline (and their chats handed over) instead of stranding customers.
     presence: Arc<presence::Presence>,
+    /// The AES-256-GCM key of masked runs (C-PII-2).
+    mask_key: Arc<masking::MaskKey>,
 }
 
 impl Engine {
@@ -64,6 +69,7 @@ impl Engine {
     /// the pragmas the product relies on (WAL, foreign keys, secure delete).
     pub async fn open(url: &str) -> Result<Engine> {
         let db = db::connect(url).await?;
+        let mask_key = masking::MaskKey::load(db::data_dir(url).as_deref())?;
         Ok(Engine {
             db,
             throttle: Arc::new(throttle::LoginThrottle::default()),
@@ -71,6 +77,7 @@ impl Engine {
             hub: Arc::new(Hub::default()),
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             presence: Arc::new(presence::Presence::default()),
+            mask_key: Arc::new(mask_key),
         })
     }
 

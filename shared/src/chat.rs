@@ -139,6 +139,40 @@ pub struct Message {
     /// Display name of the agent who wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
+    /// Runs that look like personal data (customer messages), for one-click masking.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pii: Vec<PiiHint>,
+}
+
+/// A run of a message that looks like personal data (phone, email, resident number,
+/// card), by character offsets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PiiHint {
+    pub start: usize,
+    pub end: usize,
+    pub kind: String,
+}
+
+/// `POST /api/v1/chats/{id}/messages/{message_id}/masks`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaskRequest {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: String,
+    /// `mask`, `unmask` or `export`.
+    pub action: String,
+    pub agent: Option<String>,
+    pub chat_id: Option<String>,
+    pub message_id: Option<String>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The customer as a chat knows them.

@@ -8,6 +8,7 @@ pub mod category;
 pub mod chat;
 pub mod i18n;
 pub mod ids;
+pub mod mask;
 pub mod model;
 pub mod settings;
 pub mod validate;

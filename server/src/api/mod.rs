@@ -7,6 +7,7 @@ pub mod chats;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod masks;
 pub mod openapi;
 pub mod services;
 pub mod settings;
@@ -40,6 +41,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/chats/{id}/end", post(chats::end))
         .route("/chats/{id}/read", post(chats::read))
+        .route("/chats/{id}/messages/{message_id}/masks", post(masks::mask))
+        .route(
+            "/chats/{id}/messages/{message_id}/masks/{mask_id}",
+            axum::routing::delete(masks::unmask),
+        )
+        .route("/audit", get(masks::audit))
         .route("/chats/{id}/info", put(tickets::save_info))
         .route("/chats/{id}/ticket", post(tickets::create_from_chat))
         .route("/tickets", get(tickets::list))

@@ -44,6 +44,9 @@ use utoipa::{Modify, OpenApi};
         super::settings::update_agent,
         super::settings::rate,
         super::settings::request_rating,
+        super::masks::mask,
+        super::masks::unmask,
+        super::masks::audit,
     ),
     modifiers(&BearerAuth)
 )]

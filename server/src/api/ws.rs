@@ -334,6 +334,7 @@ mod tests {
                 masks: vec![],
                 client_id: None,
                 agent_name: None,
+                pii: vec![],
             },
         }
     }

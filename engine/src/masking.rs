@@ -1,0 +1,364 @@
+//! Reversible PII masking (C-PII-1..4). The message row keeps the masked text; the
+//! original run is kept only AES-256-GCM encrypted in `masks`. With `secure_delete` on
+//! and the WAL checkpointed at shutdown, the plaintext survives nowhere in the database
+//! files. Every mask and unmask is written to the audit log in the same transaction.
+//!
+//! The key: `OC_MASK_KEY` (64 hex characters) when set, else a `mask.key` file (0600)
+//! next to the database, created at first start. Losing the key makes masked runs
+//! unrecoverable (the masked text itself is unaffected).
+
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use chrono::Utc;
+use rand::RngCore;
+use shared::mask::{Run, check_range, merge, reconstruct, star_out};
+use shared::{AuditEntry, ChatId, Message, MessageId, ServerMsg};
+use sqlx::Row;
+
+use crate::Engine;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+
+/// The 256-bit masking key.
+#[derive(Clone)]
+pub struct MaskKey([u8; 32]);
+
+impl std::fmt::Debug for MaskKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MaskKey(***)")
+    }
+}
+
+fn parse_hex_key(s: &str) -> Option<[u8; 32]> {
+    let s = s.trim();
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+impl MaskKey {
+    pub fn random() -> MaskKey {
+        let mut k = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut k);
+        MaskKey(k)
+    }
+
+    /// `OC_MASK_KEY`, else `<dir>/mask.key` (created 0600 when missing), else (no
+    /// directory: an in-memory database) a random key for this process.
+    pub fn load(dir: Option<&Path>) -> Result<MaskKey> {
+        if let Ok(v) = std::env::var("OC_MASK_KEY") {
+            return parse_hex_key(&v).map(MaskKey).ok_or_else(|| {
+                Error::Internal("OC_MASK_KEY must be 64 hex characters (256 bits)".into())
+            });
+        }
+        let Some(dir) = dir else {
+            return Ok(MaskKey::random());
+        };
+        let path = dir.join("mask.key");
+        match std::fs::read_to_string(&path) {
+            Ok(s) => parse_hex_key(&s).map(MaskKey).ok_or_else(|| {
+                Error::Internal(format!("{} is not a 64-hex-character key", path.display()))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = MaskKey::random();
+                let hex: String = key.0.iter().map(|b| format!("{b:02x}")).collect();
+                write_private(&path, &hex).map_err(|e| {
+                    Error::Internal(format!("cannot create {}: {e}", path.display()))
+                })?;
+                tracing::info!(path = %path.display(), "created the masking key");
+                Ok(key)
+            }
+            Err(e) => Err(Error::Internal(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    fn seal(&self, plain: &str) -> (Vec<u8>, Vec<u8>) {
+        let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
+        let mut nonce = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let ct = cipher
+            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+            .expect("encryption does not fail");
+        (nonce.to_vec(), ct)
+    }
+
+    fn open(&self, nonce: &[u8], ct: &[u8]) -> Result<String> {
+        let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
+        if nonce.len() != 12 {
+            return Err(Error::Internal("bad mask nonce".into()));
+        }
+        let plain = cipher.decrypt(Nonce::from_slice(nonce), ct).map_err(|_| {
+            Error::Internal("a masked run cannot be decrypted with this key".into())
+        })?;
+        String::from_utf8(plain).map_err(|_| Error::Internal("a masked run is not text".into()))
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+impl Engine {
+    /// C-PII-1: masking exists only with the service's security-service flag.
+    async fn require_security(&self, caller: &Caller) -> Result<()> {
+        let on: bool = sqlx::query_scalar("SELECT contract_security FROM services WHERE id = ?")
+            .bind(caller.service_id().0)
+            .fetch_one(&self.db)
+            .await?;
+        if on {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "security_service_off",
+                "PII masking needs the security service (contract)",
+            ))
+        }
+    }
+
+    /// The message, checked to belong to `chat` of the caller's service.
+    async fn scoped_message(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        caller: &Caller,
+        chat: ChatId,
+        message: MessageId,
+    ) -> Result<(String, Option<i64>)> {
+        let r = sqlx::query(
+            "SELECT m.text, c.agent_id FROM messages m JOIN chats c ON c.id = m.chat_id
+             WHERE m.id = ? AND m.chat_id = ? AND c.service_id = ?",
+        )
+        .bind(message.0)
+        .bind(chat.0)
+        .bind(caller.service_id().0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(Error::NotFound("message"))?;
+        Ok((r.get("text"), r.get("agent_id")))
+    }
+
+    async fn audit(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        caller: &Caller,
+        action: &str,
+        chat: Option<ChatId>,
+        message: Option<MessageId>,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (service_id, agent_id, action, chat_id, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(caller.service_id().0)
+            .bind(caller.agent_id().0)
+            .bind(action)
+            .bind(chat.map(|c| c.0))
+            .bind(message.map(|m| m.0))
+            .bind(detail)
+            .bind(Utc::now())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn publish_updated(
+        &self,
+        chat: ChatId,
+        message: MessageId,
+        agent: Option<i64>,
+    ) -> Result<Message> {
+        let m = self.message(message).await?;
+        let event = ServerMsg::MessageUpdated {
+            chat_id: chat,
+            message: m.clone(),
+        };
+        self.hub.publish(Topic::Chat(chat), event.clone());
+        if let Some(a) = agent {
+            self.hub.publish(Topic::Agent(shared::AgentId(a)), event);
+        }
+        Ok(m)
+    }
+
+    /// Masks characters `start..end` of one message (C-PII-2), merging with overlapping
+    /// or touching masks; every screen gets `message.updated`.
+    pub async fn mask(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+        message: MessageId,
+        start: usize,
+        end: usize,
+    ) -> Result<Message> {
+        self.require_security(caller).await?;
+        let (guard, mut tx) = self.write_tx().await?;
+        let (text, agent) = self.scoped_message(&mut tx, caller, chat, message).await?;
+        let new = check_range(text.chars().count(), start, end)?;
+        let rows = sqlx::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
+            .bind(message.0)
+            .fetch_all(&mut *tx)
+            .await?;
+        let existing: Vec<Run> = rows
+            .iter()
+            .map(|r| Run {
+                start: r.get::<i64, _>("start_char") as usize,
+                end: r.get::<i64, _>("end_char") as usize,
+            })
+            .collect();
+        let (union, absorbed) = merge(&existing, new);
+        let mut originals = Vec::new();
+        for &i in &absorbed {
+            let r = &rows[i];
+            originals.push((
+                existing[i],
+                self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?,
+            ));
+            sqlx::query("DELETE FROM masks WHERE id = ?")
+                .bind(r.get::<i64, _>("id"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let original = reconstruct(&text, union, &originals);
+        let (nonce, ct) = self.mask_key.seal(&original);
+        sqlx::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(message.0)
+            .bind(union.start as i64)
+            .bind(union.end as i64)
+            .bind(nonce)
+            .bind(ct)
+            .bind(caller.agent_id().0)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+            .bind(star_out(&text, union))
+            .bind(message.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(&mut tx, caller, "mask", Some(chat), Some(message), None)
+            .await?;
+        tx.commit().await?;
+        drop(guard);
+        tracing::info!(chat = %chat, message = %message, "masked");
+        self.publish_updated(chat, message, agent).await
+    }
+
+    /// Restores a masked run (C-PII-3) on every screen and in the store.
+    pub async fn unmask(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+        message: MessageId,
+        mask_id: i64,
+    ) -> Result<Message> {
+        self.require_security(caller).await?;
+        let (guard, mut tx) = self.write_tx().await?;
+        let (text, agent) = self.scoped_message(&mut tx, caller, chat, message).await?;
+        let r = sqlx::query(
+            "SELECT start_char, nonce, ciphertext FROM masks WHERE id = ? AND message_id = ?",
+        )
+        .bind(mask_id)
+        .bind(message.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound("mask"))?;
+        let original = self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?;
+        let restored =
+            shared::mask::restore(&text, r.get::<i64, _>("start_char") as usize, &original);
+        sqlx::query("DELETE FROM masks WHERE id = ?")
+            .bind(mask_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+            .bind(restored)
+            .bind(message.0)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(&mut tx, caller, "unmask", Some(chat), Some(message), None)
+            .await?;
+        tx.commit().await?;
+        drop(guard);
+        tracing::info!(chat = %chat, message = %message, "unmasked");
+        self.publish_updated(chat, message, agent).await
+    }
+
+    /// The service's audit log, newest first (admins).
+    pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<AuditEntry>> {
+        caller.require_admin()?;
+        let rows = sqlx::query(
+            "SELECT l.id, l.action, a.name AS agent, l.chat_id, l.message_id, l.created_at
+             FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id
+             WHERE l.service_id = ? ORDER BY l.created_at DESC, l.id DESC LIMIT ?",
+        )
+        .bind(caller.service_id().0)
+        .bind(limit.clamp(1, 1000))
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEntry {
+                id: r.get::<i64, _>("id").to_string(),
+                action: r.get("action"),
+                agent: r.get("agent"),
+                chat_id: r.get::<Option<i64>, _>("chat_id").map(|c| c.to_string()),
+                message_id: r.get::<Option<i64>, _>("message_id").map(|m| m.to_string()),
+                created_at: r.get("created_at"),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_runs_open_only_with_their_key() {
+        let k = MaskKey::random();
+        let (n, ct) = k.seal("010-1234-5678");
+        assert!(
+            !ct.windows(4).any(|w| w == b"1234"),
+            "ciphertext hides the digits"
+        );
+        assert_eq!(k.open(&n, &ct).unwrap(), "010-1234-5678");
+        assert!(MaskKey::random().open(&n, &ct).is_err());
+    }
+
+    #[test]
+    fn key_file_is_created_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = MaskKey::load(Some(dir.path())).unwrap();
+        let b = MaskKey::load(Some(dir.path())).unwrap();
+        assert_eq!(a.0, b.0);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("mask.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(parse_hex_key("zz").is_none());
+    }
+}
