@@ -561,11 +561,13 @@ impl Engine {
                 agent.0,
             )
             .await?;
-        let status: String = sqlx::query_scalar("SELECT status FROM agents WHERE id = ?")
+        let r = sqlx::query("SELECT a.status, s.contract_security FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?")
             .bind(agent.0)
             .fetch_one(&self.db)
             .await?;
+        let status: String = r.get("status");
         Ok(AgentChats {
+            security_service: r.get("contract_security"),
             open_count: chats.len() as i64,
             status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
             chats,

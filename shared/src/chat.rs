@@ -261,6 +261,9 @@ pub struct ChatCustomerName {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentChats {
+    /// The service's security-service flag: whether the mask PII button shows (C-PII-1).
+    #[serde(default)]
+    pub security_service: bool,
     pub open_count: i64,
     pub status: crate::AgentStatus,
     pub chats: Vec<AgentChatItem>,

@@ -249,6 +249,14 @@ pub struct Texts {
     pub allowed_domains_label: &'static str,
     pub require_signed_user: &'static str,
     pub identity_secret_label: &'static str,
+    pub mask_button: &'static str,
+    pub mask_select_first: &'static str,
+    pub mask_one_message: &'static str,
+    pub unmask_confirm: &'static str,
+    pub pii_hint: &'static str,
+    pub audit_title: &'static str,
+    pub audit_action: &'static str,
+    pub audit_when: &'static str,
 }
 
 pub static KO: Texts = Texts {
@@ -451,6 +459,14 @@ pub static KO: Texts = Texts {
     allowed_domains_label: "허용 도메인 (줄마다 하나, 비우면 모든 사이트)",
     require_signed_user: "로그인한 사용자만 채팅",
     identity_secret_label: "사용자 인증 키 (data-user-hash = HMAC-SHA256(사용자 ID, 키))",
+    mask_button: "개인정보 마스킹",
+    mask_select_first: "마스킹할 부분을 한 메시지 안에서 드래그해 선택하세요.",
+    mask_one_message: "여러 메시지에 걸친 선택은 마스킹할 수 없습니다. 한 메시지 안에서 선택하세요.",
+    unmask_confirm: "마스킹을 해제할까요? 원문이 모든 화면과 데이터베이스에 복원됩니다.",
+    pii_hint: "개인정보로 보입니다. 눌러서 마스킹",
+    audit_title: "감사 로그",
+    audit_action: "작업",
+    audit_when: "시각",
 };
 
 pub static EN: Texts = Texts {
@@ -659,6 +675,14 @@ pub static EN: Texts = Texts {
     allowed_domains_label: "Allowed domains (one per line; empty = any site)",
     require_signed_user: "Signed-in users only",
     identity_secret_label: "Identity secret (data-user-hash = HMAC-SHA256(user id, secret))",
+    mask_button: "Mask PII",
+    mask_select_first: "Drag-select the part to mask inside one message.",
+    mask_one_message: "A selection across messages cannot be masked; select inside one message.",
+    unmask_confirm: "Remove this mask? The original comes back on every screen and in the database.",
+    pii_hint: "Looks like personal data — click to mask",
+    audit_title: "Audit log",
+    audit_action: "Action",
+    audit_when: "When",
 };
 
 #[cfg(test)]

@@ -34,6 +34,10 @@ pub struct AgentDesk {
     pub dirty: RwSignal<HashSet<ChatId>>,
     /// A chat whose end waits for the agent to confirm discarding unsaved edits.
     pub confirm_end: RwSignal<Option<ChatId>>,
+    /// The service's security-service flag: masking is offered (C-PII-1).
+    pub security: RwSignal<bool>,
+    /// A masked run whose restoring waits for confirmation (C-PII-3).
+    pub confirm_unmask: RwSignal<Option<(ChatId, shared::MessageId, String)>>,
 }
 
 impl AgentDesk {
@@ -51,6 +55,8 @@ impl AgentDesk {
             categories: RwSignal::new(Vec::new()),
             dirty: RwSignal::new(HashSet::new()),
             confirm_end: RwSignal::new(None),
+            security: RwSignal::new(false),
+            confirm_unmask: RwSignal::new(None),
         }
     }
 
@@ -86,6 +92,7 @@ impl AgentDesk {
     }
 
     fn apply_list(&self, list: AgentChats) {
+        self.security.set(list.security_service);
         self.open_count.set(list.open_count);
         self.status.set(list.status);
         self.chats.set(list.chats);
@@ -253,6 +260,58 @@ impl AgentDesk {
         });
     }
 
+    /// Masks characters `start..end` of a message (C-PII-2).
+    fn mask(self, chat: ChatId, message: shared::MessageId, start: usize, end: usize) {
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks");
+            match net::send_json::<MessageEnvelope, _>(
+                "POST",
+                &url,
+                None,
+                &shared::MaskRequest { start, end },
+            )
+            .await
+            {
+                Ok(env) => self.on_frame(ServerMsg::MessageUpdated {
+                    chat_id: chat,
+                    message: env.message,
+                }),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+
+    /// Restores a masked run after the agent confirmed (C-PII-3).
+    fn unmask(self, chat: ChatId, message: shared::MessageId, mask: String) {
+        self.confirm_unmask.set(None);
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks/{mask}");
+            match net::send_json::<MessageEnvelope, _>("DELETE", &url, None, &()).await {
+                Ok(env) => self.on_frame(ServerMsg::MessageUpdated {
+                    chat_id: chat,
+                    message: env.message,
+                }),
+                Err(e) => self.error.set(Some(e.message)),
+            }
+        });
+    }
+
+    /// The mask button: masks the current selection, which must lie in one message.
+    fn mask_selection(self, chat: ChatId, texts: &'static shared::i18n::Texts) {
+        match super::selected_run() {
+            Ok((message, start, end)) => {
+                self.error.set(None);
+                self.mask(chat, message, start, end);
+            }
+            Err(super::SelectionProblem::AcrossMessages) => {
+                self.error.set(Some(texts.mask_one_message.into()))
+            }
+            Err(super::SelectionProblem::Nothing) => {
+                self.error.set(Some(texts.mask_select_first.into()))
+            }
+        }
+    }
+
     /// Ends a chat; with unsaved info edits it asks first (C-AG-7).
     fn request_end(self, chat: ChatId) {
         if self.dirty.get_untracked().contains(&chat) {
@@ -343,6 +402,21 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                             {t.get().cancel}
                         </button>
                         <button type="button" class="button primary" data-testid="confirm-ok" on:click=move |_| desk.end(chat)>
+                            {t.get().confirm_ok}
+                        </button>
+                    </div>
+                </div>
+            </div>
+        })}
+        {move || desk.confirm_unmask.get().map(|(chat, message, mask)| view! {
+            <div class="modal-backdrop">
+                <div class="modal" role="alertdialog" aria-modal="true" data-testid="confirm-dialog">
+                    <p>{t.get().unmask_confirm}</p>
+                    <div class="modal-actions">
+                        <button type="button" class="button" data-testid="confirm-cancel" on:click=move |_| desk.confirm_unmask.set(None)>
+                            {t.get().cancel}
+                        </button>
+                        <button type="button" class="button primary" data-testid="confirm-ok" on:click=move |_| desk.unmask(chat, message, mask.clone())>
                             {t.get().confirm_ok}
                         </button>
                     </div>
@@ -450,6 +524,13 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             <header class="desk-conv-head">
                 <strong>{move || item().map(|c| c.customer.name).unwrap_or_default()}</strong>
                 <span class="grow"></span>
+                {move || desk.security.get().then(|| view! {
+                    <button type="button" class="button small" data-testid="mask-button"
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| desk.mask_selection(chat, t.get_untracked())>
+                        {t.get().mask_button}
+                    </button>
+                })}
                 {move || rating_note.get().then(|| view! { <span class="note ok">{t.get().rating_requested}</span> })}
                 <button type="button" class="button small" data-testid="rate-request" disabled=move || status() != ChatStatus::Active
                     on:click=move |_| {
@@ -469,8 +550,14 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
             <div class="chat-log" node_ref=log role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
-                <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone()) let:m>
-                    <Bubble mine=m.author == Author::Agent message=m/>
+                <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
+                    {
+                        let actions = desk.security.get_untracked().then_some(super::MaskActions {
+                            unmask: Callback::new(move |(message, mask)| desk.confirm_unmask.set(Some((chat, message, mask)))),
+                            mask: Callback::new(move |(message, start, end)| desk.mask(chat, message, start, end)),
+                        });
+                        view! { <Bubble mine=m.author == Author::Agent message=m actions=actions/> }
+                    }
                 </For>
             </div>
             <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>

@@ -6,7 +6,7 @@ pub mod agent;
 pub mod customer;
 
 use leptos::prelude::*;
-use shared::{Author, Message};
+use shared::{Author, Message, MessageId};
 
 /// Inserts a message in seq order unless that seq is already shown.
 pub fn upsert_message(list: &mut Vec<Message>, m: Message) {
@@ -39,12 +39,88 @@ pub fn follow_bottom(log: NodeRef<leptos::html::Div>, track: impl Fn() + 'static
     });
 }
 
-/// One bubble. Text is rendered as text (never as HTML) with line breaks kept.
+/// A piece of a message as shown: plain text, a masked run, or a run that looks like
+/// personal data (agents only).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Segment {
+    Plain(String),
+    Masked {
+        id: String,
+        text: String,
+    },
+    Pii {
+        start: usize,
+        end: usize,
+        text: String,
+    },
+}
+
+/// Splits a message into segments by its masks (and, for agents, its PII hints).
+/// The segments' characters concatenate to the message text, so selection offsets
+/// measured on the rendered text are the message's offsets.
+pub fn segments(m: &Message, with_pii: bool) -> Vec<Segment> {
+    let chars: Vec<char> = m.text.chars().collect();
+    let mut marks: Vec<(usize, usize, Option<String>)> = m
+        .masks
+        .iter()
+        .map(|k| (k.start, k.end, Some(k.id.clone())))
+        .collect();
+    if with_pii {
+        for h in &m.pii {
+            if !marks.iter().any(|(s, e, _)| *s < h.end && h.start < *e) {
+                marks.push((h.start, h.end, None));
+            }
+        }
+    }
+    marks.retain(|(s, e, _)| s < e && *e <= chars.len());
+    marks.sort_by_key(|(s, _, _)| *s);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e, id) in marks {
+        if s < at {
+            continue;
+        }
+        if s > at {
+            out.push(Segment::Plain(chars[at..s].iter().collect()));
+        }
+        let text: String = chars[s..e].iter().collect();
+        out.push(match id {
+            Some(id) => Segment::Masked { id, text },
+            None => Segment::Pii {
+                start: s,
+                end: e,
+                text,
+            },
+        });
+        at = e;
+    }
+    if at < chars.len() {
+        out.push(Segment::Plain(chars[at..].iter().collect()));
+    }
+    out
+}
+
+/// What an agent can do on a bubble (security service on): unmask a run, mask a hint.
+#[derive(Clone, Copy)]
+pub struct MaskActions {
+    pub unmask: Callback<(MessageId, String)>,
+    pub mask: Callback<(MessageId, usize, usize)>,
+}
+
+/// One bubble. Text is rendered as text (never as HTML) with line breaks kept; masked
+/// runs show as stars (`data-testid="masked"`).
 #[component]
-pub fn Bubble(message: Message, #[prop(into)] mine: Signal<bool>) -> impl IntoView {
+pub fn Bubble(
+    message: Message,
+    #[prop(into)] mine: Signal<bool>,
+    #[prop(default = None)] actions: Option<MaskActions>,
+) -> impl IntoView {
+    let t = crate::i18n::use_texts();
     let author = message.author;
     let time = clock(&message);
     let who = message.agent_name.clone();
+    let id = message.id;
+    let parts = segments(&message, actions.is_some());
     view! {
         <div
             class="bubble-row"
@@ -53,11 +129,91 @@ pub fn Bubble(message: Message, #[prop(into)] mine: Signal<bool>) -> impl IntoVi
         >
             <div class="bubble" data-testid="message" data-author=author.as_str() data-seq=message.seq>
                 {who.filter(|_| author == Author::Agent).map(|n| view! { <span class="bubble-who">{n}</span> })}
-                <span class="bubble-text">{message.text.clone()}</span>
+                <span class="bubble-text" data-message-id=id.to_string()>
+                    {parts.into_iter().map(|p| match (p, actions) {
+                        (Segment::Plain(text), _) => view! { <span>{text}</span> }.into_any(),
+                        (Segment::Masked { id: mask, text }, Some(a)) => view! {
+                            <button type="button" class="masked" data-testid="masked" data-mask-id=mask.clone()
+                                on:click=move |_| a.unmask.run((id, mask.clone()))>{text}</button>
+                        }.into_any(),
+                        (Segment::Masked { text, .. }, None) => view! { <span class="masked" data-testid="masked">{text}</span> }.into_any(),
+                        (Segment::Pii { start, end, text }, Some(a)) => view! {
+                            <button type="button" class="pii" data-testid="pii-hint" title=move || t.get().pii_hint
+                                on:click=move |_| a.mask.run((id, start, end))>{text}</button>
+                        }.into_any(),
+                        (Segment::Pii { text, .. }, None) => view! { <span>{text}</span> }.into_any(),
+                    }).collect_view()}
+                </span>
                 <span class="bubble-time">{time}</span>
             </div>
         </div>
     }
+}
+
+/// Why the current selection cannot be masked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SelectionProblem {
+    Nothing,
+    AcrossMessages,
+}
+
+/// The browser selection as `(message, start, end)` in characters of one message.
+pub fn selected_run() -> Result<(MessageId, usize, usize), SelectionProblem> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let window = web_sys::window().ok_or(SelectionProblem::Nothing)?;
+        let sel = window
+            .get_selection()
+            .ok()
+            .flatten()
+            .ok_or(SelectionProblem::Nothing)?;
+        if sel.is_collapsed() || sel.range_count() == 0 {
+            return Err(SelectionProblem::Nothing);
+        }
+        let range = sel.get_range_at(0).map_err(|_| SelectionProblem::Nothing)?;
+        let bubble = |node: web_sys::Node| -> Option<web_sys::Element> {
+            let el = match node.dyn_ref::<web_sys::Element>() {
+                Some(e) => e.clone(),
+                None => node.parent_element()?,
+            };
+            el.closest(".bubble-text").ok().flatten()
+        };
+        let start_el = range.start_container().ok().and_then(bubble);
+        let end_el = range.end_container().ok().and_then(bubble);
+        let (Some(a), Some(b)) = (start_el, end_el) else {
+            return Err(SelectionProblem::Nothing);
+        };
+        if a != b {
+            return Err(SelectionProblem::AcrossMessages);
+        }
+        let id: MessageId = a
+            .get_attribute("data-message-id")
+            .and_then(|v| v.parse().ok())
+            .ok_or(SelectionProblem::Nothing)?;
+        let doc = window.document().ok_or(SelectionProblem::Nothing)?;
+        let pre = doc.create_range().map_err(|_| SelectionProblem::Nothing)?;
+        pre.select_node_contents(&a)
+            .map_err(|_| SelectionProblem::Nothing)?;
+        pre.set_end(
+            &range
+                .start_container()
+                .map_err(|_| SelectionProblem::Nothing)?,
+            range
+                .start_offset()
+                .map_err(|_| SelectionProblem::Nothing)?,
+        )
+        .map_err(|_| SelectionProblem::Nothing)?;
+        let start = String::from(pre.to_string()).chars().count();
+        let len = String::from(range.to_string()).chars().count();
+        if len == 0 {
+            return Err(SelectionProblem::Nothing);
+        }
+        let _ = sel.remove_all_ranges();
+        Ok((id, start, start + len))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Err(SelectionProblem::Nothing)
 }
 
 #[cfg(test)]
@@ -78,6 +234,58 @@ mod tests {
             agent_name: None,
             pii: vec![],
         }
+    }
+
+    #[test]
+    fn segments_cover_the_text_exactly() {
+        let mut msg = m(1, "전화 010-1234-5678, 메일 a@b.kr");
+        msg.masks = vec![shared::Mask {
+            id: "9".into(),
+            start: 3,
+            end: 16,
+        }];
+        msg.pii = vec![
+            shared::PiiHint {
+                start: 3,
+                end: 16,
+                kind: "mobile".into(),
+            },
+            shared::PiiHint {
+                start: 21,
+                end: 27,
+                kind: "email".into(),
+            },
+        ];
+        let segs = segments(&msg, true);
+        let joined: String = segs
+            .iter()
+            .map(|s| match s {
+                Segment::Plain(t)
+                | Segment::Masked { text: t, .. }
+                | Segment::Pii { text: t, .. } => t.clone(),
+            })
+            .collect();
+        assert_eq!(joined, msg.text);
+        assert!(
+            matches!(&segs[1], Segment::Masked { id, .. } if id == "9"),
+            "a mask wins over a hint"
+        );
+        assert!(matches!(
+            &segs[3],
+            Segment::Pii {
+                start: 21,
+                end: 27,
+                ..
+            }
+        ));
+        assert_eq!(
+            segments(&msg, false)
+                .iter()
+                .filter(|s| matches!(s, Segment::Pii { .. }))
+                .count(),
+            0,
+            "customers see no hints"
+        );
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! Issue #7 in two browsers: the agent selects part of a customer's message, presses
+//! the mask button, both screens show stars; a selection across two messages is
+//! refused; clicking the stars and confirming brings the original back everywhere.
+
+use end2end::{Browser, Server};
+
+const SELECT_PHONE: &str = r#"
+const bubbles = [...document.querySelectorAll('[data-testid="message"][data-author="customer"] .bubble-text')];
+const el = bubbles[bubbles.length - 1];
+const text = [...el.childNodes].map(n => n.textContent).join('');
+const at = text.indexOf('010-1234-5678');
+const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+let node, pos = 0, start = null, end = null;
+while ((node = walker.nextNode())) {
+  const len = node.textContent.length;
+  if (start === null && at < pos + len) start = [node, at - pos];
+  if (end === null && at + 13 <= pos + len) { end = [node, at + 13 - pos]; break; }
+  pos += len;
+}
+const r = document.createRange();
+r.setStart(start[0], start[1]); r.setEnd(end[0], end[1]);
+const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+return sel.toString();
+"#;
+
+const SELECT_ACROSS: &str = r#"
+const bubbles = [...document.querySelectorAll('[data-testid="message"] .bubble-text')];
+const texts = el => { const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); const out = []; let n; while ((n = w.nextNode())) out.push(n); return out; };
+const first = texts(bubbles[0])[0], last = texts(bubbles[bubbles.length - 1]).pop();
+const r = document.createRange();
+r.setStart(first, 0);
+r.setEnd(last, 1);
+const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+return sel.toString().length;
+"#;
+
+#[tokio::test]
+async fn mask_and_unmask_on_both_screens() {
+    let server = Server::start_demo();
+    let agent = Browser::start().await;
+    let customer = Browser::start().await;
+    agent.client.goto(&server.url("/console")).await.unwrap();
+    agent.wait_hydrated().await;
+    agent
+        .find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys("agent1@demo.test")
+        .await
+        .unwrap();
+    agent
+        .find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("demo-password")
+        .await
+        .unwrap();
+    agent
+        .find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .find(r#"[data-testid="agent-status"]"#)
+        .await
+        .select_by_value("online")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    customer.client.goto(&server.url("/hc/demo")).await.unwrap();
+    customer.wait_hydrated().await;
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="consent-accept"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-input"]"#)
+        .await
+        .send_keys("😀 제 번호는 010-1234-5678 입니다")
+        .await
+        .unwrap();
+    customer
+        .find(r#"[data-testid="message-send"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "010-1234-5678",
+        )
+        .await;
+
+    agent
+        .find(r#"[data-testid="chat-list-item"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "010-1234-5678",
+        )
+        .await;
+    agent.find(r#"[data-testid="pii-hint"]"#).await; // the detector highlights the number
+
+    // a selection across two messages is refused with a message
+    agent.client.execute(SELECT_ACROSS, vec![]).await.unwrap();
+    agent
+        .find(r#"[data-testid="mask-button"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_text(".desk-conversation .form-error", "한 메시지")
+        .await;
+
+    // select the number inside the message and press the button
+    let selected = agent.client.execute(SELECT_PHONE, vec![]).await.unwrap();
+    assert_eq!(selected, "010-1234-5678");
+    agent
+        .find(r#"[data-testid="mask-button"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_text(r#"[data-testid="masked"]"#, "*************")
+        .await;
+    customer
+        .wait_text(r#"[data-testid="masked"]"#, "*************")
+        .await;
+    let shown = customer
+        .find(r#"[data-testid="message"][data-author="customer"]"#)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !shown.contains("010-1234-5678"),
+        "the customer's screen shows stars: {shown}"
+    );
+    agent.screenshot("agent-masked").await;
+    customer.screenshot("customer-masked").await;
+
+    // click the stars, confirm: the original is back on both screens
+    agent
+        .find(r#"[data-testid="masked"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent.find(r#"[data-testid="confirm-dialog"]"#).await;
+    agent
+        .find(r#"[data-testid="confirm-ok"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "010-1234-5678",
+        )
+        .await;
+    customer
+        .wait_text(
+            r#"[data-testid="message"][data-author="customer"]"#,
+            "010-1234-5678",
+        )
+        .await;
+
+    agent.close().await;
+    customer.close().await;
+}
