@@ -181,6 +181,34 @@ async fn mask_and_unmask_on_both_screens() {
         )
         .await;
 
+    // the admin sees both in the audit log
+    let admin = Browser::start().await;
+    admin.client.goto(&server.url("/console")).await.unwrap();
+    admin.wait_hydrated().await;
+    admin
+        .find(r#"[data-testid="login-email"]"#)
+        .await
+        .send_keys("admin@demo.test")
+        .await
+        .unwrap();
+    admin
+        .find(r#"[data-testid="login-password"]"#)
+        .await
+        .send_keys("demo-password")
+        .await
+        .unwrap();
+    admin
+        .find(r#"[data-testid="login-submit"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    admin.find(r#"[data-testid="agent-name"]"#).await;
+    admin.client.goto(&server.url("/admin")).await.unwrap();
+    admin.wait_hydrated().await;
+    admin.wait_count(r#"[data-testid="audit-row"]"#, 2).await;
+    admin.close().await;
+
     agent.close().await;
     customer.close().await;
 }

@@ -709,8 +709,38 @@ impl Engine {
                 format!("this chat is {}; no more messages", row.status.as_str()),
             ));
         }
-        let message =
-            append_message(&mut tx, chat, author, agent, Some(client_id), text, now).await?;
+        // Auto-masking (issue 7): the masked text is stored from the start.
+        let auto = author == Author::Customer && {
+            let r = sqlx::query(
+                "SELECT contract_security AND auto_mask_pii FROM services WHERE id = ?",
+            )
+            .bind(row.service_id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            r.get::<bool, _>(0)
+        };
+        let mut message = append_message(
+            &mut tx,
+            chat,
+            author,
+            agent,
+            Some(client_id),
+            if auto { "" } else { text },
+            now,
+        )
+        .await?;
+        if auto {
+            let shown = self
+                .auto_mask(&mut tx, message.id.0, text)
+                .await?
+                .unwrap_or_else(|| text.to_owned());
+            sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+                .bind(&shown)
+                .bind(message.id.0)
+                .execute(&mut *tx)
+                .await?;
+            message = message_by_id(&mut tx, message.id.0).await?;
+        }
         if let Some(a) = agent {
             // C-HIS-2: handled once the agent who opened the request answers it.
             let newly_handled = !row.handled && row.opened_by == Some(a);

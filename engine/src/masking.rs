@@ -302,6 +302,39 @@ impl Engine {
         self.publish_updated(chat, message, agent).await
     }
 
+    /// Auto-masking on arrival: the detected runs of a new customer message become masks
+    /// inside the same transaction that stores it, so the plaintext never commits.
+    pub(crate) async fn auto_mask(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        message: i64,
+        text: &str,
+    ) -> Result<Option<String>> {
+        let found = crate::pii::detect(text);
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let mut shown = text.to_owned();
+        for f in found {
+            let run = Run {
+                start: f.start,
+                end: f.end,
+            };
+            let (nonce, ct) = self.mask_key.seal(&shared::mask::slice(text, run));
+            sqlx::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)")
+                .bind(message)
+                .bind(run.start as i64)
+                .bind(run.end as i64)
+                .bind(nonce)
+                .bind(ct)
+                .bind(Utc::now())
+                .execute(&mut *conn)
+                .await?;
+            shown = star_out(&shown, run);
+        }
+        Ok(Some(shown))
+    }
+
     /// The service's audit log, newest first (admins).
     pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<AuditEntry>> {
         caller.require_admin()?;

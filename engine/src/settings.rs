@@ -27,7 +27,7 @@ impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
         let r = sqlx::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret
+                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii
              FROM services WHERE id = ?",
         )
         .bind(service)
@@ -49,6 +49,7 @@ impl Engine {
                     .unwrap_or_else(|_| vec!["ko".into()]),
                 allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
                 require_signed_user: r.get("require_signed_user"),
+                auto_mask_pii: r.get("auto_mask_pii"),
                 identity_secret: r
                     .get::<Option<String>, _>("identity_secret")
                     .unwrap_or_default(),
@@ -110,7 +111,7 @@ impl Engine {
             .map_err(|r| Error::rule(r.code, r.message))?;
         sqlx::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
-                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?
+                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -122,6 +123,7 @@ impl Engine {
         .bind(serde_json::to_string(&next.satisfaction_messages).unwrap_or_default())
         .bind(serde_json::to_string(&next.allowed_domains).unwrap_or_default())
         .bind(next.require_signed_user)
+        .bind(next.auto_mask_pii)
         .bind(caller.service_id().0)
         .execute(&mut *tx)
         .await?;

@@ -187,3 +187,65 @@ async fn masking_needs_the_security_service() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn detected_pii_can_be_masked_on_arrival() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oc.db");
+    let s = TestServer::start_on(&path, true).await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"auto_mask_pii": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["auto_mask_pii"], true);
+    let (agent, chat, token, msg) = chat_with_pii(&s).await;
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{chat}/messages"), Some(&token))
+        .await;
+    let m = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == msg.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(m["text"], "😀 제 번호는 ************* 입니다");
+    assert_eq!(m["masks"][0]["start"], 8);
+    // an agent can still restore it
+    let mask = m["masks"][0]["id"].as_str().unwrap();
+    let r = s
+        .http
+        .delete(s.url(&format!("/api/v1/chats/{chat}/messages/{msg}/masks/{mask}")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        v["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(SECRET_PHONE)
+    );
+    // and a new message with a card number is masked again, nothing in the files
+    s.post(
+        &format!("/api/v1/chats/{chat}/messages"),
+        Some(&token),
+        json!({"client_id": "p2", "text": "카드 4111 1111 1111 1111"}),
+    )
+    .await;
+    s.stop().await;
+    for f in ["oc.db", "oc.db-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(f)) {
+            assert!(
+                !contains(&bytes, "4111 1111 1111 1111"),
+                "{f} holds the card number"
+            );
+        }
+    }
+}

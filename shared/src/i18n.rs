@@ -257,6 +257,8 @@ pub struct Texts {
     pub audit_title: &'static str,
     pub audit_action: &'static str,
     pub audit_when: &'static str,
+    pub auto_mask_label: &'static str,
+    pub audit_empty: &'static str,
 }
 
 pub static KO: Texts = Texts {
@@ -467,6 +469,8 @@ pub static KO: Texts = Texts {
     audit_title: "감사 로그",
     audit_action: "작업",
     audit_when: "시각",
+    auto_mask_label: "감지된 개인정보 자동 마스킹 (보안 서비스 필요)",
+    audit_empty: "기록이 없습니다.",
 };
 
 pub static EN: Texts = Texts {
@@ -683,6 +687,8 @@ pub static EN: Texts = Texts {
     audit_title: "Audit log",
     audit_action: "Action",
     audit_when: "When",
+    auto_mask_label: "Mask detected personal data on arrival (needs the security service)",
+    audit_empty: "No entries yet.",
 };
 
 #[cfg(test)]

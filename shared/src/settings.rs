@@ -36,6 +36,10 @@ pub struct Settings {
     /// Only customers signed in on the host site may chat through the widget.
     #[serde(default)]
     pub require_signed_user: bool,
+    /// Mask detected personal data in customer messages as they arrive (needs the
+    /// security service).
+    #[serde(default)]
+    pub auto_mask_pii: bool,
     /// The key for `data-user-hash` = HMAC-SHA256(user id, key), hex. Read-only.
     #[serde(default)]
     pub identity_secret: String,
@@ -84,6 +88,8 @@ pub struct SettingsUpdate {
     pub allowed_domains: Option<Vec<String>>,
     #[serde(default)]
     pub require_signed_user: Option<bool>,
+    #[serde(default)]
+    pub auto_mask_pii: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -211,6 +217,9 @@ impl Settings {
         if let Some(r) = change.require_signed_user {
             next.require_signed_user = r;
         }
+        if let Some(a) = change.auto_mask_pii {
+            next.auto_mask_pii = a;
+        }
         Ok(next)
     }
 
@@ -337,6 +346,7 @@ mod tests {
             locales: vec!["ko".into(), "en".into()],
             allowed_domains: vec![],
             require_signed_user: false,
+            auto_mask_pii: false,
             identity_secret: String::new(),
         }
     }

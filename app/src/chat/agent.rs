@@ -449,7 +449,7 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                     <strong data-testid="open-count">{move || desk.open_count.get()}</strong>
                 </div>
                 <ul class="desk-chats" aria-label=move || t.get().chat_list_label>
-                    <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq, c.customer.name.clone()) let:item>
+                    <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq, c.customer.name.clone(), c.last_message.clone()) let:item>
                         <ChatListItem desk item/>
                     </For>
                 </ul>

@@ -63,6 +63,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
                 <crate::pages::settings::SettingsPanel/>
                 <crate::pages::settings::AgentsPanel initial=view.agents/>
                 <crate::pages::categories::CategoryManager/>
+                <crate::pages::settings::AuditPanel/>
             </main>
         </div>
     }

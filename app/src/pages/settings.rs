@@ -122,6 +122,9 @@ pub fn SettingsPanel() -> impl IntoView {
                 <Toggle testid="setting-hc-chat" label=Signal::derive(move || t.get().admin_hc_chat) on=flag(|s| s.helpcenter_chat_enabled)
                     disabled=Signal::derive(move || !flag(|s| s.contract.chat).get())
                     set=move |v| st.save(SettingsUpdate { helpcenter_chat_enabled: Some(v), ..Default::default() })/>
+                <Toggle testid="setting-auto-mask" label=Signal::derive(move || t.get().auto_mask_label) on=flag(|s| s.auto_mask_pii)
+                    disabled=Signal::derive(move || !flag(|s| s.contract.security_service).get())
+                    set=move |v| st.save(SettingsUpdate { auto_mask_pii: Some(v), ..Default::default() })/>
                 <Toggle testid="setting-prefer-recent" label=Signal::derive(move || t.get().settings_prefer_recent) on=flag(|s| s.prefer_recent_agent) disabled=false
                     set=move |v| st.save(SettingsUpdate { prefer_recent_agent: Some(v), ..Default::default() })/>
             </div>
@@ -371,6 +374,48 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                 </select>
                 <button type="submit" class="button primary" data-testid="invite-submit">{move || t.get().add}</button>
             </form>
+        </section>
+    }
+}
+
+/// The audit log (issue 7): who masked, unmasked or exported what, and when.
+#[component]
+pub fn AuditPanel() -> impl IntoView {
+    let t = use_texts();
+    let entries = RwSignal::new(Vec::<shared::AuditEntry>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) =
+                net::get_json::<Vec<shared::AuditEntry>>("/api/v1/audit?limit=100", None).await
+            {
+                entries.set(list);
+            }
+        });
+    });
+    view! {
+        <section class="card" data-testid="audit-panel">
+            <h2>{move || t.get().audit_title}</h2>
+            {move || if entries.get().is_empty() {
+                view! { <p class="muted">{t.get().audit_empty}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th>{t.get().audit_when}</th><th>{t.get().audit_action}</th><th>{t.get().admin_col_name}</th><th>"chat / message"</th>
+                        </tr></thead>
+                        <tbody>
+                            {entries.get().into_iter().map(|e| view! {
+                                <tr data-testid="audit-row">
+                                    <td>{e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                    <td>{e.action}</td>
+                                    <td>{e.agent.unwrap_or_else(|| "-".into())}</td>
+                                    <td>{format!("#{} / #{}", e.chat_id.unwrap_or_default(), e.message_id.unwrap_or_default())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </section>
     }
 }
