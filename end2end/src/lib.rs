@@ -300,3 +300,68 @@ impl HostPage {
         }
     }
 }
+
+/// Steps many flows share.
+impl Browser {
+    /// Signs in at `/console` and waits for the console frame.
+    pub async fn login(&self, server: &Server, email: &str) {
+        self.client.goto(&server.url("/console")).await.unwrap();
+        self.wait_hydrated().await;
+        self.find(r#"[data-testid="login-email"]"#)
+            .await
+            .send_keys(email)
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="login-password"]"#)
+            .await
+            .send_keys("demo-password")
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="login-submit"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="agent-name"]"#).await;
+    }
+
+    /// Sets the signed-in agent online and gives the server a moment to take it.
+    pub async fn go_online(&self) {
+        self.find(r#"[data-testid="agent-status"]"#)
+            .await
+            .select_by_value("online")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    /// As a customer: opens the help center's chat, consents, and sends `first` if given.
+    pub async fn start_help_center_chat(&self, server: &Server, first: Option<&str>) {
+        self.client.goto(&server.url("/hc/demo")).await.unwrap();
+        self.wait_hydrated().await;
+        self.find(r#"[data-testid="chat-icon"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="consent-accept"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        if let Some(text) = first {
+            self.find(r#"[data-testid="message-input"]"#)
+                .await
+                .send_keys(text)
+                .await
+                .unwrap();
+            self.find(r#"[data-testid="message-send"]"#)
+                .await
+                .click()
+                .await
+                .unwrap();
+            self.wait_text(r#"[data-testid="message"][data-author="customer"]"#, text)
+                .await;
+        }
+    }
+}

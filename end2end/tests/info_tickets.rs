@@ -77,7 +77,7 @@ async fn add_category(b: &Browser, parent: Option<&str>, name: &str) {
 async fn categories_info_save_and_tickets() {
     let server = Server::start_demo();
     let admin = Browser::start().await;
-    login(&admin, &server, "admin@demo.test").await;
+    admin.login(&server, "admin@demo.test").await;
     admin.client.goto(&server.url("/admin")).await.unwrap();
     admin.wait_hydrated().await;
     admin.find(r#"[data-testid="category-manager"]"#).await;

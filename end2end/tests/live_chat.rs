@@ -3,27 +3,6 @@
 
 use end2end::{Browser, Locator, Server};
 
-async fn login(b: &Browser, server: &Server, email: &str) {
-    b.client.goto(&server.url("/console")).await.unwrap();
-    b.wait_hydrated().await;
-    b.find(r#"[data-testid="login-email"]"#)
-        .await
-        .send_keys(email)
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-password"]"#)
-        .await
-        .send_keys("demo-password")
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-submit"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="agent-status"]"#).await;
-}
-
 async fn class_of(b: &Browser, css: &str) -> String {
     b.find(css)
         .await
@@ -39,7 +18,7 @@ async fn customer_and_agent_chat_end_to_end() {
     let agent = Browser::start().await;
     let customer = Browser::start().await;
 
-    login(&agent, &server, "agent1@demo.test").await;
+    agent.login(&server, "agent1@demo.test").await;
     agent
         .find(r#"[data-testid="agent-status"]"#)
         .await

@@ -31,7 +31,7 @@ async fn greeting_rating_and_chat_off() {
     let agent = Browser::start().await;
     let customer = Browser::start().await;
 
-    login(&admin, &server, "admin@demo.test").await;
+    admin.login(&server, "admin@demo.test").await;
     admin.client.goto(&server.url("/admin")).await.unwrap();
     admin.wait_hydrated().await;
     let greeting = admin.find(r#"[data-testid="greeting-ko"]"#).await;

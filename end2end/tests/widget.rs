@@ -5,32 +5,6 @@
 
 use end2end::{Browser, HostPage, Locator, Server};
 
-async fn login_online(b: &Browser, server: &Server) {
-    b.client.goto(&server.url("/console")).await.unwrap();
-    b.wait_hydrated().await;
-    b.find(r#"[data-testid="login-email"]"#)
-        .await
-        .send_keys("agent1@demo.test")
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-password"]"#)
-        .await
-        .send_keys("demo-password")
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-submit"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="agent-status"]"#)
-        .await
-        .select_by_value("online")
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-}
-
 fn host_html(server: &Server, extra: &str) -> String {
     format!(
         r#"<!doctype html><html><head><meta charset="utf-8"><title>Acme shop</title></head>
@@ -44,7 +18,8 @@ fn host_html(server: &Server, extra: &str) -> String {
 async fn the_widget_on_another_site() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
-    login_online(&agent, &server).await;
+    agent.login(&server, "agent1@demo.test").await;
+    agent.go_online().await;
 
     let host = HostPage::serve(host_html(&server, ""));
     let customer = Browser::start().await;

@@ -317,24 +317,7 @@ async fn chats_are_private_to_their_service_and_customer() {
     assert_eq!(v["error"], "not_assigned");
 
     // another service's agent: 404
-    use clap::Parser;
-    let cli = server::config::Cli::try_parse_from([
-        "online-contact",
-        "service",
-        "create",
-        "--database-url",
-        &s.db_url,
-        "--slug",
-        "acme",
-        "--name",
-        "Acme",
-        "--admin-email",
-        "boss@acme.test",
-        "--admin-password",
-        "acme-password",
-    ])
-    .unwrap();
-    server::run(cli).await.unwrap();
+    common::create_acme(&s.db_url).await;
     let boss = s.login("boss@acme.test", "acme-password").await;
     for path in [
         format!("/api/v1/chats/{chat_a}"),

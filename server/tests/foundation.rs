@@ -197,34 +197,10 @@ async fn demo_seed_is_idempotent() {
     s.stop().await;
 }
 
-/// Creates a second service through the real CLI entry point.
-async fn create_acme(db_url: &str) {
-    use clap::Parser;
-    let cli = server::config::Cli::try_parse_from([
-        "online-contact",
-        "service",
-        "create",
-        "--database-url",
-        db_url,
-        "--slug",
-        "acme",
-        "--name",
-        "Acme",
-        "--admin-name",
-        "Acme Admin",
-        "--admin-email",
-        "boss@acme.test",
-        "--admin-password",
-        "acme-password",
-    ])
-    .unwrap();
-    server::run(cli).await.unwrap();
-}
-
 #[tokio::test]
 async fn service_create_makes_a_tenant_and_refuses_a_taken_slug() {
     let s = TestServer::demo().await;
-    create_acme(&s.db_url).await;
+    common::create_acme(&s.db_url).await;
     let boss = s.login("boss@acme.test", "acme-password").await;
     let (_, me) = s.get("/api/v1/agent/me", Some(&boss)).await;
     assert_eq!(me["role"], "admin");
@@ -287,7 +263,7 @@ async fn service_create_makes_a_tenant_and_refuses_a_taken_slug() {
 #[tokio::test]
 async fn one_service_never_sees_another() {
     let s = TestServer::demo().await;
-    create_acme(&s.db_url).await;
+    common::create_acme(&s.db_url).await;
     let boss = s.login("boss@acme.test", "acme-password").await;
     let demo_admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
 

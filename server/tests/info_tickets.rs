@@ -375,24 +375,7 @@ async fn tickets_from_chats_and_inquiries() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // another service sees none of it
-    use clap::Parser;
-    let cli = server::config::Cli::try_parse_from([
-        "online-contact",
-        "service",
-        "create",
-        "--database-url",
-        &s.db_url,
-        "--slug",
-        "acme",
-        "--name",
-        "Acme",
-        "--admin-email",
-        "boss@acme.test",
-        "--admin-password",
-        "acme-password",
-    ])
-    .unwrap();
-    server::run(cli).await.unwrap();
+    common::create_acme(&s.db_url).await;
     let boss = s.login("boss@acme.test", "acme-password").await;
     let (status, _) = s
         .get(&format!("/api/v1/tickets/{ticket}"), Some(&boss))

@@ -269,3 +269,28 @@ impl Ws {
         let _ = self.inner.close(None).await;
     }
 }
+
+/// Creates a second service `acme` (admin boss@acme.test / acme-password) through the
+/// real CLI entry point, on the same database.
+pub async fn create_acme(db_url: &str) {
+    use clap::Parser;
+    let cli = server::config::Cli::try_parse_from([
+        "online-contact",
+        "service",
+        "create",
+        "--database-url",
+        db_url,
+        "--slug",
+        "acme",
+        "--name",
+        "Acme",
+        "--admin-name",
+        "Acme Admin",
+        "--admin-email",
+        "boss@acme.test",
+        "--admin-password",
+        "acme-password",
+    ])
+    .unwrap();
+    server::run(cli).await.unwrap();
+}
