@@ -18,12 +18,13 @@ step "building the site and the server binary (cargo leptos build)"
 cargo leptos build
 t1=$(date +%s)
 
+# Each phase has a time limit, so a hang fails loudly instead of eating the CI budget.
 step "unit and integration tests"
-cargo test --locked
+timeout 1200 cargo test --locked
 t2=$(date +%s)
 
 step "browser tests (headless chromium)"
-cargo test --locked -p end2end -- --test-threads=1
+timeout 1500 cargo test --locked -p end2end -- --test-threads=1
 t3=$(date +%s)
 
 printf '\nall tests passed: setup+build %ss, unit+integration %ss, browser %ss, total %ss\n' \
