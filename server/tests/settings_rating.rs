@@ -184,7 +184,7 @@ async fn embed_code_per_language() {
     assert_eq!(status, StatusCode::OK);
     let snippet = v["snippet"].as_str().unwrap();
     assert!(
-        snippet.contains(&format!("src=\"{}/widget.js\"", s.base)),
+        snippet.contains(&format!("src=\"{}/widget.js?service=demo\"", s.base)),
         "{snippet}"
     );
     assert!(snippet.contains(r#"data-service="demo""#) && snippet.contains(r#"data-locale="en""#));
