@@ -205,6 +205,20 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
     }
 
+    /// Scrolls the element to the middle of the viewport (clear of sticky headers) and
+    /// clicks it.
+    pub async fn click_centered(&self, css: &str) {
+        let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).unwrap();
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap();
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    }
+
     /// Waits (up to 15 s) until the page hydrated (the app's Effect ran).
     pub async fn wait_hydrated(&self) {
         self.find(r#"[data-hydrated="true"]"#).await;

@@ -126,8 +126,9 @@ async fn greeting_rating_and_chat_off() {
     customer.find(r#"[data-testid="rating-form"]"#).await;
 
     // chat off in the contract: the icon is gone for new visitors
-    let chat_toggle = admin.find(r#"[data-testid="setting-contract-chat"]"#).await;
-    chat_toggle.click().await.unwrap();
+    admin
+        .click_centered(r#"[data-testid="setting-contract-chat"]"#)
+        .await;
     admin.find(r#"[data-testid="hc-chat-reason"]"#).await;
     let fresh = Browser::start().await;
     fresh.client.goto(&server.url("/hc/demo")).await.unwrap();
