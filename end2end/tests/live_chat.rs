@@ -19,6 +19,21 @@ async fn customer_and_agent_chat_end_to_end() {
     let customer = Browser::start().await;
 
     agent.login(&server, "agent1@demo.test").await;
+    // C-AG-1: the chat icon at the bottom right opens the chat screen from anywhere
+    agent
+        .find(r#"[data-testid="nav-tickets"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent.find(r#"[data-testid="tickets-screen"]"#).await;
+    agent
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    agent.find(r#"[data-testid="chat-screen"]"#).await;
     agent
         .find(r#"[data-testid="agent-status"]"#)
         .await

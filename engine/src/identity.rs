@@ -3,11 +3,12 @@
 //! recompute it and compare in constant time, so a forged id is refused.
 
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sha2::Sha256;
 
-/// A new identity secret: 256 random bits, hex.
-pub(crate) fn new_secret() -> String {
+/// A new identity secret: 256 random bits, hex (the store makes real ones in SQL).
+#[cfg(test)]
+fn new_secret() -> String {
+    use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()

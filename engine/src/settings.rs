@@ -57,37 +57,23 @@ impl Engine {
         ))
     }
 
-    /// The service's identity secret, created (256 random bits, hex) on first use.
+    /// The service's identity secret (made with the service, and by migration 0005 for
+    /// older rows), for checking `data-user-hash`.
     pub(crate) async fn identity_secret(&self, service: i64) -> Result<String> {
-        let current: Option<String> =
+        let secret: Option<String> =
             sqlx::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
                 .bind(service)
                 .fetch_optional(&self.db)
                 .await?
                 .flatten();
-        if let Some(s) = current.filter(|s| !s.is_empty()) {
-            return Ok(s);
-        }
-        let fresh = crate::identity::new_secret();
-        sqlx::query(
-            "UPDATE services SET identity_secret = COALESCE(identity_secret, ?) WHERE id = ?",
-        )
-        .bind(&fresh)
-        .bind(service)
-        .execute(&self.db)
-        .await?;
-        Ok(
-            sqlx::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
-                .bind(service)
-                .fetch_one(&self.db)
-                .await?,
-        )
+        secret
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::Internal("service has no identity secret".into()))
     }
 
     /// The caller's service settings (admins).
     pub async fn settings(&self, caller: &Caller) -> Result<Settings> {
         caller.require_admin()?;
-        self.identity_secret(caller.service_id().0).await?;
         Ok(self.load_settings(caller.service_id().0).await?.1)
     }
 

@@ -141,11 +141,7 @@ async fn a_whole_chat_over_rest() {
     assert_eq!(list["chats"][0]["status"], "active");
 
     let (status, m) = s
-        .post(
-            &format!("/api/v1/chats/{chat}/messages"),
-            Some(&customer),
-            json!({"client_id": "c1", "text": "배송이 안 와요"}),
-        )
+        .send_message(&chat, &customer, "c1", "배송이 안 와요")
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(m["message"]["seq"], 2);
@@ -163,13 +159,7 @@ async fn a_whole_chat_over_rest() {
     assert!(d["opened_at"].is_string());
     let (_, list) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     assert_eq!(list["chats"][0]["unread"], 0, "opening reads");
-    let (status, _) = s
-        .post(
-            &format!("/api/v1/chats/{chat}/messages"),
-            Some(&a1),
-            json!({"client_id": "a1", "text": "확인해 드릴게요"}),
-        )
-        .await;
+    let (status, _) = s.send_message(&chat, &a1, "a1", "확인해 드릴게요").await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, d) = s
         .get(&format!("/api/v1/chats/{chat}"), Some(&customer))
@@ -189,13 +179,7 @@ async fn a_whole_chat_over_rest() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(d["status"], "customer_ended");
-    let (status, v) = s
-        .post(
-            &format!("/api/v1/chats/{chat}/messages"),
-            Some(&customer),
-            json!({"client_id": "c2", "text": "또"}),
-        )
-        .await;
+    let (status, v) = s.send_message(&chat, &customer, "c2", "또").await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(v["error"], "chat_closed");
     let (_, list) = s.get("/api/v1/agent/chats", Some(&a1)).await;
@@ -291,13 +275,7 @@ async fn chats_are_private_to_their_service_and_customer() {
         .get(&format!("/api/v1/chats/{chat_b}"), Some(&token_a))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = s
-        .post(
-            &format!("/api/v1/chats/{chat_b}/messages"),
-            Some(&token_a),
-            json!({"client_id": "x", "text": "hi"}),
-        )
-        .await;
+    let (status, _) = s.send_message(&chat_b, &token_a, "x", "hi").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // customers cannot act as agents
     let (status, _) = s.get("/api/v1/agent/chats", Some(&token_a)).await;
@@ -306,13 +284,7 @@ async fn chats_are_private_to_their_service_and_customer() {
     // another agent of the service may read but not write
     let (status, _) = s.get(&format!("/api/v1/chats/{chat_a}"), Some(&a2)).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, v) = s
-        .post(
-            &format!("/api/v1/chats/{chat_a}/messages"),
-            Some(&a2),
-            json!({"client_id": "x", "text": "hi"}),
-        )
-        .await;
+    let (status, v) = s.send_message(&chat_a, &a2, "x", "hi").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(v["error"], "not_assigned");
 
@@ -417,13 +389,7 @@ async fn offline_hands_over_and_waiting_chats_go_to_the_next_online_agent() {
     assert_eq!(d["status"], "waiting", "nobody online: the chat waits");
     assert!(d["agent"].is_null());
     // the customer can still write while waiting
-    let (status, _) = s
-        .post(
-            &format!("/api/v1/chats/{chat}/messages"),
-            Some(&customer),
-            json!({"client_id": "w1", "text": "계세요?"}),
-        )
-        .await;
+    let (status, _) = s.send_message(&chat, &customer, "w1", "계세요?").await;
     assert_eq!(status, StatusCode::CREATED);
 
     s.set_status(&a1, "online").await;

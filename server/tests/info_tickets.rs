@@ -9,12 +9,6 @@ use serde_json::{Value, json};
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 
-async fn online_agent(s: &TestServer) -> String {
-    let a = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&a, "online").await;
-    a
-}
-
 fn find<'a>(cats: &'a Value, name: &str) -> &'a Value {
     cats.as_array()
         .unwrap()
@@ -26,7 +20,7 @@ fn find<'a>(cats: &'a Value, name: &str) -> &'a Value {
 #[tokio::test]
 async fn device_and_ip_are_captured_at_start() {
     let s = TestServer::demo().await;
-    let a = online_agent(&s).await;
+    let a = s.online_agent("agent1@demo.test").await;
     let r = s
         .http
         .post(s.url("/api/v1/services/demo/chats"))
@@ -49,7 +43,7 @@ async fn device_and_ip_are_captured_at_start() {
 #[tokio::test]
 async fn save_persists_info_and_validates() {
     let s = TestServer::demo().await;
-    let a = online_agent(&s).await;
+    let a = s.online_agent("agent1@demo.test").await;
     let (chat, customer) = s.start_chat(json!({"consent": true})).await;
     let (_, cats) = s.get("/api/v1/categories", Some(&a)).await;
     let leaf = find(&cats, "카드 결제")["id"].as_str().unwrap().to_owned();
@@ -286,16 +280,12 @@ async fn category_tree_rules() {
 #[tokio::test]
 async fn tickets_from_chats_and_inquiries() {
     let s = TestServer::demo().await;
-    let a = online_agent(&s).await;
+    let a = s.online_agent("agent1@demo.test").await;
     let (chat, customer) = s
         .start_chat(json!({"consent": true, "name": "박고객"}))
         .await;
-    s.post(
-        &format!("/api/v1/chats/{chat}/messages"),
-        Some(&customer),
-        json!({"client_id": "1", "text": "환불이 안 됐어요"}),
-    )
-    .await;
+    s.send_message(&chat, &customer, "1", "환불이 안 됐어요")
+        .await;
 
     let (status, v) = s
         .post(&format!("/api/v1/chats/{chat}/ticket"), Some(&a), json!({}))
@@ -421,7 +411,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         (TestServer::demo().await, "127.0.0.1"),
         (TestServer::demo_behind_proxy().await, "203.0.113.7"),
     ] {
-        let a = online_agent(&server).await;
+        let a = server.online_agent("agent1@demo.test").await;
         let r = server
             .http
             .post(server.url("/api/v1/services/demo/chats"))

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 const SECRET_PHONE: &str = "010-9876-5432";
 
 async fn chat_with_pii(s: &TestServer) -> (String, String, String, String) {
-    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&agent, "online").await;
+    let agent = s.online_agent("agent1@demo.test").await;
     let (chat, token) = s.start_chat(json!({"consent": true})).await;
     let (_, m) = s
         .post(
@@ -233,12 +232,8 @@ async fn detected_pii_can_be_masked_on_arrival() {
             .contains(SECRET_PHONE)
     );
     // and a new message with a card number is masked again, nothing in the files
-    s.post(
-        &format!("/api/v1/chats/{chat}/messages"),
-        Some(&token),
-        json!({"client_id": "p2", "text": "카드 4111 1111 1111 1111"}),
-    )
-    .await;
+    s.send_message(&chat, &token, "p2", "카드 4111 1111 1111 1111")
+        .await;
     s.stop().await;
     for f in ["oc.db", "oc.db-wal"] {
         if let Ok(bytes) = std::fs::read(dir.path().join(f)) {

@@ -62,15 +62,9 @@ async fn settings_read_and_partial_update() {
 async fn chat_off_hides_chat_and_help_center_chat_needs_the_contract() {
     let s = TestServer::demo().await;
     let a = admin(&s).await;
-    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&agent, "online").await;
+    let agent = s.online_agent("agent1@demo.test").await;
     let (chat, token) = s.start_chat(json!({"consent": true})).await;
-    s.post(
-        &format!("/api/v1/chats/{chat}/messages"),
-        Some(&token),
-        json!({"client_id": "1", "text": "기록"}),
-    )
-    .await;
+    s.send_message(&chat, &token, "1", "기록").await;
 
     let (_, v) = s
         .put(
@@ -129,8 +123,7 @@ async fn chat_off_hides_chat_and_help_center_chat_needs_the_contract() {
 async fn greeting_follows_the_customers_language_with_fallback() {
     let s = TestServer::demo().await;
     let a = admin(&s).await;
-    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&agent, "online").await;
+    s.online_agent("agent1@demo.test").await;
     s.put(
         "/api/v1/settings",
         Some(&a),
@@ -286,11 +279,9 @@ async fn admins_manage_accounts() {
 async fn deactivating_an_online_agent_hands_chats_over() {
     let s = TestServer::demo().await;
     let a = admin(&s).await;
-    let a1 = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&a1, "online").await;
+    let a1 = s.online_agent("agent1@demo.test").await;
     let (chat, token) = s.start_chat(json!({"consent": true})).await;
-    let a2 = s.login("agent2@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&a2, "online").await;
+    s.online_agent("agent2@demo.test").await;
     let (_, me1) = s.get("/api/v1/agent/me", Some(&a1)).await;
     s.put(
         &format!("/api/v1/agents/{}", me1["id"].as_str().unwrap()),
@@ -305,8 +296,7 @@ async fn deactivating_an_online_agent_hands_chats_over() {
 #[tokio::test]
 async fn ratings_rules() {
     let s = TestServer::demo().await;
-    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
-    s.set_status(&agent, "online").await;
+    let agent = s.online_agent("agent1@demo.test").await;
     let (chat, token) = s.start_chat(json!({"consent": true, "locale": "en"})).await;
 
     // the agent asks: the satisfaction message (customer's language) arrives in the chat

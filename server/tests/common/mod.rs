@@ -184,6 +184,29 @@ impl TestServer {
         assert_eq!(s, StatusCode::OK);
     }
 
+    /// Logs an agent in and sets them online; returns the token.
+    pub async fn online_agent(&self, email: &str) -> String {
+        let token = self.login(email, DEMO_PASSWORD).await;
+        self.set_status(&token, "online").await;
+        token
+    }
+
+    /// Posts a message to a chat as whoever `token` is.
+    pub async fn send_message(
+        &self,
+        chat: &str,
+        token: &str,
+        client_id: &str,
+        text: &str,
+    ) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/chats/{chat}/messages"),
+            Some(token),
+            serde_json::json!({ "client_id": client_id, "text": text }),
+        )
+        .await
+    }
+
     /// Starts a chat as a customer; returns (chat_id, customer_token).
     pub async fn start_chat(&self, body: Value) -> (String, String) {
         let (s, v) = self.post("/api/v1/services/demo/chats", None, body).await;
