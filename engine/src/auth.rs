@@ -26,6 +26,9 @@ pub struct Caller {
     service_id: ServiceId,
     role: Role,
     chat_permission: bool,
+    /// Read at authentication from the service setting: whether this caller may see
+    /// other agents' chats (admins always may). Chat history and chat access use it.
+    sees_all_chats: bool,
 }
 
 impl Caller {
@@ -45,6 +48,12 @@ impl Caller {
         self.chat_permission
     }
 
+    /// Whether the caller sees every chat of the service, or only those assigned to
+    /// them (the `agents_see_all_history` setting; admins always see all).
+    pub fn sees_all_chats(&self) -> bool {
+        self.sees_all_chats || self.role == Role::Admin
+    }
+
     /// A caller acting for an account the engine manages (an admin deactivating it, say).
     pub(crate) fn internal(
         agent_id: AgentId,
@@ -57,6 +66,7 @@ impl Caller {
             service_id,
             role,
             chat_permission,
+            sees_all_chats: true,
         }
     }
 
@@ -165,8 +175,10 @@ impl Engine {
             return Err(Error::Unauthenticated);
         }
         let row = sqlx::query(
-            "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at
-             FROM sessions s JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?",
+            "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at,
+                    v.agents_see_all_history
+             FROM sessions s JOIN agents a ON a.id = s.agent_id JOIN services v ON v.id = a.service_id
+             WHERE s.token_hash = ?",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.db)
@@ -181,6 +193,7 @@ impl Engine {
             service_id: ServiceId(row.get("service_id")),
             role: Role::parse(row.get("role")).unwrap_or(Role::Agent),
             chat_permission: row.get("chat_permission"),
+            sees_all_chats: row.get("agents_see_all_history"),
         })
     }
 

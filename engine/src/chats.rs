@@ -88,11 +88,15 @@ async fn chat_row(conn: &mut SqliteConnection, id: ChatId) -> Result<ChatRow> {
     })
 }
 
-/// Tenant scoping for chats: agents see their service's chats, a customer only theirs.
+/// Tenant scoping for chats: agents see their service's chats (only those assigned to
+/// them when the service limits agents to their own), a customer only theirs.
 /// Anything else is "not found".
 fn check_access(party: Party<'_>, chat: &ChatRow) -> Result<()> {
     let ok = match party {
-        Party::Agent(c) => c.service_id() == chat.service_id,
+        Party::Agent(c) => {
+            c.service_id() == chat.service_id
+                && (c.sees_all_chats() || chat.agent_id == Some(c.agent_id()))
+        }
         Party::Customer(c) => c.chat_id == chat.id,
     };
     if ok {
@@ -114,7 +118,7 @@ fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
     }
 }
 
-fn display_name(id: i64, name: Option<String>) -> String {
+pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
     name.filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| format!("고객 {id}"))
 }

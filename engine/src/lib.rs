@@ -16,6 +16,7 @@ mod db;
 mod demo;
 pub mod device;
 mod error;
+mod history;
 pub mod hub;
 pub mod identity;
 mod masking;
@@ -31,6 +32,7 @@ pub use auth::{Caller, LoginOutcome};
 pub use chats::{ClientInfo, Customer, Party};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
+pub use history::EXPORT_TTL;
 pub use hub::{Hub, Topic};
 pub use masking::MaskKey;
 pub use services::NewService;
@@ -62,6 +64,9 @@ pub struct Engine {
     presence: Arc<presence::Presence>,
     /// The AES-256-GCM key of masked runs (C-PII-2).
     mask_key: Arc<masking::MaskKey>,
+    /// Chat-history export jobs (C-HIS-4), so the console can poll a long export's
+    /// progress and download the finished file from this process.
+    exports: Arc<history::Exports>,
 }
 
 impl Engine {
@@ -78,6 +83,7 @@ impl Engine {
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             presence: Arc::new(presence::Presence::default()),
             mask_key: Arc::new(mask_key),
+            exports: Arc::new(history::Exports::default()),
         })
     }
 

@@ -139,7 +139,8 @@ impl Engine {
         }
     }
 
-    /// The message, checked to belong to `chat` of the caller's service.
+    /// The message, checked to belong to `chat` of the caller's service (and to be the
+    /// caller's own chat when the service limits agents to their own).
     async fn scoped_message(
         &self,
         conn: &mut sqlx::SqliteConnection,
@@ -157,7 +158,11 @@ impl Engine {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(Error::NotFound("message"))?;
-        Ok((r.get("text"), r.get("agent_id")))
+        let agent: Option<i64> = r.get("agent_id");
+        if !caller.sees_all_chats() && agent != Some(caller.agent_id().0) {
+            return Err(Error::NotFound("message"));
+        }
+        Ok((r.get("text"), agent))
     }
 
     async fn audit(
@@ -339,7 +344,7 @@ impl Engine {
     pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<AuditEntry>> {
         caller.require_admin()?;
         let rows = sqlx::query(
-            "SELECT l.id, l.action, a.name AS agent, l.chat_id, l.message_id, l.created_at
+            "SELECT l.id, l.action, a.name AS agent, l.chat_id, l.message_id, l.detail, l.created_at
              FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id
              WHERE l.service_id = ? ORDER BY l.created_at DESC, l.id DESC LIMIT ?",
         )
@@ -355,6 +360,7 @@ impl Engine {
                 agent: r.get("agent"),
                 chat_id: r.get::<Option<i64>, _>("chat_id").map(|c| c.to_string()),
                 message_id: r.get::<Option<i64>, _>("message_id").map(|m| m.to_string()),
+                detail: r.get("detail"),
                 created_at: r.get("created_at"),
             })
             .collect())

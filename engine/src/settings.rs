@@ -27,7 +27,7 @@ impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
         let r = sqlx::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii
+                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history
              FROM services WHERE id = ?",
         )
         .bind(service)
@@ -50,6 +50,7 @@ impl Engine {
                 allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
                 require_signed_user: r.get("require_signed_user"),
                 auto_mask_pii: r.get("auto_mask_pii"),
+                agents_see_all_history: r.get("agents_see_all_history"),
                 identity_secret: r
                     .get::<Option<String>, _>("identity_secret")
                     .unwrap_or_default(),
@@ -97,7 +98,7 @@ impl Engine {
             .map_err(|r| Error::rule(r.code, r.message))?;
         sqlx::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
-                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?
+                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -110,6 +111,7 @@ impl Engine {
         .bind(serde_json::to_string(&next.allowed_domains).unwrap_or_default())
         .bind(next.require_signed_user)
         .bind(next.auto_mask_pii)
+        .bind(next.agents_see_all_history)
         .bind(caller.service_id().0)
         .execute(&mut *tx)
         .await?;

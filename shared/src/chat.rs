@@ -172,6 +172,9 @@ pub struct AuditEntry {
     pub agent: Option<String>,
     pub chat_id: Option<String>,
     pub message_id: Option<String>,
+    /// For exports: the filter and the number of rows (JSON).
+    #[serde(default)]
+    pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

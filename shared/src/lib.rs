@@ -6,6 +6,7 @@
 
 pub mod category;
 pub mod chat;
+pub mod history;
 pub mod i18n;
 pub mod ids;
 pub mod mask;
@@ -15,6 +16,7 @@ pub mod validate;
 
 pub use category::*;
 pub use chat::*;
+pub use history::*;
 pub use ids::*;
 pub use model::*;
 pub use settings::*;

@@ -40,6 +40,10 @@ pub struct Settings {
     /// security service).
     #[serde(default)]
     pub auto_mask_pii: bool,
+    /// Agents see every chat of the service in chat history (true, the default) or only
+    /// the chats assigned to them. Admins always see all.
+    #[serde(default = "yes")]
+    pub agents_see_all_history: bool,
     /// The key for `data-user-hash` = HMAC-SHA256(user id, key), hex. Read-only.
     #[serde(default)]
     pub identity_secret: String,
@@ -90,6 +94,8 @@ pub struct SettingsUpdate {
     pub require_signed_user: Option<bool>,
     #[serde(default)]
     pub auto_mask_pii: Option<bool>,
+    #[serde(default)]
+    pub agents_see_all_history: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -220,6 +226,9 @@ impl Settings {
         if let Some(a) = change.auto_mask_pii {
             next.auto_mask_pii = a;
         }
+        if let Some(a) = change.agents_see_all_history {
+            next.agents_see_all_history = a;
+        }
         Ok(next)
     }
 
@@ -347,6 +356,7 @@ mod tests {
             allowed_domains: vec![],
             require_signed_user: false,
             auto_mask_pii: false,
+            agents_see_all_history: true,
             identity_secret: String::new(),
         }
     }

@@ -7,6 +7,7 @@ pub mod chats;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod history;
 pub mod masks;
 pub mod openapi;
 pub mod services;
@@ -33,6 +34,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/services/{slug}/chats", post(chats::start))
         .route("/services/{slug}/inquiries", post(chats::inquiry))
+        .route("/chats", get(history::list))
+        .route("/chats/export.xlsx", get(history::export_now))
+        .route("/chats/exports", post(history::start_export))
+        .route("/chats/exports/{id}", get(history::export_progress))
+        .route("/chats/exports/{id}/file", get(history::export_file))
         .route("/chats/{id}", get(chats::detail))
         .route("/chats/{id}/open", post(chats::open))
         .route(

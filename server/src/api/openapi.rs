@@ -47,6 +47,11 @@ use utoipa::{Modify, OpenApi};
         super::masks::mask,
         super::masks::unmask,
         super::masks::audit,
+        super::history::list,
+        super::history::export_now,
+        super::history::start_export,
+        super::history::export_progress,
+        super::history::export_file,
     ),
     modifiers(&BearerAuth)
 )]

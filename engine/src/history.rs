@@ -1,0 +1,594 @@
+//! Chat history (C-HIS-1..4): the filtered, keyset-paginated list of a service's chats
+//! and the Excel export of everything a filter matches.
+//!
+//! Search over message text uses the FTS5 trigram index of migration 0007 (Korean works
+//! because trigrams need no word segmentation); masked runs are stars in `messages.text`
+//! and so in the index, which makes masked data unsearchable by construction.
+//!
+//! Exports run as jobs: a producer walks the filter in keyset batches and hands rows over
+//! a bounded channel to a blocking writer that streams them into a constant-memory
+//! worksheet (rust_xlsxwriter writes each row to a temp file as it comes), so memory
+//! stays flat however many chats match. The console polls the job for progress; the
+//! finished file is kept for [`EXPORT_TTL`] and recorded in the audit log.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rust_xlsxwriter::{Format, Workbook};
+use shared::i18n::{Locale, Texts};
+use shared::{
+    AgentId, ChatAgent, ChatId, ChatStatus, ExportProgress, ExportState, HistoryFilter,
+    HistoryPage, HistoryRow, XLSX_CELL_MAX_CHARS, export_file_name, format_duration, span_secs,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::Engine;
+use crate::auth::Caller;
+use crate::error::{Error, Result};
+
+/// How long a finished export file waits to be downloaded.
+pub const EXPORT_TTL: Duration = Duration::from_secs(60 * 60);
+/// Chats fetched per batch while exporting (bounds memory: a batch of long transcripts
+/// is at most this many capped cells).
+const EXPORT_BATCH: i64 = 200;
+
+/// The running and finished export jobs of this process.
+#[derive(Default)]
+pub(crate) struct Exports {
+    /// Job id → job. Entries older than [`EXPORT_TTL`] are dropped (and their files
+    /// deleted) whenever a new export starts.
+    jobs: Mutex<HashMap<String, Arc<Job>>>,
+}
+
+struct Job {
+    owner: AgentId,
+    started: Instant,
+    state: Mutex<JobState>,
+}
+
+struct JobState {
+    progress: ExportProgress,
+    /// The finished file; deleted from disk when dropped.
+    file: Option<Arc<tempfile::TempPath>>,
+}
+
+const HISTORY_COLUMNS: &str = "c.id, c.created_at, c.customer_name, c.customer_email, c.agent_id, a.name AS agent_name,
+     c.channel, c.status, c.handled, c.rating, c.customer_ended_at, c.ended_at, c.first_response_at, c.last_seq,
+     k1.name AS cat1, k2.name AS cat2, k3.name AS cat3";
+
+const HISTORY_FROM: &str = " FROM chats c
+     LEFT JOIN agents a ON a.id = c.agent_id
+     LEFT JOIN categories k1 ON k1.id = c.category_id
+     LEFT JOIN categories k2 ON k2.id = k1.parent_id
+     LEFT JOIN categories k3 ON k3.id = k2.parent_id";
+
+/// `%text%` for LIKE with `\` escaping `%`, `_` and `\`.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// Appends the WHERE clause of a filter (tenant scope first), with the keyset cursor
+/// when `with_cursor`.
+fn push_filter(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    caller: &Caller,
+    f: &HistoryFilter,
+    with_cursor: bool,
+) {
+    qb.push(" WHERE c.service_id = ")
+        .push_bind(caller.service_id().0);
+    if !caller.sees_all_chats() {
+        qb.push(" AND c.agent_id = ").push_bind(caller.agent_id().0);
+    }
+    if let Some(from) = f.from {
+        qb.push(" AND c.created_at >= ").push_bind(from);
+    }
+    if let Some(to) = f.to {
+        qb.push(" AND c.created_at < ").push_bind(to);
+    }
+    if let Some(handled) = f.handled {
+        qb.push(" AND c.handled = ").push_bind(handled);
+    }
+    if let Some(agent) = f.agent {
+        qb.push(" AND c.agent_id = ").push_bind(agent.0);
+    }
+    if let Some(cat) = f.category {
+        // the handling type at any level: itself, its children and grandchildren
+        qb.push(" AND c.category_id IN (SELECT id FROM categories WHERE service_id = ")
+            .push_bind(caller.service_id().0)
+            .push(" AND (id = ")
+            .push_bind(cat.0)
+            .push(" OR parent_id = ")
+            .push_bind(cat.0)
+            .push(" OR parent_id IN (SELECT id FROM categories WHERE parent_id = ")
+            .push_bind(cat.0)
+            .push(")))");
+    }
+    if let Some(customer) = &f.customer {
+        let p = like_pattern(customer);
+        qb.push(" AND (c.customer_name LIKE ")
+            .push_bind(p.clone())
+            .push(" ESCAPE '\\' OR c.customer_email LIKE ")
+            .push_bind(p)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(text) = &f.text {
+        if text.contains(['%', '_', '\\']) {
+            // LIKE metacharacters cannot be escaped inside the trigram index: scan.
+            qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text LIKE ")
+                .push_bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
+        } else {
+            qb.push(" AND c.id IN (SELECT m.chat_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts.text LIKE ")
+                .push_bind(format!("%{text}%"))
+                .push("))");
+        }
+    }
+    if with_cursor && let Some(after) = f.after {
+        qb.push(" AND (c.created_at, c.id) < (SELECT created_at, id FROM chats WHERE id = ")
+            .push_bind(after.0)
+            .push(")");
+    }
+}
+
+fn history_row(r: &SqliteRow) -> HistoryRow {
+    let id: i64 = r.get("id");
+    let created_at: DateTime<Utc> = r.get("created_at");
+    let ended: Option<DateTime<Utc>> = r
+        .get::<Option<DateTime<Utc>>, _>("ended_at")
+        .or_else(|| r.get("customer_ended_at"));
+    HistoryRow {
+        id: ChatId(id),
+        created_at,
+        customer_name: crate::chats::display_name(id, r.get("customer_name")),
+        customer_email: r.get("customer_email"),
+        agent: r.get::<Option<i64>, _>("agent_id").map(|a| ChatAgent {
+            id: AgentId(a),
+            name: r.get::<Option<String>, _>("agent_name").unwrap_or_default(),
+        }),
+        channel: r.get("channel"),
+        category_path: ["cat3", "cat2", "cat1"]
+            .iter()
+            .filter_map(|k| r.get::<Option<String>, _>(*k))
+            .collect(),
+        status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
+        handled: r.get("handled"),
+        rating: r.get("rating"),
+        duration_secs: span_secs(created_at, ended),
+        first_response_secs: span_secs(created_at, r.get("first_response_at")),
+        message_count: r.get("last_seq"),
+    }
+}
+
+impl Engine {
+    /// One page of the chat history, newest first, and how many chats match in all.
+    pub async fn history(&self, caller: &Caller, filter: &HistoryFilter) -> Result<HistoryPage> {
+        let mut chats = self.history_rows(caller, filter, filter.limit + 1).await?;
+        let next_page = if chats.len() as i64 > filter.limit {
+            chats.truncate(filter.limit as usize);
+            chats.last().map(|c| c.id.to_string())
+        } else {
+            None
+        };
+        let total = self.history_count(caller, filter).await?;
+        Ok(HistoryPage {
+            chats,
+            next_page,
+            total,
+        })
+    }
+
+    async fn history_rows(
+        &self,
+        caller: &Caller,
+        filter: &HistoryFilter,
+        limit: i64,
+    ) -> Result<Vec<HistoryRow>> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
+        push_filter(&mut qb, caller, filter, true);
+        qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
+            .push_bind(limit);
+        let rows = qb.build().fetch_all(&self.db).await?;
+        Ok(rows.iter().map(history_row).collect())
+    }
+
+    async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM chats c");
+        push_filter(&mut qb, caller, filter, false);
+        Ok(qb.build_query_scalar().fetch_one(&self.db).await?)
+    }
+
+    /// Transcripts of some chats as export cells: `[HH:MM:SS] who: text` lines in `tz`,
+    /// cut at Excel's cell limit. Masked runs are stars, as stored.
+    async fn export_transcripts(
+        &self,
+        chats: &[i64],
+        tz: FixedOffset,
+        t: &Texts,
+    ) -> Result<HashMap<i64, String>> {
+        let mut out: HashMap<i64, String> = HashMap::new();
+        if chats.is_empty() {
+            return Ok(out);
+        }
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT m.chat_id, m.author, m.text, m.created_at, a.name AS agent_name
+             FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for id in chats {
+            ids.push_bind(*id);
+        }
+        qb.push(") ORDER BY m.chat_id, m.seq");
+        let mut lengths: HashMap<i64, usize> = HashMap::new();
+        let rows = qb.build().fetch_all(&self.db).await?;
+        for r in rows {
+            let chat: i64 = r.get("chat_id");
+            let len = lengths.entry(chat).or_default();
+            if *len > XLSX_CELL_MAX_CHARS {
+                continue;
+            }
+            let at: DateTime<Utc> = r.get("created_at");
+            let who = match r.get::<&str, _>("author") {
+                "customer" => t.author_customer.to_owned(),
+                "agent" => match r.get::<Option<String>, _>("agent_name") {
+                    Some(n) => format!("{} ({n})", t.author_agent),
+                    None => t.author_agent.to_owned(),
+                },
+                _ => t.author_system.to_owned(),
+            };
+            let line = format!(
+                "[{}] {who}: {}\n",
+                at.with_timezone(&tz).format("%H:%M:%S"),
+                r.get::<&str, _>("text")
+            );
+            *len += line.chars().count();
+            out.entry(chat).or_default().push_str(&line);
+        }
+        for text in out.values_mut() {
+            let trimmed = text.trim_end().to_owned();
+            *text = shared::cap_chars(&trimmed, XLSX_CELL_MAX_CHARS);
+        }
+        Ok(out)
+    }
+
+    /// Starts exporting every chat the filter matches (not just a page). One export runs
+    /// per agent at a time.
+    pub async fn start_export(
+        &self,
+        caller: &Caller,
+        filter: HistoryFilter,
+    ) -> Result<ExportProgress> {
+        let total = self.history_count(caller, &filter).await?;
+        let id = crate::auth::new_token("exp_");
+        let progress = ExportProgress {
+            id: id.clone(),
+            state: ExportState::Running,
+            written: 0,
+            total,
+            file_name: export_file_name(Utc::now(), filter.tz),
+            error: None,
+        };
+        let job = Arc::new(Job {
+            owner: caller.agent_id(),
+            started: Instant::now(),
+            state: Mutex::new(JobState {
+                progress: progress.clone(),
+                file: None,
+            }),
+        });
+        {
+            let mut jobs = self.exports.jobs.lock().expect("export jobs");
+            jobs.retain(|_, j| j.started.elapsed() < EXPORT_TTL);
+            let busy = jobs.values().any(|j| {
+                j.owner == caller.agent_id()
+                    && j.state.lock().expect("job").progress.state == ExportState::Running
+            });
+            if busy {
+                return Err(Error::conflict(
+                    "export_running",
+                    "an export of yours is still running; wait for it to finish",
+                ));
+            }
+            jobs.insert(id.clone(), job.clone());
+        }
+        let engine = self.clone();
+        let caller = caller.clone();
+        tokio::spawn(async move {
+            let outcome = engine.write_export(&caller, &filter, &job).await;
+            let mut state = job.state.lock().expect("job");
+            match outcome {
+                Ok(file) => {
+                    state.progress.state = ExportState::Done;
+                    state.file = Some(Arc::new(file));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "export failed");
+                    state.progress.state = ExportState::Failed;
+                    state.progress.error = Some(e.to_string());
+                }
+            }
+        });
+        Ok(progress)
+    }
+
+    fn export_job(&self, caller: &Caller, id: &str) -> Result<Arc<Job>> {
+        self.exports
+            .jobs
+            .lock()
+            .expect("export jobs")
+            .get(id)
+            .filter(|j| j.owner == caller.agent_id())
+            .cloned()
+            .ok_or(Error::NotFound("export"))
+    }
+
+    /// How far an export of the caller's is.
+    pub fn export_progress(&self, caller: &Caller, id: &str) -> Result<ExportProgress> {
+        let job = self.export_job(caller, id)?;
+        let state = job.state.lock().expect("job");
+        Ok(state.progress.clone())
+    }
+
+    /// The finished file of an export of the caller's (its path, kept alive by the
+    /// returned handle, and its download name).
+    pub fn export_file(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(Arc<tempfile::TempPath>, String)> {
+        let job = self.export_job(caller, id)?;
+        let state = job.state.lock().expect("job");
+        match (&state.file, state.progress.state) {
+            (Some(f), ExportState::Done) => Ok((f.clone(), state.progress.file_name.clone())),
+            (_, ExportState::Failed) => Err(Error::conflict(
+                "export_failed",
+                state
+                    .progress
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "the export failed".into()),
+            )),
+            _ => Err(Error::conflict(
+                "export_running",
+                "the export is still running",
+            )),
+        }
+    }
+
+    /// Exports at once (the plain `GET …/export.xlsx`): waits for the job and answers
+    /// its file.
+    pub async fn export_now(
+        &self,
+        caller: &Caller,
+        filter: HistoryFilter,
+    ) -> Result<(Arc<tempfile::TempPath>, String)> {
+        let total = self.history_count(caller, &filter).await?;
+        let job = Job {
+            owner: caller.agent_id(),
+            started: Instant::now(),
+            state: Mutex::new(JobState {
+                progress: ExportProgress {
+                    id: String::new(),
+                    state: ExportState::Running,
+                    written: 0,
+                    total,
+                    file_name: export_file_name(Utc::now(), filter.tz),
+                    error: None,
+                },
+                file: None,
+            }),
+        };
+        let file = self.write_export(caller, &filter, &job).await?;
+        let name = job.state.lock().expect("job").progress.file_name.clone();
+        Ok((Arc::new(file), name))
+    }
+
+    /// Writes the workbook of a job and records the export in the audit log.
+    async fn write_export(
+        &self,
+        caller: &Caller,
+        filter: &HistoryFilter,
+        job: &Job,
+    ) -> Result<tempfile::TempPath> {
+        let path = tempfile::Builder::new()
+            .prefix("oc-export-")
+            .suffix(".xlsx")
+            .tempfile()
+            .map_err(|e| Error::Internal(format!("cannot create the export file: {e}")))?
+            .into_temp_path();
+        let texts = Locale::parse(filter.lang).unwrap_or(Locale::Ko).texts();
+        let (tx, rx) = tokio::sync::mpsc::channel::<(HistoryRow, String)>(64);
+        let target: PathBuf = path.to_path_buf();
+        let tz = filter.tz;
+        let written = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let counter = written.clone();
+        let writer =
+            tokio::task::spawn_blocking(move || write_workbook(rx, &target, texts, tz, &counter));
+
+        let mut batch = filter.clone();
+        batch.after = None;
+        let mut rows_total = 0i64;
+        let producing: Result<()> = async {
+            loop {
+                let rows = self.history_rows(caller, &batch, EXPORT_BATCH).await?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+                let mut transcripts = self.export_transcripts(&ids, tz, texts).await?;
+                let full = rows.len() as i64 == EXPORT_BATCH;
+                batch.after = rows.last().map(|r| r.id);
+                for row in rows {
+                    let transcript = transcripts.remove(&row.id.0).unwrap_or_default();
+                    if tx.send((row, transcript)).await.is_err() {
+                        // the writer stopped; its error is reported below
+                        return Ok(());
+                    }
+                    rows_total += 1;
+                }
+                let done = written.load(std::sync::atomic::Ordering::Relaxed);
+                job.state.lock().expect("job").progress.written = done;
+                if !full {
+                    return Ok(());
+                }
+            }
+        }
+        .await;
+        drop(tx);
+        let wrote = writer
+            .await
+            .map_err(|e| Error::Internal(format!("export writer stopped: {e}")))?;
+        producing?;
+        wrote.map_err(|e| Error::Internal(format!("cannot write the export: {e}")))?;
+        {
+            let mut state = job.state.lock().expect("job");
+            state.progress.written = rows_total;
+        }
+        self.audit_export(caller, filter, rows_total).await?;
+        tracing::info!(rows = rows_total, agent = %caller.agent_id(), "chat history exported");
+        Ok(path)
+    }
+
+    async fn audit_export(&self, caller: &Caller, f: &HistoryFilter, rows: i64) -> Result<()> {
+        let detail = serde_json::json!({
+            "rows": rows,
+            "from": f.from,
+            "to": f.to,
+            "status": f.handled.map(|h| if h { "handled" } else { "unhandled" }),
+            "agent": f.agent.map(|a| a.to_string()),
+            "category": f.category.map(|c| c.to_string()),
+            "customer": f.customer,
+            "q": f.text,
+        })
+        .to_string();
+        sqlx::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'export', ?, ?)")
+            .bind(caller.service_id().0)
+            .bind(caller.agent_id().0)
+            .bind(detail)
+            .bind(Utc::now())
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The export's columns, in the order of the console table plus message count and
+/// transcript.
+fn headers(t: &Texts) -> [&'static str; 13] {
+    [
+        t.history_col_id,
+        t.history_col_date,
+        t.history_col_customer,
+        t.history_col_email,
+        t.history_col_agent,
+        t.history_col_channel,
+        t.history_col_category,
+        t.history_col_status,
+        t.history_col_rating,
+        t.history_col_duration,
+        t.history_col_first_response,
+        t.history_col_messages,
+        t.history_col_transcript,
+    ]
+}
+
+/// Streams rows into a constant-memory worksheet and saves the workbook at `path`.
+fn write_workbook(
+    mut rx: tokio::sync::mpsc::Receiver<(HistoryRow, String)>,
+    path: &std::path::Path,
+    t: &'static Texts,
+    tz: FixedOffset,
+    written: &std::sync::atomic::AtomicI64,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name(t.nav_history)?;
+    for (col, h) in headers(t).iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *h, &bold)?;
+    }
+    for (width, col) in [
+        (10, 0),
+        (20, 1),
+        (16, 2),
+        (24, 3),
+        (14, 4),
+        (24, 5),
+        (24, 6),
+        (60, 12),
+    ] {
+        sheet.set_column_width(col, width)?;
+    }
+    let mut r: u32 = 1;
+    while let Some((row, transcript)) = rx.blocking_recv() {
+        let channel = if row.channel == "helpcenter" {
+            t.channel_helpcenter.to_owned()
+        } else {
+            row.channel.clone()
+        };
+        sheet.write_number(r, 0, row.id.0 as f64)?;
+        sheet.write_string(
+            r,
+            1,
+            row.created_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+        )?;
+        sheet.write_string(r, 2, &row.customer_name)?;
+        sheet.write_string(r, 3, row.customer_email.as_deref().unwrap_or(""))?;
+        sheet.write_string(r, 4, row.agent.as_ref().map_or("", |a| a.name.as_str()))?;
+        sheet.write_string(r, 5, &channel)?;
+        sheet.write_string(r, 6, row.category_path.join(" > "))?;
+        sheet.write_string(
+            r,
+            7,
+            if row.handled {
+                t.history_handled
+            } else {
+                t.history_unhandled
+            },
+        )?;
+        if let Some(score) = row.rating {
+            sheet.write_number(r, 8, score as f64)?;
+        }
+        if let Some(d) = row.duration_secs {
+            sheet.write_string(r, 9, format_duration(d))?;
+        }
+        if let Some(d) = row.first_response_secs {
+            sheet.write_string(r, 10, format_duration(d))?;
+        }
+        sheet.write_number(r, 11, row.message_count as f64)?;
+        sheet.write_string(r, 12, &transcript)?;
+        r += 1;
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    workbook.save(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_metacharacters() {
+        assert_eq!(like_pattern("환불"), "%환불%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn export_headers_follow_the_language() {
+        assert_eq!(headers(Locale::Ko.texts())[7], "상태");
+        assert_eq!(headers(Locale::En.texts())[12], "Transcript");
+    }
+}
