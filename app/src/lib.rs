@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hc/:slug") view=pages::help_center::HelpCenter ssr=SsrMode::Async/>
                     <ParentRoute path=path!("/console") view=pages::console::Console ssr=SsrMode::Async>
                         <Route path=path!("") view=pages::console::ChatScreen/>
-                        <Route path=path!("history") view=pages::console::HistoryScreen/>
+                        <Route path=path!("history") view=pages::history::HistoryScreen/>
                         <Route path=path!("tickets") view=pages::tickets::TicketsScreen/>
                         <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
                     </ParentRoute>

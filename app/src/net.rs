@@ -89,6 +89,45 @@ pub async fn send_json<T: DeserializeOwned, B: Serialize>(
 }
 
 /// A random id for `client_id`s and visitor ids (crypto-strength where available).
+/// The current time. In the browser it comes from `Date.now()`: chrono's own clock is
+/// not available on `wasm32-unknown-unknown` (it panics).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "hydrate")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    chrono::Utc::now()
+}
+
+/// Waits in the browser (a no-op on the server).
+pub async fn sleep_ms(ms: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}
+
+/// The browser's UTC offset as `+09:00` (on the server: `+09:00`, the product default).
+pub fn browser_offset() -> String {
+    #[cfg(feature = "hydrate")]
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i64);
+    #[cfg(not(feature = "hydrate"))]
+    let minutes: i64 = 9 * 60;
+    let sign = if minutes < 0 { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
+}
+
+/// Sends the browser to `url` (a download when the answer is an attachment).
+pub fn navigate(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
 pub fn random_id() -> String {
     #[cfg(feature = "hydrate")]
     {

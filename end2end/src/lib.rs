@@ -141,6 +141,8 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
+    /// Where this browser saves downloads (no prompt).
+    pub downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -157,9 +159,14 @@ impl Browser {
             .spawn()
             .expect("start chromedriver (apt-get install chromium-driver)");
         let profile = tempfile::tempdir().unwrap();
+        let downloads = tempfile::tempdir().unwrap();
         let caps = json!({
             "goog:chromeOptions": {
                 "binary": chromium,
+                "prefs": {
+                    "download.default_directory": downloads.path().display().to_string(),
+                    "download.prompt_for_download": false,
+                },
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -192,6 +199,7 @@ impl Browser {
             client,
             driver,
             _profile: profile,
+            downloads,
         }
     }
 
@@ -217,6 +225,31 @@ impl Browser {
         el.click()
             .await
             .unwrap_or_else(|e| panic!("cannot click `{css}`: {e}"));
+    }
+
+    /// Clicks the first element matching `css` whose text contains `needle`, retrying
+    /// (up to 15 s) while the element is missing or is replaced by a re-render.
+    pub async fn click_with_text(&self, css: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let mut clicked = false;
+            if let Ok(items) = self.client.find_all(Locator::Css(css)).await {
+                for item in items {
+                    if item.text().await.is_ok_and(|t| t.contains(needle)) {
+                        clicked = item.click().await.is_ok();
+                        break;
+                    }
+                }
+            }
+            if clicked {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no clickable `{css}` showing `{needle}`"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits (up to 15 s) until the page hydrated (the app's Effect ran).
@@ -261,6 +294,26 @@ impl Browser {
                 "`{css}` never showed `{needle}` (last: `{text}`)"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits (up to 30 s) for a finished download whose name starts with `prefix`;
+    /// answers its path.
+    pub async fn wait_download(&self, prefix: &str) -> PathBuf {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let done = std::fs::read_dir(self.downloads.path())
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    name.starts_with(prefix) && !name.ends_with(".crdownload")
+                });
+            if let Some(p) = done {
+                return p;
+            }
+            assert!(Instant::now() < deadline, "no download `{prefix}*` arrived");
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 

@@ -133,11 +133,8 @@ async fn categories_info_save_and_tickets() {
         .unwrap();
 
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "본인인증")
+        .await;
     agent
         .wait_text(".chat-log", "본인인증 문자가 안 와요")
         .await;
@@ -197,11 +194,8 @@ async fn categories_info_save_and_tickets() {
     agent.client.refresh().await.unwrap();
     agent.wait_hydrated().await;
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "본인인증")
+        .await;
     agent
         .wait_text(".chat-log", "본인인증 문자가 안 와요")
         .await;
@@ -307,11 +301,8 @@ async fn categories_info_save_and_tickets() {
     agent.client.goto(&server.url("/console")).await.unwrap();
     agent.wait_hydrated().await;
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "")
+        .await;
     agent
         .find(r#"[data-testid="customer-memo"]"#)
         .await

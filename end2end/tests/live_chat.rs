@@ -118,11 +118,8 @@ async fn customer_and_agent_chat_end_to_end() {
 
     // the agent opens it, sees the message (as text, not HTML), replies
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "")
+        .await;
     agent
         .wait_text(
             r#"[data-testid="message"][data-author="customer"]"#,

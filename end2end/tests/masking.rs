@@ -101,11 +101,8 @@ async fn mask_and_unmask_on_both_screens() {
         .await;
 
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "")
+        .await;
     agent
         .wait_text(
             r#"[data-testid="message"][data-author="customer"]"#,

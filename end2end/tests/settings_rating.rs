@@ -84,11 +84,8 @@ async fn greeting_rating_and_chat_off() {
 
     // the agent asks for a rating; the form opens on the customer's side by itself
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "")
+        .await;
     agent
         .find(r#"[data-testid="rate-request"]"#)
         .await

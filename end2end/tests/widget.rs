@@ -85,11 +85,8 @@ async fn the_widget_on_another_site() {
     customer.screenshot("widget-host-open").await;
 
     agent
-        .find(r#"[data-testid="chat-list-item"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_with_text(r#"[data-testid="chat-list-item"]"#, "")
+        .await;
     agent.wait_text(".chat-log", "위젯에서 문의합니다").await;
     agent
         .wait_text(r#"[data-testid="consult-channel"]"#, "/shop/product/42")

@@ -184,10 +184,31 @@ impl Engine {
             None
         };
         let total = self.history_count(caller, filter).await?;
+        let security_service: bool =
+            sqlx::query_scalar("SELECT contract_security FROM services WHERE id = ?")
+                .bind(caller.service_id().0)
+                .fetch_one(&self.db)
+                .await?;
+        let agents = sqlx::query(
+            "SELECT id, name FROM agents WHERE service_id = ? AND (? OR id = ?) ORDER BY name, id",
+        )
+        .bind(caller.service_id().0)
+        .bind(caller.sees_all_chats())
+        .bind(caller.agent_id().0)
+        .fetch_all(&self.db)
+        .await?
+        .iter()
+        .map(|r| ChatAgent {
+            id: AgentId(r.get("id")),
+            name: r.get("name"),
+        })
+        .collect();
         Ok(HistoryPage {
             chats,
             next_page,
             total,
+            security_service,
+            agents,
         })
     }
 

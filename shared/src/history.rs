@@ -272,6 +272,12 @@ pub struct HistoryPage {
     pub next_page: Option<String>,
     /// How many chats match the filter in all pages.
     pub total: i64,
+    /// For the console: whether masking is offered (the security service, C-PII-1).
+    #[serde(default)]
+    pub security_service: bool,
+    /// For the console's agent filter: the agents whose chats the caller may see.
+    #[serde(default)]
+    pub agents: Vec<ChatAgent>,
 }
 
 /// Where an export job is.

@@ -11,7 +11,8 @@ use shared::{
     Message, MessageEnvelope, MessageList, SendMessageRequest, ServerMsg, StatusRequest,
 };
 
-use super::{Bubble, upsert_message};
+use super::info::ChatInfoPanel;
+use super::{Bubble, ConfirmDialog, upsert_message};
 use crate::i18n::use_texts;
 use crate::net;
 
@@ -394,34 +395,14 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
     let t = use_texts();
     view! {
         {move || desk.confirm_end.get().map(|chat| view! {
-            <div class="modal-backdrop">
-                <div class="modal" role="alertdialog" aria-modal="true" data-testid="confirm-dialog">
-                    <p>{t.get().confirm_unsaved_end}</p>
-                    <div class="modal-actions">
-                        <button type="button" class="button" data-testid="confirm-cancel" on:click=move |_| desk.confirm_end.set(None)>
-                            {t.get().cancel}
-                        </button>
-                        <button type="button" class="button primary" data-testid="confirm-ok" on:click=move |_| desk.end(chat)>
-                            {t.get().confirm_ok}
-                        </button>
-                    </div>
-                </div>
-            </div>
+            <ConfirmDialog text=t.get().confirm_unsaved_end
+                on_cancel=Callback::new(move |_| desk.confirm_end.set(None))
+                on_ok=Callback::new(move |_| desk.end(chat))/>
         })}
         {move || desk.confirm_unmask.get().map(|(chat, message, mask)| view! {
-            <div class="modal-backdrop">
-                <div class="modal" role="alertdialog" aria-modal="true" data-testid="confirm-dialog">
-                    <p>{t.get().unmask_confirm}</p>
-                    <div class="modal-actions">
-                        <button type="button" class="button" data-testid="confirm-cancel" on:click=move |_| desk.confirm_unmask.set(None)>
-                            {t.get().cancel}
-                        </button>
-                        <button type="button" class="button primary" data-testid="confirm-ok" on:click=move |_| desk.unmask(chat, message, mask.clone())>
-                            {t.get().confirm_ok}
-                        </button>
-                    </div>
-                </div>
-            </div>
+            <ConfirmDialog text=t.get().unmask_confirm
+                on_cancel=Callback::new(move |_| desk.confirm_unmask.set(None))
+                on_ok=Callback::new(move |_| desk.unmask(chat, message, mask.clone()))/>
         })}
         <div class="desk">
             <aside class="desk-list">
@@ -581,212 +562,13 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                 </button>
             </form>
         </section>
-        <InfoPanel desk chat/>
-    }
-}
-
-/// Form values of the info panel, comparable with what is saved.
-#[derive(Clone, Debug, PartialEq, Default)]
-struct InfoForm {
-    name: String,
-    email: String,
-    memo: String,
-    category: String,
-}
-
-impl InfoForm {
-    fn of(d: &ChatDetail) -> InfoForm {
-        InfoForm {
-            name: d.customer.name.clone(),
-            email: d.customer.email.clone().unwrap_or_default(),
-            memo: d.customer.memo.clone().unwrap_or_default(),
-            category: d
-                .consult
-                .category_id
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-        }
-    }
-
-    fn update(&self) -> shared::ChatInfoUpdate {
-        shared::ChatInfoUpdate {
-            customer: shared::CustomerInfoUpdate {
-                name: Some(self.name.clone()),
-                email: Some(self.email.clone()),
-                memo: Some(self.memo.clone()),
-            },
-            consult: shared::ConsultInfoUpdate {
-                category_id: self.category.parse().ok(),
-            },
-        }
-    }
-}
-
-/// Customer info and consult info (C-AG-4..7): edits persist only on Save; the form
-/// reports unsaved edits to the desk; Create ticket (C-AG-8).
-#[component]
-fn InfoPanel(desk: AgentDesk, chat: ChatId) -> impl IntoView {
-    let t = use_texts();
-    let form = RwSignal::new(InfoForm::default());
-    let loaded = RwSignal::new(false);
-    let errors = RwSignal::new(HashMap::<String, String>::new());
-    let saved_note = RwSignal::new(false);
-    let ticket = RwSignal::new(None::<shared::TicketId>);
-    let detail = move || desk.details.get().get(&chat).cloned();
-    Effect::new(move |_| {
-        if let Some(d) = detail()
-            && !loaded.get_untracked()
-        {
-            form.set(InfoForm::of(&d));
-            loaded.set(true);
-        }
-    });
-    let dirty = move || loaded.get() && detail().is_some_and(|d| InfoForm::of(&d) != form.get());
-    Effect::new(move |_| {
-        let d = dirty();
-        desk.dirty.update(|set| {
-            if d {
-                set.insert(chat);
-            } else {
-                set.remove(&chat);
-            }
-        });
-    });
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let update = form.get_untracked().update();
-        if let Err(e) = update.validate() {
-            errors.set(HashMap::from([(e.field.to_owned(), e.reason)]));
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>(
-                "PUT",
-                &format!("/api/v1/chats/{chat}/info"),
-                None,
-                &update,
-            )
-            .await
-            {
-                Ok(d) => {
-                    form.set(InfoForm::of(&d));
-                    desk.details.update(|m| {
-                        m.insert(chat, d);
-                    });
-                    errors.set(HashMap::new());
-                    saved_note.set(true);
-                }
-                Err(e) => {
-                    let field = e
-                        .message
-                        .split(':')
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned();
-                    let field =
-                        if ["name", "email", "memo", "category_id"].contains(&field.as_str()) {
-                            field
-                        } else {
-                            "form".into()
-                        };
-                    errors.set(HashMap::from([(field, e.message)]));
-                }
-            }
-        });
-    };
-    let make_ticket = move |_| {
-        leptos::task::spawn_local(async move {
-            match net::send_json::<shared::TicketCreated, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/ticket"),
-                None,
-                &(),
-            )
-            .await
-            {
-                Ok(created) => ticket.set(Some(created.ticket_id)),
-                Err(e) => desk.error.set(Some(e.message)),
-            }
-        });
-    };
-    let error_for = move |field: &'static str| {
-        move || {
-            errors.get().get(field).cloned().map(|m| view! { <span class="field-error" role="alert" data-testid=format!("error-{field}")>{m}</span> })
-        }
-    };
-    let choices = move || shared::choosable_paths(&shared::build_tree(&desk.categories.get()));
-    view! {
-        <aside class="desk-info">
-            <form class="form info-form" on:submit=save>
-                <section class="info-card">
-                    <h3>{move || t.get().customer_info}</h3>
-                    <label class="field">
-                        <span>{move || t.get().inquiry_name}</span>
-                        <input data-testid="customer-name" prop:value=move || form.get().name
-                            on:input:target=move |ev| { saved_note.set(false); form.update(|f| f.name = ev.target().value()) }/>
-                        {error_for("name")}
-                    </label>
-                    <label class="field">
-                        <span>{move || t.get().inquiry_email}</span>
-                        <input type="text" inputmode="email" data-testid="customer-email" prop:value=move || form.get().email
-                            on:input:target=move |ev| { saved_note.set(false); form.update(|f| f.email = ev.target().value()) }/>
-                        {error_for("email")}
-                    </label>
-                    <label class="field">
-                        <span>{move || t.get().memo_label}</span>
-                        <textarea rows="3" data-testid="customer-memo" prop:value=move || form.get().memo
-                            on:input:target=move |ev| { saved_note.set(false); form.update(|f| f.memo = ev.target().value()) }></textarea>
-                        {error_for("memo")}
-                    </label>
-                    <dl class="facts">
-                        <dt>{move || t.get().ip_label}</dt>
-                        <dd data-testid="customer-ip">{move || detail().and_then(|d| d.customer.ip).unwrap_or_default()}</dd>
-                        <dt>{move || t.get().device_label}</dt>
-                        <dd data-testid="customer-device">{move || detail().and_then(|d| d.customer.device).unwrap_or_else(|| "-".into())}</dd>
-                    </dl>
-                </section>
-                <section class="info-card">
-                    <h3>{move || t.get().consult_info}</h3>
-                    <dl class="facts">
-                        <dt>{move || t.get().rating_label}</dt>
-                        <dd data-testid="consult-rating">
-                            {move || detail().and_then(|d| d.rating).map(|r| format!("{} {r}/5", "★".repeat(r.clamp(0, 5) as usize))).unwrap_or_else(|| "-".into())}
-                        </dd>
-                        <dt>{move || t.get().channel_label}</dt>
-                        <dd data-testid="consult-channel">
-                            {move || {
-                                detail()
-                                    .map(|d| if d.consult.channel == "helpcenter" { t.get().channel_helpcenter.to_string() } else { d.consult.channel })
-                                    .unwrap_or_default()
-                            }}
-                        </dd>
-                    </dl>
-                    <label class="field">
-                        <span>{move || t.get().category_label}</span>
-                        <select data-testid="consult-category" prop:value=move || form.get().category
-                            on:change:target=move |ev| { saved_note.set(false); form.update(|f| f.category = ev.target().value()) }>
-                            <option value="">{move || t.get().category_none}</option>
-                            {move || choices().into_iter().map(|(id, path)| {
-                                let value = id.to_string();
-                                let selected = form.get_untracked().category == value;
-                                view! { <option value=value selected=selected>{path}</option> }
-                            }).collect_view()}
-                        </select>
-                        {error_for("category_id")}
-                    </label>
-                </section>
-                {error_for("form")}
-                <div class="info-actions">
-                    <button type="submit" class="button primary" data-testid="save-info">{move || t.get().save}</button>
-                    <button type="button" class="button" data-testid="create-ticket" on:click=make_ticket>{move || t.get().create_ticket}</button>
-                </div>
-                {move || dirty().then(|| view! { <p class="note warn" data-testid="unsaved-note">{t.get().unsaved}</p> })}
-                {move || (saved_note.get() && !dirty()).then(|| view! { <p class="note ok" data-testid="saved-note">{t.get().saved}</p> })}
-                {move || ticket.get().map(|id| view! {
-                    <a class="note link" data-testid="ticket-link" href=format!("/console/tickets/{id}")>{format!("{} #{id}", t.get().open_ticket)}</a>
-                })}
-            </form>
-        </aside>
+        <ChatInfoPanel
+            chat
+            detail=Signal::derive(move || desk.details.get().get(&chat).cloned())
+            categories=desk.categories
+            on_saved=Callback::new(move |d: ChatDetail| desk.details.update(|m| { m.insert(chat, d); }))
+            on_dirty=Callback::new(move |d: bool| desk.dirty.update(|set| { if d { set.insert(chat); } else { set.remove(&chat); } }))
+            on_error=Callback::new(move |e: String| desk.error.set(Some(e)))
+        />
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod customer;
+pub mod info;
 
 use leptos::prelude::*;
 use shared::{Author, Message, MessageId};
@@ -145,6 +146,31 @@ pub fn Bubble(
                     }).collect_view()}
                 </span>
                 <span class="bubble-time">{time}</span>
+            </div>
+        </div>
+    }
+}
+
+/// A modal question with Cancel and OK (`confirm-dialog`, `confirm-cancel`, `confirm-ok`).
+#[component]
+pub fn ConfirmDialog(
+    text: &'static str,
+    on_cancel: Callback<()>,
+    on_ok: Callback<()>,
+) -> impl IntoView {
+    let t = crate::i18n::use_texts();
+    view! {
+        <div class="modal-backdrop">
+            <div class="modal" role="alertdialog" aria-modal="true" data-testid="confirm-dialog">
+                <p>{text}</p>
+                <div class="modal-actions">
+                    <button type="button" class="button" data-testid="confirm-cancel" on:click=move |_| on_cancel.run(())>
+                        {move || t.get().cancel}
+                    </button>
+                    <button type="button" class="button primary" data-testid="confirm-ok" on:click=move |_| on_ok.run(())>
+                        {move || t.get().confirm_ok}
+                    </button>
+                </div>
             </div>
         </div>
     }

@@ -152,18 +152,6 @@ pub fn ChatScreen() -> impl IntoView {
     }
 }
 
-/// Chat history (C-HIS-1).
-#[component]
-pub fn HistoryScreen() -> impl IntoView {
-    let t = use_texts();
-    view! {
-        <section class="screen" data-testid="history-screen">
-            <h1 class="screen-title">{move || t.get().nav_history}</h1>
-            <div class="empty-state"><p class="muted">{move || t.get().history_empty}</p></div>
-        </section>
-    }
-}
-
 /// Sets `document.title` directly (the tab badge changes often; no re-render needed).
 fn set_document_title(title: &str) {
     #[cfg(feature = "hydrate")]

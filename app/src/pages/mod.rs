@@ -5,6 +5,7 @@ pub mod categories;
 pub mod console;
 pub mod errors;
 pub mod help_center;
+pub mod history;
 pub mod home;
 pub mod settings;
 pub mod tickets;

@@ -1,0 +1,568 @@
+//! `/console/history` (채팅 기록, C-HIS-1..4, C-PII-4): the filter bar (period — the last
+//! 7 days by default — status, agent, handling type, customer, message text), the table
+//! of matching chats with keyset "load more", the right-hand pane with customer and
+//! consult info (Save, Create ticket) and the transcript with masking, and the Excel
+//! export with a progress bar.
+
+use leptos::prelude::*;
+use shared::{
+    Author, ChatDetail, ChatId, ExportProgress, ExportState, HistoryPage, HistoryRow, Message,
+    MessageEnvelope, MessageList,
+};
+
+use crate::chat::info::ChatInfoPanel;
+use crate::chat::{Bubble, ConfirmDialog, MaskActions, upsert_message};
+use crate::i18n::use_texts;
+use crate::net;
+
+/// The filter bar's values, as typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Filters {
+    from: String,
+    to: String,
+    status: String,
+    agent: String,
+    category: String,
+    customer: String,
+    q: String,
+}
+
+/// Percent-encodes a query value (UTF-8, RFC 3986 unreserved characters kept).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Filters {
+    /// The last 7 days in the browser's time zone.
+    fn last_week() -> Filters {
+        let tz = shared::parse_offset(&net::browser_offset())
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(9 * 3600).expect("offset"));
+        let (from, to) = shared::last_week(net::now(), tz);
+        Filters {
+            from: from.to_string(),
+            to: to.to_string(),
+            ..Filters::default()
+        }
+    }
+
+    /// The query string of `GET /api/v1/chats` (and the export) for these values.
+    fn query(&self, tz: &str, lang: &str) -> String {
+        let mut parts = vec![format!("tz={}", encode(tz)), format!("lang={lang}")];
+        for (key, value) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("status", &self.status),
+            ("agent", &self.agent),
+            ("category", &self.category),
+            ("customer", &self.customer),
+            ("q", &self.q),
+        ] {
+            let v = value.trim();
+            if !v.is_empty() {
+                parts.push(format!("{key}={}", encode(v)));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// `4:07` or `-`.
+fn duration_text(secs: Option<i64>) -> String {
+    secs.map(shared::format_duration)
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A time in the browser's zone, `2026-11-24 16:59`.
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let tz = shared::parse_offset(&net::browser_offset())
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("offset"));
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[component]
+pub fn HistoryScreen() -> impl IntoView {
+    let t = use_texts();
+    let form = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let rows = RwSignal::new(Vec::<HistoryRow>::new());
+    let next_page = RwSignal::new(None::<String>);
+    let total = RwSignal::new(None::<i64>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let selected = RwSignal::new(None::<ChatId>);
+    let security = RwSignal::new(false);
+    let agents = RwSignal::new(Vec::<shared::ChatAgent>::new());
+    let categories = RwSignal::new(Vec::<shared::Category>::new());
+    let export = RwSignal::new(None::<ExportProgress>);
+    let locale = crate::i18n::use_locale();
+    let lang = move || locale.get_untracked().code();
+
+    // one page of the applied filter; `more` appends the next (older) page
+    let load = move |more: bool| {
+        let cursor = if more {
+            next_page.get_untracked()
+        } else {
+            None
+        };
+        let mut url = format!(
+            "/api/v1/chats?{}",
+            applied
+                .get_untracked()
+                .query(&net::browser_offset(), lang())
+        );
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&page={}", encode(c)));
+        }
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match net::get_json::<HistoryPage>(&url, None).await {
+                Ok(page) => {
+                    error.set(None);
+                    security.set(page.security_service);
+                    agents.set(page.agents);
+                    total.set(Some(page.total));
+                    next_page.set(page.next_page);
+                    if more {
+                        rows.update(|r| r.extend(page.chats));
+                    } else {
+                        rows.set(page.chats);
+                    }
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            loading.set(false);
+        });
+    };
+    // browser only: default period, handling types, first page
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            let initial = Filters::last_week();
+            form.set(initial.clone());
+            applied.set(initial);
+            load(false);
+            leptos::task::spawn_local(async move {
+                if let Ok(list) =
+                    net::get_json::<Vec<shared::Category>>("/api/v1/categories", None).await
+                {
+                    categories.set(list);
+                }
+            });
+        }
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        applied.set(form.get_untracked());
+        selected.set(None);
+        load(false);
+    };
+    let reset = move |_| {
+        let initial = Filters::last_week();
+        form.set(initial.clone());
+        applied.set(initial);
+        selected.set(None);
+        load(false);
+    };
+    let start_export = move |_| {
+        let url = format!(
+            "/api/v1/chats/exports?{}",
+            applied
+                .get_untracked()
+                .query(&net::browser_offset(), lang())
+        );
+        leptos::task::spawn_local(async move {
+            let mut progress =
+                match net::send_json::<ExportProgress, _>("POST", &url, None, &()).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        error.set(Some(e.message));
+                        return;
+                    }
+                };
+            export.set(Some(progress.clone()));
+            while progress.state == ExportState::Running {
+                net::sleep_ms(400).await;
+                match net::get_json::<ExportProgress>(
+                    &format!("/api/v1/chats/exports/{}", progress.id),
+                    None,
+                )
+                .await
+                {
+                    Ok(p) => progress = p,
+                    Err(e) => {
+                        error.set(Some(e.message));
+                        export.set(None);
+                        return;
+                    }
+                }
+                export.set(Some(progress.clone()));
+            }
+            if progress.state == ExportState::Done {
+                net::navigate(&format!("/api/v1/chats/exports/{}/file", progress.id));
+            }
+        });
+    };
+    let exporting = move || {
+        export
+            .get()
+            .is_some_and(|p| p.state == ExportState::Running)
+    };
+    let on_saved = Callback::new(move |d: ChatDetail| {
+        rows.update(|list| {
+            if let Some(r) = list.iter_mut().find(|r| r.id == d.id) {
+                r.customer_name = d.customer.name.clone();
+                r.customer_email = d.customer.email.clone();
+                r.category_path = d.consult.category_path.clone();
+            }
+        })
+    });
+
+    view! {
+        <section class="screen history-screen" data-testid="history-screen">
+            <div class="screen-head">
+                <h1 class="screen-title">{move || t.get().nav_history}</h1>
+                <div class="history-actions">
+                    {move || total.get().map(|n| view! {
+                        <span class="muted" data-testid="history-total">{format!("{n} {}", t.get().history_total_suffix)}</span>
+                    })}
+                    <button type="button" class="button" data-testid="history-export" disabled=exporting on:click=start_export>
+                        {move || t.get().history_export}
+                    </button>
+                </div>
+            </div>
+            {move || export.get().map(|p| {
+                let label = match p.state {
+                    ExportState::Running => format!("{} {} / {}", t.get().history_exporting, p.written, p.total),
+                    ExportState::Done => format!("{} ({})", t.get().history_export_done, p.file_name),
+                    ExportState::Failed => format!("{}: {}", t.get().history_export_failed, p.error.clone().unwrap_or_default()),
+                };
+                view! {
+                    <div class="export-progress" data-testid="export-progress" data-state=format!("{:?}", p.state).to_lowercase()>
+                        <progress max=p.total.max(1) value=p.written></progress>
+                        <span>{label}</span>
+                    </div>
+                }
+            })}
+            <form class="card history-filters" data-testid="history-filters" on:submit=search>
+                <label class="field">
+                    <span>{move || t.get().history_filter_from}</span>
+                    <input type="date" data-testid="history-from" prop:value=move || form.get().from
+                        on:input:target=move |ev| form.update(|f| f.from = ev.target().value())/>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().history_filter_to}</span>
+                    <input type="date" data-testid="history-to" prop:value=move || form.get().to
+                        on:input:target=move |ev| form.update(|f| f.to = ev.target().value())/>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().history_filter_status}</span>
+                    <select data-testid="history-status" prop:value=move || form.get().status
+                        on:change:target=move |ev| form.update(|f| f.status = ev.target().value())>
+                        <option value="">{move || t.get().filter_all}</option>
+                        <option value="handled">{move || t.get().history_handled}</option>
+                        <option value="unhandled">{move || t.get().history_unhandled}</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().history_filter_agent}</span>
+                    <select data-testid="history-agent" prop:value=move || form.get().agent
+                        on:change:target=move |ev| form.update(|f| f.agent = ev.target().value())>
+                        <option value="">{move || t.get().filter_all}</option>
+                        {move || agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().history_filter_category}</span>
+                    <select data-testid="history-category" prop:value=move || form.get().category
+                        on:change:target=move |ev| form.update(|f| f.category = ev.target().value())>
+                        <option value="">{move || t.get().filter_all}</option>
+                        {move || category_paths(&categories.get()).into_iter().map(|(id, path)| view! {
+                            <option value=id.to_string()>{path}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().history_filter_customer}</span>
+                    <input type="search" data-testid="history-customer" prop:value=move || form.get().customer
+                        on:input:target=move |ev| form.update(|f| f.customer = ev.target().value())/>
+                </label>
+                <label class="field grow">
+                    <span>{move || t.get().history_filter_text}</span>
+                    <input type="search" data-testid="history-q" maxlength=shared::MAX_QUERY_CHARS prop:value=move || form.get().q
+                        on:input:target=move |ev| form.update(|f| f.q = ev.target().value())/>
+                </label>
+                <div class="filter-buttons">
+                    <button type="submit" class="button primary" data-testid="history-search">{move || t.get().history_search}</button>
+                    <button type="button" class="button ghost" data-testid="history-reset" on:click=reset>{move || t.get().history_reset}</button>
+                </div>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error-banner" role="alert" data-testid="history-error">{e}</p> })}
+            <div class="history-body" class:with-pane=move || selected.get().is_some()>
+                <div class="card history-table-card">
+                    <table class="table history-table" data-testid="history-table">
+                        <thead>
+                            <tr>
+                                <th>{move || t.get().history_col_date}</th>
+                                <th>{move || t.get().history_col_customer}</th>
+                                <th>{move || t.get().history_col_agent}</th>
+                                <th class="col-optional">{move || t.get().history_col_channel}</th>
+                                <th>{move || t.get().history_col_category}</th>
+                                <th>{move || t.get().history_col_status}</th>
+                                <th>{move || t.get().history_col_rating}</th>
+                                <th class="col-optional">{move || t.get().history_col_duration}</th>
+                                <th class="col-optional">{move || t.get().history_col_first_response}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|r| (r.id, r.customer_name.clone(), r.category_path.clone()) let:row>
+                                {
+                                    let id = row.id;
+                                    let channel = if row.channel == "helpcenter" { t.get_untracked().channel_helpcenter.to_string() } else { row.channel.clone() };
+                                    view! {
+                                        <tr data-testid="history-row" data-chat-id=id.to_string() class="clickable"
+                                            class:selected=move || selected.get() == Some(id)
+                                            on:click=move |_| selected.set(Some(id))>
+                                            <td class="nowrap">{local_time(row.created_at)}</td>
+                                            <td>
+                                                <span class="strong">{row.customer_name.clone()}</span>
+                                                {row.customer_email.clone().map(|e| view! { <span class="muted small block">{e}</span> })}
+                                            </td>
+                                            <td>{row.agent.clone().map(|a| a.name).unwrap_or_else(|| "-".into())}</td>
+                                            <td class="ellipsis col-optional" title=channel.clone()>{channel.clone()}</td>
+                                            <td>{if row.category_path.is_empty() { "-".to_string() } else { row.category_path.join(" > ") }}</td>
+                                            <td>
+                                                <span class=if row.handled { "tag ok" } else { "tag warn" } data-testid="history-status-tag">
+                                                    {move || if row.handled { t.get().history_handled } else { t.get().history_unhandled }}
+                                                </span>
+                                            </td>
+                                            <td>{row.rating.map(|r| format!("★ {r}")).unwrap_or_else(|| "-".into())}</td>
+                                            <td class="col-optional">{duration_text(row.duration_secs)}</td>
+                                            <td class="col-optional">{duration_text(row.first_response_secs)}</td>
+                                        </tr>
+                                    }
+                                }
+                            </For>
+                        </tbody>
+                    </table>
+                    {move || (total.get() == Some(0)).then(|| view! { <div class="empty-state"><p class="muted">{t.get().history_empty}</p></div> })}
+                    {move || next_page.get().is_some().then(|| view! {
+                        <div class="load-more">
+                            <button type="button" class="button" data-testid="history-more" disabled=loading on:click=move |_| load(true)>
+                                {t.get().history_more}
+                            </button>
+                        </div>
+                    })}
+                    {move || (loading.get() && rows.get().is_empty()).then(|| view! { <p class="loading">{t.get().loading}</p> })}
+                </div>
+                {move || selected.get().map(|chat| view! {
+                    <HistoryPane chat security=security.get_untracked() categories on_saved
+                        on_close=Callback::new(move |_| selected.set(None))/>
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// Every category with its full path, for the filter (any level may be chosen).
+fn category_paths(list: &[shared::Category]) -> Vec<(shared::CategoryId, String)> {
+    let name = |id: shared::CategoryId| list.iter().find(|c| c.id == id);
+    let mut out: Vec<(shared::CategoryId, String)> = list
+        .iter()
+        .map(|c| {
+            let mut path = vec![c.name.clone()];
+            let mut parent = c.parent_id;
+            while let Some(p) = parent.and_then(name) {
+                path.push(p.name.clone());
+                parent = p.parent_id;
+            }
+            path.reverse();
+            (c.id, path.join(" > "))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// The right-hand pane: info panels and the transcript of one chat, with masking.
+#[component]
+fn HistoryPane(
+    chat: ChatId,
+    security: bool,
+    categories: RwSignal<Vec<shared::Category>>,
+    on_saved: Callback<ChatDetail>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let t = use_texts();
+    let detail = RwSignal::new(None::<ChatDetail>);
+    let messages = RwSignal::new(Vec::<Message>::new());
+    let error = RwSignal::new(None::<String>);
+    let confirm_unmask = RwSignal::new(None::<(shared::MessageId, String)>);
+    // the panel is created once the chat arrived, and kept while it is saved
+    let loaded = Memo::new(move |_| detail.with(Option::is_some));
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            match net::get_json::<ChatDetail>(&format!("/api/v1/chats/{chat}"), None).await {
+                Ok(d) => detail.set(Some(d)),
+                Err(e) => error.set(Some(e.message)),
+            }
+            // every page of the transcript
+            let mut after = 0;
+            loop {
+                let url = format!("/api/v1/chats/{chat}/messages?after={after}");
+                match net::get_json::<MessageList>(&url, None).await {
+                    Ok(list) => {
+                        let n = list.messages.len();
+                        after = list.messages.last().map_or(after, |m| m.seq);
+                        messages.update(|all| {
+                            for m in list.messages {
+                                upsert_message(all, m);
+                            }
+                        });
+                        if n < 500 {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        error.set(Some(e.message));
+                        break;
+                    }
+                }
+            }
+        });
+    });
+    let apply = move |result: Result<MessageEnvelope, crate::error::AppError>| match result {
+        Ok(env) => messages.update(|all| upsert_message(all, env.message)),
+        Err(e) => error.set(Some(e.message)),
+    };
+    let mask = move |message: shared::MessageId, start: usize, end: usize| {
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks");
+            apply(
+                net::send_json::<MessageEnvelope, _>(
+                    "POST",
+                    &url,
+                    None,
+                    &shared::MaskRequest { start, end },
+                )
+                .await,
+            );
+        });
+    };
+    let unmask = move |message: shared::MessageId, mask_id: String| {
+        confirm_unmask.set(None);
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks/{mask_id}");
+            apply(net::send_json::<MessageEnvelope, _>("DELETE", &url, None, &()).await);
+        });
+    };
+    let mask_selection = move || match crate::chat::selected_run() {
+        Ok((message, start, end)) => {
+            error.set(None);
+            mask(message, start, end);
+        }
+        Err(crate::chat::SelectionProblem::AcrossMessages) => {
+            error.set(Some(t.get_untracked().mask_one_message.into()))
+        }
+        Err(crate::chat::SelectionProblem::Nothing) => {
+            error.set(Some(t.get_untracked().mask_select_first.into()))
+        }
+    };
+    let actions = security.then_some(MaskActions {
+        unmask: Callback::new(move |(message, mask_id)| {
+            confirm_unmask.set(Some((message, mask_id)))
+        }),
+        mask: Callback::new(move |(message, start, end)| mask(message, start, end)),
+    });
+    view! {
+        {move || confirm_unmask.get().map(|(message, mask_id)| view! {
+            <ConfirmDialog text=t.get().unmask_confirm
+                on_cancel=Callback::new(move |_| confirm_unmask.set(None))
+                on_ok=Callback::new(move |_| unmask(message, mask_id.clone()))/>
+        })}
+        <aside class="history-pane" data-testid="history-pane" data-chat-id=chat.to_string()>
+            <header class="history-pane-head">
+                <strong>{move || detail.get().map(|d| d.customer.name).unwrap_or_default()}</strong>
+                <span class="muted small">{format!("#{chat}")}</span>
+                <span class="grow"></span>
+                {security.then(|| view! {
+                    <button type="button" class="button small" data-testid="mask-button"
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| mask_selection()>
+                        {move || t.get().mask_button}
+                    </button>
+                })}
+                <button type="button" class="button small ghost" data-testid="history-close" on:click=move |_| on_close.run(())>
+                    {move || t.get().history_close}
+                </button>
+            </header>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="history-pane-body">
+                <div class="history-transcript chat-log" role="log" aria-label=move || t.get().transcript_label>
+                    <For each=move || messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
+                        <Bubble mine=m.author == Author::Agent message=m actions=actions/>
+                    </For>
+                </div>
+                {move || loaded.get().then(|| view! {
+                    <ChatInfoPanel
+                        chat
+                        detail=Signal::derive(move || detail.get())
+                        categories
+                        on_saved=Callback::new(move |d: ChatDetail| { on_saved.run(d.clone()); detail.set(Some(d)); })
+                        on_dirty=Callback::new(|_| {})
+                        on_error=Callback::new(move |e: String| error.set(Some(e)))
+                    />
+                })}
+            </div>
+        </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_carry_only_set_filters() {
+        let f = Filters {
+            from: "2026-11-18".into(),
+            to: "2026-11-24".into(),
+            status: "handled".into(),
+            q: " 환불 요청 ".into(),
+            ..Filters::default()
+        };
+        assert_eq!(
+            f.query("+09:00", "ko"),
+            "tz=%2B09%3A00&lang=ko&from=2026-11-18&to=2026-11-24&status=handled&q=%ED%99%98%EB%B6%88%20%EC%9A%94%EC%B2%AD"
+        );
+        assert_eq!(Filters::default().query("Z", "en"), "tz=Z&lang=en");
+    }
+
+    #[test]
+    fn category_paths_name_every_level() {
+        let c = |id: i64, parent: Option<i64>, name: &str, depth: u8| shared::Category {
+            id: shared::CategoryId(id),
+            parent_id: parent.map(shared::CategoryId),
+            name: name.into(),
+            position: 0,
+            enabled: true,
+            depth,
+            in_use: false,
+        };
+        let paths = category_paths(&[
+            c(1, None, "결제", 1),
+            c(2, Some(1), "환불", 2),
+            c(3, Some(2), "부분 환불", 3),
+        ]);
+        assert_eq!(
+            paths.iter().map(|p| p.1.as_str()).collect::<Vec<_>>(),
+            vec!["결제", "결제 > 환불", "결제 > 환불 > 부분 환불"]
+        );
+    }
+}
