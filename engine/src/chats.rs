@@ -1007,9 +1007,11 @@ impl Engine {
         drop(guard);
         let detail = self.chat_detail(chat).await?;
         if let Some(agent) = row.agent_id
+            && row.status.is_open_for_agent()
             && let Ok(item) = self.agent_chat_item(chat).await
         {
-            // the list shows the customer's name
+            // the live list shows the customer's name; a chat saved from history after
+            // it ended must not come back into the agent's list
             self.hub
                 .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
         }

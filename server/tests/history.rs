@@ -593,3 +593,44 @@ async fn agents_can_be_limited_to_their_own_chats() {
     // and agent2 sees theirs
     assert_eq!(as_set(ids(&s, &d.agent2, "").await), set(&[&d.kim, &d.old]));
 }
+
+#[tokio::test]
+async fn saving_an_ended_chat_from_history_leaves_the_live_list_alone() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, _customer) = s
+        .start_chat(json!({"consent": true, "name": "종료 고객"}))
+        .await;
+    let (st, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/end"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let mut ws = common::Ws::connect(&s.ws_url(&agent)).await;
+    let (st, _) = s
+        .put(
+            &format!("/api/v1/chats/{chat}/info"),
+            Some(&agent),
+            json!({"customer": {"name": "이름 수정", "memo": "기록에서 저장"}, "consult": {}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // the next chat's assignment is the first chat.assigned the console hears
+    let (next, _) = s.start_chat(json!({"consent": true})).await;
+    let frame = ws.expect("chat.assigned").await;
+    assert_eq!(frame["chat"]["id"], next.as_str(), "{frame}");
+    let (_, list) = s.get("/api/v1/agent/chats", Some(&agent)).await;
+    assert!(
+        list["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != chat.as_str())
+    );
+    // the edit is kept
+    let (_, detail) = s.get(&format!("/api/v1/chats/{chat}"), Some(&agent)).await;
+    assert_eq!(detail["customer"]["memo"], "기록에서 저장");
+}
