@@ -1,0 +1,362 @@
+//! `cargo run -p bench --release -- <command>`: the benchmarks of issue 9. Every command
+//! prints its figures and writes them to `bench/results/<name>.json`; BENCHMARKS.md
+//! summarises them. Nothing here asserts a time: these are measurements, not tests.
+//!
+//! - `chat`: N customers and M agents over WebSocket against the release server at a
+//!   fixed message rate — delivery latency percentiles, messages stored per second,
+//!   sockets held, server RSS per socket and CPU — and, in the same run, the same load
+//!   against a bare relay process and a bare group-commit SQLite writer, as ratios.
+//! - `sqlite`: only the group-commit SQLite baseline.
+//! - `history`: generates synthetic chats with Korean messages into a database, then
+//!   measures filtered-search latency and a large export's time and peak memory.
+
+mod baseline;
+mod history;
+mod load;
+mod util;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+#[command(name = "bench", about = "Online Contact benchmarks (issue 9)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chat load against the server, the relay baseline and the SQLite baseline.
+    Chat {
+        #[arg(long, default_value_t = 1000)]
+        customers: usize,
+        #[arg(long, default_value_t = 10)]
+        agents: usize,
+        /// Messages per second over all customers.
+        #[arg(long, default_value_t = 2000.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// The release binary (default: $CARGO_TARGET_DIR/server-release/online-contact).
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+        /// Skip the baselines (only the server).
+        #[arg(long)]
+        no_baselines: bool,
+    },
+    /// Only the group-commit SQLite baseline.
+    Sqlite {
+        #[arg(long, default_value_t = 20000.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+    /// The bare relay server (started by `chat`; not for direct use).
+    Relay {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        agents: usize,
+    },
+    /// History at scale: generate, then search and export.
+    History {
+        /// Chats to generate (skipped when the database already has them).
+        #[arg(long, default_value_t = 1_000_000)]
+        chats: usize,
+        /// The database file (kept between runs: generation takes minutes).
+        #[arg(long, default_value = "/var/tmp/oc-bench-history.db")]
+        db: PathBuf,
+        /// Searches per query shape.
+        #[arg(long, default_value_t = 40)]
+        runs: usize,
+        /// Rows of the export measurement.
+        #[arg(long, default_value_t = 100_000)]
+        export_rows: usize,
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    match cli.command {
+        Command::Relay { port, agents } => rt.block_on(baseline::relay(port, agents)),
+        Command::Sqlite { rate, seconds } => {
+            let v = rt.block_on(baseline::sqlite(rate, seconds));
+            util::write_result("sqlite-baseline", v);
+        }
+        Command::Chat {
+            customers,
+            agents,
+            rate,
+            seconds,
+            server_bin,
+            no_baselines,
+        } => {
+            let v = rt.block_on(chat(
+                customers,
+                agents,
+                rate,
+                seconds,
+                util::server_bin(server_bin),
+                no_baselines,
+            ));
+            util::write_result(&format!("chat-{customers}x{agents}-{}", rate as u64), v);
+        }
+        Command::History {
+            chats,
+            db,
+            runs,
+            export_rows,
+            server_bin,
+        } => {
+            let v = rt.block_on(history::run(
+                chats,
+                &db,
+                runs,
+                export_rows,
+                &util::server_bin(server_bin),
+            ));
+            util::write_result("history", v);
+        }
+    }
+}
+
+/// Logs in over the API; the bearer token.
+async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
+    let v: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login of {email}: {v}"))
+        .to_owned()
+}
+
+/// Server figures around one load run: RSS before and after connecting, CPU over the
+/// send phase.
+#[derive(Default)]
+struct ProcessWatch {
+    rss_before: u64,
+    rss_connected: u64,
+    cpu_at_send: f64,
+}
+
+fn process_figures(pid: u32, w: &ProcessWatch, o: &load::Outcome) -> Value {
+    let cpu = util::cpu_seconds(pid) - w.cpu_at_send;
+    let per_socket = w.rss_connected.saturating_sub(w.rss_before) / o.sockets.max(1) as u64;
+    json!({
+        "sockets_held": o.sockets,
+        "rss_before_sockets_mb": w.rss_before / 1_048_576,
+        "rss_with_sockets_mb": w.rss_connected / 1_048_576,
+        "rss_per_socket_bytes": per_socket,
+        "cpu_percent_of_one_core": (cpu / o.send_secs * 100.0).round(),
+    })
+}
+
+fn load_figures(o: &load::Outcome) -> Value {
+    json!({
+        "sent": o.sent,
+        "acknowledged": o.acked,
+        "delivered": o.delivered,
+        "send_seconds": (o.send_secs * 100.0).round() / 100.0,
+        "sent_per_sec": (o.sent as f64 / o.send_secs).round(),
+        "acknowledged_per_sec": (o.acked as f64 / o.send_secs).round(),
+        "delivered_per_sec": (o.delivered as f64 / o.send_secs).round(),
+        "delivery_latency": util::latency_summary(o.latencies_us.clone()),
+    })
+}
+
+async fn chat(
+    customers: usize,
+    agents: usize,
+    rate: f64,
+    seconds: u64,
+    bin: PathBuf,
+    no_baselines: bool,
+) -> Value {
+    let nofile = util::raise_nofile();
+    eprintln!("open-file limit {nofile}; starting {}", bin.display());
+    let server = util::Spawned::start(&bin, None);
+    let base = server.base.clone();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let admin = login(&http, &base, "admin@demo.test", "demo-password").await;
+    let mut agent_tokens = Vec::new();
+    for j in 0..agents {
+        let email = format!("bench{j}@bench.test");
+        let _ = http
+            .post(format!("{base}/api/v1/agents"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": format!("벤치 상담원 {j}"), "email": email, "password": "bench-password", "role": "agent"}))
+            .send()
+            .await
+            .unwrap();
+        let token = login(&http, &base, &email, "bench-password").await;
+        http.put(format!("{base}/api/v1/agent/status"))
+            .bearer_auth(&token)
+            .json(&json!({"status": "online"}))
+            .send()
+            .await
+            .unwrap();
+        agent_tokens.push(token);
+    }
+    eprintln!("starting {customers} chats");
+    let started = std::time::Instant::now();
+    let mut chats: Vec<(String, String)> = Vec::with_capacity(customers);
+    for chunk in (0..customers).collect::<Vec<_>>().chunks(32) {
+        let mut joins = Vec::new();
+        for &i in chunk {
+            let (http, base) = (http.clone(), base.clone());
+            joins.push(tokio::spawn(async move {
+                let v: Value = http
+                    .post(format!("{base}/api/v1/services/demo/chats"))
+                    .json(&json!({"consent": true, "visitor_id": format!("bench-{i}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                (
+                    v["chat_id"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{v}"))
+                        .to_owned(),
+                    v["customer_token"].as_str().unwrap().to_owned(),
+                )
+            }));
+        }
+        for j in joins {
+            chats.push(j.await.unwrap());
+        }
+    }
+    let chat_starts_per_sec = customers as f64 / started.elapsed().as_secs_f64();
+    let ws_base = base.replace("http://", "ws://");
+    let plan = load::Plan {
+        customers: chats
+            .iter()
+            .map(|(id, token)| {
+                (
+                    format!("{ws_base}/api/v1/ws?token={token}"),
+                    Some(id.clone()),
+                )
+            })
+            .collect(),
+        agents: agent_tokens
+            .iter()
+            .map(|t| format!("{ws_base}/api/v1/ws?token={t}"))
+            .collect(),
+        rate,
+        seconds,
+        json: true,
+    };
+    let pid = server.pid;
+    let mut watch = ProcessWatch {
+        rss_before: util::rss_bytes(pid),
+        ..Default::default()
+    };
+    eprintln!(
+        "connecting {} sockets, then {rate} msgs/s for {seconds} s",
+        customers + agents
+    );
+    let cell = std::sync::Mutex::new((0u64, 0f64));
+    let ours = load::run(plan, |_| {
+        *cell.lock().unwrap() = (util::rss_bytes(pid), util::cpu_seconds(pid));
+    })
+    .await;
+    (watch.rss_connected, watch.cpu_at_send) = *cell.lock().unwrap();
+    let mut result = json!({
+        "load": {"customers": customers, "agents": agents, "rate": rate, "seconds": seconds},
+        "chat_starts_per_sec": chat_starts_per_sec.round(),
+        "online_contact": load_figures(&ours),
+        "online_contact_process": process_figures(pid, &watch, &ours),
+    });
+    drop(server);
+    if no_baselines {
+        return result;
+    }
+
+    // the same load against the bare relay process
+    let port = util::free_port();
+    let mut relay = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "relay",
+            "--port",
+            &port.to_string(),
+            "--agents",
+            &agents.to_string(),
+        ])
+        .spawn()
+        .expect("start the relay");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let relay_pid = relay.id();
+    let plan = load::Plan {
+        customers: (0..customers)
+            .map(|i| (format!("ws://127.0.0.1:{port}/c/{i}"), None))
+            .collect(),
+        agents: (0..agents)
+            .map(|j| format!("ws://127.0.0.1:{port}/a/{j}"))
+            .collect(),
+        rate,
+        seconds,
+        json: false,
+    };
+    let mut rwatch = ProcessWatch {
+        rss_before: util::rss_bytes(relay_pid),
+        ..Default::default()
+    };
+    let cell = std::sync::Mutex::new((0u64, 0f64));
+    let bare = load::run(plan, |_| {
+        *cell.lock().unwrap() = (util::rss_bytes(relay_pid), util::cpu_seconds(relay_pid));
+    })
+    .await;
+    (rwatch.rss_connected, rwatch.cpu_at_send) = *cell.lock().unwrap();
+    result["relay_baseline"] = load_figures(&bare);
+    result["relay_baseline_process"] = process_figures(relay_pid, &rwatch, &bare);
+    let _ = relay.kill();
+    let _ = relay.wait();
+
+    let sqlite = baseline::sqlite(rate, seconds.min(10)).await;
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            (a / b * 1000.0).round() / 1000.0
+        } else {
+            0.0
+        }
+    };
+    let our_stored = ours.acked as f64 / ours.send_secs;
+    let our_p99 = result["online_contact"]["delivery_latency"]["p99_ms"]
+        .as_f64()
+        .unwrap_or(0.0);
+    let bare_p99 = result["relay_baseline"]["delivery_latency"]["p99_ms"]
+        .as_f64()
+        .unwrap_or(0.0);
+    result["ratios"] = json!({
+        "delivered_per_sec_vs_relay": ratio(ours.delivered as f64 / ours.send_secs, bare.delivered as f64 / bare.send_secs),
+        "p99_latency_vs_relay": ratio(our_p99, bare_p99),
+        "stored_per_sec_vs_sqlite_group_commit_max": ratio(our_stored, sqlite["group_commit_max_rows_per_sec"].as_f64().unwrap_or(0.0)),
+        "target_20000_per_sec_vs_sqlite_group_commit_max": ratio(20000.0, sqlite["group_commit_max_rows_per_sec"].as_f64().unwrap_or(0.0)),
+    });
+    result["sqlite_baseline"] = sqlite;
+    result
+}
