@@ -60,6 +60,62 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+/// A party owned by a job handed to the message writer.
+#[derive(Clone, Debug)]
+pub(crate) enum OwnedParty {
+    Agent(Caller),
+    Customer(Customer),
+}
+
+impl OwnedParty {
+    fn as_party(&self) -> Party<'_> {
+        match self {
+            OwnedParty::Agent(c) => Party::Agent(c),
+            OwnedParty::Customer(c) => Party::Customer(c),
+        }
+    }
+}
+
+/// How long counters wait to gather a burst of customer messages.
+pub(crate) const COUNTERS_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Most sends committed in one transaction.
+pub(crate) const MAX_MESSAGE_GROUP: usize = 64;
+
+/// One send waiting for the message writer.
+pub(crate) struct SendJob {
+    party: OwnedParty,
+    chat: ChatId,
+    client_id: String,
+    text: String,
+    reply: tokio::sync::oneshot::Sender<Result<Stored>>,
+}
+
+/// What a send stored: the message, whether it is new (not a resend), and the chat's
+/// agent at that moment (to publish to).
+pub(crate) struct Stored {
+    message: Message,
+    new: bool,
+    assignee: Option<AgentId>,
+}
+
+/// The message writer: takes every send that is waiting (up to
+/// [`MAX_MESSAGE_GROUP`]) and commits them together. While one group's commit waits for
+/// the disk, the next group gathers, so throughput grows with load while a lone
+/// message still costs one commit.
+pub(crate) async fn message_writer(engine: Engine, mut jobs: tokio::sync::mpsc::Receiver<SendJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_MESSAGE_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        engine.write_message_group(group).await;
+    }
+}
+
 /// The columns of a chat that rules look at.
 struct ChatRow {
     id: ChatId,
@@ -503,6 +559,29 @@ impl Engine {
     }
 
     /// Sends an agent their current 대화중 count and unread total.
+    /// Counters after a customer message, coalesced: during a burst an agent gets one
+    /// `agent.counters` per [`COUNTERS_DELAY`] instead of one per message (each is a
+    /// query over all the agent's open chats), computed from what is committed then.
+    pub(crate) fn publish_counters_soon(&self, agent: AgentId) {
+        let first = self
+            .counters_due
+            .lock()
+            .expect("counters set")
+            .insert(agent);
+        if first {
+            let engine = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(COUNTERS_DELAY).await;
+                engine
+                    .counters_due
+                    .lock()
+                    .expect("counters set")
+                    .remove(&agent);
+                engine.publish_counters(agent).await;
+            });
+        }
+    }
+
     pub(crate) async fn publish_counters(&self, agent: AgentId) {
         match self.agent_chats_of(agent).await {
             Ok(list) => {
@@ -674,7 +753,9 @@ impl Engine {
     }
 
     /// Stores a message (idempotent per `client_id`) and publishes it. Returns the
-    /// message and whether it was new.
+    /// message and whether it was new. The write goes through the message writer, which
+    /// commits concurrent sends together (group commit); the answer comes after the
+    /// commit, and only then is the message published.
     pub async fn send_message(
         &self,
         party: Party<'_>,
@@ -685,9 +766,96 @@ impl Engine {
         shared::validate_client_id(client_id)?;
         shared::validate_message(text)?;
         let author = party.author();
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = SendJob {
+            party: match party {
+                Party::Agent(c) => OwnedParty::Agent(c.clone()),
+                Party::Customer(c) => OwnedParty::Customer(c.clone()),
+            },
+            chat,
+            client_id: client_id.to_owned(),
+            text: text.to_owned(),
+            reply,
+        };
+        self.message_writer
+            .send(job)
+            .await
+            .map_err(|_| Error::Internal("the message writer stopped".into()))?;
+        let stored = answer
+            .await
+            .map_err(|_| Error::Internal("the message writer dropped a message".into()))??;
+        if !stored.new {
+            return Ok((stored.message, false));
+        }
+        let message = stored.message;
+        let event = ServerMsg::MessageCreated {
+            chat_id: chat,
+            message: message.clone(),
+        };
+        self.hub.publish(Topic::Chat(chat), event.clone());
+        if let Some(assignee) = stored.assignee {
+            self.hub.publish(Topic::Agent(assignee), event);
+            if author == Author::Customer {
+                self.publish_counters_soon(assignee);
+            }
+        }
+        Ok((message, true))
+    }
+
+    /// Commits a group of sends in one transaction; each send runs inside its own
+    /// savepoint, so one refused send (a closed chat, say) does not undo the others.
+    pub(crate) async fn write_message_group(&self, group: Vec<SendJob>) {
         let now = Utc::now();
-        let (guard, mut tx) = self.write_tx().await?;
-        let row = chat_row(&mut tx, chat).await?;
+        let (guard, mut tx) = match self.write_tx().await {
+            Ok(t) => t,
+            Err(e) => {
+                let why = e.to_string();
+                for job in group {
+                    let _ = job.reply.send(Err(Error::Internal(why.clone())));
+                }
+                return;
+            }
+        };
+        let mut results = Vec::with_capacity(group.len());
+        for job in &group {
+            let outcome = async {
+                sqlx::query("SAVEPOINT message").execute(&mut *tx).await?;
+                let stored = self.store_message(&mut tx, job, now).await;
+                let end = if stored.is_ok() {
+                    "RELEASE message"
+                } else {
+                    "ROLLBACK TO message"
+                };
+                sqlx::query(end).execute(&mut *tx).await?;
+                if stored.is_err() {
+                    sqlx::query("RELEASE message").execute(&mut *tx).await?;
+                }
+                stored
+            }
+            .await;
+            results.push(outcome);
+        }
+        let committed = tx.commit().await;
+        drop(guard);
+        for (job, result) in group.into_iter().zip(results) {
+            let _ = job.reply.send(match &committed {
+                Ok(()) => result,
+                Err(e) => Err(Error::Internal(format!("commit failed: {e}"))),
+            });
+        }
+    }
+
+    /// One send inside the group's transaction: the rules, idempotency, the row.
+    async fn store_message(
+        &self,
+        tx: &mut SqliteConnection,
+        job: &SendJob,
+        now: DateTime<Utc>,
+    ) -> Result<Stored> {
+        let party = job.party.as_party();
+        let (chat, client_id, text) = (job.chat, job.client_id.as_str(), job.text.as_str());
+        let author = party.author();
+        let row = chat_row(&mut *tx, chat).await?;
         check_access(party, &row)?;
         let agent = match party {
             Party::Agent(caller) => {
@@ -705,7 +873,11 @@ impl Engine {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(id) = existing {
-            return Ok((message_by_id(&mut tx, id).await?, false));
+            return Ok(Stored {
+                message: message_by_id(&mut *tx, id).await?,
+                new: false,
+                assignee: row.agent_id,
+            });
         }
         if !row.status.accepts_message_from(author) {
             return Err(Error::conflict(
@@ -724,7 +896,7 @@ impl Engine {
             r.get::<bool, _>(0)
         };
         let mut message = append_message(
-            &mut tx,
+            &mut *tx,
             chat,
             author,
             agent,
@@ -735,7 +907,7 @@ impl Engine {
         .await?;
         if auto {
             let shown = self
-                .auto_mask(&mut tx, message.id.0, text)
+                .auto_mask(&mut *tx, message.id.0, text)
                 .await?
                 .unwrap_or_else(|| text.to_owned());
             sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
@@ -743,7 +915,7 @@ impl Engine {
                 .bind(message.id.0)
                 .execute(&mut *tx)
                 .await?;
-            message = message_by_id(&mut tx, message.id.0).await?;
+            message = message_by_id(&mut *tx, message.id.0).await?;
         }
         if let Some(a) = agent {
             // C-HIS-2: handled once the agent who opened the request answers it.
@@ -759,21 +931,11 @@ impl Engine {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
-        drop(guard);
-
-        let event = ServerMsg::MessageCreated {
-            chat_id: chat,
-            message: message.clone(),
-        };
-        self.hub.publish(Topic::Chat(chat), event.clone());
-        if let Some(assignee) = row.agent_id {
-            self.hub.publish(Topic::Agent(assignee), event);
-            if author == Author::Customer {
-                self.publish_counters(assignee).await;
-            }
-        }
-        Ok((message, true))
+        Ok(Stored {
+            message,
+            new: true,
+            assignee: row.agent_id,
+        })
     }
 
     /// The agent opened (clicked) the request: recorded once, and everything so far is read.

@@ -67,6 +67,11 @@ pub struct Engine {
     /// Chat-history export jobs (C-HIS-4), so the console can poll a long export's
     /// progress and download the finished file from this process.
     exports: Arc<history::Exports>,
+    /// Sends waiting for the message writer task, which commits them in groups (one
+    /// fsync for many messages under load).
+    message_writer: tokio::sync::mpsc::Sender<chats::SendJob>,
+    /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
+    counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
 }
 
 impl Engine {
@@ -75,7 +80,8 @@ impl Engine {
     pub async fn open(url: &str) -> Result<Engine> {
         let db = db::connect(url).await?;
         let mask_key = masking::MaskKey::load(db::data_dir(url).as_deref())?;
-        Ok(Engine {
+        let (message_writer, jobs) = tokio::sync::mpsc::channel(4096);
+        let engine = Engine {
             db,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             session_ttl: chrono::Duration::days(7),
@@ -84,7 +90,11 @@ impl Engine {
             presence: Arc::new(presence::Presence::default()),
             mask_key: Arc::new(mask_key),
             exports: Arc::new(history::Exports::default()),
-        })
+            message_writer,
+            counters_due: Arc::default(),
+        };
+        tokio::spawn(chats::message_writer(engine.clone(), jobs));
+        Ok(engine)
     }
 
     /// The real-time hub, for edges that hold sockets.

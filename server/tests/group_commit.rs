@@ -1,0 +1,96 @@
+//! Issue #9: messages are committed in groups by one writer. Under concurrent load every
+//! send is answered after its commit, a refused send (closed chat) does not undo the
+//! others in its group, resends stay idempotent, and seqs stay gapless per chat.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::TestServer;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn concurrent_sends_commit_in_groups_without_losing_rules() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let mut chats = Vec::new();
+    for _ in 0..12 {
+        chats.push(s.start_chat(json!({"consent": true})).await);
+    }
+    // the agent ends one chat: its customer's sends must be refused
+    let closed = chats[0].0.clone();
+    let (st, _) = s
+        .post(
+            &format!("/api/v1/chats/{closed}/end"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    // 12 chats × 8 sends at once, each send also repeated with the same client_id
+    let mut sends = Vec::new();
+    for (chat, token) in &chats {
+        for k in 0..8 {
+            for _ in 0..2 {
+                let (s, chat, token) = (&s, chat.clone(), token.clone());
+                sends.push(async move {
+                    let (st, v) = s
+                        .send_message(&chat, &token, &format!("c{k}"), &format!("동시 메시지 {k}"))
+                        .await;
+                    (chat, k, st, v)
+                });
+            }
+        }
+    }
+    let results = futures_util::future::join_all(sends).await;
+
+    let mut ids: HashMap<(String, i32), String> = HashMap::new();
+    for (chat, k, st, v) in results {
+        if chat == closed {
+            assert_eq!(st, StatusCode::CONFLICT, "{v}");
+            assert_eq!(v["error"], "chat_closed");
+            continue;
+        }
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        let id = v["message"]["id"].as_str().unwrap().to_owned();
+        // the resend answers the same stored message
+        if let Some(before) = ids.insert((chat.clone(), k), id.clone()) {
+            assert_eq!(before, id, "resend of c{k} in chat {chat}");
+        }
+    }
+    assert_eq!(ids.len(), 11 * 8);
+
+    // every open chat holds greeting + 8 messages with gapless seqs
+    for (chat, token) in &chats[1..] {
+        let (_, v) = s
+            .get(&format!("/api/v1/chats/{chat}/messages"), Some(token))
+            .await;
+        let seqs: Vec<i64> = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["seq"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+        let customer = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["author"] == "customer")
+            .count();
+        assert_eq!(customer, 8, "chat {chat}");
+    }
+    // the closed chat got nothing new
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{closed}/messages"), Some(&agent))
+        .await;
+    assert!(
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["author"] != "customer")
+    );
+}
