@@ -44,6 +44,15 @@ done
 wasm_url=$(printf '%s' "$html" | grep -oE '/pkg/[^"]+\.wasm' | head -n1 || true)
 wasm_raw=0; [ -n "$wasm_url" ] && wasm_raw=$(raw "$base$wasm_url")
 
+# the help center's first open: its HTML and every asset it loads
+hc_page="$base/hc/$slug"
+hc_html=$(curl -s "$hc_page")
+hc_total=$(xfer "$hc_page")
+for asset in $(printf '%s' "$hc_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
+  hc_total=$((hc_total + $(xfer "$base$asset")))
+done
+
+printf 'help center first open (HTML + JS + WASM + CSS, gzip transfer): %s bytes\n' "$hc_total"
 printf 'widget loader (/widget.js): %s bytes raw, %s bytes as sent (gzip), %s bytes gzip -9  [target <= 2048 gz]\n' "$loader_raw" "$loader_gz" "$loader_gz9"
 printf 'widget first open (HTML + JS + WASM + CSS, gzip transfer): %s bytes  [target <= 102400]\n' "$total"
 printf '  html %s\n' "$html_x"
@@ -59,6 +68,7 @@ cat > bench/results/widget-size.json <<JSON
   "loader_gzip_sent_bytes": $loader_gz,
   "loader_gzip9_bytes": $loader_gz9,
   "widget_first_open_gzip_bytes": $total,
+  "help_center_first_open_gzip_bytes": $hc_total,
   "widget_html_gzip_bytes": $html_x,
   "widget_wasm_raw_bytes": $wasm_raw
 }
