@@ -250,15 +250,7 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
         ("whole history, second page", "page=__NEXT__".to_owned()),
     ];
     let mut searches = serde_json::Map::new();
-    let first: Value = http
-        .get(format!("{base}/api/v1/chats"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first = crate::get_json(&http, &format!("{base}/api/v1/chats"), &token).await;
     let next = first["next_page"].as_str().unwrap_or("1").to_owned();
     let total_chats = first["total"].as_i64().unwrap_or(0);
     for (name, query) in shapes {
@@ -287,18 +279,27 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
     let per_day = (chats as f64 / 365.0).max(1.0);
     let days = (export_rows as f64 / per_day).ceil() as i64;
     let query = format!("from={}&to={}", day(days - 1), day(0));
-    let count: Value = http
-        .get(format!("{base}/api/v1/chats?{query}&limit=1"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let count = crate::get_json(
+        &http,
+        &format!("{base}/api/v1/chats?{query}&limit=1"),
+        &token,
+    )
+    .await;
     let pid = server.pid;
-    let rss_before = util::rss_bytes(pid);
-    util::reset_peak(pid);
+    let anon_before = util::anon_bytes(pid);
+    // sample the server's anonymous memory while the export runs
+    let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        tokio::spawn(async move {
+            let mut peak = 0;
+            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(util::anon_bytes(pid));
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            peak
+        })
+    };
     let t = Instant::now();
     let bytes = http
         .get(format!("{base}/api/v1/chats/export.xlsx?{query}"))
@@ -310,7 +311,8 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
         .await
         .unwrap();
     let export_secs = t.elapsed().as_secs_f64();
-    let peak = util::peak_rss_bytes(pid);
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.await.unwrap();
     drop(server);
     json!({
         "chats_in_history": total_chats,
@@ -323,9 +325,9 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
             "rows": count["total"],
             "seconds": (export_secs * 100.0).round() / 100.0,
             "file_bytes": bytes.len(),
-            "server_rss_before_mb": rss_before / 1_048_576,
-            "server_peak_rss_during_mb": peak / 1_048_576,
-            "server_peak_growth_mb": peak.saturating_sub(rss_before) / 1_048_576,
+            "server_anon_rss_before_mb": anon_before / 1_048_576,
+            "server_anon_rss_peak_during_mb": peak / 1_048_576,
+            "server_anon_growth_mb": peak.saturating_sub(anon_before) / 1_048_576,
         },
     })
 }

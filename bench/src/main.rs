@@ -147,6 +147,18 @@ async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) 
         .to_owned()
 }
 
+/// `GET` with a bearer token, answered as JSON.
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Server figures around one load run: RSS before and after connecting, CPU over the
 /// send phase.
 #[derive(Default)]
@@ -161,9 +173,9 @@ fn process_figures(pid: u32, w: &ProcessWatch, o: &load::Outcome) -> Value {
     let per_socket = w.rss_connected.saturating_sub(w.rss_before) / o.sockets.max(1) as u64;
     json!({
         "sockets_held": o.sockets,
-        "rss_before_sockets_mb": w.rss_before / 1_048_576,
-        "rss_with_sockets_mb": w.rss_connected / 1_048_576,
-        "rss_per_socket_bytes": per_socket,
+        "anon_rss_before_sockets_mb": w.rss_before / 1_048_576,
+        "anon_rss_with_sockets_mb": w.rss_connected / 1_048_576,
+        "anon_rss_per_socket_bytes": per_socket,
         "cpu_percent_of_one_core": (cpu / o.send_secs * 100.0).round(),
     })
 }
@@ -270,7 +282,7 @@ async fn chat(
     };
     let pid = server.pid;
     let mut watch = ProcessWatch {
-        rss_before: util::rss_bytes(pid),
+        rss_before: util::anon_bytes(pid),
         ..Default::default()
     };
     eprintln!(
@@ -279,7 +291,7 @@ async fn chat(
     );
     let cell = std::sync::Mutex::new((0u64, 0f64));
     let ours = load::run(plan, |_| {
-        *cell.lock().unwrap() = (util::rss_bytes(pid), util::cpu_seconds(pid));
+        *cell.lock().unwrap() = (util::anon_bytes(pid), util::cpu_seconds(pid));
     })
     .await;
     (watch.rss_connected, watch.cpu_at_send) = *cell.lock().unwrap();
@@ -322,12 +334,12 @@ async fn chat(
         json: false,
     };
     let mut rwatch = ProcessWatch {
-        rss_before: util::rss_bytes(relay_pid),
+        rss_before: util::anon_bytes(relay_pid),
         ..Default::default()
     };
     let cell = std::sync::Mutex::new((0u64, 0f64));
     let bare = load::run(plan, |_| {
-        *cell.lock().unwrap() = (util::rss_bytes(relay_pid), util::cpu_seconds(relay_pid));
+        *cell.lock().unwrap() = (util::anon_bytes(relay_pid), util::cpu_seconds(relay_pid));
     })
     .await;
     (rwatch.rss_connected, rwatch.cpu_at_send) = *cell.lock().unwrap();

@@ -252,6 +252,36 @@ impl Browser {
         }
     }
 
+    /// Selects `needle` inside the last element matching `css` whose text contains it
+    /// (as a person drag-selecting it would); answers the selected text.
+    pub async fn select_text(&self, css: &str, needle: &str) -> String {
+        const SELECT: &str = r#"
+const [css, needle] = arguments;
+const el = [...document.querySelectorAll(css)].filter(e => e.textContent.includes(needle)).pop();
+if (!el) return '';
+const at = el.textContent.indexOf(needle);
+const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+let node, pos = 0, start = null, end = null;
+while ((node = walker.nextNode())) {
+  const len = node.textContent.length;
+  if (start === null && at < pos + len) start = [node, at - pos];
+  if (end === null && at + needle.length <= pos + len) { end = [node, at + needle.length - pos]; break; }
+  pos += len;
+}
+const r = document.createRange();
+r.setStart(start[0], start[1]); r.setEnd(end[0], end[1]);
+const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+return sel.toString();
+"#;
+        self.client
+            .execute(SELECT, vec![json!(css), json!(needle)])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Waits (up to 15 s) until the page hydrated (the app's Effect ran).
     pub async fn wait_hydrated(&self) {
         self.find(r#"[data-hydrated="true"]"#).await;

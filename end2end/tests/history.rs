@@ -6,26 +6,6 @@
 use calamine::{Data, Reader, Xlsx};
 use end2end::{Browser, Server};
 
-/// Selects `needle` inside the pane's customer bubble; answers the selected text.
-const SELECT_IN_PANE: &str = r#"
-const needle = arguments[0];
-const el = [...document.querySelectorAll('[data-testid="history-pane"] [data-author="customer"] .bubble-text')]
-  .find(e => e.textContent.includes(needle));
-const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-let node, pos = 0, start = null, end = null;
-const at = el.textContent.indexOf(needle);
-while ((node = walker.nextNode())) {
-  const len = node.textContent.length;
-  if (start === null && at < pos + len) start = [node, at - pos];
-  if (end === null && at + needle.length <= pos + len) { end = [node, at + needle.length - pos]; break; }
-  pos += len;
-}
-const r = document.createRange();
-r.setStart(start[0], start[1]); r.setEnd(end[0], end[1]);
-const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
-return sel.toString();
-"#;
-
 /// A second customer starts a chat through the public API from the help-center page.
 const SECOND_CUSTOMER: &str = r#"
 const done = arguments[arguments.length - 1];
@@ -120,11 +100,7 @@ async fn filter_open_edit_mask_and_export() {
         .await;
 
     // filter by Korean message text
-    search(&agent, "환불").await;
-    agent.wait_count(r#"[data-testid="history-row"]"#, 1).await;
-    agent
-        .wait_text(r#"[data-testid="history-total"]"#, "1")
-        .await;
+    search(&agent, "환불", 1).await;
 
     // open it: info and transcript in the right-hand pane
     agent.click_centered(r#"[data-testid="history-row"]"#).await;
@@ -166,10 +142,11 @@ async fn filter_open_edit_mask_and_export() {
 
     // mask the order number in history (C-PII-4): stars, and no longer searchable
     let selected = agent
-        .client
-        .execute(SELECT_IN_PANE, vec![serde_json::json!("778899")])
-        .await
-        .unwrap();
+        .select_text(
+            r#"[data-testid="history-pane"] [data-author="customer"] .bubble-text"#,
+            "778899",
+        )
+        .await;
     assert_eq!(selected, "778899");
     agent
         .find(r#"[data-testid="history-pane"] [data-testid="mask-button"]"#)
@@ -183,11 +160,7 @@ async fn filter_open_edit_mask_and_export() {
             "******",
         )
         .await;
-    search(&agent, "778899").await;
-    agent.wait_count(r#"[data-testid="history-row"]"#, 0).await;
-    agent
-        .wait_text(r#"[data-testid="history-total"]"#, "0")
-        .await;
+    search(&agent, "778899", 0).await;
 
     // 초기화 brings back the default filter (the last 7 days, no text)
     agent

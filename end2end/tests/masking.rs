@@ -4,25 +4,6 @@
 
 use end2end::{Browser, Server};
 
-const SELECT_PHONE: &str = r#"
-const bubbles = [...document.querySelectorAll('[data-testid="message"][data-author="customer"] .bubble-text')];
-const el = bubbles[bubbles.length - 1];
-const text = [...el.childNodes].map(n => n.textContent).join('');
-const at = text.indexOf('010-1234-5678');
-const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-let node, pos = 0, start = null, end = null;
-while ((node = walker.nextNode())) {
-  const len = node.textContent.length;
-  if (start === null && at < pos + len) start = [node, at - pos];
-  if (end === null && at + 13 <= pos + len) { end = [node, at + 13 - pos]; break; }
-  pos += len;
-}
-const r = document.createRange();
-r.setStart(start[0], start[1]); r.setEnd(end[0], end[1]);
-const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
-return sel.toString();
-"#;
-
 const SELECT_ACROSS: &str = r#"
 const bubbles = [...document.querySelectorAll('[data-testid="message"] .bubble-text')];
 const texts = el => { const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); const out = []; let n; while ((n = w.nextNode())) out.push(n); return out; };
@@ -124,7 +105,12 @@ async fn mask_and_unmask_on_both_screens() {
         .await;
 
     // select the number inside the message and press the button
-    let selected = agent.client.execute(SELECT_PHONE, vec![]).await.unwrap();
+    let selected = agent
+        .select_text(
+            r#"[data-testid="message"][data-author="customer"] .bubble-text"#,
+            "010-1234-5678",
+        )
+        .await;
     assert_eq!(selected, "010-1234-5678");
     agent
         .find(r#"[data-testid="mask-button"]"#)

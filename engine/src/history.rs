@@ -66,6 +66,10 @@ const HISTORY_FROM: &str = " FROM chats c
      LEFT JOIN categories k2 ON k2.id = k1.parent_id
      LEFT JOIN categories k3 ON k3.id = k2.parent_id";
 
+/// Periods up to this many days search text by reading their chats' messages; longer
+/// ones (and no period) go through the trigram index.
+const SCAN_PERIOD_DAYS: i64 = 31;
+
 /// `%text%` for LIKE with `\` escaping `%`, `_` and `\`.
 fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -126,7 +130,18 @@ fn push_filter(
             .push(" ESCAPE '\\')");
     }
     if let Some(text) = &f.text {
-        if text.contains(['%', '_', '\\']) {
+        let short_period = f.from.is_some_and(|from| {
+            f.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
+        });
+        if short_period || text.chars().count() < 3 {
+            // Within a short period (or for a word shorter than a trigram) reading the
+            // period's own messages beats listing every match in the whole history.
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.text LIKE ",
+            )
+            .push_bind(like_pattern(text))
+            .push(" ESCAPE '\\')");
+        } else if text.contains(['%', '_', '\\']) {
             // LIKE metacharacters cannot be escaped inside the trigram index: scan.
             qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text LIKE ")
                 .push_bind(like_pattern(text))

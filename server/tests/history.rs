@@ -303,6 +303,26 @@ async fn every_filter_search_and_pagination() {
         ids(&s, t, &format!("from={long_ago}&to={before}")).await,
         vec![d.old.clone()]
     );
+    // text within a short period reads that period's messages: same answers
+    let week = format!("from={week_ago}&to={today_s}");
+    assert_eq!(
+        ids(&s, t, &format!("{week}&{}", q("주문번호"))).await,
+        vec![d.refund.clone()]
+    );
+    assert!(
+        ids(&s, t, &format!("{week}&{}", q("778899")))
+            .await
+            .is_empty()
+    );
+    assert!(
+        ids(&s, t, &format!("{week}&{}", q("예전 문의")))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        ids(&s, t, &format!("{week}&{}", q("REFUND"))).await,
+        vec![d.english.clone()]
+    );
     // search has no time limit: the old chat's text is found without a period
     assert_eq!(ids(&s, t, &q("예전 문의")).await, vec![d.old.clone()]);
 
