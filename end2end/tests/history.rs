@@ -20,12 +20,19 @@ const done = arguments[arguments.length - 1];
 })();
 "#;
 
-async fn search(agent: &Browser, text: &str) {
+/// Searches message text and waits for `rows` rows and the matching total.
+async fn search(agent: &Browser, text: &str, rows: usize) {
     let q = agent.find(r#"[data-testid="history-q"]"#).await;
     q.clear().await.unwrap();
     q.send_keys(text).await.unwrap();
     agent
         .click_centered(r#"[data-testid="history-search"]"#)
+        .await;
+    agent
+        .wait_count(r#"[data-testid="history-row"]"#, rows)
+        .await;
+    agent
+        .wait_text(r#"[data-testid="history-total"]"#, &rows.to_string())
         .await;
 }
 
