@@ -94,3 +94,41 @@ async fn concurrent_sends_commit_in_groups_without_losing_rules() {
             .all(|m| m["author"] != "customer")
     );
 }
+
+#[tokio::test]
+async fn a_burst_reaches_the_customer_whole_and_in_order() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    let mut ws = common::Ws::connect(&s.ws_url(&customer)).await;
+    ws.send(json!({"type": "resume", "chat_id": chat, "after_seq": 0}))
+        .await;
+    ws.expect("resumed").await;
+    // 150 agent messages at once: groups of up to 64 are published together, more than
+    // a customer topic buffers, so a slow socket resyncs from the store
+    let sends = (0..150).map(|k| {
+        let (s, chat, agent) = (&s, chat.clone(), agent.clone());
+        async move {
+            let (st, _) = s
+                .send_message(&chat, &agent, &format!("burst-{k}"), &format!("답변 {k}"))
+                .await;
+            assert_eq!(st, StatusCode::CREATED);
+        }
+    });
+    futures_util::future::join_all(sends).await;
+    let mut seqs = Vec::new();
+    while seqs.len() < 150 {
+        let v = ws
+            .expect_where("an agent message", |v| {
+                v["type"] == "message.created" && v["message"]["author"] == "agent"
+            })
+            .await;
+        seqs.push(v["message"]["seq"].as_i64().unwrap());
+    }
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(seqs, sorted, "in order, no doubles");
+    assert_eq!(seqs.len(), 150);
+    assert_eq!(seqs[149] - seqs[0], 149, "no gaps");
+}
