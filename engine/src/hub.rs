@@ -12,22 +12,8 @@ use std::sync::{Arc, Mutex};
 use shared::{AgentId, ChatId, ServerMsg};
 use tokio::sync::broadcast;
 
-/// Frames buffered per agent topic before a slow subscriber is told it lagged (an agent
-/// follows many chats at once).
-const AGENT_TOPIC_CAPACITY: usize = 256;
-/// The same for a chat's topic (its customer). Every slot is allocated up front, so this
-/// is memory per connected customer: 32 slots cost ~1.3 KB where 256 cost ~10 KB, and a
-/// customer who falls 32 frames behind simply resyncs from the store.
-const CHAT_TOPIC_CAPACITY: usize = 32;
-
-impl Topic {
-    fn capacity(self) -> usize {
-        match self {
-            Topic::Agent(_) => AGENT_TOPIC_CAPACITY,
-            Topic::Chat(_) => CHAT_TOPIC_CAPACITY,
-        }
-    }
-}
+/// Frames buffered per topic before a slow subscriber is told it lagged.
+const TOPIC_CAPACITY: usize = 256;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Topic {
@@ -46,7 +32,7 @@ impl Hub {
         let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
         topics
             .entry(topic)
-            .or_insert_with(|| broadcast::channel(topic.capacity()).0)
+            .or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0)
             .subscribe()
     }
 
