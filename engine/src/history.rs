@@ -85,12 +85,17 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// Appends the WHERE clause of a filter (tenant scope first), with the keyset cursor
-/// when `with_cursor`.
+/// (the last row's stored `created_at` text and id) when given.
+///
+/// The cursor is bound as plain values, never as a subquery: SQLite then walks the
+/// `(service_id, created_at, id)` index from the cursor down, so every page costs the
+/// same however deep it is (with a subquery each page re-scanned from the newest row,
+/// which made a 100,000-chat export quadratic).
 fn push_filter(
     qb: &mut QueryBuilder<'_, Sqlite>,
     caller: &Caller,
     f: &HistoryFilter,
-    with_cursor: bool,
+    cursor: Option<(&str, i64)>,
 ) {
     qb.push(" WHERE c.service_id = ")
         .push_bind(caller.service_id().0);
@@ -100,7 +105,16 @@ fn push_filter(
     if let Some(from) = f.from {
         qb.push(" AND c.created_at >= ").push_bind(from);
     }
-    if let Some(to) = f.to {
+    let cursor_at = cursor.and_then(|(at, _)| {
+        DateTime::parse_from_rfc3339(at)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    });
+    if let Some(to) = f.to
+        // below a cursor inside the period the end is implied; leaving it out lets the
+        // index range start at the cursor
+        && !cursor_at.is_some_and(|at| at < to)
+    {
         qb.push(" AND c.created_at < ").push_bind(to);
     }
     if let Some(handled) = f.handled {
@@ -152,9 +166,13 @@ fn push_filter(
                 .push("))");
         }
     }
-    if with_cursor && let Some(after) = f.after {
-        qb.push(" AND (c.created_at, c.id) < (SELECT created_at, id FROM chats WHERE id = ")
-            .push_bind(after.0)
+    if let Some((at, id)) = cursor {
+        qb.push(" AND c.created_at <= ")
+            .push_bind(at.to_owned())
+            .push(" AND (c.created_at < ")
+            .push_bind(at.to_owned())
+            .push(" OR c.id < ")
+            .push_bind(id)
             .push(")");
     }
 }
@@ -233,8 +251,31 @@ impl Engine {
         filter: &HistoryFilter,
         limit: i64,
     ) -> Result<Vec<HistoryRow>> {
+        // the cursor row's stored time, read as text so it compares exactly
+        let cursor = match filter.after {
+            None => None,
+            Some(after) => {
+                let at: Option<String> = sqlx::query_scalar(
+                    "SELECT created_at FROM chats WHERE id = ? AND service_id = ?",
+                )
+                .bind(after.0)
+                .bind(caller.service_id().0)
+                .fetch_optional(&self.db)
+                .await?;
+                match at {
+                    Some(at) => Some((at, after.0)),
+                    // an unknown cursor: nothing comes after it
+                    None => return Ok(Vec::new()),
+                }
+            }
+        };
         let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
-        push_filter(&mut qb, caller, filter, true);
+        push_filter(
+            &mut qb,
+            caller,
+            filter,
+            cursor.as_ref().map(|(at, id)| (at.as_str(), *id)),
+        );
         qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(limit);
         let rows = qb.build().fetch_all(&self.db).await?;
@@ -243,7 +284,7 @@ impl Engine {
 
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM chats c");
-        push_filter(&mut qb, caller, filter, false);
+        push_filter(&mut qb, caller, filter, None);
         Ok(qb.build_query_scalar().fetch_one(&self.db).await?)
     }
 

@@ -349,6 +349,31 @@ async fn every_filter_search_and_pagination() {
     }
     assert_eq!(pages, 3);
     assert_eq!(walked, all);
+    // the same walk inside a period (its end left to the cursor) and from an unknown cursor
+    let mut in_week = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (_, v) = s
+            .get(
+                &format!("/api/v1/chats?{week}&limit=3&page={cursor}"),
+                Some(t),
+            )
+            .await;
+        in_week.extend(
+            v["chats"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+        match v["next_page"].as_str() {
+            Some(n) => cursor = n.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(in_week, recent);
+    let (_, v) = s.get("/api/v1/chats?page=999999", Some(t)).await;
+    assert!(v["chats"].as_array().unwrap().is_empty());
     // a chat that arrives meanwhile does not shift later pages
     let (_, first) = s.get("/api/v1/chats?limit=2", Some(t)).await;
     s.set_status(&d.agent2, "online").await;
