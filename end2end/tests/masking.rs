@@ -20,65 +20,10 @@ async fn mask_and_unmask_on_both_screens() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
     let customer = Browser::start().await;
-    agent.client.goto(&server.url("/console")).await.unwrap();
-    agent.wait_hydrated().await;
-    agent
-        .find(r#"[data-testid="login-email"]"#)
-        .await
-        .send_keys("agent1@demo.test")
-        .await
-        .unwrap();
-    agent
-        .find(r#"[data-testid="login-password"]"#)
-        .await
-        .send_keys("demo-password")
-        .await
-        .unwrap();
-    agent
-        .find(r#"[data-testid="login-submit"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    agent
-        .find(r#"[data-testid="agent-status"]"#)
-        .await
-        .select_by_value("online")
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-
-    customer.client.goto(&server.url("/hc/demo")).await.unwrap();
-    customer.wait_hydrated().await;
+    agent.login(&server, "agent1@demo.test").await;
+    agent.go_online().await;
     customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="consent-accept"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("😀 제 번호는 010-1234-5678 입니다")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    customer
-        .wait_text(
-            r#"[data-testid="message"][data-author="customer"]"#,
-            "010-1234-5678",
-        )
+        .start_help_center_chat(&server, Some("😀 제 번호는 010-1234-5678 입니다"))
         .await;
 
     agent
@@ -166,27 +111,7 @@ async fn mask_and_unmask_on_both_screens() {
 
     // the admin sees both in the audit log
     let admin = Browser::start().await;
-    admin.client.goto(&server.url("/console")).await.unwrap();
-    admin.wait_hydrated().await;
-    admin
-        .find(r#"[data-testid="login-email"]"#)
-        .await
-        .send_keys("admin@demo.test")
-        .await
-        .unwrap();
-    admin
-        .find(r#"[data-testid="login-password"]"#)
-        .await
-        .send_keys("demo-password")
-        .await
-        .unwrap();
-    admin
-        .find(r#"[data-testid="login-submit"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    admin.find(r#"[data-testid="agent-name"]"#).await;
+    admin.login(&server, "admin@demo.test").await;
     admin.client.goto(&server.url("/admin")).await.unwrap();
     admin.wait_hydrated().await;
     admin.wait_count(r#"[data-testid="audit-row"]"#, 2).await;

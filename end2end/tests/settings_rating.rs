@@ -3,27 +3,6 @@
 
 use end2end::{Browser, Locator, Server};
 
-async fn login(b: &Browser, server: &Server, email: &str) {
-    b.client.goto(&server.url("/console")).await.unwrap();
-    b.wait_hydrated().await;
-    b.find(r#"[data-testid="login-email"]"#)
-        .await
-        .send_keys(email)
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-password"]"#)
-        .await
-        .send_keys("demo-password")
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="login-submit"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    b.find(r#"[data-testid="agent-name"]"#).await;
-}
-
 #[tokio::test]
 async fn greeting_rating_and_chat_off() {
     let server = Server::start_demo();
@@ -52,29 +31,9 @@ async fn greeting_rating_and_chat_off() {
     admin.find(r#"[data-testid="settings-saved"]"#).await;
     admin.screenshot("admin-settings").await;
 
-    login(&agent, &server, "agent1@demo.test").await;
-    agent
-        .find(r#"[data-testid="agent-status"]"#)
-        .await
-        .select_by_value("online")
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-
-    customer.client.goto(&server.url("/hc/demo")).await.unwrap();
-    customer.wait_hydrated().await;
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="consent-accept"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    agent.login(&server, "agent1@demo.test").await;
+    agent.go_online().await;
+    customer.start_help_center_chat(&server, None).await;
     customer
         .wait_text(
             r#"[data-testid="message"][data-author="system"]"#,

@@ -50,6 +50,27 @@ struct Job {
     state: Mutex<JobState>,
 }
 
+impl Job {
+    /// A running job of `owner` over `total` chats, named in the export's offset.
+    fn new(owner: AgentId, id: String, total: i64, tz: FixedOffset) -> Job {
+        Job {
+            owner,
+            started: Instant::now(),
+            state: Mutex::new(JobState {
+                progress: ExportProgress {
+                    id,
+                    state: ExportState::Running,
+                    written: 0,
+                    total,
+                    file_name: export_file_name(Utc::now(), tz),
+                    error: None,
+                },
+                file: None,
+            }),
+        }
+    }
+}
+
 struct JobState {
     progress: ExportProgress,
     /// The finished file; deleted from disk when dropped.
@@ -349,23 +370,14 @@ impl Engine {
         filter: HistoryFilter,
     ) -> Result<ExportProgress> {
         let total = self.history_count(caller, &filter).await?;
-        let id = crate::auth::new_token("exp_");
-        let progress = ExportProgress {
-            id: id.clone(),
-            state: ExportState::Running,
-            written: 0,
+        let job = Arc::new(Job::new(
+            caller.agent_id(),
+            crate::auth::new_token("exp_"),
             total,
-            file_name: export_file_name(Utc::now(), filter.tz),
-            error: None,
-        };
-        let job = Arc::new(Job {
-            owner: caller.agent_id(),
-            started: Instant::now(),
-            state: Mutex::new(JobState {
-                progress: progress.clone(),
-                file: None,
-            }),
-        });
+            filter.tz,
+        ));
+        let progress = job.state.lock().expect("job").progress.clone();
+        let id = progress.id.clone();
         {
             let mut jobs = self.exports.jobs.lock().expect("export jobs");
             jobs.retain(|_, j| j.started.elapsed() < EXPORT_TTL);
@@ -453,21 +465,7 @@ impl Engine {
         filter: HistoryFilter,
     ) -> Result<(Arc<tempfile::TempPath>, String)> {
         let total = self.history_count(caller, &filter).await?;
-        let job = Job {
-            owner: caller.agent_id(),
-            started: Instant::now(),
-            state: Mutex::new(JobState {
-                progress: ExportProgress {
-                    id: String::new(),
-                    state: ExportState::Running,
-                    written: 0,
-                    total,
-                    file_name: export_file_name(Utc::now(), filter.tz),
-                    error: None,
-                },
-                file: None,
-            }),
-        };
+        let job = Job::new(caller.agent_id(), String::new(), total, filter.tz);
         let file = self.write_export(caller, &filter, &job).await?;
         let name = job.state.lock().expect("job").progress.file_name.clone();
         Ok((Arc::new(file), name))

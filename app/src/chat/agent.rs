@@ -264,21 +264,7 @@ impl AgentDesk {
     /// Masks characters `start..end` of a message (C-PII-2).
     fn mask(self, chat: ChatId, message: shared::MessageId, start: usize, end: usize) {
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks");
-            match net::send_json::<MessageEnvelope, _>(
-                "POST",
-                &url,
-                None,
-                &shared::MaskRequest { start, end },
-            )
-            .await
-            {
-                Ok(env) => self.on_frame(ServerMsg::MessageUpdated {
-                    chat_id: chat,
-                    message: env.message,
-                }),
-                Err(e) => self.error.set(Some(e.message)),
-            }
+            self.on_masked(chat, super::mask_run(chat, message, start, end).await);
         });
     }
 
@@ -286,30 +272,28 @@ impl AgentDesk {
     fn unmask(self, chat: ChatId, message: shared::MessageId, mask: String) {
         self.confirm_unmask.set(None);
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks/{mask}");
-            match net::send_json::<MessageEnvelope, _>("DELETE", &url, None, &()).await {
-                Ok(env) => self.on_frame(ServerMsg::MessageUpdated {
-                    chat_id: chat,
-                    message: env.message,
-                }),
-                Err(e) => self.error.set(Some(e.message)),
-            }
+            self.on_masked(chat, super::unmask_run(chat, message, mask).await);
         });
+    }
+
+    fn on_masked(self, chat: ChatId, result: Result<Message, crate::error::AppError>) {
+        match result {
+            Ok(message) => self.on_frame(ServerMsg::MessageUpdated {
+                chat_id: chat,
+                message,
+            }),
+            Err(e) => self.error.set(Some(e.message)),
+        }
     }
 
     /// The mask button: masks the current selection, which must lie in one message.
     fn mask_selection(self, chat: ChatId, texts: &'static shared::i18n::Texts) {
-        match super::selected_run() {
+        match super::selection_to_mask(texts) {
             Ok((message, start, end)) => {
                 self.error.set(None);
                 self.mask(chat, message, start, end);
             }
-            Err(super::SelectionProblem::AcrossMessages) => {
-                self.error.set(Some(texts.mask_one_message.into()))
-            }
-            Err(super::SelectionProblem::Nothing) => {
-                self.error.set(Some(texts.mask_select_first.into()))
-            }
+            Err(why) => self.error.set(Some(why.into())),
         }
     }
 

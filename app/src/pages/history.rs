@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use shared::{
     Author, ChatDetail, ChatId, ExportProgress, ExportState, HistoryPage, HistoryRow, Message,
-    MessageEnvelope, MessageList,
+    MessageList,
 };
 
 use crate::chat::info::ChatInfoPanel;
@@ -437,42 +437,27 @@ fn HistoryPane(
             }
         });
     });
-    let apply = move |result: Result<MessageEnvelope, crate::error::AppError>| match result {
-        Ok(env) => messages.update(|all| upsert_message(all, env.message)),
+    let apply = move |result: Result<Message, crate::error::AppError>| match result {
+        Ok(message) => messages.update(|all| upsert_message(all, message)),
         Err(e) => error.set(Some(e.message)),
     };
     let mask = move |message: shared::MessageId, start: usize, end: usize| {
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks");
-            apply(
-                net::send_json::<MessageEnvelope, _>(
-                    "POST",
-                    &url,
-                    None,
-                    &shared::MaskRequest { start, end },
-                )
-                .await,
-            );
+            apply(crate::chat::mask_run(chat, message, start, end).await);
         });
     };
     let unmask = move |message: shared::MessageId, mask_id: String| {
         confirm_unmask.set(None);
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{chat}/messages/{message}/masks/{mask_id}");
-            apply(net::send_json::<MessageEnvelope, _>("DELETE", &url, None, &()).await);
+            apply(crate::chat::unmask_run(chat, message, mask_id).await);
         });
     };
-    let mask_selection = move || match crate::chat::selected_run() {
+    let mask_selection = move || match crate::chat::selection_to_mask(t.get_untracked()) {
         Ok((message, start, end)) => {
             error.set(None);
             mask(message, start, end);
         }
-        Err(crate::chat::SelectionProblem::AcrossMessages) => {
-            error.set(Some(t.get_untracked().mask_one_message.into()))
-        }
-        Err(crate::chat::SelectionProblem::Nothing) => {
-            error.set(Some(t.get_untracked().mask_select_first.into()))
-        }
+        Err(why) => error.set(Some(why.into())),
     };
     let actions = security.then_some(MaskActions {
         unmask: Callback::new(move |(message, mask_id)| {
