@@ -5,7 +5,8 @@
 #   * wasm-opt from npm's binaryen (Debian's v108 corrupts wasm-bindgen 0.2.130 output),
 #   * cargo-leptos 0.3.11 (patched lock: cargo-util-schemas 0.14.1 builds on rustc 1.95),
 #   * wasm-bindgen-cli of exactly the version locked in Cargo.lock.
-# With `--test` it also installs chromium + chromedriver for the browser tests.
+# With `--test` it also installs chromium + chromedriver for the browser tests, and
+# PostgreSQL + nginx for the PostgreSQL and two-instance tests.
 # Every step is skipped when the right version is already there, so warm runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,13 @@ if [ "$WANT_TEST" = 1 ]; then
     log "installing chromium, chromedriver and Korean fonts (Debian packages)"
     apt-get update >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk >/dev/null
+  fi
+  # PostgreSQL (the integration suite runs on it too) and nginx (the two-instance test).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v nginx >/dev/null; then
+    log "installing postgresql and nginx (Debian packages)"
+    apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql postgresql-contrib nginx-light >/dev/null \
+      || DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql nginx >/dev/null
   fi
 fi
 log "tools ready"

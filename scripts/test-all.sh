@@ -2,7 +2,9 @@
 # Sets up what the tests need (idempotent) and runs every test:
 #   1. unit + integration tests of shared, engine, app, server (real server on 127.0.0.1:0,
 #      temp SQLite files),
-#   2. the browser tests in end2end/ (headless chromium against the built binary + site).
+#   2. the server's integration suite again on PostgreSQL (a throwaway cluster from
+#      Debian's packages when none listens on 127.0.0.1:5432; scripts/pg-test-server.sh),
+#   3. the browser tests in end2end/ (headless chromium against the built binary + site).
 # Honours CARGO_TARGET_DIR (CI keeps one outside the clone so repeat runs are fast).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,9 +25,21 @@ step "unit and integration tests"
 timeout 1200 cargo test --locked
 t2=$(date +%s)
 
+step "the integration suite again on PostgreSQL (issue 10)"
+PG_ADMIN_URL=$(bash scripts/pg-test-server.sh)
+drop_test_databases() {
+  psql "$PG_ADMIN_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'oct\_%'" |
+    while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
+}
+drop_test_databases
+OC_TEST_DB=postgres OC_TEST_PG_URL="$PG_ADMIN_URL" OC_MASK_KEY=$(printf '%064d' 7) \
+  timeout 1200 cargo test --locked -p server
+drop_test_databases
+t2b=$(date +%s)
+
 step "browser tests (headless chromium)"
 timeout 1500 cargo test --locked -p end2end -- --test-threads=1
 t3=$(date +%s)
 
-printf '\nall tests passed: setup+build %ss, unit+integration %ss, browser %ss, total %ss\n' \
-  $((t1 - t0)) $((t2 - t1)) $((t3 - t2)) $((t3 - t0))
+printf '\nall tests passed: setup+build %ss, unit+integration %ss, PostgreSQL %ss, browser %ss, total %ss\n' \
+  $((t1 - t0)) $((t2 - t1)) $((t2b - t2)) $((t3 - t2b)) $((t3 - t0))

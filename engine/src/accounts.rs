@@ -1,11 +1,10 @@
 //! Agent and admin accounts. All SQL on the `agents` table lives here; every read of a
 //! service's accounts is scoped by the [`Caller`]'s service.
 
+use crate::db::{self, Ex, Row};
 use chrono::Utc;
 use shared::validate;
 use shared::{AgentId, AgentProfile, AgentStatus, Role, ServiceId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
 use crate::Engine;
 use crate::auth::Caller;
@@ -24,7 +23,7 @@ pub(crate) struct NewAgent {
 pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, \
      s.slug AS service_slug, s.name AS service_name";
 
-pub(crate) fn profile_from_row(r: &SqliteRow) -> AgentProfile {
+pub(crate) fn profile_from_row(r: &Row) -> AgentProfile {
     AgentProfile {
         id: AgentId(r.get("id")),
         name: r.get("name"),
@@ -40,7 +39,7 @@ pub(crate) fn profile_from_row(r: &SqliteRow) -> AgentProfile {
 
 /// Inserts an account with an already hashed password.
 pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+    mut conn: Ex<'_>,
     service: ServiceId,
     new: &NewAgent,
     password_hash: &str,
@@ -49,7 +48,7 @@ pub(crate) async fn insert(
     validate::email("email", &new.email)?;
     let email = validate::normalize_email(&new.email);
     let now = Utc::now();
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = db::query_scalar(
         "INSERT INTO agents (service_id, name, email, password_hash, role, chat_permission, status_changed_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -61,7 +60,7 @@ pub(crate) async fn insert(
     .bind(new.chat_permission)
     .bind(now)
     .bind(now)
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.ex())
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -74,10 +73,10 @@ pub(crate) async fn insert(
 }
 
 /// Whether an account with this email exists anywhere.
-pub(crate) async fn email_exists(conn: &mut SqliteConnection, email: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE email = ?")
+pub(crate) async fn email_exists(mut conn: Ex<'_>, email: &str) -> Result<bool> {
+    let n: i64 = db::query_scalar("SELECT COUNT(*) FROM agents WHERE email = ?")
         .bind(validate::normalize_email(email))
-        .fetch_one(&mut *conn)
+        .fetch_one(conn.ex())
         .await?;
     Ok(n > 0)
 }
@@ -94,10 +93,10 @@ impl Engine {
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
              WHERE a.id = ? AND a.service_id = ?"
         );
-        let row = sqlx::query(&sql)
+        let row = db::query(&sql)
             .bind(id.0)
             .bind(caller.service_id().0)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("agent"))?;
         Ok(profile_from_row(&row))
@@ -109,9 +108,9 @@ impl Engine {
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
              WHERE a.service_id = ? ORDER BY a.role, a.name, a.id"
         );
-        let rows = sqlx::query(&sql)
+        let rows = db::query(&sql)
             .bind(caller.service_id().0)
-            .fetch_all(&self.db)
+            .fetch_all(self.db.ex())
             .await?;
         Ok(rows.iter().map(profile_from_row).collect())
     }

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use crate::db;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -11,7 +12,6 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::validate;
 use shared::{AgentId, AgentProfile, Role, ServiceId};
-use sqlx::Row;
 
 use crate::Engine;
 use crate::accounts::{PROFILE_COLUMNS, profile_from_row};
@@ -130,9 +130,9 @@ impl Engine {
             tracing::warn!(%email, client_addr, "login throttled");
             return Err(Error::Throttled { retry_after });
         }
-        let row = sqlx::query("SELECT id, password_hash, active FROM agents WHERE email = ?")
+        let row = db::query("SELECT id, password_hash, active FROM agents WHERE email = ?")
             .bind(&email)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?;
         let stored = row.as_ref().map(|r| r.get::<String, _>("password_hash"));
         if !crate::password::verify(password.to_owned(), stored).await {
@@ -149,17 +149,22 @@ impl Engine {
         let token = new_token("oc_");
         let now = Utc::now();
         let expires_at = now + self.session_ttl;
-        sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        db::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .bind(token_hash(&token))
             .bind(agent_id)
             .bind(now)
             .bind(expires_at)
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
         let sql = format!(
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?"
         );
-        let agent = profile_from_row(&sqlx::query(&sql).bind(agent_id).fetch_one(&self.db).await?);
+        let agent = profile_from_row(
+            &db::query(&sql)
+                .bind(agent_id)
+                .fetch_one(self.db.ex())
+                .await?,
+        );
         tracing::info!(agent_id, service = %agent.service, "login");
         Ok(LoginOutcome {
             token,
@@ -174,14 +179,14 @@ impl Engine {
         if token.is_empty() || token.len() > 200 {
             return Err(Error::Unauthenticated);
         }
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at,
                     v.agents_see_all_history
              FROM sessions s JOIN agents a ON a.id = s.agent_id JOIN services v ON v.id = a.service_id
              WHERE s.token_hash = ?",
         )
         .bind(token_hash(token))
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::Unauthenticated)?;
         let expires_at: DateTime<Utc> = row.get("expires_at");
@@ -199,10 +204,10 @@ impl Engine {
 
     /// Ends the session of this token (idempotent), and sweeps expired sessions.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+        db::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
             .bind(token_hash(token))
             .bind(Utc::now())
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
         Ok(())
     }

@@ -1,13 +1,13 @@
 //! Handling-type categories (C-SET-6). All SQL on `categories` lives here; every query
 //! is scoped to the caller's service, and only admins change the tree.
 
+use crate::db::{self, Ex};
 use chrono::Utc;
 use shared::validate::Invalid;
 use shared::{
     Category, CategoryDeleted, CategoryId, CategoryUpdate, MAX_CATEGORY_NAME_CHARS, NewCategory,
     can_have_child, swap_partner,
 };
-use sqlx::{Row, SqliteConnection};
 
 use crate::Engine;
 use crate::auth::Caller;
@@ -29,14 +29,14 @@ fn check_name(name: &str) -> Result<String> {
 }
 
 /// Every category of a service with its depth and whether a chat uses it.
-async fn load(conn: &mut SqliteConnection, service: i64) -> Result<Vec<Category>> {
-    let rows = sqlx::query(
+async fn load(mut conn: Ex<'_>, service: i64) -> Result<Vec<Category>> {
+    let rows = db::query(
         "SELECT k.id, k.parent_id, k.name, k.position, k.enabled,
                 EXISTS (SELECT 1 FROM chats c WHERE c.category_id = k.id) AS in_use
          FROM categories k WHERE k.service_id = ?",
     )
     .bind(service)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn.ex())
     .await?;
     let mut flat: Vec<Category> = rows
         .iter()
@@ -88,14 +88,14 @@ impl Engine {
     /// The caller's service's categories, flat (use `shared::build_tree` for the tree).
     pub async fn categories(&self, caller: &Caller) -> Result<Vec<Category>> {
         let mut conn = self.db.acquire().await?;
-        load(&mut conn, caller.service_id().0).await
+        load(conn.ex(), caller.service_id().0).await
     }
 
     pub async fn create_category(&self, caller: &Caller, new: NewCategory) -> Result<Category> {
         caller.require_admin()?;
         let name = check_name(&new.name)?;
         let (guard, mut tx) = self.write_tx().await?;
-        let flat = load(&mut tx, caller.service_id().0).await?;
+        let flat = load(tx.ex(), caller.service_id().0).await?;
         if let Some(parent) = new.parent_id {
             let p = flat
                 .iter()
@@ -114,7 +114,7 @@ impl Engine {
             .map(|c| c.position + 1)
             .max()
             .unwrap_or(0);
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = db::query_scalar(
             "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(caller.service_id().0)
@@ -122,9 +122,9 @@ impl Engine {
         .bind(&name)
         .bind(position)
         .bind(Utc::now())
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.ex())
         .await?;
-        let created = load(&mut tx, caller.service_id().0)
+        let created = load(tx.ex(), caller.service_id().0)
             .await?
             .into_iter()
             .find(|c| c.id.0 == id)
@@ -144,24 +144,24 @@ impl Engine {
         caller.require_admin()?;
         let name = change.name.as_deref().map(check_name).transpose()?;
         let (guard, mut tx) = self.write_tx().await?;
-        let flat = load(&mut tx, caller.service_id().0).await?;
+        let flat = load(tx.ex(), caller.service_id().0).await?;
         let me = flat
             .iter()
             .find(|c| c.id == id)
             .ok_or(Error::NotFound("category"))?
             .clone();
         if let Some(name) = name {
-            sqlx::query("UPDATE categories SET name = ? WHERE id = ?")
+            db::query("UPDATE categories SET name = ? WHERE id = ?")
                 .bind(name)
                 .bind(id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
         }
         if let Some(enabled) = change.enabled {
-            sqlx::query("UPDATE categories SET enabled = ? WHERE id = ?")
+            db::query("UPDATE categories SET enabled = ? WHERE id = ?")
                 .bind(enabled)
                 .bind(id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
         }
         if let Some(dir) = change.move_to {
@@ -180,15 +180,15 @@ impl Engine {
                 );
                 order.swap(i, j);
                 for (pos, cid) in order.iter().enumerate() {
-                    sqlx::query("UPDATE categories SET position = ? WHERE id = ?")
+                    db::query("UPDATE categories SET position = ? WHERE id = ?")
                         .bind(pos as i64)
                         .bind(cid.0)
-                        .execute(&mut *tx)
+                        .execute(tx.ex())
                         .await?;
                 }
             }
         }
-        let updated = load(&mut tx, caller.service_id().0)
+        let updated = load(tx.ex(), caller.service_id().0)
             .await?
             .into_iter()
             .find(|c| c.id == id)
@@ -207,7 +207,7 @@ impl Engine {
     ) -> Result<CategoryDeleted> {
         caller.require_admin()?;
         let (guard, mut tx) = self.write_tx().await?;
-        let flat = load(&mut tx, caller.service_id().0).await?;
+        let flat = load(tx.ex(), caller.service_id().0).await?;
         if !flat.iter().any(|c| c.id == id) {
             return Err(Error::NotFound("category"));
         }
@@ -215,14 +215,14 @@ impl Engine {
         let used = flat.iter().any(|c| ids.contains(&c.id) && c.in_use);
         for cid in ids.iter().rev() {
             if used {
-                sqlx::query("UPDATE categories SET enabled = 0 WHERE id = ?")
+                db::query("UPDATE categories SET enabled = 0 WHERE id = ?")
                     .bind(cid.0)
-                    .execute(&mut *tx)
+                    .execute(tx.ex())
                     .await?;
             } else {
-                sqlx::query("DELETE FROM categories WHERE id = ?")
+                db::query("DELETE FROM categories WHERE id = ?")
                     .bind(cid.0)
-                    .execute(&mut *tx)
+                    .execute(tx.ex())
                     .await?;
             }
         }
@@ -238,7 +238,7 @@ impl Engine {
     /// there and it and its ancestors are enabled.
     pub(crate) async fn choosable_category(
         &self,
-        conn: &mut SqliteConnection,
+        conn: Ex<'_>,
         caller: &Caller,
         id: CategoryId,
     ) -> Result<()> {

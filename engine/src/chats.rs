@@ -3,6 +3,7 @@
 //! All SQL on `chats` and `messages` lives here. Every write commits before the hub
 //! hears of it (persist, then publish).
 
+use crate::db::{self, Ex, Row};
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
@@ -10,8 +11,6 @@ use shared::{
     ChatCustomer, ChatCustomerName, ChatDetail, ChatId, ChatStatus, Message, MessageId, ServerMsg,
     ServiceId, StartChatRequest, StartChatResponse,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
 use crate::Engine;
 use crate::assignment::{Candidate, pick_agent};
@@ -126,12 +125,12 @@ struct ChatRow {
     handled: bool,
 }
 
-async fn chat_row(conn: &mut SqliteConnection, id: ChatId) -> Result<ChatRow> {
-    let r = sqlx::query(
+async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
+    let r = db::query(
         "SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?",
     )
     .bind(id.0)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn.ex())
     .await?
     .ok_or(Error::NotFound("chat"))?;
     Ok(ChatRow {
@@ -179,11 +178,25 @@ pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
         .unwrap_or_else(|| format!("고객 {id}"))
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
-     (SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
-        FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k) AS masks_json";
+/// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
+/// transcript is one query). The JSON functions are the one dialect difference here.
+fn message_columns(backend: db::Backend) -> &'static str {
+    match backend {
+        db::Backend::Sqlite => {
+            "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
+             (SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
+                FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k) AS masks_json"
+        }
+        db::Backend::Postgres => {
+            "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
+             (SELECT COALESCE(json_agg(json_build_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char) \
+                ORDER BY k.start_char), '[]')::text \
+                FROM masks k WHERE k.message_id = m.id) AS masks_json"
+        }
+    }
+}
 
-fn message_from_row(r: &SqliteRow) -> Message {
+fn message_from_row(r: &Row) -> Message {
     Message {
         id: MessageId(r.get("id")),
         chat_id: ChatId(r.get("chat_id")),
@@ -210,18 +223,19 @@ fn message_from_row(r: &SqliteRow) -> Message {
     }
 }
 
-async fn message_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Message> {
+async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?"
+        "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?",
+        cols = message_columns(conn.backend())
     );
     Ok(message_from_row(
-        &sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?,
+        &db::query(&sql).bind(id).fetch_one(conn.ex()).await?,
     ))
 }
 
 /// Appends a message with the chat's next `seq`.
 async fn append_message(
-    conn: &mut SqliteConnection,
+    mut conn: Ex<'_>,
     chat: ChatId,
     author: Author,
     agent: Option<AgentId>,
@@ -229,13 +243,13 @@ async fn append_message(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    let seq: i64 = sqlx::query_scalar(
+    let seq: i64 = db::query_scalar(
         "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
     )
     .bind(chat.0)
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.ex())
     .await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = db::query_scalar(
         "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(chat.0)
@@ -245,18 +259,18 @@ async fn append_message(
     .bind(client_id)
     .bind(text)
     .bind(now)
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.ex())
     .await?;
     message_by_id(conn, id).await
 }
 
 /// Online, active agents of a service with the chat permission, with their load.
 async fn candidates(
-    conn: &mut SqliteConnection,
+    mut conn: Ex<'_>,
     service: ServiceId,
     except: Option<AgentId>,
 ) -> Result<Vec<Candidate>> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT a.id, a.last_assigned_at,
                 (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
          FROM agents a
@@ -264,7 +278,7 @@ async fn candidates(
     )
     .bind(service.0)
     .bind(except.map_or(0, |a| a.0))
-    .fetch_all(&mut *conn)
+    .fetch_all(conn.ex())
     .await?;
     Ok(rows
         .iter()
@@ -277,25 +291,20 @@ async fn candidates(
 }
 
 /// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
-async fn assign(
-    conn: &mut SqliteConnection,
-    chat: ChatId,
-    agent: AgentId,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
+async fn assign(mut conn: Ex<'_>, chat: ChatId, agent: AgentId, now: DateTime<Utc>) -> Result<()> {
+    db::query(
         "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
          agent_read_seq = 0 WHERE id = ?",
     )
     .bind(agent.0)
     .bind(now)
     .bind(chat.0)
-    .execute(&mut *conn)
+    .execute(conn.ex())
     .await?;
-    sqlx::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
+    db::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
         .bind(now)
         .bind(agent.0)
-        .execute(&mut *conn)
+        .execute(conn.ex())
         .await?;
     Ok(())
 }
@@ -349,9 +358,9 @@ impl Engine {
         if !token.starts_with("occ_") || token.len() > 200 {
             return Err(Error::Unauthenticated);
         }
-        let r = sqlx::query("SELECT id, service_id FROM chats WHERE customer_token_hash = ?")
+        let r = db::query("SELECT id, service_id FROM chats WHERE customer_token_hash = ?")
             .bind(token_hash(token))
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::Unauthenticated)?;
         Ok(Customer {
@@ -362,14 +371,14 @@ impl Engine {
 
     /// Whether a help center can offer chat right now (C-IN-1/2).
     pub async fn availability(&self, slug: &str) -> Result<Availability> {
-        let r = sqlx::query(
-            "SELECT s.contract_chat AND s.helpcenter_chat_enabled AS enabled,
+        let r = db::query(
+            "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled,
                     (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
                        AND a.active = 1 AND a.chat_permission = 1) AS online
              FROM services s WHERE s.slug = ?",
         )
         .bind(slug)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
         let enabled: bool = r.get("enabled");
@@ -411,13 +420,13 @@ impl Engine {
         let now = Utc::now();
         let token = new_token("occ_");
         let (_guard, mut tx) = self.write_tx().await?;
-        let svc = sqlx::query(
-            "SELECT id, contract_chat AND helpcenter_chat_enabled AS enabled, prefer_recent_agent, greetings, locales,
+        let svc = db::query(
+            "SELECT id, (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, prefer_recent_agent, greetings, locales,
                     allowed_domains, require_signed_user
              FROM services WHERE slug = ?",
         )
         .bind(slug)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
         if !svc.get::<bool, _>("enabled") {
@@ -467,26 +476,26 @@ impl Engine {
             .unwrap_or_else(|| default_locale.clone());
 
         let preferred = match (&req.visitor_id, svc.get::<bool, _>("prefer_recent_agent")) {
-            (Some(visitor), true) => sqlx::query_scalar::<_, i64>(
+            (Some(visitor), true) => db::query_scalar::<i64>(
                 "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
                  ORDER BY created_at DESC, id DESC LIMIT 1",
             )
             .bind(service.0)
             .bind(visitor)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.ex())
             .await?
             .map(AgentId),
             _ => None,
         };
         let agent =
-            pick_agent(&candidates(&mut tx, service, None).await?, preferred).ok_or_else(|| {
+            pick_agent(&candidates(tx.ex(), service, None).await?, preferred).ok_or_else(|| {
                 Error::conflict(
                     "agents_absent",
                     "no agent is online; leave a 1:1 inquiry instead",
                 )
             })?;
 
-        let chat_id: i64 = sqlx::query_scalar(
+        let chat_id: i64 = db::query_scalar(
             "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
                                 locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device)
              VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -504,16 +513,16 @@ impl Engine {
         .bind(shared::CONSENT_VERSION)
         .bind(now)
         .bind(client.user_agent.as_deref().and_then(crate::device::describe))
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.ex())
         .await?;
         let chat = ChatId(chat_id);
-        assign(&mut tx, chat, agent, now).await?;
+        assign(tx.ex(), chat, agent, now).await?;
         let greetings = parse_locale_map(svc.get("greetings"));
         let greeting =
             shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
         let greeting = match greeting {
             Some(text) => {
-                Some(append_message(&mut tx, chat, Author::System, None, None, &text, now).await?)
+                Some(append_message(tx.ex(), chat, Author::System, None, None, &text, now).await?)
             }
             None => None,
         };
@@ -607,7 +616,7 @@ impl Engine {
                     (SELECT m.text FROM messages m WHERE m.chat_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
              FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
         );
-        let rows = sqlx::query(&sql).bind(bind).fetch_all(&self.db).await?;
+        let rows = db::query(&sql).bind(bind).fetch_all(self.db.ex()).await?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -644,9 +653,9 @@ impl Engine {
                 agent.0,
             )
             .await?;
-        let r = sqlx::query("SELECT a.status, s.contract_security FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?")
+        let r = db::query("SELECT a.status, s.contract_security FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?")
             .bind(agent.0)
-            .fetch_one(&self.db)
+            .fetch_one(self.db.ex())
             .await?;
         let status: String = r.get("status");
         Ok(AgentChats {
@@ -663,7 +672,7 @@ impl Engine {
     }
 
     async fn chat_detail(&self, chat: ChatId) -> Result<ChatDetail> {
-        let r = sqlx::query(
+        let r = db::query(
             "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3
              FROM chats c
              LEFT JOIN agents a ON a.id = c.agent_id
@@ -673,7 +682,7 @@ impl Engine {
              WHERE c.id = ?",
         )
         .bind(chat.0)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("chat"))?;
         let id: i64 = r.get("id");
@@ -717,7 +726,7 @@ impl Engine {
     /// One chat, for its customer or an agent of its service.
     pub async fn chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
         let mut conn = self.db.acquire().await?;
-        check_access(party, &chat_row(&mut conn, chat).await?)?;
+        check_access(party, &chat_row(conn.ex(), chat).await?)?;
         drop(conn);
         self.chat_detail(chat).await
     }
@@ -731,16 +740,17 @@ impl Engine {
         after: i64,
     ) -> Result<Vec<Message>> {
         let mut conn = self.db.acquire().await?;
-        let row = chat_row(&mut conn, chat).await?;
+        let row = chat_row(conn.ex(), chat).await?;
         check_access(party, &row)?;
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
-             WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500"
+            "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
+             WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500",
+            cols = message_columns(self.db.backend())
         );
-        let rows = sqlx::query(&sql)
+        let rows = db::query(&sql)
             .bind(chat.0)
             .bind(after.max(0))
-            .fetch_all(&mut *conn)
+            .fetch_all(conn.ex())
             .await?;
         drop(conn);
         let list: Vec<Message> = rows.iter().map(message_from_row).collect();
@@ -819,16 +829,16 @@ impl Engine {
         let mut results = Vec::with_capacity(group.len());
         for job in &group {
             let outcome = async {
-                sqlx::query("SAVEPOINT message").execute(&mut *tx).await?;
-                let stored = self.store_message(&mut tx, job, now).await;
+                db::query("SAVEPOINT message").execute(tx.ex()).await?;
+                let stored = self.store_message(tx.ex(), job, now).await;
                 let end = if stored.is_ok() {
                     "RELEASE message"
                 } else {
                     "ROLLBACK TO message"
                 };
-                sqlx::query(end).execute(&mut *tx).await?;
+                db::query(end).execute(tx.ex()).await?;
                 if stored.is_err() {
-                    sqlx::query("RELEASE message").execute(&mut *tx).await?;
+                    db::query("RELEASE message").execute(tx.ex()).await?;
                 }
                 stored
             }
@@ -848,14 +858,14 @@ impl Engine {
     /// One send inside the group's transaction: the rules, idempotency, the row.
     async fn store_message(
         &self,
-        tx: &mut SqliteConnection,
+        mut tx: Ex<'_>,
         job: &SendJob,
         now: DateTime<Utc>,
     ) -> Result<Stored> {
         let party = job.party.as_party();
         let (chat, client_id, text) = (job.chat, job.client_id.as_str(), job.text.as_str());
         let author = party.author();
-        let row = chat_row(&mut *tx, chat).await?;
+        let row = chat_row(tx.ex(), chat).await?;
         check_access(party, &row)?;
         let agent = match party {
             Party::Agent(caller) => {
@@ -864,17 +874,17 @@ impl Engine {
             }
             Party::Customer(_) => None,
         };
-        let existing: Option<i64> = sqlx::query_scalar(
+        let existing: Option<i64> = db::query_scalar(
             "SELECT id FROM messages WHERE chat_id = ? AND author = ? AND client_id = ?",
         )
         .bind(chat.0)
         .bind(author.as_str())
         .bind(client_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.ex())
         .await?;
         if let Some(id) = existing {
             return Ok(Stored {
-                message: message_by_id(&mut *tx, id).await?,
+                message: message_by_id(tx.ex(), id).await?,
                 new: false,
                 assignee: row.agent_id,
             });
@@ -887,16 +897,16 @@ impl Engine {
         }
         // Auto-masking (issue 7): the masked text is stored from the start.
         let auto = author == Author::Customer && {
-            let r = sqlx::query(
-                "SELECT contract_security AND auto_mask_pii FROM services WHERE id = ?",
+            let r = db::query(
+                "SELECT (contract_security = 1 AND auto_mask_pii = 1) FROM services WHERE id = ?",
             )
             .bind(row.service_id.0)
-            .fetch_one(&mut *tx)
+            .fetch_one(tx.ex())
             .await?;
             r.get::<bool, _>(0)
         };
         let mut message = append_message(
-            &mut *tx,
+            tx.ex(),
             chat,
             author,
             agent,
@@ -907,28 +917,28 @@ impl Engine {
         .await?;
         if auto {
             let shown = self
-                .auto_mask(&mut *tx, message.id.0, text)
+                .auto_mask(tx.ex(), message.id.0, text)
                 .await?
                 .unwrap_or_else(|| text.to_owned());
-            sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+            db::query("UPDATE messages SET text = ? WHERE id = ?")
                 .bind(&shown)
                 .bind(message.id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
-            message = message_by_id(&mut *tx, message.id.0).await?;
+            message = message_by_id(tx.ex(), message.id.0).await?;
         }
         if let Some(a) = agent {
             // C-HIS-2: handled once the agent who opened the request answers it.
             let newly_handled = !row.handled && row.opened_by == Some(a);
-            sqlx::query(
-                "UPDATE chats SET agent_read_seq = ?, handled = handled OR ?,
+            db::query(
+                "UPDATE chats SET agent_read_seq = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
                    first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
             )
             .bind(message.seq)
             .bind(newly_handled)
             .bind(now)
             .bind(chat.0)
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
         }
         Ok(Stored {
@@ -941,17 +951,17 @@ impl Engine {
     /// The agent opened (clicked) the request: recorded once, and everything so far is read.
     pub async fn open_chat(&self, caller: &Caller, chat: ChatId) -> Result<ChatDetail> {
         let (guard, mut tx) = self.write_tx().await?;
-        let row = chat_row(&mut tx, chat).await?;
+        let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
         require_assigned(caller, &row)?;
-        sqlx::query(
+        db::query(
             "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
                agent_read_seq = last_seq WHERE id = ?",
         )
         .bind(Utc::now())
         .bind(caller.agent_id().0)
         .bind(chat.0)
-        .execute(&mut *tx)
+        .execute(tx.ex())
         .await?;
         tx.commit().await?;
         drop(guard);
@@ -961,15 +971,22 @@ impl Engine {
 
     /// The assigned agent has read up to `seq`.
     pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
-        let done = sqlx::query(
-            "UPDATE chats SET agent_read_seq = MAX(agent_read_seq, MIN(?, last_seq))
-             WHERE id = ? AND agent_id = ? AND service_id = ?",
-        )
+        // scalar MAX/MIN in SQLite are GREATEST/LEAST in PostgreSQL
+        let done = db::query(match self.db.backend() {
+            db::Backend::Sqlite => {
+                "UPDATE chats SET agent_read_seq = MAX(agent_read_seq, MIN(?, last_seq))
+                 WHERE id = ? AND agent_id = ? AND service_id = ?"
+            }
+            db::Backend::Postgres => {
+                "UPDATE chats SET agent_read_seq = GREATEST(agent_read_seq, LEAST(?, last_seq))
+                 WHERE id = ? AND agent_id = ? AND service_id = ?"
+            }
+        })
         .bind(seq)
         .bind(chat.0)
         .bind(caller.agent_id().0)
         .bind(caller.service_id().0)
-        .execute(&self.db)
+        .execute(self.db.ex())
         .await?;
         if done.rows_affected() == 0 {
             return Err(Error::NotFound("chat"));
@@ -984,7 +1001,7 @@ impl Engine {
         let who = party.author();
         let now = Utc::now();
         let (guard, mut tx) = self.write_tx().await?;
-        let row = chat_row(&mut tx, chat).await?;
+        let row = chat_row(tx.ex(), chat).await?;
         check_access(party, &row)?;
         if let Party::Agent(caller) = party
             && row.status != ChatStatus::Waiting
@@ -997,20 +1014,22 @@ impl Engine {
                 format!("this chat is already {}", row.status.as_str()),
             )
         })?;
-        let column = if who == Author::Customer {
-            "customer_ended_at"
+        // the customer's end is stamped on its own column; `ended_at` is set once, when
+        // the chat is closed for good (each column assigned once: PostgreSQL insists)
+        let customer_ended = if who == Author::Customer {
+            "customer_ended_at = ?,"
         } else {
-            "ended_at"
+            "customer_ended_at = COALESCE(customer_ended_at, ?),"
         };
-        sqlx::query(&format!(
-            "UPDATE chats SET status = ?, {column} = ?, ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
+        db::query(format!(
+            "UPDATE chats SET status = ?, {customer_ended} ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
         ))
         .bind(next.as_str())
-        .bind(now)
+        .bind(if who == Author::Customer { Some(now) } else { None })
         .bind(next.as_str())
         .bind(now)
         .bind(chat.0)
-        .execute(&mut *tx)
+        .execute(tx.ex())
         .await?;
         tx.commit().await?;
         drop(guard);
@@ -1038,37 +1057,37 @@ impl Engine {
         let now = Utc::now();
         let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
         let (guard, mut tx) = self.write_tx().await?;
-        sqlx::query(
+        db::query(
             "UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?",
         )
         .bind(status.as_str())
         .bind(now)
         .bind(me.0)
         .bind(caller.service_id().0)
-        .execute(&mut *tx)
+        .execute(tx.ex())
         .await?;
         match status {
             AgentStatus::Offline => {
-                let mine: Vec<i64> = sqlx::query_scalar(
+                let mine: Vec<i64> = db::query_scalar(
                     "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
                 )
                 .bind(me.0)
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.ex())
                 .await?;
                 for id in mine {
                     let chat = ChatId(id);
                     match pick_agent(
-                        &candidates(&mut tx, caller.service_id(), Some(me)).await?,
+                        &candidates(tx.ex(), caller.service_id(), Some(me)).await?,
                         None,
                     ) {
                         Some(next) => {
-                            assign(&mut tx, chat, next, now).await?;
+                            assign(tx.ex(), chat, next, now).await?;
                             moved.push((chat, Some(next)));
                         }
                         None => {
-                            sqlx::query("UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?")
+                            db::query("UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?")
                                 .bind(id)
-                                .execute(&mut *tx)
+                                .execute(tx.ex())
                                 .await?;
                             moved.push((chat, None));
                         }
@@ -1076,14 +1095,14 @@ impl Engine {
                 }
             }
             AgentStatus::Online if caller.chat_permission() => {
-                let waiting: Vec<i64> = sqlx::query_scalar(
+                let waiting: Vec<i64> = db::query_scalar(
                     "SELECT id FROM chats WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
                 )
                 .bind(caller.service_id().0)
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.ex())
                 .await?;
                 for id in waiting {
-                    assign(&mut tx, ChatId(id), me, now).await?;
+                    assign(tx.ex(), ChatId(id), me, now).await?;
                     moved.push((ChatId(id), Some(me)));
                 }
             }
@@ -1150,12 +1169,12 @@ impl Engine {
                 .map(str::to_owned)
         };
         let (guard, mut tx) = self.write_tx().await?;
-        let row = chat_row(&mut tx, chat).await?;
+        let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
         if let Some(category) = info.consult.category_id {
-            self.choosable_category(&mut tx, caller, category).await?;
+            self.choosable_category(tx.ex(), caller, category).await?;
         }
-        sqlx::query(
+        db::query(
             "UPDATE chats SET customer_name = ?, customer_email = ?, customer_memo = ?, category_id = ? WHERE id = ?",
         )
         .bind(clean(&info.customer.name))
@@ -1163,7 +1182,7 @@ impl Engine {
         .bind(info.customer.memo.as_deref().filter(|m| !m.trim().is_empty()))
         .bind(info.consult.category_id.map(|c| c.0))
         .bind(chat.0)
-        .execute(&mut *tx)
+        .execute(tx.ex())
         .await?;
         tx.commit().await?;
         drop(guard);
@@ -1183,9 +1202,9 @@ impl Engine {
     /// Adds a system message (greeting-like notices) and publishes it to both sides.
     pub(crate) async fn post_system_message(&self, chat: ChatId, text: &str) -> Result<Message> {
         let (guard, mut tx) = self.write_tx().await?;
-        let row = chat_row(&mut tx, chat).await?;
+        let row = chat_row(tx.ex(), chat).await?;
         let message =
-            append_message(&mut tx, chat, Author::System, None, None, text, Utc::now()).await?;
+            append_message(tx.ex(), chat, Author::System, None, None, text, Utc::now()).await?;
         tx.commit().await?;
         drop(guard);
         let event = ServerMsg::MessageCreated {
@@ -1202,15 +1221,16 @@ impl Engine {
     /// One message by id (unscoped: callers have checked access).
     pub(crate) async fn message(&self, id: MessageId) -> Result<Message> {
         let mut conn = self.db.acquire().await?;
-        message_by_id(&mut conn, id.0).await
+        message_by_id(conn.ex(), id.0).await
     }
 
     /// The whole transcript of a chat (all pages), for tickets and history.
     pub(crate) async fn transcript(&self, chat: ChatId) -> Result<Vec<Message>> {
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq"
+            "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq",
+            cols = message_columns(self.db.backend())
         );
-        let rows = sqlx::query(&sql).bind(chat.0).fetch_all(&self.db).await?;
+        let rows = db::query(&sql).bind(chat.0).fetch_all(self.db.ex()).await?;
         Ok(rows.iter().map(message_from_row).collect())
     }
 }

@@ -1,14 +1,874 @@
-//! Opening the SQLite store: file creation, pragmas, migrations, and the checkpoint on
-//! shutdown.
+//! The storage seam: one small query API over SQLite (the embedded default) and
+//! PostgreSQL (for several instances on one database).
+//!
+//! Every query of the engine is written once, with `?` placeholders, against this
+//! module's [`query`], [`query_scalar`] and [`Builder`]; the module binds the values to
+//! whichever driver the [`Pool`] holds (rewriting `?` to `$1, $2, …` for PostgreSQL) and
+//! turns the driver's rows into [`Row`]s of plain [`Value`]s. Callers never see a
+//! driver type, so no domain module has to be written twice.
+//!
+//! The two schemas (`migrations/sqlite`, `migrations/postgres`) are kept alike so the
+//! same SQL text runs on both: integer ids and counters are 64-bit, flags are 0/1
+//! integers (`active = 1` reads the same everywhere), times are RFC 3339 text in SQLite
+//! and `TIMESTAMPTZ` in PostgreSQL (both bind and read as `DateTime<Utc>`). The few
+//! places where the dialects differ (JSON aggregation, scalar `MAX`, text search, the
+//! write lock) ask [`Backend`] and say why.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{
+    Column, PgConnection, Postgres, Row as _, Sqlite, SqliteConnection, TypeInfo, ValueRef,
+};
 
 use crate::error::{Error, Result};
+
+/// Which database a pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The process's connection pool.
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Where a query runs: the pool, a held connection or an open transaction.
+pub(crate) enum Ex<'a> {
+    SqlitePool(&'a SqlitePool),
+    PgPool(&'a PgPool),
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+impl Ex<'_> {
+    /// A shorter borrow of the same place, for running several queries through it.
+    pub(crate) fn re(&mut self) -> Ex<'_> {
+        match self {
+            Ex::SqlitePool(p) => Ex::SqlitePool(p),
+            Ex::PgPool(p) => Ex::PgPool(p),
+            Ex::Sqlite(c) => Ex::Sqlite(c),
+            Ex::Postgres(c) => Ex::Postgres(c),
+        }
+    }
+
+    /// The same as [`Ex::re`], so helpers and callers read alike.
+    pub(crate) fn ex(&mut self) -> Ex<'_> {
+        self.re()
+    }
+
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Ex::SqlitePool(_) | Ex::Sqlite(_) => Backend::Sqlite,
+            Ex::PgPool(_) | Ex::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A connection held out of the pool (reads that must see one snapshot of the schema).
+pub(crate) enum Conn {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl Conn {
+    pub(crate) fn ex(&mut self) -> Ex<'_> {
+        match self {
+            Conn::Sqlite(c) => Ex::Sqlite(c),
+            Conn::Postgres(c) => Ex::Postgres(c),
+        }
+    }
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn ex(&mut self) -> Ex<'_> {
+        match self {
+            Tx::Sqlite(t) => Ex::Sqlite(t),
+            Tx::Postgres(t) => Ex::Postgres(t),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The key of the PostgreSQL advisory lock that serialises chat writes (assignment,
+/// status changes, message sequence numbers) across every instance, as SQLite's single
+/// writer does within one file.
+const CHAT_WRITE_LOCK: i64 = 0x6f63_0001;
+
+impl Pool {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub(crate) fn ex(&self) -> Ex<'_> {
+        match self {
+            Pool::Sqlite(p) => Ex::SqlitePool(p),
+            Pool::Postgres(p) => Ex::PgPool(p),
+        }
+    }
+
+    pub(crate) async fn acquire(&self) -> Result<Conn> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// A plain transaction (settings, categories, demo data).
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A chat write transaction: SQLite takes its write lock at `BEGIN IMMEDIATE`;
+    /// PostgreSQL takes a transaction-scoped advisory lock, so a read-then-assign on one
+    /// instance cannot interleave with another instance's (each chat assigned once).
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(CHAT_WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// The PostgreSQL pool, for the cross-instance bus (LISTEN/NOTIFY).
+    pub(crate) fn postgres(&self) -> Option<&PgPool> {
+        match self {
+            Pool::Postgres(p) => Some(p),
+            Pool::Sqlite(_) => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Values
+
+/// The type of a NULL, which PostgreSQL needs to know to accept it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Int,
+    Real,
+    Text,
+    Bytes,
+    Time,
+}
+
+/// One bound parameter or one cell of a result row.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value {
+    Null(Kind),
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Time(DateTime<Utc>),
+}
+
+/// Something that can be bound as a parameter.
+pub(crate) trait Bind {
+    fn into_value(self) -> Value;
+    /// The kind of a NULL of this type.
+    fn kind() -> Kind;
+}
+
+macro_rules! bind_int {
+    ($($t:ty),*) => {$(
+        impl Bind for $t {
+            fn into_value(self) -> Value {
+                Value::Int(self as i64)
+            }
+            fn kind() -> Kind {
+                Kind::Int
+            }
+        }
+    )*};
+}
+bind_int!(i64, i32, u32, u8);
+
+impl Bind for usize {
+    fn into_value(self) -> Value {
+        Value::Int(i64::try_from(self).unwrap_or(i64::MAX))
+    }
+    fn kind() -> Kind {
+        Kind::Int
+    }
+}
+
+impl Bind for bool {
+    /// Flags are 0/1 integers in both schemas.
+    fn into_value(self) -> Value {
+        Value::Int(i64::from(self))
+    }
+    fn kind() -> Kind {
+        Kind::Int
+    }
+}
+
+impl Bind for f64 {
+    fn into_value(self) -> Value {
+        Value::Real(self)
+    }
+    fn kind() -> Kind {
+        Kind::Real
+    }
+}
+
+impl Bind for String {
+    fn into_value(self) -> Value {
+        Value::Text(self)
+    }
+    fn kind() -> Kind {
+        Kind::Text
+    }
+}
+
+impl Bind for &str {
+    fn into_value(self) -> Value {
+        Value::Text(self.to_owned())
+    }
+    fn kind() -> Kind {
+        Kind::Text
+    }
+}
+
+impl Bind for &String {
+    fn into_value(self) -> Value {
+        Value::Text(self.clone())
+    }
+    fn kind() -> Kind {
+        Kind::Text
+    }
+}
+
+impl Bind for Vec<u8> {
+    fn into_value(self) -> Value {
+        Value::Bytes(self)
+    }
+    fn kind() -> Kind {
+        Kind::Bytes
+    }
+}
+
+impl Bind for &[u8] {
+    fn into_value(self) -> Value {
+        Value::Bytes(self.to_vec())
+    }
+    fn kind() -> Kind {
+        Kind::Bytes
+    }
+}
+
+impl<const N: usize> Bind for &[u8; N] {
+    fn into_value(self) -> Value {
+        Value::Bytes(self.to_vec())
+    }
+    fn kind() -> Kind {
+        Kind::Bytes
+    }
+}
+
+impl Bind for DateTime<Utc> {
+    fn into_value(self) -> Value {
+        Value::Time(self)
+    }
+    fn kind() -> Kind {
+        Kind::Time
+    }
+}
+
+impl Bind for Value {
+    fn into_value(self) -> Value {
+        self
+    }
+    fn kind() -> Kind {
+        Kind::Text
+    }
+}
+
+impl<T: Bind + Clone> Bind for &Option<T> {
+    fn into_value(self) -> Value {
+        self.clone().into_value()
+    }
+    fn kind() -> Kind {
+        T::kind()
+    }
+}
+
+impl<T: Bind> Bind for Option<T> {
+    fn into_value(self) -> Value {
+        match self {
+            Some(v) => v.into_value(),
+            None => Value::Null(T::kind()),
+        }
+    }
+    fn kind() -> Kind {
+        T::kind()
+    }
+}
+
+/// Something a cell can be read as.
+pub(crate) trait Decode<'r>: Sized {
+    fn decode(v: &'r Value) -> std::result::Result<Self, String>;
+}
+
+fn mismatch<T>(want: &str, v: &Value) -> std::result::Result<T, String> {
+    Err(format!("expected {want}, found {v:?}"))
+}
+
+impl Decode<'_> for i64 {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            _ => mismatch("an integer", v),
+        }
+    }
+}
+
+impl Decode<'_> for i32 {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        i32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Decode<'_> for u32 {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        u32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Decode<'_> for u8 {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        u8::try_from(i64::decode(v)?).map_err(|e| e.to_string())
+    }
+}
+
+impl Decode<'_> for bool {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        Ok(i64::decode(v)? != 0)
+    }
+}
+
+impl Decode<'_> for f64 {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Real(f) => Ok(*f),
+            Value::Int(i) => Ok(*i as f64),
+            _ => mismatch("a number", v),
+        }
+    }
+}
+
+impl<'r> Decode<'r> for &'r str {
+    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Text(s) => Ok(s),
+            _ => mismatch("text", v),
+        }
+    }
+}
+
+impl Decode<'_> for String {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        <&str>::decode(v).map(str::to_owned)
+    }
+}
+
+impl<'r> Decode<'r> for &'r [u8] {
+    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Bytes(b) => Ok(b),
+            _ => mismatch("bytes", v),
+        }
+    }
+}
+
+impl Decode<'_> for Vec<u8> {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Bytes(b) => Ok(b.clone()),
+            _ => mismatch("bytes", v),
+        }
+    }
+}
+
+impl Decode<'_> for DateTime<Utc> {
+    /// `TIMESTAMPTZ` from PostgreSQL; RFC 3339 text (as sqlx writes it) from SQLite.
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Time(t) => Ok(*t),
+            Value::Text(s) => parse_time(s).ok_or_else(|| format!("not a time: {s:?}")),
+            _ => mismatch("a time", v),
+        }
+    }
+}
+
+impl Decode<'_> for Value {
+    fn decode(v: &Value) -> std::result::Result<Self, String> {
+        Ok(v.clone())
+    }
+}
+
+impl<'r, T: Decode<'r>> Decode<'r> for Option<T> {
+    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
+        match v {
+            Value::Null(_) => Ok(None),
+            _ => T::decode(v).map(Some),
+        }
+    }
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_str(s, "%F %T%.f%:z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDateTime::parse_from_str(s, "%F %T%.f")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows
+
+/// A column chosen by position or by name.
+pub(crate) trait ColumnIndex {
+    fn position(&self, columns: &[String]) -> Option<usize>;
+}
+
+impl ColumnIndex for usize {
+    fn position(&self, columns: &[String]) -> Option<usize> {
+        (*self < columns.len()).then_some(*self)
+    }
+}
+
+impl ColumnIndex for &str {
+    fn position(&self, columns: &[String]) -> Option<usize> {
+        columns.iter().position(|c| c == self)
+    }
+}
+
+/// One result row.
+#[derive(Clone, Debug)]
+pub(crate) struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// The cell at `index` as `T`, or a decoding error naming the column.
+    pub(crate) fn try_get<'r, T: Decode<'r>, I: ColumnIndex>(
+        &'r self,
+        index: I,
+    ) -> std::result::Result<T, sqlx::Error> {
+        let i = index
+            .position(&self.columns)
+            .ok_or_else(|| sqlx::Error::ColumnNotFound("(unknown)".into()))?;
+        T::decode(&self.values[i]).map_err(|e| sqlx::Error::ColumnDecode {
+            index: self.columns[i].clone(),
+            source: e.into(),
+        })
+    }
+
+    /// The cell at `index` as `T`. Panics when the column is missing or of another type,
+    /// which is a programming error in the query, never user input.
+    pub(crate) fn get<'r, T: Decode<'r>, I: ColumnIndex>(&'r self, index: I) -> T {
+        match self.try_get(index) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+fn sqlite_value(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(Value::Null(Kind::Text));
+    }
+    // the stored value's own type (SQLite columns are loosely typed)
+    let name = raw.type_info().name().to_owned();
+    Ok(match name.as_str() {
+        "INTEGER" | "BOOLEAN" => Value::Int(row.try_get_unchecked(i)?),
+        "REAL" => Value::Real(row.try_get_unchecked(i)?),
+        "BLOB" => Value::Bytes(row.try_get_unchecked(i)?),
+        _ => Value::Text(row.try_get_unchecked(i)?),
+    })
+}
+
+fn pg_value(row: &PgRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(Value::Null(Kind::Text));
+    }
+    let name = row.columns()[i].type_info().name().to_owned();
+    Ok(match name.as_str() {
+        "INT8" => Value::Int(row.try_get_unchecked::<i64, _>(i)?),
+        "INT4" => Value::Int(row.try_get_unchecked::<i32, _>(i)?.into()),
+        "INT2" => Value::Int(row.try_get_unchecked::<i16, _>(i)?.into()),
+        "BOOL" => Value::Int(row.try_get_unchecked::<bool, _>(i)?.into()),
+        "FLOAT8" => Value::Real(row.try_get_unchecked(i)?),
+        "FLOAT4" => Value::Real(row.try_get_unchecked::<f32, _>(i)?.into()),
+        "BYTEA" => Value::Bytes(row.try_get_unchecked(i)?),
+        "TIMESTAMPTZ" => Value::Time(row.try_get_unchecked(i)?),
+        "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get_unchecked(i)?),
+        other => {
+            return Err(sqlx::Error::ColumnDecode {
+                index: row.columns()[i].name().to_owned(),
+                source: format!("column type {other} is not read by the engine; cast it").into(),
+            });
+        }
+    })
+}
+
+fn columns_of<R: sqlx::Row>(row: &R) -> Arc<[String]> {
+    row.columns().iter().map(|c| c.name().to_owned()).collect()
+}
+
+fn sqlite_rows(rows: Vec<SqliteRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let columns = columns_of(first);
+    rows.iter()
+        .map(|r| {
+            Ok(Row {
+                columns: columns.clone(),
+                values: (0..columns.len())
+                    .map(|i| sqlite_value(r, i))
+                    .collect::<std::result::Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+fn pg_rows(rows: Vec<PgRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let columns = columns_of(first);
+    rows.iter()
+        .map(|r| {
+            Ok(Row {
+                columns: columns.clone(),
+                values: (0..columns.len())
+                    .map(|i| pg_value(r, i))
+                    .collect::<std::result::Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Queries
+
+/// `?` placeholders (outside quoted text) as PostgreSQL's `$1, $2, …`.
+pub(crate) fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for ch in sql.chars() {
+        match (quote, ch) {
+            (None, '\'' | '"') => {
+                quote = Some(ch);
+                out.push(ch);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(ch);
+            }
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn sqlite_args(args: &[Value]) -> sqlx::sqlite::SqliteArguments<'_> {
+    use sqlx::Arguments;
+    let mut a = sqlx::sqlite::SqliteArguments::default();
+    for v in args {
+        let r = match v {
+            Value::Null(_) => a.add(None::<i64>),
+            Value::Int(i) => a.add(*i),
+            Value::Real(f) => a.add(*f),
+            Value::Text(s) => a.add(s.as_str()),
+            Value::Bytes(b) => a.add(b.as_slice()),
+            Value::Time(t) => a.add(*t),
+        };
+        r.expect("SQLite encodes every value");
+    }
+    a
+}
+
+fn pg_args(args: &[Value]) -> sqlx::postgres::PgArguments {
+    use sqlx::Arguments;
+    let mut a = sqlx::postgres::PgArguments::default();
+    for v in args {
+        let r = match v {
+            Value::Null(Kind::Int) => a.add(None::<i64>),
+            Value::Null(Kind::Real) => a.add(None::<f64>),
+            Value::Null(Kind::Text) => a.add(None::<String>),
+            Value::Null(Kind::Bytes) => a.add(None::<Vec<u8>>),
+            Value::Null(Kind::Time) => a.add(None::<DateTime<Utc>>),
+            Value::Int(i) => a.add(*i),
+            Value::Real(f) => a.add(*f),
+            Value::Text(s) => a.add(s.clone()),
+            Value::Bytes(b) => a.add(b.clone()),
+            Value::Time(t) => a.add(*t),
+        };
+        r.expect("PostgreSQL encodes every value");
+    }
+    a
+}
+
+/// What an `execute` changed.
+pub(crate) struct Done {
+    rows_affected: u64,
+}
+
+impl Done {
+    pub(crate) fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+}
+
+/// A query with its bound values.
+#[must_use = "a query does nothing until it is run"]
+pub(crate) struct Query {
+    sql: Cow<'static, str>,
+    args: Vec<Value>,
+}
+
+/// A query written with `?` placeholders.
+pub(crate) fn query(sql: impl Into<Sql>) -> Query {
+    Query {
+        sql: sql.into().0,
+        args: Vec::new(),
+    }
+}
+
+/// SQL text, borrowed when it is a literal.
+pub(crate) struct Sql(Cow<'static, str>);
+
+impl From<&'static str> for Sql {
+    fn from(s: &'static str) -> Sql {
+        Sql(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Sql {
+    fn from(s: String) -> Sql {
+        Sql(Cow::Owned(s))
+    }
+}
+
+impl From<&String> for Sql {
+    fn from(s: &String) -> Sql {
+        Sql(Cow::Owned(s.clone()))
+    }
+}
+
+impl Query {
+    pub(crate) fn bind(mut self, v: impl Bind) -> Query {
+        self.args.push(v.into_value());
+        self
+    }
+
+    pub(crate) async fn execute(self, ex: Ex<'_>) -> std::result::Result<Done, sqlx::Error> {
+        let rows_affected = match ex {
+            Ex::SqlitePool(p) => sqlx::query_with(&self.sql, sqlite_args(&self.args))
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Ex::Sqlite(c) => sqlx::query_with(&self.sql, sqlite_args(&self.args))
+                .execute(c)
+                .await?
+                .rows_affected(),
+            Ex::PgPool(p) => {
+                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
+                    .execute(p)
+                    .await?
+                    .rows_affected()
+            }
+            Ex::Postgres(c) => {
+                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
+                    .execute(c)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        Ok(Done { rows_affected })
+    }
+
+    pub(crate) async fn fetch_all(self, ex: Ex<'_>) -> std::result::Result<Vec<Row>, sqlx::Error> {
+        match ex {
+            Ex::SqlitePool(p) => sqlite_rows(
+                sqlx::query_with(&self.sql, sqlite_args(&self.args))
+                    .fetch_all(p)
+                    .await?,
+            ),
+            Ex::Sqlite(c) => sqlite_rows(
+                sqlx::query_with(&self.sql, sqlite_args(&self.args))
+                    .fetch_all(c)
+                    .await?,
+            ),
+            Ex::PgPool(p) => pg_rows(
+                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
+                    .fetch_all(p)
+                    .await?,
+            ),
+            Ex::Postgres(c) => pg_rows(
+                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
+                    .fetch_all(c)
+                    .await?,
+            ),
+        }
+    }
+
+    pub(crate) async fn fetch_optional(
+        self,
+        ex: Ex<'_>,
+    ) -> std::result::Result<Option<Row>, sqlx::Error> {
+        Ok(self.fetch_all(ex).await?.into_iter().next())
+    }
+
+    pub(crate) async fn fetch_one(self, ex: Ex<'_>) -> std::result::Result<Row, sqlx::Error> {
+        self.fetch_optional(ex)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+}
+
+/// A query whose first column is the answer.
+#[must_use = "a query does nothing until it is run"]
+pub(crate) struct QueryScalar<T> {
+    inner: Query,
+    _out: std::marker::PhantomData<fn() -> T>,
+}
+
+pub(crate) fn query_scalar<T>(sql: impl Into<Sql>) -> QueryScalar<T> {
+    QueryScalar {
+        inner: query(sql),
+        _out: std::marker::PhantomData,
+    }
+}
+
+impl<T: for<'r> Decode<'r>> QueryScalar<T> {
+    pub(crate) fn bind(mut self, v: impl Bind) -> Self {
+        self.inner = self.inner.bind(v);
+        self
+    }
+
+    pub(crate) async fn fetch_all(self, ex: Ex<'_>) -> std::result::Result<Vec<T>, sqlx::Error> {
+        self.inner
+            .fetch_all(ex)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0usize))
+            .collect()
+    }
+
+    pub(crate) async fn fetch_optional(
+        self,
+        ex: Ex<'_>,
+    ) -> std::result::Result<Option<T>, sqlx::Error> {
+        match self.inner.fetch_optional(ex).await? {
+            Some(r) => Ok(Some(r.try_get(0usize)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) async fn fetch_one(self, ex: Ex<'_>) -> std::result::Result<T, sqlx::Error> {
+        self.fetch_optional(ex)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+}
+
+/// A query assembled from pieces (filters), binding values as it goes.
+pub(crate) struct Builder {
+    sql: String,
+    args: Vec<Value>,
+}
+
+impl Builder {
+    pub(crate) fn new(sql: impl Into<String>) -> Builder {
+        Builder {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Builder {
+        self.sql.push_str(sql);
+        self
+    }
+
+    pub(crate) fn push_bind(&mut self, v: impl Bind) -> &mut Builder {
+        self.sql.push('?');
+        self.args.push(v.into_value());
+        self
+    }
+
+    pub(crate) fn build(self) -> Query {
+        Query {
+            sql: Cow::Owned(self.sql),
+            args: self.args,
+        }
+    }
+
+    pub(crate) fn build_scalar<T>(self) -> QueryScalar<T> {
+        QueryScalar {
+            inner: self.build(),
+            _out: std::marker::PhantomData,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Opening
 
 /// The file path inside a `sqlite:` URL, when it names a file.
 fn file_path(url: &str) -> Option<&str> {
@@ -19,7 +879,8 @@ fn file_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
-/// The directory holding the database file (where `mask.key` lives); `None` in memory.
+/// The directory holding the database file (where `mask.key` lives); `None` in memory
+/// and for PostgreSQL.
 pub(crate) fn data_dir(url: &str) -> Option<std::path::PathBuf> {
     let path = Path::new(file_path(url)?);
     Some(match path.parent() {
@@ -28,10 +889,17 @@ pub(crate) fn data_dir(url: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+pub(crate) async fn connect(url: &str) -> Result<Pool> {
+    if is_postgres(url) {
+        return connect_postgres(url).await;
+    }
     if !url.starts_with("sqlite:") {
         return Err(Error::Internal(format!(
-            "unsupported database URL `{url}`: this build speaks SQLite (sqlite://path/to/file.db)"
+            "unsupported database URL `{url}`: use sqlite://path/to/file.db or postgres://user@host/db"
         )));
     }
     if let Some(path) = file_path(url)
@@ -65,22 +933,39 @@ pub(crate) async fn connect(url: &str) -> Result<SqlitePool> {
         .connect_with(options)
         .await?;
     sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-    Ok(pool)
+    Ok(Pool::Sqlite(pool))
 }
 
-pub(crate) async fn checkpoint_and_close(pool: &SqlitePool) {
-    if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(pool)
-        .await
-    {
-        tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+async fn connect_postgres(url: &str) -> Result<Pool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("online-contact");
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    // Several instances may start at once; sqlx takes an advisory lock around migrating.
+    sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+    Ok(Pool::Postgres(pool))
+}
+
+pub(crate) async fn checkpoint_and_close(pool: &Pool) {
+    match pool {
+        Pool::Sqlite(p) => {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await
+            {
+                tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
+            }
+            p.close().await;
+        }
+        Pool::Postgres(p) => p.close().await,
     }
-    pool.close().await;
 }
 
 #[cfg(test)]
 mod tests {
-    use super::file_path;
+    use super::{Value, file_path, numbered_placeholders, parse_time};
 
     #[test]
     fn file_paths() {
@@ -88,5 +973,27 @@ mod tests {
         assert_eq!(file_path("sqlite:///tmp/x.db?mode=rwc"), Some("/tmp/x.db"));
         assert_eq!(file_path("sqlite::memory:"), None);
         assert_eq!(file_path("postgres://x"), None);
+    }
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes() {
+        assert_eq!(
+            numbered_placeholders("SELECT a FROM t WHERE b = ? AND c LIKE ? ESCAPE '?' AND d = ?"),
+            "SELECT a FROM t WHERE b = $1 AND c LIKE $2 ESCAPE '?' AND d = $3"
+        );
+        assert_eq!(numbered_placeholders("SELECT 1"), "SELECT 1");
+    }
+
+    #[test]
+    fn times_read_from_sqlite_text() {
+        let t = parse_time("2026-11-24T10:56:23.123456+00:00").unwrap();
+        assert_eq!(t.timestamp_subsec_micros(), 123456);
+        assert_eq!(
+            parse_time("2026-11-24 10:56:23+00:00"),
+            parse_time("2026-11-24T10:56:23Z")
+        );
+        assert!(parse_time("yesterday").is_none());
+        let v = Value::Text("2026-11-24T10:56:23Z".into());
+        assert!(<chrono::DateTime<chrono::Utc> as super::Decode>::decode(&v).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! The demo service of API.md (`serve --demo`): created when missing, never changed when
 //! present, so a second start is a no-op.
 
+use crate::db::{self, Ex};
 use chrono::Utc;
 use shared::Role;
 
@@ -44,24 +45,24 @@ impl Engine {
         let mut out = DemoOutcome::default();
         let hash = crate::password::hash(DEMO_PASSWORD.to_owned()).await?;
         let mut tx = self.db.begin().await?;
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM services WHERE slug = ?")
+        let existing: Option<i64> = db::query_scalar("SELECT id FROM services WHERE slug = ?")
             .bind(DEMO_SLUG)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.ex())
             .await?;
         let service_id = match existing {
             Some(id) => shared::ServiceId(id),
             None => {
-                let id = crate::services::insert(&mut tx, DEMO_SLUG, "데모 쇼핑").await?;
-                sqlx::query(
+                let id = crate::services::insert(tx.ex(), DEMO_SLUG, "데모 쇼핑").await?;
+                db::query(
                     "UPDATE services SET contract_chat = 1, contract_security = 1, helpcenter_chat_enabled = 1,
                      prefer_recent_agent = 1, greetings = ?, satisfaction_messages = ? WHERE id = ?",
                 )
                 .bind(GREETINGS)
                 .bind(SATISFACTION)
                 .bind(id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
-                insert_categories(&mut tx, id).await?;
+                insert_categories(tx.ex(), id).await?;
                 out.service_created = true;
                 id
             }
@@ -72,14 +73,14 @@ impl Engine {
             ("이상담", "agent2@demo.test", Role::Agent),
         ];
         for (name, email, role) in accounts {
-            if !accounts::email_exists(&mut tx, email).await? {
+            if !accounts::email_exists(tx.ex(), email).await? {
                 let new = NewAgent {
                     name: name.into(),
                     email: email.into(),
                     role,
                     chat_permission: true,
                 };
-                accounts::insert(&mut tx, service_id, &new, &hash).await?;
+                accounts::insert(tx.ex(), service_id, &new, &hash).await?;
                 out.accounts_created += 1;
             }
         }
@@ -88,18 +89,15 @@ impl Engine {
     }
 }
 
-async fn insert_categories(
-    conn: &mut sqlx::SqliteConnection,
-    service: shared::ServiceId,
-) -> Result<()> {
+async fn insert_categories(mut conn: Ex<'_>, service: shared::ServiceId) -> Result<()> {
     async fn add(
-        conn: &mut sqlx::SqliteConnection,
+        mut conn: Ex<'_>,
         service: shared::ServiceId,
         parent: Option<i64>,
         name: &str,
         position: usize,
     ) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(db::query_scalar(
             "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(service.0)
@@ -107,15 +105,15 @@ async fn insert_categories(
         .bind(name)
         .bind(position as i64)
         .bind(Utc::now())
-        .fetch_one(&mut *conn)
+        .fetch_one(conn.ex())
         .await?)
     }
     for (i, (l1, children)) in CATEGORIES.iter().enumerate() {
-        let p1 = add(conn, service, None, l1, i).await?;
+        let p1 = add(conn.ex(), service, None, l1, i).await?;
         for (j, (l2, leaves)) in children.iter().enumerate() {
-            let p2 = add(conn, service, Some(p1), l2, j).await?;
+            let p2 = add(conn.ex(), service, Some(p1), l2, j).await?;
             for (k, l3) in leaves.iter().enumerate() {
-                add(conn, service, Some(p2), l3, k).await?;
+                add(conn.ex(), service, Some(p2), l3, k).await?;
             }
         }
     }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::db::{self, Row};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_xlsxwriter::{Format, Workbook};
 use shared::i18n::{Locale, Texts};
@@ -23,8 +24,6 @@ use shared::{
     AgentId, ChatAgent, ChatId, ChatStatus, ExportProgress, ExportState, HistoryFilter,
     HistoryPage, HistoryRow, XLSX_CELL_MAX_CHARS, export_file_name, format_duration, span_secs,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::Engine;
 use crate::auth::Caller;
@@ -113,11 +112,17 @@ fn like_pattern(text: &str) -> String {
 /// same however deep it is (with a subquery each page re-scanned from the newest row,
 /// which made a 100,000-chat export quadratic).
 fn push_filter(
-    qb: &mut QueryBuilder<'_, Sqlite>,
+    qb: &mut db::Builder,
+    backend: db::Backend,
     caller: &Caller,
     f: &HistoryFilter,
-    cursor: Option<(&str, i64)>,
+    cursor: Option<(&db::Value, i64)>,
 ) {
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+    let like = match backend {
+        db::Backend::Sqlite => " LIKE ",
+        db::Backend::Postgres => " ILIKE ",
+    };
     qb.push(" WHERE c.service_id = ")
         .push_bind(caller.service_id().0);
     if !caller.sees_all_chats() {
@@ -126,11 +131,7 @@ fn push_filter(
     if let Some(from) = f.from {
         qb.push(" AND c.created_at >= ").push_bind(from);
     }
-    let cursor_at = cursor.and_then(|(at, _)| {
-        DateTime::parse_from_rfc3339(at)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    });
+    let cursor_at = cursor.and_then(|(at, _)| <DateTime<Utc> as db::Decode>::decode(at).ok());
     if let Some(to) = f.to
         // below a cursor inside the period the end is implied; leaving it out lets the
         // index range start at the cursor
@@ -158,9 +159,11 @@ fn push_filter(
     }
     if let Some(customer) = &f.customer {
         let p = like_pattern(customer);
-        qb.push(" AND (c.customer_name LIKE ")
+        qb.push(" AND (c.customer_name")
+            .push(like)
             .push_bind(p.clone())
-            .push(" ESCAPE '\\' OR c.customer_email LIKE ")
+            .push(" ESCAPE '\\' OR c.customer_email")
+            .push(like)
             .push_bind(p)
             .push(" ESCAPE '\\')");
     }
@@ -168,14 +171,18 @@ fn push_filter(
         let short_period = f.from.is_some_and(|from| {
             f.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
         });
-        if short_period || text.chars().count() < 3 {
+        if backend == db::Backend::Postgres && !short_period {
+            // the pg_trgm GIN index on messages.text serves ILIKE, escapes included
+            qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text ILIKE ")
+                .push_bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
+        } else if short_period || text.chars().count() < 3 {
             // Within a short period (or for a word shorter than a trigram) reading the
             // period's own messages beats listing every match in the whole history.
-            qb.push(
-                " AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.text LIKE ",
-            )
-            .push_bind(like_pattern(text))
-            .push(" ESCAPE '\\')");
+            qb.push(" AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.text")
+                .push(like)
+                .push_bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
         } else if text.contains(['%', '_', '\\']) {
             // LIKE metacharacters cannot be escaped inside the trigram index: scan.
             qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text LIKE ")
@@ -189,16 +196,16 @@ fn push_filter(
     }
     if let Some((at, id)) = cursor {
         qb.push(" AND c.created_at <= ")
-            .push_bind(at.to_owned())
+            .push_bind(at.clone())
             .push(" AND (c.created_at < ")
-            .push_bind(at.to_owned())
+            .push_bind(at.clone())
             .push(" OR c.id < ")
             .push_bind(id)
             .push(")");
     }
 }
 
-fn history_row(r: &SqliteRow) -> HistoryRow {
+fn history_row(r: &Row) -> HistoryRow {
     let id: i64 = r.get("id");
     let created_at: DateTime<Utc> = r.get("created_at");
     let ended: Option<DateTime<Utc>> = r
@@ -239,17 +246,17 @@ impl Engine {
         };
         let total = self.history_count(caller, filter).await?;
         let security_service: bool =
-            sqlx::query_scalar("SELECT contract_security FROM services WHERE id = ?")
+            db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
                 .bind(caller.service_id().0)
-                .fetch_one(&self.db)
+                .fetch_one(self.db.ex())
                 .await?;
-        let agents = sqlx::query(
-            "SELECT id, name FROM agents WHERE service_id = ? AND (? OR id = ?) ORDER BY name, id",
+        let agents = db::query(
+            "SELECT id, name FROM agents WHERE service_id = ? AND (? = 1 OR id = ?) ORDER BY name, id",
         )
         .bind(caller.service_id().0)
         .bind(caller.sees_all_chats())
         .bind(caller.agent_id().0)
-        .fetch_all(&self.db)
+        .fetch_all(self.db.ex())
         .await?
         .iter()
         .map(|r| ChatAgent {
@@ -272,16 +279,17 @@ impl Engine {
         filter: &HistoryFilter,
         limit: i64,
     ) -> Result<Vec<HistoryRow>> {
-        // the cursor row's stored time, read as text so it compares exactly
+        // the cursor row's stored time, bound back as read (text in SQLite) so it
+        // compares exactly
         let cursor = match filter.after {
             None => None,
             Some(after) => {
-                let at: Option<String> = sqlx::query_scalar(
+                let at: Option<db::Value> = db::query_scalar(
                     "SELECT created_at FROM chats WHERE id = ? AND service_id = ?",
                 )
                 .bind(after.0)
                 .bind(caller.service_id().0)
-                .fetch_optional(&self.db)
+                .fetch_optional(self.db.ex())
                 .await?;
                 match at {
                     Some(at) => Some((at, after.0)),
@@ -290,23 +298,24 @@ impl Engine {
                 }
             }
         };
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
+        let mut qb = db::Builder::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
         push_filter(
             &mut qb,
+            self.db.backend(),
             caller,
             filter,
-            cursor.as_ref().map(|(at, id)| (at.as_str(), *id)),
+            cursor.as_ref().map(|(at, id)| (at, *id)),
         );
         qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(limit);
-        let rows = qb.build().fetch_all(&self.db).await?;
+        let rows = qb.build().fetch_all(self.db.ex()).await?;
         Ok(rows.iter().map(history_row).collect())
     }
 
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
-        let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM chats c");
-        push_filter(&mut qb, caller, filter, None);
-        Ok(qb.build_query_scalar().fetch_one(&self.db).await?)
+        let mut qb = db::Builder::new("SELECT COUNT(*) FROM chats c");
+        push_filter(&mut qb, self.db.backend(), caller, filter, None);
+        Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
     }
 
     /// Transcripts of some chats as export cells: `[HH:MM:SS] who: text` lines in `tz`,
@@ -321,17 +330,19 @@ impl Engine {
         if chats.is_empty() {
             return Ok(out);
         }
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let mut qb = db::Builder::new(
             "SELECT m.chat_id, m.author, m.text, m.created_at, a.name AS agent_name
              FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
         );
-        let mut ids = qb.separated(", ");
-        for id in chats {
-            ids.push_bind(*id);
+        for (i, id) in chats.iter().enumerate() {
+            if i > 0 {
+                qb.push(", ");
+            }
+            qb.push_bind(*id);
         }
         qb.push(") ORDER BY m.chat_id, m.seq");
         let mut lengths: HashMap<i64, usize> = HashMap::new();
-        let rows = qb.build().fetch_all(&self.db).await?;
+        let rows = qb.build().fetch_all(self.db.ex()).await?;
         for r in rows {
             let chat: i64 = r.get("chat_id");
             let len = lengths.entry(chat).or_default();
@@ -546,12 +557,12 @@ impl Engine {
             "q": f.text,
         })
         .to_string();
-        sqlx::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'export', ?, ?)")
+        db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'export', ?, ?)")
             .bind(caller.service_id().0)
             .bind(caller.agent_id().0)
             .bind(detail)
             .bind(Utc::now())
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
         Ok(())
     }

@@ -5,9 +5,12 @@
 //! created on first subscribe and dropped when nobody listens. A subscriber that falls
 //! behind gets `Lagged` from its receiver and resyncs from the store by `seq`; it is never
 //! silently dropped, and publishers never wait for slow sockets.
+//!
+//! With PostgreSQL the hub also hands every event to the cross-instance bus
+//! ([`crate::bus`]), and delivers what other instances published ([`Hub::deliver`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use shared::{AgentId, ChatId, ServerMsg};
 use tokio::sync::broadcast;
@@ -15,7 +18,7 @@ use tokio::sync::broadcast;
 /// Frames buffered per topic before a slow subscriber is told it lagged.
 const TOPIC_CAPACITY: usize = 256;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Topic {
     Agent(AgentId),
     Chat(ChatId),
@@ -25,6 +28,9 @@ pub enum Topic {
 pub struct Hub {
     /// Live topics; a topic with no receivers is removed on the next publish.
     topics: Mutex<HashMap<Topic, broadcast::Sender<Arc<ServerMsg>>>>,
+    /// The cross-instance bus's outbox, when several instances share a PostgreSQL
+    /// database: a subscriber of this topic may be connected to another process.
+    bus: OnceLock<tokio::sync::mpsc::UnboundedSender<crate::bus::Outgoing>>,
 }
 
 impl Hub {
@@ -36,16 +42,34 @@ impl Hub {
             .subscribe()
     }
 
-    /// Sends to the topic's current subscribers, if any.
+    /// Sends to the topic's current subscribers, if any, here and (through the bus) on
+    /// every other instance.
     pub fn publish(&self, topic: Topic, msg: ServerMsg) {
+        let msg = Arc::new(msg);
+        if let Some(bus) = self.bus.get() {
+            let _ = bus.send((topic, msg.clone()));
+        }
+        self.deliver(topic, msg);
+    }
+
+    /// Sends to this process's subscribers of the topic only.
+    pub(crate) fn deliver(&self, topic: Topic, msg: Arc<ServerMsg>) {
         let mut topics = self.topics.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(tx) = topics.get(&topic) {
             if tx.receiver_count() == 0 {
                 topics.remove(&topic);
             } else {
-                let _ = tx.send(Arc::new(msg));
+                let _ = tx.send(msg);
             }
         }
+    }
+
+    /// Connects the cross-instance bus (once, at start-up).
+    pub(crate) fn attach_bus(
+        &self,
+        outbox: tokio::sync::mpsc::UnboundedSender<crate::bus::Outgoing>,
+    ) {
+        let _ = self.bus.set(outbox);
     }
 
     /// Number of live topics (for tests and metrics).

@@ -5,9 +5,8 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// A new identity secret: 256 random bits, hex (the store makes real ones in SQL).
-#[cfg(test)]
-fn new_secret() -> String {
+/// A new identity secret for a service: 256 random bits, hex.
+pub(crate) fn new_secret() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

@@ -10,6 +10,7 @@
 mod accounts;
 pub mod assignment;
 mod auth;
+mod bus;
 mod categories;
 mod chats;
 mod db;
@@ -40,14 +41,13 @@ pub use tickets::TicketFilter;
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
-
 /// The domain engine. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
 pub struct Engine {
-    /// The one connection pool of the process; SQLite in WAL mode lets readers run beside
-    /// the single writer, so every edge shares it instead of opening its own.
-    db: SqlitePool,
+    /// The one connection pool of the process (SQLite or PostgreSQL behind the storage
+    /// seam); SQLite in WAL mode lets readers run beside the single writer, so every edge
+    /// shares it instead of opening its own.
+    db: db::Pool,
     /// Failed logins per account/address. Kept in memory: it protects this process from
     /// password guessing; losing it at restart only resets the counters.
     throttle: Arc<throttle::LoginThrottle>,
@@ -79,6 +79,14 @@ impl Engine {
     /// the pragmas the product relies on (WAL, foreign keys, secure delete).
     pub async fn open(url: &str) -> Result<Engine> {
         let db = db::connect(url).await?;
+        if db.backend() == db::Backend::Postgres && std::env::var_os("OC_MASK_KEY").is_none() {
+            // every instance must open what another masked, and the key must not live
+            // in the database it protects
+            return Err(Error::Internal(
+                "with PostgreSQL, set OC_MASK_KEY (64 hex characters) to the same key on every instance"
+                    .into(),
+            ));
+        }
         let mask_key = masking::MaskKey::load(db::data_dir(url).as_deref())?;
         let (message_writer, jobs) = tokio::sync::mpsc::channel(4096);
         let engine = Engine {
@@ -94,6 +102,9 @@ impl Engine {
             counters_due: Arc::default(),
         };
         tokio::spawn(chats::message_writer(engine.clone(), jobs));
+        if let Some(pg) = engine.db.postgres() {
+            bus::start(pg.clone(), engine.hub.clone()).await?;
+        }
         Ok(engine)
     }
 
@@ -103,20 +114,15 @@ impl Engine {
     }
 
     /// Begins a write transaction inside this process's write critical section.
-    pub(crate) async fn write_tx(
-        &self,
-    ) -> Result<(
-        tokio::sync::OwnedMutexGuard<()>,
-        sqlx::Transaction<'static, sqlx::Sqlite>,
-    )> {
+    pub(crate) async fn write_tx(&self) -> Result<(tokio::sync::OwnedMutexGuard<()>, db::Tx)> {
         let guard = self.write_lock.clone().lock_owned().await;
-        let tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = self.db.begin_write().await?;
         Ok((guard, tx))
     }
 
     /// Answers whether the database responds (`GET /healthz`).
     pub async fn health(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.db).await?;
+        db::query("SELECT 1").execute(self.db.ex()).await?;
         Ok(())
     }
 

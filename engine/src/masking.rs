@@ -9,13 +9,13 @@
 
 use std::path::Path;
 
+use crate::db::{self, Ex};
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use chrono::Utc;
 use rand::RngCore;
 use shared::mask::{Run, check_range, merge, reconstruct, star_out};
 use shared::{AuditEntry, ChatId, Message, MessageId, ServerMsg};
-use sqlx::Row;
 
 use crate::Engine;
 use crate::auth::Caller;
@@ -125,9 +125,9 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 impl Engine {
     /// C-PII-1: masking exists only with the service's security-service flag.
     async fn require_security(&self, caller: &Caller) -> Result<()> {
-        let on: bool = sqlx::query_scalar("SELECT contract_security FROM services WHERE id = ?")
+        let on: bool = db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
             .bind(caller.service_id().0)
-            .fetch_one(&self.db)
+            .fetch_one(self.db.ex())
             .await?;
         if on {
             Ok(())
@@ -143,19 +143,19 @@ impl Engine {
     /// caller's own chat when the service limits agents to their own).
     async fn scoped_message(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        mut conn: Ex<'_>,
         caller: &Caller,
         chat: ChatId,
         message: MessageId,
     ) -> Result<(String, Option<i64>)> {
-        let r = sqlx::query(
+        let r = db::query(
             "SELECT m.text, c.agent_id FROM messages m JOIN chats c ON c.id = m.chat_id
              WHERE m.id = ? AND m.chat_id = ? AND c.service_id = ?",
         )
         .bind(message.0)
         .bind(chat.0)
         .bind(caller.service_id().0)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(conn.ex())
         .await?
         .ok_or(Error::NotFound("message"))?;
         let agent: Option<i64> = r.get("agent_id");
@@ -167,14 +167,14 @@ impl Engine {
 
     async fn audit(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        mut conn: Ex<'_>,
         caller: &Caller,
         action: &str,
         chat: Option<ChatId>,
         message: Option<MessageId>,
         detail: Option<&str>,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO audit_log (service_id, agent_id, action, chat_id, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        db::query("INSERT INTO audit_log (service_id, agent_id, action, chat_id, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(caller.service_id().0)
             .bind(caller.agent_id().0)
             .bind(action)
@@ -182,7 +182,7 @@ impl Engine {
             .bind(message.map(|m| m.0))
             .bind(detail)
             .bind(Utc::now())
-            .execute(&mut *conn)
+            .execute(conn.ex())
             .await?;
         Ok(())
     }
@@ -217,11 +217,11 @@ impl Engine {
     ) -> Result<Message> {
         self.require_security(caller).await?;
         let (guard, mut tx) = self.write_tx().await?;
-        let (text, agent) = self.scoped_message(&mut tx, caller, chat, message).await?;
+        let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
         let new = check_range(text.chars().count(), start, end)?;
-        let rows = sqlx::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
+        let rows = db::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
             .bind(message.0)
-            .fetch_all(&mut *tx)
+            .fetch_all(tx.ex())
             .await?;
         let existing: Vec<Run> = rows
             .iter()
@@ -238,14 +238,14 @@ impl Engine {
                 existing[i],
                 self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?,
             ));
-            sqlx::query("DELETE FROM masks WHERE id = ?")
+            db::query("DELETE FROM masks WHERE id = ?")
                 .bind(r.get::<i64, _>("id"))
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
         }
         let original = reconstruct(&text, union, &originals);
         let (nonce, ct) = self.mask_key.seal(&original);
-        sqlx::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        db::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .bind(message.0)
             .bind(union.start as i64)
             .bind(union.end as i64)
@@ -253,14 +253,14 @@ impl Engine {
             .bind(ct)
             .bind(caller.agent_id().0)
             .bind(Utc::now())
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
-        sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+        db::query("UPDATE messages SET text = ? WHERE id = ?")
             .bind(star_out(&text, union))
             .bind(message.0)
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
-        self.audit(&mut tx, caller, "mask", Some(chat), Some(message), None)
+        self.audit(tx.ex(), caller, "mask", Some(chat), Some(message), None)
             .await?;
         tx.commit().await?;
         drop(guard);
@@ -278,28 +278,28 @@ impl Engine {
     ) -> Result<Message> {
         self.require_security(caller).await?;
         let (guard, mut tx) = self.write_tx().await?;
-        let (text, agent) = self.scoped_message(&mut tx, caller, chat, message).await?;
-        let r = sqlx::query(
+        let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
+        let r = db::query(
             "SELECT start_char, nonce, ciphertext FROM masks WHERE id = ? AND message_id = ?",
         )
         .bind(mask_id)
         .bind(message.0)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.ex())
         .await?
         .ok_or(Error::NotFound("mask"))?;
         let original = self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?;
         let restored =
             shared::mask::restore(&text, r.get::<i64, _>("start_char") as usize, &original);
-        sqlx::query("DELETE FROM masks WHERE id = ?")
+        db::query("DELETE FROM masks WHERE id = ?")
             .bind(mask_id)
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
-        sqlx::query("UPDATE messages SET text = ? WHERE id = ?")
+        db::query("UPDATE messages SET text = ? WHERE id = ?")
             .bind(restored)
             .bind(message.0)
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
-        self.audit(&mut tx, caller, "unmask", Some(chat), Some(message), None)
+        self.audit(tx.ex(), caller, "unmask", Some(chat), Some(message), None)
             .await?;
         tx.commit().await?;
         drop(guard);
@@ -311,7 +311,7 @@ impl Engine {
     /// inside the same transaction that stores it, so the plaintext never commits.
     pub(crate) async fn auto_mask(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        mut conn: Ex<'_>,
         message: i64,
         text: &str,
     ) -> Result<Option<String>> {
@@ -326,14 +326,14 @@ impl Engine {
                 end: f.end,
             };
             let (nonce, ct) = self.mask_key.seal(&shared::mask::slice(text, run));
-            sqlx::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)")
+            db::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)")
                 .bind(message)
                 .bind(run.start as i64)
                 .bind(run.end as i64)
                 .bind(nonce)
                 .bind(ct)
                 .bind(Utc::now())
-                .execute(&mut *conn)
+                .execute(conn.ex())
                 .await?;
             shown = star_out(&shown, run);
         }
@@ -343,14 +343,14 @@ impl Engine {
     /// The service's audit log, newest first (admins).
     pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<AuditEntry>> {
         caller.require_admin()?;
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT l.id, l.action, a.name AS agent, l.chat_id, l.message_id, l.detail, l.created_at
              FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id
              WHERE l.service_id = ? ORDER BY l.created_at DESC, l.id DESC LIMIT ?",
         )
         .bind(caller.service_id().0)
         .bind(limit.clamp(1, 1000))
-        .fetch_all(&self.db)
+        .fetch_all(self.db.ex())
         .await?;
         Ok(rows
             .iter()

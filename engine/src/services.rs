@@ -1,11 +1,11 @@
 //! Services (tenants): creation with a first admin, the public help-center view, and the
 //! admin's overview. All SQL on the `services` table lives here.
 
+use crate::db::{self, Ex};
 use chrono::Utc;
 use serde::Deserialize;
 use shared::validate;
 use shared::{Contract, HelpCenterInfo, Role, ServiceId, ServiceOverview};
-use sqlx::{Row, SqliteConnection};
 
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
@@ -34,18 +34,15 @@ impl NewService {
 }
 
 /// Inserts a bare service row (all flags off) and returns its id.
-pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    name: &str,
-) -> Result<ServiceId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO services (slug, name, created_at, identity_secret) VALUES (?, ?, ?, lower(hex(randomblob(32)))) RETURNING id",
+pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<ServiceId> {
+    let id: i64 = db::query_scalar(
+        "INSERT INTO services (slug, name, created_at, identity_secret) VALUES (?, ?, ?, ?) RETURNING id",
     )
     .bind(slug)
     .bind(name.trim())
     .bind(Utc::now())
-    .fetch_one(&mut *conn)
+    .bind(crate::identity::new_secret())
+    .fetch_one(conn.ex())
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -70,14 +67,14 @@ impl Engine {
         new.validate()?;
         let password_hash = crate::password::hash(new.admin_password.clone()).await?;
         let mut tx = self.db.begin().await?;
-        let id = insert(&mut tx, &new.slug, &new.name).await?;
+        let id = insert(tx.ex(), &new.slug, &new.name).await?;
         let admin = NewAgent {
             name: new.admin_name,
             email: new.admin_email,
             role: Role::Admin,
             chat_permission: true,
         };
-        accounts::insert(&mut tx, id, &admin, &password_hash).await?;
+        accounts::insert(tx.ex(), id, &admin, &password_hash).await?;
         tx.commit().await?;
         tracing::info!(service = %new.slug, service_id = %id, "service created");
         Ok(id)
@@ -85,11 +82,11 @@ impl Engine {
 
     /// The public face of a service for its help center; `None` for an unknown slug.
     pub async fn help_center(&self, slug: &str) -> Result<Option<HelpCenterInfo>> {
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT slug, name, contract_chat, helpcenter_chat_enabled, locales FROM services WHERE slug = ?",
         )
         .bind(slug)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?;
         Ok(row.map(|r| HelpCenterInfo {
             slug: r.get("slug"),
@@ -102,12 +99,12 @@ impl Engine {
 
     /// The caller's own service, as its admin sees it.
     pub async fn service_overview(&self, caller: &Caller) -> Result<ServiceOverview> {
-        let r = sqlx::query(
+        let r = db::query(
             "SELECT id, slug, name, contract_chat, contract_security, helpcenter_chat_enabled, locales
              FROM services WHERE id = ?",
         )
         .bind(caller.service_id().0)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
         Ok(ServiceOverview {

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::db;
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
     AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, Contract,
     NewAgentRequest, Rating, RatingRequest, Role, ServerMsg, Settings, SettingsUpdate,
 };
-use sqlx::Row;
 
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
@@ -25,13 +25,13 @@ fn map(json: &str) -> BTreeMap<String, String> {
 
 impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
-        let r = sqlx::query(
+        let r = db::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
                     greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history
              FROM services WHERE id = ?",
         )
         .bind(service)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
         Ok((
@@ -62,9 +62,9 @@ impl Engine {
     /// older rows), for checking `data-user-hash`.
     pub(crate) async fn identity_secret(&self, service: i64) -> Result<String> {
         let secret: Option<String> =
-            sqlx::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
+            db::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
                 .bind(service)
-                .fetch_optional(&self.db)
+                .fetch_optional(self.db.ex())
                 .await?
                 .flatten();
         secret
@@ -96,7 +96,7 @@ impl Engine {
         let next = current
             .apply(&change)
             .map_err(|r| Error::rule(r.code, r.message))?;
-        sqlx::query(
+        db::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
                     locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?
              WHERE id = ?",
@@ -113,7 +113,7 @@ impl Engine {
         .bind(next.auto_mask_pii)
         .bind(next.agents_see_all_history)
         .bind(caller.service_id().0)
-        .execute(&mut *tx)
+        .execute(tx.ex())
         .await?;
         tx.commit().await?;
         drop(guard);
@@ -137,7 +137,7 @@ impl Engine {
             role: req.role,
             chat_permission: req.chat_permission,
         };
-        let id = accounts::insert(&mut conn, caller.service_id(), &new, &hash).await?;
+        let id = accounts::insert(conn.ex(), caller.service_id(), &new, &hash).await?;
         drop(conn);
         self.agent(caller, id).await
     }
@@ -166,12 +166,12 @@ impl Engine {
         let role = change.role.unwrap_or(before.role);
         let active = change.active.unwrap_or(before.active);
         if before.role == Role::Admin && before.active && (role != Role::Admin || !active) {
-            let admins: i64 = sqlx::query_scalar(
+            let admins: i64 = db::query_scalar(
                 "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1 AND id != ?",
             )
             .bind(caller.service_id().0)
             .bind(id.0)
-            .fetch_one(&self.db)
+            .fetch_one(self.db.ex())
             .await?;
             if admins == 0 {
                 return Err(Error::rule(
@@ -182,26 +182,26 @@ impl Engine {
         }
         let chat_permission = change.chat_permission.unwrap_or(before.chat_permission);
         let mut tx = self.db.begin().await?;
-        sqlx::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
+        db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
             .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
             .bind(role.as_str())
             .bind(chat_permission)
             .bind(active)
             .bind(id.0)
             .bind(caller.service_id().0)
-            .execute(&mut *tx)
+            .execute(tx.ex())
             .await?;
         if let Some(h) = hash {
-            sqlx::query("UPDATE agents SET password_hash = ? WHERE id = ?")
+            db::query("UPDATE agents SET password_hash = ? WHERE id = ?")
                 .bind(h)
                 .bind(id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
         }
         if !active || change.password.is_some() {
-            sqlx::query("DELETE FROM sessions WHERE agent_id = ?")
+            db::query("DELETE FROM sessions WHERE agent_id = ?")
                 .bind(id.0)
-                .execute(&mut *tx)
+                .execute(tx.ex())
                 .await?;
         }
         tx.commit().await?;
@@ -225,9 +225,9 @@ impl Engine {
         if customer.chat_id() != chat {
             return Err(Error::NotFound("chat"));
         }
-        let r = sqlx::query("SELECT status, ended_at, agent_id FROM chats WHERE id = ?")
+        let r = db::query("SELECT status, ended_at, agent_id FROM chats WHERE id = ?")
             .bind(chat.0)
-            .fetch_one(&self.db)
+            .fetch_one(self.db.ex())
             .await?;
         let status = ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended);
         let ended_at: Option<DateTime<Utc>> = r.get("ended_at");
@@ -247,12 +247,12 @@ impl Engine {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
-        sqlx::query("UPDATE chats SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?")
+        db::query("UPDATE chats SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?")
             .bind(req.score)
             .bind(&comment)
             .bind(Utc::now())
             .bind(chat.0)
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
         if let Some(agent) = r.get::<Option<i64>, _>("agent_id")
             && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await
@@ -300,10 +300,10 @@ impl Engine {
                     .to_owned()
             });
         self.post_system_message(chat, &text).await?;
-        sqlx::query("UPDATE chats SET rating_requested_at = ? WHERE id = ?")
+        db::query("UPDATE chats SET rating_requested_at = ? WHERE id = ?")
             .bind(Utc::now())
             .bind(chat.0)
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
         self.hub.publish(
             Topic::Chat(chat),
@@ -323,9 +323,9 @@ pub struct WidgetConfig {
 impl Engine {
     /// The widget's switches for a service; `None` for an unknown slug.
     pub async fn widget_config(&self, slug: &str) -> Result<Option<WidgetConfig>> {
-        let r = sqlx::query("SELECT contract_chat AND helpcenter_chat_enabled AS enabled, allowed_domains FROM services WHERE slug = ?")
+        let r = db::query("SELECT (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, allowed_domains FROM services WHERE slug = ?")
             .bind(slug)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?;
         Ok(r.map(|r| WidgetConfig {
             chat_enabled: r.get("enabled"),

@@ -41,12 +41,12 @@ impl Engine {
     /// Turns a help-center 1:1 inquiry into a ticket with channel `inquiry`.
     pub async fn create_inquiry(&self, slug: &str, req: InquiryRequest) -> Result<TicketId> {
         validate_inquiry(&req)?;
-        let service: i64 = sqlx::query_scalar("SELECT id FROM services WHERE slug = ?")
+        let service: i64 = db::query_scalar("SELECT id FROM services WHERE slug = ?")
             .bind(slug)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("service"))?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = db::query_scalar(
             "INSERT INTO tickets (service_id, channel, subject, body, requester_name, requester_email, created_at)
              VALUES (?, 'inquiry', ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -56,7 +56,7 @@ impl Engine {
         .bind(req.name.trim())
         .bind(validate::normalize_email(&req.email))
         .bind(Utc::now())
-        .fetch_one(&self.db)
+        .fetch_one(self.db.ex())
         .await?;
         tracing::info!(ticket = id, service, "inquiry received");
         Ok(TicketId(id))
@@ -106,9 +106,8 @@ mod tests {
     }
 }
 
+use crate::db::{self, Row};
 use shared::{ChatAgent, ChatId, TicketDetail, TicketStatus, TicketSummary, TicketUpdate};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use crate::auth::Caller;
 
@@ -123,7 +122,7 @@ pub struct TicketFilter {
 const TICKET_COLUMNS: &str = "t.id, t.channel, t.subject, t.body, t.status, t.requester_name, t.requester_email, \
      t.assignee_id, a.name AS assignee_name, t.chat_id, t.created_at";
 
-fn summary(r: &SqliteRow) -> TicketSummary {
+fn summary(r: &Row) -> TicketSummary {
     TicketSummary {
         id: TicketId(r.get("id")),
         channel: r.get("channel"),
@@ -150,18 +149,18 @@ impl Engine {
         chat: ChatId,
     ) -> Result<(TicketId, bool)> {
         let detail = self.chat(crate::Party::Agent(caller), chat).await?;
-        if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM tickets WHERE chat_id = ?")
+        if let Some(id) = db::query_scalar::<i64>("SELECT id FROM tickets WHERE chat_id = ?")
             .bind(chat.0)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?
         {
             return Ok((TicketId(id), false));
         }
-        let first: Option<String> = sqlx::query_scalar(
+        let first: Option<String> = db::query_scalar(
             "SELECT text FROM messages WHERE chat_id = ? AND author = 'customer' ORDER BY seq LIMIT 1",
         )
         .bind(chat.0)
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db.ex())
         .await?;
         let mut subject = format!("[채팅] {}", detail.customer.name);
         if let Some(f) = first {
@@ -169,7 +168,7 @@ impl Engine {
             subject = format!("{subject} — {}", short.replace('\n', " "));
         }
         let now = Utc::now();
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = db::query_scalar(
             "INSERT INTO tickets (service_id, channel, subject, requester_name, requester_email, assignee_id, chat_id, created_at, updated_at)
              VALUES (?, 'chat', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
@@ -181,7 +180,7 @@ impl Engine {
         .bind(chat.0)
         .bind(now)
         .bind(now)
-        .fetch_one(&self.db)
+        .fetch_one(self.db.ex())
         .await?;
         tracing::info!(ticket = id, chat = %chat, "ticket created from chat");
         Ok((TicketId(id), true))
@@ -199,13 +198,13 @@ impl Engine {
              ORDER BY t.created_at DESC, t.id DESC LIMIT 500"
         );
         let status = filter.status.map(|s| s.as_str());
-        let rows = sqlx::query(&sql)
+        let rows = db::query(&sql)
             .bind(caller.service_id().0)
             .bind(status)
             .bind(status)
             .bind(&filter.channel)
             .bind(&filter.channel)
-            .fetch_all(&self.db)
+            .fetch_all(self.db.ex())
             .await?;
         Ok(rows.iter().map(summary).collect())
     }
@@ -215,10 +214,10 @@ impl Engine {
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.id = ? AND t.service_id = ?"
         );
-        let r = sqlx::query(&sql)
+        let r = db::query(&sql)
             .bind(id.0)
             .bind(caller.service_id().0)
-            .fetch_optional(&self.db)
+            .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("ticket"))?;
         let s = summary(&r);
@@ -248,14 +247,14 @@ impl Engine {
         change: TicketUpdate,
     ) -> Result<TicketDetail> {
         if let Some(status) = change.status {
-            let done = sqlx::query(
+            let done = db::query(
                 "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND service_id = ?",
             )
             .bind(status.as_str())
             .bind(Utc::now())
             .bind(id.0)
             .bind(caller.service_id().0)
-            .execute(&self.db)
+            .execute(self.db.ex())
             .await?;
             if done.rows_affected() == 0 {
                 return Err(Error::NotFound("ticket"));

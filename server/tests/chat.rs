@@ -624,11 +624,12 @@ async fn agents_without_chat_permission_get_no_chats() {
     let (a1, _) = agents(&s).await;
     s.set_status(&a1, "online").await;
     // the demo agents all have the permission; take it away in the store directly
-    let pool = sqlx_pool(&s.db_url).await;
-    sqlx::query("UPDATE agents SET chat_permission = 0 WHERE email = 'agent1@demo.test'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    common::exec(
+        &s.db_url,
+        "UPDATE agents SET chat_permission = 0 WHERE email = 'agent1@demo.test'",
+        &[],
+    )
+    .await;
     let (status, v) = s
         .post(
             "/api/v1/services/demo/chats",
@@ -639,8 +640,4 @@ async fn agents_without_chat_permission_get_no_chats() {
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
     assert_eq!(v["agents_online"], 0);
-}
-
-async fn sqlx_pool(url: &str) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(url).await.unwrap()
 }

@@ -8,7 +8,7 @@ mod common;
 use std::collections::HashSet;
 
 use calamine::{Data, Reader, Xlsx};
-use common::{DEMO_PASSWORD, TestServer};
+use common::{Arg, DEMO_PASSWORD, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -132,16 +132,17 @@ async fn seed(s: &TestServer) -> Seeded {
     assert_eq!(st, StatusCode::OK, "{v}");
 
     // backdate one chat (and its messages) by 20 days
-    let pool = sqlx::SqlitePool::connect(&s.db_url).await.unwrap();
-    let past = (chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339();
-    sqlx::query("UPDATE chats SET created_at = ?, assigned_at = ? WHERE id = ?")
-        .bind(&past)
-        .bind(&past)
-        .bind(old.parse::<i64>().unwrap())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let past = chrono::Utc::now() - chrono::Duration::days(20);
+    common::exec(
+        &s.db_url,
+        "UPDATE chats SET created_at = ?, assigned_at = ? WHERE id = ?",
+        &[
+            Arg::Time(past),
+            Arg::Time(past),
+            Arg::Int(old.parse().unwrap()),
+        ],
+    )
+    .await;
 
     let (_, me2) = s.get("/api/v1/agent/me", Some(&agent2)).await;
     Seeded {

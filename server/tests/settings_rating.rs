@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{DEMO_PASSWORD, TestServer};
+use common::{Arg, DEMO_PASSWORD, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -373,14 +373,13 @@ async fn ratings_rules() {
         .await;
     assert_eq!(status, StatusCode::OK);
     // … but not after 24 h
-    let pool = sqlx::SqlitePool::connect(&s.db_url).await.unwrap();
-    let old = (chrono::Utc::now() - chrono::Duration::hours(25)).to_rfc3339();
-    sqlx::query("UPDATE chats SET ended_at = ? WHERE id = ?")
-        .bind(old)
-        .bind(chat.parse::<i64>().unwrap())
-        .execute(&pool)
-        .await
-        .unwrap();
+    let old = chrono::Utc::now() - chrono::Duration::hours(25);
+    common::exec(
+        &s.db_url,
+        "UPDATE chats SET ended_at = ? WHERE id = ?",
+        &[Arg::Time(old), Arg::Int(chat.parse().unwrap())],
+    )
+    .await;
     let (status, v) = s
         .post(
             &format!("/api/v1/chats/{chat}/rating"),

@@ -1,5 +1,10 @@
-//! Test harness: the real server on `127.0.0.1:0` with a temp SQLite file, talked to
-//! over HTTP. No mocks of the database or the socket.
+//! Test harness: the real server on `127.0.0.1:0` with a temp database, talked to over
+//! HTTP. No mocks of the database or the socket.
+//!
+//! The database is a temp SQLite file, or — with `OC_TEST_DB=postgres` — a fresh
+//! PostgreSQL database per test on the server at `OC_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`, started by `scripts/pg-test-server.sh`),
+//! so the same suite proves both backends (issue 10).
 
 #![allow(dead_code)]
 
@@ -48,7 +53,15 @@ impl TestServer {
     }
 
     pub async fn start_with(path: &std::path::Path, demo: bool, trust_proxy: bool) -> TestServer {
-        let db_url = format!("sqlite://{}", path.display());
+        // server warnings and errors appear in a failing test's output
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_test_writer()
+            .try_init();
+        let db_url = db_url_for(path).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let args = ServeArgs {
@@ -316,4 +329,128 @@ pub async fn create_acme(db_url: &str) {
     ])
     .unwrap();
     server::run(cli).await.unwrap();
+}
+
+/// Which database the suite runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    match std::env::var("OC_TEST_DB").as_deref() {
+        Ok("postgres") | Ok("postgresql") | Ok("pg") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// The admin URL of the PostgreSQL test server.
+pub fn pg_admin_url() -> String {
+    std::env::var("OC_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The database URL for a test's database "file": the file itself on SQLite; on
+/// PostgreSQL a database named after the path (created when missing), so a restart on
+/// the same path finds the same data. Leftover `oct_*` databases are dropped by
+/// `scripts/test-all.sh` before the PostgreSQL run.
+pub async fn db_url_for(path: &std::path::Path) -> String {
+    if backend() == Backend::Sqlite {
+        return format!("sqlite://{}", path.display());
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    let name = format!("oct_{:016x}", h.finish());
+    let admin = pg_admin_url();
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("PostgreSQL test server (scripts/pg-test-server.sh)");
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&pool)
+        .await
+        .unwrap();
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{name}")
+}
+
+/// A value for [`exec`].
+pub enum Arg {
+    Int(i64),
+    Text(String),
+    Time(chrono::DateTime<chrono::Utc>),
+}
+
+/// Runs one statement (with `?` placeholders) directly on a test database, for arranging
+/// what the API cannot (an old chat, a revoked permission).
+pub async fn exec(db_url: &str, sql: &str, args: &[Arg]) {
+    if db_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let mut q = sqlx::query(sql);
+        for a in args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::Time(t) => q.bind(*t),
+            };
+        }
+        q.execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let mut numbered = String::new();
+        let mut n = 0;
+        for ch in sql.chars() {
+            if ch == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(ch);
+            }
+        }
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let mut q = sqlx::query(&numbered);
+        for a in args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::Time(t) => q.bind(*t),
+            };
+        }
+        q.execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// Counts rows of `messages` whose stored text contains `needle` (the logical at-rest
+/// check that works on both databases).
+pub async fn stored_texts_containing(db_url: &str, needle: &str) -> i64 {
+    let pattern = format!("%{needle}%");
+    if db_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text LIKE ?")
+            .bind(pattern)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text LIKE $1")
+            .bind(pattern)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        n
+    }
 }

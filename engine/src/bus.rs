@@ -1,0 +1,231 @@
+//! The cross-instance bus: several `online-contact serve` processes on one PostgreSQL
+//! database hear each other's hub events through `LISTEN`/`NOTIFY` (issue 10), so a
+//! customer connected to instance A and the agent connected to instance B see each other
+//! live without any new infrastructure.
+//!
+//! Every event the hub publishes after a commit is also handed to this module's sender
+//! task, which forwards pending events in one round trip (`pg_notify` over an array) on
+//! the channel `oc_hub`. An event too large for a notification (PostgreSQL's limit is
+//! 8,000 bytes; a long Korean message can exceed it) is written to `hub_spill` and the
+//! notification carries only its id. The listener task delivers what other instances
+//! sent to this process's local subscribers; its own events it already delivered.
+//!
+//! Notifications are transient: while the listener's connection is being re-established
+//! events are missed. Sockets then catch up the way a lagging subscriber does, from the
+//! store by `seq`, on their next resume.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use shared::ServerMsg;
+use sqlx::postgres::{PgListener, PgPool};
+use tokio::sync::mpsc;
+
+use crate::hub::{Hub, Topic};
+
+/// The notification channel every instance listens on.
+const CHANNEL: &str = "oc_hub";
+/// Payloads above this go through `hub_spill` (PostgreSQL refuses more than 8,000).
+const NOTIFY_MAX_BYTES: usize = 7_900;
+/// Events sent in one round trip at most.
+const BATCH: usize = 256;
+/// How long a spilled event is kept for slow listeners.
+const SPILL_TTL_SECS: i64 = 300;
+
+/// What travels between instances.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    /// The sending instance, so it skips its own events.
+    from: String,
+    /// A per-instance counter: PostgreSQL folds identical notifications of one
+    /// transaction into one, and two equal frames must both arrive.
+    n: u64,
+    #[serde(flatten)]
+    body: Body,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Body {
+    Inline { topic: Topic, msg: ServerMsg },
+    Spilled { spill: i64 },
+}
+
+/// One event on its way out.
+pub(crate) type Outgoing = (Topic, Arc<ServerMsg>);
+
+/// Starts the sender and listener tasks and connects them to `hub`. Returns when the
+/// listener is subscribed, so an event published after `Engine::open` returns is heard.
+pub(crate) async fn start(pool: PgPool, hub: Arc<Hub>) -> crate::Result<()> {
+    let instance = instance_id();
+    let mut listener = PgListener::connect_with(&pool).await?;
+    listener.listen(CHANNEL).await?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    hub.attach_bus(tx);
+    tracing::info!(%instance, "cross-instance bus listening on PostgreSQL channel {CHANNEL}");
+    tokio::spawn(send_loop(pool.clone(), instance.clone(), rx));
+    tokio::spawn(listen_loop(pool, instance, listener, hub));
+    Ok(())
+}
+
+fn instance_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiver<Outgoing>) {
+    let mut n: u64 = 0;
+    let mut last_sweep = std::time::Instant::now();
+    let mut batch: Vec<Outgoing> = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let mut payloads = Vec::with_capacity(batch.len());
+        for (topic, msg) in batch.drain(..) {
+            n += 1;
+            let inline = Envelope {
+                from: instance.clone(),
+                n,
+                body: Body::Inline {
+                    topic,
+                    msg: (*msg).clone(),
+                },
+            };
+            let json = match serde_json::to_string(&inline) {
+                Ok(j) => j,
+                Err(e) => {
+                    tracing::error!(error = %e, "bus: event not serialisable");
+                    continue;
+                }
+            };
+            if json.len() <= NOTIFY_MAX_BYTES {
+                payloads.push(json);
+                continue;
+            }
+            match spill(&pool, &json).await {
+                Ok(id) => payloads.push(
+                    serde_json::to_string(&Envelope {
+                        from: instance.clone(),
+                        n,
+                        body: Body::Spilled { spill: id },
+                    })
+                    .expect("a spill envelope serialises"),
+                ),
+                Err(e) => tracing::error!(error = %e, "bus: could not spill a large event"),
+            }
+        }
+        if payloads.is_empty() {
+            continue;
+        }
+        // one round trip for the whole batch; order is kept within it
+        let sent = sqlx::query(
+            "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i",
+        )
+        .bind(CHANNEL)
+        .bind(&payloads)
+        .execute(&pool)
+        .await;
+        if let Err(e) = sent {
+            tracing::error!(error = %e, events = payloads.len(), "bus: NOTIFY failed; other instances miss these events until their sockets resume");
+        }
+        if last_sweep.elapsed() > Duration::from_secs(60) {
+            last_sweep = std::time::Instant::now();
+            let _ = sqlx::query(
+                "DELETE FROM hub_spill WHERE created_at < now() - make_interval(secs => $1)",
+            )
+            .bind(SPILL_TTL_SECS as f64)
+            .execute(&pool)
+            .await;
+        }
+    }
+}
+
+async fn spill(pool: &PgPool, json: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO hub_spill (payload) VALUES ($1) RETURNING id")
+        .bind(json)
+        .fetch_one(pool)
+        .await
+}
+
+async fn listen_loop(pool: PgPool, instance: String, mut listener: PgListener, hub: Arc<Hub>) {
+    loop {
+        let note = match listener.try_recv().await {
+            Ok(Some(n)) => n,
+            Ok(None) => {
+                tracing::warn!(
+                    "bus: connection to PostgreSQL lost; reconnecting (events in between are missed)"
+                );
+                continue;
+            }
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "bus: listener error; retrying in 1 s");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let Ok(env) = serde_json::from_str::<Envelope>(note.payload()) else {
+            tracing::warn!("bus: unreadable notification ignored");
+            continue;
+        };
+        if env.from == instance {
+            continue;
+        }
+        let (topic, msg) = match env.body {
+            Body::Inline { topic, msg } => (topic, msg),
+            Body::Spilled { spill } => {
+                let payload: Result<String, _> =
+                    sqlx::query_scalar("SELECT payload FROM hub_spill WHERE id = $1")
+                        .bind(spill)
+                        .fetch_one(&pool)
+                        .await;
+                match payload
+                    .ok()
+                    .and_then(|p| serde_json::from_str::<Envelope>(&p).ok())
+                {
+                    Some(Envelope {
+                        body: Body::Inline { topic, msg },
+                        ..
+                    }) => (topic, msg),
+                    _ => {
+                        tracing::warn!(spill, "bus: spilled event missing");
+                        continue;
+                    }
+                }
+            }
+        };
+        hub.deliver(topic, Arc::new(msg));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Body, Envelope};
+    use crate::hub::Topic;
+    use shared::{AgentId, ServerMsg};
+
+    #[test]
+    fn envelopes_round_trip() {
+        let e = Envelope {
+            from: "a1".into(),
+            n: 7,
+            body: Body::Inline {
+                topic: Topic::Agent(AgentId(3)),
+                msg: ServerMsg::Pong,
+            },
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        let back: Envelope = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.n, 7);
+        assert!(matches!(
+            back.body,
+            Body::Inline {
+                topic: Topic::Agent(AgentId(3)),
+                msg: ServerMsg::Pong
+            }
+        ));
+        let s: Envelope = serde_json::from_str(r#"{"from":"b","n":1,"spill":42}"#).unwrap();
+        assert!(matches!(s.body, Body::Spilled { spill: 42 }));
+    }
+}
