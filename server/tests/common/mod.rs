@@ -104,6 +104,22 @@ impl TestServer {
         }
     }
 
+    /// A client of a server started elsewhere (a load balancer in front of instances).
+    pub fn client_of(base: &str) -> TestServer {
+        TestServer {
+            base: base.to_owned(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db_url: String::new(),
+            db_path: PathBuf::new(),
+            stop: None,
+            task: None,
+            _dir: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
