@@ -8,13 +8,14 @@
 //! Exports run as jobs: a producer walks the filter in keyset batches and hands rows over
 //! a bounded channel to a blocking writer that streams them into a constant-memory
 //! worksheet (rust_xlsxwriter writes each row to a temp file as it comes), so memory
-//! stays flat however many chats match. The console polls the job for progress; the
-//! finished file is kept for [`EXPORT_TTL`] and recorded in the audit log.
+//! stays flat however many chats match. The job is a row of `export_jobs`, so any
+//! instance answers the console's progress polls; the finished file is kept there for
+//! [`EXPORT_TTL`], and the export is recorded in the audit log.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::db::{self, Row};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -35,45 +36,21 @@ pub const EXPORT_TTL: Duration = Duration::from_secs(60 * 60);
 /// is at most this many capped cells).
 const EXPORT_BATCH: i64 = 200;
 
-/// The running and finished export jobs of this process.
-#[derive(Default)]
-pub(crate) struct Exports {
-    /// Job id → job. Entries older than [`EXPORT_TTL`] are dropped (and their files
-    /// deleted) whenever a new export starts.
-    jobs: Mutex<HashMap<String, Arc<Job>>>,
-}
+/// A running export is counted as running (and blocks its owner's next export) for
+/// this long at most, so a job whose instance died does not block its owner for the whole
+/// [`EXPORT_TTL`].
+const EXPORT_RUNNING_MAX: Duration = Duration::from_secs(15 * 60);
 
-struct Job {
-    owner: AgentId,
-    started: Instant,
-    state: Mutex<JobState>,
-}
-
-impl Job {
-    /// A running job of `owner` over `total` chats, named in the export's offset.
-    fn new(owner: AgentId, id: String, total: i64, tz: FixedOffset) -> Job {
-        Job {
-            owner,
-            started: Instant::now(),
-            state: Mutex::new(JobState {
-                progress: ExportProgress {
-                    id,
-                    state: ExportState::Running,
-                    written: 0,
-                    total,
-                    file_name: export_file_name(Utc::now(), tz),
-                    error: None,
-                },
-                file: None,
-            }),
-        }
+fn export_state(s: &str) -> ExportState {
+    match s {
+        "done" => ExportState::Done,
+        "failed" => ExportState::Failed,
+        _ => ExportState::Running,
     }
 }
 
-struct JobState {
-    progress: ExportProgress,
-    /// The finished file; deleted from disk when dropped.
-    file: Option<Arc<tempfile::TempPath>>,
+fn ago(d: Duration) -> DateTime<Utc> {
+    Utc::now() - chrono::Duration::from_std(d).unwrap_or_default()
 }
 
 const HISTORY_COLUMNS: &str = "c.id, c.created_at, c.customer_name, c.customer_email, c.agent_id, a.name AS agent_name,
@@ -374,121 +351,169 @@ impl Engine {
     }
 
     /// Starts exporting every chat the filter matches (not just a page). One export runs
-    /// per agent at a time.
+    /// per agent at a time. The job lives in the database (`export_jobs`), so with
+    /// several instances any of them answers its progress and its file.
     pub async fn start_export(
         &self,
         caller: &Caller,
         filter: HistoryFilter,
     ) -> Result<ExportProgress> {
         let total = self.history_count(caller, &filter).await?;
-        let job = Arc::new(Job::new(
-            caller.agent_id(),
-            crate::auth::new_token("exp_"),
+        let now = Utc::now();
+        let progress = ExportProgress {
+            id: crate::auth::new_token("exp_"),
+            state: ExportState::Running,
+            written: 0,
             total,
-            filter.tz,
-        ));
-        let progress = job.state.lock().expect("job").progress.clone();
-        let id = progress.id.clone();
-        {
-            let mut jobs = self.exports.jobs.lock().expect("export jobs");
-            jobs.retain(|_, j| j.started.elapsed() < EXPORT_TTL);
-            let busy = jobs.values().any(|j| {
-                j.owner == caller.agent_id()
-                    && j.state.lock().expect("job").progress.state == ExportState::Running
-            });
-            if busy {
-                return Err(Error::conflict(
-                    "export_running",
-                    "an export of yours is still running; wait for it to finish",
-                ));
-            }
-            jobs.insert(id.clone(), job.clone());
+            file_name: export_file_name(now, filter.tz),
+            error: None,
+        };
+        // expired jobs (and their files) go first
+        db::query("DELETE FROM export_jobs WHERE created_at < ?")
+            .bind(ago(EXPORT_TTL))
+            .execute(self.db.ex())
+            .await?;
+        let inserted = db::query(
+            "INSERT INTO export_jobs (id, service_id, agent_id, state, total, file_name, created_at)
+             SELECT ?, ?, ?, 'running', ?, ?, ?
+             WHERE NOT EXISTS (SELECT 1 FROM export_jobs
+                               WHERE agent_id = ? AND state = 'running' AND created_at >= ?)",
+        )
+        .bind(&progress.id)
+        .bind(caller.service_id().0)
+        .bind(caller.agent_id().0)
+        .bind(total)
+        .bind(&progress.file_name)
+        .bind(now)
+        .bind(caller.agent_id().0)
+        .bind(ago(EXPORT_RUNNING_MAX))
+        .execute(self.db.ex())
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(Error::conflict(
+                "export_running",
+                "an export of yours is still running; wait for it to finish",
+            ));
         }
         let engine = self.clone();
         let caller = caller.clone();
+        let id = progress.id.clone();
         tokio::spawn(async move {
-            let outcome = engine.write_export(&caller, &filter, &job).await;
-            let mut state = job.state.lock().expect("job");
-            match outcome {
-                Ok(file) => {
-                    state.progress.state = ExportState::Done;
-                    state.file = Some(Arc::new(file));
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "export failed");
-                    state.progress.state = ExportState::Failed;
-                    state.progress.error = Some(e.to_string());
-                }
+            let outcome = match engine.write_export(&caller, &filter, Some(&id)).await {
+                Ok((path, rows)) => tokio::fs::read(&path)
+                    .await
+                    .map(|bytes| (bytes, rows))
+                    .map_err(|e| Error::Internal(format!("cannot read the export file: {e}"))),
+                Err(e) => Err(e),
+            };
+            let saved =
+                match outcome {
+                    Ok((bytes, rows)) => db::query(
+                        "UPDATE export_jobs SET state = 'done', written = ?, file = ? WHERE id = ?",
+                    )
+                    .bind(rows)
+                    .bind(bytes)
+                    .bind(&id)
+                    .execute(engine.db.ex())
+                    .await,
+                    Err(e) => {
+                        tracing::error!(error = %e, "export failed");
+                        db::query("UPDATE export_jobs SET state = 'failed', error = ? WHERE id = ?")
+                            .bind(e.to_string())
+                            .bind(&id)
+                            .execute(engine.db.ex())
+                            .await
+                    }
+                };
+            if let Err(e) = saved {
+                tracing::error!(error = %e, "could not record the end of an export");
             }
         });
         Ok(progress)
     }
 
-    fn export_job(&self, caller: &Caller, id: &str) -> Result<Arc<Job>> {
-        self.exports
-            .jobs
-            .lock()
-            .expect("export jobs")
-            .get(id)
-            .filter(|j| j.owner == caller.agent_id())
-            .cloned()
+    /// How far an export of the caller's is.
+    pub async fn export_progress(&self, caller: &Caller, id: &str) -> Result<ExportProgress> {
+        let r = self.export_row(caller, id, false).await?;
+        Ok(ExportProgress {
+            id: id.to_owned(),
+            state: export_state(r.get("state")),
+            written: r.get("written"),
+            total: r.get("total"),
+            file_name: r.get("file_name"),
+            error: r.get("error"),
+        })
+    }
+
+    async fn export_row(&self, caller: &Caller, id: &str, with_file: bool) -> Result<Row> {
+        let sql = format!(
+            "SELECT state, written, total, file_name, error{} FROM export_jobs
+             WHERE id = ? AND agent_id = ? AND service_id = ? AND created_at >= ?",
+            if with_file { ", file" } else { "" }
+        );
+        db::query(sql)
+            .bind(id)
+            .bind(caller.agent_id().0)
+            .bind(caller.service_id().0)
+            .bind(ago(EXPORT_TTL))
+            .fetch_optional(self.db.ex())
+            .await?
             .ok_or(Error::NotFound("export"))
     }
 
-    /// How far an export of the caller's is.
-    pub fn export_progress(&self, caller: &Caller, id: &str) -> Result<ExportProgress> {
-        let job = self.export_job(caller, id)?;
-        let state = job.state.lock().expect("job");
-        Ok(state.progress.clone())
-    }
-
-    /// The finished file of an export of the caller's (its path, kept alive by the
-    /// returned handle, and its download name).
-    pub fn export_file(
+    /// The finished file of an export of the caller's (a temp file, deleted when the
+    /// returned handle drops, and its download name).
+    pub async fn export_file(
         &self,
         caller: &Caller,
         id: &str,
     ) -> Result<(Arc<tempfile::TempPath>, String)> {
-        let job = self.export_job(caller, id)?;
-        let state = job.state.lock().expect("job");
-        match (&state.file, state.progress.state) {
-            (Some(f), ExportState::Done) => Ok((f.clone(), state.progress.file_name.clone())),
-            (_, ExportState::Failed) => Err(Error::conflict(
+        let r = self.export_row(caller, id, true).await?;
+        match export_state(r.get("state")) {
+            ExportState::Done => {
+                let bytes: &[u8] = r.get("file");
+                let mut file = tempfile::Builder::new()
+                    .prefix("oc-export-")
+                    .suffix(".xlsx")
+                    .tempfile()
+                    .map_err(|e| Error::Internal(format!("cannot create the export file: {e}")))?;
+                std::io::Write::write_all(&mut file, bytes)
+                    .map_err(|e| Error::Internal(format!("cannot write the export file: {e}")))?;
+                Ok((Arc::new(file.into_temp_path()), r.get("file_name")))
+            }
+            ExportState::Failed => Err(Error::conflict(
                 "export_failed",
-                state
-                    .progress
-                    .error
-                    .clone()
+                r.get::<Option<String>, _>("error")
                     .unwrap_or_else(|| "the export failed".into()),
             )),
-            _ => Err(Error::conflict(
+            ExportState::Running => Err(Error::conflict(
                 "export_running",
                 "the export is still running",
             )),
         }
     }
 
-    /// Exports at once (the plain `GET …/export.xlsx`): waits for the job and answers
+    /// Exports at once (the plain `GET …/export.xlsx`): writes the workbook and answers
     /// its file.
     pub async fn export_now(
         &self,
         caller: &Caller,
         filter: HistoryFilter,
     ) -> Result<(Arc<tempfile::TempPath>, String)> {
-        let total = self.history_count(caller, &filter).await?;
-        let job = Job::new(caller.agent_id(), String::new(), total, filter.tz);
-        let file = self.write_export(caller, &filter, &job).await?;
-        let name = job.state.lock().expect("job").progress.file_name.clone();
+        let name = export_file_name(Utc::now(), filter.tz);
+        let (file, _) = self.write_export(caller, &filter, None).await?;
         Ok((Arc::new(file), name))
     }
 
     /// Writes the workbook of a job and records the export in the audit log.
+    /// With a job id, its `written` count follows the batches. Returns the file and the
+    /// number of chats written.
     async fn write_export(
         &self,
         caller: &Caller,
         filter: &HistoryFilter,
-        job: &Job,
-    ) -> Result<tempfile::TempPath> {
+        job: Option<&str>,
+    ) -> Result<(tempfile::TempPath, i64)> {
         let path = tempfile::Builder::new()
             .prefix("oc-export-")
             .suffix(".xlsx")
@@ -522,8 +547,14 @@ impl Engine {
                     }
                     rows_total += 1;
                 }
-                let done = written.load(std::sync::atomic::Ordering::Relaxed);
-                job.state.lock().expect("job").progress.written = done;
+                if let Some(id) = job {
+                    let done = written.load(std::sync::atomic::Ordering::Relaxed);
+                    db::query("UPDATE export_jobs SET written = ? WHERE id = ?")
+                        .bind(done)
+                        .bind(id)
+                        .execute(self.db.ex())
+                        .await?;
+                }
                 if !full {
                     return Ok(());
                 }
@@ -536,13 +567,9 @@ impl Engine {
             .map_err(|e| Error::Internal(format!("export writer stopped: {e}")))?;
         producing?;
         wrote.map_err(|e| Error::Internal(format!("cannot write the export: {e}")))?;
-        {
-            let mut state = job.state.lock().expect("job");
-            state.progress.written = rows_total;
-        }
         self.audit_export(caller, filter, rows_total).await?;
         tracing::info!(rows = rows_total, agent = %caller.agent_id(), "chat history exported");
-        Ok(path)
+        Ok((path, rows_total))
     }
 
     async fn audit_export(&self, caller: &Caller, f: &HistoryFilter, rows: i64) -> Result<()> {

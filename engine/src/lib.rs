@@ -64,9 +64,6 @@ pub struct Engine {
     presence: Arc<presence::Presence>,
     /// The AES-256-GCM key of masked runs (C-PII-2).
     mask_key: Arc<masking::MaskKey>,
-    /// Chat-history export jobs (C-HIS-4), so the console can poll a long export's
-    /// progress and download the finished file from this process.
-    exports: Arc<history::Exports>,
     /// Sends waiting for the message writer task, which commits them in groups (one
     /// fsync for many messages under load).
     message_writer: tokio::sync::mpsc::Sender<chats::SendJob>,
@@ -97,7 +94,6 @@ impl Engine {
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             presence: Arc::new(presence::Presence::default()),
             mask_key: Arc::new(mask_key),
-            exports: Arc::new(history::Exports::default()),
             message_writer,
             counters_due: Arc::default(),
         };

@@ -222,6 +222,64 @@ async fn going_offline_on_one_instance_strands_no_chat_assigned_on_the_other() {
     }
 }
 
+#[tokio::test]
+async fn an_export_started_on_one_instance_is_followed_and_downloaded_on_another() {
+    if !postgres_only() {
+        return;
+    }
+    let (a, b, _dir) = two_instances().await;
+    let agent = a.online_agent("agent1@demo.test").await;
+    let (chat, customer) = a
+        .start_chat(json!({"consent": true, "name": "내보내기"}))
+        .await;
+    a.send_message(&chat, &customer, "e1", "환불 문의입니다")
+        .await;
+
+    let (st, job) = a
+        .post("/api/v1/chats/exports", Some(&agent), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    // a second export while the first runs is refused on the other instance too
+    let (st, _) = b
+        .post("/api/v1/chats/exports", Some(&agent), json!({}))
+        .await;
+    assert!(
+        st == StatusCode::CONFLICT || st == StatusCode::ACCEPTED,
+        "either still running (409) or already done"
+    );
+    let mut progress = Value::Null;
+    for _ in 0..200 {
+        let (st, p) = b
+            .get(&format!("/api/v1/chats/exports/{id}"), Some(&agent))
+            .await;
+        assert_eq!(st, StatusCode::OK, "the other instance knows the job: {p}");
+        progress = p;
+        if progress["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(progress["state"], "done", "{progress}");
+    assert_eq!(progress["written"], 1);
+    let r = b
+        .http
+        .get(b.url(&format!("/api/v1/chats/exports/{id}/file")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an xlsx (zip) workbook");
+    // another agent cannot see it from either instance
+    let other = b.login("agent2@demo.test", DEMO_PASSWORD).await;
+    let (st, _) = a
+        .get(&format!("/api/v1/chats/exports/{id}"), Some(&other))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
+
 /// nginx in front of two instances, round-robin, WebSocket upgrade passed through.
 struct Nginx {
     child: std::process::Child,

@@ -104,7 +104,7 @@ pub async fn export_progress(
     AgentAuth(caller): AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Json<ExportProgress>, ApiError> {
-    Ok(Json(state.engine.export_progress(&caller, &id)?))
+    Ok(Json(state.engine.export_progress(&caller, &id).await?))
 }
 
 /// The finished workbook of an export job.
@@ -117,6 +117,6 @@ pub async fn export_file(
     AgentAuth(caller): AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (file, name) = state.engine.export_file(&caller, &id)?;
+    let (file, name) = state.engine.export_file(&caller, &id).await?;
     xlsx_response(file, name).await
 }
