@@ -47,6 +47,13 @@ enum Command {
         /// Skip the baselines (only the server).
         #[arg(long)]
         no_baselines: bool,
+        /// A PostgreSQL database to run on (default: a temp SQLite file).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Server instances on that database (2: customers on the first, agents on the
+        /// second, so every delivery crosses instances through LISTEN/NOTIFY).
+        #[arg(long, default_value_t = 1)]
+        instances: usize,
     },
     /// Only the group-commit SQLite baseline.
     Sqlite {
@@ -100,7 +107,13 @@ fn main() {
             seconds,
             server_bin,
             no_baselines,
+            database_url,
+            instances,
         } => {
+            let name = match (&database_url, instances) {
+                (None, _) => format!("chat-{customers}x{agents}-{}", rate as u64),
+                (Some(_), n) => format!("chat-pg-{n}inst-{customers}x{agents}-{}", rate as u64),
+            };
             let v = rt.block_on(chat(
                 customers,
                 agents,
@@ -108,8 +121,9 @@ fn main() {
                 seconds,
                 util::server_bin(server_bin),
                 no_baselines,
+                (database_url, instances),
             ));
-            util::write_result(&format!("chat-{customers}x{agents}-{}", rate as u64), v);
+            util::write_result(&name, v);
         }
         Command::History {
             chats,
@@ -200,11 +214,21 @@ async fn chat(
     seconds: u64,
     bin: PathBuf,
     no_baselines: bool,
+    (database_url, instances): (Option<String>, usize),
 ) -> Value {
     let nofile = util::raise_nofile();
     eprintln!("open-file limit {nofile}; starting {}", bin.display());
-    let server = util::Spawned::start(&bin, None);
+    let server = match &database_url {
+        Some(url) => util::Spawned::start_url(&bin, url),
+        None => util::Spawned::start(&bin, None),
+    };
     let base = server.base.clone();
+    // a second instance on the same PostgreSQL database serves the agents
+    let second = match (&database_url, instances) {
+        (Some(url), n) if n > 1 => Some(util::Spawned::start_url(&bin, url)),
+        _ => None,
+    };
+    let agent_base = second.as_ref().map_or(base.clone(), |s| s.base.clone());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .timeout(Duration::from_secs(60))
@@ -221,8 +245,8 @@ async fn chat(
             .send()
             .await
             .unwrap();
-        let token = login(&http, &base, &email, "bench-password").await;
-        http.put(format!("{base}/api/v1/agent/status"))
+        let token = login(&http, &agent_base, &email, "bench-password").await;
+        http.put(format!("{agent_base}/api/v1/agent/status"))
             .bearer_auth(&token)
             .json(&json!({"status": "online"}))
             .send()
@@ -274,7 +298,12 @@ async fn chat(
             .collect(),
         agents: agent_tokens
             .iter()
-            .map(|t| format!("{ws_base}/api/v1/ws?token={t}"))
+            .map(|t| {
+                format!(
+                    "{}/api/v1/ws?token={t}",
+                    agent_base.replace("http://", "ws://")
+                )
+            })
             .collect(),
         rate,
         seconds,
@@ -296,12 +325,15 @@ async fn chat(
     .await;
     (watch.rss_connected, watch.cpu_at_send) = *cell.lock().unwrap();
     let mut result = json!({
-        "load": {"customers": customers, "agents": agents, "rate": rate, "seconds": seconds},
+        "load": {"customers": customers, "agents": agents, "rate": rate, "seconds": seconds,
+                 "database": if database_url.is_some() { "postgresql" } else { "sqlite" },
+                 "instances": if second.is_some() { 2 } else { 1 }},
         "chat_starts_per_sec": chat_starts_per_sec.round(),
         "online_contact": load_figures(&ours),
         "online_contact_process": process_figures(pid, &watch, &ours),
     });
     drop(server);
+    drop(second);
     if no_baselines {
         return result;
     }

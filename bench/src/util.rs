@@ -109,6 +109,13 @@ pub struct Spawned {
 }
 
 impl Spawned {
+    /// Starts `bin serve --demo` on the database at `url` (PostgreSQL, several
+    /// instances may share it; the masking key comes from `OC_MASK_KEY`, set to a
+    /// bench key when missing).
+    pub fn start_url(bin: &Path, url: &str) -> Spawned {
+        Spawned::spawn(bin, url.to_owned(), None)
+    }
+
     /// Starts `bin serve --demo` on `db` (a temp database when `None`).
     pub fn start(bin: &Path, db: Option<&Path>) -> Spawned {
         assert!(
@@ -120,11 +127,17 @@ impl Spawned {
         let db_path = db
             .map(Path::to_path_buf)
             .unwrap_or_else(|| dir.path().join("bench.db"));
+        Spawned::spawn(bin, format!("sqlite://{}", db_path.display()), Some(dir))
+    }
+
+    fn spawn(bin: &Path, url: String, dir: Option<tempfile::TempDir>) -> Spawned {
         let port = free_port();
+        let key = std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "b".repeat(64));
         let child = Command::new(bin)
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--database-url")
-            .arg(format!("sqlite://{}", db_path.display()))
+            .arg(url)
+            .env("OC_MASK_KEY", key)
             .arg("--site-root")
             .arg(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
             .env("RUST_LOG", "warn")
@@ -142,7 +155,7 @@ impl Spawned {
             base,
             pid: child.id(),
             child,
-            _dir: Some(dir),
+            _dir: dir,
         }
     }
 }

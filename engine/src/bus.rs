@@ -57,8 +57,7 @@ pub(crate) type Outgoing = (Topic, Arc<ServerMsg>);
 
 /// Starts the sender and listener tasks and connects them to `hub`. Returns when the
 /// listener is subscribed, so an event published after `Engine::open` returns is heard.
-pub(crate) async fn start(pool: PgPool, hub: Arc<Hub>) -> crate::Result<()> {
-    let instance = instance_id();
+pub(crate) async fn start(pool: PgPool, instance: String, hub: Arc<Hub>) -> crate::Result<()> {
     let mut listener = PgListener::connect_with(&pool).await?;
     listener.listen(CHANNEL).await?;
     let (tx, rx) = mpsc::unbounded_channel();
@@ -69,7 +68,8 @@ pub(crate) async fn start(pool: PgPool, hub: Arc<Hub>) -> crate::Result<()> {
     Ok(())
 }
 
-fn instance_id() -> String {
+/// A random id for this process among the instances.
+pub(crate) fn instance_id() -> String {
     use rand::RngCore;
     let mut b = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut b);

@@ -67,6 +67,9 @@ pub struct Engine {
     /// Sends waiting for the message writer task, which commits them in groups (one
     /// fsync for many messages under load).
     message_writer: tokio::sync::mpsc::Sender<chats::SendJob>,
+    /// This process's id among the instances sharing a PostgreSQL database (bus
+    /// envelopes, console socket counts).
+    instance: Arc<String>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
 }
@@ -96,10 +99,12 @@ impl Engine {
             mask_key: Arc::new(mask_key),
             message_writer,
             counters_due: Arc::default(),
+            instance: Arc::new(bus::instance_id()),
         };
         tokio::spawn(chats::message_writer(engine.clone(), jobs));
         if let Some(pg) = engine.db.postgres() {
-            bus::start(pg.clone(), engine.hub.clone()).await?;
+            bus::start(pg.clone(), engine.instance.to_string(), engine.hub.clone()).await?;
+            presence::start_sync(&engine);
         }
         Ok(engine)
     }

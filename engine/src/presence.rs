@@ -2,6 +2,11 @@
 //! grace period is set offline, which hands their active chats to other online agents
 //! (C-AG-9: routing never strands a customer on a closed browser). Agents who never
 //! open a socket (API integrations) are not affected.
+//!
+//! With several instances on PostgreSQL each one also records its socket count per
+//! agent in `agent_sockets` (written by one task, in order) and refreshes `seen_at`
+//! every [`HEARTBEAT`]; an instance whose last socket of an agent closed sets the agent
+//! offline only when no other live instance holds one.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,11 +17,75 @@ use shared::{AgentId, AgentStatus};
 use crate::Engine;
 use crate::auth::Caller;
 
+/// How often an instance refreshes its `agent_sockets` rows.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// Rows not refreshed for this long belong to a stopped instance and count for nothing.
+const STALE_SECS: f64 = 60.0;
+
 #[derive(Default)]
 pub(crate) struct Presence {
     /// Open sockets per agent, and a generation bumped on every connect so a stale
     /// timer does nothing after a reconnect.
     sockets: Mutex<HashMap<AgentId, (u32, u64)>>,
+    /// Agents whose count changed, for the task that mirrors counts into
+    /// `agent_sockets` (set only with PostgreSQL).
+    sync: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<AgentId>>,
+}
+
+impl Presence {
+    fn count(&self, agent: AgentId) -> u32 {
+        self.sockets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&agent)
+            .map_or(0, |e| e.0)
+    }
+
+    fn changed(&self, agent: AgentId) {
+        if let Some(tx) = self.sync.get() {
+            let _ = tx.send(agent);
+        }
+    }
+}
+
+/// Starts mirroring this instance's socket counts into `agent_sockets` (PostgreSQL).
+pub(crate) fn start_sync(engine: &Engine) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<AgentId>();
+    if engine.presence.sync.set(tx).is_err() {
+        return;
+    }
+    let engine = engine.clone();
+    tokio::spawn(async move {
+        let mut beat = tokio::time::interval(HEARTBEAT);
+        loop {
+            let written = tokio::select! {
+                agent = rx.recv() => {
+                    let Some(agent) = agent else { return };
+                    let n = engine.presence.count(agent);
+                    crate::db::query(
+                        "INSERT INTO agent_sockets (instance, agent_id, sockets, seen_at) VALUES (?, ?, ?, ?)
+                         ON CONFLICT (agent_id, instance) DO UPDATE SET sockets = excluded.sockets, seen_at = excluded.seen_at",
+                    )
+                    .bind(engine.instance.as_str())
+                    .bind(agent.0)
+                    .bind(i64::from(n))
+                    .bind(chrono::Utc::now())
+                    .execute(engine.db.ex())
+                    .await
+                }
+                _ = beat.tick() => {
+                    crate::db::query("UPDATE agent_sockets SET seen_at = ? WHERE instance = ?")
+                        .bind(chrono::Utc::now())
+                        .bind(engine.instance.as_str())
+                        .execute(engine.db.ex())
+                        .await
+                }
+            };
+            if let Err(e) = written {
+                tracing::warn!(error = %e, "could not record console sockets");
+            }
+        }
+    });
 }
 
 impl Engine {
@@ -30,6 +99,8 @@ impl Engine {
         let e = map.entry(caller.agent_id()).or_insert((0, 0));
         e.0 += 1;
         e.1 += 1;
+        drop(map);
+        self.presence.changed(caller.agent_id());
     }
 
     /// A console socket closed; after `grace` with none reopened, an online agent goes
@@ -45,10 +116,14 @@ impl Engine {
                 return;
             };
             e.0 = e.0.saturating_sub(1);
-            if e.0 > 0 {
+            let left = e.0;
+            let generation = e.1;
+            drop(map);
+            self.presence.changed(caller.agent_id());
+            if left > 0 {
                 return;
             }
-            e.1
+            generation
         };
         let engine = self.clone();
         tokio::spawn(async move {
@@ -62,7 +137,7 @@ impl Engine {
                 map.get(&caller.agent_id())
                     .is_some_and(|e| e.0 == 0 && e.1 == generation)
             };
-            if !still_gone {
+            if !still_gone || engine.sockets_elsewhere(caller.agent_id()).await {
                 return;
             }
             match engine.profile(&caller).await {
@@ -75,5 +150,27 @@ impl Engine {
                 _ => {}
             }
         });
+    }
+}
+
+impl Engine {
+    /// Whether another live instance holds a console socket of the agent (always false
+    /// on SQLite, which is one process).
+    async fn sockets_elsewhere(&self, agent: AgentId) -> bool {
+        if self.presence.sync.get().is_none() {
+            return false;
+        }
+        let stale =
+            chrono::Utc::now() - chrono::Duration::milliseconds((STALE_SECS * 1000.0) as i64);
+        let n: Result<i64, _> = crate::db::query_scalar(
+            "SELECT COUNT(*) FROM agent_sockets WHERE agent_id = ? AND instance <> ? AND sockets > 0 AND seen_at >= ?",
+        )
+        .bind(agent.0)
+        .bind(self.instance.as_str())
+        .bind(stale)
+        .fetch_one(self.db.ex())
+        .await;
+        // when unsure, keep the agent online: another instance's timer still runs
+        n.map_or(true, |n| n > 0)
     }
 }

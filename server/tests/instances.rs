@@ -280,6 +280,51 @@ async fn an_export_started_on_one_instance_is_followed_and_downloaded_on_another
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
 
+#[tokio::test]
+async fn an_agent_with_a_console_open_on_another_instance_stays_online() {
+    if !postgres_only() {
+        return;
+    }
+    let (a, b, _dir) = two_instances().await;
+    let agent = a.online_agent("agent1@demo.test").await;
+    let status = |s: &TestServer| {
+        let (http, url, token) = (s.http.clone(), s.url("/api/v1/agent/me"), agent.clone());
+        async move {
+            let v: Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["status"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    // two tabs behind a round-robin balancer: one socket on each instance
+    let mut on_a = Ws::connect(&a.ws_url(&agent)).await;
+    on_a.expect("agent.counters").await;
+    let mut on_b = Ws::connect(&b.ws_url(&agent)).await;
+    on_b.expect("agent.counters").await;
+    // the tab on A closes; past the grace period (1 s here) the agent is still online,
+    // because B holds a socket
+    on_a.close().await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert_eq!(status(&a).await, "online");
+    // the last tab closes: now the agent goes offline
+    on_b.close().await;
+    let mut last = String::new();
+    for _ in 0..40 {
+        last = status(&b).await;
+        if last == "offline" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(last, "offline", "no console left anywhere");
+}
+
 /// nginx in front of two instances, round-robin, WebSocket upgrade passed through.
 struct Nginx {
     child: std::process::Child,
