@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use crate::db;
+use crate::{db, throttle};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -111,6 +111,68 @@ pub(crate) fn new_token(prefix: &str) -> String {
 }
 
 impl Engine {
+    /// The wait before another login attempt for `email` from `addr`, if any. With
+    /// PostgreSQL the failures are rows every instance counts; with SQLite (one process)
+    /// they stay in memory.
+    async fn throttled(&self, email: &str, addr: &str) -> Result<Option<std::time::Duration>> {
+        if self.db.backend() == db::Backend::Sqlite {
+            return Ok(self.throttle.check(email, addr, Instant::now()));
+        }
+        let now = Utc::now();
+        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
+        let mut wait = None;
+        for (key, max) in throttle::keys(email, addr) {
+            let times: Vec<chrono::DateTime<Utc>> = db::query_scalar(
+                "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
+            )
+            .bind(&key)
+            .bind(now - window)
+            .bind(max)
+            .fetch_all(self.db.ex())
+            .await?;
+            let ages: Vec<std::time::Duration> = times
+                .iter()
+                .map(|t| (now - *t).to_std().unwrap_or_default())
+                .collect();
+            wait = wait.max(throttle::wait_after(&ages, max));
+        }
+        Ok(wait)
+    }
+
+    async fn login_failed(&self, email: &str, addr: &str) -> Result<()> {
+        if self.db.backend() == db::Backend::Sqlite {
+            self.throttle.fail(email, addr, Instant::now());
+            return Ok(());
+        }
+        let now = Utc::now();
+        for (key, _) in throttle::keys(email, addr) {
+            db::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
+                .bind(key)
+                .bind(now)
+                .execute(self.db.ex())
+                .await?;
+        }
+        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
+        db::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(now - window)
+            .execute(self.db.ex())
+            .await?;
+        Ok(())
+    }
+
+    async fn login_succeeded(&self, email: &str, addr: &str) -> Result<()> {
+        if self.db.backend() == db::Backend::Sqlite {
+            self.throttle.succeed(email, addr);
+            return Ok(());
+        }
+        let [(account_key, _), _] = throttle::keys(email, addr);
+        db::query("DELETE FROM login_failures WHERE key = ?")
+            .bind(account_key)
+            .execute(self.db.ex())
+            .await?;
+        Ok(())
+    }
+
     /// Checks email and password and opens a session. `client_addr` keys the throttle
     /// (the peer address, or the forwarded one behind a trusted proxy).
     pub async fn login(
@@ -126,7 +188,7 @@ impl Engine {
         if password.chars().count() > validate::MAX_PASSWORD_CHARS {
             return Err(Error::InvalidCredentials);
         }
-        if let Some(retry_after) = self.throttle.check(&email, client_addr, Instant::now()) {
+        if let Some(retry_after) = self.throttled(&email, client_addr).await? {
             tracing::warn!(%email, client_addr, "login throttled");
             return Err(Error::Throttled { retry_after });
         }
@@ -136,7 +198,7 @@ impl Engine {
             .await?;
         let stored = row.as_ref().map(|r| r.get::<String, _>("password_hash"));
         if !crate::password::verify(password.to_owned(), stored).await {
-            self.throttle.fail(&email, client_addr, Instant::now());
+            self.login_failed(&email, client_addr).await?;
             tracing::info!(%email, client_addr, "login failed");
             return Err(Error::InvalidCredentials);
         }
@@ -144,7 +206,7 @@ impl Engine {
         if !row.get::<bool, _>("active") {
             return Err(Error::AccountDeactivated);
         }
-        self.throttle.succeed(&email, client_addr);
+        self.login_succeeded(&email, client_addr).await?;
         let agent_id: i64 = row.get("id");
         let token = new_token("oc_");
         let now = Utc::now();

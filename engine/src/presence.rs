@@ -74,8 +74,14 @@ pub(crate) fn start_sync(engine: &Engine) {
                     .await
                 }
                 _ = beat.tick() => {
+                    let now = chrono::Utc::now();
+                    // rows of instances gone for an hour are only clutter
+                    let _ = crate::db::query("DELETE FROM agent_sockets WHERE seen_at < ?")
+                        .bind(now - chrono::Duration::hours(1))
+                        .execute(engine.db.ex())
+                        .await;
                     crate::db::query("UPDATE agent_sockets SET seen_at = ? WHERE instance = ?")
-                        .bind(chrono::Utc::now())
+                        .bind(now)
                         .bind(engine.instance.as_str())
                         .execute(engine.db.ex())
                         .await

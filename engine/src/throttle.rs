@@ -23,11 +23,20 @@ pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
-fn keys(email: &str, addr: &str) -> [(String, usize); 2] {
+pub(crate) fn keys(email: &str, addr: &str) -> [(String, usize); 2] {
     [
         (format!("acct:{email}|{addr}"), MAX_PER_ACCOUNT),
         (format!("addr:{addr}"), MAX_PER_ADDRESS),
     ]
+}
+
+/// The wait before another attempt, given one key's failure ages (newest first, each
+/// younger than [`WINDOW`]) and its limit: `None` while under the limit, else until
+/// the `max`-th newest failure leaves the window. The same rule as [`LoginThrottle`],
+/// for failures kept in the database (several instances).
+pub fn wait_after(ages_newest_first: &[Duration], max: usize) -> Option<Duration> {
+    let age = ages_newest_first.get(max.checked_sub(1)?)?;
+    Some(WINDOW.saturating_sub(*age))
 }
 
 impl LoginThrottle {
@@ -66,6 +75,18 @@ impl LoginThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shared_rule_waits_for_the_max_th_newest_failure() {
+        let m = Duration::from_secs(60);
+        assert_eq!(wait_after(&[m, 2 * m], 3), None, "under the limit");
+        assert_eq!(
+            wait_after(&[m, 2 * m, 3 * m], 3),
+            Some(WINDOW - 3 * m),
+            "the third newest leaves the window first"
+        );
+        assert_eq!(wait_after(&[], 0), None);
+    }
 
     #[test]
     fn five_failures_lock_the_account_from_that_address() {

@@ -325,6 +325,30 @@ async fn an_agent_with_a_console_open_on_another_instance_stays_online() {
     assert_eq!(last, "offline", "no console left anywhere");
 }
 
+#[tokio::test]
+async fn failed_logins_count_on_every_instance() {
+    if !postgres_only() {
+        return;
+    }
+    let (a, b, _dir) = two_instances().await;
+    let attempt = |s: &TestServer, password: &str| {
+        let (http, url) = (s.http.clone(), s.url("/api/v1/auth/login"));
+        let body = json!({"email": "agent1@demo.test", "password": password});
+        async move { http.post(url).json(&body).send().await.unwrap() }
+    };
+    // five wrong passwords, alternating between the instances (3 on A, 2 on B)
+    for i in 0..5 {
+        let s = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(attempt(s, "wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    // the sixth is refused on both, even with the right password
+    for s in [&a, &b] {
+        let r = attempt(s, DEMO_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+    }
+}
+
 /// nginx in front of two instances, round-robin, WebSocket upgrade passed through.
 struct Nginx {
     child: std::process::Child,
