@@ -74,6 +74,18 @@ pub struct Server {
 
 impl Server {
     pub fn start_demo() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("oc.db").display());
+        Server::start_on(&url, dir)
+    }
+
+    /// One more instance on a shared PostgreSQL database (issue 10); the masking key is
+    /// the same for every instance.
+    pub fn start_instance(database_url: &str) -> Server {
+        Server::start_on(database_url, tempfile::tempdir().unwrap())
+    }
+
+    fn start_on(database_url: &str, dir: tempfile::TempDir) -> Server {
         let bin = std::env::var_os("OC_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| target_dir().join("debug/online-contact"));
@@ -90,13 +102,16 @@ impl Server {
             "site {} missing: run `cargo leptos build` first",
             site.display()
         );
-        let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
         let child = Command::new(&bin)
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--database-url")
-            .arg(format!("sqlite://{}", dir.path().join("oc.db").display()))
+            .arg(database_url)
+            .env(
+                "OC_MASK_KEY",
+                std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "e".repeat(64)),
+            )
             .arg("--site-root")
             .arg(&site)
             .stdout(Stdio::null())
@@ -461,4 +476,28 @@ impl Browser {
                 .await;
         }
     }
+}
+
+/// A fresh PostgreSQL database for a browser test on the server `OC_TEST_PG_URL`
+/// (default `postgres://postgres@127.0.0.1:5432/postgres`, which `scripts/test-all.sh`
+/// starts before the browser tests); `None` when no server answers there.
+pub fn fresh_postgres_database(name: &str) -> Option<String> {
+    let admin = std::env::var("OC_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let psql = |sql: &str| {
+        Command::new("psql")
+            .arg(&admin)
+            .args(["-qc", sql])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !psql("SELECT 1") {
+        return None;
+    }
+    psql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    assert!(psql(&format!("CREATE DATABASE {name}")), "create {name}");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
 }

@@ -562,7 +562,11 @@ fn columns_of<R: sqlx::Row>(row: &R) -> Arc<[String]> {
     row.columns().iter().map(|c| c.name().to_owned()).collect()
 }
 
-fn sqlite_rows(rows: Vec<SqliteRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
+/// Driver rows as [`Row`]s, reading each cell with the driver's `cell` reader.
+fn rows_of<R: sqlx::Row>(
+    rows: Vec<R>,
+    cell: fn(&R, usize) -> std::result::Result<Value, sqlx::Error>,
+) -> std::result::Result<Vec<Row>, sqlx::Error> {
     let Some(first) = rows.first() else {
         return Ok(Vec::new());
     };
@@ -572,28 +576,19 @@ fn sqlite_rows(rows: Vec<SqliteRow>) -> std::result::Result<Vec<Row>, sqlx::Erro
             Ok(Row {
                 columns: columns.clone(),
                 values: (0..columns.len())
-                    .map(|i| sqlite_value(r, i))
+                    .map(|i| cell(r, i))
                     .collect::<std::result::Result<_, _>>()?,
             })
         })
         .collect()
 }
 
+fn sqlite_rows(rows: Vec<SqliteRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
+    rows_of(rows, sqlite_value)
+}
+
 fn pg_rows(rows: Vec<PgRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let columns = columns_of(first);
-    rows.iter()
-        .map(|r| {
-            Ok(Row {
-                columns: columns.clone(),
-                values: (0..columns.len())
-                    .map(|i| pg_value(r, i))
-                    .collect::<std::result::Result<_, _>>()?,
-            })
-        })
-        .collect()
+    rows_of(rows, pg_value)
 }
 
 // ---------------------------------------------------------------------------------------

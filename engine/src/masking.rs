@@ -54,7 +54,13 @@ impl MaskKey {
     /// `OC_MASK_KEY`, else `<dir>/mask.key` (created 0600 when missing), else (no
     /// directory: an in-memory database) a random key for this process.
     pub fn load(dir: Option<&Path>) -> Result<MaskKey> {
-        if let Ok(v) = std::env::var("OC_MASK_KEY") {
+        MaskKey::load_from(std::env::var("OC_MASK_KEY").ok(), dir)
+    }
+
+    /// [`MaskKey::load`] with the environment's key handed in (unit tests run with and
+    /// without `OC_MASK_KEY` set).
+    fn load_from(env_key: Option<String>, dir: Option<&Path>) -> Result<MaskKey> {
+        if let Some(v) = env_key {
             return parse_hex_key(&v).map(MaskKey).ok_or_else(|| {
                 Error::Internal("OC_MASK_KEY must be 64 hex characters (256 bits)".into())
             });
@@ -386,8 +392,9 @@ mod tests {
     #[test]
     fn key_file_is_created_private_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let a = MaskKey::load(Some(dir.path())).unwrap();
-        let b = MaskKey::load(Some(dir.path())).unwrap();
+        let a = MaskKey::load_from(None, Some(dir.path())).unwrap();
+        let b = MaskKey::load_from(None, Some(dir.path())).unwrap();
+        assert!(MaskKey::load_from(Some("12".into()), Some(dir.path())).is_err());
         assert_eq!(a.0, b.0);
         #[cfg(unix)]
         {

@@ -3,11 +3,9 @@
 
 mod common;
 
-use std::collections::HashSet;
-
 use common::{DEMO_PASSWORD, TestServer, Ws};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn agents(s: &TestServer) -> (String, String) {
     (
@@ -323,36 +321,9 @@ async fn fifty_simultaneous_starts_spread_evenly() {
     let (a1, a2) = agents(&s).await;
     s.set_status(&a1, "online").await;
     s.set_status(&a2, "online").await;
-    let starts = (0..50).map(|i| {
-        let http = s.http.clone();
-        let url = s.url("/api/v1/services/demo/chats");
-        tokio::spawn(async move {
-            let r = http
-                .post(url)
-                .json(&json!({"consent": true, "visitor_id": format!("v{i}")}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::CREATED);
-            r.json::<Value>().await.unwrap()["chat_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-    });
-    let mut started = HashSet::new();
-    for h in starts.collect::<Vec<_>>() {
-        started.insert(h.await.unwrap());
-    }
+    let started = common::start_chats_at_once(&[&s], 50, "v").await;
     assert_eq!(started.len(), 50);
-    let ids = |v: &Value| {
-        v["chats"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_str().unwrap().to_owned())
-            .collect::<HashSet<_>>()
-    };
+    let ids = common::chat_ids;
     let (_, l1) = s.get("/api/v1/agent/chats", Some(&a1)).await;
     let (_, l2) = s.get("/api/v1/agent/chats", Some(&a2)).await;
     assert_eq!(l1["open_count"], 25);

@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::collections::HashSet;
-
 use common::{DEMO_PASSWORD, TestServer, Ws};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -135,39 +133,9 @@ async fn a_hundred_chats_across_two_instances_are_each_assigned_once() {
     let (a, b, _dir) = two_instances().await;
     let a1 = a.online_agent("agent1@demo.test").await;
     let a2 = b.online_agent("agent2@demo.test").await;
-    let starts = (0..100).map(|i| {
-        let (http, url) = if i % 2 == 0 {
-            (a.http.clone(), a.url("/api/v1/services/demo/chats"))
-        } else {
-            (b.http.clone(), b.url("/api/v1/services/demo/chats"))
-        };
-        tokio::spawn(async move {
-            let r = http
-                .post(url)
-                .json(&json!({"consent": true, "visitor_id": format!("v{i}")}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::CREATED);
-            r.json::<Value>().await.unwrap()["chat_id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-    });
-    let mut started = HashSet::new();
-    for h in starts.collect::<Vec<_>>() {
-        started.insert(h.await.unwrap());
-    }
+    let started = common::start_chats_at_once(&[&a, &b], 100, "v").await;
     assert_eq!(started.len(), 100);
-    let ids = |v: &Value| {
-        v["chats"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_str().unwrap().to_owned())
-            .collect::<HashSet<_>>()
-    };
+    let ids = common::chat_ids;
     // each agent's list, read from the other instance
     let (_, l1) = b.get("/api/v1/agent/chats", Some(&a1)).await;
     let (_, l2) = a.get("/api/v1/agent/chats", Some(&a2)).await;
@@ -339,7 +307,10 @@ async fn failed_logins_count_on_every_instance() {
     // five wrong passwords, alternating between the instances (3 on A, 2 on B)
     for i in 0..5 {
         let s = if i % 2 == 0 { &a } else { &b };
-        assert_eq!(attempt(s, "wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attempt(s, "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     // the sixth is refused on both, even with the right password
     for s in [&a, &b] {

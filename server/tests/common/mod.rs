@@ -470,3 +470,47 @@ pub async fn stored_texts_containing(db_url: &str, needle: &str) -> i64 {
         n
     }
 }
+
+/// Starts `n` chats at once (each its own task), spread round-robin over `servers`;
+/// returns their ids.
+pub async fn start_chats_at_once(
+    servers: &[&TestServer],
+    n: usize,
+    visitor_prefix: &str,
+) -> std::collections::HashSet<String> {
+    let starts: Vec<_> = (0..n)
+        .map(|i| {
+            let s = servers[i % servers.len()];
+            let (http, url) = (s.http.clone(), s.url("/api/v1/services/demo/chats"));
+            let visitor = format!("{visitor_prefix}{i}");
+            tokio::spawn(async move {
+                let r = http
+                    .post(url)
+                    .json(&json!({"consent": true, "visitor_id": visitor}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::CREATED);
+                r.json::<Value>().await.unwrap()["chat_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+        })
+        .collect();
+    let mut started = std::collections::HashSet::new();
+    for h in starts {
+        started.insert(h.await.unwrap());
+    }
+    started
+}
+
+/// The chat ids of an `/agent/chats` answer.
+pub fn chat_ids(list: &Value) -> std::collections::HashSet<String> {
+    list["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
