@@ -29,6 +29,8 @@ t2=$(date +%s)
 # selection keeps cargo's feature unification, so nothing is rebuilt).
 step "the integration suite again on PostgreSQL (issue 10)"
 PG_ADMIN_URL=$(bash scripts/pg-test-server.sh)
+# the browser test on two instances (end2end/tests/two_instances.rs) uses it too
+export OC_TEST_PG_URL="$PG_ADMIN_URL"
 drop_test_databases() {
   psql "$PG_ADMIN_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'oct\_%'" |
     while read -r db; do psql "$PG_ADMIN_URL" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
