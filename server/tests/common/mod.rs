@@ -406,42 +406,52 @@ pub enum Arg {
     Time(chrono::DateTime<chrono::Utc>),
 }
 
+/// `?` placeholders as PostgreSQL's `$1, $2, …` (test SQL has no `?` in literals).
+fn numbered(sql: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}
+
 /// Runs one statement (with `?` placeholders) directly on a test database, for arranging
 /// what the API cannot (an old chat, a revoked permission).
 pub async fn exec(db_url: &str, sql: &str, args: &[Arg]) {
     if db_url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
-        let mut q = sqlx::query(sql);
-        for a in args {
-            q = match a {
-                Arg::Int(i) => q.bind(*i),
-                Arg::Text(t) => q.bind(t.clone()),
-                Arg::Time(t) => q.bind(*t),
-            };
-        }
-        q.execute(&pool).await.unwrap();
+        bind_args!(sqlx::query(sql), args)
+            .execute(&pool)
+            .await
+            .unwrap();
         pool.close().await;
     } else {
-        let mut numbered = String::new();
-        let mut n = 0;
-        for ch in sql.chars() {
-            if ch == '?' {
-                n += 1;
-                numbered.push_str(&format!("${n}"));
-            } else {
-                numbered.push(ch);
-            }
-        }
         let pool = sqlx::PgPool::connect(db_url).await.unwrap();
-        let mut q = sqlx::query(&numbered);
-        for a in args {
-            q = match a {
-                Arg::Int(i) => q.bind(*i),
-                Arg::Text(t) => q.bind(t.clone()),
-                Arg::Time(t) => q.bind(*t),
-            };
-        }
-        q.execute(&pool).await.unwrap();
+        let sql = numbered(sql);
+        bind_args!(sqlx::query(&sql), args)
+            .execute(&pool)
+            .await
+            .unwrap();
         pool.close().await;
     }
 }
@@ -449,11 +459,11 @@ pub async fn exec(db_url: &str, sql: &str, args: &[Arg]) {
 /// Counts rows of `messages` whose stored text contains `needle` (the logical at-rest
 /// check that works on both databases).
 pub async fn stored_texts_containing(db_url: &str, needle: &str) -> i64 {
-    let pattern = format!("%{needle}%");
+    let sql = "SELECT COUNT(*) FROM messages WHERE text LIKE ?";
+    let args = [Arg::Text(format!("%{needle}%"))];
     if db_url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text LIKE ?")
-            .bind(pattern)
+        let n = bind_args!(sqlx::query_scalar(sql), &args)
             .fetch_one(&pool)
             .await
             .unwrap();
@@ -461,8 +471,8 @@ pub async fn stored_texts_containing(db_url: &str, needle: &str) -> i64 {
         n
     } else {
         let pool = sqlx::PgPool::connect(db_url).await.unwrap();
-        let n = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE text LIKE $1")
-            .bind(pattern)
+        let sql = numbered(sql);
+        let n = bind_args!(sqlx::query_scalar(&sql), &args)
             .fetch_one(&pool)
             .await
             .unwrap();
