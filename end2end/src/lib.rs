@@ -447,6 +447,30 @@ impl Browser {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
+    /// As an agent: opens the chat screen with the chat icon (C-AG-1).
+    pub async fn open_chat_screen(&self) {
+        self.find(r#"[data-testid="chat-icon"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="chat-screen"]"#).await;
+    }
+
+    /// Types `text` into the message box and presses the send button (either side).
+    pub async fn send_message(&self, text: &str) {
+        self.find(r#"[data-testid="message-input"]"#)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap();
+        self.find(r#"[data-testid="message-send"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// As a customer: opens the help center's chat, consents, and sends `first` if given.
     pub async fn start_help_center_chat(&self, server: &Server, first: Option<&str>) {
         self.client.goto(&server.url("/hc/demo")).await.unwrap();
@@ -462,16 +486,7 @@ impl Browser {
             .await
             .unwrap();
         if let Some(text) = first {
-            self.find(r#"[data-testid="message-input"]"#)
-                .await
-                .send_keys(text)
-                .await
-                .unwrap();
-            self.find(r#"[data-testid="message-send"]"#)
-                .await
-                .click()
-                .await
-                .unwrap();
+            self.send_message(text).await;
             self.wait_text(r#"[data-testid="message"][data-author="customer"]"#, text)
                 .await;
         }

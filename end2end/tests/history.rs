@@ -67,18 +67,7 @@ async fn filter_open_edit_mask_and_export() {
             "778899",
         )
         .await;
-    agent
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("네, 환불 도와드리겠습니다")
-        .await
-        .unwrap();
-    agent
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    agent.send_message("네, 환불 도와드리겠습니다").await;
     agent
         .wait_text(
             r#"[data-testid="message"][data-author="agent"]"#,

@@ -119,18 +119,7 @@ async fn categories_info_save_and_tickets() {
         .click()
         .await
         .unwrap();
-    customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("본인인증 문자가 안 와요")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.send_message("본인인증 문자가 안 와요").await;
 
     agent
         .click_with_text(r#"[data-testid="chat-list-item"]"#, "본인인증")

@@ -27,13 +27,7 @@ async fn customer_and_agent_chat_end_to_end() {
         .await
         .unwrap();
     agent.find(r#"[data-testid="tickets-screen"]"#).await;
-    agent
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    agent.find(r#"[data-testid="chat-screen"]"#).await;
+    agent.open_chat_screen().await;
     agent
         .find(r#"[data-testid="agent-status"]"#)
         .await
@@ -85,17 +79,8 @@ async fn customer_and_agent_chat_end_to_end() {
         )
         .await;
     customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("배송이 아직 안 왔어요 <b>확인</b>")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .send_message("배송이 아직 안 왔어요 <b>확인</b>")
+        .await;
     customer
         .wait_text(
             r#"[data-testid="message"][data-author="customer"]"#,
@@ -163,18 +148,7 @@ async fn customer_and_agent_chat_end_to_end() {
             "확인해 보겠습니다",
         )
         .await;
-    customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("새로고침 후에도 됩니다")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.send_message("새로고침 후에도 됩니다").await;
     agent.wait_text(".chat-log", "새로고침 후에도 됩니다").await;
 
     // the customer ends; the agent sees it and still has the chat; then the agent ends

@@ -21,13 +21,7 @@ async fn customer_on_instance_a_and_agent_on_instance_b() {
     let customer = Browser::start().await;
 
     agent.login(&b, "agent1@demo.test").await;
-    agent
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    agent.find(r#"[data-testid="chat-screen"]"#).await;
+    agent.open_chat_screen().await;
     agent.go_online().await;
     agent.wait_text(r#"[data-testid="open-count"]"#, "0").await;
 
@@ -68,18 +62,7 @@ async fn customer_on_instance_a_and_agent_on_instance_b() {
         .await;
 
     // the agent answers on B; the customer on A sees it
-    agent
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("네, B에서 답변드립니다")
-        .await
-        .unwrap();
-    agent
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    agent.send_message("네, B에서 답변드립니다").await;
     customer
         .wait_text(
             r#"[data-testid="message"][data-author="agent"]"#,
@@ -89,17 +72,8 @@ async fn customer_on_instance_a_and_agent_on_instance_b() {
 
     // the customer writes again on A; the agent sees it on B
     customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("제 번호는 010-1234-5678 입니다")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .send_message("제 번호는 010-1234-5678 입니다")
+        .await;
     agent
         .wait_count(r#"[data-testid="message"][data-author="customer"]"#, 2)
         .await;

@@ -63,18 +63,7 @@ async fn the_widget_on_another_site() {
         .click()
         .await
         .unwrap();
-    customer
-        .find(r#"[data-testid="message-input"]"#)
-        .await
-        .send_keys("위젯에서 문의합니다")
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.send_message("위젯에서 문의합니다").await;
     customer
         .wait_text(
             r#"[data-testid="message"][data-author="customer"]"#,
