@@ -814,9 +814,12 @@ impl Engine {
 
     /// Commits a group of sends in one transaction; each send runs inside its own
     /// savepoint, so one refused send (a closed chat, say) does not undo the others.
-    pub(crate) async fn write_message_group(&self, group: Vec<SendJob>) {
+    pub(crate) async fn write_message_group(&self, mut group: Vec<SendJob>) {
+        // chats in ascending id order (a stable sort keeps each chat's sends in order),
+        // so concurrent groups on other instances take row locks in the same order
+        group.sort_by_key(|job| job.chat.0);
         let now = Utc::now();
-        let (guard, mut tx) = match self.write_tx().await {
+        let (guard, mut tx) = match self.sends_tx().await {
             Ok(t) => t,
             Err(e) => {
                 let why = e.to_string();

@@ -168,6 +168,26 @@ impl Pool {
         })
     }
 
+    /// A transaction for a group of message sends. SQLite: the same write lock as
+    /// [`Pool::begin_write`]. PostgreSQL: the advisory lock taken *shared*, so the sends
+    /// of several instances commit side by side while assignment and status changes
+    /// (exclusive) still exclude them; sends to one chat are ordered by the row lock of
+    /// `UPDATE chats SET last_seq`, and a group takes its chats in ascending id order
+    /// (the caller sorts), so two groups cannot deadlock.
+    pub(crate) async fn begin_sends(&self) -> Result<Tx> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
+                    .bind(CHAT_WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
     /// The PostgreSQL pool, for the cross-instance bus (LISTEN/NOTIFY).
     pub(crate) fn postgres(&self) -> Option<&PgPool> {
         match self {

@@ -121,6 +121,13 @@ impl Engine {
         Ok((guard, tx))
     }
 
+    /// Begins a transaction for a group of message sends (see [`db::Pool::begin_sends`]).
+    pub(crate) async fn sends_tx(&self) -> Result<(tokio::sync::OwnedMutexGuard<()>, db::Tx)> {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let tx = self.db.begin_sends().await?;
+        Ok((guard, tx))
+    }
+
     /// Answers whether the database responds (`GET /healthz`).
     pub async fn health(&self) -> Result<()> {
         db::query("SELECT 1").execute(self.db.ex()).await?;

@@ -320,6 +320,50 @@ async fn failed_logins_count_on_every_instance() {
     }
 }
 
+// Sends to the same chats from both instances at once (customers on A, agents on B):
+// every send is stored exactly once, each chat's seqs stay gapless, and concurrent send
+// groups of the two instances never deadlock (a deadlock would surface as a 500).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn both_instances_sending_to_the_same_chats_at_once() {
+    if !postgres_only() {
+        return;
+    }
+    let (a, b, _dir) = two_instances().await;
+    let agent = b.online_agent("agent1@demo.test").await;
+    let mut chats = Vec::new();
+    for _ in 0..8 {
+        chats.push(a.start_chat(json!({"consent": true})).await);
+    }
+    let mut sends = Vec::new();
+    for (chat, customer) in &chats {
+        for k in 0..6 {
+            for (s, token, who) in [(&a, customer, "c"), (&b, &agent, "a")] {
+                let (chat, token) = (chat.clone(), token.clone());
+                sends.push(async move {
+                    let (st, v) = s
+                        .send_message(&chat, &token, &format!("{who}{k}"), &format!("{who} {k}"))
+                        .await;
+                    assert_eq!(st, StatusCode::CREATED, "{v}");
+                });
+            }
+        }
+    }
+    futures_util::future::join_all(sends).await;
+    for (chat, customer) in &chats {
+        let (_, v) = a
+            .get(&format!("/api/v1/chats/{chat}/messages"), Some(customer))
+            .await;
+        let seqs: Vec<i64> = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["seq"].as_i64().unwrap())
+            .collect();
+        // the greeting and 12 sends, numbered 1..=13 without gaps or doubles
+        assert_eq!(seqs, (1..=13).collect::<Vec<_>>(), "chat {chat}");
+    }
+}
+
 /// nginx in front of two instances, round-robin, WebSocket upgrade passed through.
 struct Nginx {
     child: std::process::Child,
