@@ -54,6 +54,10 @@ enum Command {
         /// second, so every delivery crosses instances through LISTEN/NOTIFY).
         #[arg(long, default_value_t = 1)]
         instances: usize,
+        /// With 2 instances: customers alternate between them (as behind a round-robin
+        /// balancer), so both instances store messages.
+        #[arg(long)]
+        split_customers: bool,
     },
     /// Only the group-commit SQLite baseline.
     Sqlite {
@@ -109,10 +113,14 @@ fn main() {
             no_baselines,
             database_url,
             instances,
+            split_customers,
         } => {
+            let split = if split_customers { "-split" } else { "" };
             let name = match (&database_url, instances) {
                 (None, _) => format!("chat-{customers}x{agents}-{}", rate as u64),
-                (Some(_), n) => format!("chat-pg-{n}inst-{customers}x{agents}-{}", rate as u64),
+                (Some(_), n) => {
+                    format!("chat-pg-{n}inst{split}-{customers}x{agents}-{}", rate as u64)
+                }
             };
             let v = rt.block_on(chat(
                 customers,
@@ -121,7 +129,7 @@ fn main() {
                 seconds,
                 util::server_bin(server_bin),
                 no_baselines,
-                (database_url, instances),
+                (database_url, instances, split_customers),
             ));
             util::write_result(&name, v);
         }
@@ -214,7 +222,7 @@ async fn chat(
     seconds: u64,
     bin: PathBuf,
     no_baselines: bool,
-    (database_url, instances): (Option<String>, usize),
+    (database_url, instances, split_customers): (Option<String>, usize, bool),
 ) -> Value {
     let nofile = util::raise_nofile();
     eprintln!("open-file limit {nofile}; starting {}", bin.display());
@@ -286,14 +294,18 @@ async fn chat(
     }
     let chat_starts_per_sec = customers as f64 / started.elapsed().as_secs_f64();
     let ws_base = base.replace("http://", "ws://");
+    let ws_second = agent_base.replace("http://", "ws://");
     let plan = load::Plan {
         customers: chats
             .iter()
-            .map(|(id, token)| {
-                (
-                    format!("{ws_base}/api/v1/ws?token={token}"),
-                    Some(id.clone()),
-                )
+            .enumerate()
+            .map(|(i, (id, token))| {
+                let host = if split_customers && i % 2 == 1 {
+                    &ws_second
+                } else {
+                    &ws_base
+                };
+                (format!("{host}/api/v1/ws?token={token}"), Some(id.clone()))
             })
             .collect(),
         agents: agent_tokens
@@ -327,7 +339,8 @@ async fn chat(
     let mut result = json!({
         "load": {"customers": customers, "agents": agents, "rate": rate, "seconds": seconds,
                  "database": if database_url.is_some() { "postgresql" } else { "sqlite" },
-                 "instances": if second.is_some() { 2 } else { 1 }},
+                 "instances": if second.is_some() { 2 } else { 1 },
+                 "customers_split_over_instances": split_customers && second.is_some()},
         "chat_starts_per_sec": chat_starts_per_sec.round(),
         "online_contact": load_figures(&ours),
         "online_contact_process": process_figures(pid, &watch, &ours),
