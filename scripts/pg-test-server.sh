@@ -32,14 +32,21 @@ fi
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -n "$BIN" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-if ! [ -f "$PGDIR/PG_VERSION" ]; then
+init_cluster() {
+  rm -rf "$PGDIR"
   mkdir -p "$PGDIR"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
   as_pg "$BIN/initdb" -D "$PGDIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-fi
-if ! as_pg "$BIN/pg_ctl" -D "$PGDIR" status >/dev/null 2>&1; then
+}
+start_cluster() {
   as_pg "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" >/dev/null
+}
+[ -f "$PGDIR/PG_VERSION" ] || init_cluster
+if ! as_pg "$BIN/pg_ctl" -D "$PGDIR" status >/dev/null 2>&1; then
+  # a cluster left unusable (say, killed mid-write with fsync off) holds only test
+  # databases: make it anew
+  start_cluster || { init_cluster && start_cluster; }
 fi
 for _ in $(seq 1 50); do usable "$URL" && break; sleep 0.2; done
 usable "$URL" || { echo "PostgreSQL did not start; see $PGDIR/server.log" >&2; exit 1; }
