@@ -16,6 +16,9 @@ t0=$(date +%s)
 step "installing build and test tools (skipped when present)"
 bash scripts/install-tools.sh --test
 
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
 step "building the site and the server binary (cargo leptos build)"
 cargo leptos build
 t1=$(date +%s)

@@ -119,7 +119,10 @@ fn main() {
             let name = match (&database_url, instances) {
                 (None, _) => format!("chat-{customers}x{agents}-{}", rate as u64),
                 (Some(_), n) => {
-                    format!("chat-pg-{n}inst{split}-{customers}x{agents}-{}", rate as u64)
+                    format!(
+                        "chat-pg-{n}inst{split}-{customers}x{agents}-{}",
+                        rate as u64
+                    )
                 }
             };
             let v = rt.block_on(chat(
