@@ -33,23 +33,36 @@ const BATCH: usize = 256;
 /// How long a spilled event is kept for slow listeners.
 const SPILL_TTL_SECS: i64 = 300;
 
-/// What travels between instances.
-#[derive(Serialize, Deserialize)]
+/// What travels between instances, as the listener reads it.
+#[derive(Deserialize)]
 struct Envelope {
     /// The sending instance, so it skips its own events.
     from: String,
-    /// A per-instance counter: PostgreSQL folds identical notifications of one
-    /// transaction into one, and two equal frames must both arrive.
-    n: u64,
     #[serde(flatten)]
     body: Body,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(untagged)]
 enum Body {
     Inline { topic: Topic, msg: ServerMsg },
     Spilled { spill: i64 },
+}
+
+/// The sending side of [`Envelope`]: the same JSON, borrowing the event instead of
+/// cloning it for every notification.
+#[derive(Serialize)]
+struct Outbound<'a> {
+    from: &'a str,
+    /// A per-instance counter: PostgreSQL folds identical notifications of one
+    /// transaction into one, and two equal frames must both arrive.
+    n: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<Topic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    msg: Option<&'a ServerMsg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spill: Option<i64>,
 }
 
 /// One event on its way out.
@@ -84,13 +97,12 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
         let mut payloads = Vec::with_capacity(batch.len());
         for (topic, msg) in batch.drain(..) {
             n += 1;
-            let inline = Envelope {
-                from: instance.clone(),
+            let inline = Outbound {
+                from: &instance,
                 n,
-                body: Body::Inline {
-                    topic,
-                    msg: (*msg).clone(),
-                },
+                topic: Some(topic),
+                msg: Some(&msg),
+                spill: None,
             };
             let json = match serde_json::to_string(&inline) {
                 Ok(j) => j,
@@ -105,10 +117,12 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
             }
             match spill(&pool, &json).await {
                 Ok(id) => payloads.push(
-                    serde_json::to_string(&Envelope {
-                        from: instance.clone(),
+                    serde_json::to_string(&Outbound {
+                        from: &instance,
                         n,
-                        body: Body::Spilled { spill: id },
+                        topic: None,
+                        msg: None,
+                        spill: Some(id),
                     })
                     .expect("a spill envelope serialises"),
                 ),
@@ -201,23 +215,23 @@ async fn listen_loop(pool: PgPool, instance: String, mut listener: PgListener, h
 
 #[cfg(test)]
 mod tests {
-    use super::{Body, Envelope};
+    use super::{Body, Envelope, Outbound};
     use crate::hub::Topic;
     use shared::{AgentId, ServerMsg};
 
     #[test]
     fn envelopes_round_trip() {
-        let e = Envelope {
-            from: "a1".into(),
+        let json = serde_json::to_string(&Outbound {
+            from: "a1",
             n: 7,
-            body: Body::Inline {
-                topic: Topic::Agent(AgentId(3)),
-                msg: ServerMsg::Pong,
-            },
-        };
-        let json = serde_json::to_string(&e).unwrap();
+            topic: Some(Topic::Agent(AgentId(3))),
+            msg: Some(&ServerMsg::Pong),
+            spill: None,
+        })
+        .unwrap();
         let back: Envelope = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.n, 7);
+        assert_eq!(back.from, "a1");
+        assert!(json.contains(r#""n":7"#));
         assert!(matches!(
             back.body,
             Body::Inline {
@@ -225,7 +239,15 @@ mod tests {
                 msg: ServerMsg::Pong
             }
         ));
-        let s: Envelope = serde_json::from_str(r#"{"from":"b","n":1,"spill":42}"#).unwrap();
+        let spilled = serde_json::to_string(&Outbound {
+            from: "b",
+            n: 1,
+            topic: None,
+            msg: None,
+            spill: Some(42),
+        })
+        .unwrap();
+        let s: Envelope = serde_json::from_str(&spilled).unwrap();
         assert!(matches!(s.body, Body::Spilled { spill: 42 }));
     }
 }

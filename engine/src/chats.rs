@@ -179,21 +179,21 @@ pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
 }
 
 /// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
-/// transcript is one query). The JSON functions are the one dialect difference here.
-fn message_columns(backend: db::Backend) -> &'static str {
-    match backend {
+/// transcript is one query). Only the JSON functions differ between the dialects.
+fn message_columns(backend: db::Backend) -> String {
+    let masks = match backend {
         db::Backend::Sqlite => {
-            "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
-             (SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
-                FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k) AS masks_json"
+            "(SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
+                FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k)"
         }
         db::Backend::Postgres => {
-            "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, \
-             (SELECT COALESCE(json_agg(json_build_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char) \
-                ORDER BY k.start_char), '[]')::text \
-                FROM masks k WHERE k.message_id = m.id) AS masks_json"
+            "(SELECT COALESCE(json_agg(json_build_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char) \
+                ORDER BY k.start_char), '[]')::text FROM masks k WHERE k.message_id = m.id)"
         }
-    }
+    };
+    format!(
+        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, {masks} AS masks_json"
+    )
 }
 
 fn message_from_row(r: &Row) -> Message {

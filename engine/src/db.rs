@@ -669,8 +669,9 @@ fn pg_args(args: &[Value]) -> sqlx::postgres::PgArguments {
             Value::Null(Kind::Time) => a.add(None::<DateTime<Utc>>),
             Value::Int(i) => a.add(*i),
             Value::Real(f) => a.add(*f),
-            Value::Text(s) => a.add(s.clone()),
-            Value::Bytes(b) => a.add(b.clone()),
+            // encoded into the buffer at once: borrowing is enough
+            Value::Text(s) => a.add(s.as_str()),
+            Value::Bytes(b) => a.add(b.as_slice()),
             Value::Time(t) => a.add(*t),
         };
         r.expect("PostgreSQL encodes every value");
@@ -725,6 +726,34 @@ impl From<&String> for Sql {
     }
 }
 
+/// Runs `$query` with the sqlx method `$run` on whichever driver `$ex` holds, and hands
+/// the driver's answer to `$sqlite` or `$pg` (placeholders numbered for PostgreSQL).
+macro_rules! on_driver {
+    ($query:expr, $ex:expr, $run:ident, $sqlite:expr, $pg:expr) => {{
+        let q = $query;
+        match $ex {
+            Ex::SqlitePool(p) => $sqlite(
+                sqlx::query_with(&q.sql, sqlite_args(&q.args))
+                    .$run(p)
+                    .await?,
+            ),
+            Ex::Sqlite(c) => $sqlite(
+                sqlx::query_with(&q.sql, sqlite_args(&q.args))
+                    .$run(c)
+                    .await?,
+            ),
+            Ex::PgPool(p) => {
+                let sql = numbered_placeholders(&q.sql);
+                $pg(sqlx::query_with(&sql, pg_args(&q.args)).$run(p).await?)
+            }
+            Ex::Postgres(c) => {
+                let sql = numbered_placeholders(&q.sql);
+                $pg(sqlx::query_with(&sql, pg_args(&q.args)).$run(c).await?)
+            }
+        }
+    }};
+}
+
 impl Query {
     pub(crate) fn bind(mut self, v: impl Bind) -> Query {
         self.args.push(v.into_value());
@@ -732,61 +761,33 @@ impl Query {
     }
 
     pub(crate) async fn execute(self, ex: Ex<'_>) -> std::result::Result<Done, sqlx::Error> {
-        let rows_affected = match ex {
-            Ex::SqlitePool(p) => sqlx::query_with(&self.sql, sqlite_args(&self.args))
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Ex::Sqlite(c) => sqlx::query_with(&self.sql, sqlite_args(&self.args))
-                .execute(c)
-                .await?
-                .rows_affected(),
-            Ex::PgPool(p) => {
-                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
-                    .execute(p)
-                    .await?
-                    .rows_affected()
-            }
-            Ex::Postgres(c) => {
-                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
-                    .execute(c)
-                    .await?
-                    .rows_affected()
-            }
-        };
+        let rows_affected = on_driver!(
+            self,
+            ex,
+            execute,
+            |d: sqlx::sqlite::SqliteQueryResult| d.rows_affected(),
+            |d: sqlx::postgres::PgQueryResult| d.rows_affected()
+        );
         Ok(Done { rows_affected })
     }
 
     pub(crate) async fn fetch_all(self, ex: Ex<'_>) -> std::result::Result<Vec<Row>, sqlx::Error> {
-        match ex {
-            Ex::SqlitePool(p) => sqlite_rows(
-                sqlx::query_with(&self.sql, sqlite_args(&self.args))
-                    .fetch_all(p)
-                    .await?,
-            ),
-            Ex::Sqlite(c) => sqlite_rows(
-                sqlx::query_with(&self.sql, sqlite_args(&self.args))
-                    .fetch_all(c)
-                    .await?,
-            ),
-            Ex::PgPool(p) => pg_rows(
-                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
-                    .fetch_all(p)
-                    .await?,
-            ),
-            Ex::Postgres(c) => pg_rows(
-                sqlx::query_with(&numbered_placeholders(&self.sql), pg_args(&self.args))
-                    .fetch_all(c)
-                    .await?,
-            ),
-        }
+        on_driver!(self, ex, fetch_all, sqlite_rows, pg_rows)
     }
 
+    /// At most one row; the driver stops reading after it.
     pub(crate) async fn fetch_optional(
         self,
         ex: Ex<'_>,
     ) -> std::result::Result<Option<Row>, sqlx::Error> {
-        Ok(self.fetch_all(ex).await?.into_iter().next())
+        let rows = on_driver!(
+            self,
+            ex,
+            fetch_optional,
+            |r: Option<SqliteRow>| sqlite_rows(r.into_iter().collect()),
+            |r: Option<PgRow>| pg_rows(r.into_iter().collect())
+        )?;
+        Ok(rows.into_iter().next())
     }
 
     pub(crate) async fn fetch_one(self, ex: Ex<'_>) -> std::result::Result<Row, sqlx::Error> {

@@ -79,15 +79,10 @@ impl Engine {
     /// the pragmas the product relies on (WAL, foreign keys, secure delete).
     pub async fn open(url: &str) -> Result<Engine> {
         let db = db::connect(url).await?;
-        if db.backend() == db::Backend::Postgres && std::env::var_os("OC_MASK_KEY").is_none() {
-            // every instance must open what another masked, and the key must not live
-            // in the database it protects
-            return Err(Error::Internal(
-                "with PostgreSQL, set OC_MASK_KEY (64 hex characters) to the same key on every instance"
-                    .into(),
-            ));
-        }
-        let mask_key = masking::MaskKey::load(db::data_dir(url).as_deref())?;
+        let mask_key = masking::MaskKey::load(
+            db::data_dir(url).as_deref(),
+            db.backend() == db::Backend::Postgres,
+        )?;
         let (message_writer, jobs) = tokio::sync::mpsc::channel(4096);
         let engine = Engine {
             db,

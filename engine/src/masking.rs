@@ -53,8 +53,19 @@ impl MaskKey {
 
     /// `OC_MASK_KEY`, else `<dir>/mask.key` (created 0600 when missing), else (no
     /// directory: an in-memory database) a random key for this process.
-    pub fn load(dir: Option<&Path>) -> Result<MaskKey> {
-        MaskKey::load_from(std::env::var("OC_MASK_KEY").ok(), dir)
+    ///
+    /// A `shared` database (PostgreSQL: several instances, no directory of its own)
+    /// must have `OC_MASK_KEY`: every instance has to open what another masked, and the
+    /// key must not live in the database it protects.
+    pub fn load(dir: Option<&Path>, shared: bool) -> Result<MaskKey> {
+        let env_key = std::env::var("OC_MASK_KEY").ok();
+        if shared && env_key.is_none() {
+            return Err(Error::Internal(
+                "with PostgreSQL, set OC_MASK_KEY (64 hex characters) to the same key on every instance"
+                    .into(),
+            ));
+        }
+        MaskKey::load_from(env_key, dir)
     }
 
     /// [`MaskKey::load`] with the environment's key handed in (unit tests run with and

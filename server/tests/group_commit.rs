@@ -64,16 +64,11 @@ async fn concurrent_sends_commit_in_groups_without_losing_rules() {
 
     // every open chat holds greeting + 8 messages with gapless seqs
     for (chat, token) in &chats[1..] {
+        let seqs = common::message_seqs(&s, chat, token).await;
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
         let (_, v) = s
             .get(&format!("/api/v1/chats/{chat}/messages"), Some(token))
             .await;
-        let seqs: Vec<i64> = v["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["seq"].as_i64().unwrap())
-            .collect();
-        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
         let customer = v["messages"]
             .as_array()
             .unwrap()

@@ -524,3 +524,16 @@ pub fn chat_ids(list: &Value) -> std::collections::HashSet<String> {
         .map(|c| c["id"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The `seq`s of a chat's messages, in the order the API lists them.
+pub async fn message_seqs(s: &TestServer, chat: &str, token: &str) -> Vec<i64> {
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{chat}/messages"), Some(token))
+        .await;
+    v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_i64().unwrap())
+        .collect()
+}
