@@ -775,19 +775,15 @@ impl Query {
         on_driver!(self, ex, fetch_all, sqlite_rows, pg_rows)
     }
 
-    /// At most one row; the driver stops reading after it.
+    /// The first row, if any. Read through `fetch_all` on purpose: the engine's optional
+    /// queries return one row at most, and sqlx's PostgreSQL `fetch_optional` (an
+    /// Execute with a row limit, the rest drained on the connection's next use) hung a
+    /// page render once in a CI run, which `fetch_all` never did.
     pub(crate) async fn fetch_optional(
         self,
         ex: Ex<'_>,
     ) -> std::result::Result<Option<Row>, sqlx::Error> {
-        let rows = on_driver!(
-            self,
-            ex,
-            fetch_optional,
-            |r: Option<SqliteRow>| sqlite_rows(r.into_iter().collect()),
-            |r: Option<PgRow>| pg_rows(r.into_iter().collect())
-        )?;
-        Ok(rows.into_iter().next())
+        Ok(self.fetch_all(ex).await?.into_iter().next())
     }
 
     pub(crate) async fn fetch_one(self, ex: Ex<'_>) -> std::result::Result<Row, sqlx::Error> {
