@@ -15,6 +15,11 @@ pub struct AppError {
     pub code: String,
     /// For people; shown in the UI.
     pub message: String,
+    /// The HTTP status the server function answers with (issue 15: a user's mistake is
+    /// a 4xx, not the framework's default 500). Set on the server; the edge copies it
+    /// onto the response.
+    #[serde(default)]
+    pub status: u16,
 }
 
 impl AppError {
@@ -22,7 +27,19 @@ impl AppError {
         AppError {
             code: code.to_owned(),
             message: message.into(),
+            status: match code {
+                "unauthenticated" => 401,
+                "not_found" => 404,
+                "internal" => 500,
+                _ => 400,
+            },
         }
+    }
+
+    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+    fn with_status(mut self, status: u16) -> AppError {
+        self.status = status;
+        self
     }
 
     pub fn is(&self, code: &str) -> bool {
@@ -48,16 +65,18 @@ impl FromServerFnError for AppError {
 impl From<engine::Error> for AppError {
     fn from(e: engine::Error) -> Self {
         use engine::Error as E;
-        let code = match &e {
-            E::NotFound(_) => "not_found",
-            E::Unauthenticated => "unauthenticated",
-            E::InvalidCredentials => "invalid_credentials",
-            E::AccountDeactivated => "account_deactivated",
-            E::Throttled { .. } => "too_many_attempts",
-            E::Forbidden { code, .. } => code,
-            E::Invalid(_) => "invalid_input",
-            E::Conflict { code, .. } => code,
-            E::Rule { code, .. } => code,
+        let (code, status) = match &e {
+            E::NotFound(_) => ("not_found", 404),
+            E::Unauthenticated => ("unauthenticated", 401),
+            E::InvalidCredentials => ("invalid_credentials", 401),
+            E::AccountDeactivated => ("account_deactivated", 403),
+            E::Throttled { .. } => ("too_many_attempts", 429),
+            E::Limited { code, .. } => (*code, 429),
+            E::Busy { .. } => ("busy", 503),
+            E::Forbidden { code, .. } => (*code, 403),
+            E::Invalid(_) => ("invalid_input", 422),
+            E::Conflict { code, .. } => (*code, 409),
+            E::Rule { code, .. } => (*code, 422),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");
                 return AppError::new(
@@ -66,6 +85,6 @@ impl From<engine::Error> for AppError {
                 );
             }
         };
-        AppError::new(code, e.to_string())
+        AppError::new(code, e.to_string()).with_status(status)
     }
 }

@@ -9,10 +9,13 @@
 //! - `sqlite`: only the group-commit SQLite baseline.
 //! - `history`: generates synthetic chats with Korean messages into a database, then
 //!   measures filtered-search latency and a large export's time and peak memory.
+//! - `logins`: peak server memory under a burst of parallel logins (issue 15), beside
+//!   an older binary's when given.
 
 mod baseline;
 mod history;
 mod load;
+mod logins;
 mod util;
 
 use std::path::PathBuf;
@@ -72,6 +75,16 @@ enum Command {
         port: u16,
         #[arg(long)]
         agents: usize,
+    },
+    /// Peak server memory under parallel logins (issue 15).
+    Logins {
+        #[arg(long, default_value_t = 100)]
+        parallel: usize,
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+        /// An older server binary measured in the same run (the baseline).
+        #[arg(long)]
+        baseline_bin: Option<PathBuf>,
     },
     /// History at scale: generate, then search and export.
     History {
@@ -135,6 +148,18 @@ fn main() {
                 (database_url, instances, split_customers),
             ));
             util::write_result(&name, v);
+        }
+        Command::Logins {
+            parallel,
+            server_bin,
+            baseline_bin,
+        } => {
+            let v = rt.block_on(logins::run(
+                &util::server_bin(server_bin),
+                baseline_bin.as_deref(),
+                parallel,
+            ));
+            util::write_result("logins", v);
         }
         Command::History {
             chats,

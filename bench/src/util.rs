@@ -36,6 +36,11 @@ fn status_kb(pid: u32, key: &str) -> Option<u64> {
         .ok()
 }
 
+/// Peak resident memory of a process so far (`VmHWM`), bytes.
+pub fn peak_rss(pid: u32) -> u64 {
+    status_kb(pid, "VmHWM:").unwrap_or(0) * 1024
+}
+
 /// Anonymous resident memory (heap and stacks, not file-backed pages such as SQLite's
 /// memory-mapped database), bytes.
 pub fn anon_bytes(pid: u32) -> u64 {
@@ -131,6 +136,32 @@ impl Spawned {
     }
 
     fn spawn(bin: &Path, url: String, dir: Option<tempfile::TempDir>) -> Spawned {
+        // load from one address: the anonymous-visitor limits (issue 15) are off
+        let limits_off = [
+            "--limit-chat-starts-per-address=off",
+            "--limit-chat-starts-per-visitor=off",
+            "--limit-inquiries-per-address=off",
+            "--limit-customer-messages=off",
+            "--limit-open-chats-per-visitor=0",
+            "--limit-sockets-per-customer=0",
+        ];
+        Spawned::spawn_with(bin, url, dir, &limits_off)
+    }
+
+    /// Starts `bin serve --demo` on a temp SQLite database with exactly these extra
+    /// flags (an older binary may not know the limit flags).
+    pub fn start_with(bin: &Path, extra: &[&str]) -> Spawned {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        Spawned::spawn_with(bin, url, Some(dir), extra)
+    }
+
+    fn spawn_with(
+        bin: &Path,
+        url: String,
+        dir: Option<tempfile::TempDir>,
+        extra: &[&str],
+    ) -> Spawned {
         let port = free_port();
         let key = std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "b".repeat(64));
         let child = Command::new(bin)
@@ -138,6 +169,7 @@ impl Spawned {
             .arg("--database-url")
             .arg(url)
             .env("OC_MASK_KEY", key)
+            .args(extra)
             .arg("--site-root")
             .arg(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
             .env("RUST_LOG", "warn")

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::{db, throttle};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::validate;
@@ -83,6 +83,13 @@ impl Caller {
     }
 }
 
+/// A login attempt's place in the throttle (in memory, or the time of its rows).
+#[derive(Clone, Copy, Debug)]
+enum LoginPlace {
+    Memory(throttle::Reservation),
+    Shared(DateTime<Utc>),
+}
+
 /// A successful login.
 #[derive(Clone, Debug)]
 pub struct LoginOutcome {
@@ -111,41 +118,27 @@ pub(crate) fn new_token(prefix: &str) -> String {
 }
 
 impl Engine {
-    /// The wait before another login attempt for `email` from `addr`, if any. With
-    /// PostgreSQL the failures are rows every instance counts; with SQLite (one process)
-    /// they stay in memory.
-    async fn throttled(&self, email: &str, addr: &str) -> Result<Option<std::time::Duration>> {
+    /// Takes a throttle place for a login attempt before its password is checked (see
+    /// [`throttle`]), or refuses with the wait. With PostgreSQL the places are rows
+    /// every instance counts: the row goes in first, then the rules are read, so
+    /// parallel attempts on several instances cannot all pass; with SQLite (one
+    /// process) they stay in memory.
+    async fn reserve_login(&self, email: &str, addr: &str) -> Result<LoginPlace> {
+        let refused = |wait: std::time::Duration| {
+            tracing::warn!(%email, client_addr = addr, "login throttled");
+            Error::Throttled { retry_after: wait }
+        };
         if self.db.backend() == db::Backend::Sqlite {
-            return Ok(self.throttle.check(email, addr, Instant::now()));
+            return self
+                .throttle
+                .reserve(email, addr, Instant::now())
+                .map(LoginPlace::Memory)
+                .map_err(refused);
         }
-        let now = Utc::now();
-        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
-        let mut wait = None;
-        for (key, max) in throttle::keys(email, addr) {
-            let times: Vec<chrono::DateTime<Utc>> = db::query_scalar(
-                "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
-            )
-            .bind(&key)
-            .bind(now - window)
-            .bind(max)
-            .fetch_all(self.db.ex())
-            .await?;
-            let ages: Vec<std::time::Duration> = times
-                .iter()
-                .map(|t| (now - *t).to_std().unwrap_or_default())
-                .collect();
-            wait = wait.max(throttle::wait_after(&ages, max));
-        }
-        Ok(wait)
-    }
-
-    async fn login_failed(&self, email: &str, addr: &str) -> Result<()> {
-        if self.db.backend() == db::Backend::Sqlite {
-            self.throttle.fail(email, addr, Instant::now());
-            return Ok(());
-        }
-        let now = Utc::now();
-        for (key, _) in throttle::keys(email, addr) {
+        // microseconds, as TIMESTAMPTZ stores them, so our own rows can be told apart
+        let now = Utc::now().trunc_subsecs(6);
+        let keys = throttle::keys(email, addr);
+        for (key, _) in &keys {
             db::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
                 .bind(key)
                 .bind(now)
@@ -153,23 +146,70 @@ impl Engine {
                 .await?;
         }
         let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
+        let mut wait = None;
+        for (key, rule) in &keys {
+            let mut times: Vec<DateTime<Utc>> = db::query_scalar(
+                "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 64",
+            )
+            .bind(key)
+            .bind(now - window)
+            .fetch_all(self.db.ex())
+            .await?;
+            if let Some(mine) = times.iter().position(|t| *t == now) {
+                times.remove(mine);
+            }
+            let ages: Vec<std::time::Duration> = times
+                .iter()
+                .map(|t| (now - *t).to_std().unwrap_or_default())
+                .collect();
+            wait = wait.max(throttle::wait_for(*rule, &ages));
+        }
+        let place = LoginPlace::Shared(now);
+        if let Some(wait) = wait {
+            self.release_login(email, addr, place).await?;
+            return Err(refused(wait));
+        }
         db::query("DELETE FROM login_failures WHERE at < ?")
             .bind(now - window)
             .execute(self.db.ex())
             .await?;
+        Ok(place)
+    }
+
+    /// Gives a throttle place back (the attempt was not evaluated).
+    async fn release_login(&self, email: &str, addr: &str, place: LoginPlace) -> Result<()> {
+        match place {
+            LoginPlace::Memory(r) => self.throttle.release(email, addr, r),
+            LoginPlace::Shared(at) => {
+                for (key, _) in throttle::keys(email, addr) {
+                    db::query(
+                        "DELETE FROM login_failures WHERE ctid IN
+                           (SELECT ctid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)",
+                    )
+                    .bind(key)
+                    .bind(at)
+                    .execute(self.db.ex())
+                    .await?;
+                }
+            }
+        }
         Ok(())
     }
 
-    async fn login_succeeded(&self, email: &str, addr: &str) -> Result<()> {
-        if self.db.backend() == db::Backend::Sqlite {
-            self.throttle.succeed(email, addr);
-            return Ok(());
+    /// A successful login forgets the account's failures and returns its place.
+    async fn login_succeeded(&self, email: &str, addr: &str, place: LoginPlace) -> Result<()> {
+        match place {
+            LoginPlace::Memory(r) => self.throttle.succeed(email, addr, r),
+            LoginPlace::Shared(_) => {
+                self.release_login(email, addr, place).await?;
+                let [(by_addr, _), _, (anywhere, _)] = throttle::keys(email, addr);
+                db::query("DELETE FROM login_failures WHERE key = ? OR key = ?")
+                    .bind(by_addr)
+                    .bind(anywhere)
+                    .execute(self.db.ex())
+                    .await?;
+            }
         }
-        let [(account_key, _), _] = throttle::keys(email, addr);
-        db::query("DELETE FROM login_failures WHERE key = ?")
-            .bind(account_key)
-            .execute(self.db.ex())
-            .await?;
         Ok(())
     }
 
@@ -188,25 +228,29 @@ impl Engine {
         if password.chars().count() > validate::MAX_PASSWORD_CHARS {
             return Err(Error::InvalidCredentials);
         }
-        if let Some(retry_after) = self.throttled(&email, client_addr).await? {
-            tracing::warn!(%email, client_addr, "login throttled");
-            return Err(Error::Throttled { retry_after });
-        }
+        // the place is taken before the slow check: a refused attempt costs no hashing
+        let place = self.reserve_login(&email, client_addr).await?;
         let row = db::query("SELECT id, password_hash, active FROM agents WHERE email = ?")
             .bind(&email)
             .fetch_optional(self.db.ex())
             .await?;
         let stored = row.as_ref().map(|r| r.get::<String, _>("password_hash"));
-        if !crate::password::verify(password.to_owned(), stored).await {
-            self.login_failed(&email, client_addr).await?;
+        let verified = match crate::password::verify(password.to_owned(), stored).await {
+            Ok(v) => v,
+            Err(busy) => {
+                self.release_login(&email, client_addr, place).await?;
+                return Err(busy);
+            }
+        };
+        // the place stays taken: it is this attempt's recorded failure
+        let Some(row) = row.filter(|_| verified) else {
             tracing::info!(%email, client_addr, "login failed");
             return Err(Error::InvalidCredentials);
-        }
-        let row = row.expect("verified against a stored hash");
+        };
         if !row.get::<bool, _>("active") {
             return Err(Error::AccountDeactivated);
         }
-        self.login_succeeded(&email, client_addr).await?;
+        self.login_succeeded(&email, client_addr, place).await?;
         let agent_id: i64 = row.get("id");
         let token = new_token("oc_");
         let now = Utc::now();
@@ -264,13 +308,43 @@ impl Engine {
         })
     }
 
-    /// Ends the session of this token (idempotent), and sweeps expired sessions.
+    /// Ends the session of this token (idempotent), and sweeps expired sessions. The
+    /// agent's open sockets re-check their sessions, so the socket of this one closes.
     pub async fn logout(&self, token: &str) -> Result<()> {
+        let agent: Option<i64> =
+            db::query_scalar("SELECT agent_id FROM sessions WHERE token_hash = ?")
+                .bind(token_hash(token))
+                .fetch_optional(self.db.ex())
+                .await?;
         db::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
             .bind(token_hash(token))
             .bind(Utc::now())
             .execute(self.db.ex())
             .await?;
+        if let Some(agent) = agent {
+            self.sessions_changed(AgentId(agent));
+        }
         Ok(())
+    }
+
+    /// Tells the agent's open sockets, on every instance, to re-check their session.
+    pub(crate) fn sessions_changed(&self, agent: AgentId) {
+        self.hub.publish(
+            crate::Topic::Agent(agent),
+            shared::ServerMsg::SessionChanged,
+        );
+    }
+
+    /// Whether a socket authenticated as `caller` with `token` may stay open: the
+    /// session still exists and the account's rights are unchanged.
+    pub async fn session_still_valid(&self, token: &str, caller: &Caller) -> bool {
+        match self.authenticate(token).await {
+            Ok(now) => {
+                now.agent_id == caller.agent_id
+                    && now.role == caller.role
+                    && now.chat_permission == caller.chat_permission
+            }
+            Err(_) => false,
+        }
     }
 }

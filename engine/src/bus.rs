@@ -155,6 +155,28 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
     }
 }
 
+/// Deletes every spilled event that carries `text` (a masked original, issue 15), so
+/// the run survives in no table. Spilled payloads are serde_json text, which leaves
+/// non-ASCII as is and escapes only quotes, backslashes and controls — the text is
+/// searched for in that same escaped form.
+pub(crate) async fn forget_spilled(pool: &PgPool, text: &str) {
+    let escaped = serde_json::to_string(text).unwrap_or_default();
+    let needle = escaped
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or_default();
+    if needle.is_empty() {
+        return;
+    }
+    if let Err(e) = sqlx::query("DELETE FROM hub_spill WHERE strpos(payload, $1) > 0")
+        .bind(needle)
+        .execute(pool)
+        .await
+    {
+        tracing::warn!(error = %e, "could not clear spilled events of a masked run");
+    }
+}
+
 async fn spill(pool: &PgPool, json: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO hub_spill (payload) VALUES ($1) RETURNING id")
         .bind(json)

@@ -57,6 +57,10 @@ impl Party<'_> {
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The host this server is reached at (`--public-url`, else a validated `Host`):
+    /// a chat started on our own help-center page is allowed whatever the service's
+    /// allowed domains are.
+    pub own_host: Option<String>,
 }
 
 /// A party owned by a job handed to the message writer.
@@ -102,6 +106,11 @@ pub(crate) struct Stored {
 /// [`MAX_MESSAGE_GROUP`]) and commits them together. While one group's commit waits for
 /// the disk, the next group gathers, so throughput grows with load while a lone
 /// message still costs one commit.
+///
+/// The writer survives any one failed group (issue 15): each group runs in its own
+/// task, so even a panic in it only fails that group's sends (their senders get an
+/// error; the transaction rolls back and the write lock is released on unwind), and
+/// the next group goes on.
 pub(crate) async fn message_writer(engine: Engine, mut jobs: tokio::sync::mpsc::Receiver<SendJob>) {
     while let Some(first) = jobs.recv().await {
         let mut group = vec![first];
@@ -111,7 +120,10 @@ pub(crate) async fn message_writer(engine: Engine, mut jobs: tokio::sync::mpsc::
                 Err(_) => break,
             }
         }
-        engine.write_message_group(group).await;
+        let writer = engine.clone();
+        if let Err(e) = tokio::spawn(async move { writer.write_message_group(group).await }).await {
+            tracing::error!(error = %e, "a message group failed; the writer goes on");
+        }
     }
 }
 
@@ -133,13 +145,14 @@ async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
     .fetch_optional(conn.ex())
     .await?
     .ok_or(Error::NotFound("chat"))?;
+    // decoding errors are errors, not panics: this runs inside the message writer
     Ok(ChatRow {
-        id: ChatId(r.get("id")),
-        service_id: ServiceId(r.get("service_id")),
-        status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
-        agent_id: r.get::<Option<i64>, _>("agent_id").map(AgentId),
-        opened_by: r.get::<Option<i64>, _>("opened_by").map(AgentId),
-        handled: r.get("handled"),
+        id: ChatId(r.try_get("id")?),
+        service_id: ServiceId(r.try_get("service_id")?),
+        status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+        agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+        opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
+        handled: r.try_get("handled")?,
     })
 }
 
@@ -196,20 +209,26 @@ fn message_columns(backend: db::Backend) -> String {
     )
 }
 
-fn message_from_row(r: &Row) -> Message {
-    Message {
-        id: MessageId(r.get("id")),
-        chat_id: ChatId(r.get("chat_id")),
-        seq: r.get("seq"),
-        author: Author::parse(r.get("author")).unwrap_or(Author::System),
-        text: r.get("text"),
-        created_at: r.get("created_at"),
-        masks: serde_json::from_str(&r.get::<Option<String>, _>("masks_json").unwrap_or_default())
-            .unwrap_or_default(),
-        client_id: r.get("client_id"),
-        agent_name: r.get("agent_name"),
-        pii: if r.get::<String, _>("author") == "customer" {
-            crate::pii::detect(&r.get::<String, _>("text"))
+/// A message row (see [`message_columns`]); a cell of the wrong type is an error, never
+/// a panic (issue 15: this runs inside the message writer).
+fn message_from_row(r: &Row) -> Result<Message> {
+    let author: &str = r.try_get("author")?;
+    let text: String = r.try_get("text")?;
+    Ok(Message {
+        id: MessageId(r.try_get("id")?),
+        chat_id: ChatId(r.try_get("chat_id")?),
+        seq: r.try_get("seq")?,
+        author: Author::parse(author).unwrap_or(Author::System),
+        created_at: r.try_get("created_at")?,
+        masks: serde_json::from_str(
+            &r.try_get::<Option<String>, _>("masks_json")?
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default(),
+        client_id: r.try_get("client_id")?,
+        agent_name: r.try_get("agent_name")?,
+        pii: if author == "customer" {
+            crate::pii::detect(&text)
                 .into_iter()
                 .map(|f| shared::PiiHint {
                     start: f.start,
@@ -220,7 +239,8 @@ fn message_from_row(r: &Row) -> Message {
         } else {
             Vec::new()
         },
-    }
+        text,
+    })
 }
 
 async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
@@ -228,9 +248,7 @@ async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
         "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?",
         cols = message_columns(conn.backend())
     );
-    Ok(message_from_row(
-        &db::query(&sql).bind(id).fetch_one(conn.ex()).await?,
-    ))
+    message_from_row(&db::query(&sql).bind(id).fetch_one(conn.ex()).await?)
 }
 
 /// Appends a message with the chat's next `seq`.
@@ -313,33 +331,28 @@ fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-fn validate_channel_url(url: &str) -> Result<()> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() <= 2000
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Invalid(validate::Invalid {
+/// The page a chat starts on (`channel_url`), parsed with the `url` crate (WHATWG
+/// rules, as browsers read it — `https://evil.test\@shop.example.com/` is evil.test):
+/// an http(s) URL of at most 2,000 characters with a host. Answers the host, lowercase.
+fn channel_host(url: &str) -> Result<String> {
+    let invalid = || {
+        Error::Invalid(validate::Invalid {
             field: "channel_url",
             reason: "must be an http(s) URL of at most 2000 characters".into(),
-        }))
+        })
+    };
+    if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
     }
-}
-
-/// The host part of an http(s) URL (already validated).
-fn url_host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if authority.starts_with('[') {
-        return authority
-            .split(']')
-            .next()
-            .map_or(authority, |h| &h[..h.len()])
-            .trim_start_matches('[');
+    let parsed = url::Url::parse(url).map_err(|_| invalid())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid());
     }
-    authority.split(':').next().unwrap_or(authority)
+    let host = parsed.host_str().ok_or_else(invalid)?;
+    Ok(host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase())
 }
 
 fn validate_visitor_id(v: &str) -> Result<()> {
@@ -353,19 +366,31 @@ fn validate_visitor_id(v: &str) -> Result<()> {
 }
 
 impl Engine {
-    /// Resolves a customer token (`occ_…`) to its chat.
+    /// Resolves a customer token (`occ_…`) to its chat. A token outlives its chat only
+    /// for what the customer may still do (issue 15): once the agent ended the chat it
+    /// works for the rating window ([`shared::RATING_WINDOW_HOURS`]: rate, read the
+    /// transcript), then it is refused like an unknown one.
     pub async fn authenticate_customer(&self, token: &str) -> Result<Customer> {
         if !token.starts_with("occ_") || token.len() > 200 {
             return Err(Error::Unauthenticated);
         }
-        let r = db::query("SELECT id, service_id FROM chats WHERE customer_token_hash = ?")
-            .bind(token_hash(token))
-            .fetch_optional(self.db.ex())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let r = db::query(
+            "SELECT id, service_id, status, ended_at FROM chats WHERE customer_token_hash = ?",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.db.ex())
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+        let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
+        let window = chrono::Duration::hours(shared::RATING_WINDOW_HOURS);
+        if r.try_get::<&str, _>("status")? == ChatStatus::Ended.as_str()
+            && ended_at.is_some_and(|e| Utc::now() - e > window)
+        {
+            return Err(Error::Unauthenticated);
+        }
         Ok(Customer {
-            chat_id: ChatId(r.get("id")),
-            service_id: ServiceId(r.get("service_id")),
+            chat_id: ChatId(r.try_get("id")?),
+            service_id: ServiceId(r.try_get("service_id")?),
         })
     }
 
@@ -414,9 +439,12 @@ impl Engine {
         if let Some(e) = req.email.as_deref().filter(|e| !e.trim().is_empty()) {
             validate::email("email", e)?;
         }
-        if let Some(u) = &req.channel_url {
-            validate_channel_url(u)?;
-        }
+        let page_host = req.channel_url.as_deref().map(channel_host).transpose()?;
+        // before any write: a flood from one address or visitor costs no transaction
+        self.limits
+            .chat_start(client.ip.as_deref(), req.visitor_id.as_deref())?;
+        // our own help center's page is recorded as the help-center channel
+        let own_page = page_host.is_some() && page_host == client.own_host;
         let now = Utc::now();
         let token = new_token("occ_");
         let (_guard, mut tx) = self.write_tx().await?;
@@ -436,13 +464,23 @@ impl Engine {
         // The widget (issue 6): only on allowed sites, and signed users when required.
         let allowed: Vec<String> =
             serde_json::from_str(svc.get("allowed_domains")).unwrap_or_default();
-        if let Some(url) = &req.channel_url
-            && !shared::domain_allowed(&allowed, url_host(url))
-        {
-            return Err(Error::forbidden(
-                "domain_not_allowed",
-                format!("chat is not enabled on {}", url_host(url)),
-            ));
+        // with a list set, a chat needs a page on it (or our own help center)
+        if !allowed.is_empty() && !own_page {
+            match &page_host {
+                Some(host) if shared::domain_allowed(&allowed, host) => {}
+                Some(host) => {
+                    return Err(Error::forbidden(
+                        "domain_not_allowed",
+                        format!("chat is not enabled on {host}"),
+                    ));
+                }
+                None => {
+                    return Err(Error::forbidden(
+                        "domain_not_allowed",
+                        "this service chats only on its allowed sites; send the page (channel_url)",
+                    ));
+                }
+            }
         }
         let mut req = req;
         match (&req.user_id, &req.user_hash) {
@@ -475,6 +513,26 @@ impl Engine {
             .filter(|l| locales.contains(l))
             .unwrap_or_else(|| default_locale.clone());
 
+        // at most a few chats waiting or active per visitor, counted in the write
+        // transaction (exact across instances)
+        let cap = self.limits.config.open_chats_per_visitor;
+        if let (Some(visitor), true) = (&req.visitor_id, cap > 0) {
+            let open: i64 = db::query_scalar(
+                "SELECT COUNT(*) FROM chats WHERE service_id = ? AND visitor_id = ?
+                   AND status IN ('waiting', 'active')",
+            )
+            .bind(service.0)
+            .bind(visitor)
+            .fetch_one(tx.ex())
+            .await?;
+            if open >= i64::from(cap) {
+                return Err(Error::Limited {
+                    code: "too_many_open_chats",
+                    message: "you already have chats open; please continue in one of them".into(),
+                    retry_after: std::time::Duration::from_secs(60),
+                });
+            }
+        }
         let preferred = match (&req.visitor_id, svc.get::<bool, _>("prefer_recent_agent")) {
             (Some(visitor), true) => db::query_scalar::<i64>(
                 "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
@@ -507,7 +565,12 @@ impl Engine {
         .bind(&client.ip)
         .bind(client.user_agent.as_deref().map(|u| u.chars().take(512).collect::<String>()))
         .bind(&locale)
-        .bind(req.channel_url.as_deref().unwrap_or("helpcenter"))
+        .bind(
+            req.channel_url
+                .as_deref()
+                .filter(|_| !own_page)
+                .unwrap_or("helpcenter"),
+        )
         .bind(token_hash(&token))
         .bind(now)
         .bind(shared::CONSENT_VERSION)
@@ -562,8 +625,12 @@ impl Engine {
 
     async fn publish_chat_updated(&self, chat: ChatId) {
         if let Ok(detail) = self.chat_detail(chat).await {
-            self.hub
-                .publish(Topic::Chat(chat), ServerMsg::ChatUpdated { chat: detail });
+            self.hub.publish(
+                Topic::Chat(chat),
+                ServerMsg::ChatUpdated {
+                    chat: shared::ChatView::Customer((&detail).into()),
+                },
+            );
         }
     }
 
@@ -731,8 +798,17 @@ impl Engine {
         self.chat_detail(chat).await
     }
 
-    /// Messages after `after` (seq), oldest first, at most 500 per call. The assigned
-    /// agent reading them marks them read.
+    /// A chat as `party` may see it: the customer never gets the agents' detail.
+    pub fn view_for(party: Party<'_>, detail: ChatDetail) -> shared::ChatView {
+        match party {
+            Party::Agent(_) => shared::ChatView::Agent(Box::new(detail)),
+            Party::Customer(_) => shared::ChatView::Customer((&detail).into()),
+        }
+    }
+
+    /// Messages after `after` (seq), oldest first, at most 500 per call. Reading
+    /// changes nothing (issue 15: a GET must not change state); the agent's client
+    /// marks what it showed with `POST …/read`.
     pub async fn messages(
         &self,
         party: Party<'_>,
@@ -753,13 +829,7 @@ impl Engine {
             .fetch_all(conn.ex())
             .await?;
         drop(conn);
-        let list: Vec<Message> = rows.iter().map(message_from_row).collect();
-        if let (Party::Agent(caller), Some(last)) = (party, list.last())
-            && row.agent_id == Some(caller.agent_id())
-        {
-            self.mark_read(caller, chat, last.seq).await?;
-        }
-        Ok(list)
+        rows.iter().map(message_from_row).collect()
     }
 
     /// Stores a message (idempotent per `client_id`) and publishes it. Returns the
@@ -775,6 +845,9 @@ impl Engine {
     ) -> Result<(Message, bool)> {
         shared::validate_client_id(client_id)?;
         shared::validate_message(text)?;
+        if let Party::Customer(_) = party {
+            self.limits.customer_message(chat)?;
+        }
         let author = party.author();
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = SendJob {
@@ -906,7 +979,7 @@ impl Engine {
             .bind(row.service_id.0)
             .fetch_one(tx.ex())
             .await?;
-            r.get::<bool, _>(0)
+            r.try_get::<bool, _>(0)?
         };
         let mut message = append_message(
             tx.ex(),
@@ -1137,20 +1210,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_hosts() {
+    fn channel_hosts_are_read_as_browsers_read_them() {
         assert_eq!(
-            url_host("https://shop.example.com/p/1?x=1"),
+            channel_host("https://Shop.Example.com/p/1?x=1").unwrap(),
             "shop.example.com"
         );
-        assert_eq!(url_host("http://127.0.0.2:8080/"), "127.0.0.2");
-        assert_eq!(url_host("https://user@host.test"), "host.test");
+        assert_eq!(channel_host("http://127.0.0.2:8080/").unwrap(), "127.0.0.2");
+        assert_eq!(channel_host("https://user@host.test").unwrap(), "host.test");
+        assert_eq!(
+            channel_host("https://evil.test\\@shop.example.com/").unwrap(),
+            "evil.test",
+            "a backslash ends the authority in http(s) URLs"
+        );
+        assert_eq!(channel_host("http://[::1]:3000/").unwrap(), "::1");
     }
 
     #[test]
     fn channel_urls_must_be_http() {
-        assert!(validate_channel_url("https://shop.example/p/1").is_ok());
-        assert!(validate_channel_url("javascript:alert(1)").is_err());
-        assert!(validate_channel_url("https://a b").is_err());
+        assert!(channel_host("https://shop.example/p/1").is_ok());
+        assert!(channel_host("javascript:alert(1)").is_err());
+        assert!(channel_host("https://a b").is_err());
+        assert!(channel_host("file:///etc/passwd").is_err());
+        assert!(channel_host("https://").is_err());
+        assert!(channel_host(&format!("https://a.test/{}", "x".repeat(2000))).is_err());
     }
 }
 
@@ -1234,6 +1316,6 @@ impl Engine {
             cols = message_columns(self.db.backend())
         );
         let rows = db::query(&sql).bind(chat.0).fetch_all(self.db.ex()).await?;
-        Ok(rows.iter().map(message_from_row).collect())
+        rows.iter().map(message_from_row).collect()
     }
 }

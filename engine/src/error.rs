@@ -24,6 +24,17 @@ pub enum Error {
     /// Too many failed logins; try again after the given time.
     #[error("too many failed sign-in attempts; try again in {} seconds", retry_after.as_secs().max(1))]
     Throttled { retry_after: Duration },
+    /// Too many requests of one kind from one client (anonymous limits); try again
+    /// after the given time. `code` names the limit (`too_many_chats`, …).
+    #[error("{message}")]
+    Limited {
+        code: &'static str,
+        message: String,
+        retry_after: Duration,
+    },
+    /// The server is at its bound for expensive work (password hashing); try again soon.
+    #[error("the server is busy; try again in {} seconds", retry_after.as_secs().max(1))]
+    Busy { retry_after: Duration },
     /// Authenticated but not allowed (e.g. an agent on an admin endpoint).
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },

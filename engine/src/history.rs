@@ -408,8 +408,10 @@ impl Engine {
             };
             let saved =
                 match outcome {
+                    // only while still running: a mask meanwhile failed the job, and
+                    // its file (which may hold the masked text) is dropped here
                     Ok((bytes, rows)) => db::query(
-                        "UPDATE export_jobs SET state = 'done', written = ?, file = ? WHERE id = ?",
+                        "UPDATE export_jobs SET state = 'done', written = ?, file = ? WHERE id = ? AND state = 'running'",
                     )
                     .bind(rows)
                     .bind(bytes)
@@ -430,6 +432,38 @@ impl Engine {
             }
         });
         Ok(progress)
+    }
+
+    /// Deletes expired export jobs and their files (issue 15): run at start-up and
+    /// every few minutes, so no finished file outlives [`EXPORT_TTL`] by much.
+    pub(crate) async fn sweep_exports(&self) -> Result<u64> {
+        let done = db::query("DELETE FROM export_jobs WHERE created_at < ?")
+            .bind(ago(EXPORT_TTL))
+            .execute(self.db.ex())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// A message of the service was masked: finished exports (which may hold its
+    /// text) are deleted, running ones fail and keep no file (issue 15).
+    pub(crate) async fn drop_exports_of(
+        &self,
+        mut conn: db::Ex<'_>,
+        service: shared::ServiceId,
+    ) -> Result<()> {
+        db::query("DELETE FROM export_jobs WHERE service_id = ? AND state <> 'running'")
+            .bind(service.0)
+            .execute(conn.ex())
+            .await?;
+        db::query(
+            "UPDATE export_jobs SET state = 'failed',
+               error = 'a message was masked while this export ran; please export again'
+             WHERE service_id = ? AND state = 'running'",
+        )
+        .bind(service.0)
+        .execute(conn.ex())
+        .await?;
+        Ok(())
     }
 
     /// How far an export of the caller's is.
@@ -572,7 +606,11 @@ impl Engine {
         Ok((path, rows_total))
     }
 
+    /// Records an export. The free-text filters (customer, message text) may hold
+    /// personal data — a phone number searched for, say — and the audit log is not
+    /// reached by masking, so they are recorded only as their length (issue 15).
     async fn audit_export(&self, caller: &Caller, f: &HistoryFilter, rows: i64) -> Result<()> {
+        let chars = |s: &Option<String>| s.as_deref().map(|s| s.chars().count());
         let detail = serde_json::json!({
             "rows": rows,
             "from": f.from,
@@ -580,8 +618,8 @@ impl Engine {
             "status": f.handled.map(|h| if h { "handled" } else { "unhandled" }),
             "agent": f.agent.map(|a| a.to_string()),
             "category": f.category.map(|c| c.to_string()),
-            "customer": f.customer,
-            "q": f.text,
+            "customer_chars": chars(&f.customer),
+            "q_chars": chars(&f.text),
         })
         .to_string();
         db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'export', ?, ?)")

@@ -36,19 +36,43 @@ pub(crate) fn verify(secret: &str, user_id: &str, hash: &str) -> bool {
     mac.verify_slice(&raw).is_ok()
 }
 
+/// 64 hex digits to 32 bytes; anything else (other lengths, non-ASCII) is `None`.
+/// Works on bytes, so no input can split a character (issue 15: a non-ASCII hash of 64
+/// bytes once panicked at a string slice).
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() != 64 {
+    fn digit(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_any_string_never_panics() {
+        // every pair of awkward pieces, repeated past 64 bytes and cut at each char
+        // boundary around 64: only 64 hex digits decode, nothing panics
+        let pieces = ["0", "f", "F", "g", "가", "é", "\u{0}", "😀", " ", "-"];
+        for a in pieces {
+            for b in pieces {
+                let s = format!("{a}{b}").repeat(40);
+                for (cut, _) in s.char_indices().filter(|(i, _)| (60..=68).contains(i)) {
+                    let hex = s[..cut].bytes().all(|c| c.is_ascii_hexdigit());
+                    assert_eq!(decode_hex(&s[..cut]).is_some(), hex && cut == 64);
+                }
+            }
+        }
+        assert_eq!(decode_hex(&"0f".repeat(32)), Some(vec![15; 32]));
+    }
 
     #[test]
     fn hashes_verify_and_forgeries_do_not() {
@@ -63,6 +87,14 @@ mod tests {
         assert!(!verify(&secret, "user-43", &h), "another user");
         assert!(!verify(&new_secret(), "user-42", &h), "another secret");
         assert!(!verify(&secret, "user-42", "forged"));
+        // 64 bytes that are not 64 hex digits: refused, never a panic
+        assert!(!verify(&secret, "user-42", &"가".repeat(21)));
+        assert!(!verify(
+            &secret,
+            "user-42",
+            &format!("aa{}", "é".repeat(31))
+        ));
+        assert!(!verify(&secret, "user-42", &"+f".repeat(32)));
         // known vector (RFC 4231 style check with a simple key)
         assert_eq!(
             user_hash("key", "The quick brown fox jumps over the lazy dog"),

@@ -20,6 +20,7 @@ mod error;
 mod history;
 pub mod hub;
 pub mod identity;
+pub mod limits;
 mod masking;
 mod password;
 pub mod pii;
@@ -35,6 +36,7 @@ pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use history::EXPORT_TTL;
 pub use hub::{Hub, Topic};
+pub use limits::{Limits, Rate};
 pub use masking::MaskKey;
 pub use services::NewService;
 pub use tickets::TicketFilter;
@@ -70,6 +72,10 @@ pub struct Engine {
     /// This process's id among the instances sharing a PostgreSQL database (bus
     /// envelopes, console socket counts).
     instance: Arc<String>,
+    /// Anonymous visitors' limits (issue 15): every path that starts a chat, leaves an
+    /// inquiry or sends a customer message goes through the engine, so the buckets
+    /// live here and no edge can bypass them.
+    limits: Arc<limits::Limiter>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
 }
@@ -78,6 +84,11 @@ impl Engine {
     /// Opens (creating when missing) the database at `url`, applies migrations and sets
     /// the pragmas the product relies on (WAL, foreign keys, secure delete).
     pub async fn open(url: &str) -> Result<Engine> {
+        Engine::open_with(url, Limits::default()).await
+    }
+
+    /// [`Engine::open`] with the given anonymous-visitor limits.
+    pub async fn open_with(url: &str, limits: Limits) -> Result<Engine> {
         let db = db::connect(url).await?;
         let mask_key = masking::MaskKey::load(
             db::data_dir(url).as_deref(),
@@ -94,14 +105,21 @@ impl Engine {
             mask_key: Arc::new(mask_key),
             message_writer,
             counters_due: Arc::default(),
+            limits: Arc::new(limits::Limiter::new(limits)),
             instance: Arc::new(bus::instance_id()),
         };
         tokio::spawn(chats::message_writer(engine.clone(), jobs));
+        tokio::spawn(sweep_exports(engine.clone()));
         if let Some(pg) = engine.db.postgres() {
             bus::start(pg.clone(), engine.instance.to_string(), engine.hub.clone()).await?;
             presence::start_sync(&engine);
         }
         Ok(engine)
+    }
+
+    /// Whether this engine's pool is still open (sweepers stop with it).
+    fn is_open(&self) -> bool {
+        !self.db.is_closed()
     }
 
     /// The real-time hub, for edges that hold sockets.
@@ -133,5 +151,25 @@ impl Engine {
     /// shutdown so no page of the log (which may hold deleted text) outlives the process.
     pub async fn close(&self) {
         db::checkpoint_and_close(&self.db).await;
+    }
+}
+
+/// How often expired export files are swept.
+const EXPORT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Sweeps expired exports at start-up and every [`EXPORT_SWEEP_EVERY`] until the
+/// store closes.
+async fn sweep_exports(engine: Engine) {
+    let mut every = tokio::time::interval(EXPORT_SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        if !engine.is_open() {
+            return;
+        }
+        match engine.sweep_exports().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired exports swept"),
+            Err(e) => tracing::warn!(error = %e, "could not sweep expired exports"),
+        }
     }
 }

@@ -34,7 +34,7 @@ impl std::fmt::Debug for MaskKey {
 
 fn parse_hex_key(s: &str) -> Option<[u8; 32]> {
     let s = s.trim();
-    if s.len() != 64 {
+    if s.len() != 64 || !s.is_ascii() {
         return None;
     }
     let mut out = [0u8; 32];
@@ -279,8 +279,15 @@ impl Engine {
             .await?;
         self.audit(tx.ex(), caller, "mask", Some(chat), Some(message), None)
             .await?;
+        // every other copy of the text (issue 15): the ticket's subject, finished
+        // exports; the bus's spill rows below, once committed
+        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
+        self.drop_exports_of(tx.ex(), caller.service_id()).await?;
         tx.commit().await?;
         drop(guard);
+        if let Some(pg) = self.db.postgres() {
+            crate::bus::forget_spilled(pg, &original).await;
+        }
         tracing::info!(chat = %chat, message = %message, "masked");
         self.publish_updated(chat, message, agent).await
     }
@@ -318,6 +325,7 @@ impl Engine {
             .await?;
         self.audit(tx.ex(), caller, "unmask", Some(chat), Some(message), None)
             .await?;
+        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         tx.commit().await?;
         drop(guard);
         tracing::info!(chat = %chat, message = %message, "unmasked");

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
     AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, Contract,
-    NewAgentRequest, Rating, RatingRequest, Role, ServerMsg, Settings, SettingsUpdate,
+    NewAgentRequest, Rating, RatingRequest, ServerMsg, Settings, SettingsUpdate,
 };
 
 use crate::Engine;
@@ -165,23 +165,11 @@ impl Engine {
         };
         let role = change.role.unwrap_or(before.role);
         let active = change.active.unwrap_or(before.active);
-        if before.role == Role::Admin && before.active && (role != Role::Admin || !active) {
-            let admins: i64 = db::query_scalar(
-                "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1 AND id != ?",
-            )
-            .bind(caller.service_id().0)
-            .bind(id.0)
-            .fetch_one(self.db.ex())
-            .await?;
-            if admins == 0 {
-                return Err(Error::rule(
-                    "last_admin",
-                    "the service must keep at least one active admin",
-                ));
-            }
-        }
         let chat_permission = change.chat_permission.unwrap_or(before.chat_permission);
-        let mut tx = self.db.begin().await?;
+        // One write transaction for the change and the last-admin check (issue 15):
+        // two admins demoting each other at once are serialised, and the second finds
+        // no other admin left.
+        let (guard, mut tx) = self.write_tx().await?;
         db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
             .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
             .bind(role.as_str())
@@ -198,6 +186,18 @@ impl Engine {
                 .execute(tx.ex())
                 .await?;
         }
+        let admins: i64 = db::query_scalar(
+            "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1",
+        )
+        .bind(caller.service_id().0)
+        .fetch_one(tx.ex())
+        .await?;
+        if admins == 0 {
+            return Err(Error::rule(
+                "last_admin",
+                "the service must keep at least one active admin",
+            ));
+        }
         if !active || change.password.is_some() {
             db::query("DELETE FROM sessions WHERE agent_id = ?")
                 .bind(id.0)
@@ -205,6 +205,16 @@ impl Engine {
                 .await?;
         }
         tx.commit().await?;
+        drop(guard);
+        // open sockets re-check their session (closed when it is gone, and on a role or
+        // permission change so the console reconnects with the new rights)
+        if !active
+            || change.password.is_some()
+            || role != before.role
+            || chat_permission != before.chat_permission
+        {
+            self.sessions_changed(id);
+        }
         if (!active || !chat_permission) && before.status != AgentStatus::Offline {
             let managed = Caller::internal(id, caller.service_id(), role, chat_permission);
             self.set_status(&managed, AgentStatus::Offline).await?;
@@ -259,7 +269,9 @@ impl Engine {
         {
             self.hub.publish(
                 Topic::Agent(AgentId(agent)),
-                ServerMsg::ChatUpdated { chat: detail },
+                ServerMsg::ChatUpdated {
+                    chat: shared::ChatView::Agent(Box::new(detail)),
+                },
             );
         }
         Ok(Rating {

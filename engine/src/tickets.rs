@@ -39,8 +39,15 @@ pub fn validate_inquiry(req: &InquiryRequest) -> Result<(), Invalid> {
 
 impl Engine {
     /// Turns a help-center 1:1 inquiry into a ticket with channel `inquiry`.
-    pub async fn create_inquiry(&self, slug: &str, req: InquiryRequest) -> Result<TicketId> {
+    /// `client_addr` keys the per-address inquiry limit (issue 15).
+    pub async fn create_inquiry(
+        &self,
+        slug: &str,
+        req: InquiryRequest,
+        client_addr: Option<&str>,
+    ) -> Result<TicketId> {
         validate_inquiry(&req)?;
+        self.limits.inquiry(client_addr)?;
         let service: i64 = db::query_scalar("SELECT id FROM services WHERE slug = ?")
             .bind(slug)
             .fetch_optional(self.db.ex())
@@ -119,6 +126,15 @@ pub struct TicketFilter {
     pub channel: Option<String>,
 }
 
+/// Which tickets a caller sees — the chat rule ([`crate::chats`]' `check_access`)
+/// carried over to tickets (issue 15): callers who see all chats see every ticket of
+/// the service; an agent limited to their own chats sees the tickets assigned to them,
+/// the tickets of chats that are theirs, and unassigned 1:1 inquiries (the shared
+/// inbox no chat owns). Binds: sees-all flag, agent id, agent id.
+const TICKET_SCOPE: &str =
+    "(? = 1 OR t.assignee_id = ? OR (t.assignee_id IS NULL AND t.chat_id IS NULL)
+     OR EXISTS (SELECT 1 FROM chats c WHERE c.id = t.chat_id AND c.agent_id = ?))";
+
 const TICKET_COLUMNS: &str = "t.id, t.channel, t.subject, t.body, t.status, t.requester_name, t.requester_email, \
      t.assignee_id, a.name AS assignee_name, t.chat_id, t.created_at";
 
@@ -140,6 +156,48 @@ fn summary(r: &Row) -> TicketSummary {
     }
 }
 
+/// A chat ticket's subject: the customer and the start of their first message.
+fn chat_ticket_subject(customer: &str, first_message: Option<&str>) -> String {
+    let mut subject = format!("[채팅] {customer}");
+    if let Some(f) = first_message {
+        let short: String = f.chars().take(60).collect();
+        subject = format!("{subject} — {}", short.replace('\n', " "));
+    }
+    subject
+}
+
+async fn first_customer_text(mut conn: db::Ex<'_>, chat: ChatId) -> Result<Option<String>> {
+    Ok(db::query_scalar(
+        "SELECT text FROM messages WHERE chat_id = ? AND author = 'customer' ORDER BY seq LIMIT 1",
+    )
+    .bind(chat.0)
+    .fetch_optional(conn.ex())
+    .await?)
+}
+
+/// Rebuilds the subject of the chat's ticket from the message as it is stored now, so a
+/// mask (or unmask) reaches the copy of the first message in the subject (issue 15).
+pub(crate) async fn refresh_chat_ticket_subject(mut conn: db::Ex<'_>, chat: ChatId) -> Result<()> {
+    let Some(name) =
+        db::query_scalar::<Option<String>>("SELECT requester_name FROM tickets WHERE chat_id = ?")
+            .bind(chat.0)
+            .fetch_optional(conn.ex())
+            .await?
+    else {
+        return Ok(());
+    };
+    let first = first_customer_text(conn.ex(), chat).await?;
+    db::query("UPDATE tickets SET subject = ? WHERE chat_id = ?")
+        .bind(chat_ticket_subject(
+            name.as_deref().unwrap_or_default(),
+            first.as_deref(),
+        ))
+        .bind(chat.0)
+        .execute(conn.ex())
+        .await?;
+    Ok(())
+}
+
 impl Engine {
     /// Turns a chat into a ticket with channel `chat` (C-AG-8), assigned to the caller.
     /// One ticket per chat: asking again returns the existing one (`false`).
@@ -156,17 +214,8 @@ impl Engine {
         {
             return Ok((TicketId(id), false));
         }
-        let first: Option<String> = db::query_scalar(
-            "SELECT text FROM messages WHERE chat_id = ? AND author = 'customer' ORDER BY seq LIMIT 1",
-        )
-        .bind(chat.0)
-        .fetch_optional(self.db.ex())
-        .await?;
-        let mut subject = format!("[채팅] {}", detail.customer.name);
-        if let Some(f) = first {
-            let short: String = f.chars().take(60).collect();
-            subject = format!("{subject} — {}", short.replace('\n', " "));
-        }
+        let first = first_customer_text(self.db.ex(), chat).await?;
+        let subject = chat_ticket_subject(&detail.customer.name, first.as_deref());
         let now = Utc::now();
         let id: i64 = db::query_scalar(
             "INSERT INTO tickets (service_id, channel, subject, requester_name, requester_email, assignee_id, chat_id, created_at, updated_at)
@@ -194,12 +243,15 @@ impl Engine {
     ) -> Result<Vec<TicketSummary>> {
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id
-             WHERE t.service_id = ? AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.channel = ?)
+             WHERE t.service_id = ? AND {TICKET_SCOPE} AND (? IS NULL OR t.status = ?) AND (? IS NULL OR t.channel = ?)
              ORDER BY t.created_at DESC, t.id DESC LIMIT 500"
         );
         let status = filter.status.map(|s| s.as_str());
         let rows = db::query(&sql)
             .bind(caller.service_id().0)
+            .bind(caller.sees_all_chats())
+            .bind(caller.agent_id().0)
+            .bind(caller.agent_id().0)
             .bind(status)
             .bind(status)
             .bind(&filter.channel)
@@ -212,11 +264,15 @@ impl Engine {
     /// One ticket; chat tickets carry the transcript.
     pub async fn ticket(&self, caller: &Caller, id: TicketId) -> Result<TicketDetail> {
         let sql = format!(
-            "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id WHERE t.id = ? AND t.service_id = ?"
+            "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id
+             WHERE t.id = ? AND t.service_id = ? AND {TICKET_SCOPE}"
         );
         let r = db::query(&sql)
             .bind(id.0)
             .bind(caller.service_id().0)
+            .bind(caller.sees_all_chats())
+            .bind(caller.agent_id().0)
+            .bind(caller.agent_id().0)
             .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("ticket"))?;
@@ -246,6 +302,8 @@ impl Engine {
         id: TicketId,
         change: TicketUpdate,
     ) -> Result<TicketDetail> {
+        // the same scope as reading: a ticket the caller cannot see is "not found"
+        self.ticket(caller, id).await?;
         if let Some(status) = change.status {
             let done = db::query(
                 "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? AND service_id = ?",

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::{Args, Parser, Subcommand};
+use engine::{Limits, Rate};
 
 /// The default database: a SQLite file under `./data`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/online-contact.db";
@@ -70,6 +71,58 @@ pub struct ServeArgs {
     /// Mark session cookies `Secure` (serve over HTTPS).
     #[arg(long, env = "OC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub secure_cookies: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits on anonymous visitors (issue 15; `engine::limits`). Rates are
+/// `COUNT/PERIOD` token buckets (`20/10m`: 20 at once, one more every 30 s) or `off`.
+#[derive(Clone, Debug, Args)]
+pub struct LimitArgs {
+    /// Chat starts per client address (IPv6: per /64).
+    #[arg(long = "limit-chat-starts-per-address", env = "OC_LIMIT_CHAT_STARTS_PER_ADDRESS", default_value_t = Limits::default().chat_starts_per_address)]
+    pub chat_starts_per_address: Rate,
+    /// Chat starts per visitor id (the widget's stable browser id).
+    #[arg(long = "limit-chat-starts-per-visitor", env = "OC_LIMIT_CHAT_STARTS_PER_VISITOR", default_value_t = Limits::default().chat_starts_per_visitor)]
+    pub chat_starts_per_visitor: Rate,
+    /// 1:1 inquiries per client address.
+    #[arg(long = "limit-inquiries-per-address", env = "OC_LIMIT_INQUIRIES_PER_ADDRESS", default_value_t = Limits::default().inquiries_per_address)]
+    pub inquiries_per_address: Rate,
+    /// Customer messages per chat (REST and WebSocket together).
+    #[arg(long = "limit-customer-messages", env = "OC_LIMIT_CUSTOMER_MESSAGES", default_value_t = Limits::default().customer_messages_per_chat)]
+    pub customer_messages_per_chat: Rate,
+    /// Chats one visitor may have waiting or active at once (0: no limit).
+    #[arg(long = "limit-open-chats-per-visitor", env = "OC_LIMIT_OPEN_CHATS_PER_VISITOR", default_value_t = Limits::default().open_chats_per_visitor)]
+    pub open_chats_per_visitor: u32,
+    /// Sockets one customer token may hold open per instance (0: no limit).
+    #[arg(long = "limit-sockets-per-customer", env = "OC_LIMIT_SOCKETS_PER_CUSTOMER", default_value_t = Limits::default().sockets_per_customer)]
+    pub sockets_per_customer: u32,
+}
+
+impl From<&LimitArgs> for Limits {
+    fn from(a: &LimitArgs) -> Limits {
+        Limits {
+            chat_starts_per_address: a.chat_starts_per_address,
+            chat_starts_per_visitor: a.chat_starts_per_visitor,
+            inquiries_per_address: a.inquiries_per_address,
+            customer_messages_per_chat: a.customer_messages_per_chat,
+            open_chats_per_visitor: a.open_chats_per_visitor,
+            sockets_per_customer: a.sockets_per_customer,
+        }
+    }
+}
+
+impl From<Limits> for LimitArgs {
+    fn from(l: Limits) -> LimitArgs {
+        LimitArgs {
+            chat_starts_per_address: l.chat_starts_per_address,
+            chat_starts_per_visitor: l.chat_starts_per_visitor,
+            inquiries_per_address: l.inquiries_per_address,
+            customer_messages_per_chat: l.customer_messages_per_chat,
+            open_chats_per_visitor: l.open_chats_per_visitor,
+            sockets_per_customer: l.sockets_per_customer,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Args)]
@@ -144,5 +197,38 @@ mod tests {
         };
         assert!(a.demo);
         assert_eq!(a.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(Limits::from(&a.limits), Limits::default(), "limit defaults");
+    }
+
+    #[test]
+    fn limits_from_flags() {
+        let Command::Serve(a) = Cli::try_parse_from([
+            "online-contact",
+            "serve",
+            "--limit-chat-starts-per-address",
+            "off",
+            "--limit-customer-messages",
+            "10/1s",
+            "--limit-open-chats-per-visitor",
+            "0",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!()
+        };
+        let l = Limits::from(&a.limits);
+        assert_eq!(l.chat_starts_per_address, Rate::OFF);
+        assert_eq!(l.customer_messages_per_chat.to_string(), "10/1s");
+        assert_eq!(l.open_chats_per_visitor, 0);
+        assert!(
+            Cli::try_parse_from([
+                "online-contact",
+                "serve",
+                "--limit-inquiries-per-address",
+                "lots"
+            ])
+            .is_err()
+        );
     }
 }

@@ -10,18 +10,23 @@ use axum::response::Response;
 
 use crate::AppState;
 
-/// The first `X-Forwarded-For` entry when the proxy is trusted, else the socket peer.
+/// With a trusted proxy, the **last** `X-Forwarded-For` entry — the one our own proxy
+/// appended for the peer it saw; everything left of it was written by the client and
+/// can be anything (issue 15). Without `--trust-proxy`, the socket peer.
 pub(crate) fn client_addr_of(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(first) = req
+        && let Some(last) = req
             .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())
+            .last()
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok())
     {
-        return first.to_owned();
+        return last.to_string();
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -38,4 +43,174 @@ pub(crate) async fn client_addr(
     let addr = client_addr_of(&req, state.trust_proxy);
     req.extensions_mut().insert(ClientAddr(addr));
     next.run(req).await
+}
+
+/// The origin (`scheme://host[:port]`) this server is reached at: `--public-url` when
+/// set, else built from the request's `Host` (and, behind a trusted proxy,
+/// `X-Forwarded-Proto`). A `Host` that is not a plain `host[:port]` gives `None`, so a
+/// forged header can never be reflected into embed code or accepted as our origin
+/// (issue 15); deployments set `--public-url` and need not rely on it.
+pub fn public_origin(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(url) = &state.public_url {
+        return Some(url.trim_end_matches('/').to_owned());
+    }
+    let host = headers
+        .get(axum::http::header::HOST)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    let proto = match headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+    {
+        Some("https") if state.trust_proxy => "https",
+        _ => "http",
+    };
+    let origin = format!("{proto}://{host}");
+    // the url crate must read it back as exactly this origin (no userinfo, no path)
+    let parsed = url::Url::parse(&origin).ok()?;
+    (plain && parsed.origin().ascii_serialization() == origin).then_some(origin)
+}
+
+/// Whether a browser request comes from our own pages: its `Origin` is our public
+/// origin, or (when a browser sends no `Origin`) `Sec-Fetch-Site` says same-origin.
+/// A request with neither header is not from a browser page (curl, integrations),
+/// and only browsers attach cookies on their own — so such a request is let through.
+pub fn same_origin(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    let ours = public_origin(state, headers);
+    match headers.get(axum::http::header::ORIGIN).map(|o| o.to_str()) {
+        Some(Ok(origin)) => ours.is_some_and(|o| o.eq_ignore_ascii_case(origin)),
+        Some(Err(_)) => false,
+        None => match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            Some(site) => site == "same-origin" || site == "none",
+            None => true,
+        },
+    }
+}
+
+/// The host part of [`public_origin`] (for telling our own help-center pages apart).
+pub fn own_host(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let origin = public_origin(state, headers)?;
+    let host = url::Url::parse(&origin)
+        .ok()?
+        .host_str()?
+        .to_ascii_lowercase();
+    Some(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    )
+}
+
+/// Middleware against cross-site request forgery (issue 15): a state-changing request
+/// (anything but GET/HEAD/OPTIONS) that a **cookie** authenticates — or any server
+/// function, login included (login CSRF) — must come from our own pages
+/// ([`same_origin`]); else 403 `foreign_origin`. Bearer-token requests are left alone:
+/// a browser never attaches those on its own.
+pub(crate) async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    use axum::response::IntoResponse;
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let by_cookie = matches!(
+            crate::api::extract::request_token_from(req.headers()),
+            Some((_, crate::api::extract::TokenSource::Cookie))
+        );
+        let server_fn = req.uri().path().starts_with("/sfn/");
+        if (by_cookie || server_fn) && !same_origin(&state, req.headers()) {
+            tracing::info!(path = req.uri().path(), "cross-site request refused");
+            return crate::api::ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "foreign_origin",
+                "this request must come from this site's own pages",
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Middleware: a server function's error answers with the status its [`AppError`]
+/// carries (401, 403, 404, 409, 422, 429, 503) instead of the framework's blanket 500
+/// (issue 15), so a wrong password is a client error in logs and monitoring too.
+///
+/// [`AppError`]: app::error::AppError
+pub(crate) async fn server_fn_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = axum::http::StatusCode::from_u16(err.status)
+        && (status.is_client_error() || status == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Middleware: security headers on every response (issue 15). `nosniff` and a referrer
+/// policy everywhere; pages get frame protection — the widget page may be framed by the
+/// service's allowed domains only, every other page by nobody (`frame-ancestors
+/// 'none'` and `X-Frame-Options: DENY`). The script policy itself (with the page's
+/// nonce) is set by the page shell; this appends the framing rule to it.
+pub(crate) async fn security_headers(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use axum::http::{HeaderValue, header};
+    let widget_slug = req
+        .uri()
+        .path()
+        .strip_prefix("/widget/")
+        .map(|s| s.split('/').next().unwrap_or_default().to_owned());
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return res;
+    }
+    let ancestors = match &widget_slug {
+        Some(slug) => crate::widget::frame_ancestors(&state, slug).await,
+        None => {
+            res.headers_mut()
+                .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            "'none'".to_owned()
+        }
+    };
+    let policy = match res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(scripts) => format!("{scripts}; frame-ancestors {ancestors}"),
+        None => format!("frame-ancestors {ancestors}"),
+    };
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
 }

@@ -41,6 +41,11 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// How long an agent may be without an open console before being set offline.
     pub presence_grace: std::time::Duration,
+    /// Cancelled when shutdown begins: every socket sends its client a close frame
+    /// (so it reconnects to another instance) and ends.
+    pub stopping: tokio_util::sync::CancellationToken,
+    /// The running socket tasks, so shutdown waits for them before closing the store.
+    pub sockets: tokio_util::task::TaskTracker,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -109,13 +114,16 @@ async fn create_service(args: CreateServiceArgs) -> Result<(), RunError> {
     Ok(())
 }
 
+/// How long shutdown waits for sockets to finish their last frame.
+const SOCKET_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Serves on `listener` until `shutdown` completes, then drains and closes the store.
 pub async fn serve(
     args: ServeArgs,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), RunError> {
-    let engine = Engine::open(&args.db.database_url).await?;
+    let engine = Engine::open_with(&args.db.database_url, (&args.limits).into()).await?;
     if args.demo {
         let out = engine.seed_demo().await?;
         tracing::info!(
@@ -140,15 +148,37 @@ pub async fn serve(
         trust_proxy: args.trust_proxy,
         presence_grace: std::time::Duration::from_secs(args.presence_grace_secs),
         public_url: args.public_url.clone(),
+        stopping: tokio_util::sync::CancellationToken::new(),
+        sockets: tokio_util::task::TaskTracker::new(),
     };
+    let (stopping, sockets) = (state.stopping.clone(), state.sockets.clone());
     let router = router(state);
     tracing::info!(%addr, database = %args.db.database_url, "listening on http://{addr}");
+    // Shutdown drains (issue 15): stop accepting, close every socket with a frame that
+    // tells its client to reconnect, let in-flight requests finish (their sends are
+    // answered only after the message writer committed them), wait for the socket
+    // tasks, and only then checkpoint and close the store.
+    let signal = {
+        let stopping = stopping.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections; closing sockets");
+            stopping.cancel();
+        }
+    };
     let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(signal)
     .await;
+    sockets.close();
+    if tokio::time::timeout(SOCKET_DRAIN, sockets.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("sockets still open after {SOCKET_DRAIN:?}; closing the store anyway");
+    }
     tracing::info!("shutting down: closing the store");
     engine.close().await;
     served?;
@@ -181,7 +211,13 @@ pub fn router(state: AppState) -> Router {
         >(page_context, app::shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            widget::frame_policy,
+            edge::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(edge::server_fn_status))
+        .layer(axum::extract::DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            edge::csrf,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

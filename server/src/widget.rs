@@ -4,9 +4,8 @@
 //! `frame-ancestors` policy that keeps `/widget/{slug}` off sites the service did not
 //! allow.
 
-use axum::extract::{Query, Request, State};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
+use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -46,27 +45,17 @@ pub async fn loader(State(state): State<AppState>, Query(q): Query<LoaderQuery>)
         .into_response()
 }
 
-/// Middleware: `/widget/{slug}` may be framed only by the service's allowed domains.
-pub async fn frame_policy(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let slug = req
-        .uri()
-        .path()
-        .strip_prefix("/widget/")
-        .map(|s| s.split('/').next().unwrap_or_default().to_owned());
-    let mut res = next.run(req).await;
-    if let Some(slug) = slug {
-        let ancestors = match state.engine.widget_config(&slug).await {
-            Ok(Some(c)) if !c.allowed_domains.is_empty() => c
-                .allowed_domains
-                .iter()
-                .map(|d| format!("http://{d} https://{d}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => "*".to_owned(),
-        };
-        if let Ok(v) = HeaderValue::from_str(&format!("frame-ancestors 'self' {ancestors}")) {
-            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
-        }
-    }
-    res
+/// Who may frame the widget page `/widget/{slug}`: our own pages and the service's
+/// allowed domains (anyone when the list is empty), as a `frame-ancestors` source list.
+pub async fn frame_ancestors(state: &AppState, slug: &str) -> String {
+    let ancestors = match state.engine.widget_config(slug).await {
+        Ok(Some(c)) if !c.allowed_domains.is_empty() => c
+            .allowed_domains
+            .iter()
+            .map(|d| format!("http://{d} https://{d}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "*".to_owned(),
+    };
+    format!("'self' {ancestors}")
 }

@@ -415,7 +415,8 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         let r = server
             .http
             .post(server.url("/api/v1/services/demo/chats"))
-            .header("x-forwarded-for", "203.0.113.7, 10.0.0.1")
+            // the last entry is the one the trusted proxy appended (issue 15)
+            .header("x-forwarded-for", "10.0.0.1, 203.0.113.7")
             .json(&json!({"consent": true}))
             .send()
             .await

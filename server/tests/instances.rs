@@ -386,7 +386,7 @@ impl Nginx {
              map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}\n\
              server {{\n listen 127.0.0.1:{port};\n location / {{\n proxy_pass http://online_contact;\n\
              proxy_http_version 1.1;\n proxy_set_header Upgrade $http_upgrade;\n\
-             proxy_set_header Connection $connection_upgrade;\n proxy_set_header Host $host;\n\
+             proxy_set_header Connection $connection_upgrade;\n proxy_set_header Host $http_host;\n\
              proxy_set_header X-Forwarded-For $remote_addr;\n proxy_read_timeout 1h;\n }}\n }}\n}}\n"
         );
         let conf_path = dir.path().join("nginx.conf");

@@ -236,6 +236,67 @@ pub struct ChatDetail {
     pub last_seq: i64,
 }
 
+/// What a customer sees of their own chat (issue 15): the state of the conversation,
+/// never what agents keep about it (memo, handling type, IP, device, handled flag).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerChatView {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: ChatId,
+    pub status: ChatStatus,
+    /// The name of the agent who has the chat, if any.
+    pub agent_name: Option<String>,
+    pub rating: Option<i64>,
+    #[serde(default)]
+    pub rating_comment: Option<String>,
+    pub locale: String,
+    pub created_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub last_seq: i64,
+}
+
+impl From<&ChatDetail> for CustomerChatView {
+    fn from(d: &ChatDetail) -> CustomerChatView {
+        CustomerChatView {
+            id: d.id,
+            status: d.status,
+            agent_name: d.agent.as_ref().map(|a| a.name.clone()),
+            rating: d.rating,
+            rating_comment: d.rating_comment.clone(),
+            locale: d.locale.clone(),
+            created_at: d.created_at,
+            ended_at: d.ended_at,
+            last_seq: d.last_seq,
+        }
+    }
+}
+
+/// A chat as its reader may see it: agents the whole [`ChatDetail`], the customer
+/// their [`CustomerChatView`]. On the wire it is just the one object (untagged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum ChatView {
+    Agent(Box<ChatDetail>),
+    Customer(CustomerChatView),
+}
+
+impl ChatView {
+    pub fn id(&self) -> ChatId {
+        match self {
+            ChatView::Agent(d) => d.id,
+            ChatView::Customer(c) => c.id,
+        }
+    }
+
+    pub fn status(&self) -> ChatStatus {
+        match self {
+            ChatView::Agent(d) => d.status,
+            ChatView::Customer(c) => c.status,
+        }
+    }
+}
+
 /// A line of the agent's chat list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -370,9 +431,10 @@ pub enum ServerMsg {
     /// A chat left the receiving agent (handed over to another agent).
     #[serde(rename = "chat.unassigned")]
     ChatUnassigned { chat_id: ChatId },
-    /// Something about the chat changed (status, agent, read state).
+    /// Something about the chat changed (status, agent, read state): agents get the
+    /// whole detail, the customer their own view.
     #[serde(rename = "chat.updated")]
-    ChatUpdated { chat: ChatDetail },
+    ChatUpdated { chat: ChatView },
     #[serde(rename = "chat.ended")]
     ChatEnded {
         chat_id: ChatId,
@@ -393,6 +455,11 @@ pub enum ServerMsg {
     Resumed { chat_id: ChatId, last_seq: i64 },
     #[serde(rename = "pong")]
     Pong,
+    /// The receiving agent's sessions or rights changed (logout, password reset,
+    /// deactivation, role change): sockets re-check their own session and close when
+    /// it is gone or its rights changed. Handled by the server; clients never see it.
+    #[serde(rename = "session.changed")]
+    SessionChanged,
     /// A client frame was refused; `client_id` names the message when there was one.
     #[serde(rename = "error")]
     Error {

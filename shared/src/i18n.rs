@@ -187,6 +187,10 @@ pub struct Texts {
     pub inquiry_subject: &'static str,
     pub inquiry_body: &'static str,
     pub inquiry_submit: &'static str,
+    /// A limit of issue 15 refused the customer's request (429).
+    pub too_many_requests: &'static str,
+    /// The visitor already has the most open chats allowed.
+    pub too_many_open_chats: &'static str,
     pub inquiry_sent: &'static str,
     pub consent_title: &'static str,
     pub consent_body: &'static str,
@@ -435,6 +439,8 @@ pub static KO: Texts = Texts {
     inquiry_subject: "제목",
     inquiry_body: "문의 내용",
     inquiry_submit: "문의 보내기",
+    too_many_requests: "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+    too_many_open_chats: "이미 진행 중인 상담이 있습니다. 진행 중인 상담 창에서 계속해 주세요.",
     inquiry_sent: "문의가 접수되었습니다. 답변은 이메일로 보내 드립니다.",
     consent_title: "개인정보 수집·이용 동의",
     consent_body: "상담을 위해 이름, 이메일, 접속 IP, 기기 정보와 대화 내용을 수집하며, 상담 종료 후 3년간 보관한 뒤 파기합니다. 동의하지 않으면 채팅 상담을 이용할 수 없습니다.",
@@ -689,6 +695,8 @@ pub static EN: Texts = Texts {
     inquiry_subject: "Subject",
     inquiry_body: "Message",
     inquiry_submit: "Send inquiry",
+    too_many_requests: "Too many requests. Please wait a moment and try again.",
+    too_many_open_chats: "You already have a chat open. Please continue there.",
     inquiry_sent: "Your inquiry was received. We will answer by email.",
     consent_title: "Privacy notice",
     consent_body: "To help you we collect your name, email, IP address, device and the conversation, kept for 3 years after the chat and then deleted. Chat is not available without this consent.",

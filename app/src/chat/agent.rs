@@ -121,9 +121,11 @@ impl AgentDesk {
                 }
             }
             ServerMsg::ChatUnassigned { chat_id } => self.forget(chat_id),
-            ServerMsg::ChatUpdated { chat } => self.details.update(|d| {
+            ServerMsg::ChatUpdated {
+                chat: shared::ChatView::Agent(chat),
+            } => self.details.update(|d| {
                 if d.contains_key(&chat.id) {
-                    d.insert(chat.id, chat);
+                    d.insert(chat.id, *chat);
                 }
             }),
             ServerMsg::AgentCounters {

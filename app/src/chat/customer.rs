@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
-    Availability, ChatDetail, ChatId, ChatStatus, ClientMsg, InquiryRequest, InquiryResponse,
+    Availability, ChatId, ChatStatus, ClientMsg, CustomerChatView, InquiryRequest, InquiryResponse,
     Message, MessageEnvelope, SendMessageRequest, ServerMsg, StartChatRequest, StartChatResponse,
 };
 
@@ -69,6 +69,18 @@ struct CustomerChatState {
     rated: RwSignal<Option<i64>>,
     /// Set when running as the embedded widget.
     embed: StoredValue<Option<Embed>>,
+    /// The UI texts in the customer's language (for errors shown from async tasks).
+    texts: Signal<&'static shared::i18n::Texts>,
+}
+
+/// What the customer reads for a refused request: the limits of issue 15 in their own
+/// language, anything else as the server worded it.
+fn shown(e: &crate::error::AppError, t: &shared::i18n::Texts) -> String {
+    match e.code.as_str() {
+        "too_many_open_chats" => t.too_many_open_chats.to_owned(),
+        code if code.starts_with("too_many") => t.too_many_requests.to_owned(),
+        _ => e.message.clone(),
+    }
 }
 
 fn session_key(slug: &str) -> String {
@@ -121,7 +133,7 @@ impl CustomerChatState {
                 self.rating_open.set(true);
                 self.panel.set(Panel::Chat);
             }
-            ServerMsg::ChatUpdated { chat } => self.status.set(chat.status),
+            ServerMsg::ChatUpdated { chat } => self.status.set(chat.status()),
             _ => {}
         }
     }
@@ -149,7 +161,7 @@ impl CustomerChatState {
                 Err(e) if e.is("network") => {}
                 Err(e) => self.pending.update(|p| {
                     if let Some(x) = p.iter_mut().find(|x| x.client_id == client_id) {
-                        x.failed = Some(e.message);
+                        x.failed = Some(shown(&e, self.texts.get_untracked()));
                     }
                 }),
             }
@@ -178,7 +190,7 @@ impl CustomerChatState {
         let fetch = saved.clone();
         leptos::task::spawn_local(async move {
             let saved = fetch;
-            let detail = net::get_json::<ChatDetail>(
+            let detail = net::get_json::<CustomerChatView>(
                 &format!("/api/v1/chats/{}", saved.chat_id),
                 Some(&saved.token),
             )
@@ -252,6 +264,7 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         rating_open: RwSignal::new(false),
         rated: RwSignal::new(None),
         embed: StoredValue::new(embed),
+        texts: use_texts(),
     };
     // A chat in progress comes back after a reload.
     Effect::new(move |_| {
@@ -424,7 +437,7 @@ fn InquiryForm(state: CustomerChatState) -> impl IntoView {
             .await
             {
                 Ok(_) => state.panel.set(Panel::InquirySent),
-                Err(e) => problem.set(Some(e.message)),
+                Err(e) => problem.set(Some(shown(&e, state.texts.get_untracked()))),
             }
             busy.set(false);
         });
@@ -466,12 +479,19 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
     let accept = move |_| {
         busy.set(true);
         let slug = state.slug.get_value();
-        let embed = state.embed.get_value().unwrap_or_default();
+        let embedded = state.embed.get_value();
+        // the page the chat starts on: the host site's (widget) or our help center's,
+        // which the server checks against the service's allowed domains
+        let page = match &embedded {
+            Some(e) => Some(e.page.clone()).filter(|p| !p.is_empty()),
+            None => window().location().href().ok(),
+        };
+        let embed = embedded.unwrap_or_default();
         let req = StartChatRequest {
             consent: true,
             visitor_id: Some(visitor_id()),
             locale: Some(locale.get_untracked().code().to_owned()),
-            channel_url: Some(embed.page).filter(|p| !p.is_empty()),
+            channel_url: page,
             user_id: embed.user_id,
             user_hash: embed.user_hash,
             ..Default::default()
@@ -497,7 +517,9 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
                     state.attach(saved);
                 }
                 Err(e) if e.is("agents_absent") => state.panel.set(Panel::Absent),
-                Err(e) => state.error.set(Some(e.message)),
+                Err(e) => state
+                    .error
+                    .set(Some(shown(&e, state.texts.get_untracked()))),
             }
             busy.set(false);
         });
@@ -522,7 +544,8 @@ fn EndButton(state: CustomerChatState) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let url = format!("/api/v1/chats/{}/end", saved.chat_id);
-            match net::send_json::<ChatDetail, _>("POST", &url, Some(&saved.token), &()).await {
+            match net::send_json::<CustomerChatView, _>("POST", &url, Some(&saved.token), &()).await
+            {
                 Ok(d) => state.status.set(d.status),
                 Err(e) => state.error.set(Some(e.message)),
             }

@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use engine::{Caller, ClientInfo, Customer, Party};
 use serde::Deserialize;
 use shared::{
-    AgentChats, Availability, ChatDetail, ChatId, ErrorBody, InquiryRequest, InquiryResponse,
-    MessageEnvelope, MessageList, SendMessageRequest, StartChatRequest, StartChatResponse,
-    StatusRequest,
+    AgentChats, Availability, ChatDetail, ChatId, ChatView, ErrorBody, InquiryRequest,
+    InquiryResponse, MessageEnvelope, MessageList, SendMessageRequest, StartChatRequest,
+    StartChatResponse, StatusRequest,
 };
 
 use super::ApiError;
@@ -104,6 +104,7 @@ pub async fn start(
             ClientInfo {
                 ip: Some(ip),
                 user_agent,
+                own_host: crate::edge::own_host(&state, &headers),
             },
         )
         .await?;
@@ -117,9 +118,10 @@ pub async fn start(
 pub async fn inquiry(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Client(ip): Client,
     ApiJson(req): ApiJson<InquiryRequest>,
 ) -> Result<(StatusCode, Json<InquiryResponse>), ApiError> {
-    let ticket_id = state.engine.create_inquiry(&slug, req).await?;
+    let ticket_id = state.engine.create_inquiry(&slug, req, Some(&ip)).await?;
     Ok((StatusCode::CREATED, Json(InquiryResponse { ticket_id })))
 }
 
@@ -145,17 +147,17 @@ pub async fn agent_chats(
     Ok(Json(state.engine.agent_chats(&caller).await?))
 }
 
-/// One chat, for its customer or an agent of its service.
+/// One chat: agents of its service get the whole detail, its customer their own view
+/// (no memo, handling type, IP or device).
 #[utoipa::path(get, path = "/api/v1/chats/{id}", tag = "chats", params(("id" = String, Path)),
-    responses((status = 200, body = ChatDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = ChatView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn detail(
     State(state): State<AppState>,
     party: ChatParty,
     Path(id): Path<String>,
-) -> Result<Json<ChatDetail>, ApiError> {
-    Ok(Json(
-        state.engine.chat(party.as_party(), chat_id(&id)?).await?,
-    ))
+) -> Result<Json<ChatView>, ApiError> {
+    let detail = state.engine.chat(party.as_party(), chat_id(&id)?).await?;
+    Ok(Json(engine::Engine::view_for(party.as_party(), detail)))
 }
 
 /// The assigned agent opened the request (C-HIS-2).
@@ -222,21 +224,21 @@ pub async fn send(
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
 }
 
-/// Ends the chat for the caller's side (C-END-3).
+/// Ends the chat for the caller's side (C-END-3); answers the chat as the caller may
+/// see it.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/end", tag = "chats", params(("id" = String, Path)),
-    responses((status = 200, body = ChatDetail), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = ChatView), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn end(
     State(state): State<AppState>,
     party: ChatParty,
     Path(id): Path<String>,
-) -> Result<Json<ChatDetail>, ApiError> {
-    Ok(Json(
-        state
-            .engine
-            .end_chat(party.as_party(), chat_id(&id)?)
-            .await?,
-    ))
+) -> Result<Json<ChatView>, ApiError> {
+    let detail = state
+        .engine
+        .end_chat(party.as_party(), chat_id(&id)?)
+        .await?;
+    Ok(Json(engine::Engine::view_for(party.as_party(), detail)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -45,6 +45,18 @@ impl From<engine::Error> for ApiError {
                 err.retry_after = Some(*retry_after);
                 return err;
             }
+            E::Limited {
+                code, retry_after, ..
+            } => {
+                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, e.to_string());
+                err.retry_after = Some(*retry_after);
+                return err;
+            }
+            E::Busy { retry_after } => {
+                let mut err = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string());
+                err.retry_after = Some(*retry_after);
+                return err;
+            }
             E::Forbidden { code, .. } => (StatusCode::FORBIDDEN, *code),
             E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
             E::Conflict { code, .. } => (StatusCode::CONFLICT, *code),

@@ -36,6 +36,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                     "json_required",
                     "send the body as JSON with `Content-Type: application/json`",
                 ),
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    format!(
+                        "the request body is larger than {} KiB",
+                        crate::api::MAX_BODY_BYTES / 1024
+                    ),
+                ),
                 other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
             }),
         }
@@ -44,16 +52,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// The token of a request: `Authorization: Bearer <token>`, else the session cookie.
 pub fn request_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    request_token_from(&parts.headers).map(|(token, _)| token)
+}
+
+/// Where a request's token came from. Only a cookie is attached by the browser on its
+/// own, so only cookie-authenticated requests need the same-origin checks (CSRF,
+/// cross-site WebSocket hijacking).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    Bearer,
+    Cookie,
+}
+
+/// The token and its source: `Authorization: Bearer`, else the session cookie.
+pub fn request_token_from(headers: &axum::http::HeaderMap) -> Option<(String, TokenSource)> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .map(|t| t.trim().to_owned())
-        .or_else(|| session_token(&parts.headers))
+        .map(|t| (t.trim().to_owned(), TokenSource::Bearer))
+        .or_else(|| session_token(headers).map(|t| (t, TokenSource::Cookie)))
 }
 
 /// An authenticated agent or admin of some service.

@@ -21,6 +21,10 @@ use axum::routing::{get, post, put};
 use crate::AppState;
 pub use error::ApiError;
 
+/// The largest request body the server reads (JSON of the API and server functions);
+/// larger bodies are refused with 413 before they are buffered.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(auth::login))

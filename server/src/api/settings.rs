@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::{
     AgentId, AgentProfile, AgentUpdate, ChatId, EmbedCode, ErrorBody, NewAgentRequest, Rating,
@@ -42,27 +42,6 @@ pub struct LocaleQuery {
     locale: Option<String>,
 }
 
-/// The address pages and scripts are served from: `--public-url`, else this request's
-/// host.
-pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    let proto = if state.trust_proxy {
-        headers
-            .get("x-forwarded-proto")
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("http")
-    } else {
-        "http"
-    };
-    format!("{proto}://{host}")
-}
-
 /// The `<script>` snippet for one help-center language (C-SET-5).
 #[utoipa::path(get, path = "/api/v1/settings/embed-code", tag = "settings",
     params(("locale" = Option<String>, Query, description = "ko (default) or en")),
@@ -82,7 +61,14 @@ pub async fn embed_code(
         ));
     }
     let slug = state.engine.service_slug(&caller).await?;
-    let snippet = shared::embed_snippet(&public_origin(&state, &headers), &slug, &locale);
+    let origin = crate::edge::public_origin(&state, &headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "public_url_required",
+            "the request's Host is not a plain host name; start the server with --public-url",
+        )
+    })?;
+    let snippet = shared::embed_snippet(&origin, &slug, &locale);
     Ok(Json(EmbedCode { locale, snippet }))
 }
 

@@ -52,7 +52,26 @@ impl TestServer {
         s
     }
 
+    /// A demo server with the given anonymous-visitor limits (the other constructors
+    /// switch them off: most tests start many chats from 127.0.0.1).
+    pub async fn demo_with_limits(limits: engine::Limits) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("oc.db");
+        let mut s = TestServer::start_full(&path, true, false, limits).await;
+        s._dir = Some(dir);
+        s
+    }
+
     pub async fn start_with(path: &std::path::Path, demo: bool, trust_proxy: bool) -> TestServer {
+        TestServer::start_full(path, demo, trust_proxy, engine::Limits::off()).await
+    }
+
+    pub async fn start_full(
+        path: &std::path::Path,
+        demo: bool,
+        trust_proxy: bool,
+        limits: engine::Limits,
+    ) -> TestServer {
         // server warnings and errors appear in a failing test's output
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -75,6 +94,7 @@ impl TestServer {
             secure_cookies: false,
             presence_grace_secs: 1,
             public_url: None,
+            limits: limits.into(),
         };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(args, listener, async move {
@@ -317,6 +337,32 @@ impl Ws {
         }
     }
 
+    /// Wraps an already connected stream (a custom upgrade request).
+    pub fn from_stream(
+        inner: tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    ) -> Ws {
+        Ws { inner }
+    }
+
+    /// Reads until the server closes the socket; its close code (`None`: the connection
+    /// just ended, or nothing came within 5 s).
+    pub async fn close_code(&mut self) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(5), self.inner.next())
+                .await
+                .ok()??;
+            match frame {
+                Ok(Message::Close(Some(c))) => return Some(c.code.into()),
+                Ok(Message::Close(None)) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.inner.close(None).await;
     }
@@ -536,4 +582,19 @@ pub async fn message_seqs(s: &TestServer, chat: &str, token: &str) -> Vec<i64> {
         .iter()
         .map(|m| m["seq"].as_i64().unwrap())
         .collect()
+}
+
+/// Runs a `SELECT COUNT(*)` (or any single-integer query) directly on a test database.
+pub async fn count_rows(db_url: &str, sql: &str) -> i64 {
+    if db_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    }
 }

@@ -1,0 +1,419 @@
+//! `GET /api/v1/ws`: the real-time socket of agents and customers.
+//!
+//! One task per socket runs a `select!` over the client's frames, the hub topic of the
+//! caller (agent: everything about their chats; customer: their chat), and a ping timer.
+//! Every frame a client sends is handled through the same engine calls as REST. When
+//! the hub reports the socket lagged, the task resyncs from the store by `seq` instead
+//! of dropping anything. Small buffers (4 KiB read) keep idle sockets cheap.
+
+use std::time::{Duration, Instant};
+
+mod delivery;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use engine::{Engine, Topic};
+use serde::Deserialize;
+use shared::{ChatId, ClientMsg, ServerMsg};
+use tokio::sync::broadcast::error::RecvError;
+
+use delivery::{Delivered, Live};
+
+use super::ApiError;
+use super::chats::ChatParty;
+use super::extract::{TokenSource, request_token_from};
+use crate::AppState;
+
+/// Ping interval; a socket silent for three intervals is closed.
+const PING_EVERY: Duration = Duration::from_secs(25);
+
+#[derive(Deserialize)]
+pub struct WsQuery {
+    token: Option<String>,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(q): Query<WsQuery>,
+    parts: Parts,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let (token, source) = match q.token {
+        Some(t) => (t, TokenSource::Bearer),
+        None => request_token_from(&parts.headers).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "pass ?token=<token> or the session cookie",
+            )
+        })?,
+    };
+    // A cookie rides along on a cross-site upgrade too: only our own pages may use it
+    // (cross-site WebSocket hijacking). Tokens in the query stay origin-free.
+    if source == TokenSource::Cookie && !crate::edge::same_origin(&state, &parts.headers) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "foreign_origin",
+            "a cookie-authenticated socket must come from this site's own pages",
+        ));
+    }
+    // Authenticate before looking at the upgrade, so a bad token is 401 either way.
+    let party = ChatParty::from_token(&state, &token).await?;
+    if let ChatParty::Customer(c) = &party {
+        state.engine.customer_socket_opened(c)?;
+    }
+    let opened = SocketSlot {
+        engine: state.engine.clone(),
+        customer: match &party {
+            ChatParty::Customer(c) => Some(c.clone()),
+            ChatParty::Agent(_) => None,
+        },
+    };
+    let ws = ws
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "websocket_required", r.body_text()))?;
+    let slot = opened;
+    let engine = state.engine.clone();
+    let grace = state.presence_grace;
+    let stopping = state.stopping.clone();
+    let running = state.sockets.token();
+    Ok(ws
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024)
+        .on_upgrade(move |socket| async move {
+            let _slot = slot;
+            let _running = running;
+            if let ChatParty::Agent(c) = &party {
+                engine.agent_connected(c);
+            }
+            let agent = match &party {
+                ChatParty::Agent(c) => Some(c.clone()),
+                ChatParty::Customer(_) => None,
+            };
+            session(engine.clone(), party, token, socket, stopping).await;
+            if let Some(c) = agent {
+                engine.agent_disconnected(c, grace);
+            }
+        }))
+}
+
+/// A customer's place among the sockets of their token; given back when dropped (the
+/// socket closed, or the upgrade never happened).
+struct SocketSlot {
+    engine: Engine,
+    customer: Option<engine::Customer>,
+}
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        if let Some(c) = &self.customer {
+            self.engine.customer_socket_closed(c);
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
+    match serde_json::to_string(msg) {
+        Ok(text) => socket.send(WsMessage::Text(text.into())).await.is_ok(),
+        Err(_) => true,
+    }
+}
+
+fn error_frame(e: ApiError, client_id: Option<String>, chat_id: Option<ChatId>) -> ServerMsg {
+    ServerMsg::Error {
+        code: e.code.to_owned(),
+        message: e.message,
+        client_id,
+        chat_id,
+    }
+}
+
+/// How long a customer socket holds live messages back waiting for the client's first
+/// `resume`: our widget sends it as soon as the socket opens, and the resume's replay
+/// from the store then delivers everything in order. A client that never resumes gets
+/// the held messages (from the store, in order) when this passes.
+const RESUME_HOLD: Duration = Duration::from_secs(2);
+
+/// A socket's frames out, with its delivery state (see [`delivery`]).
+struct Outbox {
+    engine: Engine,
+    party: ChatParty,
+    delivered: Delivered,
+    /// Customer sockets until their first `resume` (or [`RESUME_HOLD`]): the first live
+    /// message held back, if any (chat, seq).
+    holding: Option<Option<(ChatId, i64)>>,
+}
+
+impl Outbox {
+    /// A live event from the hub: what to send for it.
+    async fn live(&mut self, msg: &ServerMsg) -> Vec<ServerMsg> {
+        let ServerMsg::MessageCreated { chat_id, message } = msg else {
+            return vec![msg.clone()];
+        };
+        if let Some(held) = &mut self.holding {
+            held.get_or_insert((*chat_id, message.seq));
+            return Vec::new();
+        }
+        match self.delivered.live(*chat_id, message.seq) {
+            Live::Send => vec![msg.clone()],
+            Live::Repeat => Vec::new(),
+            Live::Fill { after } => self.replay(*chat_id, after).await.unwrap_or_default(),
+        }
+    }
+
+    /// The hold ended without a resume: what was held goes out, from the store.
+    async fn release_hold(&mut self) -> Vec<ServerMsg> {
+        match self.holding.take().flatten() {
+            Some((chat, first)) => self.replay(chat, first - 1).await.unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every stored message of `chat` after `after` that this socket still owes, in seq
+    /// order; afterwards everything from `after` on counts as delivered.
+    async fn replay(&mut self, chat: ChatId, after: i64) -> Result<Vec<ServerMsg>, ApiError> {
+        let mut out = Vec::new();
+        let mut cursor = after.max(0);
+        loop {
+            let page = self
+                .engine
+                .messages(self.party.as_party(), chat, cursor)
+                .await?;
+            let Some(last) = page.last().map(|m| m.seq) else {
+                break;
+            };
+            out.extend(
+                page.into_iter()
+                    .filter(|m| self.delivered.owes(chat, m.seq))
+                    .map(|message| ServerMsg::MessageCreated {
+                        chat_id: chat,
+                        message,
+                    }),
+            );
+            cursor = last;
+        }
+        self.delivered.covered(chat, after.max(0), cursor);
+        Ok(out)
+    }
+
+    /// After a lag: the agent's list and counters afresh, and every chat's missed
+    /// messages.
+    async fn resync(&mut self) -> Vec<ServerMsg> {
+        let mut out = Vec::new();
+        let chats: Vec<(ChatId, i64)> = match &self.party {
+            ChatParty::Customer(c) => {
+                vec![(c.chat_id(), self.delivered.last(c.chat_id()).unwrap_or(0))]
+            }
+            ChatParty::Agent(c) => match self.engine.agent_chats(c).await {
+                Ok(list) => {
+                    let unread = list.chats.iter().map(|c| c.unread).sum();
+                    let ids = list
+                        .chats
+                        .iter()
+                        .map(|i| (i.id, self.delivered.last(i.id).unwrap_or(i.last_seq)))
+                        .collect();
+                    out.extend(
+                        list.chats
+                            .into_iter()
+                            .map(|chat| ServerMsg::ChatAssigned { chat }),
+                    );
+                    out.push(ServerMsg::AgentCounters {
+                        open_count: list.open_count,
+                        unread,
+                        status: list.status,
+                    });
+                    ids
+                }
+                Err(_) => Vec::new(),
+            },
+        };
+        for (chat, after) in chats {
+            if let Ok(frames) = self.replay(chat, after).await {
+                out.extend(frames);
+            }
+        }
+        out
+    }
+}
+
+async fn session(
+    engine: Engine,
+    party: ChatParty,
+    token: String,
+    mut socket: WebSocket,
+    stopping: tokio_util::sync::CancellationToken,
+) {
+    let topic = match &party {
+        ChatParty::Agent(c) => Topic::Agent(c.agent_id()),
+        ChatParty::Customer(c) => Topic::Chat(c.chat_id()),
+    };
+    let mut events = engine.hub().subscribe(topic);
+    let holding = matches!(party, ChatParty::Customer(_)).then_some(None);
+    let mut out = Outbox {
+        engine: engine.clone(),
+        party,
+        delivered: Delivered::default(),
+        holding,
+    };
+    let hold_ends = tokio::time::sleep(RESUME_HOLD);
+    tokio::pin!(hold_ends);
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut last_heard = Instant::now();
+
+    if let ChatParty::Agent(c) = &out.party
+        && let Ok(list) = engine.agent_chats(c).await
+    {
+        let unread = list.chats.iter().map(|c| c.unread).sum();
+        if !send(
+            &mut socket,
+            &ServerMsg::AgentCounters {
+                open_count: list.open_count,
+                unread,
+                status: list.status,
+            },
+        )
+        .await
+        {
+            return;
+        }
+    }
+
+    loop {
+        let frames = tokio::select! {
+            incoming = socket.recv() => {
+                let frame = match incoming {
+                    Some(Ok(f)) => f,
+                    _ => break,
+                };
+                last_heard = Instant::now();
+                match frame {
+                    WsMessage::Text(text) => handle_frame(&mut out, text.as_str()).await,
+                    WsMessage::Binary(_) => vec![error_frame(
+                        ApiError::new(StatusCode::BAD_REQUEST, "text_frames_only", "send JSON text frames"), None, None)],
+                    WsMessage::Close(_) => break,
+                    WsMessage::Ping(_) | WsMessage::Pong(_) => Vec::new(),
+                }
+            }
+            event = events.recv() => match event {
+                Ok(msg) if matches!(*msg, ServerMsg::SessionChanged) => {
+                    // logout, reset, deactivation or a role change: is this socket's
+                    // session still what it was?
+                    if let ChatParty::Agent(c) = &out.party
+                        && !engine.session_still_valid(&token, c).await
+                    {
+                        tracing::info!(?topic, "session ended or changed; closing its socket");
+                        let _ = socket
+                            .send(WsMessage::Close(Some(CloseFrame {
+                                code: SESSION_ENDED,
+                                reason: "session ended".into(),
+                            })))
+                            .await;
+                        return;
+                    }
+                    Vec::new()
+                }
+                Ok(msg) => out.live(&msg).await,
+                Err(RecvError::Lagged(skipped)) => {
+                    tracing::warn!(?topic, skipped, "socket lagged; resyncing from the store");
+                    out.resync().await
+                }
+                Err(RecvError::Closed) => break,
+            },
+            _ = &mut hold_ends, if out.holding.is_some() => out.release_hold().await,
+            () = stopping.cancelled() => {
+                // 1012 "service restart": the client reconnects (to another instance)
+                let _ = socket
+                    .send(WsMessage::Close(Some(CloseFrame {
+                        code: SERVER_RESTARTING,
+                        reason: "server restarting".into(),
+                    })))
+                    .await;
+                return;
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > PING_EVERY * 3 {
+                    tracing::info!(?topic, "socket silent too long; closing");
+                    break;
+                }
+                if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+                Vec::new()
+            }
+        };
+        for f in frames {
+            if !send(&mut socket, &f).await {
+                return;
+            }
+        }
+    }
+    let _ = socket.send(WsMessage::Close(None)).await;
+}
+
+/// The close code of a socket closed by shutdown (RFC 6455 "service restart").
+const SERVER_RESTARTING: u16 = 1012;
+
+/// The close code of a socket whose session ended (logout, reset, deactivation) or
+/// whose rights changed: the console signs in again or reconnects with the new rights.
+const SESSION_ENDED: u16 = 4001;
+
+async fn handle_frame(out: &mut Outbox, text: &str) -> Vec<ServerMsg> {
+    let msg: ClientMsg = match serde_json::from_str(text) {
+        Ok(m) => m,
+        Err(e) => {
+            return vec![error_frame(
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_frame",
+                    format!("not a client frame: {e}"),
+                ),
+                None,
+                None,
+            )];
+        }
+    };
+    let engine = out.engine.clone();
+    match msg {
+        ClientMsg::Ping => vec![ServerMsg::Pong],
+        ClientMsg::Send {
+            chat_id,
+            client_id,
+            text,
+        } => {
+            match engine
+                .send_message(out.party.as_party(), chat_id, &client_id, &text)
+                .await
+            {
+                // A new message comes back through the hub; a resend is acknowledged here.
+                Ok((message, false)) => {
+                    out.delivered.acked(chat_id, message.seq);
+                    vec![ServerMsg::MessageCreated { chat_id, message }]
+                }
+                Ok((_, true)) => Vec::new(),
+                Err(e) => vec![error_frame(e.into(), Some(client_id), Some(chat_id))],
+            }
+        }
+        ClientMsg::Resume { chat_id, after_seq } => {
+            // the replay from the store covers whatever was held back
+            out.holding = None;
+            match out.replay(chat_id, after_seq).await {
+                Ok(mut frames) => {
+                    let last_seq = out.delivered.last(chat_id).unwrap_or(after_seq);
+                    frames.push(ServerMsg::Resumed { chat_id, last_seq });
+                    frames
+                }
+                Err(e) => vec![error_frame(e, None, Some(chat_id))],
+            }
+        }
+        ClientMsg::Read { chat_id, seq } => match &out.party {
+            ChatParty::Agent(caller) => match engine.mark_read(caller, chat_id, seq).await {
+                Ok(()) => Vec::new(),
+                Err(e) => vec![error_frame(e.into(), None, Some(chat_id))],
+            },
+            ChatParty::Customer(_) => Vec::new(),
+        },
+    }
+}
