@@ -120,7 +120,7 @@ pub(crate) fn new_token(prefix: &str) -> String {
 impl Engine {
     /// Takes a throttle place for a login attempt before its password is checked (see
     /// [`throttle`]), or refuses with the wait. With PostgreSQL the places are rows
-    /// every instance counts: the row goes in first, then the rules are read, so
+    /// every instance counts, checked and written under per-key advisory locks, so
     /// parallel attempts on several instances cannot all pass; with SQLite (one
     /// process) they stay in memory.
     async fn reserve_login(&self, email: &str, addr: &str) -> Result<LoginPlace> {
@@ -137,43 +137,50 @@ impl Engine {
         }
         // microseconds, as TIMESTAMPTZ stores them, so our own rows can be told apart
         let now = Utc::now().trunc_subsecs(6);
-        let keys = throttle::keys(email, addr);
+        let mut keys = throttle::keys(email, addr);
+        // one transaction holding an advisory lock per key (taken in key order, so two
+        // attempts never wait on each other crosswise): check and insert are atomic
+        // across instances, and the first places go to the first attempts
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
+        let mut tx = self.db.begin().await?;
         for (key, _) in &keys {
-            db::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
+            db::query("SELECT pg_advisory_xact_lock(hashtext(?))")
                 .bind(key)
-                .bind(now)
-                .execute(self.db.ex())
+                .execute(tx.ex())
                 .await?;
         }
-        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
         let mut wait = None;
         for (key, rule) in &keys {
-            let mut times: Vec<DateTime<Utc>> = db::query_scalar(
+            let times: Vec<DateTime<Utc>> = db::query_scalar(
                 "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 64",
             )
             .bind(key)
             .bind(now - window)
-            .fetch_all(self.db.ex())
+            .fetch_all(tx.ex())
             .await?;
-            if let Some(mine) = times.iter().position(|t| *t == now) {
-                times.remove(mine);
-            }
             let ages: Vec<std::time::Duration> = times
                 .iter()
                 .map(|t| (now - *t).to_std().unwrap_or_default())
                 .collect();
             wait = wait.max(throttle::wait_for(*rule, &ages));
         }
-        let place = LoginPlace::Shared(now);
         if let Some(wait) = wait {
-            self.release_login(email, addr, place).await?;
             return Err(refused(wait));
+        }
+        for (key, _) in &keys {
+            db::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
+                .bind(key)
+                .bind(now)
+                .execute(tx.ex())
+                .await?;
         }
         db::query("DELETE FROM login_failures WHERE at < ?")
             .bind(now - window)
-            .execute(self.db.ex())
+            .execute(tx.ex())
             .await?;
-        Ok(place)
+        tx.commit().await?;
+        Ok(LoginPlace::Shared(now))
     }
 
     /// Gives a throttle place back (the attempt was not evaluated).

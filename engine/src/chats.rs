@@ -57,10 +57,10 @@ impl Party<'_> {
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    /// The host this server is reached at (`--public-url`, else a validated `Host`):
+    /// The origin this server is reached at (`--public-url`, else a validated `Host`):
     /// a chat started on our own help-center page is allowed whatever the service's
     /// allowed domains are.
-    pub own_host: Option<String>,
+    pub own_origin: Option<String>,
 }
 
 /// A party owned by a job handed to the message writer.
@@ -333,8 +333,20 @@ fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
 
 /// The page a chat starts on (`channel_url`), parsed with the `url` crate (WHATWG
 /// rules, as browsers read it — `https://evil.test\@shop.example.com/` is evil.test):
-/// an http(s) URL of at most 2,000 characters with a host. Answers the host, lowercase.
+/// an http(s) URL of at most 2,000 characters with a host.
+struct Page {
+    /// The host, lowercase, without IPv6 brackets (matched against allowed domains).
+    host: String,
+    /// `scheme://host[:port]` (compared with our own origin).
+    origin: String,
+}
+
+#[cfg(test)]
 fn channel_host(url: &str) -> Result<String> {
+    channel_page(url).map(|p| p.host)
+}
+
+fn channel_page(url: &str) -> Result<Page> {
     let invalid = || {
         Error::Invalid(validate::Invalid {
             field: "channel_url",
@@ -349,10 +361,13 @@ fn channel_host(url: &str) -> Result<String> {
         return Err(invalid());
     }
     let host = parsed.host_str().ok_or_else(invalid)?;
-    Ok(host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase())
+    Ok(Page {
+        host: host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase(),
+        origin: parsed.origin().ascii_serialization(),
+    })
 }
 
 fn validate_visitor_id(v: &str) -> Result<()> {
@@ -439,12 +454,14 @@ impl Engine {
         if let Some(e) = req.email.as_deref().filter(|e| !e.trim().is_empty()) {
             validate::email("email", e)?;
         }
-        let page_host = req.channel_url.as_deref().map(channel_host).transpose()?;
+        let page = req.channel_url.as_deref().map(channel_page).transpose()?;
         // before any write: a flood from one address or visitor costs no transaction
         self.limits
             .chat_start(client.ip.as_deref(), req.visitor_id.as_deref())?;
         // our own help center's page is recorded as the help-center channel
-        let own_page = page_host.is_some() && page_host == client.own_host;
+        let own_page = page
+            .as_ref()
+            .is_some_and(|p| client.own_origin.as_deref() == Some(p.origin.as_str()));
         let now = Utc::now();
         let token = new_token("occ_");
         let (_guard, mut tx) = self.write_tx().await?;
@@ -466,7 +483,7 @@ impl Engine {
             serde_json::from_str(svc.get("allowed_domains")).unwrap_or_default();
         // with a list set, a chat needs a page on it (or our own help center)
         if !allowed.is_empty() && !own_page {
-            match &page_host {
+            match page.as_ref().map(|p| p.host.as_str()) {
                 Some(host) if shared::domain_allowed(&allowed, host) => {}
                 Some(host) => {
                     return Err(Error::forbidden(
@@ -1223,6 +1240,17 @@ mod tests {
             "a backslash ends the authority in http(s) URLs"
         );
         assert_eq!(channel_host("http://[::1]:3000/").unwrap(), "::1");
+        // our own pages are told apart by origin, port included
+        assert_eq!(
+            channel_page("http://127.0.0.1:3000/hc/demo")
+                .unwrap()
+                .origin,
+            "http://127.0.0.1:3000"
+        );
+        assert_ne!(
+            channel_page("http://127.0.0.1:4000/shop").unwrap().origin,
+            "http://127.0.0.1:3000"
+        );
     }
 
     #[test]

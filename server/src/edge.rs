@@ -93,20 +93,6 @@ pub fn same_origin(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     }
 }
 
-/// The host part of [`public_origin`] (for telling our own help-center pages apart).
-pub fn own_host(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
-    let origin = public_origin(state, headers)?;
-    let host = url::Url::parse(&origin)
-        .ok()?
-        .host_str()?
-        .to_ascii_lowercase();
-    Some(
-        host.trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
-    )
-}
-
 /// Middleware against cross-site request forgery (issue 15): a state-changing request
 /// (anything but GET/HEAD/OPTIONS) that a **cookie** authenticates — or any server
 /// function, login included (login CSRF) — must come from our own pages
