@@ -198,6 +198,10 @@ pub fn ws_origin() -> String {
     String::new()
 }
 
+/// The close code the server sends when a socket's session ended or its rights changed.
+#[cfg(feature = "hydrate")]
+const SESSION_ENDED: u16 = 4001;
+
 /// Keeps a WebSocket open to `url`: reconnects with back-off (0.5 s doubling to 8 s),
 /// calls `on_open` after every (re)connect — the place to send `resume` frames — and
 /// hands every server frame to `on_frame`. `on_state(true/false)` reports the link.
@@ -239,6 +243,16 @@ pub fn keep_socket(
                             }
                         }
                         Ok(Message::Bytes(_)) => {}
+                        // the server closed it because this session ended or its
+                        // rights changed (issue 15): the page starts over (sign-in)
+                        Err(gloo_net::websocket::WebSocketError::ConnectionClose(ev))
+                            if ev.code == SESSION_ENDED =>
+                        {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().reload();
+                            }
+                            return;
+                        }
                         Err(_) => break,
                     }
                 }

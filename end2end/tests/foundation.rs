@@ -169,3 +169,36 @@ async fn admin_sees_the_settings() {
     b.screenshot("admin").await;
     b.close().await;
 }
+
+/// Deactivates `email` from the admin's page, through the API with the admin's cookie
+/// (a same-origin `fetch`, so it passes the origin check).
+const DEACTIVATE: &str = r#"
+const [email, done] = [arguments[0], arguments[arguments.length - 1]];
+(async () => {
+  const list = await (await fetch('/api/v1/agents')).json();
+  const agent = (list.agents || list).find(a => a.email === email);
+  const r = await fetch(`/api/v1/agents/${agent.id}`, {method: 'PUT',
+    headers: {'content-type': 'application/json'}, body: JSON.stringify({active: false})});
+  done(r.status);
+})();
+"#;
+
+#[tokio::test]
+async fn a_deactivated_agents_console_returns_to_sign_in() {
+    // issue 15: revoking a session closes its socket, and the console starts over
+    let server = Server::start_demo();
+    let agent = Browser::start().await;
+    agent.login(&server, "agent2@demo.test").await;
+    let admin = Browser::start().await;
+    admin.login(&server, "admin@demo.test").await;
+    let status = admin
+        .client
+        .execute_async(DEACTIVATE, vec![serde_json::json!("agent2@demo.test")])
+        .await
+        .unwrap();
+    assert_eq!(status, serde_json::json!(200));
+    agent.find(r#"[data-testid="login-email"]"#).await;
+    agent.screenshot("console-after-deactivation").await;
+    agent.close().await;
+    admin.close().await;
+}

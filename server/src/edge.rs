@@ -200,3 +200,21 @@ pub(crate) async fn security_headers(
     }
     res
 }
+
+/// The answer when a handler panicked (a bug, never user input): logged, and a 500 in
+/// the API's error shape instead of a dropped connection.
+pub(crate) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    use axum::response::IntoResponse;
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = what, "a request handler panicked");
+    crate::api::ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "something went wrong on our side; please try again",
+    )
+    .into_response()
+}

@@ -224,6 +224,11 @@ pub fn router(state: AppState) -> Router {
             edge::client_addr,
         ))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // a bug that panics in a handler answers 500 in our error shape (and is logged)
+        // instead of dropping the connection
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            edge::panic_response,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
