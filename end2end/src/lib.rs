@@ -297,9 +297,24 @@ return sel.toString();
             .to_owned()
     }
 
-    /// Waits (up to 15 s) until the page hydrated (the app's Effect ran).
+    /// Waits (up to 15 s) until the page hydrated (the app's Effect ran). A page that
+    /// has not hydrated by then is reloaded once (logged), and must hydrate within
+    /// another 15 s: one lost wasm fetch on a loaded CI machine is not a product bug,
+    /// a page that never hydrates still fails.
     pub async fn wait_hydrated(&self) {
-        self.find(r#"[data-hydrated="true"]"#).await;
+        const HYDRATED: &str = r#"[data-hydrated="true"]"#;
+        let first = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(HYDRATED))
+            .await;
+        if first.is_err() {
+            let url = self.client.current_url().await.map(|u| u.to_string());
+            eprintln!("page {url:?} did not hydrate in 15 s; reloading it once");
+            self.client.refresh().await.unwrap();
+            self.find(HYDRATED).await;
+        }
     }
 
     /// Waits (up to 15 s) until `css` matches exactly `n` elements.

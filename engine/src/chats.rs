@@ -111,7 +111,25 @@ pub(crate) struct Stored {
 /// task, so even a panic in it only fails that group's sends (their senders get an
 /// error; the transaction rolls back and the write lock is released on unwind), and
 /// the next group goes on.
-pub(crate) async fn message_writer(engine: Engine, mut jobs: tokio::sync::mpsc::Receiver<SendJob>) {
+pub(crate) async fn message_writer(engine: Engine, jobs: tokio::sync::mpsc::Receiver<SendJob>) {
+    // and should the loop itself ever stop short (a panic outside a group), it is
+    // started again on the same queue: sends are never left without a writer
+    let jobs = std::sync::Arc::new(tokio::sync::Mutex::new(jobs));
+    loop {
+        let run = tokio::spawn(write_groups(engine.clone(), jobs.clone()));
+        match run.await {
+            Ok(()) => return, // the queue closed: the engine is gone
+            Err(e) => tracing::error!(error = %e, "the message writer stopped; restarting it"),
+        }
+    }
+}
+
+/// The writer's loop over the queue (see [`message_writer`]).
+async fn write_groups(
+    engine: Engine,
+    jobs: std::sync::Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<SendJob>>>,
+) {
+    let mut jobs = jobs.lock().await;
     while let Some(first) = jobs.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_MESSAGE_GROUP {
@@ -1251,6 +1269,54 @@ mod tests {
             channel_page("http://127.0.0.1:4000/shop").unwrap().origin,
             "http://127.0.0.1:3000"
         );
+    }
+
+    #[test]
+    fn page_parsing_never_panics_on_generated_input() {
+        // seeded xorshift over awkward pieces: every result is Ok or Err, never a panic
+        let pieces = [
+            "http",
+            "https",
+            "://",
+            ":",
+            "/",
+            "\\",
+            "@",
+            "[",
+            "]",
+            "::1",
+            "가",
+            "é",
+            "%",
+            "%zz",
+            "?",
+            "#",
+            ".",
+            "..",
+            "xn--",
+            "0",
+            "65536",
+            " ",
+            "\u{0}",
+            "ﬀ",
+            "example.com",
+        ];
+        let mut x: u64 = 0x5eed_0000_0000_0015;
+        for _ in 0..20_000 {
+            let mut url = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                url.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if let Ok(page) = channel_page(&url) {
+                assert!(page.origin.starts_with("http"));
+            }
+        }
     }
 
     #[test]

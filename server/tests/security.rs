@@ -1101,3 +1101,41 @@ async fn shutdown_closes_sockets_and_loses_no_acknowledged_message() {
         assert!(stored.contains(id), "{id} was acknowledged but is gone");
     }
 }
+
+#[tokio::test]
+async fn a_mask_clears_spilled_bus_events() {
+    if common::backend() != common::Backend::Postgres {
+        // the cross-instance bus (and its spill table) exists only on PostgreSQL
+        return;
+    }
+    const PHONE2: &str = "010-9753-1864";
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    // over one NOTIFY payload: the event goes through `hub_spill`
+    let padding = "가".repeat(3000);
+    let (st, m) = s
+        .send_message(&chat, &customer, "long", &format!("{padding} {PHONE2}"))
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{m}");
+    let msg = m["message"]["id"].as_str().unwrap().to_owned();
+    let spilled = format!("SELECT COUNT(*) FROM hub_spill WHERE strpos(payload, '{PHONE2}') > 0");
+    let mut seen = 0;
+    for _ in 0..100 {
+        seen = common::count_rows(&s.db_url, &spilled).await;
+        if seen > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen > 0, "the long event was spilled");
+    let (st, v) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages/{msg}/masks"),
+            Some(&agent),
+            json!({"start": 3001, "end": 3014}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(common::count_rows(&s.db_url, &spilled).await, 0);
+}
