@@ -23,18 +23,18 @@ pub(crate) struct NewAgent {
 pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, \
      s.slug AS service_slug, s.name AS service_name";
 
-pub(crate) fn profile_from_row(r: &Row) -> AgentProfile {
-    AgentProfile {
-        id: AgentId(r.get("id")),
-        name: r.get("name"),
-        email: r.get("email"),
-        role: Role::parse(r.get("role")).unwrap_or(Role::Agent),
-        service: r.get("service_slug"),
-        service_name: r.get("service_name"),
-        chat_permission: r.get("chat_permission"),
-        status: AgentStatus::parse(r.get("status")).unwrap_or(AgentStatus::Offline),
-        active: r.get("active"),
-    }
+pub(crate) fn profile_from_row(r: &Row) -> Result<AgentProfile> {
+    Ok(AgentProfile {
+        id: AgentId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        role: Role::parse(r.try_get("role")?).unwrap_or(Role::Agent),
+        service: r.try_get("service_slug")?,
+        service_name: r.try_get("service_name")?,
+        chat_permission: r.try_get("chat_permission")?,
+        status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
+        active: r.try_get("active")?,
+    })
 }
 
 /// Inserts an account with an already hashed password.
@@ -99,7 +99,7 @@ impl Engine {
             .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("agent"))?;
-        Ok(profile_from_row(&row))
+        profile_from_row(&row)
     }
 
     /// Every account of the caller's service, by name.
@@ -112,6 +112,6 @@ impl Engine {
             .bind(caller.service_id().0)
             .fetch_all(self.db.ex())
             .await?;
-        Ok(rows.iter().map(profile_from_row).collect())
+        rows.iter().map(profile_from_row).collect()
     }
 }

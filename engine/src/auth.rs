@@ -241,7 +241,10 @@ impl Engine {
             .bind(&email)
             .fetch_optional(self.db.ex())
             .await?;
-        let stored = row.as_ref().map(|r| r.get::<String, _>("password_hash"));
+        let stored = row
+            .as_ref()
+            .map(|r| r.try_get::<String, _>("password_hash"))
+            .transpose()?;
         let verified = match crate::password::verify(password.to_owned(), stored).await {
             Ok(v) => v,
             Err(busy) => {
@@ -254,11 +257,11 @@ impl Engine {
             tracing::info!(%email, client_addr, "login failed");
             return Err(Error::InvalidCredentials);
         };
-        if !row.get::<bool, _>("active") {
+        if !row.try_get::<bool, _>("active")? {
             return Err(Error::AccountDeactivated);
         }
         self.login_succeeded(&email, client_addr, place).await?;
-        let agent_id: i64 = row.get("id");
+        let agent_id: i64 = row.try_get("id")?;
         let token = new_token("oc_");
         let now = Utc::now();
         let expires_at = now + self.session_ttl;
@@ -277,7 +280,7 @@ impl Engine {
                 .bind(agent_id)
                 .fetch_one(self.db.ex())
                 .await?,
-        );
+        )?;
         tracing::info!(agent_id, service = %agent.service, "login");
         Ok(LoginOutcome {
             token,
@@ -302,16 +305,16 @@ impl Engine {
         .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::Unauthenticated)?;
-        let expires_at: DateTime<Utc> = row.get("expires_at");
-        if expires_at <= Utc::now() || !row.get::<bool, _>("active") {
+        let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
+        if expires_at <= Utc::now() || !row.try_get::<bool, _>("active")? {
             return Err(Error::Unauthenticated);
         }
         Ok(Caller {
-            agent_id: AgentId(row.get("id")),
-            service_id: ServiceId(row.get("service_id")),
-            role: Role::parse(row.get("role")).unwrap_or(Role::Agent),
-            chat_permission: row.get("chat_permission"),
-            sees_all_chats: row.get("agents_see_all_history"),
+            agent_id: AgentId(row.try_get("id")?),
+            service_id: ServiceId(row.try_get("service_id")?),
+            role: Role::parse(row.try_get("role")?).unwrap_or(Role::Agent),
+            chat_permission: row.try_get("chat_permission")?,
+            sees_all_chats: row.try_get("agents_see_all_history")?,
         })
     }
 

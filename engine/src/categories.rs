@@ -40,16 +40,18 @@ async fn load(mut conn: Ex<'_>, service: i64) -> Result<Vec<Category>> {
     .await?;
     let mut flat: Vec<Category> = rows
         .iter()
-        .map(|r| Category {
-            id: CategoryId(r.get("id")),
-            parent_id: r.get::<Option<i64>, _>("parent_id").map(CategoryId),
-            name: r.get("name"),
-            position: r.get("position"),
-            enabled: r.get("enabled"),
-            depth: 0,
-            in_use: r.get("in_use"),
+        .map(|r| -> Result<Category> {
+            Ok(Category {
+                id: CategoryId(r.try_get("id")?),
+                parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(CategoryId),
+                name: r.try_get("name")?,
+                position: r.try_get("position")?,
+                enabled: r.try_get("enabled")?,
+                depth: 0,
+                in_use: r.try_get("in_use")?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let parents: std::collections::HashMap<CategoryId, Option<CategoryId>> =
         flat.iter().map(|c| (c.id, c.parent_id)).collect();
     for c in &mut flat {

@@ -204,6 +204,18 @@ fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
     }
 }
 
+/// A handling type's names from the top level down, from the `cat1..cat3` columns of
+/// a chat joined with up to three levels of its category.
+pub(crate) fn category_path(r: &Row) -> Result<Vec<String>> {
+    let mut path = Vec::new();
+    for k in ["cat3", "cat2", "cat1"] {
+        if let Some(name) = r.try_get::<Option<String>, _>(k)? {
+            path.push(name);
+        }
+    }
+    Ok(path)
+}
+
 pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
     name.filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| format!("고객 {id}"))
@@ -316,14 +328,15 @@ async fn candidates(
     .bind(except.map_or(0, |a| a.0))
     .fetch_all(conn.ex())
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Candidate {
-            agent_id: AgentId(r.get("id")),
-            open_chats: r.get("open_chats"),
-            last_assigned_at: r.get("last_assigned_at"),
+    rows.iter()
+        .map(|r| {
+            Ok(Candidate {
+                agent_id: AgentId(r.try_get("id")?),
+                open_chats: r.try_get("open_chats")?,
+                last_assigned_at: r.try_get("last_assigned_at")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
@@ -439,13 +452,13 @@ impl Engine {
         .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
-        let enabled: bool = r.get("enabled");
+        let enabled: bool = r.try_get("enabled")?;
         if !enabled {
             return Err(Error::NotFound("chat for this service"));
         }
         Ok(Availability {
             chat_enabled: true,
-            agents_online: r.get("online"),
+            agents_online: r.try_get("online")?,
         })
     }
 
@@ -492,13 +505,13 @@ impl Engine {
         .fetch_optional(tx.ex())
         .await?
         .ok_or(Error::NotFound("service"))?;
-        if !svc.get::<bool, _>("enabled") {
+        if !svc.try_get::<bool, _>("enabled")? {
             return Err(Error::NotFound("chat for this service"));
         }
-        let service = ServiceId(svc.get("id"));
+        let service = ServiceId(svc.try_get("id")?);
         // The widget (issue 6): only on allowed sites, and signed users when required.
         let allowed: Vec<String> =
-            serde_json::from_str(svc.get("allowed_domains")).unwrap_or_default();
+            serde_json::from_str(svc.try_get("allowed_domains")?).unwrap_or_default();
         // with a list set, a chat needs a page on it (or our own help center)
         if !allowed.is_empty() && !own_page {
             match page.as_ref().map(|p| p.host.as_str()) {
@@ -529,7 +542,7 @@ impl Engine {
                 }
                 req.visitor_id = Some(format!("user:{user}"));
             }
-            (None, _) if svc.get::<bool, _>("require_signed_user") => {
+            (None, _) if svc.try_get::<bool, _>("require_signed_user")? => {
                 return Err(Error::forbidden(
                     "identity_required",
                     "this service chats only with signed-in users",
@@ -538,7 +551,7 @@ impl Engine {
             _ => {}
         }
         let locales: Vec<String> =
-            serde_json::from_str(svc.get("locales")).unwrap_or_else(|_| vec!["ko".into()]);
+            serde_json::from_str(svc.try_get("locales")?).unwrap_or_else(|_| vec!["ko".into()]);
         let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
         let locale = req
             .locale
@@ -568,7 +581,7 @@ impl Engine {
                 });
             }
         }
-        let preferred = match (&req.visitor_id, svc.get::<bool, _>("prefer_recent_agent")) {
+        let preferred = match (&req.visitor_id, svc.try_get::<bool, _>("prefer_recent_agent")?) {
             (Some(visitor), true) => db::query_scalar::<i64>(
                 "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
                  ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -615,7 +628,7 @@ impl Engine {
         .await?;
         let chat = ChatId(chat_id);
         assign(tx.ex(), chat, agent, now).await?;
-        let greetings = parse_locale_map(svc.get("greetings"));
+        let greetings = parse_locale_map(svc.try_get("greetings")?);
         let greeting =
             shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
         let greeting = match greeting {
@@ -719,25 +732,26 @@ impl Engine {
              FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
         );
         let rows = db::query(&sql).bind(bind).fetch_all(self.db.ex()).await?;
-        Ok(rows
-            .iter()
+        rows.iter()
             .map(|r| {
-                let id: i64 = r.get("id");
-                AgentChatItem {
+                let id: i64 = r.try_get("id")?;
+                Ok(AgentChatItem {
                     id: ChatId(id),
                     customer: ChatCustomerName {
-                        name: display_name(id, r.get("customer_name")),
+                        name: display_name(id, r.try_get("customer_name")?),
                     },
-                    status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Active),
-                    unread: r.get("unread"),
-                    assigned_at: r.get("assigned_at"),
-                    opened: r.get::<Option<DateTime<Utc>>, _>("opened_at").is_some(),
-                    last_message: r.get("last_message"),
-                    last_seq: r.get("last_seq"),
-                    channel: r.get("channel"),
-                }
+                    status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Active),
+                    unread: r.try_get("unread")?,
+                    assigned_at: r.try_get("assigned_at")?,
+                    opened: r
+                        .try_get::<Option<DateTime<Utc>>, _>("opened_at")?
+                        .is_some(),
+                    last_message: r.try_get("last_message")?,
+                    last_seq: r.try_get("last_seq")?,
+                    channel: r.try_get("channel")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn agent_chat_item(&self, chat: ChatId) -> Result<AgentChatItem> {
@@ -759,9 +773,9 @@ impl Engine {
             .bind(agent.0)
             .fetch_one(self.db.ex())
             .await?;
-        let status: String = r.get("status");
+        let status: String = r.try_get("status")?;
         Ok(AgentChats {
-            security_service: r.get("contract_security"),
+            security_service: r.try_get("contract_security")?,
             open_count: chats.len() as i64,
             status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
             chats,
@@ -787,41 +801,43 @@ impl Engine {
         .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::NotFound("chat"))?;
-        let id: i64 = r.get("id");
-        let category_path = ["cat3", "cat2", "cat1"]
-            .iter()
-            .filter_map(|k| r.get::<Option<String>, _>(*k))
-            .collect();
+        let id: i64 = r.try_get("id")?;
+        let category_path = category_path(&r)?;
         Ok(ChatDetail {
             id: ChatId(id),
-            status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
-            handled: r.get("handled"),
+            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+            handled: r.try_get("handled")?,
             customer: ChatCustomer {
-                name: display_name(id, r.get("customer_name")),
-                email: r.get("customer_email"),
-                memo: r.get("customer_memo"),
-                ip: r.get("customer_ip"),
-                device: r.get("customer_device"),
+                name: display_name(id, r.try_get("customer_name")?),
+                email: r.try_get("customer_email")?,
+                memo: r.try_get("customer_memo")?,
+                ip: r.try_get("customer_ip")?,
+                device: r.try_get("customer_device")?,
             },
             consult: ChatConsult {
-                channel: r.get("channel"),
+                channel: r.try_get("channel")?,
                 category_id: r
-                    .get::<Option<i64>, _>("category_id")
+                    .try_get::<Option<i64>, _>("category_id")?
                     .map(shared::CategoryId),
                 category_path,
             },
-            agent: r.get::<Option<i64>, _>("agent_id").map(|a| ChatAgent {
-                id: AgentId(a),
-                name: r.get::<Option<String>, _>("agent_name").unwrap_or_default(),
-            }),
-            rating: r.get("rating"),
-            rating_comment: r.get("rating_comment"),
-            locale: r.get("locale"),
-            created_at: r.get("created_at"),
-            assigned_at: r.get("assigned_at"),
-            opened_at: r.get("opened_at"),
-            ended_at: r.get("ended_at"),
-            last_seq: r.get("last_seq"),
+            agent: match r.try_get::<Option<i64>, _>("agent_id")? {
+                Some(a) => Some(ChatAgent {
+                    id: AgentId(a),
+                    name: r
+                        .try_get::<Option<String>, _>("agent_name")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
+            rating: r.try_get("rating")?,
+            rating_comment: r.try_get("rating_comment")?,
+            locale: r.try_get("locale")?,
+            created_at: r.try_get("created_at")?,
+            assigned_at: r.try_get("assigned_at")?,
+            opened_at: r.try_get("opened_at")?,
+            ended_at: r.try_get("ended_at")?,
+            last_seq: r.try_get("last_seq")?,
         })
     }
 

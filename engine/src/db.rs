@@ -535,15 +535,6 @@ impl Row {
             source: e.into(),
         })
     }
-
-    /// The cell at `index` as `T`. Panics when the column is missing or of another type,
-    /// which is a programming error in the query, never user input.
-    pub(crate) fn get<'r, T: Decode<'r>, I: ColumnIndex>(&'r self, index: I) -> T {
-        match self.try_get(index) {
-            Ok(v) => v,
-            Err(e) => panic!("{e}"),
-        }
-    }
 }
 
 fn sqlite_value(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {

@@ -182,33 +182,36 @@ fn push_filter(
     }
 }
 
-fn history_row(r: &Row) -> HistoryRow {
-    let id: i64 = r.get("id");
-    let created_at: DateTime<Utc> = r.get("created_at");
-    let ended: Option<DateTime<Utc>> = r
-        .get::<Option<DateTime<Utc>>, _>("ended_at")
-        .or_else(|| r.get("customer_ended_at"));
-    HistoryRow {
+fn history_row(r: &Row) -> Result<HistoryRow> {
+    let id: i64 = r.try_get("id")?;
+    let created_at: DateTime<Utc> = r.try_get("created_at")?;
+    let ended: Option<DateTime<Utc>> = match r.try_get::<Option<DateTime<Utc>>, _>("ended_at")? {
+        Some(t) => Some(t),
+        None => r.try_get("customer_ended_at")?,
+    };
+    Ok(HistoryRow {
         id: ChatId(id),
         created_at,
-        customer_name: crate::chats::display_name(id, r.get("customer_name")),
-        customer_email: r.get("customer_email"),
-        agent: r.get::<Option<i64>, _>("agent_id").map(|a| ChatAgent {
-            id: AgentId(a),
-            name: r.get::<Option<String>, _>("agent_name").unwrap_or_default(),
-        }),
-        channel: r.get("channel"),
-        category_path: ["cat3", "cat2", "cat1"]
-            .iter()
-            .filter_map(|k| r.get::<Option<String>, _>(*k))
-            .collect(),
-        status: ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended),
-        handled: r.get("handled"),
-        rating: r.get("rating"),
+        customer_name: crate::chats::display_name(id, r.try_get("customer_name")?),
+        customer_email: r.try_get("customer_email")?,
+        agent: match r.try_get::<Option<i64>, _>("agent_id")? {
+            Some(a) => Some(ChatAgent {
+                id: AgentId(a),
+                name: r
+                    .try_get::<Option<String>, _>("agent_name")?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
+        channel: r.try_get("channel")?,
+        category_path: crate::chats::category_path(r)?,
+        status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+        handled: r.try_get("handled")?,
+        rating: r.try_get("rating")?,
         duration_secs: span_secs(created_at, ended),
-        first_response_secs: span_secs(created_at, r.get("first_response_at")),
-        message_count: r.get("last_seq"),
-    }
+        first_response_secs: span_secs(created_at, r.try_get("first_response_at")?),
+        message_count: r.try_get("last_seq")?,
+    })
 }
 
 impl Engine {
@@ -236,11 +239,13 @@ impl Engine {
         .fetch_all(self.db.ex())
         .await?
         .iter()
-        .map(|r| ChatAgent {
-            id: AgentId(r.get("id")),
-            name: r.get("name"),
+        .map(|r| {
+            Ok(ChatAgent {
+                id: AgentId(r.try_get("id")?),
+                name: r.try_get("name")?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
         Ok(HistoryPage {
             chats,
             next_page,
@@ -286,7 +291,7 @@ impl Engine {
         qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(limit);
         let rows = qb.build().fetch_all(self.db.ex()).await?;
-        Ok(rows.iter().map(history_row).collect())
+        rows.iter().map(history_row).collect()
     }
 
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
@@ -321,15 +326,15 @@ impl Engine {
         let mut lengths: HashMap<i64, usize> = HashMap::new();
         let rows = qb.build().fetch_all(self.db.ex()).await?;
         for r in rows {
-            let chat: i64 = r.get("chat_id");
+            let chat: i64 = r.try_get("chat_id")?;
             let len = lengths.entry(chat).or_default();
             if *len > XLSX_CELL_MAX_CHARS {
                 continue;
             }
-            let at: DateTime<Utc> = r.get("created_at");
-            let who = match r.get::<&str, _>("author") {
+            let at: DateTime<Utc> = r.try_get("created_at")?;
+            let who = match r.try_get::<&str, _>("author")? {
                 "customer" => t.author_customer.to_owned(),
-                "agent" => match r.get::<Option<String>, _>("agent_name") {
+                "agent" => match r.try_get::<Option<String>, _>("agent_name")? {
                     Some(n) => format!("{} ({n})", t.author_agent),
                     None => t.author_agent.to_owned(),
                 },
@@ -338,7 +343,7 @@ impl Engine {
             let line = format!(
                 "[{}] {who}: {}\n",
                 at.with_timezone(&tz).format("%H:%M:%S"),
-                r.get::<&str, _>("text")
+                r.try_get::<&str, _>("text")?
             );
             *len += line.chars().count();
             out.entry(chat).or_default().push_str(&line);
@@ -471,11 +476,11 @@ impl Engine {
         let r = self.export_row(caller, id, false).await?;
         Ok(ExportProgress {
             id: id.to_owned(),
-            state: export_state(r.get("state")),
-            written: r.get("written"),
-            total: r.get("total"),
-            file_name: r.get("file_name"),
-            error: r.get("error"),
+            state: export_state(r.try_get("state")?),
+            written: r.try_get("written")?,
+            total: r.try_get("total")?,
+            file_name: r.try_get("file_name")?,
+            error: r.try_get("error")?,
         })
     }
 
@@ -503,9 +508,9 @@ impl Engine {
         id: &str,
     ) -> Result<(Arc<tempfile::TempPath>, String)> {
         let r = self.export_row(caller, id, true).await?;
-        match export_state(r.get("state")) {
+        match export_state(r.try_get("state")?) {
             ExportState::Done => {
-                let bytes: &[u8] = r.get("file");
+                let bytes: &[u8] = r.try_get("file")?;
                 let mut file = tempfile::Builder::new()
                     .prefix("oc-export-")
                     .suffix(".xlsx")
@@ -513,11 +518,11 @@ impl Engine {
                     .map_err(|e| Error::Internal(format!("cannot create the export file: {e}")))?;
                 std::io::Write::write_all(&mut file, bytes)
                     .map_err(|e| Error::Internal(format!("cannot write the export file: {e}")))?;
-                Ok((Arc::new(file.into_temp_path()), r.get("file_name")))
+                Ok((Arc::new(file.into_temp_path()), r.try_get("file_name")?))
             }
             ExportState::Failed => Err(Error::conflict(
                 "export_failed",
-                r.get::<Option<String>, _>("error")
+                r.try_get::<Option<String>, _>("error")?
                     .unwrap_or_else(|| "the export failed".into()),
             )),
             ExportState::Running => Err(Error::conflict(

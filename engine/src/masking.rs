@@ -175,11 +175,11 @@ impl Engine {
         .fetch_optional(conn.ex())
         .await?
         .ok_or(Error::NotFound("message"))?;
-        let agent: Option<i64> = r.get("agent_id");
+        let agent: Option<i64> = r.try_get("agent_id")?;
         if !caller.sees_all_chats() && agent != Some(caller.agent_id().0) {
             return Err(Error::NotFound("message"));
         }
-        Ok((r.get("text"), agent))
+        Ok((r.try_get("text")?, agent))
     }
 
     async fn audit(
@@ -242,21 +242,24 @@ impl Engine {
             .await?;
         let existing: Vec<Run> = rows
             .iter()
-            .map(|r| Run {
-                start: r.get::<i64, _>("start_char") as usize,
-                end: r.get::<i64, _>("end_char") as usize,
+            .map(|r| {
+                Ok(Run {
+                    start: r.try_get::<i64, _>("start_char")? as usize,
+                    end: r.try_get::<i64, _>("end_char")? as usize,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let (union, absorbed) = merge(&existing, new);
         let mut originals = Vec::new();
         for &i in &absorbed {
             let r = &rows[i];
             originals.push((
                 existing[i],
-                self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?,
+                self.mask_key
+                    .open(r.try_get("nonce")?, r.try_get("ciphertext")?)?,
             ));
             db::query("DELETE FROM masks WHERE id = ?")
-                .bind(r.get::<i64, _>("id"))
+                .bind(r.try_get::<i64, _>("id")?)
                 .execute(tx.ex())
                 .await?;
         }
@@ -311,9 +314,14 @@ impl Engine {
         .fetch_optional(tx.ex())
         .await?
         .ok_or(Error::NotFound("mask"))?;
-        let original = self.mask_key.open(r.get("nonce"), r.get("ciphertext"))?;
-        let restored =
-            shared::mask::restore(&text, r.get::<i64, _>("start_char") as usize, &original);
+        let original = self
+            .mask_key
+            .open(r.try_get("nonce")?, r.try_get("ciphertext")?)?;
+        let restored = shared::mask::restore(
+            &text,
+            r.try_get::<i64, _>("start_char")? as usize,
+            &original,
+        );
         db::query("DELETE FROM masks WHERE id = ?")
             .bind(mask_id)
             .execute(tx.ex())
@@ -377,18 +385,23 @@ impl Engine {
         .bind(limit.clamp(1, 1000))
         .fetch_all(self.db.ex())
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEntry {
-                id: r.get::<i64, _>("id").to_string(),
-                action: r.get("action"),
-                agent: r.get("agent"),
-                chat_id: r.get::<Option<i64>, _>("chat_id").map(|c| c.to_string()),
-                message_id: r.get::<Option<i64>, _>("message_id").map(|m| m.to_string()),
-                detail: r.get("detail"),
-                created_at: r.get("created_at"),
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get::<i64, _>("id")?.to_string(),
+                    action: r.try_get("action")?,
+                    agent: r.try_get("agent")?,
+                    chat_id: r
+                        .try_get::<Option<i64>, _>("chat_id")?
+                        .map(|c| c.to_string()),
+                    message_id: r
+                        .try_get::<Option<i64>, _>("message_id")?
+                        .map(|m| m.to_string()),
+                    detail: r.try_get("detail")?,
+                    created_at: r.try_get("created_at")?,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

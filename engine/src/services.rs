@@ -88,13 +88,16 @@ impl Engine {
         .bind(slug)
         .fetch_optional(self.db.ex())
         .await?;
-        Ok(row.map(|r| HelpCenterInfo {
-            slug: r.get("slug"),
-            name: r.get("name"),
-            chat_enabled: r.get::<bool, _>("contract_chat")
-                && r.get::<bool, _>("helpcenter_chat_enabled"),
-            locales: parse_locales(r.get("locales")),
-        }))
+        row.map(|r| {
+            Ok(HelpCenterInfo {
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                chat_enabled: r.try_get::<bool, _>("contract_chat")?
+                    && r.try_get::<bool, _>("helpcenter_chat_enabled")?,
+                locales: parse_locales(r.try_get("locales")?),
+            })
+        })
+        .transpose()
     }
 
     /// The caller's own service, as its admin sees it.
@@ -108,15 +111,15 @@ impl Engine {
         .await?
         .ok_or(Error::NotFound("service"))?;
         Ok(ServiceOverview {
-            id: ServiceId(r.get("id")),
-            slug: r.get("slug"),
-            name: r.get("name"),
+            id: ServiceId(r.try_get("id")?),
+            slug: r.try_get("slug")?,
+            name: r.try_get("name")?,
             contract: Contract {
-                chat: r.get("contract_chat"),
-                security_service: r.get("contract_security"),
+                chat: r.try_get("contract_chat")?,
+                security_service: r.try_get("contract_security")?,
             },
-            helpcenter_chat_enabled: r.get("helpcenter_chat_enabled"),
-            locales: parse_locales(r.get("locales")),
+            helpcenter_chat_enabled: r.try_get("helpcenter_chat_enabled")?,
+            locales: parse_locales(r.try_get("locales")?),
         })
     }
 }

@@ -35,24 +35,25 @@ impl Engine {
         .await?
         .ok_or(Error::NotFound("service"))?;
         Ok((
-            r.get("slug"),
+            r.try_get("slug")?,
             Settings {
                 contract: Contract {
-                    chat: r.get("contract_chat"),
-                    security_service: r.get("contract_security"),
+                    chat: r.try_get("contract_chat")?,
+                    security_service: r.try_get("contract_security")?,
                 },
-                helpcenter_chat_enabled: r.get("helpcenter_chat_enabled"),
-                greetings: map(r.get("greetings")),
-                satisfaction_messages: map(r.get("satisfaction_messages")),
-                prefer_recent_agent: r.get("prefer_recent_agent"),
-                locales: serde_json::from_str(r.get("locales"))
+                helpcenter_chat_enabled: r.try_get("helpcenter_chat_enabled")?,
+                greetings: map(r.try_get("greetings")?),
+                satisfaction_messages: map(r.try_get("satisfaction_messages")?),
+                prefer_recent_agent: r.try_get("prefer_recent_agent")?,
+                locales: serde_json::from_str(r.try_get("locales")?)
                     .unwrap_or_else(|_| vec!["ko".into()]),
-                allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
-                require_signed_user: r.get("require_signed_user"),
-                auto_mask_pii: r.get("auto_mask_pii"),
-                agents_see_all_history: r.get("agents_see_all_history"),
+                allowed_domains: serde_json::from_str(r.try_get("allowed_domains")?)
+                    .unwrap_or_default(),
+                require_signed_user: r.try_get("require_signed_user")?,
+                auto_mask_pii: r.try_get("auto_mask_pii")?,
+                agents_see_all_history: r.try_get("agents_see_all_history")?,
                 identity_secret: r
-                    .get::<Option<String>, _>("identity_secret")
+                    .try_get::<Option<String>, _>("identity_secret")?
                     .unwrap_or_default(),
             },
         ))
@@ -239,8 +240,8 @@ impl Engine {
             .bind(chat.0)
             .fetch_one(self.db.ex())
             .await?;
-        let status = ChatStatus::parse(r.get("status")).unwrap_or(ChatStatus::Ended);
-        let ended_at: Option<DateTime<Utc>> = r.get("ended_at");
+        let status = ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended);
+        let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
         if status == ChatStatus::Ended
             && ended_at.is_some_and(|e| {
                 Utc::now() - e > chrono::Duration::hours(shared::RATING_WINDOW_HOURS)
@@ -264,7 +265,7 @@ impl Engine {
             .bind(chat.0)
             .execute(self.db.ex())
             .await?;
-        if let Some(agent) = r.get::<Option<i64>, _>("agent_id")
+        if let Some(agent) = r.try_get::<Option<i64>, _>("agent_id")?
             && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await
         {
             self.hub.publish(
@@ -339,9 +340,13 @@ impl Engine {
             .bind(slug)
             .fetch_optional(self.db.ex())
             .await?;
-        Ok(r.map(|r| WidgetConfig {
-            chat_enabled: r.get("enabled"),
-            allowed_domains: serde_json::from_str(r.get("allowed_domains")).unwrap_or_default(),
-        }))
+        r.map(|r| {
+            Ok(WidgetConfig {
+                chat_enabled: r.try_get("enabled")?,
+                allowed_domains: serde_json::from_str(r.try_get("allowed_domains")?)
+                    .unwrap_or_default(),
+            })
+        })
+        .transpose()
     }
 }

@@ -138,22 +138,25 @@ const TICKET_SCOPE: &str =
 const TICKET_COLUMNS: &str = "t.id, t.channel, t.subject, t.body, t.status, t.requester_name, t.requester_email, \
      t.assignee_id, a.name AS assignee_name, t.chat_id, t.created_at";
 
-fn summary(r: &Row) -> TicketSummary {
-    TicketSummary {
-        id: TicketId(r.get("id")),
-        channel: r.get("channel"),
-        subject: r.get("subject"),
-        status: TicketStatus::parse(r.get("status")).unwrap_or(TicketStatus::Open),
-        requester_name: r.get("requester_name"),
-        assignee: r.get::<Option<i64>, _>("assignee_id").map(|id| ChatAgent {
-            id: shared::AgentId(id),
-            name: r
-                .get::<Option<String>, _>("assignee_name")
-                .unwrap_or_default(),
-        }),
-        chat_id: r.get::<Option<i64>, _>("chat_id").map(ChatId),
-        created_at: r.get("created_at"),
-    }
+fn summary(r: &Row) -> Result<TicketSummary> {
+    Ok(TicketSummary {
+        id: TicketId(r.try_get("id")?),
+        channel: r.try_get("channel")?,
+        subject: r.try_get("subject")?,
+        status: TicketStatus::parse(r.try_get("status")?).unwrap_or(TicketStatus::Open),
+        requester_name: r.try_get("requester_name")?,
+        assignee: match r.try_get::<Option<i64>, _>("assignee_id")? {
+            Some(id) => Some(ChatAgent {
+                id: shared::AgentId(id),
+                name: r
+                    .try_get::<Option<String>, _>("assignee_name")?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
+        chat_id: r.try_get::<Option<i64>, _>("chat_id")?.map(ChatId),
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 /// A chat ticket's subject: the customer and the start of their first message.
@@ -258,7 +261,7 @@ impl Engine {
             .bind(&filter.channel)
             .fetch_all(self.db.ex())
             .await?;
-        Ok(rows.iter().map(summary).collect())
+        rows.iter().map(summary).collect()
     }
 
     /// One ticket; chat tickets carry the transcript.
@@ -276,7 +279,7 @@ impl Engine {
             .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("ticket"))?;
-        let s = summary(&r);
+        let s = summary(&r)?;
         let transcript = match s.chat_id {
             Some(chat) => Some(self.transcript(chat).await?),
             None => None,
@@ -285,10 +288,10 @@ impl Engine {
             id: s.id,
             channel: s.channel,
             subject: s.subject,
-            body: r.get("body"),
+            body: r.try_get("body")?,
             status: s.status,
             requester_name: s.requester_name,
-            requester_email: r.get("requester_email"),
+            requester_email: r.try_get("requester_email")?,
             assignee: s.assignee,
             chat_id: s.chat_id,
             created_at: s.created_at,
