@@ -7,7 +7,7 @@ use shared::validate;
 use shared::{AgentId, AgentProfile, AgentStatus, Role, ServiceId};
 
 use crate::Engine;
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::{Error, Result, is_unique_violation};
 
 /// A new account, before its password is hashed.

@@ -15,73 +15,8 @@ use shared::{AgentId, AgentProfile, Role, ServiceId};
 
 use crate::Engine;
 use crate::accounts::{PROFILE_COLUMNS, profile_from_row};
+use crate::caller::Caller;
 use crate::error::{Error, Result};
-
-/// Who is calling, resolved from a session token. The only way to get one is
-/// [`Engine::authenticate`] (or a login), so a query scoped by `service_id()` cannot be
-/// handed a service the caller does not belong to.
-#[derive(Clone, Debug)]
-pub struct Caller {
-    agent_id: AgentId,
-    service_id: ServiceId,
-    role: Role,
-    chat_permission: bool,
-    /// Read at authentication from the service setting: whether this caller may see
-    /// other agents' chats (admins always may). Chat history and chat access use it.
-    sees_all_chats: bool,
-}
-
-impl Caller {
-    pub fn agent_id(&self) -> AgentId {
-        self.agent_id
-    }
-
-    pub fn service_id(&self) -> ServiceId {
-        self.service_id
-    }
-
-    pub fn role(&self) -> Role {
-        self.role
-    }
-
-    pub fn chat_permission(&self) -> bool {
-        self.chat_permission
-    }
-
-    /// Whether the caller sees every chat of the service, or only those assigned to
-    /// them (the `agents_see_all_history` setting; admins always see all).
-    pub fn sees_all_chats(&self) -> bool {
-        self.sees_all_chats || self.role == Role::Admin
-    }
-
-    /// A caller acting for an account the engine manages (an admin deactivating it, say).
-    pub(crate) fn internal(
-        agent_id: AgentId,
-        service_id: ServiceId,
-        role: Role,
-        chat_permission: bool,
-    ) -> Caller {
-        Caller {
-            agent_id,
-            service_id,
-            role,
-            chat_permission,
-            sees_all_chats: true,
-        }
-    }
-
-    /// Refuses callers who are not admins of their service.
-    pub fn require_admin(&self) -> Result<()> {
-        if self.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(Error::forbidden(
-                "admin_only",
-                "only admins of this service may do this",
-            ))
-        }
-    }
-}
 
 /// A login attempt's place in the throttle (in memory, or the time of its rows).
 #[derive(Clone, Copy, Debug)]
@@ -309,13 +244,13 @@ impl Engine {
         if expires_at <= Utc::now() || !row.try_get::<bool, _>("active")? {
             return Err(Error::Unauthenticated);
         }
-        Ok(Caller {
-            agent_id: AgentId(row.try_get("id")?),
-            service_id: ServiceId(row.try_get("service_id")?),
-            role: Role::parse(row.try_get("role")?).unwrap_or(Role::Agent),
-            chat_permission: row.try_get("chat_permission")?,
-            sees_all_chats: row.try_get("agents_see_all_history")?,
-        })
+        Ok(Caller::new(
+            AgentId(row.try_get("id")?),
+            ServiceId(row.try_get("service_id")?),
+            Role::parse(row.try_get("role")?).unwrap_or(Role::Agent),
+            row.try_get("chat_permission")?,
+            row.try_get("agents_see_all_history")?,
+        ))
     }
 
     /// Ends the session of this token (idempotent), and sweeps expired sessions. The
@@ -350,9 +285,9 @@ impl Engine {
     pub async fn session_still_valid(&self, token: &str, caller: &Caller) -> bool {
         match self.authenticate(token).await {
             Ok(now) => {
-                now.agent_id == caller.agent_id
-                    && now.role == caller.role
-                    && now.chat_permission == caller.chat_permission
+                now.agent_id() == caller.agent_id()
+                    && now.role() == caller.role()
+                    && now.chat_permission() == caller.chat_permission()
             }
             Err(_) => false,
         }

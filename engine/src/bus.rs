@@ -66,7 +66,7 @@ struct Outbound<'a> {
 }
 
 /// One event on its way out.
-pub(crate) type Outgoing = (Topic, Arc<ServerMsg>);
+use crate::hub::Outgoing;
 
 /// Starts the sender and listener tasks and connects them to `hub`. Returns when the
 /// listener is subscribed, so an event published after `Engine::open` returns is heard.

@@ -10,7 +10,7 @@ use shared::{
 };
 
 use crate::Engine;
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::{Error, Result};
 
 fn check_name(name: &str) -> Result<String> {

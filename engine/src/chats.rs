@@ -14,7 +14,8 @@ use shared::{
 
 use crate::Engine;
 use crate::assignment::{Candidate, pick_agent};
-use crate::auth::{Caller, new_token, token_hash};
+use crate::auth::{new_token, token_hash};
+use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 

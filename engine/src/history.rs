@@ -27,7 +27,7 @@ use shared::{
 };
 
 use crate::Engine;
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::{Error, Result};
 
 /// How long a finished export file waits to be downloaded.

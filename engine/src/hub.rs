@@ -18,6 +18,9 @@ use tokio::sync::broadcast;
 /// Frames buffered per topic before a slow subscriber is told it lagged.
 const TOPIC_CAPACITY: usize = 256;
 
+/// An event on its way to the other instances (the cross-instance bus's outbox).
+pub(crate) type Outgoing = (Topic, Arc<ServerMsg>);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Topic {
     Agent(AgentId),
@@ -30,7 +33,7 @@ pub struct Hub {
     topics: Mutex<HashMap<Topic, broadcast::Sender<Arc<ServerMsg>>>>,
     /// The cross-instance bus's outbox, when several instances share a PostgreSQL
     /// database: a subscriber of this topic may be connected to another process.
-    bus: OnceLock<tokio::sync::mpsc::UnboundedSender<crate::bus::Outgoing>>,
+    bus: OnceLock<tokio::sync::mpsc::UnboundedSender<Outgoing>>,
 }
 
 impl Hub {
@@ -65,10 +68,7 @@ impl Hub {
     }
 
     /// Connects the cross-instance bus (once, at start-up).
-    pub(crate) fn attach_bus(
-        &self,
-        outbox: tokio::sync::mpsc::UnboundedSender<crate::bus::Outgoing>,
-    ) {
+    pub(crate) fn attach_bus(&self, outbox: tokio::sync::mpsc::UnboundedSender<Outgoing>) {
         let _ = self.bus.set(outbox);
     }
 

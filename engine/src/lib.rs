@@ -11,6 +11,7 @@ mod accounts;
 pub mod assignment;
 mod auth;
 mod bus;
+mod caller;
 mod categories;
 mod chats;
 mod db;
@@ -30,7 +31,8 @@ mod settings;
 pub mod throttle;
 mod tickets;
 
-pub use auth::{Caller, LoginOutcome};
+pub use auth::LoginOutcome;
+pub use caller::Caller;
 pub use chats::{ClientInfo, Customer, Party};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};

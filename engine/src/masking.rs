@@ -18,7 +18,7 @@ use shared::mask::{Run, check_range, merge, reconstruct, star_out};
 use shared::{AuditEntry, ChatId, Message, MessageId, ServerMsg};
 
 use crate::Engine;
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 

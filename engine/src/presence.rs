@@ -15,7 +15,7 @@ use std::time::Duration;
 use shared::{AgentId, AgentStatus};
 
 use crate::Engine;
-use crate::auth::Caller;
+use crate::caller::Caller;
 
 /// How often an instance refreshes its `agent_sockets` rows.
 const HEARTBEAT: Duration = Duration::from_secs(20);

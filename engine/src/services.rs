@@ -9,7 +9,7 @@ use shared::{Contract, HelpCenterInfo, Role, ServiceId, ServiceOverview};
 
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::error::{Error, Result, is_unique_violation};
 
 /// What `online-contact service create` and the demo seed hand in.

@@ -14,7 +14,7 @@ use shared::{
 
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
-use crate::auth::Caller;
+use crate::caller::Caller;
 use crate::chats::Customer;
 use crate::error::{Error, Result};
 use crate::hub::Topic;

@@ -116,7 +116,7 @@ mod tests {
 use crate::db::{self, Row};
 use shared::{ChatAgent, ChatId, TicketDetail, TicketStatus, TicketSummary, TicketUpdate};
 
-use crate::auth::Caller;
+use crate::caller::Caller;
 
 /// Filters of the ticket list.
 #[derive(Clone, Debug, Default)]

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod config;
 mod edge;
+pub mod origin;
 pub mod shutdown;
 pub mod widget;
 

@@ -104,7 +104,7 @@ pub async fn start(
             ClientInfo {
                 ip: Some(ip),
                 user_agent,
-                own_origin: crate::edge::public_origin(&state, &headers),
+                own_origin: crate::origin::public_origin(&state, &headers),
             },
         )
         .await?;

@@ -61,7 +61,7 @@ pub async fn embed_code(
         ));
     }
     let slug = state.engine.service_slug(&caller).await?;
-    let origin = crate::edge::public_origin(&state, &headers).ok_or_else(|| {
+    let origin = crate::origin::public_origin(&state, &headers).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "public_url_required",

@@ -53,7 +53,7 @@ pub async fn upgrade(
     };
     // A cookie rides along on a cross-site upgrade too: only our own pages may use it
     // (cross-site WebSocket hijacking). Tokens in the query stay origin-free.
-    if source == TokenSource::Cookie && !crate::edge::same_origin(&state, &parts.headers) {
+    if source == TokenSource::Cookie && !crate::origin::same_origin(&state, &parts.headers) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "foreign_origin",
