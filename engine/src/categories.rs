@@ -96,7 +96,7 @@ impl Engine {
     pub async fn create_category(&self, caller: &Caller, new: NewCategory) -> Result<Category> {
         caller.require_admin()?;
         let name = check_name(&new.name)?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let flat = load(tx.ex(), caller.service_id().0).await?;
         if let Some(parent) = new.parent_id {
             let p = flat
@@ -132,7 +132,6 @@ impl Engine {
             .find(|c| c.id.0 == id)
             .ok_or(Error::NotFound("category"))?;
         tx.commit().await?;
-        drop(guard);
         Ok(created)
     }
 
@@ -145,7 +144,7 @@ impl Engine {
     ) -> Result<Category> {
         caller.require_admin()?;
         let name = change.name.as_deref().map(check_name).transpose()?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let flat = load(tx.ex(), caller.service_id().0).await?;
         let me = flat
             .iter()
@@ -196,7 +195,6 @@ impl Engine {
             .find(|c| c.id == id)
             .ok_or(Error::NotFound("category"))?;
         tx.commit().await?;
-        drop(guard);
         Ok(updated)
     }
 
@@ -208,7 +206,7 @@ impl Engine {
         id: CategoryId,
     ) -> Result<CategoryDeleted> {
         caller.require_admin()?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let flat = load(tx.ex(), caller.service_id().0).await?;
         if !flat.iter().any(|c| c.id == id) {
             return Err(Error::NotFound("category"));
@@ -229,7 +227,6 @@ impl Engine {
             }
         }
         tx.commit().await?;
-        drop(guard);
         Ok(CategoryDeleted {
             deleted: !used,
             disabled: used,

@@ -48,7 +48,24 @@ impl Hub {
     /// Sends to the topic's current subscribers, if any, here and (through the bus) on
     /// every other instance.
     pub fn publish(&self, topic: Topic, msg: ServerMsg) {
-        let msg = Arc::new(msg);
+        self.publish_shared(topic, Arc::new(msg));
+    }
+
+    /// Sends an event about a chat to both its sides: the chat's customer and, when it
+    /// has one, its agent (the fan-out every chat write ends with).
+    pub fn publish_chat(&self, chat: ChatId, agent: Option<AgentId>, msg: ServerMsg) {
+        match agent {
+            Some(agent) => {
+                let msg = Arc::new(msg);
+                self.publish_shared(Topic::Chat(chat), msg.clone());
+                self.publish_shared(Topic::Agent(agent), msg);
+            }
+            None => self.publish(Topic::Chat(chat), msg),
+        }
+    }
+
+    /// [`Hub::publish`] of an event already shared (one allocation for every topic).
+    fn publish_shared(&self, topic: Topic, msg: Arc<ServerMsg>) {
         if let Some(bus) = self.bus.get() {
             let _ = bus.send((topic, msg.clone()));
         }

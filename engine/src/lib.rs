@@ -33,7 +33,7 @@ mod tickets;
 
 pub use auth::LoginOutcome;
 pub use caller::Caller;
-pub use chats::{ClientInfo, Customer, Party};
+pub use chats::{ClientInfo, Customer, Party, Sent};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use history::EXPORT_TTL;
@@ -130,17 +130,23 @@ impl Engine {
     }
 
     /// Begins a write transaction inside this process's write critical section.
-    pub(crate) async fn write_tx(&self) -> Result<(tokio::sync::OwnedMutexGuard<()>, db::Tx)> {
-        let guard = self.write_lock.clone().lock_owned().await;
+    pub(crate) async fn write_tx(&self) -> Result<WriteTx> {
+        let section = self.write_lock.clone().lock_owned().await;
         let tx = self.db.begin_write().await?;
-        Ok((guard, tx))
+        Ok(WriteTx {
+            tx,
+            _section: section,
+        })
     }
 
     /// Begins a transaction for a group of message sends (see [`db::Pool::begin_sends`]).
-    pub(crate) async fn sends_tx(&self) -> Result<(tokio::sync::OwnedMutexGuard<()>, db::Tx)> {
-        let guard = self.write_lock.clone().lock_owned().await;
+    pub(crate) async fn sends_tx(&self) -> Result<WriteTx> {
+        let section = self.write_lock.clone().lock_owned().await;
         let tx = self.db.begin_sends().await?;
-        Ok((guard, tx))
+        Ok(WriteTx {
+            tx,
+            _section: section,
+        })
     }
 
     /// Answers whether the database responds (`GET /healthz`).
@@ -153,6 +159,27 @@ impl Engine {
     /// shutdown so no page of the log (which may hold deleted text) outlives the process.
     pub async fn close(&self) {
         db::checkpoint_and_close(&self.db).await;
+    }
+}
+
+/// A write transaction that holds this process's write critical section: committing
+/// it (or dropping it, which rolls back) releases the section, so no path can forget
+/// to — or release it before the commit is on disk.
+pub(crate) struct WriteTx {
+    tx: db::Tx,
+    /// Released when the transaction is done (field order: after `tx`).
+    _section: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub(crate) fn ex(&mut self) -> db::Ex<'_> {
+        self.tx.ex()
+    }
+
+    /// Commits, then leaves the critical section.
+    pub(crate) async fn commit(self) -> Result<()> {
+        let WriteTx { tx, _section } = self;
+        tx.commit().await
     }
 }
 

@@ -20,7 +20,6 @@ use shared::{AuditEntry, ChatId, Message, MessageId, ServerMsg};
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
-use crate::hub::Topic;
 
 /// The 256-bit masking key.
 #[derive(Clone)]
@@ -215,10 +214,8 @@ impl Engine {
             chat_id: chat,
             message: m.clone(),
         };
-        self.hub.publish(Topic::Chat(chat), event.clone());
-        if let Some(a) = agent {
-            self.hub.publish(Topic::Agent(shared::AgentId(a)), event);
-        }
+        self.hub
+            .publish_chat(chat, agent.map(shared::AgentId), event);
         Ok(m)
     }
 
@@ -233,7 +230,7 @@ impl Engine {
         end: usize,
     ) -> Result<Message> {
         self.require_security(caller).await?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
         let new = check_range(text.chars().count(), start, end)?;
         let rows = db::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
@@ -287,7 +284,6 @@ impl Engine {
         crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         self.drop_exports_of(tx.ex(), caller.service_id()).await?;
         tx.commit().await?;
-        drop(guard);
         if let Some(pg) = self.db.postgres() {
             crate::bus::forget_spilled(pg, &original).await;
         }
@@ -304,7 +300,7 @@ impl Engine {
         mask_id: i64,
     ) -> Result<Message> {
         self.require_security(caller).await?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
         let r = db::query(
             "SELECT start_char, nonce, ciphertext FROM masks WHERE id = ? AND message_id = ?",
@@ -335,7 +331,6 @@ impl Engine {
             .await?;
         crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         tx.commit().await?;
-        drop(guard);
         tracing::info!(chat = %chat, message = %message, "unmasked");
         self.publish_updated(chat, message, agent).await
     }

@@ -92,7 +92,7 @@ impl Engine {
         change: SettingsUpdate,
     ) -> Result<Settings> {
         caller.require_admin()?;
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         let (_, current) = self.load_settings(caller.service_id().0).await?;
         let next = current
             .apply(&change)
@@ -117,7 +117,6 @@ impl Engine {
         .execute(tx.ex())
         .await?;
         tx.commit().await?;
-        drop(guard);
         tracing::info!(service = %caller.service_id(), "settings changed");
         Ok(next)
     }
@@ -170,7 +169,7 @@ impl Engine {
         // One write transaction for the change and the last-admin check (issue 15):
         // two admins demoting each other at once are serialised, and the second finds
         // no other admin left.
-        let (guard, mut tx) = self.write_tx().await?;
+        let mut tx = self.write_tx().await?;
         db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
             .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
             .bind(role.as_str())
@@ -206,7 +205,6 @@ impl Engine {
                 .await?;
         }
         tx.commit().await?;
-        drop(guard);
         // open sockets re-check their session (closed when it is gone, and on a role or
         // permission change so the console reconnects with the new rights)
         if !active

@@ -217,10 +217,11 @@ pub async fn send(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
-    let (message, _new) = state
+    let message = state
         .engine
         .send_message(party.as_party(), chat_id(&id)?, &req.client_id, &req.text)
-        .await?;
+        .await?
+        .message();
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
 }
 

@@ -388,11 +388,11 @@ async fn handle_frame(out: &mut Outbox, text: &str) -> Vec<ServerMsg> {
                 .await
             {
                 // A new message comes back through the hub; a resend is acknowledged here.
-                Ok((message, false)) => {
+                Ok(engine::Sent::Repeat(message)) => {
                     out.delivered.acked(chat_id, message.seq);
                     vec![ServerMsg::MessageCreated { chat_id, message }]
                 }
-                Ok((_, true)) => Vec::new(),
+                Ok(engine::Sent::New(_)) => Vec::new(),
                 Err(e) => vec![error_frame(e.into(), Some(client_id), Some(chat_id))],
             }
         }

@@ -1,0 +1,484 @@
+//! Intake: a customer's token and the help center's availability, starting a chat
+//! (consent, the page it starts on, limits, greeting) and assigning it atomically to
+//! the right online agent (C-IN-3, C-AG-9).
+
+use crate::db::{self, Ex};
+use chrono::{DateTime, Utc};
+use shared::validate;
+use shared::{
+    AgentId, Author, Availability, ChatId, ChatStatus, ServerMsg, ServiceId, StartChatRequest,
+    StartChatResponse,
+};
+
+use crate::Engine;
+use crate::assignment::{Candidate, pick_agent};
+use crate::auth::{new_token, token_hash};
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+
+use super::*;
+
+/// Online, active agents of a service with the chat permission, with their load.
+pub(super) async fn candidates(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    except: Option<AgentId>,
+) -> Result<Vec<Candidate>> {
+    let rows = db::query(
+        "SELECT a.id, a.last_assigned_at,
+                (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
+         FROM agents a
+         WHERE a.service_id = ? AND a.status = 'online' AND a.active = 1 AND a.chat_permission = 1 AND a.id != ?",
+    )
+    .bind(service.0)
+    .bind(except.map_or(0, |a| a.0))
+    .fetch_all(conn.ex())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Candidate {
+                agent_id: AgentId(r.try_get("id")?),
+                open_chats: r.try_get("open_chats")?,
+                last_assigned_at: r.try_get("last_assigned_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
+pub(super) async fn assign(
+    mut conn: Ex<'_>,
+    chat: ChatId,
+    agent: AgentId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db::query(
+        "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
+         agent_read_seq = 0 WHERE id = ?",
+    )
+    .bind(agent.0)
+    .bind(now)
+    .bind(chat.0)
+    .execute(conn.ex())
+    .await?;
+    db::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(agent.0)
+        .execute(conn.ex())
+        .await?;
+    Ok(())
+}
+
+pub(super) fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The page a chat starts on (`channel_url`), parsed with the `url` crate (WHATWG
+/// rules, as browsers read it — `https://evil.test\@shop.example.com/` is evil.test):
+/// an http(s) URL of at most 2,000 characters with a host.
+pub(super) struct Page {
+    /// The host, lowercase, without IPv6 brackets (matched against allowed domains).
+    host: String,
+    /// `scheme://host[:port]` (compared with our own origin).
+    origin: String,
+}
+
+#[cfg(test)]
+pub(super) fn channel_host(url: &str) -> Result<String> {
+    channel_page(url).map(|p| p.host)
+}
+
+pub(super) fn channel_page(url: &str) -> Result<Page> {
+    let invalid = || {
+        Error::Invalid(validate::Invalid {
+            field: "channel_url",
+            reason: "must be an http(s) URL of at most 2000 characters".into(),
+        })
+    };
+    if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    let parsed = url::Url::parse(url).map_err(|_| invalid())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid());
+    }
+    let host = parsed.host_str().ok_or_else(invalid)?;
+    Ok(Page {
+        host: host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase(),
+        origin: parsed.origin().ascii_serialization(),
+    })
+}
+
+pub(super) fn validate_visitor_id(v: &str) -> Result<()> {
+    if v.is_empty() || v.len() > 128 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::Invalid(validate::Invalid {
+            field: "visitor_id",
+            reason: "must be 1 to 128 visible ASCII characters".into(),
+        }));
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Resolves a customer token (`occ_…`) to its chat. A token outlives its chat only
+    /// for what the customer may still do (issue 15): once the agent ended the chat it
+    /// works for the rating window ([`shared::RATING_WINDOW_HOURS`]: rate, read the
+    /// transcript), then it is refused like an unknown one.
+    pub async fn authenticate_customer(&self, token: &str) -> Result<Customer> {
+        if !token.starts_with("occ_") || token.len() > 200 {
+            return Err(Error::Unauthenticated);
+        }
+        let r = db::query(
+            "SELECT id, service_id, status, ended_at FROM chats WHERE customer_token_hash = ?",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.db.ex())
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+        let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
+        let window = chrono::Duration::hours(shared::RATING_WINDOW_HOURS);
+        if r.try_get::<&str, _>("status")? == ChatStatus::Ended.as_str()
+            && ended_at.is_some_and(|e| Utc::now() - e > window)
+        {
+            return Err(Error::Unauthenticated);
+        }
+        Ok(Customer {
+            chat_id: ChatId(r.try_get("id")?),
+            service_id: ServiceId(r.try_get("service_id")?),
+        })
+    }
+
+    /// Whether a help center can offer chat right now (C-IN-1/2).
+    pub async fn availability(&self, slug: &str) -> Result<Availability> {
+        let r = db::query(
+            "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled,
+                    (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
+                       AND a.active = 1 AND a.chat_permission = 1) AS online
+             FROM services s WHERE s.slug = ?",
+        )
+        .bind(slug)
+        .fetch_optional(self.db.ex())
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        let enabled: bool = r.try_get("enabled")?;
+        if !enabled {
+            return Err(Error::NotFound("chat for this service"));
+        }
+        Ok(Availability {
+            chat_enabled: true,
+            agents_online: r.try_get("online")?,
+        })
+    }
+
+    /// Starts a chat (C-IN-3, C-AG-9): consent required, greeting as the first message,
+    /// assigned atomically to the right online agent.
+    pub async fn start_chat(
+        &self,
+        slug: &str,
+        req: StartChatRequest,
+        client: ClientInfo,
+    ) -> Result<StartChatResponse> {
+        if !req.consent {
+            return Err(Error::rule(
+                "consent_required",
+                "the customer must accept the privacy notice before chatting",
+            ));
+        }
+        if let Some(v) = &req.visitor_id {
+            validate_visitor_id(v)?;
+        }
+        if let Some(n) = req.name.as_deref().filter(|n| !n.trim().is_empty()) {
+            validate::name("name", n)?;
+        }
+        if let Some(e) = req.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            validate::email("email", e)?;
+        }
+        let page = req.channel_url.as_deref().map(channel_page).transpose()?;
+        // before any write: a flood from one address or visitor costs no transaction
+        self.limits
+            .chat_start(client.ip.as_deref(), req.visitor_id.as_deref())?;
+        // our own help center's page is recorded as the help-center channel
+        let own_page = page
+            .as_ref()
+            .is_some_and(|p| client.own_origin.as_deref() == Some(p.origin.as_str()));
+        let now = Utc::now();
+        let token = new_token("occ_");
+        let mut tx = self.write_tx().await?;
+        let svc = db::query(
+            "SELECT id, (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, prefer_recent_agent, greetings, locales,
+                    allowed_domains, require_signed_user
+             FROM services WHERE slug = ?",
+        )
+        .bind(slug)
+        .fetch_optional(tx.ex())
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+        if !svc.try_get::<bool, _>("enabled")? {
+            return Err(Error::NotFound("chat for this service"));
+        }
+        let service = ServiceId(svc.try_get("id")?);
+        // The widget (issue 6): only on allowed sites, and signed users when required.
+        let allowed: Vec<String> =
+            serde_json::from_str(svc.try_get("allowed_domains")?).unwrap_or_default();
+        // with a list set, a chat needs a page on it (or our own help center)
+        if !allowed.is_empty() && !own_page {
+            match page.as_ref().map(|p| p.host.as_str()) {
+                Some(host) if shared::domain_allowed(&allowed, host) => {}
+                Some(host) => {
+                    return Err(Error::forbidden(
+                        "domain_not_allowed",
+                        format!("chat is not enabled on {host}"),
+                    ));
+                }
+                None => {
+                    return Err(Error::forbidden(
+                        "domain_not_allowed",
+                        "this service chats only on its allowed sites; send the page (channel_url)",
+                    ));
+                }
+            }
+        }
+        let mut req = req;
+        match (&req.user_id, &req.user_hash) {
+            (Some(user), hash) => {
+                let secret = self.identity_secret(service.0).await?;
+                if !crate::identity::verify(&secret, user, hash.as_deref().unwrap_or_default()) {
+                    return Err(Error::forbidden(
+                        "identity_invalid",
+                        "the signed-in user could not be verified (data-user-hash)",
+                    ));
+                }
+                req.visitor_id = Some(format!("user:{user}"));
+            }
+            (None, _) if svc.try_get::<bool, _>("require_signed_user")? => {
+                return Err(Error::forbidden(
+                    "identity_required",
+                    "this service chats only with signed-in users",
+                ));
+            }
+            _ => {}
+        }
+        let locales: Vec<String> =
+            serde_json::from_str(svc.try_get("locales")?).unwrap_or_else(|_| vec!["ko".into()]);
+        let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
+        let locale = req
+            .locale
+            .as_deref()
+            .and_then(shared::i18n::Locale::parse)
+            .map(|l| l.code().to_owned())
+            .filter(|l| locales.contains(l))
+            .unwrap_or_else(|| default_locale.clone());
+
+        // at most a few chats waiting or active per visitor, counted in the write
+        // transaction (exact across instances)
+        let cap = self.limits.config.open_chats_per_visitor;
+        if let (Some(visitor), true) = (&req.visitor_id, cap > 0) {
+            let open: i64 = db::query_scalar(
+                "SELECT COUNT(*) FROM chats WHERE service_id = ? AND visitor_id = ?
+                   AND status IN ('waiting', 'active')",
+            )
+            .bind(service.0)
+            .bind(visitor)
+            .fetch_one(tx.ex())
+            .await?;
+            if open >= i64::from(cap) {
+                return Err(Error::Limited {
+                    code: "too_many_open_chats",
+                    message: "you already have chats open; please continue in one of them".into(),
+                    retry_after: std::time::Duration::from_secs(60),
+                });
+            }
+        }
+        let preferred = match (&req.visitor_id, svc.try_get::<bool, _>("prefer_recent_agent")?) {
+            (Some(visitor), true) => db::query_scalar::<i64>(
+                "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(service.0)
+            .bind(visitor)
+            .fetch_optional(tx.ex())
+            .await?
+            .map(AgentId),
+            _ => None,
+        };
+        let agent =
+            pick_agent(&candidates(tx.ex(), service, None).await?, preferred).ok_or_else(|| {
+                Error::conflict(
+                    "agents_absent",
+                    "no agent is online; leave a 1:1 inquiry instead",
+                )
+            })?;
+
+        let chat_id: i64 = db::query_scalar(
+            "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
+                                locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device)
+             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(service.0)
+        .bind(&req.visitor_id)
+        .bind(req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+        .bind(req.email.as_deref().map(validate::normalize_email).filter(|e| !e.is_empty()))
+        .bind(&client.ip)
+        .bind(client.user_agent.as_deref().map(|u| u.chars().take(512).collect::<String>()))
+        .bind(&locale)
+        .bind(
+            req.channel_url
+                .as_deref()
+                .filter(|_| !own_page)
+                .unwrap_or("helpcenter"),
+        )
+        .bind(token_hash(&token))
+        .bind(now)
+        .bind(shared::CONSENT_VERSION)
+        .bind(now)
+        .bind(client.user_agent.as_deref().and_then(crate::device::describe))
+        .fetch_one(tx.ex())
+        .await?;
+        let chat = ChatId(chat_id);
+        assign(tx.ex(), chat, agent, now).await?;
+        let greetings = parse_locale_map(svc.try_get("greetings")?);
+        let greeting =
+            shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
+        let greeting = match greeting {
+            Some(text) => {
+                Some(append_message(tx.ex(), chat, Author::System, None, None, &text, now).await?)
+            }
+            None => None,
+        };
+        tx.commit().await?;
+
+        tracing::info!(chat = %chat, service = %service, agent = %agent, "chat started");
+        if let Some(m) = greeting {
+            self.hub.publish(
+                Topic::Chat(chat),
+                ServerMsg::MessageCreated {
+                    chat_id: chat,
+                    message: m,
+                },
+            );
+        }
+        self.announce_assignment(chat, agent).await;
+        Ok(StartChatResponse {
+            chat_id: chat,
+            customer_token: token,
+        })
+    }
+
+    /// Tells an agent a chat is now theirs, and refreshes their counters.
+    pub(super) async fn announce_assignment(&self, chat: ChatId, agent: AgentId) {
+        match self.agent_chat_item(chat).await {
+            Ok(item) => self
+                .hub
+                .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item }),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not load an assigned chat for its announcement")
+            }
+        }
+        self.publish_counters(agent).await;
+        self.publish_chat_updated(chat).await;
+    }
+
+    pub(super) async fn publish_chat_updated(&self, chat: ChatId) {
+        if let Ok(detail) = self.chat_detail(chat).await {
+            self.hub.publish(
+                Topic::Chat(chat),
+                ServerMsg::ChatUpdated {
+                    chat: shared::ChatView::Customer((&detail).into()),
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_hosts_are_read_as_browsers_read_them() {
+        assert_eq!(
+            channel_host("https://Shop.Example.com/p/1?x=1").unwrap(),
+            "shop.example.com"
+        );
+        assert_eq!(channel_host("http://127.0.0.2:8080/").unwrap(), "127.0.0.2");
+        assert_eq!(channel_host("https://user@host.test").unwrap(), "host.test");
+        assert_eq!(
+            channel_host("https://evil.test\\@shop.example.com/").unwrap(),
+            "evil.test",
+            "a backslash ends the authority in http(s) URLs"
+        );
+        assert_eq!(channel_host("http://[::1]:3000/").unwrap(), "::1");
+        // our own pages are told apart by origin, port included
+        assert_eq!(
+            channel_page("http://127.0.0.1:3000/hc/demo")
+                .unwrap()
+                .origin,
+            "http://127.0.0.1:3000"
+        );
+        assert_ne!(
+            channel_page("http://127.0.0.1:4000/shop").unwrap().origin,
+            "http://127.0.0.1:3000"
+        );
+    }
+
+    #[test]
+    fn page_parsing_never_panics_on_generated_input() {
+        // seeded xorshift over awkward pieces: every result is Ok or Err, never a panic
+        let pieces = [
+            "http",
+            "https",
+            "://",
+            ":",
+            "/",
+            "\\",
+            "@",
+            "[",
+            "]",
+            "::1",
+            "가",
+            "é",
+            "%",
+            "%zz",
+            "?",
+            "#",
+            ".",
+            "..",
+            "xn--",
+            "0",
+            "65536",
+            " ",
+            "\u{0}",
+            "ﬀ",
+            "example.com",
+        ];
+        let mut x: u64 = 0x5eed_0000_0000_0015;
+        for _ in 0..20_000 {
+            let mut url = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                url.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if let Ok(page) = channel_page(&url) {
+                assert!(page.origin.starts_with("http"));
+            }
+        }
+    }
+
+    #[test]
+    fn channel_urls_must_be_http() {
+        assert!(channel_host("https://shop.example/p/1").is_ok());
+        assert!(channel_host("javascript:alert(1)").is_err());
+        assert!(channel_host("https://a b").is_err());
+        assert!(channel_host("file:///etc/passwd").is_err());
+        assert!(channel_host("https://").is_err());
+        assert!(channel_host(&format!("https://a.test/{}", "x".repeat(2000))).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! What agents and customers read of chats: the agent's list and 대화중 counters
+//! (coalesced during bursts), one chat's detail and the view a party may see.
+
+use crate::db;
+use chrono::{DateTime, Utc};
+use shared::{
+    AgentChatItem, AgentChats, AgentId, AgentStatus, ChatAgent, ChatConsult, ChatCustomer,
+    ChatCustomerName, ChatDetail, ChatId, ChatStatus, ServerMsg,
+};
+
+use crate::Engine;
+use crate::caller::Caller;
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+
+use super::*;
+
+/// How long counters wait to gather a burst of customer messages.
+pub(crate) const COUNTERS_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+
+impl Engine {
+    /// Sends an agent their current 대화중 count and unread total.
+    /// Counters after a customer message, coalesced: during a burst an agent gets one
+    /// `agent.counters` per [`COUNTERS_DELAY`] instead of one per message (each is a
+    /// query over all the agent's open chats), computed from what is committed then.
+    pub(crate) fn publish_counters_soon(&self, agent: AgentId) {
+        let first = self
+            .counters_due
+            .lock()
+            .expect("counters set")
+            .insert(agent);
+        if first {
+            let engine = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(COUNTERS_DELAY).await;
+                engine
+                    .counters_due
+                    .lock()
+                    .expect("counters set")
+                    .remove(&agent);
+                engine.publish_counters(agent).await;
+            });
+        }
+    }
+
+    pub(crate) async fn publish_counters(&self, agent: AgentId) {
+        match self.agent_chats_of(agent).await {
+            Ok(list) => {
+                let unread = list.chats.iter().map(|c| c.unread).sum();
+                self.hub.publish(
+                    Topic::Agent(agent),
+                    ServerMsg::AgentCounters {
+                        open_count: list.open_count,
+                        unread,
+                        status: list.status,
+                    },
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "could not compute agent counters"),
+        }
+    }
+
+    pub(super) async fn agent_chat_items(
+        &self,
+        filter: &str,
+        bind: i64,
+    ) -> Result<Vec<AgentChatItem>> {
+        let sql = format!(
+            "SELECT c.id, c.customer_name, c.status, c.assigned_at, c.opened_at, c.last_seq, c.channel,
+                    (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.author = 'customer'
+                       AND m.seq > c.agent_read_seq) AS unread,
+                    (SELECT m.text FROM messages m WHERE m.chat_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
+             FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
+        );
+        let rows = db::query(&sql).bind(bind).fetch_all(self.db.ex()).await?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok(AgentChatItem {
+                    id: ChatId(id),
+                    customer: ChatCustomerName {
+                        name: display_name(id, r.try_get("customer_name")?),
+                    },
+                    status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Active),
+                    unread: r.try_get("unread")?,
+                    assigned_at: r.try_get("assigned_at")?,
+                    opened: r
+                        .try_get::<Option<DateTime<Utc>>, _>("opened_at")?
+                        .is_some(),
+                    last_message: r.try_get("last_message")?,
+                    last_seq: r.try_get("last_seq")?,
+                    channel: r.try_get("channel")?,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn agent_chat_item(&self, chat: ChatId) -> Result<AgentChatItem> {
+        self.agent_chat_items("c.id = ?", chat.0)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound("chat"))
+    }
+
+    pub(super) async fn agent_chats_of(&self, agent: AgentId) -> Result<AgentChats> {
+        let chats = self
+            .agent_chat_items(
+                "c.agent_id = ? AND c.status IN ('active', 'customer_ended')",
+                agent.0,
+            )
+            .await?;
+        let r = db::query("SELECT a.status, s.contract_security FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?")
+            .bind(agent.0)
+            .fetch_one(self.db.ex())
+            .await?;
+        let status: String = r.try_get("status")?;
+        Ok(AgentChats {
+            security_service: r.try_get("contract_security")?,
+            open_count: chats.len() as i64,
+            status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+            chats,
+        })
+    }
+
+    /// The caller's chat screen: open chats (active or customer-ended) and the count.
+    pub async fn agent_chats(&self, caller: &Caller) -> Result<AgentChats> {
+        self.agent_chats_of(caller.agent_id()).await
+    }
+
+    pub(super) async fn chat_detail(&self, chat: ChatId) -> Result<ChatDetail> {
+        let r = db::query(
+            "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3
+             FROM chats c
+             LEFT JOIN agents a ON a.id = c.agent_id
+             LEFT JOIN categories k1 ON k1.id = c.category_id
+             LEFT JOIN categories k2 ON k2.id = k1.parent_id
+             LEFT JOIN categories k3 ON k3.id = k2.parent_id
+             WHERE c.id = ?",
+        )
+        .bind(chat.0)
+        .fetch_optional(self.db.ex())
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
+        let id: i64 = r.try_get("id")?;
+        let category_path = category_path(&r)?;
+        Ok(ChatDetail {
+            id: ChatId(id),
+            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+            handled: r.try_get("handled")?,
+            customer: ChatCustomer {
+                name: display_name(id, r.try_get("customer_name")?),
+                email: r.try_get("customer_email")?,
+                memo: r.try_get("customer_memo")?,
+                ip: r.try_get("customer_ip")?,
+                device: r.try_get("customer_device")?,
+            },
+            consult: ChatConsult {
+                channel: r.try_get("channel")?,
+                category_id: r
+                    .try_get::<Option<i64>, _>("category_id")?
+                    .map(shared::CategoryId),
+                category_path,
+            },
+            agent: match r.try_get::<Option<i64>, _>("agent_id")? {
+                Some(a) => Some(ChatAgent {
+                    id: AgentId(a),
+                    name: r
+                        .try_get::<Option<String>, _>("agent_name")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
+            rating: r.try_get("rating")?,
+            rating_comment: r.try_get("rating_comment")?,
+            locale: r.try_get("locale")?,
+            created_at: r.try_get("created_at")?,
+            assigned_at: r.try_get("assigned_at")?,
+            opened_at: r.try_get("opened_at")?,
+            ended_at: r.try_get("ended_at")?,
+            last_seq: r.try_get("last_seq")?,
+        })
+    }
+
+    /// One chat, for its customer or an agent of its service.
+    pub async fn chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+        let mut conn = self.db.acquire().await?;
+        check_access(party, &chat_row(conn.ex(), chat).await?)?;
+        drop(conn);
+        self.chat_detail(chat).await
+    }
+
+    /// A chat as `party` may see it: the customer never gets the agents' detail.
+    pub fn view_for(party: Party<'_>, detail: ChatDetail) -> shared::ChatView {
+        match party {
+            Party::Agent(_) => shared::ChatView::Agent(Box::new(detail)),
+            Party::Customer(_) => shared::ChatView::Customer((&detail).into()),
+        }
+    }
+}

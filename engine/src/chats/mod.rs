@@ -1,0 +1,25 @@
+//! Chats: intake (consent, greeting, assignment), messages with per-chat `seq` and
+//! `client_id` idempotency, reading, opening, ending, agent status with hand-over.
+//! All SQL on `chats` and `messages` lives in these modules. Every write commits before
+//! the hub hears of it (persist, then publish).
+//!
+//! By concern: [`parties`] (who acts), [`rows`] (row shapes and the access rules read
+//! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
+//! group-commit writer, reading), [`lists`] (agents' lists, counters, details),
+//! [`status`] (open, end, agent status and hand-over, info).
+
+mod intake;
+mod lists;
+mod messages;
+mod parties;
+mod rows;
+mod status;
+
+pub use messages::Sent;
+pub(crate) use messages::{SendJob, message_writer};
+pub use parties::{ClientInfo, Customer, Party};
+pub(crate) use rows::{category_path, display_name};
+
+use intake::*;
+use parties::*;
+use rows::*;

@@ -1,0 +1,179 @@
+//! Chat and message rows and the rules read off them: the columns the rules look at,
+//! tenant scoping of a chat ([`check_access`]), message rows with their masks, and the
+//! append of a message with the chat's next `seq`.
+
+use crate::db::{self, Ex, Row};
+use chrono::{DateTime, Utc};
+use shared::{AgentId, Author, ChatId, ChatStatus, Message, MessageId, ServiceId};
+
+use crate::caller::Caller;
+use crate::error::{Error, Result};
+
+use super::*;
+
+/// The columns of a chat that rules look at.
+pub(super) struct ChatRow {
+    pub(super) id: ChatId,
+    pub(super) service_id: ServiceId,
+    pub(super) status: ChatStatus,
+    pub(super) agent_id: Option<AgentId>,
+    pub(super) opened_by: Option<AgentId>,
+    pub(super) handled: bool,
+}
+
+pub(super) async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
+    let r = db::query(
+        "SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(conn.ex())
+    .await?
+    .ok_or(Error::NotFound("chat"))?;
+    // decoding errors are errors, not panics: this runs inside the message writer
+    Ok(ChatRow {
+        id: ChatId(r.try_get("id")?),
+        service_id: ServiceId(r.try_get("service_id")?),
+        status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+        agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+        opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
+        handled: r.try_get("handled")?,
+    })
+}
+
+/// Tenant scoping for chats: agents see their service's chats (only those assigned to
+/// them when the service limits agents to their own), a customer only theirs.
+/// Anything else is "not found".
+pub(super) fn check_access(party: Party<'_>, chat: &ChatRow) -> Result<()> {
+    let ok = match party {
+        Party::Agent(c) => {
+            c.service_id() == chat.service_id
+                && (c.sees_all_chats() || chat.agent_id == Some(c.agent_id()))
+        }
+        Party::Customer(c) => c.chat_id == chat.id,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::NotFound("chat"))
+    }
+}
+
+/// Agents act on a chat only while it is theirs.
+pub(super) fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
+    if chat.agent_id == Some(caller.agent_id()) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "not_assigned",
+            "this chat is assigned to another agent",
+        ))
+    }
+}
+
+/// A handling type's names from the top level down, from the `cat1..cat3` columns of
+/// a chat joined with up to three levels of its category.
+pub(crate) fn category_path(r: &Row) -> Result<Vec<String>> {
+    let mut path = Vec::new();
+    for k in ["cat3", "cat2", "cat1"] {
+        if let Some(name) = r.try_get::<Option<String>, _>(k)? {
+            path.push(name);
+        }
+    }
+    Ok(path)
+}
+
+pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
+    name.filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("고객 {id}"))
+}
+
+/// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
+/// transcript is one query). Only the JSON functions differ between the dialects.
+pub(super) fn message_columns(backend: db::Backend) -> String {
+    let masks = match backend {
+        db::Backend::Sqlite => {
+            "(SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
+                FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k)"
+        }
+        db::Backend::Postgres => {
+            "(SELECT COALESCE(json_agg(json_build_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char) \
+                ORDER BY k.start_char), '[]')::text FROM masks k WHERE k.message_id = m.id)"
+        }
+    };
+    format!(
+        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, {masks} AS masks_json"
+    )
+}
+
+/// A message row (see [`message_columns`]); a cell of the wrong type is an error, never
+/// a panic (issue 15: this runs inside the message writer).
+pub(super) fn message_from_row(r: &Row) -> Result<Message> {
+    let author: &str = r.try_get("author")?;
+    let text: String = r.try_get("text")?;
+    Ok(Message {
+        id: MessageId(r.try_get("id")?),
+        chat_id: ChatId(r.try_get("chat_id")?),
+        seq: r.try_get("seq")?,
+        author: Author::parse(author).unwrap_or(Author::System),
+        created_at: r.try_get("created_at")?,
+        masks: serde_json::from_str(
+            &r.try_get::<Option<String>, _>("masks_json")?
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default(),
+        client_id: r.try_get("client_id")?,
+        agent_name: r.try_get("agent_name")?,
+        pii: if author == "customer" {
+            crate::pii::detect(&text)
+                .into_iter()
+                .map(|f| shared::PiiHint {
+                    start: f.start,
+                    end: f.end,
+                    kind: f.kind.as_str().to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        text,
+    })
+}
+
+pub(super) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
+    let sql = format!(
+        "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?",
+        cols = message_columns(conn.backend())
+    );
+    message_from_row(&db::query(&sql).bind(id).fetch_one(conn.ex()).await?)
+}
+
+/// Appends a message with the chat's next `seq`.
+pub(super) async fn append_message(
+    mut conn: Ex<'_>,
+    chat: ChatId,
+    author: Author,
+    agent: Option<AgentId>,
+    client_id: Option<&str>,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let seq: i64 = db::query_scalar(
+        "UPDATE chats SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+    )
+    .bind(chat.0)
+    .fetch_one(conn.ex())
+    .await?;
+    let id: i64 = db::query_scalar(
+        "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(chat.0)
+    .bind(seq)
+    .bind(author.as_str())
+    .bind(agent.map(|a| a.0))
+    .bind(client_id)
+    .bind(text)
+    .bind(now)
+    .fetch_one(conn.ex())
+    .await?;
+    message_by_id(conn, id).await
+}

@@ -1,0 +1,213 @@
+//! A chat's and an agent's state: opening (C-HIS-2), ending (C-END-3), the agent's
+//! status with hand-over (C-AG-2), and saving customer and consult info (C-AG-7).
+
+use crate::db;
+use chrono::Utc;
+use shared::validate;
+use shared::{AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ServerMsg};
+
+use crate::Engine;
+use crate::assignment::pick_agent;
+use crate::caller::Caller;
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+
+use super::*;
+
+impl Engine {
+    /// The agent opened (clicked) the request: recorded once, and everything so far is read.
+    pub async fn open_chat(&self, caller: &Caller, chat: ChatId) -> Result<ChatDetail> {
+        let mut tx = self.write_tx().await?;
+        let row = chat_row(tx.ex(), chat).await?;
+        check_access(Party::Agent(caller), &row)?;
+        require_assigned(caller, &row)?;
+        db::query(
+            "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
+               agent_read_seq = last_seq WHERE id = ?",
+        )
+        .bind(Utc::now())
+        .bind(caller.agent_id().0)
+        .bind(chat.0)
+        .execute(tx.ex())
+        .await?;
+        tx.commit().await?;
+        self.publish_counters(caller.agent_id()).await;
+        self.chat_detail(chat).await
+    }
+
+    /// Ends a chat (C-END-3): the customer → `customer_ended` (the agent may still work
+    /// on it); the agent → `ended` (it leaves the chat screen).
+    pub async fn end_chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+        let who = party.author();
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let row = chat_row(tx.ex(), chat).await?;
+        check_access(party, &row)?;
+        if let Party::Agent(caller) = party
+            && row.status != ChatStatus::Waiting
+        {
+            require_assigned(caller, &row)?;
+        }
+        let next = row.status.after_end(who).ok_or_else(|| {
+            Error::conflict(
+                "chat_closed",
+                format!("this chat is already {}", row.status.as_str()),
+            )
+        })?;
+        // the customer's end is stamped on its own column; `ended_at` is set once, when
+        // the chat is closed for good (each column assigned once: PostgreSQL insists)
+        let customer_ended = if who == Author::Customer {
+            "customer_ended_at = ?,"
+        } else {
+            "customer_ended_at = COALESCE(customer_ended_at, ?),"
+        };
+        db::query(format!(
+            "UPDATE chats SET status = ?, {customer_ended} ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
+        ))
+        .bind(next.as_str())
+        .bind(if who == Author::Customer { Some(now) } else { None })
+        .bind(next.as_str())
+        .bind(now)
+        .bind(chat.0)
+        .execute(tx.ex())
+        .await?;
+        tx.commit().await?;
+
+        tracing::info!(chat = %chat, by = who.as_str(), status = next.as_str(), "chat ended");
+        let event = ServerMsg::ChatEnded {
+            chat_id: chat,
+            status: next,
+            by: who,
+        };
+        self.hub.publish_chat(chat, row.agent_id, event);
+        if let Some(agent) = row.agent_id {
+            self.publish_counters(agent).await;
+        }
+        self.chat_detail(chat).await
+    }
+
+    /// Sets the caller's status (C-AG-2), effective at once. Going offline hands the
+    /// caller's active chats to other online agents (or back to waiting); coming online
+    /// takes every waiting chat of the service. A break keeps current chats and only
+    /// stops new ones.
+    pub async fn set_status(&self, caller: &Caller, status: AgentStatus) -> Result<AgentStatus> {
+        let me = caller.agent_id();
+        let now = Utc::now();
+        let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
+        let mut tx = self.write_tx().await?;
+        db::query(
+            "UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(me.0)
+        .bind(caller.service_id().0)
+        .execute(tx.ex())
+        .await?;
+        match status {
+            AgentStatus::Offline => {
+                let mine: Vec<i64> = db::query_scalar(
+                    "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
+                )
+                .bind(me.0)
+                .fetch_all(tx.ex())
+                .await?;
+                for id in mine {
+                    let chat = ChatId(id);
+                    match pick_agent(
+                        &candidates(tx.ex(), caller.service_id(), Some(me)).await?,
+                        None,
+                    ) {
+                        Some(next) => {
+                            assign(tx.ex(), chat, next, now).await?;
+                            moved.push((chat, Some(next)));
+                        }
+                        None => {
+                            db::query("UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?")
+                                .bind(id)
+                                .execute(tx.ex())
+                                .await?;
+                            moved.push((chat, None));
+                        }
+                    }
+                }
+            }
+            AgentStatus::Online if caller.chat_permission() => {
+                let waiting: Vec<i64> = db::query_scalar(
+                    "SELECT id FROM chats WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
+                )
+                .bind(caller.service_id().0)
+                .fetch_all(tx.ex())
+                .await?;
+                for id in waiting {
+                    assign(tx.ex(), ChatId(id), me, now).await?;
+                    moved.push((ChatId(id), Some(me)));
+                }
+            }
+            _ => {}
+        }
+        tx.commit().await?;
+
+        tracing::info!(agent = %me, status = status.as_str(), moved = moved.len(), "agent status");
+        for (chat, to) in moved {
+            if to != Some(me) {
+                self.hub.publish(
+                    Topic::Agent(me),
+                    ServerMsg::ChatUnassigned { chat_id: chat },
+                );
+            }
+            match to {
+                Some(agent) => self.announce_assignment(chat, agent).await,
+                None => self.publish_chat_updated(chat).await,
+            }
+        }
+        self.publish_counters(me).await;
+        Ok(status)
+    }
+
+    /// The Save button (C-AG-7): replaces customer info (name, email, memo) and the
+    /// handling type in one write. Any agent of the service may save (live, and later
+    /// from chat history); empty values clear a field.
+    pub async fn save_chat_info(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+        info: shared::ChatInfoUpdate,
+    ) -> Result<ChatDetail> {
+        info.validate()?;
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let mut tx = self.write_tx().await?;
+        let row = chat_row(tx.ex(), chat).await?;
+        check_access(Party::Agent(caller), &row)?;
+        if let Some(category) = info.consult.category_id {
+            self.choosable_category(tx.ex(), caller, category).await?;
+        }
+        db::query(
+            "UPDATE chats SET customer_name = ?, customer_email = ?, customer_memo = ?, category_id = ? WHERE id = ?",
+        )
+        .bind(clean(&info.customer.name))
+        .bind(clean(&info.customer.email).map(|e| validate::normalize_email(&e)))
+        .bind(info.customer.memo.as_deref().filter(|m| !m.trim().is_empty()))
+        .bind(info.consult.category_id.map(|c| c.0))
+        .bind(chat.0)
+        .execute(tx.ex())
+        .await?;
+        tx.commit().await?;
+        let detail = self.chat_detail(chat).await?;
+        if let Some(agent) = row.agent_id
+            && row.status.is_open_for_agent()
+            && let Ok(item) = self.agent_chat_item(chat).await
+        {
+            // the live list shows the customer's name; a chat saved from history after
+            // it ended must not come back into the agent's list
+            self.hub
+                .publish(Topic::Agent(agent), ServerMsg::ChatAssigned { chat: item });
+        }
+        Ok(detail)
+    }
+}
