@@ -23,8 +23,6 @@ pub use pages::errors::NotFound;
 
 /// The HTML document around the app (server side only renders it).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -41,30 +39,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy (issue 15), with this response's nonce: only
-/// the framework's own inline scripts (which carry the nonce) run, and what they load
-/// ('strict-dynamic': the hydration module and its wasm, which needs
-/// 'wasm-unsafe-eval'). Styles allow inline `style` attributes (the category tree's
-/// indentation). The edge appends the framing rule (`frame-ancestors`).
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'"
-    );
-    if let (Some(res), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&policy),
-    ) {
-        res.insert_header(CONTENT_SECURITY_POLICY, v);
     }
 }
 

@@ -98,14 +98,32 @@ pub(crate) async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// The script nonce of one response (issue 15): chosen here, handed to the page render
+/// through the request's extensions, and named in the response's
+/// Content-Security-Policy — the edge owns the header, the render never writes it.
+#[derive(Clone, Debug)]
+pub(crate) struct PageNonce(pub String);
+
+/// A page's Content-Security-Policy: only the framework's own inline scripts (which
+/// carry the nonce) run, and what they load ('strict-dynamic': the hydration module
+/// and its wasm, which needs 'wasm-unsafe-eval'); styles allow inline `style`
+/// attributes (the category tree's indentation); `ancestors` says who may frame it.
+fn page_policy(nonce: &str, ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+    )
+}
+
 /// Middleware: security headers on every response (issue 15). `nosniff` and a referrer
-/// policy everywhere; pages get frame protection — the widget page may be framed by the
+/// policy everywhere; pages get the Content-Security-Policy with this response's
+/// nonce ([`PageNonce`]) and frame protection — the widget page may be framed by the
 /// service's allowed domains only, every other page by nobody (`frame-ancestors
-/// 'none'` and `X-Frame-Options: DENY`). The script policy itself (with the page's
-/// nonce) is set by the page shell; this appends the framing rule to it.
+/// 'none'` and `X-Frame-Options: DENY`).
 pub(crate) async fn security_headers(
     State(state): State<AppState>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     use axum::http::{HeaderValue, header};
@@ -114,6 +132,8 @@ pub(crate) async fn security_headers(
         .path()
         .strip_prefix("/widget/")
         .map(|s| s.split('/').next().unwrap_or_default().to_owned());
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     headers.insert(
@@ -139,15 +159,7 @@ pub(crate) async fn security_headers(
             "'none'".to_owned()
         }
     };
-    let policy = match res
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(scripts) => format!("{scripts}; frame-ancestors {ancestors}"),
-        None => format!("frame-ancestors {ancestors}"),
-    };
-    if let Ok(v) = HeaderValue::from_str(&policy) {
+    if let Ok(v) = HeaderValue::from_str(&page_policy(&nonce, &ancestors)) {
         res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     res

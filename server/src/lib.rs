@@ -195,6 +195,13 @@ pub fn router(state: AppState) -> Router {
         move || {
             leptos::prelude::provide_context(engine.clone());
             leptos::prelude::provide_context(cookies);
+            // the nonce the edge chose for this response's Content-Security-Policy, so
+            // the framework's inline scripts carry the one the header allows
+            if let Some(nonce) = leptos::prelude::use_context::<axum::http::request::Parts>()
+                .and_then(|p| p.extensions.get::<edge::PageNonce>().cloned())
+            {
+                leptos::prelude::provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+            }
         }
     };
     let shell = {
