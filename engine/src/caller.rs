@@ -67,13 +67,7 @@ impl Caller {
         role: Role,
         chat_permission: bool,
     ) -> Caller {
-        Caller {
-            agent_id,
-            service_id,
-            role,
-            chat_permission,
-            sees_all_chats: true,
-        }
+        Caller::new(agent_id, service_id, role, chat_permission, true)
     }
 
     /// Refuses callers who are not admins of their service.

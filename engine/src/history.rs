@@ -194,15 +194,7 @@ fn history_row(r: &Row) -> Result<HistoryRow> {
         created_at,
         customer_name: crate::chats::display_name(id, r.try_get("customer_name")?),
         customer_email: r.try_get("customer_email")?,
-        agent: match r.try_get::<Option<i64>, _>("agent_id")? {
-            Some(a) => Some(ChatAgent {
-                id: AgentId(a),
-                name: r
-                    .try_get::<Option<String>, _>("agent_name")?
-                    .unwrap_or_default(),
-            }),
-            None => None,
-        },
+        agent: crate::chats::chat_agent(r)?,
         channel: r.try_get("channel")?,
         category_path: crate::chats::category_path(r)?,
         status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),

@@ -582,26 +582,6 @@ async fn embed_code_never_reflects_a_crafted_host() {
 }
 
 #[tokio::test]
-async fn the_proxy_appended_address_is_the_client() {
-    let s = TestServer::demo_behind_proxy().await;
-    let agent = s.online_agent("agent1@demo.test").await;
-    let r = s
-        .http
-        .post(s.url("/api/v1/services/demo/chats"))
-        .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
-        .json(&json!({"consent": true}))
-        .send()
-        .await
-        .unwrap();
-    let chat = r.json::<Value>().await.unwrap()["chat_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (_, d) = s.get(&format!("/api/v1/chats/{chat}"), Some(&agent)).await;
-    assert_eq!(d["customer"]["ip"], "203.0.113.7");
-}
-
-#[tokio::test]
 async fn customers_never_see_what_agents_keep() {
     let s = TestServer::demo().await;
     let agent = s.online_agent("agent1@demo.test").await;

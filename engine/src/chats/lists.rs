@@ -4,8 +4,8 @@
 use crate::db;
 use chrono::{DateTime, Utc};
 use shared::{
-    AgentChatItem, AgentChats, AgentId, AgentStatus, ChatAgent, ChatConsult, ChatCustomer,
-    ChatCustomerName, ChatDetail, ChatId, ChatStatus, ServerMsg,
+    AgentChatItem, AgentChats, AgentId, AgentStatus, ChatConsult, ChatCustomer, ChatCustomerName,
+    ChatDetail, ChatId, ChatStatus, ServerMsg,
 };
 
 use crate::Engine;
@@ -162,15 +162,7 @@ impl Engine {
                     .map(shared::CategoryId),
                 category_path,
             },
-            agent: match r.try_get::<Option<i64>, _>("agent_id")? {
-                Some(a) => Some(ChatAgent {
-                    id: AgentId(a),
-                    name: r
-                        .try_get::<Option<String>, _>("agent_name")?
-                        .unwrap_or_default(),
-                }),
-                None => None,
-            },
+            agent: chat_agent(&r)?,
             rating: r.try_get("rating")?,
             rating_comment: r.try_get("rating_comment")?,
             locale: r.try_get("locale")?,

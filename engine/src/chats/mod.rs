@@ -18,7 +18,7 @@ mod status;
 pub use messages::Sent;
 pub(crate) use messages::{SendJob, message_writer};
 pub use parties::{ClientInfo, Customer, Party};
-pub(crate) use rows::{category_path, display_name};
+pub(crate) use rows::{category_path, chat_agent, display_name};
 
 use intake::*;
 use parties::*;

@@ -4,7 +4,7 @@
 
 use crate::db::{self, Ex, Row};
 use chrono::{DateTime, Utc};
-use shared::{AgentId, Author, ChatId, ChatStatus, Message, MessageId, ServiceId};
+use shared::{AgentId, Author, ChatAgent, ChatId, ChatStatus, Message, MessageId, ServiceId};
 
 use crate::caller::Caller;
 use crate::error::{Error, Result};
@@ -80,6 +80,19 @@ pub(crate) fn category_path(r: &Row) -> Result<Vec<String>> {
         }
     }
     Ok(path)
+}
+
+/// The chat's agent from the `agent_id` and `agent_name` columns, if it has one.
+pub(crate) fn chat_agent(r: &Row) -> Result<Option<ChatAgent>> {
+    let Some(id) = r.try_get::<Option<i64>, _>("agent_id")? else {
+        return Ok(None);
+    };
+    Ok(Some(ChatAgent {
+        id: AgentId(id),
+        name: r
+            .try_get::<Option<String>, _>("agent_name")?
+            .unwrap_or_default(),
+    }))
 }
 
 pub(crate) fn display_name(id: i64, name: Option<String>) -> String {

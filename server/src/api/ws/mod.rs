@@ -305,12 +305,7 @@ async fn session(
                         && !engine.session_still_valid(&token, c).await
                     {
                         tracing::info!(?topic, "session ended or changed; closing its socket");
-                        let _ = socket
-                            .send(WsMessage::Close(Some(CloseFrame {
-                                code: SESSION_ENDED,
-                                reason: "session ended".into(),
-                            })))
-                            .await;
+                        close_with(&mut socket, SESSION_ENDED, "session ended").await;
                         return;
                     }
                     Vec::new()
@@ -325,12 +320,7 @@ async fn session(
             _ = &mut hold_ends, if out.holding.is_some() => out.release_hold().await,
             () = stopping.cancelled() => {
                 // 1012 "service restart": the client reconnects (to another instance)
-                let _ = socket
-                    .send(WsMessage::Close(Some(CloseFrame {
-                        code: SERVER_RESTARTING,
-                        reason: "server restarting".into(),
-                    })))
-                    .await;
+                close_with(&mut socket, SERVER_RESTARTING, "server restarting").await;
                 return;
             }
             _ = ping.tick() => {
@@ -351,6 +341,16 @@ async fn session(
         }
     }
     let _ = socket.send(WsMessage::Close(None)).await;
+}
+
+/// Sends the client a close frame with `code` (it may already be gone).
+async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(WsMessage::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
 }
 
 /// The close code of a socket closed by shutdown (RFC 6455 "service restart").
