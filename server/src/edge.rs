@@ -132,8 +132,15 @@ pub(crate) async fn security_headers(
         .path()
         .strip_prefix("/widget/")
         .map(|s| s.split('/').next().unwrap_or_default().to_owned());
-    let nonce = leptos::nonce::Nonce::new().to_string();
-    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    // only what can render a page gets a nonce (not the API, files, the loader)
+    let path = req.uri().path();
+    let page = !["/api/", "/pkg/", "/sfn/", "/widget.js", "/healthz"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let nonce = page.then(|| leptos::nonce::Nonce::new().to_string());
+    if let Some(n) = &nonce {
+        req.extensions_mut().insert(PageNonce(n.clone()));
+    }
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     headers.insert(
@@ -148,9 +155,9 @@ pub(crate) async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !html {
+    let Some(nonce) = nonce.filter(|_| html) else {
         return res;
-    }
+    };
     let ancestors = match &widget_slug {
         Some(slug) => crate::widget::frame_ancestors(&state, slug).await,
         None => {

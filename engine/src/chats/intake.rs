@@ -83,11 +83,6 @@ pub(super) struct Page {
     origin: String,
 }
 
-#[cfg(test)]
-pub(super) fn channel_host(url: &str) -> Result<String> {
-    channel_page(url).map(|p| p.host)
-}
-
 pub(super) fn channel_page(url: &str) -> Result<Page> {
     let invalid = || {
         Error::Invalid(validate::Invalid {
@@ -397,20 +392,24 @@ impl Engine {
 mod tests {
     use super::*;
 
+    fn host_of(url: &str) -> Result<String> {
+        channel_page(url).map(|p| p.host)
+    }
+
     #[test]
     fn channel_hosts_are_read_as_browsers_read_them() {
         assert_eq!(
-            channel_host("https://Shop.Example.com/p/1?x=1").unwrap(),
+            host_of("https://Shop.Example.com/p/1?x=1").unwrap(),
             "shop.example.com"
         );
-        assert_eq!(channel_host("http://127.0.0.2:8080/").unwrap(), "127.0.0.2");
-        assert_eq!(channel_host("https://user@host.test").unwrap(), "host.test");
+        assert_eq!(host_of("http://127.0.0.2:8080/").unwrap(), "127.0.0.2");
+        assert_eq!(host_of("https://user@host.test").unwrap(), "host.test");
         assert_eq!(
-            channel_host("https://evil.test\\@shop.example.com/").unwrap(),
+            host_of("https://evil.test\\@shop.example.com/").unwrap(),
             "evil.test",
             "a backslash ends the authority in http(s) URLs"
         );
-        assert_eq!(channel_host("http://[::1]:3000/").unwrap(), "::1");
+        assert_eq!(host_of("http://[::1]:3000/").unwrap(), "::1");
         // our own pages are told apart by origin, port included
         assert_eq!(
             channel_page("http://127.0.0.1:3000/hc/demo")
@@ -474,11 +473,11 @@ mod tests {
 
     #[test]
     fn channel_urls_must_be_http() {
-        assert!(channel_host("https://shop.example/p/1").is_ok());
-        assert!(channel_host("javascript:alert(1)").is_err());
-        assert!(channel_host("https://a b").is_err());
-        assert!(channel_host("file:///etc/passwd").is_err());
-        assert!(channel_host("https://").is_err());
-        assert!(channel_host(&format!("https://a.test/{}", "x".repeat(2000))).is_err());
+        assert!(host_of("https://shop.example/p/1").is_ok());
+        assert!(host_of("javascript:alert(1)").is_err());
+        assert!(host_of("https://a b").is_err());
+        assert!(host_of("file:///etc/passwd").is_err());
+        assert!(host_of("https://").is_err());
+        assert!(host_of(&format!("https://a.test/{}", "x".repeat(2000))).is_err());
     }
 }

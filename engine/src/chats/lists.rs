@@ -174,16 +174,23 @@ impl Engine {
         })
     }
 
-    /// One chat, for its customer or an agent of its service.
-    pub async fn chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+    /// One chat's whole detail, for an agent of its service (or the engine itself).
+    pub(crate) async fn chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
         let mut conn = self.db.acquire().await?;
         check_access(party, &chat_row(conn.ex(), chat).await?)?;
         drop(conn);
         self.chat_detail(chat).await
     }
 
+    /// One chat as `party` may see it (issue 15): agents the whole detail, its customer
+    /// their own view — decided here, so no edge can hand a customer the agents' data.
+    pub async fn chat_view(&self, party: Party<'_>, chat: ChatId) -> Result<shared::ChatView> {
+        let detail = self.chat(party, chat).await?;
+        Ok(Self::view_for(party, detail))
+    }
+
     /// A chat as `party` may see it: the customer never gets the agents' detail.
-    pub fn view_for(party: Party<'_>, detail: ChatDetail) -> shared::ChatView {
+    pub(super) fn view_for(party: Party<'_>, detail: ChatDetail) -> shared::ChatView {
         match party {
             Party::Agent(_) => shared::ChatView::Agent(Box::new(detail)),
             Party::Customer(_) => shared::ChatView::Customer((&detail).into()),

@@ -37,7 +37,7 @@ impl Engine {
 
     /// Ends a chat (C-END-3): the customer → `customer_ended` (the agent may still work
     /// on it); the agent → `ended` (it leaves the chat screen).
-    pub async fn end_chat(&self, party: Party<'_>, chat: ChatId) -> Result<ChatDetail> {
+    pub async fn end_chat(&self, party: Party<'_>, chat: ChatId) -> Result<shared::ChatView> {
         let who = party.author();
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
@@ -83,7 +83,7 @@ impl Engine {
         if let Some(agent) = row.agent_id {
             self.publish_counters(agent).await;
         }
-        self.chat_detail(chat).await
+        Ok(Self::view_for(party, self.chat_detail(chat).await?))
     }
 
     /// Sets the caller's status (C-AG-2), effective at once. Going offline hands the

@@ -156,8 +156,12 @@ pub async fn detail(
     party: ChatParty,
     Path(id): Path<String>,
 ) -> Result<Json<ChatView>, ApiError> {
-    let detail = state.engine.chat(party.as_party(), chat_id(&id)?).await?;
-    Ok(Json(engine::Engine::view_for(party.as_party(), detail)))
+    Ok(Json(
+        state
+            .engine
+            .chat_view(party.as_party(), chat_id(&id)?)
+            .await?,
+    ))
 }
 
 /// The assigned agent opened the request (C-HIS-2).
@@ -235,11 +239,12 @@ pub async fn end(
     party: ChatParty,
     Path(id): Path<String>,
 ) -> Result<Json<ChatView>, ApiError> {
-    let detail = state
-        .engine
-        .end_chat(party.as_party(), chat_id(&id)?)
-        .await?;
-    Ok(Json(engine::Engine::view_for(party.as_party(), detail)))
+    Ok(Json(
+        state
+            .engine
+            .end_chat(party.as_party(), chat_id(&id)?)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -256,6 +256,16 @@ impl TestServer {
         .await
     }
 
+    /// Ends a chat as whoever `token` is (agent or customer).
+    pub async fn end_chat(&self, chat: &str, token: &str) -> (StatusCode, Value) {
+        self.post(
+            &format!("/api/v1/chats/{chat}/end"),
+            Some(token),
+            serde_json::json!({}),
+        )
+        .await
+    }
+
     /// Starts a chat as a customer; returns (chat_id, customer_token).
     pub async fn start_chat(&self, body: Value) -> (String, String) {
         let (s, v) = self.post("/api/v1/services/demo/chats", None, body).await;
