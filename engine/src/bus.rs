@@ -70,14 +70,15 @@ use crate::hub::Outgoing;
 
 /// Starts the sender and listener tasks and connects them to `hub`. Returns when the
 /// listener is subscribed, so an event published after `Engine::open` returns is heard.
-pub(crate) async fn start(pool: PgPool, instance: String, hub: Arc<Hub>) -> crate::Result<()> {
+pub(crate) async fn start(engine: &crate::Engine, pool: PgPool) -> crate::Result<()> {
+    let (instance, hub) = (engine.instance.to_string(), engine.hub.clone());
     let mut listener = PgListener::connect_with(&pool).await?;
     listener.listen(CHANNEL).await?;
     let (tx, rx) = mpsc::unbounded_channel();
     hub.attach_bus(tx);
     tracing::info!(%instance, "cross-instance bus listening on PostgreSQL channel {CHANNEL}");
-    tokio::spawn(send_loop(pool.clone(), instance.clone(), rx));
-    tokio::spawn(listen_loop(pool, instance, listener, hub));
+    engine.spawn_background(send_loop(pool.clone(), instance.clone(), rx));
+    engine.spawn_background(listen_loop(pool, instance, listener, hub));
     Ok(())
 }
 

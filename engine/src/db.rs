@@ -129,14 +129,6 @@ impl Pool {
         }
     }
 
-    /// Whether the pool was closed (shutdown); background tasks stop then.
-    pub(crate) fn is_closed(&self) -> bool {
-        match self {
-            Pool::Sqlite(p) => p.is_closed(),
-            Pool::Postgres(p) => p.is_closed(),
-        }
-    }
-
     pub(crate) fn ex(&self) -> Ex<'_> {
         match self {
             Pool::Sqlite(p) => Ex::SqlitePool(p),

@@ -395,7 +395,7 @@ impl Engine {
         let engine = self.clone();
         let caller = caller.clone();
         let id = progress.id.clone();
-        tokio::spawn(async move {
+        self.spawn_background(async move {
             let outcome = match engine.write_export(&caller, &filter, Some(&id)).await {
                 Ok((path, rows)) => tokio::fs::read(&path)
                     .await

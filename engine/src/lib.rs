@@ -45,6 +45,9 @@ pub use tickets::TicketFilter;
 
 use std::sync::Arc;
 
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
 /// The domain engine. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
 pub struct Engine {
@@ -80,6 +83,12 @@ pub struct Engine {
     limits: Arc<limits::Limiter>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
+    /// Cancelled by [`Engine::close`]: the message writer drains and stops, and every
+    /// background task (counters, export jobs and their sweeper, the bus, presence)
+    /// stops; edges hold child tokens ([`Engine::stopping`]) for their sockets.
+    shutdown: CancellationToken,
+    /// The background tasks, so closing waits for them before closing the store.
+    tasks: TaskTracker,
 }
 
 impl Engine {
@@ -109,19 +118,40 @@ impl Engine {
             counters_due: Arc::default(),
             limits: Arc::new(limits::Limiter::new(limits)),
             instance: Arc::new(bus::instance_id()),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
         };
-        tokio::spawn(chats::message_writer(engine.clone(), jobs));
-        tokio::spawn(sweep_exports(engine.clone()));
+        // the writer is not cut off by the token: it writes what is queued, then stops
+        engine
+            .tasks
+            .spawn(chats::message_writer(engine.clone(), jobs));
+        engine.spawn_background(sweep_exports(engine.clone()));
         if let Some(pg) = engine.db.postgres() {
-            bus::start(pg.clone(), engine.instance.to_string(), engine.hub.clone()).await?;
+            bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);
         }
         Ok(engine)
     }
 
-    /// Whether this engine's pool is still open (sweepers stop with it).
-    fn is_open(&self) -> bool {
-        !self.db.is_closed()
+    /// Runs a background task until it ends or the engine shuts down, whichever comes
+    /// first; [`Engine::close`] waits for it.
+    pub(crate) fn spawn_background<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let stop = self.shutdown.clone();
+        self.tasks.spawn(async move {
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = task => {}
+            }
+        });
+    }
+
+    /// A token the edges cancel to close their sockets first; it is also cancelled
+    /// when the engine closes.
+    pub fn stopping(&self) -> CancellationToken {
+        self.shutdown.child_token()
     }
 
     /// The real-time hub, for edges that hold sockets.
@@ -155,9 +185,21 @@ impl Engine {
         Ok(())
     }
 
-    /// Flushes the WAL into the main file and closes every connection. Called on graceful
-    /// shutdown so no page of the log (which may hold deleted text) outlives the process.
+    /// Stops the background tasks (the message writer first writes what is queued),
+    /// then flushes the WAL into the main file and closes every connection. Called on
+    /// graceful shutdown so no page of the log (which may hold deleted text) outlives
+    /// the process.
     pub async fn close(&self) {
+        self.shutdown.cancel();
+        self.tasks.close();
+        if tokio::time::timeout(CLOSE_WAIT, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "background tasks still running after {CLOSE_WAIT:?}; closing the store anyway"
+            );
+        }
         db::checkpoint_and_close(&self.db).await;
     }
 }
@@ -183,18 +225,18 @@ impl WriteTx {
     }
 }
 
+/// How long [`Engine::close`] waits for background tasks.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How often expired export files are swept.
 const EXPORT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-/// Sweeps expired exports at start-up and every [`EXPORT_SWEEP_EVERY`] until the
-/// store closes.
+/// Sweeps expired exports at start-up and every [`EXPORT_SWEEP_EVERY`] (a background
+/// task: it stops at shutdown).
 async fn sweep_exports(engine: Engine) {
     let mut every = tokio::time::interval(EXPORT_SWEEP_EVERY);
     loop {
         every.tick().await;
-        if !engine.is_open() {
-            return;
-        }
         match engine.sweep_exports().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired exports swept"),

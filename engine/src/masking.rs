@@ -21,6 +21,19 @@ use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 
+/// A message's text after auto-masking, with the runs it hides.
+pub(crate) struct AutoMasked {
+    pub(crate) shown: String,
+    pub(crate) runs: Vec<SealedRun>,
+}
+
+/// One hidden run, encrypted, waiting for its message's id.
+pub(crate) struct SealedRun {
+    run: Run,
+    nonce: Vec<u8>,
+    ciphertext: Vec<u8>,
+}
+
 /// The 256-bit masking key.
 #[derive(Clone)]
 pub struct MaskKey([u8; 32]);
@@ -335,37 +348,60 @@ impl Engine {
         self.publish_updated(chat, message, agent).await
     }
 
-    /// Auto-masking on arrival: the detected runs of a new customer message become masks
-    /// inside the same transaction that stores it, so the plaintext never commits.
-    pub(crate) async fn auto_mask(
-        &self,
-        mut conn: Ex<'_>,
-        message: i64,
-        text: &str,
-    ) -> Result<Option<String>> {
+    /// Auto-masking (issue 7) of a customer message before it is stored: the runs that
+    /// look like personal data, each sealed, and the text with them starred out; `None`
+    /// when nothing was found. The message row then holds only the starred text.
+    pub(crate) fn seal_detected(&self, text: &str) -> Option<AutoMasked> {
         let found = crate::pii::detect(text);
         if found.is_empty() {
-            return Ok(None);
+            return None;
         }
         let mut shown = text.to_owned();
+        let mut runs = Vec::with_capacity(found.len());
         for f in found {
             let run = Run {
                 start: f.start,
                 end: f.end,
             };
-            let (nonce, ct) = self.mask_key.seal(&shared::mask::slice(text, run));
-            db::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)")
-                .bind(message)
-                .bind(run.start as i64)
-                .bind(run.end as i64)
-                .bind(nonce)
-                .bind(ct)
-                .bind(Utc::now())
-                .execute(conn.ex())
-                .await?;
+            let (nonce, ciphertext) = self.mask_key.seal(&shared::mask::slice(text, run));
             shown = star_out(&shown, run);
+            runs.push(SealedRun {
+                run,
+                nonce,
+                ciphertext,
+            });
         }
-        Ok(Some(shown))
+        Some(AutoMasked { shown, runs })
+    }
+
+    /// Stores the sealed runs of an auto-masked message (no agent: the system masked
+    /// them); answers the masks as the message shows them.
+    pub(crate) async fn insert_auto_masks(
+        &self,
+        mut conn: Ex<'_>,
+        message: i64,
+        runs: &[SealedRun],
+        now: chrono::DateTime<Utc>,
+    ) -> Result<Vec<shared::Mask>> {
+        let mut masks = Vec::with_capacity(runs.len());
+        for r in runs {
+            let id: i64 = db::query_scalar("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?) RETURNING id")
+                .bind(message)
+                .bind(r.run.start as i64)
+                .bind(r.run.end as i64)
+                .bind(r.nonce.as_slice())
+                .bind(r.ciphertext.as_slice())
+                .bind(now)
+                .fetch_one(conn.ex())
+                .await?;
+            masks.push(shared::Mask {
+                id: id.to_string(),
+                start: r.run.start,
+                end: r.run.end,
+            });
+        }
+        masks.sort_by_key(|m| m.start);
+        Ok(masks)
     }
 
     /// The service's audit log, newest first (admins).

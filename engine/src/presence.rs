@@ -54,8 +54,9 @@ pub(crate) fn start_sync(engine: &Engine) {
     if engine.presence.sync.set(tx).is_err() {
         return;
     }
-    let engine = engine.clone();
-    tokio::spawn(async move {
+    let task_engine = engine.clone();
+    let engine = task_engine.clone();
+    task_engine.spawn_background(async move {
         let mut beat = tokio::time::interval(HEARTBEAT);
         loop {
             let written = tokio::select! {
@@ -132,7 +133,7 @@ impl Engine {
             generation
         };
         let engine = self.clone();
-        tokio::spawn(async move {
+        self.spawn_background(async move {
             tokio::time::sleep(grace).await;
             let still_gone = {
                 let map = engine

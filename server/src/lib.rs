@@ -149,7 +149,7 @@ pub async fn serve(
         trust_proxy: args.trust_proxy,
         presence_grace: std::time::Duration::from_secs(args.presence_grace_secs),
         public_url: args.public_url.clone(),
-        stopping: tokio_util::sync::CancellationToken::new(),
+        stopping: engine.stopping(),
         sockets: tokio_util::task::TaskTracker::new(),
     };
     let (stopping, sockets) = (state.stopping.clone(), state.sockets.clone());

@@ -31,7 +31,7 @@ impl Engine {
             .insert(agent);
         if first {
             let engine = self.clone();
-            tokio::spawn(async move {
+            self.spawn_background(async move {
                 tokio::time::sleep(COUNTERS_DELAY).await;
                 engine
                     .counters_due

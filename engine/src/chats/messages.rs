@@ -1,18 +1,16 @@
 //! Messages: reading a chat's messages, sending (idempotent per `client_id`) through
-//! the group-commit writer, read markers, system messages and transcripts.
+//! the group-commit writer ([`super::writer`]), read markers, system messages and
+//! transcripts.
 
-use crate::db::{self, Ex};
-use chrono::{DateTime, Utc};
-use shared::{AgentId, Author, ChatId, Message, MessageId, ServerMsg};
+use crate::db;
+use chrono::Utc;
+use shared::{Author, ChatId, Message, MessageId, ServerMsg};
 
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 
 use super::*;
-
-/// Most sends committed in one transaction.
-pub(crate) const MAX_MESSAGE_GROUP: usize = 64;
 
 /// What a send did: stored a new message (published to both sides), or found the one
 /// stored earlier with the same `client_id` (a resend; nothing is published again).
@@ -27,66 +25,6 @@ impl Sent {
     pub fn message(self) -> Message {
         match self {
             Sent::New(m) | Sent::Repeat(m) => m,
-        }
-    }
-}
-
-/// One send waiting for the message writer.
-pub(crate) struct SendJob {
-    party: OwnedParty,
-    chat: ChatId,
-    client_id: String,
-    text: String,
-    reply: tokio::sync::oneshot::Sender<Result<Stored>>,
-}
-
-/// What a send stored: the message, whether it is new (not a resend), and the chat's
-/// agent at that moment (to publish to).
-pub(crate) struct Stored {
-    message: Message,
-    new: bool,
-    assignee: Option<AgentId>,
-}
-
-/// The message writer: takes every send that is waiting (up to
-/// [`MAX_MESSAGE_GROUP`]) and commits them together. While one group's commit waits for
-/// the disk, the next group gathers, so throughput grows with load while a lone
-/// message still costs one commit.
-///
-/// The writer survives any one failed group (issue 15): each group runs in its own
-/// task, so even a panic in it only fails that group's sends (their senders get an
-/// error; the transaction rolls back and the write lock is released on unwind), and
-/// the next group goes on.
-pub(crate) async fn message_writer(engine: Engine, jobs: tokio::sync::mpsc::Receiver<SendJob>) {
-    // and should the loop itself ever stop short (a panic outside a group), it is
-    // started again on the same queue: sends are never left without a writer
-    let jobs = std::sync::Arc::new(tokio::sync::Mutex::new(jobs));
-    loop {
-        let run = tokio::spawn(write_groups(engine.clone(), jobs.clone()));
-        match run.await {
-            Ok(()) => return, // the queue closed: the engine is gone
-            Err(e) => tracing::error!(error = %e, "the message writer stopped; restarting it"),
-        }
-    }
-}
-
-/// The writer's loop over the queue (see [`message_writer`]).
-async fn write_groups(
-    engine: Engine,
-    jobs: std::sync::Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<SendJob>>>,
-) {
-    let mut jobs = jobs.lock().await;
-    while let Some(first) = jobs.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_MESSAGE_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        let writer = engine.clone();
-        if let Err(e) = tokio::spawn(async move { writer.write_message_group(group).await }).await {
-            tracing::error!(error = %e, "a message group failed; the writer goes on");
         }
     }
 }
@@ -166,144 +104,6 @@ impl Engine {
             self.publish_counters_soon(assignee);
         }
         Ok(Sent::New(message))
-    }
-
-    /// Commits a group of sends in one transaction; each send runs inside its own
-    /// savepoint, so one refused send (a closed chat, say) does not undo the others.
-    pub(crate) async fn write_message_group(&self, mut group: Vec<SendJob>) {
-        // chats in ascending id order (a stable sort keeps each chat's sends in order),
-        // so concurrent groups on other instances take row locks in the same order
-        group.sort_by_key(|job| job.chat.0);
-        let now = Utc::now();
-        let mut tx = match self.sends_tx().await {
-            Ok(t) => t,
-            Err(e) => {
-                let why = e.to_string();
-                for job in group {
-                    let _ = job.reply.send(Err(Error::Internal(why.clone())));
-                }
-                return;
-            }
-        };
-        let mut results = Vec::with_capacity(group.len());
-        for job in &group {
-            let outcome = async {
-                db::query("SAVEPOINT message").execute(tx.ex()).await?;
-                let stored = self.store_message(tx.ex(), job, now).await;
-                let end = if stored.is_ok() {
-                    "RELEASE message"
-                } else {
-                    "ROLLBACK TO message"
-                };
-                db::query(end).execute(tx.ex()).await?;
-                if stored.is_err() {
-                    db::query("RELEASE message").execute(tx.ex()).await?;
-                }
-                stored
-            }
-            .await;
-            results.push(outcome);
-        }
-        let committed = tx.commit().await;
-        for (job, result) in group.into_iter().zip(results) {
-            let _ = job.reply.send(match &committed {
-                Ok(()) => result,
-                Err(e) => Err(Error::Internal(format!("commit failed: {e}"))),
-            });
-        }
-    }
-
-    /// One send inside the group's transaction: the rules, idempotency, the row.
-    pub(super) async fn store_message(
-        &self,
-        mut tx: Ex<'_>,
-        job: &SendJob,
-        now: DateTime<Utc>,
-    ) -> Result<Stored> {
-        let party = job.party.as_party();
-        let (chat, client_id, text) = (job.chat, job.client_id.as_str(), job.text.as_str());
-        let author = party.author();
-        let row = chat_row(tx.ex(), chat).await?;
-        check_access(party, &row)?;
-        let agent = match party {
-            Party::Agent(caller) => {
-                require_assigned(caller, &row)?;
-                Some(caller.agent_id())
-            }
-            Party::Customer(_) => None,
-        };
-        let existing: Option<i64> = db::query_scalar(
-            "SELECT id FROM messages WHERE chat_id = ? AND author = ? AND client_id = ?",
-        )
-        .bind(chat.0)
-        .bind(author.as_str())
-        .bind(client_id)
-        .fetch_optional(tx.ex())
-        .await?;
-        if let Some(id) = existing {
-            return Ok(Stored {
-                message: message_by_id(tx.ex(), id).await?,
-                new: false,
-                assignee: row.agent_id,
-            });
-        }
-        if !row.status.accepts_message_from(author) {
-            return Err(Error::conflict(
-                "chat_closed",
-                format!("this chat is {}; no more messages", row.status.as_str()),
-            ));
-        }
-        // Auto-masking (issue 7): the masked text is stored from the start.
-        let auto = author == Author::Customer && {
-            let r = db::query(
-                "SELECT (contract_security = 1 AND auto_mask_pii = 1) FROM services WHERE id = ?",
-            )
-            .bind(row.service_id.0)
-            .fetch_one(tx.ex())
-            .await?;
-            r.try_get::<bool, _>(0)?
-        };
-        let mut message = append_message(
-            tx.ex(),
-            chat,
-            author,
-            agent,
-            Some(client_id),
-            if auto { "" } else { text },
-            now,
-        )
-        .await?;
-        if auto {
-            let shown = self
-                .auto_mask(tx.ex(), message.id.0, text)
-                .await?
-                .unwrap_or_else(|| text.to_owned());
-            db::query("UPDATE messages SET text = ? WHERE id = ?")
-                .bind(&shown)
-                .bind(message.id.0)
-                .execute(tx.ex())
-                .await?;
-            message = message_by_id(tx.ex(), message.id.0).await?;
-        }
-        if let Some(a) = agent {
-            // C-HIS-2: handled once the agent who opened the request answers it.
-            let newly_handled = !row.handled && row.opened_by == Some(a);
-            db::query(
-                "UPDATE chats SET agent_read_seq = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
-                   first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-            )
-            .bind(message.seq)
-            .bind(newly_handled)
-            .bind(now)
-            .bind(chat.0)
-            .execute(tx.ex())
-            .await?;
-        }
-        Ok(Stored {
-            message,
-            new: true,
-            assignee: row.agent_id,
-        })
     }
 
     /// The assigned agent has read up to `seq`.

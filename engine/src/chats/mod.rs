@@ -5,7 +5,7 @@
 //!
 //! By concern: [`parties`] (who acts), [`rows`] (row shapes and the access rules read
 //! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
-//! group-commit writer, reading), [`lists`] (agents' lists, counters, details),
+//! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`] (agents' lists, counters, details),
 //! [`status`] (open, end, agent status and hand-over, info).
 
 mod intake;
@@ -14,11 +14,12 @@ mod messages;
 mod parties;
 mod rows;
 mod status;
+mod writer;
 
 pub use messages::Sent;
-pub(crate) use messages::{SendJob, message_writer};
 pub use parties::{ClientInfo, Customer, Party};
 pub(crate) use rows::{category_path, chat_agent, display_name};
+pub(crate) use writer::{SendJob, message_writer};
 
 use intake::*;
 use parties::*;

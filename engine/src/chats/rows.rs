@@ -17,26 +17,20 @@ pub(super) struct ChatRow {
     pub(super) service_id: ServiceId,
     pub(super) status: ChatStatus,
     pub(super) agent_id: Option<AgentId>,
-    pub(super) opened_by: Option<AgentId>,
-    pub(super) handled: bool,
 }
 
 pub(super) async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
-    let r = db::query(
-        "SELECT id, service_id, status, agent_id, opened_by, handled FROM chats WHERE id = ?",
-    )
-    .bind(id.0)
-    .fetch_optional(conn.ex())
-    .await?
-    .ok_or(Error::NotFound("chat"))?;
+    let r = db::query("SELECT id, service_id, status, agent_id FROM chats WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(conn.ex())
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
     // decoding errors are errors, not panics: this runs inside the message writer
     Ok(ChatRow {
         id: ChatId(r.try_get("id")?),
         service_id: ServiceId(r.try_get("service_id")?),
         status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
         agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
-        opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
-        handled: r.try_get("handled")?,
     })
 }
 
@@ -114,12 +108,12 @@ pub(super) fn message_columns(backend: db::Backend) -> String {
         }
     };
     format!(
-        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, a.name AS agent_name, {masks} AS masks_json"
+        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, a.name AS agent_name, {masks} AS masks_json"
     )
 }
 
 /// A message row (see [`message_columns`]); a cell of the wrong type is an error, never
-/// a panic (issue 15: this runs inside the message writer).
+/// a panic.
 pub(super) fn message_from_row(r: &Row) -> Result<Message> {
     let author: &str = r.try_get("author")?;
     let text: String = r.try_get("text")?;
@@ -136,17 +130,10 @@ pub(super) fn message_from_row(r: &Row) -> Result<Message> {
         .unwrap_or_default(),
         client_id: r.try_get("client_id")?,
         agent_name: r.try_get("agent_name")?,
-        pii: if author == "customer" {
-            crate::pii::detect(&text)
-                .into_iter()
-                .map(|f| shared::PiiHint {
-                    start: f.start,
-                    end: f.end,
-                    kind: f.kind.as_str().to_owned(),
-                })
-                .collect()
-        } else {
-            Vec::new()
+        // computed once when stored, where the security service was on (issue 16)
+        pii: match r.try_get::<Option<&str>, _>("pii")? {
+            Some(json) => serde_json::from_str(json).unwrap_or_default(),
+            None => Vec::new(),
         },
         text,
     })

@@ -1,0 +1,585 @@
+//! The message writer (group commit): every send waiting is committed in one
+//! transaction, and a group costs a fixed number of statements, not a number per
+//! message (issue 16).
+//!
+//! A group of sends is stored in these steps, each one statement for the whole group:
+//! 1. the chats the group writes to, with their service's security flags;
+//! 2. the idempotency check (sends whose `client_id` is already stored);
+//! 3. the rules, in memory: access, assignment, status; duplicates inside the group;
+//! 4. the sequence numbers: one `UPDATE … FROM (VALUES …) RETURNING` over the chats;
+//! 5. the rows: one multi-row `INSERT … RETURNING id`;
+//! 6. (agent sends only) the chats' read markers and first-response times;
+//! 7. the commit.
+//!
+//! The stored message is built in memory from what was written (nothing is read back)
+//! and its PII hints are computed here, once, only where the security service is on, and
+//! stored with it. Should the group's transaction fail on a database error, each of its
+//! sends is tried again alone, so one bad send cannot fail the others.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use shared::{AgentId, Author, ChatId, ChatStatus, Message, MessageId, PiiHint, ServiceId};
+
+use crate::Engine;
+use crate::db::{self, Ex};
+use crate::error::{Error, Result};
+use crate::masking::AutoMasked;
+
+use super::*;
+
+/// Most sends committed in one transaction.
+pub(crate) const MAX_MESSAGE_GROUP: usize = 64;
+
+/// One send waiting for the message writer.
+pub(crate) struct SendJob {
+    pub(super) party: OwnedParty,
+    pub(super) chat: ChatId,
+    pub(super) client_id: String,
+    pub(super) text: String,
+    pub(super) reply: tokio::sync::oneshot::Sender<Result<Stored>>,
+}
+
+/// What a send stored: the message, whether it is new (not a resend), and the chat's
+/// agent at that moment (to publish to).
+pub(crate) struct Stored {
+    pub(super) message: Message,
+    pub(super) new: bool,
+    pub(super) assignee: Option<AgentId>,
+}
+
+/// The message writer: takes every send that is waiting (up to
+/// [`MAX_MESSAGE_GROUP`]) and commits them together. While one group's commit waits for
+/// the disk, the next group gathers, so throughput grows with load while a lone
+/// message still costs one commit.
+///
+/// The writer survives any one failed group (issue 15): each group runs in its own
+/// task, so even a panic in it only fails that group's sends (their senders get an
+/// error; the transaction rolls back and the write lock is released on unwind), and
+/// the next group goes on. It stops when the engine's shutdown token fires or the
+/// queue closes.
+pub(crate) async fn message_writer(engine: Engine, jobs: tokio::sync::mpsc::Receiver<SendJob>) {
+    // and should the loop itself ever stop short (a panic outside a group), it is
+    // started again on the same queue: sends are never left without a writer
+    let jobs = std::sync::Arc::new(tokio::sync::Mutex::new(jobs));
+    loop {
+        let run = tokio::spawn(write_groups(engine.clone(), jobs.clone()));
+        match run.await {
+            Ok(()) => return, // the queue closed, or shutdown
+            Err(e) => tracing::error!(error = %e, "the message writer stopped; restarting it"),
+        }
+    }
+}
+
+/// The writer's loop over the queue (see [`message_writer`]).
+async fn write_groups(
+    engine: Engine,
+    jobs: std::sync::Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<SendJob>>>,
+) {
+    let mut jobs = jobs.lock().await;
+    let shutdown = engine.shutdown.clone();
+    loop {
+        let first = tokio::select! {
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => return,
+            },
+            // sends already queued are still written: the edge stops taking new ones
+            // first, then cancels, so what is left here was acknowledged by nobody yet
+            _ = shutdown.cancelled(), if jobs.is_empty() => return,
+        };
+        let mut group = vec![first];
+        while group.len() < MAX_MESSAGE_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let writer = engine.clone();
+        if let Err(e) = tokio::spawn(async move { writer.write_message_group(group).await }).await {
+            tracing::error!(error = %e, "a message group failed; the writer goes on");
+        }
+    }
+}
+
+/// A chat as the writer's rules see it, with its service's flags.
+struct Target {
+    row: ChatRow,
+    opened_by: Option<AgentId>,
+    handled: bool,
+    /// The security service is on (PII hints are stored).
+    security: bool,
+    /// … and masks detected PII on arrival.
+    auto_mask: bool,
+}
+
+/// A send that passed the rules and becomes a row.
+struct Planned {
+    /// Its place in the group.
+    job: usize,
+    chat: ChatId,
+    author: Author,
+    agent: Option<AgentId>,
+    client_id: String,
+    text: String,
+    pii: Vec<PiiHint>,
+    auto: Option<AutoMasked>,
+    seq: i64,
+}
+
+/// What the rules decided for one send of the group.
+enum Decision {
+    Refused(Error),
+    /// Stored before (message id); read back after the group.
+    Stored(i64),
+    /// The same `client_id` as an earlier send of this group.
+    SameAs(usize),
+    Insert(usize),
+}
+
+impl Engine {
+    /// Commits a group of sends and answers each sender.
+    pub(crate) async fn write_message_group(&self, mut group: Vec<SendJob>) {
+        // chats in ascending id order (a stable sort keeps each chat's sends in order),
+        // so concurrent groups on other instances take row locks in the same order
+        group.sort_by_key(|job| job.chat.0);
+        let now = Utc::now().trunc_subsecs(6); // what both databases keep
+        match self.store_group(&group, now).await {
+            Ok(results) => {
+                for (job, result) in group.into_iter().zip(results) {
+                    let _ = job.reply.send(result);
+                }
+            }
+            Err(e) if group.len() > 1 => {
+                tracing::warn!(error = %e, sends = group.len(), "a message group failed; storing its sends one by one");
+                for job in group {
+                    let result = match self.store_group(std::slice::from_ref(&job), now).await {
+                        Ok(mut r) => r.pop().unwrap_or(Err(Error::Internal("no answer".into()))),
+                        Err(e) => Err(e),
+                    };
+                    let _ = job.reply.send(result);
+                }
+            }
+            Err(e) => {
+                for job in group {
+                    let _ = job.reply.send(Err(Error::Internal(e.to_string())));
+                }
+            }
+        }
+    }
+
+    /// One transaction for the group; an `Err` only for a failure of the database
+    /// (then nothing of the group was stored). Refusals are per send.
+    async fn store_group(
+        &self,
+        group: &[SendJob],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<Stored>>> {
+        let mut tx = self.sends_tx().await?;
+        let targets = targets(tx.ex(), group).await?;
+        let stored = stored_before(tx.ex(), group).await?;
+
+        // the rules, in memory
+        let mut planned: Vec<Planned> = Vec::new();
+        let mut decisions = Vec::with_capacity(group.len());
+        let mut seen: HashMap<(ChatId, Author, &str), usize> = HashMap::new();
+        for (i, job) in group.iter().enumerate() {
+            let party = job.party.as_party();
+            let author = party.author();
+            let key = (job.chat, author, job.client_id.as_str());
+            let decision = match self.decide(party, targets.get(&job.chat)) {
+                Err(e) => Decision::Refused(e),
+                Ok(_) if stored.contains_key(&key) => Decision::Stored(stored[&key]),
+                Ok(_) if seen.contains_key(&key) => Decision::SameAs(seen[&key]),
+                Ok(target) if !target.row.status.accepts_message_from(author) => {
+                    Decision::Refused(Error::conflict(
+                        "chat_closed",
+                        format!(
+                            "this chat is {}; no more messages",
+                            target.row.status.as_str()
+                        ),
+                    ))
+                }
+                Ok(target) => {
+                    seen.insert(key, i);
+                    let auto = (author == Author::Customer && target.auto_mask)
+                        .then(|| self.seal_detected(&job.text))
+                        .flatten();
+                    let pii = if author == Author::Customer && target.security && auto.is_none() {
+                        pii_hints(&job.text)
+                    } else {
+                        Vec::new()
+                    };
+                    planned.push(Planned {
+                        job: i,
+                        chat: job.chat,
+                        author,
+                        agent: match party {
+                            Party::Agent(c) => Some(c.agent_id()),
+                            Party::Customer(_) => None,
+                        },
+                        client_id: job.client_id.clone(),
+                        text: auto
+                            .as_ref()
+                            .map_or_else(|| job.text.clone(), |a| a.shown.clone()),
+                        pii,
+                        auto,
+                        seq: 0,
+                    });
+                    Decision::Insert(planned.len() - 1)
+                }
+            };
+            decisions.push(decision);
+        }
+
+        let mut ids = Vec::new();
+        if !planned.is_empty() {
+            assign_seqs(tx.ex(), &mut planned).await?;
+            ids = insert_rows(tx.ex(), &planned, now).await?;
+            mark_agent_replies(tx.ex(), &planned, &targets, now).await?;
+        }
+        let mut messages: Vec<Message> = Vec::with_capacity(planned.len());
+        let names = agent_names(tx.ex(), &planned).await?;
+        for (p, id) in planned.iter().zip(&ids) {
+            let masks = match &p.auto {
+                Some(a) => self.insert_auto_masks(tx.ex(), *id, &a.runs, now).await?,
+                None => Vec::new(),
+            };
+            messages.push(Message {
+                id: MessageId(*id),
+                chat_id: p.chat,
+                seq: p.seq,
+                author: p.author,
+                text: p.text.clone(),
+                created_at: now,
+                masks,
+                client_id: Some(p.client_id.clone()),
+                agent_name: p.agent.and_then(|a| names.get(&a).cloned()),
+                pii: p.pii.clone(),
+            });
+        }
+        // resends: the stored messages, read in one query
+        let earlier: Vec<i64> = decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Stored(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let earlier = messages_by_id(tx.ex(), &earlier).await?;
+        tx.commit().await?;
+
+        let assignee = |chat: ChatId| targets.get(&chat).and_then(|t| t.row.agent_id);
+        Ok(decisions
+            .into_iter()
+            .zip(group)
+            .map(|(d, job)| match d {
+                Decision::Refused(e) => Err(e),
+                Decision::Insert(p) => Ok(Stored {
+                    message: messages[p].clone(),
+                    new: true,
+                    assignee: assignee(job.chat),
+                }),
+                Decision::SameAs(i) => match group_decision_message(&planned, &messages, i) {
+                    Some(m) => Ok(Stored {
+                        message: m.clone(),
+                        new: false,
+                        assignee: assignee(job.chat),
+                    }),
+                    None => Err(Error::Internal("a resend lost its original".into())),
+                },
+                Decision::Stored(id) => match earlier.get(&id) {
+                    Some(m) => Ok(Stored {
+                        message: m.clone(),
+                        new: false,
+                        assignee: assignee(job.chat),
+                    }),
+                    None => Err(Error::Internal("a stored message vanished".into())),
+                },
+            })
+            .collect())
+    }
+
+    /// Access and assignment of one send (the rules of [`check_access`] and
+    /// [`require_assigned`] on the group's chat rows).
+    fn decide<'t>(&self, party: Party<'_>, target: Option<&'t Target>) -> Result<&'t Target> {
+        let target = target.ok_or(Error::NotFound("chat"))?;
+        check_access(party, &target.row)?;
+        if let Party::Agent(caller) = party {
+            require_assigned(caller, &target.row)?;
+        }
+        Ok(target)
+    }
+}
+
+/// The message planned for the send at `job` of the group.
+fn group_decision_message<'m>(
+    planned: &[Planned],
+    messages: &'m [Message],
+    job: usize,
+) -> Option<&'m Message> {
+    planned
+        .iter()
+        .position(|p| p.job == job)
+        .and_then(|i| messages.get(i))
+}
+
+/// The PII hints of a customer message (character offsets).
+fn pii_hints(text: &str) -> Vec<PiiHint> {
+    crate::pii::detect(text)
+        .into_iter()
+        .map(|f| PiiHint {
+            start: f.start,
+            end: f.end,
+            kind: f.kind.as_str().to_owned(),
+        })
+        .collect()
+}
+
+/// `?, ?, …` for `n` values.
+fn marks(n: usize) -> String {
+    let mut s = "?, ".repeat(n);
+    s.truncate(s.len().saturating_sub(2));
+    s
+}
+
+/// Step 1: the group's chats with their services' flags.
+async fn targets(mut tx: Ex<'_>, group: &[SendJob]) -> Result<HashMap<ChatId, Target>> {
+    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
+    chats.dedup(); // sorted by chat
+    let sql = format!(
+        "SELECT c.id, c.service_id, c.status, c.agent_id, c.opened_by, c.handled,
+                s.contract_security, s.auto_mask_pii
+         FROM chats c JOIN services s ON s.id = c.service_id WHERE c.id IN ({})",
+        marks(chats.len())
+    );
+    let mut q = db::query(sql);
+    for id in &chats {
+        q = q.bind(*id);
+    }
+    let mut out = HashMap::with_capacity(chats.len());
+    for r in q.fetch_all(tx.ex()).await? {
+        let security: bool = r.try_get("contract_security")?;
+        let id = ChatId(r.try_get("id")?);
+        out.insert(
+            id,
+            Target {
+                row: ChatRow {
+                    id,
+                    service_id: ServiceId(r.try_get("service_id")?),
+                    status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+                    agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+                },
+                opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
+                handled: r.try_get("handled")?,
+                security,
+                auto_mask: security && r.try_get::<bool, _>("auto_mask_pii")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Step 2: sends of the group already stored, by (chat, author, client id).
+async fn stored_before<'g>(
+    mut tx: Ex<'_>,
+    group: &'g [SendJob],
+) -> Result<HashMap<(ChatId, Author, &'g str), i64>> {
+    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
+    chats.dedup();
+    let sql = format!(
+        "SELECT id, chat_id, author, client_id FROM messages
+         WHERE chat_id IN ({}) AND client_id IN ({})",
+        marks(chats.len()),
+        marks(group.len())
+    );
+    let mut q = db::query(sql);
+    for id in &chats {
+        q = q.bind(*id);
+    }
+    for job in group {
+        q = q.bind(job.client_id.as_str());
+    }
+    let mut out = HashMap::new();
+    for r in q.fetch_all(tx.ex()).await? {
+        let chat = ChatId(r.try_get("chat_id")?);
+        let Some(author) = Author::parse(r.try_get("author")?) else {
+            continue;
+        };
+        let client_id: &str = r.try_get("client_id")?;
+        // the key borrows the group's client id, so look it up there
+        if let Some(job) = group.iter().find(|j| {
+            j.chat == chat && j.client_id == client_id && j.party.as_party().author() == author
+        }) {
+            out.insert((chat, author, job.client_id.as_str()), r.try_get("id")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Step 4: each planned row's `seq`, from one update of the chats' counters.
+async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Result<()> {
+    let mut per_chat: Vec<(ChatId, i64)> = Vec::new();
+    for p in planned.iter() {
+        match per_chat.last_mut() {
+            Some((c, n)) if *c == p.chat => *n += 1,
+            _ => per_chat.push((p.chat, 1)),
+        }
+    }
+    // `column1, column2`: both databases name the columns of a VALUES list so
+    let values = vec!["(?, ?)"; per_chat.len()].join(", ");
+    let sql = format!(
+        "UPDATE chats SET last_seq = last_seq + v.column2 FROM (VALUES {values}) AS v
+         WHERE chats.id = v.column1 RETURNING id, last_seq"
+    );
+    let mut q = db::query(sql);
+    for (chat, n) in &per_chat {
+        q = q.bind(chat.0).bind(*n);
+    }
+    let mut last: HashMap<ChatId, i64> = HashMap::with_capacity(per_chat.len());
+    for r in q.fetch_all(tx.ex()).await? {
+        last.insert(ChatId(r.try_get("id")?), r.try_get("last_seq")?);
+    }
+    // the chat's new rows take the numbers up to its new last_seq, in group order
+    for (chat, n) in per_chat {
+        let top = *last
+            .get(&chat)
+            .ok_or(Error::Internal("a chat's sequence was not updated".into()))?;
+        let mut seq = top - n;
+        for p in planned.iter_mut().filter(|p| p.chat == chat) {
+            seq += 1;
+            p.seq = seq;
+        }
+    }
+    Ok(())
+}
+
+/// Step 5: the rows, in one insert; answers their ids in `planned` order.
+async fn insert_rows(mut tx: Ex<'_>, planned: &[Planned], now: DateTime<Utc>) -> Result<Vec<i64>> {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; planned.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at, pii)
+         VALUES {values} RETURNING id, chat_id, seq"
+    );
+    let mut q = db::query(sql);
+    for p in planned {
+        let pii = (!p.pii.is_empty()).then(|| serde_json::to_string(&p.pii).unwrap_or_default());
+        q = q
+            .bind(p.chat.0)
+            .bind(p.seq)
+            .bind(p.author.as_str())
+            .bind(p.agent.map(|a| a.0))
+            .bind(p.client_id.as_str())
+            .bind(p.text.as_str())
+            .bind(now)
+            .bind(pii);
+    }
+    // RETURNING order is not promised: match rows by (chat, seq)
+    let mut ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(planned.len());
+    for r in q.fetch_all(tx.ex()).await? {
+        ids.insert((r.try_get("chat_id")?, r.try_get("seq")?), r.try_get("id")?);
+    }
+    planned
+        .iter()
+        .map(|p| {
+            ids.get(&(p.chat.0, p.seq))
+                .copied()
+                .ok_or(Error::Internal("an inserted message has no id".into()))
+        })
+        .collect()
+}
+
+/// Step 6: for chats the agent answered, the agent's read marker moves to their reply
+/// and C-HIS-2 applies: handled once the agent who opened the request answers it.
+async fn mark_agent_replies(
+    mut tx: Ex<'_>,
+    planned: &[Planned],
+    targets: &HashMap<ChatId, Target>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut last_reply: Vec<(ChatId, AgentId, i64)> = Vec::new();
+    for p in planned {
+        let Some(agent) = p.agent else { continue };
+        match last_reply.last_mut() {
+            Some((c, _, seq)) if *c == p.chat => *seq = p.seq,
+            _ => last_reply.push((p.chat, agent, p.seq)),
+        }
+    }
+    for (chat, agent, seq) in last_reply {
+        let Some(t) = targets.get(&chat) else {
+            continue;
+        };
+        let newly_handled = !t.handled && t.opened_by == Some(agent);
+        db::query(
+            "UPDATE chats SET agent_read_seq = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
+               first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+        )
+        .bind(seq)
+        .bind(newly_handled)
+        .bind(now)
+        .bind(chat.0)
+        .execute(tx.ex())
+        .await?;
+    }
+    Ok(())
+}
+
+/// The names of the agents who wrote in the group.
+async fn agent_names(mut tx: Ex<'_>, planned: &[Planned]) -> Result<HashMap<AgentId, String>> {
+    let mut agents: Vec<i64> = planned
+        .iter()
+        .filter_map(|p| p.agent.map(|a| a.0))
+        .collect();
+    agents.sort_unstable();
+    agents.dedup();
+    if agents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, name FROM agents WHERE id IN ({})",
+        marks(agents.len())
+    );
+    let mut q = db::query(sql);
+    for id in &agents {
+        q = q.bind(*id);
+    }
+    let mut out = HashMap::with_capacity(agents.len());
+    for r in q.fetch_all(tx.ex()).await? {
+        out.insert(AgentId(r.try_get("id")?), r.try_get("name")?);
+    }
+    Ok(out)
+}
+
+/// Stored messages by id (the originals of resends), in one query.
+async fn messages_by_id(mut tx: Ex<'_>, ids: &[i64]) -> Result<HashMap<i64, Message>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id IN ({})",
+        marks(ids.len()),
+        cols = message_columns(tx.backend())
+    );
+    let mut q = db::query(sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let mut out = HashMap::with_capacity(ids.len());
+    for r in q.fetch_all(tx.ex()).await? {
+        let m = message_from_row(&r)?;
+        out.insert(m.id.0, m);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marks;
+
+    #[test]
+    fn placeholder_lists() {
+        assert_eq!(marks(1), "?");
+        assert_eq!(marks(3), "?, ?, ?");
+        assert_eq!(marks(0), "");
+    }
+}
