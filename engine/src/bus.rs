@@ -102,7 +102,7 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
                 from: &instance,
                 n,
                 topic: Some(topic),
-                msg: Some(&msg),
+                msg: Some(&**msg),
                 spill: None,
             };
             let json = match serde_json::to_string(&inline) {
@@ -232,7 +232,7 @@ async fn listen_loop(pool: PgPool, instance: String, mut listener: PgListener, h
                 }
             }
         };
-        hub.deliver(topic, Arc::new(msg));
+        hub.deliver(topic, Arc::new(crate::hub::Event::new(msg)));
     }
 }
 

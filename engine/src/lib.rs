@@ -37,7 +37,7 @@ pub use chats::{ClientInfo, Customer, Party, Sent};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use history::EXPORT_TTL;
-pub use hub::{Hub, Topic};
+pub use hub::{Event, Hub, Topic};
 pub use limits::{Limits, Rate};
 pub use masking::MaskKey;
 pub use services::NewService;

@@ -6,6 +6,7 @@
 //! the hub reports the socket lagged, the task resyncs from the store by `seq` instead
 //! of dropping anything. Small buffers (4 KiB read) keep idle sockets cheap.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod delivery;
@@ -15,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
-use engine::{Engine, Topic};
+use engine::{Engine, Event, Topic};
 use serde::Deserialize;
 use shared::{ChatId, ClientMsg, ServerMsg};
 use tokio::sync::broadcast::error::RecvError;
@@ -115,10 +116,35 @@ impl Drop for SocketSlot {
     }
 }
 
-async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
-    match serde_json::to_string(msg) {
-        Ok(text) => socket.send(WsMessage::Text(text.into())).await.is_ok(),
-        Err(_) => true,
+/// A frame on its way to one socket: an event shared with other sockets (its JSON is
+/// made once for all of them), or one of this socket's own answers.
+enum Frame {
+    Shared(Arc<Event>),
+    Own(ServerMsg),
+}
+
+impl From<ServerMsg> for Frame {
+    fn from(msg: ServerMsg) -> Frame {
+        Frame::Own(msg)
+    }
+}
+
+/// This socket's own answers as frames.
+fn own(msgs: Vec<ServerMsg>) -> Vec<Frame> {
+    msgs.into_iter().map(Frame::Own).collect()
+}
+
+async fn send(socket: &mut WebSocket, frame: &Frame) -> bool {
+    let text: Option<Arc<str>> = match frame {
+        Frame::Shared(e) => e.json(),
+        Frame::Own(msg) => serde_json::to_string(msg).ok().map(Arc::from),
+    };
+    match text {
+        Some(text) => socket
+            .send(WsMessage::Text(text.as_ref().into()))
+            .await
+            .is_ok(),
+        None => true,
     }
 }
 
@@ -149,25 +175,25 @@ struct Outbox {
 
 impl Outbox {
     /// A live event from the hub: what to send for it.
-    async fn live(&mut self, msg: &ServerMsg) -> Vec<ServerMsg> {
-        let ServerMsg::MessageCreated { chat_id, message } = msg else {
-            return vec![msg.clone()];
+    async fn live(&mut self, event: &Arc<Event>) -> Vec<Frame> {
+        let ServerMsg::MessageCreated { chat_id, message } = &***event else {
+            return vec![Frame::Shared(event.clone())];
         };
         if let Some(held) = &mut self.holding {
             held.get_or_insert((*chat_id, message.seq));
             return Vec::new();
         }
         match self.delivered.live(*chat_id, message.seq) {
-            Live::Send => vec![msg.clone()],
+            Live::Send => vec![Frame::Shared(event.clone())],
             Live::Repeat => Vec::new(),
-            Live::Fill { after } => self.replay(*chat_id, after).await.unwrap_or_default(),
+            Live::Fill { after } => own(self.replay(*chat_id, after).await.unwrap_or_default()),
         }
     }
 
     /// The hold ended without a resume: what was held goes out, from the store.
-    async fn release_hold(&mut self) -> Vec<ServerMsg> {
+    async fn release_hold(&mut self) -> Vec<Frame> {
         match self.holding.take().flatten() {
-            Some((chat, first)) => self.replay(chat, first - 1).await.unwrap_or_default(),
+            Some((chat, first)) => own(self.replay(chat, first - 1).await.unwrap_or_default()),
             None => Vec::new(),
         }
     }
@@ -269,11 +295,11 @@ async fn session(
         let unread = list.chats.iter().map(|c| c.unread).sum();
         if !send(
             &mut socket,
-            &ServerMsg::AgentCounters {
+            &Frame::Own(ServerMsg::AgentCounters {
                 open_count: list.open_count,
                 unread,
                 status: list.status,
-            },
+            }),
         )
         .await
         {
@@ -290,15 +316,15 @@ async fn session(
                 };
                 last_heard = Instant::now();
                 match frame {
-                    WsMessage::Text(text) => handle_frame(&mut out, text.as_str()).await,
-                    WsMessage::Binary(_) => vec![error_frame(
-                        ApiError::new(StatusCode::BAD_REQUEST, "text_frames_only", "send JSON text frames"), None, None)],
+                    WsMessage::Text(text) => own(handle_frame(&mut out, text.as_str()).await),
+                    WsMessage::Binary(_) => vec![Frame::Own(error_frame(
+                        ApiError::new(StatusCode::BAD_REQUEST, "text_frames_only", "send JSON text frames"), None, None))],
                     WsMessage::Close(_) => break,
                     WsMessage::Ping(_) | WsMessage::Pong(_) => Vec::new(),
                 }
             }
             event = events.recv() => match event {
-                Ok(msg) if matches!(*msg, ServerMsg::SessionChanged) => {
+                Ok(msg) if matches!(**msg, ServerMsg::SessionChanged) => {
                     // logout, reset, deactivation or a role change: is this socket's
                     // session still what it was?
                     if let ChatParty::Agent(c) = &out.party
@@ -313,7 +339,7 @@ async fn session(
                 Ok(msg) => out.live(&msg).await,
                 Err(RecvError::Lagged(skipped)) => {
                     tracing::warn!(?topic, skipped, "socket lagged; resyncing from the store");
-                    out.resync().await
+                    own(out.resync().await)
                 }
                 Err(RecvError::Closed) => break,
             },
