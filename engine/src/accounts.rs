@@ -1,7 +1,7 @@
 //! Agent and admin accounts. All SQL on the `agents` table lives here; every read of a
 //! service's accounts is scoped by the [`Caller`]'s service.
 
-use crate::db::{self, Ex, Row};
+use crate::db::{self, Ex, FromRow, Row};
 use chrono::Utc;
 use shared::validate;
 use shared::{AgentId, AgentProfile, AgentStatus, Role, ServiceId};
@@ -23,18 +23,20 @@ pub(crate) struct NewAgent {
 pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, \
      s.slug AS service_slug, s.name AS service_name";
 
-pub(crate) fn profile_from_row(r: &Row) -> Result<AgentProfile> {
-    Ok(AgentProfile {
-        id: AgentId(r.try_get("id")?),
-        name: r.try_get("name")?,
-        email: r.try_get("email")?,
-        role: Role::parse(r.try_get("role")?).unwrap_or(Role::Agent),
-        service: r.try_get("service_slug")?,
-        service_name: r.try_get("service_name")?,
-        chat_permission: r.try_get("chat_permission")?,
-        status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
-        active: r.try_get("active")?,
-    })
+impl FromRow for AgentProfile {
+    fn from_row(r: &Row) -> Result<AgentProfile> {
+        Ok(AgentProfile {
+            id: AgentId(r.try_get("id")?),
+            name: r.try_get("name")?,
+            email: r.try_get("email")?,
+            role: Role::parse(r.try_get("role")?).unwrap_or(Role::Agent),
+            service: r.try_get("service_slug")?,
+            service_name: r.try_get("service_name")?,
+            chat_permission: r.try_get("chat_permission")?,
+            status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
+            active: r.try_get("active")?,
+        })
+    }
 }
 
 /// Inserts an account with an already hashed password.
@@ -93,13 +95,12 @@ impl Engine {
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
              WHERE a.id = ? AND a.service_id = ?"
         );
-        let row = db::query(&sql)
+        db::query(&sql)
             .bind(id.0)
             .bind(caller.service_id().0)
-            .fetch_optional(self.db.ex())
+            .fetch_optional_as(self.db.ex())
             .await?
-            .ok_or(Error::NotFound("agent"))?;
-        profile_from_row(&row)
+            .ok_or(Error::NotFound("agent"))
     }
 
     /// Every account of the caller's service, by name.
@@ -108,10 +109,9 @@ impl Engine {
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id
              WHERE a.service_id = ? ORDER BY a.role, a.name, a.id"
         );
-        let rows = db::query(&sql)
+        db::query(&sql)
             .bind(caller.service_id().0)
-            .fetch_all(self.db.ex())
-            .await?;
-        rows.iter().map(profile_from_row).collect()
+            .fetch_all_as(self.db.ex())
+            .await
     }
 }

@@ -14,8 +14,9 @@ use shared::validate;
 use shared::{AgentId, AgentProfile, Role, ServiceId};
 
 use crate::Engine;
-use crate::accounts::{PROFILE_COLUMNS, profile_from_row};
+use crate::accounts::PROFILE_COLUMNS;
 use crate::caller::Caller;
+use crate::db::FromRow;
 use crate::error::{Error, Result};
 
 /// A login attempt's place in the throttle (in memory, or the time of its rows).
@@ -63,7 +64,7 @@ impl Engine {
             tracing::warn!(%email, client_addr = addr, "login throttled");
             Error::Throttled { retry_after: wait }
         };
-        if self.db.backend() == db::Backend::Sqlite {
+        if self.topology == crate::Topology::Single {
             return self
                 .throttle
                 .reserve(email, addr, Instant::now())
@@ -210,7 +211,7 @@ impl Engine {
         let sql = format!(
             "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?"
         );
-        let agent = profile_from_row(
+        let agent = AgentProfile::from_row(
             &db::query(&sql)
                 .bind(agent_id)
                 .fetch_one(self.db.ex())

@@ -39,6 +39,41 @@ pub(crate) enum Backend {
     Postgres,
 }
 
+/// The SQL that differs between the dialects, so domain modules write none of it.
+impl Backend {
+    /// Case-insensitive `LIKE` for the text searches: SQLite's `LIKE` ignores ASCII
+    /// case already; PostgreSQL needs `ILIKE`.
+    pub(crate) fn ilike(self) -> &'static str {
+        match self {
+            Backend::Sqlite => " LIKE ",
+            Backend::Postgres => " ILIKE ",
+        }
+    }
+
+    /// The scalar larger and smaller of two values: `MAX`/`MIN` in SQLite,
+    /// `GREATEST`/`LEAST` in PostgreSQL.
+    pub(crate) fn greatest_least(self) -> (&'static str, &'static str) {
+        match self {
+            Backend::Sqlite => ("MAX", "MIN"),
+            Backend::Postgres => ("GREATEST", "LEAST"),
+        }
+    }
+
+    /// A scalar subquery answering, as JSON text, the array of `object` (a list of
+    /// `'key', value` pairs over the alias `k`) for each row of `from` (which names its
+    /// table `k`), in `order` — `[]` when there is none.
+    pub(crate) fn json_array_of(self, object: &str, from: &str, order: &str) -> String {
+        match self {
+            Backend::Sqlite => format!(
+                "(SELECT json_group_array(json_object({object})) FROM (SELECT k.* FROM {from} ORDER BY {order}) k)"
+            ),
+            Backend::Postgres => format!(
+                "(SELECT COALESCE(json_agg(json_build_object({object}) ORDER BY {order}), '[]')::text FROM {from})"
+            ),
+        }
+    }
+}
+
 /// The process's connection pool.
 #[derive(Clone)]
 pub(crate) enum Pool {
@@ -492,17 +527,25 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 /// A column chosen by position or by name.
 pub(crate) trait ColumnIndex {
     fn position(&self, columns: &[String]) -> Option<usize>;
+    /// The column as an error names it.
+    fn name(&self) -> String;
 }
 
 impl ColumnIndex for usize {
     fn position(&self, columns: &[String]) -> Option<usize> {
         (*self < columns.len()).then_some(*self)
     }
+    fn name(&self) -> String {
+        format!("#{self}")
+    }
 }
 
 impl ColumnIndex for &str {
     fn position(&self, columns: &[String]) -> Option<usize> {
         columns.iter().position(|c| c == self)
+    }
+    fn name(&self) -> String {
+        (*self).to_owned()
     }
 }
 
@@ -521,12 +564,30 @@ impl Row {
     ) -> std::result::Result<T, sqlx::Error> {
         let i = index
             .position(&self.columns)
-            .ok_or_else(|| sqlx::Error::ColumnNotFound("(unknown)".into()))?;
+            .ok_or_else(|| sqlx::Error::ColumnNotFound(index.name()))?;
         T::decode(&self.values[i]).map_err(|e| sqlx::Error::ColumnDecode {
             index: self.columns[i].clone(),
             source: e.into(),
         })
     }
+}
+
+impl Row {
+    /// A row of the given columns and cells (for the row mappers' unit tests).
+    #[cfg(test)]
+    pub(crate) fn of(columns: &[&str], values: Vec<Value>) -> Row {
+        Row {
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            values,
+        }
+    }
+}
+
+/// A row shape: a struct built from a result row by its mapper. A missing column or a
+/// cell of the wrong type is an error naming the column, never a panic (these run
+/// inside the message writer and every page render).
+pub(crate) trait FromRow: Sized {
+    fn from_row(r: &Row) -> std::result::Result<Self, Error>;
 }
 
 fn sqlite_value(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
@@ -781,6 +842,19 @@ impl Query {
         self.fetch_optional(ex)
             .await?
             .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// Every row, each built as `T` by its mapper.
+    pub(crate) async fn fetch_all_as<T: FromRow>(self, ex: Ex<'_>) -> Result<Vec<T>> {
+        self.fetch_all(ex).await?.iter().map(T::from_row).collect()
+    }
+
+    /// The first row as `T`, if any.
+    pub(crate) async fn fetch_optional_as<T: FromRow>(self, ex: Ex<'_>) -> Result<Option<T>> {
+        self.fetch_optional(ex)
+            .await?
+            .map(|r| T::from_row(&r))
+            .transpose()
     }
 }
 

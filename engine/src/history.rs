@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::{self, Row};
+use crate::db::{self, FromRow, Row};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_xlsxwriter::{Format, Workbook};
 use shared::i18n::{Locale, Texts};
@@ -95,11 +95,7 @@ fn push_filter(
     f: &HistoryFilter,
     cursor: Option<(&db::Value, i64)>,
 ) {
-    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
-    let like = match backend {
-        db::Backend::Sqlite => " LIKE ",
-        db::Backend::Postgres => " ILIKE ",
-    };
+    let like = backend.ilike();
     qb.push(" WHERE c.service_id = ")
         .push_bind(caller.service_id().0);
     if !caller.sees_all_chats() {
@@ -182,28 +178,31 @@ fn push_filter(
     }
 }
 
-fn history_row(r: &Row) -> Result<HistoryRow> {
-    let id: i64 = r.try_get("id")?;
-    let created_at: DateTime<Utc> = r.try_get("created_at")?;
-    let ended: Option<DateTime<Utc>> = match r.try_get::<Option<DateTime<Utc>>, _>("ended_at")? {
-        Some(t) => Some(t),
-        None => r.try_get("customer_ended_at")?,
-    };
-    Ok(HistoryRow {
-        id: ChatId(id),
-        created_at,
-        customer_name: crate::chats::display_name(id, r.try_get("customer_name")?),
-        customer_email: r.try_get("customer_email")?,
-        agent: crate::chats::chat_agent(r)?,
-        channel: r.try_get("channel")?,
-        category_path: crate::chats::category_path(r)?,
-        status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-        handled: r.try_get("handled")?,
-        rating: r.try_get("rating")?,
-        duration_secs: span_secs(created_at, ended),
-        first_response_secs: span_secs(created_at, r.try_get("first_response_at")?),
-        message_count: r.try_get("last_seq")?,
-    })
+impl FromRow for HistoryRow {
+    fn from_row(r: &Row) -> Result<HistoryRow> {
+        let id: i64 = r.try_get("id")?;
+        let created_at: DateTime<Utc> = r.try_get("created_at")?;
+        let ended: Option<DateTime<Utc>> =
+            match r.try_get::<Option<DateTime<Utc>>, _>("ended_at")? {
+                Some(t) => Some(t),
+                None => r.try_get("customer_ended_at")?,
+            };
+        Ok(HistoryRow {
+            id: ChatId(id),
+            created_at,
+            customer_name: crate::chats::display_name(id, r.try_get("customer_name")?),
+            customer_email: r.try_get("customer_email")?,
+            agent: crate::chats::chat_agent(r)?,
+            channel: r.try_get("channel")?,
+            category_path: crate::chats::category_path(r)?,
+            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+            handled: r.try_get("handled")?,
+            rating: r.try_get("rating")?,
+            duration_secs: span_secs(created_at, ended),
+            first_response_secs: span_secs(created_at, r.try_get("first_response_at")?),
+            message_count: r.try_get("last_seq")?,
+        })
+    }
 }
 
 impl Engine {
@@ -282,8 +281,7 @@ impl Engine {
         );
         qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
             .push_bind(limit);
-        let rows = qb.build().fetch_all(self.db.ex()).await?;
-        rows.iter().map(history_row).collect()
+        qb.build().fetch_all_as(self.db.ex()).await
     }
 
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {

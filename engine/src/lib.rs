@@ -30,6 +30,7 @@ mod services;
 mod settings;
 pub mod throttle;
 mod tickets;
+mod topology;
 
 pub use auth::LoginOutcome;
 pub use caller::Caller;
@@ -42,6 +43,7 @@ pub use limits::{Limits, Rate};
 pub use masking::MaskKey;
 pub use services::NewService;
 pub use tickets::TicketFilter;
+pub use topology::Topology;
 
 use std::sync::Arc;
 
@@ -51,6 +53,9 @@ use tokio_util::task::TaskTracker;
 /// The domain engine. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
 pub struct Engine {
+    /// One process or several on one database, decided once at start-up: it picks
+    /// the throttle, presence, bus and masking-key behaviour (see [`topology`]).
+    topology: Topology,
     /// The one connection pool of the process (SQLite or PostgreSQL behind the storage
     /// seam); SQLite in WAL mode lets readers run beside the single writer, so every edge
     /// shares it instead of opening its own.
@@ -100,13 +105,12 @@ impl Engine {
 
     /// [`Engine::open`] with the given anonymous-visitor limits.
     pub async fn open_with(url: &str, limits: Limits) -> Result<Engine> {
+        let topology = Topology::of_database_url(url);
         let db = db::connect(url).await?;
-        let mask_key = masking::MaskKey::load(
-            db::data_dir(url).as_deref(),
-            db.backend() == db::Backend::Postgres,
-        )?;
+        let mask_key = masking::MaskKey::load(db::data_dir(url).as_deref(), topology.is_shared())?;
         let (message_writer, jobs) = tokio::sync::mpsc::channel(4096);
         let engine = Engine {
+            topology,
             db,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             session_ttl: chrono::Duration::days(7),
@@ -126,7 +130,7 @@ impl Engine {
             .tasks
             .spawn(chats::message_writer(engine.clone(), jobs));
         engine.spawn_background(sweep_exports(engine.clone()));
-        if let Some(pg) = engine.db.postgres() {
+        if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);
         }
@@ -152,6 +156,11 @@ impl Engine {
     /// when the engine closes.
     pub fn stopping(&self) -> CancellationToken {
         self.shutdown.child_token()
+    }
+
+    /// One process or several (see [`Topology`]).
+    pub fn topology(&self) -> Topology {
+        self.topology
     }
 
     /// The real-time hub, for edges that hold sockets.

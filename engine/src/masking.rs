@@ -297,7 +297,7 @@ impl Engine {
         crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         self.drop_exports_of(tx.ex(), caller.service_id()).await?;
         tx.commit().await?;
-        if let Some(pg) = self.db.postgres() {
+        if let (crate::Topology::Shared, Some(pg)) = (self.topology, self.db.postgres()) {
             crate::bus::forget_spilled(pg, &original).await;
         }
         tracing::info!(chat = %chat, message = %message, "masked");

@@ -164,7 +164,7 @@ impl Engine {
     /// Whether another live instance holds a console socket of the agent (always false
     /// on SQLite, which is one process).
     async fn sockets_elsewhere(&self, agent: AgentId) -> bool {
-        if self.presence.sync.get().is_none() {
+        if self.topology == crate::Topology::Single {
             return false;
         }
         let stale =

@@ -113,7 +113,7 @@ mod tests {
     }
 }
 
-use crate::db::{self, Row};
+use crate::db::{self, FromRow, Row};
 use shared::{ChatAgent, ChatId, TicketDetail, TicketStatus, TicketSummary, TicketUpdate};
 
 use crate::caller::Caller;
@@ -138,25 +138,27 @@ const TICKET_SCOPE: &str =
 const TICKET_COLUMNS: &str = "t.id, t.channel, t.subject, t.body, t.status, t.requester_name, t.requester_email, \
      t.assignee_id, a.name AS assignee_name, t.chat_id, t.created_at";
 
-fn summary(r: &Row) -> Result<TicketSummary> {
-    Ok(TicketSummary {
-        id: TicketId(r.try_get("id")?),
-        channel: r.try_get("channel")?,
-        subject: r.try_get("subject")?,
-        status: TicketStatus::parse(r.try_get("status")?).unwrap_or(TicketStatus::Open),
-        requester_name: r.try_get("requester_name")?,
-        assignee: match r.try_get::<Option<i64>, _>("assignee_id")? {
-            Some(id) => Some(ChatAgent {
-                id: shared::AgentId(id),
-                name: r
-                    .try_get::<Option<String>, _>("assignee_name")?
-                    .unwrap_or_default(),
-            }),
-            None => None,
-        },
-        chat_id: r.try_get::<Option<i64>, _>("chat_id")?.map(ChatId),
-        created_at: r.try_get("created_at")?,
-    })
+impl FromRow for TicketSummary {
+    fn from_row(r: &Row) -> Result<TicketSummary> {
+        Ok(TicketSummary {
+            id: TicketId(r.try_get("id")?),
+            channel: r.try_get("channel")?,
+            subject: r.try_get("subject")?,
+            status: TicketStatus::parse(r.try_get("status")?).unwrap_or(TicketStatus::Open),
+            requester_name: r.try_get("requester_name")?,
+            assignee: match r.try_get::<Option<i64>, _>("assignee_id")? {
+                Some(id) => Some(ChatAgent {
+                    id: shared::AgentId(id),
+                    name: r
+                        .try_get::<Option<String>, _>("assignee_name")?
+                        .unwrap_or_default(),
+                }),
+                None => None,
+            },
+            chat_id: r.try_get::<Option<i64>, _>("chat_id")?.map(ChatId),
+            created_at: r.try_get("created_at")?,
+        })
+    }
 }
 
 /// A chat ticket's subject: the customer and the start of their first message.
@@ -250,7 +252,7 @@ impl Engine {
              ORDER BY t.created_at DESC, t.id DESC LIMIT 500"
         );
         let status = filter.status.map(|s| s.as_str());
-        let rows = db::query(&sql)
+        db::query(&sql)
             .bind(caller.service_id().0)
             .bind(caller.sees_all_chats())
             .bind(caller.agent_id().0)
@@ -259,9 +261,8 @@ impl Engine {
             .bind(status)
             .bind(&filter.channel)
             .bind(&filter.channel)
-            .fetch_all(self.db.ex())
-            .await?;
-        rows.iter().map(summary).collect()
+            .fetch_all_as(self.db.ex())
+            .await
     }
 
     /// One ticket; chat tickets carry the transcript.
@@ -279,7 +280,7 @@ impl Engine {
             .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("ticket"))?;
-        let s = summary(&r)?;
+        let s = TicketSummary::from_row(&r)?;
         let transcript = match s.chat_id {
             Some(chat) => Some(self.transcript(chat).await?),
             None => None,

@@ -47,13 +47,11 @@ impl Engine {
              WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500",
             cols = message_columns(self.db.backend())
         );
-        let rows = db::query(&sql)
+        db::query(&sql)
             .bind(chat.0)
             .bind(after.max(0))
-            .fetch_all(conn.ex())
-            .await?;
-        drop(conn);
-        rows.iter().map(message_from_row).collect()
+            .fetch_all_as(conn.ex())
+            .await
     }
 
     /// Stores a message (idempotent per `client_id`) and publishes it. Answers
@@ -108,17 +106,11 @@ impl Engine {
 
     /// The assigned agent has read up to `seq`.
     pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
-        // scalar MAX/MIN in SQLite are GREATEST/LEAST in PostgreSQL
-        let done = db::query(match self.db.backend() {
-            db::Backend::Sqlite => {
-                "UPDATE chats SET agent_read_seq = MAX(agent_read_seq, MIN(?, last_seq))
-                 WHERE id = ? AND agent_id = ? AND service_id = ?"
-            }
-            db::Backend::Postgres => {
-                "UPDATE chats SET agent_read_seq = GREATEST(agent_read_seq, LEAST(?, last_seq))
-                 WHERE id = ? AND agent_id = ? AND service_id = ?"
-            }
-        })
+        let (greatest, least) = self.db.backend().greatest_least();
+        let done = db::query(format!(
+            "UPDATE chats SET agent_read_seq = {greatest}(agent_read_seq, {least}(?, last_seq))
+             WHERE id = ? AND agent_id = ? AND service_id = ?"
+        ))
         .bind(seq)
         .bind(chat.0)
         .bind(caller.agent_id().0)
@@ -159,7 +151,9 @@ impl Engine {
             "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq",
             cols = message_columns(self.db.backend())
         );
-        let rows = db::query(&sql).bind(chat.0).fetch_all(self.db.ex()).await?;
-        rows.iter().map(message_from_row).collect()
+        db::query(&sql)
+            .bind(chat.0)
+            .fetch_all_as(self.db.ex())
+            .await
     }
 }

@@ -2,7 +2,7 @@
 //! tenant scoping of a chat ([`check_access`]), message rows with their masks, and the
 //! append of a message with the chat's next `seq`.
 
-use crate::db::{self, Ex, Row};
+use crate::db::{self, Ex, FromRow, Row};
 use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatAgent, ChatId, ChatStatus, Message, MessageId, ServiceId};
 
@@ -20,18 +20,22 @@ pub(super) struct ChatRow {
 }
 
 pub(super) async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
-    let r = db::query("SELECT id, service_id, status, agent_id FROM chats WHERE id = ?")
+    db::query("SELECT id, service_id, status, agent_id FROM chats WHERE id = ?")
         .bind(id.0)
-        .fetch_optional(conn.ex())
+        .fetch_optional_as(conn.ex())
         .await?
-        .ok_or(Error::NotFound("chat"))?;
-    // decoding errors are errors, not panics: this runs inside the message writer
-    Ok(ChatRow {
-        id: ChatId(r.try_get("id")?),
-        service_id: ServiceId(r.try_get("service_id")?),
-        status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-        agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
-    })
+        .ok_or(Error::NotFound("chat"))
+}
+
+impl FromRow for ChatRow {
+    fn from_row(r: &Row) -> Result<ChatRow> {
+        Ok(ChatRow {
+            id: ChatId(r.try_get("id")?),
+            service_id: ServiceId(r.try_get("service_id")?),
+            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
+            agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+        })
+    }
 }
 
 /// Tenant scoping for chats: agents see their service's chats (only those assigned to
@@ -95,18 +99,13 @@ pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
 }
 
 /// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
-/// transcript is one query). Only the JSON functions differ between the dialects.
+/// transcript is one query).
 pub(super) fn message_columns(backend: db::Backend) -> String {
-    let masks = match backend {
-        db::Backend::Sqlite => {
-            "(SELECT json_group_array(json_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char)) \
-                FROM (SELECT * FROM masks WHERE message_id = m.id ORDER BY start_char) k)"
-        }
-        db::Backend::Postgres => {
-            "(SELECT COALESCE(json_agg(json_build_object('id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char) \
-                ORDER BY k.start_char), '[]')::text FROM masks k WHERE k.message_id = m.id)"
-        }
-    };
+    let masks = backend.json_array_of(
+        "'id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char",
+        "masks k WHERE k.message_id = m.id",
+        "k.start_char",
+    );
     format!(
         "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, a.name AS agent_name, {masks} AS masks_json"
     )
@@ -114,29 +113,31 @@ pub(super) fn message_columns(backend: db::Backend) -> String {
 
 /// A message row (see [`message_columns`]); a cell of the wrong type is an error, never
 /// a panic.
-pub(super) fn message_from_row(r: &Row) -> Result<Message> {
-    let author: &str = r.try_get("author")?;
-    let text: String = r.try_get("text")?;
-    Ok(Message {
-        id: MessageId(r.try_get("id")?),
-        chat_id: ChatId(r.try_get("chat_id")?),
-        seq: r.try_get("seq")?,
-        author: Author::parse(author).unwrap_or(Author::System),
-        created_at: r.try_get("created_at")?,
-        masks: serde_json::from_str(
-            &r.try_get::<Option<String>, _>("masks_json")?
-                .unwrap_or_default(),
-        )
-        .unwrap_or_default(),
-        client_id: r.try_get("client_id")?,
-        agent_name: r.try_get("agent_name")?,
-        // computed once when stored, where the security service was on (issue 16)
-        pii: match r.try_get::<Option<&str>, _>("pii")? {
-            Some(json) => serde_json::from_str(json).unwrap_or_default(),
-            None => Vec::new(),
-        },
-        text,
-    })
+impl FromRow for Message {
+    fn from_row(r: &Row) -> Result<Message> {
+        let author: &str = r.try_get("author")?;
+        let text: String = r.try_get("text")?;
+        Ok(Message {
+            id: MessageId(r.try_get("id")?),
+            chat_id: ChatId(r.try_get("chat_id")?),
+            seq: r.try_get("seq")?,
+            author: Author::parse(author).unwrap_or(Author::System),
+            created_at: r.try_get("created_at")?,
+            masks: serde_json::from_str(
+                &r.try_get::<Option<String>, _>("masks_json")?
+                    .unwrap_or_default(),
+            )
+            .unwrap_or_default(),
+            client_id: r.try_get("client_id")?,
+            agent_name: r.try_get("agent_name")?,
+            // computed once when stored, where the security service was on (issue 16)
+            pii: match r.try_get::<Option<&str>, _>("pii")? {
+                Some(json) => serde_json::from_str(json).unwrap_or_default(),
+                None => Vec::new(),
+            },
+            text,
+        })
+    }
 }
 
 pub(super) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
@@ -144,7 +145,11 @@ pub(super) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> 
         "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?",
         cols = message_columns(conn.backend())
     );
-    message_from_row(&db::query(&sql).bind(id).fetch_one(conn.ex()).await?)
+    db::query(&sql)
+        .bind(id)
+        .fetch_optional_as(conn.ex())
+        .await?
+        .ok_or(Error::NotFound("message"))
 }
 
 /// Appends a message with the chat's next `seq`.
@@ -176,4 +181,92 @@ pub(super) async fn append_message(
     .fetch_one(conn.ex())
     .await?;
     message_by_id(conn, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChatRow;
+    use crate::db::{FromRow, Row, Value};
+    use shared::{Author, ChatStatus, Message};
+
+    const MESSAGE: [&str; 10] = [
+        "id",
+        "chat_id",
+        "seq",
+        "author",
+        "client_id",
+        "text",
+        "created_at",
+        "pii",
+        "agent_name",
+        "masks_json",
+    ];
+
+    fn message_cells() -> Vec<Value> {
+        vec![
+            Value::Int(7),
+            Value::Int(3),
+            Value::Int(2),
+            Value::Text("customer".into()),
+            Value::Text("c1".into()),
+            Value::Text("전화 ***".into()),
+            Value::Text("2026-11-29T10:00:00Z".into()),
+            Value::Text(r#"[{"start":3,"end":6,"kind":"mobile"}]"#.into()),
+            Value::Null(crate::db::Kind::Text),
+            Value::Text(r#"[{"id":"9","start":3,"end":6}]"#.into()),
+        ]
+    }
+
+    #[test]
+    fn a_message_row_maps_every_column() {
+        let m = Message::from_row(&Row::of(&MESSAGE, message_cells())).unwrap();
+        assert_eq!((m.id.0, m.chat_id.0, m.seq), (7, 3, 2));
+        assert_eq!(m.author, Author::Customer);
+        assert_eq!(m.pii.len(), 1);
+        assert_eq!(m.masks[0].id, "9");
+        assert_eq!(m.agent_name, None);
+    }
+
+    #[test]
+    fn a_missing_or_mistyped_column_is_an_error_not_a_panic() {
+        // missing: the row lacks `seq`
+        let cols: Vec<&str> = MESSAGE.iter().copied().filter(|c| *c != "seq").collect();
+        let mut cells = message_cells();
+        cells.remove(2);
+        let e = Message::from_row(&Row::of(&cols, cells)).unwrap_err();
+        assert!(e.to_string().contains("seq"), "{e}");
+
+        // mistyped: text where the id should be, an integer where the time should be
+        let mut cells = message_cells();
+        cells[0] = Value::Text("seven".into());
+        let e = Message::from_row(&Row::of(&MESSAGE, cells)).unwrap_err();
+        assert!(e.to_string().contains("id"), "{e}");
+        let mut cells = message_cells();
+        cells[6] = Value::Int(5);
+        assert!(Message::from_row(&Row::of(&MESSAGE, cells)).is_err());
+
+        // a chat row: a NULL where a number must be
+        let cols = ["id", "service_id", "status", "agent_id"];
+        let ok = ChatRow::from_row(&Row::of(
+            &cols,
+            vec![
+                Value::Int(1),
+                Value::Int(2),
+                Value::Text("active".into()),
+                Value::Null(crate::db::Kind::Int),
+            ],
+        ))
+        .unwrap();
+        assert_eq!((ok.status, ok.agent_id), (ChatStatus::Active, None));
+        let bad = ChatRow::from_row(&Row::of(
+            &cols,
+            vec![
+                Value::Int(1),
+                Value::Null(crate::db::Kind::Int),
+                Value::Text("active".into()),
+                Value::Null(crate::db::Kind::Int),
+            ],
+        ));
+        assert!(bad.is_err());
+    }
 }

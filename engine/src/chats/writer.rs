@@ -19,10 +19,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use shared::{AgentId, Author, ChatId, ChatStatus, Message, MessageId, PiiHint, ServiceId};
+use shared::{AgentId, Author, ChatId, Message, MessageId, PiiHint};
 
 use crate::Engine;
-use crate::db::{self, Ex};
+use crate::db::{self, Ex, FromRow, Row};
 use crate::error::{Error, Result};
 use crate::masking::AutoMasked;
 
@@ -357,27 +357,24 @@ async fn targets(mut tx: Ex<'_>, group: &[SendJob]) -> Result<HashMap<ChatId, Ta
     for id in &chats {
         q = q.bind(*id);
     }
-    let mut out = HashMap::with_capacity(chats.len());
-    for r in q.fetch_all(tx.ex()).await? {
+    Ok(q.fetch_all_as::<Target>(tx.ex())
+        .await?
+        .into_iter()
+        .map(|t| (t.row.id, t))
+        .collect())
+}
+
+impl FromRow for Target {
+    fn from_row(r: &Row) -> Result<Target> {
         let security: bool = r.try_get("contract_security")?;
-        let id = ChatId(r.try_get("id")?);
-        out.insert(
-            id,
-            Target {
-                row: ChatRow {
-                    id,
-                    service_id: ServiceId(r.try_get("service_id")?),
-                    status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-                    agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
-                },
-                opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
-                handled: r.try_get("handled")?,
-                security,
-                auto_mask: security && r.try_get::<bool, _>("auto_mask_pii")?,
-            },
-        );
+        Ok(Target {
+            row: ChatRow::from_row(r)?,
+            opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
+            handled: r.try_get("handled")?,
+            security,
+            auto_mask: security && r.try_get::<bool, _>("auto_mask_pii")?,
+        })
     }
-    Ok(out)
 }
 
 /// Step 2: sends of the group already stored, by (chat, author, client id).
@@ -564,12 +561,11 @@ async fn messages_by_id(mut tx: Ex<'_>, ids: &[i64]) -> Result<HashMap<i64, Mess
     for id in ids {
         q = q.bind(*id);
     }
-    let mut out = HashMap::with_capacity(ids.len());
-    for r in q.fetch_all(tx.ex()).await? {
-        let m = message_from_row(&r)?;
-        out.insert(m.id.0, m);
-    }
-    Ok(out)
+    Ok(q.fetch_all_as::<Message>(tx.ex())
+        .await?
+        .into_iter()
+        .map(|m| (m.id.0, m))
+        .collect())
 }
 
 #[cfg(test)]
