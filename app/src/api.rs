@@ -17,67 +17,31 @@ pub struct AdminView {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    //! Server-side helpers of the server functions: the engine handle, the client
-    //! address and the session cookie.
+    //! Server-side helpers of the server functions: the engine handle and what the
+    //! server's edge read from the request (client address, session token).
 
-    use axum::http::HeaderMap;
     use engine::{Caller, Engine};
+    pub use shared::request::{ClientAddr, CookiePolicy, SessionToken, session_cookie};
 
     use crate::error::AppError;
-
-    /// The client's address as the edge determined it (peer address, or the forwarded
-    /// one with `--trust-proxy`); inserted into every request by the server.
-    #[derive(Clone, Debug)]
-    pub struct ClientAddr(pub String);
-
-    /// How session cookies are written; provided by the server from its configuration.
-    #[derive(Clone, Copy, Debug)]
-    pub struct CookiePolicy {
-        /// Add `Secure` (the site is served over HTTPS).
-        pub secure: bool,
-    }
 
     pub fn engine() -> Result<Engine, AppError> {
         leptos::prelude::use_context::<Engine>()
             .ok_or_else(|| AppError::new("internal", "engine missing"))
     }
 
-    /// The value of the session cookie of a request, if any.
-    pub fn session_token(headers: &HeaderMap) -> Option<String> {
-        headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == shared::SESSION_COOKIE)
-            .map(|(_, v)| v.to_owned())
-    }
-
-    /// A `Set-Cookie` value for the session (`None` clears it).
-    pub fn session_cookie(token: Option<&str>, max_age_secs: i64, policy: CookiePolicy) -> String {
-        let secure = if policy.secure { "; Secure" } else { "" };
-        match token {
-            Some(t) => format!(
-                "{}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
-                shared::SESSION_COOKIE
-            ),
-            None => format!(
-                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-                shared::SESSION_COOKIE
-            ),
-        }
-    }
-
-    pub async fn request_headers() -> Result<HeaderMap, AppError> {
-        leptos_axum::extract::<HeaderMap>()
+    /// The session token the server's edge read from this request's cookie.
+    pub async fn session_token() -> Option<String> {
+        leptos_axum::extract::<axum::Extension<SessionToken>>()
             .await
-            .map_err(|e| AppError::new("internal", e.to_string()))
+            .ok()
+            .and_then(|t| t.0.0)
     }
 
     /// The authenticated caller of this request, from its session cookie.
     pub async fn caller() -> Result<Caller, AppError> {
-        let token = session_token(&request_headers().await?)
+        let token = session_token()
+            .await
             .ok_or_else(|| AppError::from(engine::Error::Unauthenticated))?;
         Ok(engine()?.authenticate(&token).await?)
     }
@@ -124,7 +88,7 @@ pub async fn login(email: String, password: String) -> Result<AgentProfile, AppE
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use axum::http::{HeaderValue, header::SET_COOKIE};
-    if let Some(token) = ssr::session_token(&ssr::request_headers().await?) {
+    if let Some(token) = ssr::session_token().await {
         ssr::engine()?.logout(&token).await?;
     }
     let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });

@@ -3,10 +3,10 @@
 
 use std::net::SocketAddr;
 
-use app::api::ssr::ClientAddr;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use shared::request::{ClientAddr, SessionToken};
 
 use crate::AppState;
 
@@ -34,14 +34,17 @@ pub(crate) fn client_addr_of(req: &Request, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Middleware: puts a [`ClientAddr`] into every request's extensions.
-pub(crate) async fn client_addr(
+/// Middleware: puts the [`ClientAddr`] and the [`SessionToken`] into every request's
+/// extensions (the pages and server functions read them from there).
+pub(crate) async fn request_context(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let addr = client_addr_of(&req, state.trust_proxy);
+    let token = crate::session::session_token(req.headers());
     req.extensions_mut().insert(ClientAddr(addr));
+    req.extensions_mut().insert(SessionToken(token));
     next.run(req).await
 }
 

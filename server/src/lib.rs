@@ -10,18 +10,19 @@ pub mod api;
 pub mod config;
 mod edge;
 pub mod origin;
+pub mod session;
 pub mod shutdown;
 pub mod widget;
 
 use std::future::Future;
 use std::sync::Arc;
 
-use app::api::ssr::CookiePolicy;
 use axum::Router;
 use axum::extract::FromRef;
 use engine::Engine;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use shared::request::CookiePolicy;
 use tokio::net::TcpListener;
 
 use config::{Cli, Command, CreateServiceArgs, ServeArgs, ServiceCommand};
@@ -229,7 +230,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            edge::client_addr,
+            edge::request_context,
         ))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         // a bug that panics in a handler answers 500 in our error shape (and is logged)

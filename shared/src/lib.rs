@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod ids;
 pub mod mask;
 pub mod model;
+pub mod request;
 pub mod settings;
 pub mod validate;
 

@@ -1,13 +1,14 @@
 //! Extractors of the REST edge: JSON bodies with our error shape, and authentication
 //! (`AgentAuth`, `AdminAuth`) from `Authorization: Bearer` or the session cookie.
 
-use app::api::ssr::{ClientAddr, session_token};
+use crate::session::session_token;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use engine::Caller;
 use serde::de::DeserializeOwned;
+use shared::request::ClientAddr;
 
 use super::ApiError;
 use crate::AppState;
