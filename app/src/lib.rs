@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod chat;
+pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod net;

@@ -61,6 +61,9 @@ enum Command {
         /// balancer), so both instances store messages.
         #[arg(long)]
         split_customers: bool,
+        /// A prefix for the results file (e.g. `before`), to keep runs of two binaries.
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Only the group-commit SQLite baseline.
     Sqlite {
@@ -127,6 +130,7 @@ fn main() {
             database_url,
             instances,
             split_customers,
+            label,
         } => {
             let split = if split_customers { "-split" } else { "" };
             let name = match (&database_url, instances) {
@@ -147,6 +151,10 @@ fn main() {
                 no_baselines,
                 (database_url, instances, split_customers),
             ));
+            let name = match label {
+                Some(l) => format!("{l}-{name}"),
+                None => name,
+            };
             util::write_result(&name, v);
         }
         Command::Logins {

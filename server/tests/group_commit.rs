@@ -127,3 +127,62 @@ async fn a_burst_reaches_the_customer_whole_and_in_order() {
     assert_eq!(seqs.len(), 150);
     assert_eq!(seqs[149] - seqs[0], 149, "no gaps");
 }
+
+/// Issue 16: the agent's unread count is kept by the writer (not counted on every
+/// read). Customer messages and agent replies committed in the same groups leave it at
+/// exactly the customer messages after the agent's last reply; reading clears it.
+#[tokio::test]
+async fn unread_counts_stay_exact_through_mixed_groups() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    for round in 0..3 {
+        let sends = (0..24).map(|k| {
+            let (s, chat) = (&s, chat.clone());
+            let (token, id) = if k % 5 == 2 {
+                (agent.clone(), format!("a{round}-{k}"))
+            } else {
+                (customer.clone(), format!("c{round}-{k}"))
+            };
+            async move {
+                let (st, v) = s.send_message(&chat, &token, &id, "섞인 메시지").await;
+                assert_eq!(st, StatusCode::CREATED, "{v}");
+            }
+        });
+        futures_util::future::join_all(sends).await;
+        let (_, v) = s
+            .get(&format!("/api/v1/chats/{chat}/messages"), Some(&agent))
+            .await;
+        let messages = v["messages"].as_array().unwrap();
+        let last_reply = messages
+            .iter()
+            .filter(|m| m["author"] == "agent")
+            .map(|m| m["seq"].as_i64().unwrap())
+            .max()
+            .unwrap_or(0);
+        let expected = messages
+            .iter()
+            .filter(|m| m["author"] == "customer" && m["seq"].as_i64().unwrap() > last_reply)
+            .count();
+        let (_, list) = s.get("/api/v1/agent/chats", Some(&agent)).await;
+        assert_eq!(
+            list["chats"][0]["unread"], expected as i64,
+            "round {round}: unread after the last reply (seq {last_reply})"
+        );
+    }
+    // reading up to the end clears it
+    let last = common::message_seqs(&s, &chat, &customer)
+        .await
+        .pop()
+        .unwrap();
+    let (st, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/read"),
+            Some(&agent),
+            json!({"seq": last}),
+        )
+        .await;
+    assert!(st.is_success());
+    let (_, list) = s.get("/api/v1/agent/chats", Some(&agent)).await;
+    assert_eq!(list["chats"][0]["unread"], 0);
+}

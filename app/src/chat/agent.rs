@@ -8,11 +8,12 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 use shared::{
     AgentChatItem, AgentChats, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ClientMsg,
-    Message, MessageEnvelope, MessageList, SendMessageRequest, ServerMsg, StatusRequest,
+    Message, SendMessageRequest, ServerMsg, StatusRequest,
 };
 
 use super::info::ChatInfoPanel;
 use super::{Bubble, ConfirmDialog, upsert_message};
+use crate::client;
 use crate::i18n::use_texts;
 use crate::net;
 
@@ -64,17 +65,15 @@ impl AgentDesk {
     /// Loads the list and keeps the socket (browser only; called from an effect).
     pub fn start(self) {
         leptos::task::spawn_local(async move {
-            if let Ok(list) = net::get_json::<AgentChats>("/api/v1/agent/chats", None).await {
+            if let Ok(list) = client::agent_chats().await {
                 self.apply_list(list);
             }
-            if let Ok(cats) =
-                net::get_json::<Vec<shared::Category>>("/api/v1/categories", None).await
-            {
+            if let Ok(cats) = client::categories().await {
                 self.categories.set(cats);
             }
         });
         net::keep_socket(
-            format!("{}/api/v1/ws", net::ws_origin()),
+            client::agent_socket_url(&net::ws_origin()),
             || true,
             move || {
                 // catch up the open conversation after a reconnect
@@ -191,13 +190,7 @@ impl AgentDesk {
 
     fn mark_read(&self, chat: ChatId, seq: i64) {
         leptos::task::spawn_local(async move {
-            let _ = net::send_json::<serde_json::Value, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/read"),
-                None,
-                &serde_json::json!({ "seq": seq }),
-            )
-            .await;
+            let _ = client::mark_read(chat, seq).await;
         });
     }
 
@@ -214,25 +207,16 @@ impl AgentDesk {
             }
         });
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/open"),
-                None,
-                &(),
-            )
-            .await
-            {
+            match client::open_chat(chat).await {
                 Ok(d) => self.details.update(|m| {
                     m.insert(chat, d);
                 }),
                 Err(e) => self.error.set(Some(e.message)),
             }
-            if let Ok(list) =
-                net::get_json::<MessageList>(&format!("/api/v1/chats/{chat}/messages"), None).await
-            {
+            if let Ok(list) = client::messages(chat, 0, None).await {
                 self.messages.update(|m| {
                     let entry = m.entry(chat).or_default();
-                    for msg in list.messages {
+                    for msg in list {
                         upsert_message(entry, msg);
                     }
                 });
@@ -246,17 +230,10 @@ impl AgentDesk {
             text,
         };
         leptos::task::spawn_local(async move {
-            match net::send_json::<MessageEnvelope, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/messages"),
-                None,
-                &body,
-            )
-            .await
-            {
-                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
+            match client::send_message(chat, &body, None).await {
+                Ok(message) => self.on_frame(ServerMsg::MessageCreated {
                     chat_id: chat,
-                    message: env.message,
+                    message,
                 }),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -266,7 +243,7 @@ impl AgentDesk {
     /// Masks characters `start..end` of a message (C-PII-2).
     fn mask(self, chat: ChatId, message: shared::MessageId, start: usize, end: usize) {
         leptos::task::spawn_local(async move {
-            self.on_masked(chat, super::mask_run(chat, message, start, end).await);
+            self.on_masked(chat, client::mask(chat, message, start, end).await);
         });
     }
 
@@ -274,7 +251,7 @@ impl AgentDesk {
     fn unmask(self, chat: ChatId, message: shared::MessageId, mask: String) {
         self.confirm_unmask.set(None);
         leptos::task::spawn_local(async move {
-            self.on_masked(chat, super::unmask_run(chat, message, mask).await);
+            self.on_masked(chat, client::unmask(chat, message, &mask).await);
         });
     }
 
@@ -314,14 +291,7 @@ impl AgentDesk {
             d.remove(&chat);
         });
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/end"),
-                None,
-                &(),
-            )
-            .await
-            {
+            match client::end_chat(chat).await {
                 Ok(_) => self.forget(chat),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -330,14 +300,7 @@ impl AgentDesk {
 
     fn set_status(self, status: AgentStatus) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<StatusRequest, _>(
-                "PUT",
-                "/api/v1/agent/status",
-                None,
-                &StatusRequest { status },
-            )
-            .await
-            {
+            match client::set_agent_status(&StatusRequest { status }).await {
                 Ok(s) => self.status.set(s.status),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -502,7 +465,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                 <button type="button" class="button small" data-testid="rate-request" disabled=move || status() != ChatStatus::Active
                     on:click=move |_| {
                         leptos::task::spawn_local(async move {
-                            match net::send_json::<serde_json::Value, _>("POST", &format!("/api/v1/chats/{chat}/rating-request"), None, &()).await {
+                            match client::request_rating(chat).await {
                                 Ok(_) => rating_note.set(true),
                                 Err(e) => desk.error.set(Some(e.message)),
                             }

@@ -7,11 +7,12 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
-    Availability, ChatId, ChatStatus, ClientMsg, CustomerChatView, InquiryRequest, InquiryResponse,
-    Message, MessageEnvelope, SendMessageRequest, ServerMsg, StartChatRequest, StartChatResponse,
+    ChatId, ChatStatus, ClientMsg, InquiryRequest, Message, SendMessageRequest, ServerMsg,
+    StartChatRequest,
 };
 
 use super::{Bubble, upsert_message};
+use crate::client;
 use crate::i18n::{use_locale, use_texts};
 use crate::net::{self, storage};
 
@@ -145,17 +146,14 @@ impl CustomerChatState {
             return;
         };
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{}/messages", saved.chat_id);
             let body = SendMessageRequest {
                 client_id: client_id.clone(),
                 text,
             };
-            match net::send_json::<MessageEnvelope, _>("POST", &url, Some(&saved.token), &body)
-                .await
-            {
-                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
+            match client::send_message(saved.chat_id, &body, Some(&saved.token)).await {
+                Ok(message) => self.on_frame(ServerMsg::MessageCreated {
                     chat_id: saved.chat_id,
-                    message: env.message,
+                    message,
                 }),
                 // offline: stays pending, retried after the socket is back
                 Err(e) if e.is("network") => {}
@@ -190,11 +188,7 @@ impl CustomerChatState {
         let fetch = saved.clone();
         leptos::task::spawn_local(async move {
             let saved = fetch;
-            let detail = net::get_json::<CustomerChatView>(
-                &format!("/api/v1/chats/{}", saved.chat_id),
-                Some(&saved.token),
-            )
-            .await;
+            let detail = client::customer_chat(saved.chat_id, &saved.token).await;
             match detail {
                 Ok(d) => self.status.set(d.status),
                 Err(e) if e.is("unauthenticated") || e.is("not_found") => {
@@ -208,7 +202,7 @@ impl CustomerChatState {
         let chat = saved.chat_id;
         let me = self;
         net::keep_socket(
-            format!("{}/api/v1/ws?token={}", net::ws_origin(), saved.token),
+            client::customer_socket_url(&net::ws_origin(), &saved.token),
             move || {
                 me.session
                     .get_untracked()
@@ -266,15 +260,6 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         embed: StoredValue::new(embed),
         texts: use_texts(),
     };
-    // A chat in progress comes back after a reload.
-    Effect::new(move |_| {
-        if let Some(saved) = storage::get(&session_key(&state.slug.get_value()))
-            .and_then(|s| serde_json::from_str::<Saved>(&s).ok())
-        {
-            state.attach(saved);
-        }
-    });
-
     let open = move |_| {
         state.error.set(None);
         if state.panel.get_untracked() != Panel::Closed {
@@ -288,12 +273,7 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         state.panel.set(Panel::Loading);
         let slug = state.slug.get_value();
         leptos::task::spawn_local(async move {
-            match net::get_json::<Availability>(
-                &format!("/api/v1/services/{slug}/chat/availability"),
-                None,
-            )
-            .await
-            {
+            match client::availability(&slug).await {
                 Ok(a) if a.agents_online > 0 => state.panel.set(Panel::Consent),
                 Ok(_) => state.panel.set(Panel::Absent),
                 Err(e) => {
@@ -428,14 +408,7 @@ fn InquiryForm(state: CustomerChatState) -> impl IntoView {
         busy.set(true);
         let slug = state.slug.get_value();
         leptos::task::spawn_local(async move {
-            match net::send_json::<InquiryResponse, _>(
-                "POST",
-                &format!("/api/v1/services/{slug}/inquiries"),
-                None,
-                &req,
-            )
-            .await
-            {
+            match client::leave_inquiry(&slug, &req).await {
                 Ok(_) => state.panel.set(Panel::InquirySent),
                 Err(e) => problem.set(Some(shown(&e, state.texts.get_untracked()))),
             }
@@ -497,14 +470,7 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
             ..Default::default()
         };
         leptos::task::spawn_local(async move {
-            match net::send_json::<StartChatResponse, _>(
-                "POST",
-                &format!("/api/v1/services/{slug}/chats"),
-                None,
-                &req,
-            )
-            .await
-            {
+            match client::start_chat(&slug, &req).await {
                 Ok(started) => {
                     let saved = Saved {
                         chat_id: started.chat_id,
@@ -543,9 +509,7 @@ fn EndButton(state: CustomerChatState) -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{}/end", saved.chat_id);
-            match net::send_json::<CustomerChatView, _>("POST", &url, Some(&saved.token), &()).await
-            {
+            match client::customer_end_chat(saved.chat_id, &saved.token).await {
                 Ok(d) => state.status.set(d.status),
                 Err(e) => state.error.set(Some(e.message)),
             }
@@ -662,9 +626,7 @@ fn RatingForm(state: CustomerChatState) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/chats/{}/rating", saved.chat_id);
-            match net::send_json::<shared::Rating, _>("POST", &url, Some(&saved.token), &req).await
-            {
+            match client::rate_chat(saved.chat_id, &saved.token, &req).await {
                 Ok(r) => {
                     state.rated.set(Some(r.score));
                     problem.set(None);

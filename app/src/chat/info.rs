@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use shared::{ChatDetail, ChatId};
 
+use crate::client;
 use crate::i18n::use_texts;
-use crate::net;
 
 /// Form values of the info panel, comparable with what is saved.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -92,14 +92,7 @@ pub fn ChatInfoPanel(
             return;
         }
         leptos::task::spawn_local(async move {
-            match net::send_json::<ChatDetail, _>(
-                "PUT",
-                &format!("/api/v1/chats/{chat}/info"),
-                None,
-                &update,
-            )
-            .await
-            {
+            match client::save_chat_info(chat, &update).await {
                 Ok(d) => {
                     form.set(InfoForm::of(&d));
                     on_saved.run(d);
@@ -127,14 +120,7 @@ pub fn ChatInfoPanel(
     };
     let make_ticket = move |_| {
         leptos::task::spawn_local(async move {
-            match net::send_json::<shared::TicketCreated, _>(
-                "POST",
-                &format!("/api/v1/chats/{chat}/ticket"),
-                None,
-                &(),
-            )
-            .await
-            {
+            match client::make_ticket(chat).await {
                 Ok(created) => ticket.set(Some(created.ticket_id)),
                 Err(e) => on_error.run(e.message),
             }

@@ -176,36 +176,6 @@ pub fn ConfirmDialog(
     }
 }
 
-/// Masks characters `start..end` of a message (C-PII-2); answers the updated message.
-pub async fn mask_run(
-    chat: shared::ChatId,
-    message: MessageId,
-    start: usize,
-    end: usize,
-) -> Result<Message, crate::error::AppError> {
-    let url = format!("/api/v1/chats/{chat}/messages/{message}/masks");
-    crate::net::send_json::<shared::MessageEnvelope, _>(
-        "POST",
-        &url,
-        None,
-        &shared::MaskRequest { start, end },
-    )
-    .await
-    .map(|env| env.message)
-}
-
-/// Restores a masked run (C-PII-3); answers the updated message.
-pub async fn unmask_run(
-    chat: shared::ChatId,
-    message: MessageId,
-    mask: String,
-) -> Result<Message, crate::error::AppError> {
-    let url = format!("/api/v1/chats/{chat}/messages/{message}/masks/{mask}");
-    crate::net::send_json::<shared::MessageEnvelope, _>("DELETE", &url, None, &())
-        .await
-        .map(|env| env.message)
-}
-
 /// The current selection as a run to mask, or the text telling the agent why not.
 pub fn selection_to_mask(
     texts: &'static shared::i18n::Texts,

@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 use shared::{
-    Category, CategoryDeleted, CategoryId, CategoryNode, CategoryUpdate, MoveDirection,
-    NewCategory, build_tree, can_have_child,
+    Category, CategoryId, CategoryNode, CategoryUpdate, MoveDirection, NewCategory, build_tree,
+    can_have_child,
 };
 
+use crate::client;
 use crate::i18n::use_texts;
-use crate::net;
 
 /// The tree in display order, each with its depth.
 fn flatten(nodes: &[CategoryNode], out: &mut Vec<Category>) {
@@ -31,7 +31,7 @@ struct Manager {
 impl Manager {
     fn reload(self) {
         leptos::task::spawn_local(async move {
-            match net::get_json::<Vec<Category>>("/api/v1/categories", None).await {
+            match client::categories().await {
                 Ok(c) => self.cats.set(c),
                 Err(e) => self.error.set(Some(e.message)),
             }
@@ -40,14 +40,7 @@ impl Manager {
 
     fn create(self, name: String, parent_id: Option<CategoryId>) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<Category, _>(
-                "POST",
-                "/api/v1/categories",
-                None,
-                &NewCategory { name, parent_id },
-            )
-            .await
-            {
+            match client::create_category(&NewCategory { name, parent_id }).await {
                 Ok(_) => {
                     self.error.set(None);
                     self.adding.set(None);
@@ -60,14 +53,7 @@ impl Manager {
 
     fn change(self, id: CategoryId, change: CategoryUpdate) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<Category, _>(
-                "PUT",
-                &format!("/api/v1/categories/{id}"),
-                None,
-                &change,
-            )
-            .await
-            {
+            match client::update_category(id, &change).await {
                 Ok(_) => {
                     self.error.set(None);
                     self.renaming.set(None);
@@ -80,14 +66,7 @@ impl Manager {
 
     fn delete(self, id: CategoryId) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<CategoryDeleted, _>(
-                "DELETE",
-                &format!("/api/v1/categories/{id}"),
-                None,
-                &(),
-            )
-            .await
-            {
+            match client::delete_category(id).await {
                 Ok(_) => self.reload(),
                 Err(e) => self.error.set(Some(e.message)),
             }

@@ -6,12 +6,12 @@
 
 use leptos::prelude::*;
 use shared::{
-    Author, ChatDetail, ChatId, ExportProgress, ExportState, HistoryPage, HistoryRow, Message,
-    MessageList,
+    Author, ChatDetail, ChatId, ExportProgress, ExportState, HistoryQuery, HistoryRow, Message,
 };
 
 use crate::chat::info::ChatInfoPanel;
 use crate::chat::{Bubble, ConfirmDialog, MaskActions, upsert_message};
+use crate::client;
 use crate::i18n::use_texts;
 use crate::net;
 
@@ -27,19 +27,6 @@ struct Filters {
     q: String,
 }
 
-/// Percent-encodes a query value (UTF-8, RFC 3986 unreserved characters kept).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 impl Filters {
     /// The last 7 days in the browser's time zone.
     fn last_week() -> Filters {
@@ -53,24 +40,21 @@ impl Filters {
         }
     }
 
-    /// The query string of `GET /api/v1/chats` (and the export) for these values.
-    fn query(&self, tz: &str, lang: &str) -> String {
-        let mut parts = vec![format!("tz={}", encode(tz)), format!("lang={lang}")];
-        for (key, value) in [
-            ("from", &self.from),
-            ("to", &self.to),
-            ("status", &self.status),
-            ("agent", &self.agent),
-            ("category", &self.category),
-            ("customer", &self.customer),
-            ("q", &self.q),
-        ] {
-            let v = value.trim();
-            if !v.is_empty() {
-                parts.push(format!("{key}={}", encode(v)));
-            }
+    /// The history filter of these values (blank ones unset), in the browser's zone.
+    fn to_query(&self, tz: &str, lang: &str) -> HistoryQuery {
+        let set = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        HistoryQuery {
+            tz: Some(tz.to_owned()),
+            lang: Some(lang.to_owned()),
+            from: set(&self.from),
+            to: set(&self.to),
+            status: set(&self.status),
+            agent: set(&self.agent),
+            category: set(&self.category),
+            customer: set(&self.customer),
+            q: set(&self.q),
+            ..HistoryQuery::default()
         }
-        parts.join("&")
     }
 }
 
@@ -112,18 +96,13 @@ pub fn HistoryScreen() -> impl IntoView {
         } else {
             None
         };
-        let mut url = format!(
-            "/api/v1/chats?{}",
-            applied
-                .get_untracked()
-                .query(&net::browser_offset(), lang())
-        );
-        if let Some(c) = &cursor {
-            url.push_str(&format!("&page={}", encode(c)));
-        }
+        let mut query = applied
+            .get_untracked()
+            .to_query(&net::browser_offset(), lang());
+        query.page = cursor;
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match net::get_json::<HistoryPage>(&url, None).await {
+            match client::history(&query).await {
                 Ok(page) => {
                     error.set(None);
                     security.set(page.security_service);
@@ -149,9 +128,7 @@ pub fn HistoryScreen() -> impl IntoView {
             applied.set(initial);
             load(false);
             leptos::task::spawn_local(async move {
-                if let Ok(list) =
-                    net::get_json::<Vec<shared::Category>>("/api/v1/categories", None).await
-                {
+                if let Ok(list) = client::categories().await {
                     categories.set(list);
                 }
             });
@@ -171,30 +148,21 @@ pub fn HistoryScreen() -> impl IntoView {
         load(false);
     };
     let start_export = move |_| {
-        let url = format!(
-            "/api/v1/chats/exports?{}",
-            applied
-                .get_untracked()
-                .query(&net::browser_offset(), lang())
-        );
+        let query = applied
+            .get_untracked()
+            .to_query(&net::browser_offset(), lang());
         leptos::task::spawn_local(async move {
-            let mut progress =
-                match net::send_json::<ExportProgress, _>("POST", &url, None, &()).await {
-                    Ok(p) => p,
-                    Err(e) => {
-                        error.set(Some(e.message));
-                        return;
-                    }
-                };
+            let mut progress = match client::start_export(&query).await {
+                Ok(p) => p,
+                Err(e) => {
+                    error.set(Some(e.message));
+                    return;
+                }
+            };
             export.set(Some(progress.clone()));
             while progress.state == ExportState::Running {
                 net::sleep_ms(400).await;
-                match net::get_json::<ExportProgress>(
-                    &format!("/api/v1/chats/exports/{}", progress.id),
-                    None,
-                )
-                .await
-                {
+                match client::export_progress(&progress.id).await {
                     Ok(p) => progress = p,
                     Err(e) => {
                         error.set(Some(e.message));
@@ -205,7 +173,7 @@ pub fn HistoryScreen() -> impl IntoView {
                 export.set(Some(progress.clone()));
             }
             if progress.state == ExportState::Done {
-                net::navigate(&format!("/api/v1/chats/exports/{}/file", progress.id));
+                net::navigate(&client::export_file_url(&progress.id));
             }
         });
     };
@@ -408,20 +376,19 @@ fn HistoryPane(
     let loaded = Memo::new(move |_| detail.with(Option::is_some));
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            match net::get_json::<ChatDetail>(&format!("/api/v1/chats/{chat}"), None).await {
+            match client::chat_detail(chat).await {
                 Ok(d) => detail.set(Some(d)),
                 Err(e) => error.set(Some(e.message)),
             }
             // every page of the transcript
             let mut after = 0;
             loop {
-                let url = format!("/api/v1/chats/{chat}/messages?after={after}");
-                match net::get_json::<MessageList>(&url, None).await {
+                match client::messages(chat, after, None).await {
                     Ok(list) => {
-                        let n = list.messages.len();
-                        after = list.messages.last().map_or(after, |m| m.seq);
+                        let n = list.len();
+                        after = list.last().map_or(after, |m| m.seq);
                         messages.update(|all| {
-                            for m in list.messages {
+                            for m in list {
                                 upsert_message(all, m);
                             }
                         });
@@ -443,13 +410,13 @@ fn HistoryPane(
     };
     let mask = move |message: shared::MessageId, start: usize, end: usize| {
         leptos::task::spawn_local(async move {
-            apply(crate::chat::mask_run(chat, message, start, end).await);
+            apply(client::mask(chat, message, start, end).await);
         });
     };
     let unmask = move |message: shared::MessageId, mask_id: String| {
         confirm_unmask.set(None);
         leptos::task::spawn_local(async move {
-            apply(crate::chat::unmask_run(chat, message, mask_id).await);
+            apply(client::unmask(chat, message, &mask_id).await);
         });
     };
     let mask_selection = move || match crate::chat::selection_to_mask(t.get_untracked()) {
@@ -514,19 +481,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_strings_carry_only_set_filters() {
+    fn filters_carry_only_set_values() {
         let f = Filters {
             from: "2026-11-18".into(),
-            to: "2026-11-24".into(),
             status: "handled".into(),
             q: " 환불 요청 ".into(),
+            customer: "  ".into(),
             ..Filters::default()
         };
+        let q = f.to_query("+09:00", "ko");
+        assert_eq!(q.q.as_deref(), Some("환불 요청"));
+        assert_eq!((q.from.as_deref(), q.to), (Some("2026-11-18"), None));
+        assert_eq!(q.customer, None);
         assert_eq!(
-            f.query("+09:00", "ko"),
-            "tz=%2B09%3A00&lang=ko&from=2026-11-18&to=2026-11-24&status=handled&q=%ED%99%98%EB%B6%88%20%EC%9A%94%EC%B2%AD"
+            crate::client::history_query_string(&Filters::default().to_query("Z", "en")),
+            "tz=Z&lang=en"
         );
-        assert_eq!(Filters::default().query("Z", "en"), "tz=Z&lang=en");
     }
 
     #[test]

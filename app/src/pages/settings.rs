@@ -11,6 +11,7 @@ use shared::{
     Settings, SettingsUpdate,
 };
 
+use crate::client;
 use crate::i18n::use_texts;
 use crate::net;
 
@@ -24,7 +25,7 @@ struct SettingsState {
 impl SettingsState {
     fn save(self, change: SettingsUpdate) {
         leptos::task::spawn_local(async move {
-            match net::send_json::<Settings, _>("PUT", "/api/v1/settings", None, &change).await {
+            match client::save_settings(&change).await {
                 Ok(s) => {
                     self.settings.set(Some(s));
                     self.error.set(None);
@@ -66,7 +67,7 @@ pub fn SettingsPanel() -> impl IntoView {
     };
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            match net::get_json::<Settings>("/api/v1/settings", None).await {
+            match client::settings().await {
                 Ok(s) => st.settings.set(Some(s)),
                 Err(e) => st.error.set(Some(e.message)),
             }
@@ -197,12 +198,7 @@ fn EmbedCodePanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let mut out = Vec::new();
             for l in SUPPORTED_LOCALES {
-                if let Ok(c) = net::get_json::<EmbedCode>(
-                    &format!("/api/v1/settings/embed-code?locale={l}"),
-                    None,
-                )
-                .await
-                {
+                if let Ok(c) = client::embed_code(l).await {
                     out.push(c);
                 }
             }
@@ -244,21 +240,14 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let reload = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(list) = net::get_json::<Vec<AgentProfile>>("/api/v1/agents", None).await {
+            if let Ok(list) = client::agents().await {
                 agents.set(list);
             }
         });
     };
     let update = move |id: shared::AgentId, change: AgentUpdate| {
         leptos::task::spawn_local(async move {
-            match net::send_json::<AgentProfile, _>(
-                "PUT",
-                &format!("/api/v1/agents/{id}"),
-                None,
-                &change,
-            )
-            .await
-            {
+            match client::update_agent(id, &change).await {
                 Ok(_) => {
                     error.set(None);
                     reload();
@@ -283,7 +272,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
             chat_permission: true,
         };
         leptos::task::spawn_local(async move {
-            match net::send_json::<AgentProfile, _>("POST", "/api/v1/agents", None, &req).await {
+            match client::create_agent(&req).await {
                 Ok(_) => {
                     name.set(String::new());
                     email.set(String::new());
@@ -387,9 +376,7 @@ pub fn AuditPanel() -> impl IntoView {
     let entries = RwSignal::new(Vec::<shared::AuditEntry>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(list) =
-                net::get_json::<Vec<shared::AuditEntry>>("/api/v1/audit?limit=100", None).await
-            {
+            if let Ok(list) = client::audit_log(100).await {
                 entries.set(list);
             }
         });

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::{TicketDetail, TicketList, TicketStatus, TicketUpdate};
+use shared::{TicketDetail, TicketId, TicketList, TicketStatus, TicketUpdate};
 
 use crate::chat::Bubble;
+use crate::client;
 use crate::i18n::use_texts;
-use crate::net;
 
 fn status_text(t: &shared::i18n::Texts, s: TicketStatus) -> &'static str {
     match s {
@@ -32,14 +32,10 @@ pub fn TicketsScreen() -> impl IntoView {
     let channel = RwSignal::new(String::new());
     let list = RwSignal::new(None::<Result<TicketList, String>>);
     Effect::new(move |_| {
-        let url = format!(
-            "/api/v1/tickets?status={}&channel={}",
-            status.get(),
-            channel.get()
-        );
+        let (status, channel) = (status.get(), channel.get());
         leptos::task::spawn_local(async move {
             list.set(Some(
-                net::get_json::<TicketList>(&url, None)
+                client::tickets(&status, &channel)
                     .await
                     .map_err(|e| e.message),
             ));
@@ -120,12 +116,12 @@ pub fn TicketScreen() -> impl IntoView {
     let tab = RwSignal::new(Tab::Info);
     Effect::new(move |_| {
         let id = params.read().get("id").unwrap_or_default();
+        let t = t.get_untracked();
         leptos::task::spawn_local(async move {
-            ticket.set(Some(
-                net::get_json::<TicketDetail>(&format!("/api/v1/tickets/{id}"), None)
-                    .await
-                    .map_err(|e| e.message),
-            ));
+            ticket.set(Some(match id.parse::<TicketId>() {
+                Ok(id) => client::ticket(id).await.map_err(|e| e.message),
+                Err(_) => Err(t.not_found_title.to_owned()),
+            }));
         });
     });
     let set_status = move |value: String| {
@@ -134,17 +130,10 @@ pub fn TicketScreen() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            let url = format!("/api/v1/tickets/{}", tk.id);
-            match net::send_json::<TicketDetail, _>(
-                "PUT",
-                &url,
-                None,
-                &TicketUpdate {
-                    status: Some(status),
-                },
-            )
-            .await
-            {
+            let change = TicketUpdate {
+                status: Some(status),
+            };
+            match client::update_ticket(tk.id, &change).await {
                 Ok(d) => ticket.set(Some(Ok(d))),
                 Err(e) => ticket.set(Some(Err(e.message))),
             }

@@ -44,20 +44,31 @@ impl Engine {
     }
 
     pub(crate) async fn publish_counters(&self, agent: AgentId) {
-        match self.agent_chats_of(agent).await {
-            Ok(list) => {
-                let unread = list.chats.iter().map(|c| c.unread).sum();
-                self.hub.publish(
-                    Topic::Agent(agent),
-                    ServerMsg::AgentCounters {
-                        open_count: list.open_count,
-                        unread,
-                        status: list.status,
-                    },
-                );
-            }
+        match self.agent_counters(agent).await {
+            Ok(counters) => self.hub.publish(Topic::Agent(agent), counters),
             Err(e) => tracing::warn!(error = %e, "could not compute agent counters"),
         }
+    }
+
+    /// The agent's 대화중 count, unread total and status: one indexed sum over their
+    /// open chats' `unread` columns (issue 16: not the whole list).
+    async fn agent_counters(&self, agent: AgentId) -> Result<ServerMsg> {
+        let r = db::query(
+            "SELECT a.status,
+                    (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id
+                       AND c.status IN ('active', 'customer_ended')) AS open_count,
+                    (SELECT COALESCE(SUM(c.unread), 0) FROM chats c WHERE c.agent_id = a.id
+                       AND c.status IN ('active', 'customer_ended')) AS unread
+             FROM agents a WHERE a.id = ?",
+        )
+        .bind(agent.0)
+        .fetch_one(self.db.ex())
+        .await?;
+        Ok(ServerMsg::AgentCounters {
+            open_count: r.try_get("open_count")?,
+            unread: r.try_get("unread")?,
+            status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
+        })
     }
 
     pub(super) async fn agent_chat_items(
@@ -67,8 +78,7 @@ impl Engine {
     ) -> Result<Vec<AgentChatItem>> {
         let sql = format!(
             "SELECT c.id, c.customer_name, c.status, c.assigned_at, c.opened_at, c.last_seq, c.channel,
-                    (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id AND m.author = 'customer'
-                       AND m.seq > c.agent_read_seq) AS unread,
+                    c.unread,
                     (SELECT m.text FROM messages m WHERE m.chat_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
              FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
         );

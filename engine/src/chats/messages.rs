@@ -107,10 +107,14 @@ impl Engine {
     /// The assigned agent has read up to `seq`.
     pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
         let (greatest, least) = self.db.backend().greatest_least();
+        let read = format!("{greatest}(agent_read_seq, {least}(?, last_seq))");
         let done = db::query(format!(
-            "UPDATE chats SET agent_read_seq = {greatest}(agent_read_seq, {least}(?, last_seq))
+            "UPDATE chats SET agent_read_seq = {read},
+               unread = (SELECT COUNT(*) FROM messages m
+                         WHERE m.chat_id = chats.id AND m.author = 'customer' AND m.seq > {read})
              WHERE id = ? AND agent_id = ? AND service_id = ?"
         ))
+        .bind(seq)
         .bind(seq)
         .bind(chat.0)
         .bind(caller.agent_id().0)

@@ -23,7 +23,7 @@ impl Engine {
         require_assigned(caller, &row)?;
         db::query(
             "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
-               agent_read_seq = last_seq WHERE id = ?",
+               agent_read_seq = last_seq, unread = 0 WHERE id = ?",
         )
         .bind(Utc::now())
         .bind(caller.agent_id().0)

@@ -416,29 +416,35 @@ async fn stored_before<'g>(
 
 /// Step 4: each planned row's `seq`, from one update of the chats' counters.
 async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Result<()> {
-    let mut per_chat: Vec<(ChatId, i64)> = Vec::new();
+    // per chat: rows, and customer rows (unread for the agent; an agent reply in the
+    // group resets the count, see [`mark_agent_replies`])
+    let mut per_chat: Vec<(ChatId, i64, i64)> = Vec::new();
     for p in planned.iter() {
+        let customer = i64::from(p.author == Author::Customer);
         match per_chat.last_mut() {
-            Some((c, n)) if *c == p.chat => *n += 1,
-            _ => per_chat.push((p.chat, 1)),
+            Some((c, n, k)) if *c == p.chat => {
+                *n += 1;
+                *k += customer;
+            }
+            _ => per_chat.push((p.chat, 1, customer)),
         }
     }
-    // `column1, column2`: both databases name the columns of a VALUES list so
-    let values = vec!["(?, ?)"; per_chat.len()].join(", ");
+    // `column1, column2, …`: both databases name the columns of a VALUES list so
+    let values = vec!["(?, ?, ?)"; per_chat.len()].join(", ");
     let sql = format!(
-        "UPDATE chats SET last_seq = last_seq + v.column2 FROM (VALUES {values}) AS v
-         WHERE chats.id = v.column1 RETURNING id, last_seq"
+        "UPDATE chats SET last_seq = last_seq + v.column2, unread = unread + v.column3
+         FROM (VALUES {values}) AS v WHERE chats.id = v.column1 RETURNING id, last_seq"
     );
     let mut q = db::query(sql);
-    for (chat, n) in &per_chat {
-        q = q.bind(chat.0).bind(*n);
+    for (chat, n, customers) in &per_chat {
+        q = q.bind(chat.0).bind(*n).bind(*customers);
     }
     let mut last: HashMap<ChatId, i64> = HashMap::with_capacity(per_chat.len());
     for r in q.fetch_all(tx.ex()).await? {
         last.insert(ChatId(r.try_get("id")?), r.try_get("last_seq")?);
     }
     // the chat's new rows take the numbers up to its new last_seq, in group order
-    for (chat, n) in per_chat {
+    for (chat, n, _) in per_chat {
         let top = *last
             .get(&chat)
             .ok_or(Error::Internal("a chat's sequence was not updated".into()))?;
@@ -487,31 +493,40 @@ async fn insert_rows(mut tx: Ex<'_>, planned: &[Planned], now: DateTime<Utc>) ->
 }
 
 /// Step 6: for chats the agent answered, the agent's read marker moves to their reply
-/// and C-HIS-2 applies: handled once the agent who opened the request answers it.
+/// (what the customer wrote after it in the same group stays unread) and C-HIS-2
+/// applies: handled once the agent who opened the request answers it.
 async fn mark_agent_replies(
     mut tx: Ex<'_>,
     planned: &[Planned],
     targets: &HashMap<ChatId, Target>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut last_reply: Vec<(ChatId, AgentId, i64)> = Vec::new();
+    // (chat, agent, the reply's seq, customer rows after it)
+    let mut last_reply: Vec<(ChatId, AgentId, i64, i64)> = Vec::new();
     for p in planned {
-        let Some(agent) = p.agent else { continue };
-        match last_reply.last_mut() {
-            Some((c, _, seq)) if *c == p.chat => *seq = p.seq,
-            _ => last_reply.push((p.chat, agent, p.seq)),
+        match (p.agent, last_reply.last_mut()) {
+            (Some(_), Some((c, _, seq, after))) if *c == p.chat => {
+                *seq = p.seq;
+                *after = 0;
+            }
+            (Some(agent), _) => last_reply.push((p.chat, agent, p.seq, 0)),
+            (None, Some((c, _, _, after))) if *c == p.chat && p.author == Author::Customer => {
+                *after += 1;
+            }
+            (None, _) => {}
         }
     }
-    for (chat, agent, seq) in last_reply {
+    for (chat, agent, seq, unread) in last_reply {
         let Some(t) = targets.get(&chat) else {
             continue;
         };
         let newly_handled = !t.handled && t.opened_by == Some(agent);
         db::query(
-            "UPDATE chats SET agent_read_seq = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
+            "UPDATE chats SET agent_read_seq = ?, unread = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
                first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
         )
         .bind(seq)
+        .bind(unread)
         .bind(newly_handled)
         .bind(now)
         .bind(chat.0)

@@ -1,0 +1,359 @@
+//! The UI's one typed client of the public REST API (issue 16): every call a screen
+//! makes is a function here on the `shared` request and answer types, so no component
+//! builds a URL or picks a method. The transport is [`crate::net`] (gloo-net `fetch`).
+//!
+//! One path per operation: the UI **sends and reads over REST** (a send's answer is
+//! the stored message or an error with its HTTP status, which the composer shows at
+//! the message) and **receives live over the WebSocket**, whose only frames from the
+//! UI are `resume` (catch up after a reconnect). The socket's `message.send` stays for
+//! API clients that want one connection.
+//!
+//! Agents and admins are authenticated by their session cookie; customers by the
+//! chat token they got when the chat started (`token` arguments).
+
+use serde::Serialize;
+use shared::{
+    AgentChats, AgentId, AgentProfile, AgentUpdate, AuditEntry, Availability, Category,
+    CategoryDeleted, CategoryId, CategoryUpdate, ChatDetail, ChatId, ChatInfoUpdate,
+    CustomerChatView, EmbedCode, ExportProgress, HistoryPage, HistoryQuery, InquiryRequest,
+    InquiryResponse, Message, MessageEnvelope, MessageId, MessageList, NewAgentRequest,
+    NewCategory, Rating, RatingRequest, SendMessageRequest, Settings, SettingsUpdate,
+    StartChatRequest, StartChatResponse, StatusRequest, TicketCreated, TicketDetail, TicketId,
+    TicketList, TicketUpdate,
+};
+
+use crate::error::AppError;
+use crate::net::{get_json, send_json};
+
+type Answer<T> = Result<T, AppError>;
+
+const API: &str = "/api/v1";
+
+/// Percent-encodes a query value (UTF-8, RFC 3986 unreserved characters kept).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A query string of the set, non-blank values, in the given order.
+fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = v.map(str::trim).filter(|v| !v.is_empty())?;
+            Some(format!("{k}={}", encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The query string of `GET /chats` and of the export for a history filter.
+pub fn history_query_string(q: &HistoryQuery) -> String {
+    query(&[
+        ("tz", q.tz.as_deref()),
+        ("lang", q.lang.as_deref()),
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("status", q.status.as_deref()),
+        ("agent", q.agent.as_deref()),
+        ("category", q.category.as_deref()),
+        ("customer", q.customer.as_deref()),
+        ("q", q.q.as_deref()),
+        ("page", q.page.as_deref()),
+        ("limit", q.limit.as_deref()),
+    ])
+}
+
+async fn post<T: serde::de::DeserializeOwned, B: Serialize>(
+    url: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Answer<T> {
+    send_json("POST", url, token, body).await
+}
+
+async fn put<T: serde::de::DeserializeOwned, B: Serialize>(url: &str, body: &B) -> Answer<T> {
+    send_json("PUT", url, None, body).await
+}
+
+async fn delete<T: serde::de::DeserializeOwned>(url: &str) -> Answer<T> {
+    send_json("DELETE", url, None, &()).await
+}
+
+// ---------------------------------------------------------------------------------------
+// A chat, from either side
+
+/// Messages of a chat after `after` (seq), oldest first (a page of at most 500).
+pub async fn messages(chat: ChatId, after: i64, token: Option<&str>) -> Answer<Vec<Message>> {
+    let list: MessageList =
+        get_json(&format!("{API}/chats/{chat}/messages?after={after}"), token).await?;
+    Ok(list.messages)
+}
+
+/// Sends a message (idempotent per `client_id`); answers the stored message.
+pub async fn send_message(
+    chat: ChatId,
+    body: &SendMessageRequest,
+    token: Option<&str>,
+) -> Answer<Message> {
+    let env: MessageEnvelope = post(&format!("{API}/chats/{chat}/messages"), token, body).await?;
+    Ok(env.message)
+}
+
+// ---------------------------------------------------------------------------------------
+// Customers
+
+pub async fn availability(slug: &str) -> Answer<Availability> {
+    get_json(
+        &format!("{API}/services/{}/chat/availability", encode(slug)),
+        None,
+    )
+    .await
+}
+
+pub async fn start_chat(slug: &str, req: &StartChatRequest) -> Answer<StartChatResponse> {
+    post(&format!("{API}/services/{}/chats", encode(slug)), None, req).await
+}
+
+pub async fn leave_inquiry(slug: &str, req: &InquiryRequest) -> Answer<InquiryResponse> {
+    post(
+        &format!("{API}/services/{}/inquiries", encode(slug)),
+        None,
+        req,
+    )
+    .await
+}
+
+/// The customer's view of their chat.
+pub async fn customer_chat(chat: ChatId, token: &str) -> Answer<CustomerChatView> {
+    get_json(&format!("{API}/chats/{chat}"), Some(token)).await
+}
+
+pub async fn customer_end_chat(chat: ChatId, token: &str) -> Answer<CustomerChatView> {
+    post(&format!("{API}/chats/{chat}/end"), Some(token), &()).await
+}
+
+pub async fn rate_chat(chat: ChatId, token: &str, req: &RatingRequest) -> Answer<Rating> {
+    post(&format!("{API}/chats/{chat}/rating"), Some(token), req).await
+}
+
+/// The live socket's address for a customer's chat token.
+pub fn customer_socket_url(origin: &str, token: &str) -> String {
+    format!("{origin}{API}/ws?token={}", encode(token))
+}
+
+// ---------------------------------------------------------------------------------------
+// Agents: the chat desk
+
+/// The live socket's address for the signed-in agent (session cookie).
+pub fn agent_socket_url(origin: &str) -> String {
+    format!("{origin}{API}/ws")
+}
+
+pub async fn agent_chats() -> Answer<AgentChats> {
+    get_json(&format!("{API}/agent/chats"), None).await
+}
+
+pub async fn set_agent_status(req: &StatusRequest) -> Answer<StatusRequest> {
+    put(&format!("{API}/agent/status"), req).await
+}
+
+pub async fn chat_detail(chat: ChatId) -> Answer<ChatDetail> {
+    get_json(&format!("{API}/chats/{chat}"), None).await
+}
+
+pub async fn open_chat(chat: ChatId) -> Answer<ChatDetail> {
+    post(&format!("{API}/chats/{chat}/open"), None, &()).await
+}
+
+pub async fn end_chat(chat: ChatId) -> Answer<ChatDetail> {
+    post(&format!("{API}/chats/{chat}/end"), None, &()).await
+}
+
+/// The agent has read the chat up to `seq`.
+pub async fn mark_read(chat: ChatId, seq: i64) -> Answer<()> {
+    let _: serde_json::Value = post(
+        &format!("{API}/chats/{chat}/read"),
+        None,
+        &serde_json::json!({ "seq": seq }),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn request_rating(chat: ChatId) -> Answer<()> {
+    let _: serde_json::Value =
+        post(&format!("{API}/chats/{chat}/rating-request"), None, &()).await?;
+    Ok(())
+}
+
+pub async fn save_chat_info(chat: ChatId, update: &ChatInfoUpdate) -> Answer<ChatDetail> {
+    put(&format!("{API}/chats/{chat}/info"), update).await
+}
+
+pub async fn make_ticket(chat: ChatId) -> Answer<TicketCreated> {
+    post(&format!("{API}/chats/{chat}/ticket"), None, &()).await
+}
+
+/// Masks the run `start..end` (characters) of a message; answers the message.
+pub async fn mask(chat: ChatId, message: MessageId, start: usize, end: usize) -> Answer<Message> {
+    let env: MessageEnvelope = post(
+        &format!("{API}/chats/{chat}/messages/{message}/masks"),
+        None,
+        &shared::MaskRequest { start, end },
+    )
+    .await?;
+    Ok(env.message)
+}
+
+/// Restores a masked run; answers the message.
+pub async fn unmask(chat: ChatId, message: MessageId, mask: &str) -> Answer<Message> {
+    let env: MessageEnvelope = delete(&format!(
+        "{API}/chats/{chat}/messages/{message}/masks/{}",
+        encode(mask)
+    ))
+    .await?;
+    Ok(env.message)
+}
+
+// ---------------------------------------------------------------------------------------
+// History and export
+
+pub async fn history(q: &HistoryQuery) -> Answer<HistoryPage> {
+    get_json(&format!("{API}/chats?{}", history_query_string(q)), None).await
+}
+
+pub async fn start_export(q: &HistoryQuery) -> Answer<ExportProgress> {
+    post(
+        &format!("{API}/chats/exports?{}", history_query_string(q)),
+        None,
+        &(),
+    )
+    .await
+}
+
+pub async fn export_progress(id: &str) -> Answer<ExportProgress> {
+    get_json(&format!("{API}/chats/exports/{}", encode(id)), None).await
+}
+
+/// Where the finished export downloads from (the browser navigates there).
+pub fn export_file_url(id: &str) -> String {
+    format!("{API}/chats/exports/{}/file", encode(id))
+}
+
+// ---------------------------------------------------------------------------------------
+// Handling types, settings, accounts, audit
+
+pub async fn categories() -> Answer<Vec<Category>> {
+    get_json(&format!("{API}/categories"), None).await
+}
+
+pub async fn create_category(new: &NewCategory) -> Answer<Category> {
+    post(&format!("{API}/categories"), None, new).await
+}
+
+pub async fn update_category(id: CategoryId, change: &CategoryUpdate) -> Answer<Category> {
+    put(&format!("{API}/categories/{id}"), change).await
+}
+
+pub async fn delete_category(id: CategoryId) -> Answer<CategoryDeleted> {
+    delete(&format!("{API}/categories/{id}")).await
+}
+
+pub async fn settings() -> Answer<Settings> {
+    get_json(&format!("{API}/settings"), None).await
+}
+
+pub async fn save_settings(change: &SettingsUpdate) -> Answer<Settings> {
+    put(&format!("{API}/settings"), change).await
+}
+
+pub async fn embed_code(locale: &str) -> Answer<EmbedCode> {
+    get_json(
+        &format!(
+            "{API}/settings/embed-code?{}",
+            query(&[("locale", Some(locale))])
+        ),
+        None,
+    )
+    .await
+}
+
+pub async fn agents() -> Answer<Vec<AgentProfile>> {
+    get_json(&format!("{API}/agents"), None).await
+}
+
+pub async fn create_agent(req: &NewAgentRequest) -> Answer<AgentProfile> {
+    post(&format!("{API}/agents"), None, req).await
+}
+
+pub async fn update_agent(id: AgentId, change: &AgentUpdate) -> Answer<AgentProfile> {
+    put(&format!("{API}/agents/{id}"), change).await
+}
+
+pub async fn audit_log(limit: u32) -> Answer<Vec<AuditEntry>> {
+    get_json(&format!("{API}/audit?limit={limit}"), None).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Tickets
+
+/// Tickets filtered by status and channel (empty: any).
+pub async fn tickets(status: &str, channel: &str) -> Answer<TicketList> {
+    get_json(
+        &format!(
+            "{API}/tickets?{}",
+            query(&[("status", Some(status)), ("channel", Some(channel))])
+        ),
+        None,
+    )
+    .await
+}
+
+pub async fn ticket(id: TicketId) -> Answer<TicketDetail> {
+    get_json(&format!("{API}/tickets/{id}"), None).await
+}
+
+pub async fn update_ticket(id: TicketId, change: &TicketUpdate) -> Answer<TicketDetail> {
+    put(&format!("{API}/tickets/{id}"), change).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_queries_carry_only_set_values_encoded() {
+        let q = HistoryQuery {
+            from: Some("2026-11-18".into()),
+            to: Some("2026-11-24".into()),
+            tz: Some("+09:00".into()),
+            status: Some("handled".into()),
+            q: Some(" 환불 요청 ".into()),
+            customer: Some("  ".into()),
+            lang: Some("ko".into()),
+            ..HistoryQuery::default()
+        };
+        assert_eq!(
+            history_query_string(&q),
+            "tz=%2B09%3A00&lang=ko&from=2026-11-18&to=2026-11-24&status=handled&q=%ED%99%98%EB%B6%88%20%EC%9A%94%EC%B2%AD"
+        );
+        assert_eq!(history_query_string(&HistoryQuery::default()), "");
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(export_file_url("a/b"), "/api/v1/chats/exports/a%2Fb/file");
+        assert_eq!(
+            customer_socket_url("ws://x", "t+1"),
+            "ws://x/api/v1/ws?token=t%2B1"
+        );
+    }
+}
