@@ -88,9 +88,17 @@ fn like_pattern(text: &str) -> String {
 /// `(service_id, created_at, id)` index from the cursor down, so every page costs the
 /// same however deep it is (with a subquery each page re-scanned from the newest row,
 /// which made a 100,000-chat export quadratic).
+/// Page totals are exact up to this many chats; beyond it a page says "10,000+".
+const TOTAL_CAP: i64 = 10_000;
+/// The same for text searches, whose count reads messages ("1,000+").
+const TEXT_TOTAL_CAP: i64 = 1_000;
+/// Index matches from which a search word counts as common.
+const COMMON_TEXT_MATCHES: i64 = 2_000;
+
 fn push_filter(
     qb: &mut db::Builder,
     backend: db::Backend,
+    common_text: bool,
     caller: &Caller,
     f: &HistoryFilter,
     cursor: Option<(&db::Value, i64)>,
@@ -149,9 +157,12 @@ fn push_filter(
             qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text ILIKE ")
                 .push_bind(like_pattern(text))
                 .push(" ESCAPE '\\')");
-        } else if short_period || text.chars().count() < 3 {
+        } else if short_period || common_text || text.chars().count() < 3 {
             // Within a short period (or for a word shorter than a trigram) reading the
-            // period's own messages beats listing every match in the whole history.
+            // period's own messages beats listing every match in the whole history. So
+            // it does for a common word (see [`Engine::is_common_text`]): walking the
+            // newest chats finds a page of matches long before the index's list of
+            // every match would be built.
             qb.push(" AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.text")
                 .push(like)
                 .push_bind(like_pattern(text))
@@ -215,7 +226,7 @@ impl Engine {
         } else {
             None
         };
-        let total = self.history_count(caller, filter).await?;
+        let (total, total_capped) = self.history_total(caller, filter).await?;
         let security_service: bool =
             db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
                 .bind(caller.service_id().0)
@@ -241,6 +252,7 @@ impl Engine {
             chats,
             next_page,
             total,
+            total_capped,
             security_service,
             agents,
         })
@@ -271,10 +283,12 @@ impl Engine {
                 }
             }
         };
+        let common_text = self.is_common_text(filter).await?;
         let mut qb = db::Builder::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
         push_filter(
             &mut qb,
             self.db.backend(),
+            common_text,
             caller,
             filter,
             cursor.as_ref().map(|(at, id)| (at, *id)),
@@ -284,10 +298,72 @@ impl Engine {
         qb.build().fetch_all_as(self.db.ex()).await
     }
 
+    /// Every chat the filter matches (the export's total).
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
+        let common_text = self.is_common_text(filter).await?;
         let mut qb = db::Builder::new("SELECT COUNT(*) FROM chats c");
-        push_filter(&mut qb, self.db.backend(), caller, filter, None);
+        push_filter(
+            &mut qb,
+            self.db.backend(),
+            common_text,
+            caller,
+            filter,
+            None,
+        );
         Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
+    }
+
+    /// A page's total, counted up to a cap (issue 16): beyond [`TOTAL_CAP`] matches
+    /// (or [`TEXT_TOTAL_CAP`] for a text search) the exact figure is not worth a count
+    /// over the whole history on every page, and the answer says `total_capped`
+    /// ("10,000+").
+    async fn history_total(&self, caller: &Caller, filter: &HistoryFilter) -> Result<(i64, bool)> {
+        let cap = if filter.text.is_some() {
+            TEXT_TOTAL_CAP
+        } else {
+            TOTAL_CAP
+        };
+        let common_text = self.is_common_text(filter).await?;
+        let mut qb = db::Builder::new("SELECT COUNT(*) FROM (SELECT 1 FROM chats c");
+        push_filter(
+            &mut qb,
+            self.db.backend(),
+            common_text,
+            caller,
+            filter,
+            None,
+        );
+        qb.push(" LIMIT ").push_bind(cap + 1).push(") capped");
+        let n = qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?;
+        Ok(if n > cap { (cap, true) } else { (n, false) })
+    }
+
+    /// Whether a text filter over more than a short period is a common word: SQLite's
+    /// trigram index lists at least [`COMMON_TEXT_MATCHES`] messages for it. Listing
+    /// every match to sort them by time is what made such a search slow (1.4 s at a
+    /// million chats); for a common word the newest chats are read instead.
+    async fn is_common_text(&self, filter: &HistoryFilter) -> Result<bool> {
+        let Some(text) = &filter.text else {
+            return Ok(false);
+        };
+        let short_period = filter.from.is_some_and(|from| {
+            filter.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
+        });
+        if self.db.backend() != db::Backend::Sqlite
+            || short_period
+            || text.chars().count() < 3
+            || text.contains(['%', '_', '\\'])
+        {
+            return Ok(false);
+        }
+        let matches: i64 = db::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts.text LIKE ? LIMIT ?) probe",
+        )
+        .bind(format!("%{text}%"))
+        .bind(COMMON_TEXT_MATCHES)
+        .fetch_one(self.db.ex())
+        .await?;
+        Ok(matches >= COMMON_TEXT_MATCHES)
     }
 
     /// Transcripts of some chats as export cells: `[HH:MM:SS] who: text` lines in `tz`,

@@ -680,3 +680,81 @@ async fn saving_an_ended_chat_from_history_leaves_the_live_list_alone() {
     let (_, detail) = s.get(&format!("/api/v1/chats/{chat}"), Some(&agent)).await;
     assert_eq!(detail["customer"]["memo"], "기록에서 저장");
 }
+
+/// Issue 16: page totals are counted up to a cap (a text search: 1,000) and say so, and
+/// a common word over the whole history is found by walking the newest chats instead of
+/// listing every match — the same first page as the period scan gives.
+#[tokio::test]
+async fn totals_are_capped_and_common_words_page_like_the_period_scan() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    s.online_agent("agent1@demo.test").await;
+    let starts = (0..1001).map(|i| {
+        let s = &s;
+        async move {
+            let (chat, token) = s
+                .start_chat(json!({"consent": true, "visitor_id": format!("v{i}")}))
+                .await;
+            for k in 0..2 {
+                let (st, v) = s
+                    .send_message(&chat, &token, &format!("m{k}"), "상품이 파손되어 왔어요")
+                    .await;
+                assert_eq!(st, StatusCode::CREATED, "{v}");
+            }
+        }
+    });
+    // a few at a time, as visitors arrive
+    use futures_util::StreamExt;
+    futures_util::stream::iter(starts)
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+
+    let page = |q: String| {
+        let (s, admin) = (&s, admin.clone());
+        async move {
+            let (st, v) = s.get(&format!("/api/v1/chats?{q}"), Some(&admin)).await;
+            assert_eq!(st, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    // no filter: 1,001 is under the cap, exact
+    let all = page("limit=50".into()).await;
+    assert_eq!(
+        (all["total"].as_i64(), all["total_capped"].as_bool()),
+        (Some(1001), Some(false))
+    );
+
+    // a word in every chat (2,002 messages), whole history: capped at 1,000
+    let word = "q=%ED%8C%8C%EC%86%90%EB%90%98%EC%96%B4"; // 파손되어
+    let whole = page(format!("{word}&limit=50")).await;
+    assert_eq!(whole["total"], 1000);
+    assert_eq!(whole["total_capped"], true);
+    let ids = |v: &Value| -> Vec<String> {
+        v["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&whole).len(), 50);
+    // the same first page as the period scan, which reads the period's messages
+    let from = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d");
+    let period = page(format!("{word}&limit=50&from={from}")).await;
+    assert_eq!(ids(&whole), ids(&period));
+    assert_eq!(
+        ids(&whole),
+        ids(&all),
+        "every chat matches: newest first either way"
+    );
+    // and the pages go on to the last chat
+    let mut seen: HashSet<String> = ids(&whole).into_iter().collect();
+    let mut next = whole["next_page"].as_str().map(str::to_owned);
+    while let Some(cursor) = next {
+        let v = page(format!("{word}&limit=200&page={cursor}")).await;
+        seen.extend(ids(&v));
+        next = v["next_page"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 1001);
+}

@@ -270,8 +270,12 @@ pub struct HistoryPage {
     pub chats: Vec<HistoryRow>,
     /// Pass as `page` for the next (older) page; absent on the last page.
     pub next_page: Option<String>,
-    /// How many chats match the filter in all pages.
+    /// How many chats match the filter in all pages — exactly, unless `total_capped`.
     pub total: i64,
+    /// `total` is a lower bound: at least that many match (counting stops at 10,000,
+    /// or 1,000 for a text search, so a page over a large history stays fast).
+    #[serde(default)]
+    pub total_capped: bool,
     /// For the console: whether masking is offered (the security service, C-PII-1).
     #[serde(default)]
     pub security_service: bool,

@@ -58,6 +58,19 @@ impl Filters {
     }
 }
 
+/// `12,345`: digits in groups of three (the same in Korean and English).
+fn group_digits(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// `4:07` or `-`.
 fn duration_text(secs: Option<i64>) -> String {
     secs.map(shared::format_duration)
@@ -78,7 +91,7 @@ pub fn HistoryScreen() -> impl IntoView {
     let applied = RwSignal::new(Filters::default());
     let rows = RwSignal::new(Vec::<HistoryRow>::new());
     let next_page = RwSignal::new(None::<String>);
-    let total = RwSignal::new(None::<i64>);
+    let total = RwSignal::new(None::<(i64, bool)>);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let selected = RwSignal::new(None::<ChatId>);
@@ -107,7 +120,7 @@ pub fn HistoryScreen() -> impl IntoView {
                     error.set(None);
                     security.set(page.security_service);
                     agents.set(page.agents);
-                    total.set(Some(page.total));
+                    total.set(Some((page.total, page.total_capped)));
                     next_page.set(page.next_page);
                     if more {
                         rows.update(|r| r.extend(page.chats));
@@ -197,8 +210,8 @@ pub fn HistoryScreen() -> impl IntoView {
             <div class="screen-head">
                 <h1 class="screen-title">{move || t.get().nav_history}</h1>
                 <div class="history-actions">
-                    {move || total.get().map(|n| view! {
-                        <span class="muted" data-testid="history-total">{format!("{n} {}", t.get().history_total_suffix)}</span>
+                    {move || total.get().map(|(n, capped)| view! {
+                        <span class="muted" data-testid="history-total">{format!("{}{} {}", group_digits(n), if capped { "+" } else { "" }, t.get().history_total_suffix)}</span>
                     })}
                     <button type="button" class="button" data-testid="history-export" disabled=exporting on:click=start_export>
                         {move || t.get().history_export}
@@ -319,7 +332,7 @@ pub fn HistoryScreen() -> impl IntoView {
                             </For>
                         </tbody>
                     </table>
-                    {move || (total.get() == Some(0)).then(|| view! { <div class="empty-state"><p class="muted">{t.get().history_empty}</p></div> })}
+                    {move || (total.get().is_some_and(|(n, _)| n == 0)).then(|| view! { <div class="empty-state"><p class="muted">{t.get().history_empty}</p></div> })}
                     {move || next_page.get().is_some().then(|| view! {
                         <div class="load-more">
                             <button type="button" class="button" data-testid="history-more" disabled=loading on:click=move |_| load(true)>
@@ -479,6 +492,14 @@ fn HistoryPane(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_are_grouped_by_thousands() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(10_000), "10,000");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn filters_carry_only_set_values() {
