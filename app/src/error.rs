@@ -45,6 +45,12 @@ impl AppError {
     pub fn is(&self, code: &str) -> bool {
         self.code == code
     }
+
+    /// What the UI shows for this error: the text of its code in the UI's language
+    /// (issue 16: never the server's English wording).
+    pub fn shown(&self) -> String {
+        crate::i18n::texts_now().error_text(&self.code).to_owned()
+    }
 }
 
 impl std::fmt::Display for AppError {

@@ -50,6 +50,12 @@ pub fn use_locale() -> RwSignal<Locale> {
         .unwrap_or_else(|| RwSignal::new(Locale::default()))
 }
 
+/// The texts of the language in use right now, outside any reactive scope (error
+/// texts made in async tasks): the same cookie the signal starts from.
+pub fn texts_now() -> &'static Texts {
+    initial_locale().texts()
+}
+
 /// The texts of the current language, as a signal.
 pub fn use_texts() -> Signal<&'static Texts> {
     let locale = use_locale();

@@ -191,6 +191,13 @@ pub struct Texts {
     pub too_many_requests: &'static str,
     /// The visitor already has the most open chats allowed.
     pub too_many_open_chats: &'static str,
+    /// What the UI shows for a refused request, by the API's error code (issue 16: the
+    /// UI never shows the server's English wording). Codes not listed show
+    /// `error_generic`.
+    pub errors: &'static [(&'static str, &'static str)],
+    pub error_generic: &'static str,
+    /// A customer who gave no name, before their number: 고객 12 / Customer 12.
+    pub customer_fallback: &'static str,
     pub inquiry_sent: &'static str,
     pub consent_title: &'static str,
     pub consent_body: &'static str,
@@ -299,6 +306,33 @@ pub struct Texts {
     pub audit_when: &'static str,
     pub auto_mask_label: &'static str,
     pub audit_empty: &'static str,
+}
+
+impl Texts {
+    /// The text for a refused request's error code (`too_many_*` limits share one).
+    pub fn error_text(&self, code: &str) -> &'static str {
+        if code == "too_many_open_chats" {
+            return self.too_many_open_chats;
+        }
+        if code.starts_with("too_many") && code != "too_many_attempts" {
+            return self.too_many_requests;
+        }
+        self.errors
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(self.error_generic, |(_, text)| text)
+    }
+
+    /// A customer's shown name: theirs, or 고객 12 / Customer 12 when they gave none
+    /// (the API answers [`crate::default_customer_name`] then, which is recognised).
+    pub fn customer_name(&self, name: &str, id: impl std::fmt::Display) -> String {
+        let id = id.to_string();
+        if name.trim().is_empty() || name == crate::default_customer_name(&id) {
+            format!("{} {id}", self.customer_fallback)
+        } else {
+            name.to_owned()
+        }
+    }
 }
 
 pub static KO: Texts = Texts {
@@ -441,6 +475,82 @@ pub static KO: Texts = Texts {
     inquiry_submit: "문의 보내기",
     too_many_requests: "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.",
     too_many_open_chats: "이미 진행 중인 상담이 있습니다. 진행 중인 상담 창에서 계속해 주세요.",
+    errors: &[
+        (
+            "network",
+            "서버에 연결할 수 없습니다. 연결을 확인한 뒤 다시 시도해 주세요.",
+        ),
+        (
+            "unauthenticated",
+            "로그인이 필요합니다. 다시 로그인해 주세요.",
+        ),
+        (
+            "invalid_credentials",
+            "이메일 또는 비밀번호가 올바르지 않습니다.",
+        ),
+        (
+            "account_deactivated",
+            "비활성화된 계정입니다. 관리자에게 문의해 주세요.",
+        ),
+        (
+            "too_many_attempts",
+            "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.",
+        ),
+        ("busy", "서버가 바쁩니다. 잠시 후 다시 시도해 주세요."),
+        (
+            "not_found",
+            "찾을 수 없습니다. 이미 삭제되었거나 볼 수 없는 항목입니다.",
+        ),
+        ("invalid_input", "입력한 내용을 확인해 주세요."),
+        ("admin_only", "관리자만 할 수 있습니다."),
+        ("no_chat_permission", "채팅 상담 권한이 없습니다."),
+        ("chat_closed", "종료된 상담에는 메시지를 보낼 수 없습니다."),
+        ("not_assigned", "다른 상담원에게 배정된 상담입니다."),
+        ("agents_absent", "지금은 상담 가능한 상담원이 없습니다."),
+        (
+            "consent_required",
+            "개인정보 수집·이용에 동의해야 상담할 수 있습니다.",
+        ),
+        ("rating_closed", "만족도 평가 기간이 지났습니다."),
+        (
+            "security_service_off",
+            "보안 서비스 계약이 없어 마스킹을 쓸 수 없습니다.",
+        ),
+        (
+            "export_running",
+            "진행 중인 내보내기가 끝난 뒤 다시 시도해 주세요.",
+        ),
+        (
+            "export_failed",
+            "내보내기에 실패했습니다. 다시 시도해 주세요.",
+        ),
+        ("email_taken", "이미 사용 중인 이메일입니다."),
+        ("slug_taken", "이미 사용 중인 주소입니다."),
+        (
+            "last_admin",
+            "마지막 관리자는 바꾸거나 비활성화할 수 없습니다.",
+        ),
+        (
+            "category_too_deep",
+            "상담유형은 3단계까지 만들 수 있습니다.",
+        ),
+        (
+            "domain_not_allowed",
+            "이 사이트에서는 채팅을 열 수 없습니다.",
+        ),
+        ("identity_required", "로그인한 사용자만 상담할 수 있습니다."),
+        (
+            "identity_invalid",
+            "사용자 확인에 실패했습니다. 페이지를 새로 고쳐 주세요.",
+        ),
+        ("body_too_large", "내용이 너무 깁니다."),
+        (
+            "internal",
+            "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+        ),
+    ],
+    error_generic: "요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+    customer_fallback: "고객",
     inquiry_sent: "문의가 접수되었습니다. 답변은 이메일로 보내 드립니다.",
     consent_title: "개인정보 수집·이용 동의",
     consent_body: "상담을 위해 이름, 이메일, 접속 IP, 기기 정보와 대화 내용을 수집하며, 상담 종료 후 3년간 보관한 뒤 파기합니다. 동의하지 않으면 채팅 상담을 이용할 수 없습니다.",
@@ -697,6 +807,76 @@ pub static EN: Texts = Texts {
     inquiry_submit: "Send inquiry",
     too_many_requests: "Too many requests. Please wait a moment and try again.",
     too_many_open_chats: "You already have a chat open. Please continue there.",
+    errors: &[
+        (
+            "network",
+            "Cannot reach the server. Check your connection and try again.",
+        ),
+        ("unauthenticated", "Please sign in again."),
+        (
+            "invalid_credentials",
+            "The email or password is not correct.",
+        ),
+        (
+            "account_deactivated",
+            "This account is deactivated. Please ask your admin.",
+        ),
+        (
+            "too_many_attempts",
+            "Too many sign-in attempts. Please wait a moment.",
+        ),
+        ("busy", "The server is busy. Please try again in a moment."),
+        (
+            "not_found",
+            "Not found. It was removed or is not yours to see.",
+        ),
+        ("invalid_input", "Please check what you entered."),
+        ("admin_only", "Only admins can do this."),
+        ("no_chat_permission", "You do not have chat permission."),
+        (
+            "chat_closed",
+            "This chat has ended; no more messages can be sent.",
+        ),
+        ("not_assigned", "This chat is assigned to another agent."),
+        ("agents_absent", "No agent is available right now."),
+        (
+            "consent_required",
+            "Chat needs your consent to the privacy notice.",
+        ),
+        ("rating_closed", "The time to rate this chat has passed."),
+        (
+            "security_service_off",
+            "Masking needs the security service.",
+        ),
+        (
+            "export_running",
+            "Please wait for your running export to finish.",
+        ),
+        ("export_failed", "The export failed. Please try again."),
+        ("email_taken", "This email is already in use."),
+        ("slug_taken", "This address is already in use."),
+        (
+            "last_admin",
+            "The last admin cannot be changed or deactivated.",
+        ),
+        (
+            "category_too_deep",
+            "Handling types go three levels deep at most.",
+        ),
+        ("domain_not_allowed", "Chat cannot be opened on this site."),
+        ("identity_required", "Only signed-in users can chat here."),
+        (
+            "identity_invalid",
+            "Your sign-in could not be checked. Please reload the page.",
+        ),
+        ("body_too_large", "That is too long."),
+        (
+            "internal",
+            "Something went wrong on our side. Please try again.",
+        ),
+    ],
+    error_generic: "The request could not be completed. Please try again.",
+    customer_fallback: "Customer",
     inquiry_sent: "Your inquiry was received. We will answer by email.",
     consent_title: "Privacy notice",
     consent_body: "To help you we collect your name, email, IP address, device and the conversation, kept for 3 years after the chat and then deleted. Chat is not available without this consent.",
@@ -826,6 +1006,21 @@ mod tests {
             Some(Locale::En)
         );
         assert_eq!(Locale::from_cookie_header("a=1"), None);
+    }
+
+    #[test]
+    fn every_error_code_has_a_text_in_both_languages() {
+        let codes = |t: &Texts| t.errors.iter().map(|(c, _)| *c).collect::<Vec<_>>();
+        assert_eq!(codes(&KO), codes(&EN));
+        assert_eq!(
+            KO.error_text("chat_closed"),
+            "종료된 상담에는 메시지를 보낼 수 없습니다."
+        );
+        assert_eq!(EN.error_text("too_many_messages"), EN.too_many_requests);
+        assert_eq!(KO.error_text("no_such_code"), KO.error_generic);
+        assert_eq!(KO.customer_name(" ", 12), "고객 12");
+        assert_eq!(EN.customer_name("", 12), "Customer 12");
+        assert_eq!(EN.customer_name("김민지", 12), "김민지");
     }
 
     #[test]

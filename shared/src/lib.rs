@@ -22,6 +22,12 @@ pub use ids::*;
 pub use model::*;
 pub use settings::*;
 
+/// The name the API gives a customer who gave none: `고객 12` for chat 12 (the UI shows
+/// its own language's form, see [`i18n::Texts::customer_name`]).
+pub fn default_customer_name(id: impl std::fmt::Display) -> String {
+    format!("고객 {id}")
+}
+
 /// Name of the HttpOnly cookie that carries the browser session of an agent or admin.
 pub const SESSION_COOKIE: &str = "oc_session";
 /// Name of the (script-readable) cookie that remembers the chosen UI language.

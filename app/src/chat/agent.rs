@@ -211,7 +211,7 @@ impl AgentDesk {
                 Ok(d) => self.details.update(|m| {
                     m.insert(chat, d);
                 }),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
             if let Ok(list) = client::messages(chat, 0, None).await {
                 self.messages.update(|m| {
@@ -235,7 +235,7 @@ impl AgentDesk {
                     chat_id: chat,
                     message,
                 }),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -261,7 +261,7 @@ impl AgentDesk {
                 chat_id: chat,
                 message,
             }),
-            Err(e) => self.error.set(Some(e.message)),
+            Err(e) => self.error.set(Some(e.shown())),
         }
     }
 
@@ -293,7 +293,7 @@ impl AgentDesk {
         leptos::task::spawn_local(async move {
             match client::end_chat(chat).await {
                 Ok(_) => self.forget(chat),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -302,7 +302,7 @@ impl AgentDesk {
         leptos::task::spawn_local(async move {
             match client::set_agent_status(&StatusRequest { status }).await {
                 Ok(s) => self.status.set(s.status),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -422,7 +422,7 @@ fn ChatListItem(desk: AgentDesk, item: AgentChatItem) -> impl IntoView {
                 on:click=move |_| desk.select(id)
             >
                 <span class="desk-chat-top">
-                    <span class="desk-chat-name">{item.customer.name.clone()}</span>
+                    <span class="desk-chat-name">{let name = item.customer.name.clone(); move || t.get().customer_name(&name, id)}</span>
                     {move || desk.unseen.get().contains(&id).then(|| view! { <span class="tag new">{t.get().new_chat_badge}</span> })}
                     {ended.then(|| view! { <span class="tag ended" data-testid="customer-ended">{move || t.get().customer_ended_badge}</span> })}
                     {(unread > 0).then(|| view! { <span class="unread" data-testid="unread">{unread}</span> })}
@@ -452,7 +452,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
     view! {
         <section class="desk-conversation">
             <header class="desk-conv-head">
-                <strong>{move || item().map(|c| c.customer.name).unwrap_or_default()}</strong>
+                <strong>{move || item().map(|c| t.get().customer_name(&c.customer.name, c.id)).unwrap_or_default()}</strong>
                 <span class="grow"></span>
                 {move || desk.security.get().then(|| view! {
                     <button type="button" class="button small" data-testid="mask-button"
@@ -467,7 +467,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                         leptos::task::spawn_local(async move {
                             match client::request_rating(chat).await {
                                 Ok(_) => rating_note.set(true),
-                                Err(e) => desk.error.set(Some(e.message)),
+                                Err(e) => desk.error.set(Some(e.shown())),
                             }
                         });
                     }>

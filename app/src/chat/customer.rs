@@ -80,7 +80,7 @@ fn shown(e: &crate::error::AppError, t: &shared::i18n::Texts) -> String {
     match e.code.as_str() {
         "too_many_open_chats" => t.too_many_open_chats.to_owned(),
         code if code.starts_with("too_many") => t.too_many_requests.to_owned(),
-        _ => e.message.clone(),
+        _ => t.error_text(&e.code).to_owned(),
     }
 }
 
@@ -277,7 +277,7 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
                 Ok(a) if a.agents_online > 0 => state.panel.set(Panel::Consent),
                 Ok(_) => state.panel.set(Panel::Absent),
                 Err(e) => {
-                    state.error.set(Some(e.message));
+                    state.error.set(Some(e.shown()));
                     state.panel.set(Panel::Absent);
                 }
             }
@@ -511,7 +511,7 @@ fn EndButton(state: CustomerChatState) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client::customer_end_chat(saved.chat_id, &saved.token).await {
                 Ok(d) => state.status.set(d.status),
-                Err(e) => state.error.set(Some(e.message)),
+                Err(e) => state.error.set(Some(e.shown())),
             }
         });
     };
@@ -631,7 +631,7 @@ fn RatingForm(state: CustomerChatState) -> impl IntoView {
                     state.rated.set(Some(r.score));
                     problem.set(None);
                 }
-                Err(e) => problem.set(Some(e.message)),
+                Err(e) => problem.set(Some(e.shown())),
             }
         });
     };

@@ -113,7 +113,7 @@ pub fn ChatInfoPanel(
                         } else {
                             "form".into()
                         };
-                    errors.set(HashMap::from([(field, e.message)]));
+                    errors.set(HashMap::from([(field, e.shown())]));
                 }
             }
         });
@@ -122,7 +122,7 @@ pub fn ChatInfoPanel(
         leptos::task::spawn_local(async move {
             match client::make_ticket(chat).await {
                 Ok(created) => ticket.set(Some(created.ticket_id)),
-                Err(e) => on_error.run(e.message),
+                Err(e) => on_error.run(e.shown()),
             }
         });
     };

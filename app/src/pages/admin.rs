@@ -34,7 +34,7 @@ pub fn Admin() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => view! { <p class="error-banner" role="alert">{e.message}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-banner" role="alert">{e.shown()}</p> }.into_any(),
                 }
             })}
         </Suspense>

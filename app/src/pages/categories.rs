@@ -33,7 +33,7 @@ impl Manager {
         leptos::task::spawn_local(async move {
             match client::categories().await {
                 Ok(c) => self.cats.set(c),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -46,7 +46,7 @@ impl Manager {
                     self.adding.set(None);
                     self.reload();
                 }
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -59,7 +59,7 @@ impl Manager {
                     self.renaming.set(None);
                     self.reload();
                 }
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }
@@ -68,7 +68,7 @@ impl Manager {
         leptos::task::spawn_local(async move {
             match client::delete_category(id).await {
                 Ok(_) => self.reload(),
-                Err(e) => self.error.set(Some(e.message)),
+                Err(e) => self.error.set(Some(e.shown())),
             }
         });
     }

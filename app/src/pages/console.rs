@@ -27,7 +27,7 @@ pub fn Console() -> impl IntoView {
                 match me.await {
                     Ok(Some(agent)) => view! { <ConsoleFrame agent logout/> }.into_any(),
                     Ok(None) => view! { <LoginForm login/> }.into_any(),
-                    Err(e) => view! { <p class="error-banner" role="alert">{e.message}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-banner" role="alert">{e.shown()}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -37,7 +37,7 @@ pub fn Console() -> impl IntoView {
 #[component]
 fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
     let t = use_texts();
-    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.message);
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.shown());
     view! {
         <main class="login-page">
             <div class="login-card">

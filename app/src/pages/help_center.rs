@@ -22,7 +22,7 @@ pub fn HelpCenter() -> impl IntoView {
                 match info.await {
                     Ok(Some(hc)) => view! { <HelpCenterPage hc/> }.into_any(),
                     Ok(None) => view! { <NotFound detail=t.get_untracked().not_found_service/> }.into_any(),
-                    Err(e) => view! { <p class="error-banner" role="alert">{e.message}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-banner" role="alert">{e.shown()}</p> }.into_any(),
                 }
             })}
         </Suspense>

@@ -128,7 +128,7 @@ pub fn HistoryScreen() -> impl IntoView {
                         rows.set(page.chats);
                     }
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.shown())),
             }
             loading.set(false);
         });
@@ -168,7 +168,7 @@ pub fn HistoryScreen() -> impl IntoView {
             let mut progress = match client::start_export(&query).await {
                 Ok(p) => p,
                 Err(e) => {
-                    error.set(Some(e.message));
+                    error.set(Some(e.shown()));
                     return;
                 }
             };
@@ -178,7 +178,7 @@ pub fn HistoryScreen() -> impl IntoView {
                 match client::export_progress(&progress.id).await {
                     Ok(p) => progress = p,
                     Err(e) => {
-                        error.set(Some(e.message));
+                        error.set(Some(e.shown()));
                         export.set(None);
                         return;
                     }
@@ -312,7 +312,7 @@ pub fn HistoryScreen() -> impl IntoView {
                                             on:click=move |_| selected.set(Some(id))>
                                             <td class="nowrap">{local_time(row.created_at)}</td>
                                             <td>
-                                                <span class="strong">{row.customer_name.clone()}</span>
+                                                <span class="strong">{let name = row.customer_name.clone(); move || t.get().customer_name(&name, id)}</span>
                                                 {row.customer_email.clone().map(|e| view! { <span class="muted small block">{e}</span> })}
                                             </td>
                                             <td>{row.agent.clone().map(|a| a.name).unwrap_or_else(|| "-".into())}</td>
@@ -391,7 +391,7 @@ fn HistoryPane(
         leptos::task::spawn_local(async move {
             match client::chat_detail(chat).await {
                 Ok(d) => detail.set(Some(d)),
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.shown())),
             }
             // every page of the transcript
             let mut after = 0;
@@ -410,7 +410,7 @@ fn HistoryPane(
                         }
                     }
                     Err(e) => {
-                        error.set(Some(e.message));
+                        error.set(Some(e.shown()));
                         break;
                     }
                 }
@@ -419,7 +419,7 @@ fn HistoryPane(
     });
     let apply = move |result: Result<Message, crate::error::AppError>| match result {
         Ok(message) => messages.update(|all| upsert_message(all, message)),
-        Err(e) => error.set(Some(e.message)),
+        Err(e) => error.set(Some(e.shown())),
     };
     let mask = move |message: shared::MessageId, start: usize, end: usize| {
         leptos::task::spawn_local(async move {
@@ -453,7 +453,7 @@ fn HistoryPane(
         })}
         <aside class="history-pane" data-testid="history-pane" data-chat-id=chat.to_string()>
             <header class="history-pane-head">
-                <strong>{move || detail.get().map(|d| d.customer.name).unwrap_or_default()}</strong>
+                <strong>{move || detail.get().map(|d| t.get().customer_name(&d.customer.name, d.id)).unwrap_or_default()}</strong>
                 <span class="muted small">{format!("#{chat}")}</span>
                 <span class="grow"></span>
                 {security.then(|| view! {

@@ -32,7 +32,7 @@ impl SettingsState {
                     self.note.set(Some("saved"));
                 }
                 Err(e) => {
-                    self.error.set(Some(e.message));
+                    self.error.set(Some(e.shown()));
                     self.note.set(None);
                 }
             }
@@ -69,7 +69,7 @@ pub fn SettingsPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client::settings().await {
                 Ok(s) => st.settings.set(Some(s)),
-                Err(e) => st.error.set(Some(e.message)),
+                Err(e) => st.error.set(Some(e.shown())),
             }
         });
     });
@@ -252,7 +252,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                     error.set(None);
                     reload();
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.shown())),
             }
         });
     };
@@ -280,7 +280,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                     error.set(None);
                     reload();
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => error.set(Some(e.shown())),
             }
         });
     };

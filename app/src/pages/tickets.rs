@@ -37,7 +37,7 @@ pub fn TicketsScreen() -> impl IntoView {
             list.set(Some(
                 client::tickets(&status, &channel)
                     .await
-                    .map_err(|e| e.message),
+                    .map_err(|e| e.shown()),
             ));
         });
     });
@@ -119,7 +119,7 @@ pub fn TicketScreen() -> impl IntoView {
         let t = t.get_untracked();
         leptos::task::spawn_local(async move {
             ticket.set(Some(match id.parse::<TicketId>() {
-                Ok(id) => client::ticket(id).await.map_err(|e| e.message),
+                Ok(id) => client::ticket(id).await.map_err(|e| e.shown()),
                 Err(_) => Err(t.not_found_title.to_owned()),
             }));
         });
@@ -135,7 +135,7 @@ pub fn TicketScreen() -> impl IntoView {
             };
             match client::update_ticket(tk.id, &change).await {
                 Ok(d) => ticket.set(Some(Ok(d))),
-                Err(e) => ticket.set(Some(Err(e.message))),
+                Err(e) => ticket.set(Some(Err(e.shown()))),
             }
         });
     };

@@ -95,7 +95,7 @@ pub(crate) fn chat_agent(r: &Row) -> Result<Option<ChatAgent>> {
 
 pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
     name.filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| format!("고객 {id}"))
+        .unwrap_or_else(|| shared::default_customer_name(id))
 }
 
 /// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
