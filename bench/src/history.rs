@@ -257,6 +257,7 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
         let query = query.replace("__NEXT__", &next);
         let mut samples = Vec::new();
         let mut matched = 0;
+        let mut capped = false;
         for _ in 0..runs {
             let t = Instant::now();
             let r = http
@@ -268,9 +269,12 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
             let v: Value = r.json().await.unwrap();
             samples.push(t.elapsed().as_micros() as u64);
             matched = v["total"].as_i64().unwrap_or(-1);
+            capped = v["total_capped"].as_bool().unwrap_or(false);
         }
         let mut s = util::latency_summary(samples);
         s["matching_chats"] = json!(matched);
+        // issue 16: totals beyond a cap are a lower bound ("10,000+")
+        s["total_capped"] = json!(capped);
         eprintln!("  {name}: {s}");
         searches.insert(name.to_owned(), s);
     }
@@ -323,6 +327,7 @@ pub async fn run(chats: usize, db: &Path, runs: usize, export_rows: usize, bin: 
         "searches": searches,
         "export": {
             "rows": count["total"],
+            "rows_total_capped": count["total_capped"],
             "seconds": (export_secs * 100.0).round() / 100.0,
             "file_bytes": bytes.len(),
             "server_anon_rss_before_mb": anon_before / 1_048_576,

@@ -34,6 +34,10 @@ pub struct Outcome {
     pub sockets: usize,
     /// Wall time of the send phase.
     pub send_secs: f64,
+    /// From the start of the send phase to the last delivery: what the server
+    /// sustained is `delivered / this` (issue 16: under overload the backlog drains
+    /// after the send phase, so `delivered / send_secs` overstates it).
+    pub delivered_secs: f64,
 }
 
 fn config() -> WebSocketConfig {
@@ -73,6 +77,7 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         (plan.rate * plan.seconds as f64) as usize + 1024,
     )));
     let delivered = Arc::new(AtomicU64::new(0));
+    let last_delivery_us = Arc::new(AtomicU64::new(0));
     let acked = Arc::new(AtomicU64::new(0));
     let sent = Arc::new(AtomicU64::new(0));
 
@@ -82,6 +87,7 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         let (_sink, mut stream) = connect(url).await.expect("agent socket");
         sockets += 1;
         let (lat, delivered) = (latencies.clone(), delivered.clone());
+        let last = last_delivery_us.clone();
         tokio::spawn(async move {
             let _keep = _sink;
             while let Some(Ok(frame)) = stream.next().await {
@@ -92,6 +98,7 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
                     let now = epoch.elapsed().as_micros() as u64;
                     lat.lock().unwrap().push(now.saturating_sub(at));
                     delivered.fetch_add(1, Ordering::Relaxed);
+                    last.fetch_max(now, Ordering::Relaxed);
                 }
             }
         });
@@ -128,6 +135,7 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     let period = Duration::from_secs_f64(n / plan.rate);
     let deadline = Duration::from_secs(plan.seconds);
     let start = Instant::now();
+    let start_us = epoch.elapsed().as_micros() as u64;
     let mut tasks = Vec::new();
     for (i, (mut sink, chat)) in sinks.into_iter().enumerate() {
         let sent = sent.clone();
@@ -193,6 +201,10 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         delivered: delivered.load(Ordering::Relaxed),
         sockets,
         send_secs,
+        delivered_secs: last_delivery_us
+            .load(Ordering::Relaxed)
+            .saturating_sub(start_us) as f64
+            / 1e6,
     }
 }
 

@@ -105,6 +105,9 @@ enum Command {
         export_rows: usize,
         #[arg(long)]
         server_bin: Option<PathBuf>,
+        /// A prefix for the results file (e.g. `before`).
+        #[arg(long)]
+        label: Option<String>,
     },
 }
 
@@ -175,6 +178,7 @@ fn main() {
             runs,
             export_rows,
             server_bin,
+            label,
         } => {
             let v = rt.block_on(history::run(
                 chats,
@@ -183,7 +187,8 @@ fn main() {
                 export_rows,
                 &util::server_bin(server_bin),
             ));
-            util::write_result("history", v);
+            let name = label.map_or_else(|| "history".to_owned(), |l| format!("{l}-history"));
+            util::write_result(&name, v);
         }
     }
 }
@@ -247,6 +252,7 @@ fn load_figures(o: &load::Outcome) -> Value {
         "sent_per_sec": (o.sent as f64 / o.send_secs).round(),
         "acknowledged_per_sec": (o.acked as f64 / o.send_secs).round(),
         "delivered_per_sec": (o.delivered as f64 / o.send_secs).round(),
+        "delivered_per_sec_sustained": (o.delivered as f64 / o.delivered_secs.max(o.send_secs)).round(),
         "delivery_latency": util::latency_summary(o.latencies_us.clone()),
     })
 }

@@ -490,26 +490,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                     }
                 </For>
             </div>
-            <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                <textarea
-                    rows="2"
-                    data-testid="message-input"
-                    maxlength=shared::MAX_MESSAGE_CHARS
-                    disabled=move || status() != ChatStatus::Active
-                    placeholder=move || t.get().message_placeholder
-                    prop:value=draft
-                    on:input:target=move |ev| draft.set(ev.target().value())
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-                            ev.prevent_default();
-                            submit();
-                        }
-                    }
-                ></textarea>
-                <button type="submit" class="button primary" data-testid="message-send" disabled=move || status() != ChatStatus::Active>
-                    {move || t.get().send}
-                </button>
-            </form>
+            <super::Composer draft enabled=Signal::derive(move || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())/>
         </section>
         <ChatInfoPanel
             chat

@@ -572,23 +572,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
         {move || {
             if open() {
                 view! {
-                    <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-                        <textarea
-                            rows="2"
-                            data-testid="message-input"
-                            maxlength=shared::MAX_MESSAGE_CHARS
-                            placeholder=move || t.get().message_placeholder
-                            prop:value=draft
-                            on:input:target=move |ev| draft.set(ev.target().value())
-                            on:keydown=move |ev| {
-                                if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-                                    ev.prevent_default();
-                                    submit();
-                                }
-                            }
-                        ></textarea>
-                        <button type="submit" class="button primary" data-testid="message-send">{move || t.get().send}</button>
-                    </form>
+                    <super::Composer draft enabled=Signal::derive(|| true) on_send=Callback::new(move |()| submit())/>
                 }
                     .into_any()
             } else {

@@ -101,6 +101,41 @@ pub fn segments(m: &Message, with_pii: bool) -> Vec<Segment> {
     out
 }
 
+/// The message box both sides write in (`message-input`, `message-send`): Enter sends,
+/// Shift+Enter breaks the line, and the Enter that ends an IME composition (Korean)
+/// never sends half a syllable.
+#[component]
+pub fn Composer(
+    draft: RwSignal<String>,
+    #[prop(into)] enabled: Signal<bool>,
+    on_send: Callback<()>,
+) -> impl IntoView {
+    let t = crate::i18n::use_texts();
+    view! {
+        <form class="composer" on:submit=move |ev| { ev.prevent_default(); on_send.run(()); }>
+            <textarea
+                rows="2"
+                data-testid="message-input"
+                aria-label=move || t.get().message_placeholder
+                maxlength=shared::MAX_MESSAGE_CHARS
+                disabled=move || !enabled.get()
+                placeholder=move || t.get().message_placeholder
+                prop:value=draft
+                on:input:target=move |ev| draft.set(ev.target().value())
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        on_send.run(());
+                    }
+                }
+            ></textarea>
+            <button type="submit" class="button primary" data-testid="message-send" disabled=move || !enabled.get()>
+                {move || t.get().send}
+            </button>
+        </form>
+    }
+}
+
 /// What an agent can do on a bubble (security service on): unmask a run, mask a hint.
 #[derive(Clone, Copy)]
 pub struct MaskActions {
