@@ -51,13 +51,14 @@ impl Engine {
     }
 
     /// The agent's 대화중 count, unread total and status: one indexed sum over their
-    /// open chats' `unread` columns (issue 16: not the whole list).
+    /// open chats' `unread` columns (issue 16: not the whole list). The sum is cast:
+    /// PostgreSQL answers `SUM(bigint)` as `numeric`.
     async fn agent_counters(&self, agent: AgentId) -> Result<ServerMsg> {
         let r = db::query(
             "SELECT a.status,
                     (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS open_count,
-                    (SELECT COALESCE(SUM(c.unread), 0) FROM chats c WHERE c.agent_id = a.id
+                    (SELECT CAST(COALESCE(SUM(c.unread), 0) AS BIGINT) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS unread
              FROM agents a WHERE a.id = ?",
         )
