@@ -154,8 +154,12 @@ async fn the_widget_on_another_site() {
         .click()
         .await
         .unwrap();
+    // refused in the customer's language (issue 16: never the server's English wording)
     other
-        .wait_text(r#"[data-testid="chat-error"]"#, "could not be verified")
+        .wait_text(
+            r#"[data-testid="chat-error"]"#,
+            "사용자 확인에 실패했습니다",
+        )
         .await;
 
     other.close().await;
