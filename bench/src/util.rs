@@ -210,7 +210,11 @@ impl Drop for Spawned {
 
 /// Where results go (`bench/results/`, next to this crate).
 pub fn results_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results");
+    // the checkout it runs in (cargo sets this at run time), else where it was built
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("results");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -17,8 +17,14 @@ pub use fantoccini::{Client, Locator};
 use serde_json::json;
 
 /// The workspace root (this crate lives in `<root>/end2end`).
+/// The checkout the tests run in. Read from cargo's environment at run time, not baked
+/// in at compile time: several checkouts share one `CARGO_TARGET_DIR` (CI's clean
+/// clones, review copies), and cargo reuses a test binary built in another checkout of
+/// the same sources, whose compile-time path would point at that other checkout's site.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .parent()
         .unwrap()
         .to_owned()
