@@ -34,7 +34,7 @@ mod topology;
 
 pub use auth::LoginOutcome;
 pub use caller::Caller;
-pub use chats::{ClientInfo, Customer, Party, Sent};
+pub use chats::{ChatParty, ClientInfo, Customer, Party, Sent};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use history::EXPORT_TTL;

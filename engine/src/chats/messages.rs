@@ -74,8 +74,8 @@ impl Engine {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = SendJob {
             party: match party {
-                Party::Agent(c) => OwnedParty::Agent(c.clone()),
-                Party::Customer(c) => OwnedParty::Customer(c.clone()),
+                Party::Agent(c) => ChatParty::Agent(c.clone()),
+                Party::Customer(c) => ChatParty::Customer(c.clone()),
             },
             chat,
             client_id: client_id.to_owned(),

@@ -17,10 +17,9 @@ mod status;
 mod writer;
 
 pub use messages::Sent;
-pub use parties::{ClientInfo, Customer, Party};
+pub use parties::{ChatParty, ClientInfo, Customer, Party};
 pub(crate) use rows::{category_path, chat_agent, display_name};
 pub(crate) use writer::{SendJob, message_writer};
 
 use intake::*;
-use parties::*;
 use rows::*;

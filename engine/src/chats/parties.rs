@@ -50,18 +50,34 @@ pub struct ClientInfo {
     pub own_origin: Option<String>,
 }
 
-/// A party owned by a job handed to the message writer.
+/// Either side of a chat, owned: what an agent's session token or a customer's chat
+/// token authenticates as (REST and WebSocket edges hold one per request or socket;
+/// the message writer holds one per send).
 #[derive(Clone, Debug)]
-pub(crate) enum OwnedParty {
+pub enum ChatParty {
     Agent(Caller),
     Customer(Customer),
 }
 
-impl OwnedParty {
-    pub(super) fn as_party(&self) -> Party<'_> {
+impl ChatParty {
+    pub fn as_party(&self) -> Party<'_> {
         match self {
-            OwnedParty::Agent(c) => Party::Agent(c),
-            OwnedParty::Customer(c) => Party::Customer(c),
+            ChatParty::Agent(c) => Party::Agent(c),
+            ChatParty::Customer(c) => Party::Customer(c),
+        }
+    }
+}
+
+impl crate::Engine {
+    /// Resolves a token of either kind: a customer's chat token (`occ_…`) or an agent's
+    /// session token.
+    pub async fn authenticate_party(&self, token: &str) -> crate::Result<ChatParty> {
+        if token.starts_with("occ_") {
+            Ok(ChatParty::Customer(
+                self.authenticate_customer(token).await?,
+            ))
+        } else {
+            Ok(ChatParty::Agent(self.authenticate(token).await?))
         }
     }
 }

@@ -43,7 +43,7 @@ const LINGER_UNDER: usize = 16;
 
 /// One send waiting for the message writer.
 pub(crate) struct SendJob {
-    pub(super) party: OwnedParty,
+    pub(super) party: ChatParty,
     pub(super) chat: ChatId,
     pub(super) client_id: String,
     pub(super) text: String,

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use engine::{Caller, ClientInfo, Customer, Party};
+use engine::ClientInfo;
 use serde::Deserialize;
 use shared::{
     AgentChats, Availability, ChatDetail, ChatId, ChatView, ErrorBody, InquiryRequest,
@@ -17,34 +17,13 @@ use super::ApiError;
 use super::extract::{AgentAuth, ApiJson, Client, request_token};
 use crate::AppState;
 
-/// Either side of a chat: an agent (session token `oc_…`) or the chat's customer
-/// (customer token `occ_…`).
-pub enum ChatParty {
-    Agent(Caller),
-    Customer(Customer),
-}
+pub use engine::ChatParty;
 
-impl ChatParty {
-    pub fn as_party(&self) -> Party<'_> {
-        match self {
-            ChatParty::Agent(c) => Party::Agent(c),
-            ChatParty::Customer(c) => Party::Customer(c),
-        }
-    }
+/// The extractor of either side of a chat from `Authorization: Bearer` (an agent's
+/// session token or a customer's chat token; the engine tells them apart).
+pub struct AnyParty(pub ChatParty);
 
-    /// Resolves a token of either kind.
-    pub async fn from_token(state: &AppState, token: &str) -> Result<ChatParty, ApiError> {
-        if token.starts_with("occ_") {
-            Ok(ChatParty::Customer(
-                state.engine.authenticate_customer(token).await?,
-            ))
-        } else {
-            Ok(ChatParty::Agent(state.engine.authenticate(token).await?))
-        }
-    }
-}
-
-impl axum::extract::FromRequestParts<AppState> for ChatParty {
+impl axum::extract::FromRequestParts<AppState> for AnyParty {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -58,7 +37,7 @@ impl axum::extract::FromRequestParts<AppState> for ChatParty {
                 "send `Authorization: Bearer <token>` (agent or customer token)",
             )
         })?;
-        ChatParty::from_token(state, &token).await
+        Ok(AnyParty(state.engine.authenticate_party(&token).await?))
     }
 }
 
@@ -153,7 +132,7 @@ pub async fn agent_chats(
     responses((status = 200, body = ChatView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn detail(
     State(state): State<AppState>,
-    party: ChatParty,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
 ) -> Result<Json<ChatView>, ApiError> {
     Ok(Json(
@@ -188,7 +167,7 @@ pub struct AfterQuery {
     responses((status = 200, body = MessageList), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn messages(
     State(state): State<AppState>,
-    party: ChatParty,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
     Query(q): Query<AfterQuery>,
 ) -> Result<Json<MessageList>, ApiError> {
@@ -217,7 +196,7 @@ pub async fn messages(
     security(("bearer" = [])))]
 pub async fn send(
     State(state): State<AppState>,
-    party: ChatParty,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
@@ -236,7 +215,7 @@ pub async fn send(
     security(("bearer" = [])))]
 pub async fn end(
     State(state): State<AppState>,
-    party: ChatParty,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
 ) -> Result<Json<ChatView>, ApiError> {
     Ok(Json(

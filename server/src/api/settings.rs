@@ -11,7 +11,7 @@ use shared::{
 };
 
 use super::ApiError;
-use super::chats::ChatParty;
+use super::chats::{AnyParty, ChatParty};
 use super::extract::{AdminAuth, AgentAuth, ApiJson};
 use crate::AppState;
 
@@ -109,7 +109,7 @@ pub async fn update_agent(
     security(("bearer" = [])))]
 pub async fn rate(
     State(state): State<AppState>,
-    party: ChatParty,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RatingRequest>,
 ) -> Result<Json<Rating>, ApiError> {

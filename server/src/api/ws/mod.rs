@@ -62,7 +62,7 @@ pub async fn upgrade(
         ));
     }
     // Authenticate before looking at the upgrade, so a bad token is 401 either way.
-    let party = ChatParty::from_token(&state, &token).await?;
+    let party = state.engine.authenticate_party(&token).await?;
     if let ChatParty::Customer(c) = &party {
         state.engine.customer_socket_opened(c)?;
     }
