@@ -45,21 +45,13 @@ mod tests {
 
     #[test]
     fn the_database_decides_the_topology() {
-        assert_eq!(
-            Topology::of_database_url("sqlite://data/oc.db"),
-            Topology::Single
-        );
-        assert_eq!(
-            Topology::of_database_url("sqlite::memory:"),
-            Topology::Single
-        );
-        assert_eq!(
-            Topology::of_database_url("postgres://oc@db/oc"),
-            Topology::Shared
-        );
-        assert_eq!(
-            Topology::of_database_url("postgresql://oc@db/oc"),
-            Topology::Shared
-        );
+        for (url, want) in [
+            ("sqlite://data/oc.db", Topology::Single),
+            ("sqlite::memory:", Topology::Single),
+            ("postgres://oc@db/oc", Topology::Shared),
+            ("postgresql://oc@db/oc", Topology::Shared),
+        ] {
+            assert_eq!(Topology::of_database_url(url), want, "{url}");
+        }
     }
 }

@@ -266,17 +266,7 @@ impl Engine {
 
     /// Every chat the filter matches (the export's total).
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
-        let common_text = self.is_common_text(filter).await?;
-        let mut qb = db::Builder::new("SELECT COUNT(*) FROM chats c");
-        push_filter(
-            &mut qb,
-            self.db.backend(),
-            common_text,
-            caller,
-            filter,
-            None,
-        );
-        Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
+        self.count_matches(caller, filter, None).await
     }
 
     /// A page's total, counted up to a cap (issue 16): beyond [`TOTAL_CAP`] matches
@@ -289,6 +279,17 @@ impl Engine {
         } else {
             TOTAL_CAP
         };
+        let n = self.count_matches(caller, filter, Some(cap + 1)).await?;
+        Ok(if n > cap { (cap, true) } else { (n, false) })
+    }
+
+    /// How many chats the filter matches, counting at most `limit` when given.
+    async fn count_matches(
+        &self,
+        caller: &Caller,
+        filter: &HistoryFilter,
+        limit: Option<i64>,
+    ) -> Result<i64> {
         let common_text = self.is_common_text(filter).await?;
         let mut qb = db::Builder::new("SELECT COUNT(*) FROM (SELECT 1 FROM chats c");
         push_filter(
@@ -299,9 +300,11 @@ impl Engine {
             filter,
             None,
         );
-        qb.push(" LIMIT ").push_bind(cap + 1).push(") capped");
-        let n = qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?;
-        Ok(if n > cap { (cap, true) } else { (n, false) })
+        if let Some(limit) = limit {
+            qb.push(" LIMIT ").push_bind(limit);
+        }
+        qb.push(") matching");
+        Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
     }
 
     /// Whether a text filter over more than a short period is a common word: SQLite's
