@@ -186,3 +186,56 @@ async fn unread_counts_stay_exact_through_mixed_groups() {
     let (_, list) = s.get("/api/v1/agent/chats", Some(&agent)).await;
     assert_eq!(list["chats"][0]["unread"], 0);
 }
+
+/// Issue 16: a send whose chat row cannot be read fails the whole group's transaction;
+/// the writer then stores the group's other sends one by one, so sends to healthy chats
+/// that happened to share the group still succeed.
+#[tokio::test]
+async fn a_bad_row_in_a_group_fails_only_its_own_sends() {
+    if common::backend() != common::Backend::Sqlite {
+        // PostgreSQL's typed columns cannot hold the corrupt value this test needs
+        return;
+    }
+    let s = TestServer::demo().await;
+    s.online_agent("agent1@demo.test").await;
+    let (bad, bad_token) = s.start_chat(json!({"consent": true})).await;
+    let mut good = Vec::new();
+    for _ in 0..8 {
+        good.push(s.start_chat(json!({"consent": true})).await);
+    }
+    common::exec(
+        &s.db_url,
+        "UPDATE chats SET handled = 'not a flag' WHERE id = ?",
+        &[common::Arg::Int(bad.parse().unwrap())],
+    )
+    .await;
+    // the bad chat's sends interleaved with the good ones, all at once, several rounds
+    for round in 0..4 {
+        let mut sends = Vec::new();
+        for (k, (chat, token)) in good.iter().enumerate() {
+            sends.push((true, chat.clone(), token.clone(), format!("g{round}-{k}")));
+            sends.push((
+                false,
+                bad.clone(),
+                bad_token.clone(),
+                format!("b{round}-{k}"),
+            ));
+        }
+        let sends = sends.into_iter().map(|(healthy, chat, token, id)| {
+            let s = &s;
+            async move { (healthy, s.send_message(&chat, &token, &id, "메시지").await) }
+        });
+        for (healthy, (st, v)) in futures_util::future::join_all(sends).await {
+            if healthy {
+                assert_eq!(st, StatusCode::CREATED, "round {round}: {v}");
+            } else {
+                assert_eq!(st, StatusCode::INTERNAL_SERVER_ERROR, "{v}");
+            }
+        }
+    }
+    for (chat, token) in &good {
+        let seqs = common::message_seqs(&s, chat, token).await;
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+        assert_eq!(seqs.len(), 1 + 4, "greeting and four messages in {chat}");
+    }
+}
