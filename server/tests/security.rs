@@ -766,7 +766,11 @@ async fn a_mask_reaches_every_copy_of_the_text() {
         for f in ["oc.db", "oc.db-wal"] {
             if let Ok(bytes) = std::fs::read(dir.path().join(f)) {
                 assert!(!contains(&bytes, PHONE), "{f} holds the number");
-                assert!(!contains(&bytes, "2468"), "{f} holds part of the number");
+                // a part with its hyphen: a bare "2468" also turns up by chance in the
+                // digits of stored timestamps, which made this check flaky
+                for part in ["010-2468", "2468-1357"] {
+                    assert!(!contains(&bytes, part), "{f} holds {part}");
+                }
             }
         }
     }
