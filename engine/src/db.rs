@@ -1007,6 +1007,10 @@ pub(crate) async fn connect(url: &str) -> Result<Pool> {
     let pool = SqlitePoolOptions::new()
         // Each in-memory connection would be its own empty database.
         .max_connections(if in_memory { 1 } else { 8 })
+        // No ping before handing out a connection (issue 16): a file in this process
+        // cannot drop the connection, and each ping was one more hand-off to sqlx's
+        // worker thread for every query and every message group.
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
