@@ -210,9 +210,11 @@ impl Drop for Spawned {
 
 /// Where results go (`bench/results/`, next to this crate).
 pub fn results_dir() -> PathBuf {
-    // the checkout it runs in (cargo sets this at run time), else where it was built
+    // the checkout it runs in: cargo's run-time variable, else `bench/` under the
+    // current directory (a copied binary run from a checkout), else where it was built
     let dir = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("bench")).filter(|d| d.join("results").is_dir()))
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .join("results");
     std::fs::create_dir_all(&dir).unwrap();
