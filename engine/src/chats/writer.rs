@@ -137,8 +137,6 @@ struct Target {
 
 /// A send that passed the rules and becomes a row.
 struct Planned {
-    /// Its place in the group.
-    job: usize,
     chat: ChatId,
     author: Author,
     agent: Option<AgentId>,
@@ -154,8 +152,9 @@ enum Decision {
     Refused(Error),
     /// Stored before (message id); read back after the group.
     Stored(i64),
-    /// The same `client_id` as an earlier send of this group.
+    /// The same `client_id` as an earlier send of this group (its planned row).
     SameAs(usize),
+    /// A new row (its place among the planned rows).
     Insert(usize),
 }
 
@@ -205,7 +204,7 @@ impl Engine {
         let mut planned: Vec<Planned> = Vec::new();
         let mut decisions = Vec::with_capacity(group.len());
         let mut seen: HashMap<(ChatId, Author, &str), usize> = HashMap::new();
-        for (i, job) in group.iter().enumerate() {
+        for job in group {
             let party = job.party.as_party();
             let author = party.author();
             let key = (job.chat, author, job.client_id.as_str());
@@ -223,7 +222,7 @@ impl Engine {
                     ))
                 }
                 Ok(target) => {
-                    seen.insert(key, i);
+                    seen.insert(key, planned.len());
                     let auto = (author == Author::Customer && target.auto_mask)
                         .then(|| self.seal_detected(&job.text))
                         .flatten();
@@ -233,7 +232,6 @@ impl Engine {
                         Vec::new()
                     };
                     planned.push(Planned {
-                        job: i,
                         chat: job.chat,
                         author,
                         agent: match party {
@@ -302,14 +300,11 @@ impl Engine {
                     new: true,
                     assignee: assignee(job.chat),
                 }),
-                Decision::SameAs(i) => match group_decision_message(&planned, &messages, i) {
-                    Some(m) => Ok(Stored {
-                        message: m.clone(),
-                        new: false,
-                        assignee: assignee(job.chat),
-                    }),
-                    None => Err(Error::Internal("a resend lost its original".into())),
-                },
+                Decision::SameAs(p) => Ok(Stored {
+                    message: messages[p].clone(),
+                    new: false,
+                    assignee: assignee(job.chat),
+                }),
                 Decision::Stored(id) => match earlier.get(&id) {
                     Some(m) => Ok(Stored {
                         message: m.clone(),
@@ -332,18 +327,6 @@ impl Engine {
         }
         Ok(target)
     }
-}
-
-/// The message planned for the send at `job` of the group.
-fn group_decision_message<'m>(
-    planned: &[Planned],
-    messages: &'m [Message],
-    job: usize,
-) -> Option<&'m Message> {
-    planned
-        .iter()
-        .position(|p| p.job == job)
-        .and_then(|i| messages.get(i))
 }
 
 /// The PII hints of a customer message (character offsets).

@@ -320,8 +320,12 @@ impl Engine {
         batch.after = None;
         let mut rows_total = 0i64;
         let producing: Result<()> = async {
+            // the text strategy once for every batch (it reads the trigram index)
+            let common_text = self.is_common_text(&batch).await?;
             loop {
-                let rows = self.history_rows(caller, &batch, EXPORT_BATCH).await?;
+                let rows = self
+                    .history_rows(caller, &batch, common_text, EXPORT_BATCH)
+                    .await?;
                 let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
                 let mut transcripts = self.export_transcripts(&ids, tz, texts).await?;
                 let full = rows.len() as i64 == EXPORT_BATCH;

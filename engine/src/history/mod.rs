@@ -185,14 +185,18 @@ impl FromRow for HistoryRow {
 impl Engine {
     /// One page of the chat history, newest first, and how many chats match in all.
     pub async fn history(&self, caller: &Caller, filter: &HistoryFilter) -> Result<HistoryPage> {
-        let mut chats = self.history_rows(caller, filter, filter.limit + 1).await?;
+        // the text strategy is probed once for the page and its total
+        let common_text = self.is_common_text(filter).await?;
+        let mut chats = self
+            .history_rows(caller, filter, common_text, filter.limit + 1)
+            .await?;
         let next_page = if chats.len() as i64 > filter.limit {
             chats.truncate(filter.limit as usize);
             chats.last().map(|c| c.id.to_string())
         } else {
             None
         };
-        let (total, total_capped) = self.history_total(caller, filter).await?;
+        let (total, total_capped) = self.history_total(caller, filter, common_text).await?;
         let security_service: bool =
             db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
                 .bind(caller.service_id().0)
@@ -224,10 +228,13 @@ impl Engine {
         })
     }
 
+    /// One page of rows; `common_text` is [`Engine::is_common_text`] of the filter,
+    /// asked once by the caller (an export asks once for all its batches).
     async fn history_rows(
         &self,
         caller: &Caller,
         filter: &HistoryFilter,
+        common_text: bool,
         limit: i64,
     ) -> Result<Vec<HistoryRow>> {
         // the cursor row's stored time, bound back as read (text in SQLite) so it
@@ -249,14 +256,11 @@ impl Engine {
                 }
             }
         };
-        let common_text = self.is_common_text(filter).await?;
-        let mut qb = db::Builder::new(format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"));
-        push_filter(
-            &mut qb,
-            self.db.backend(),
-            common_text,
+        let mut qb = self.filtered(
+            format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"),
             caller,
             filter,
+            common_text,
             cursor.as_ref().map(|(at, id)| (at, *id)),
         );
         qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
@@ -266,20 +270,28 @@ impl Engine {
 
     /// Every chat the filter matches (the export's total).
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
-        self.count_matches(caller, filter, None).await
+        let common_text = self.is_common_text(filter).await?;
+        self.count_matches(caller, filter, common_text, None).await
     }
 
     /// A page's total, counted up to a cap (issue 16): beyond [`TOTAL_CAP`] matches
     /// (or [`TEXT_TOTAL_CAP`] for a text search) the exact figure is not worth a count
     /// over the whole history on every page, and the answer says `total_capped`
     /// ("10,000+").
-    async fn history_total(&self, caller: &Caller, filter: &HistoryFilter) -> Result<(i64, bool)> {
+    async fn history_total(
+        &self,
+        caller: &Caller,
+        filter: &HistoryFilter,
+        common_text: bool,
+    ) -> Result<(i64, bool)> {
         let cap = if filter.text.is_some() {
             TEXT_TOTAL_CAP
         } else {
             TOTAL_CAP
         };
-        let n = self.count_matches(caller, filter, Some(cap + 1)).await?;
+        let n = self
+            .count_matches(caller, filter, common_text, Some(cap + 1))
+            .await?;
         Ok(if n > cap { (cap, true) } else { (n, false) })
     }
 
@@ -288,16 +300,14 @@ impl Engine {
         &self,
         caller: &Caller,
         filter: &HistoryFilter,
+        common_text: bool,
         limit: Option<i64>,
     ) -> Result<i64> {
-        let common_text = self.is_common_text(filter).await?;
-        let mut qb = db::Builder::new("SELECT COUNT(*) FROM (SELECT 1 FROM chats c");
-        push_filter(
-            &mut qb,
-            self.db.backend(),
-            common_text,
+        let mut qb = self.filtered(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM chats c".into(),
             caller,
             filter,
+            common_text,
             None,
         );
         if let Some(limit) = limit {
@@ -305,6 +315,27 @@ impl Engine {
         }
         qb.push(") matching");
         Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
+    }
+
+    /// `select` (ending in `FROM chats c …`) with the filter's WHERE clause.
+    fn filtered(
+        &self,
+        select: String,
+        caller: &Caller,
+        filter: &HistoryFilter,
+        common_text: bool,
+        cursor: Option<(&db::Value, i64)>,
+    ) -> db::Builder {
+        let mut qb = db::Builder::new(select);
+        push_filter(
+            &mut qb,
+            self.db.backend(),
+            common_text,
+            caller,
+            filter,
+            cursor,
+        );
+        qb
     }
 
     /// Whether a text filter over more than a short period is a common word: SQLite's
