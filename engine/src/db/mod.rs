@@ -5,7 +5,8 @@
 //! module's [`query`], [`query_scalar`] and [`Builder`]; the module binds the values to
 //! whichever driver the [`Pool`] holds (rewriting `?` to `$1, $2, …` for PostgreSQL) and
 //! turns the driver's rows into [`Row`]s of plain [`Value`]s. Callers never see a
-//! driver type, so no domain module has to be written twice.
+//! driver type, so no domain module has to be written twice. Bound and read values are
+//! in [`value`], result rows and the [`FromRow`] mappers' trait in [`row`].
 //!
 //! The two schemas (`migrations/sqlite`, `migrations/postgres`) are kept alike so the
 //! same SQL text runs on both: integer ids and counters are 64-bit, flags are 0/1
@@ -17,18 +18,14 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{
-    Column, PgConnection, Postgres, Row as _, Sqlite, SqliteConnection, TypeInfo, ValueRef,
-};
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
 
 use crate::error::{Error, Result};
 
@@ -232,436 +229,12 @@ impl Pool {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Values
+mod row;
+mod value;
 
-/// The type of a NULL, which PostgreSQL needs to know to accept it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Int,
-    Real,
-    Text,
-    Bytes,
-    Time,
-}
-
-/// One bound parameter or one cell of a result row.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Value {
-    Null(Kind),
-    Int(i64),
-    Real(f64),
-    Text(String),
-    Bytes(Vec<u8>),
-    Time(DateTime<Utc>),
-}
-
-/// Something that can be bound as a parameter.
-pub(crate) trait Bind {
-    fn into_value(self) -> Value;
-    /// The kind of a NULL of this type.
-    fn kind() -> Kind;
-}
-
-macro_rules! bind_int {
-    ($($t:ty),*) => {$(
-        impl Bind for $t {
-            fn into_value(self) -> Value {
-                Value::Int(self as i64)
-            }
-            fn kind() -> Kind {
-                Kind::Int
-            }
-        }
-    )*};
-}
-bind_int!(i64, i32, u32, u8);
-
-impl Bind for usize {
-    fn into_value(self) -> Value {
-        Value::Int(i64::try_from(self).unwrap_or(i64::MAX))
-    }
-    fn kind() -> Kind {
-        Kind::Int
-    }
-}
-
-impl Bind for bool {
-    /// Flags are 0/1 integers in both schemas.
-    fn into_value(self) -> Value {
-        Value::Int(i64::from(self))
-    }
-    fn kind() -> Kind {
-        Kind::Int
-    }
-}
-
-impl Bind for f64 {
-    fn into_value(self) -> Value {
-        Value::Real(self)
-    }
-    fn kind() -> Kind {
-        Kind::Real
-    }
-}
-
-impl Bind for String {
-    fn into_value(self) -> Value {
-        Value::Text(self)
-    }
-    fn kind() -> Kind {
-        Kind::Text
-    }
-}
-
-impl Bind for &str {
-    fn into_value(self) -> Value {
-        Value::Text(self.to_owned())
-    }
-    fn kind() -> Kind {
-        Kind::Text
-    }
-}
-
-impl Bind for &String {
-    fn into_value(self) -> Value {
-        Value::Text(self.clone())
-    }
-    fn kind() -> Kind {
-        Kind::Text
-    }
-}
-
-impl Bind for Vec<u8> {
-    fn into_value(self) -> Value {
-        Value::Bytes(self)
-    }
-    fn kind() -> Kind {
-        Kind::Bytes
-    }
-}
-
-impl Bind for &[u8] {
-    fn into_value(self) -> Value {
-        Value::Bytes(self.to_vec())
-    }
-    fn kind() -> Kind {
-        Kind::Bytes
-    }
-}
-
-impl<const N: usize> Bind for &[u8; N] {
-    fn into_value(self) -> Value {
-        Value::Bytes(self.to_vec())
-    }
-    fn kind() -> Kind {
-        Kind::Bytes
-    }
-}
-
-impl Bind for DateTime<Utc> {
-    fn into_value(self) -> Value {
-        Value::Time(self)
-    }
-    fn kind() -> Kind {
-        Kind::Time
-    }
-}
-
-impl Bind for Value {
-    fn into_value(self) -> Value {
-        self
-    }
-    fn kind() -> Kind {
-        Kind::Text
-    }
-}
-
-impl<T: Bind + Clone> Bind for &Option<T> {
-    fn into_value(self) -> Value {
-        self.clone().into_value()
-    }
-    fn kind() -> Kind {
-        T::kind()
-    }
-}
-
-impl<T: Bind> Bind for Option<T> {
-    fn into_value(self) -> Value {
-        match self {
-            Some(v) => v.into_value(),
-            None => Value::Null(T::kind()),
-        }
-    }
-    fn kind() -> Kind {
-        T::kind()
-    }
-}
-
-/// Something a cell can be read as.
-pub(crate) trait Decode<'r>: Sized {
-    fn decode(v: &'r Value) -> std::result::Result<Self, String>;
-}
-
-fn mismatch<T>(want: &str, v: &Value) -> std::result::Result<T, String> {
-    Err(format!("expected {want}, found {v:?}"))
-}
-
-impl Decode<'_> for i64 {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Int(i) => Ok(*i),
-            _ => mismatch("an integer", v),
-        }
-    }
-}
-
-impl Decode<'_> for i32 {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        i32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
-    }
-}
-
-impl Decode<'_> for u32 {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        u32::try_from(i64::decode(v)?).map_err(|e| e.to_string())
-    }
-}
-
-impl Decode<'_> for u8 {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        u8::try_from(i64::decode(v)?).map_err(|e| e.to_string())
-    }
-}
-
-impl Decode<'_> for bool {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        Ok(i64::decode(v)? != 0)
-    }
-}
-
-impl Decode<'_> for f64 {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Real(f) => Ok(*f),
-            Value::Int(i) => Ok(*i as f64),
-            _ => mismatch("a number", v),
-        }
-    }
-}
-
-impl<'r> Decode<'r> for &'r str {
-    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Text(s) => Ok(s),
-            _ => mismatch("text", v),
-        }
-    }
-}
-
-impl Decode<'_> for String {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        <&str>::decode(v).map(str::to_owned)
-    }
-}
-
-impl<'r> Decode<'r> for &'r [u8] {
-    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Bytes(b) => Ok(b),
-            _ => mismatch("bytes", v),
-        }
-    }
-}
-
-impl Decode<'_> for Vec<u8> {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Bytes(b) => Ok(b.clone()),
-            _ => mismatch("bytes", v),
-        }
-    }
-}
-
-impl Decode<'_> for DateTime<Utc> {
-    /// `TIMESTAMPTZ` from PostgreSQL; RFC 3339 text (as sqlx writes it) from SQLite.
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Time(t) => Ok(*t),
-            Value::Text(s) => parse_time(s).ok_or_else(|| format!("not a time: {s:?}")),
-            _ => mismatch("a time", v),
-        }
-    }
-}
-
-impl Decode<'_> for Value {
-    fn decode(v: &Value) -> std::result::Result<Self, String> {
-        Ok(v.clone())
-    }
-}
-
-impl<'r, T: Decode<'r>> Decode<'r> for Option<T> {
-    fn decode(v: &'r Value) -> std::result::Result<Self, String> {
-        match v {
-            Value::Null(_) => Ok(None),
-            _ => T::decode(v).map(Some),
-        }
-    }
-}
-
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    if let Ok(t) = DateTime::parse_from_str(s, "%F %T%.f%:z") {
-        return Some(t.with_timezone(&Utc));
-    }
-    chrono::NaiveDateTime::parse_from_str(s, "%F %T%.f")
-        .ok()
-        .map(|t| t.and_utc())
-}
-
-// ---------------------------------------------------------------------------------------
-// Rows
-
-/// A column chosen by position or by name.
-pub(crate) trait ColumnIndex {
-    fn position(&self, columns: &[String]) -> Option<usize>;
-    /// The column as an error names it.
-    fn name(&self) -> String;
-}
-
-impl ColumnIndex for usize {
-    fn position(&self, columns: &[String]) -> Option<usize> {
-        (*self < columns.len()).then_some(*self)
-    }
-    fn name(&self) -> String {
-        format!("#{self}")
-    }
-}
-
-impl ColumnIndex for &str {
-    fn position(&self, columns: &[String]) -> Option<usize> {
-        columns.iter().position(|c| c == self)
-    }
-    fn name(&self) -> String {
-        (*self).to_owned()
-    }
-}
-
-/// One result row.
-#[derive(Clone, Debug)]
-pub(crate) struct Row {
-    columns: Arc<[String]>,
-    values: Vec<Value>,
-}
-
-impl Row {
-    /// The cell at `index` as `T`, or a decoding error naming the column.
-    pub(crate) fn try_get<'r, T: Decode<'r>, I: ColumnIndex>(
-        &'r self,
-        index: I,
-    ) -> std::result::Result<T, sqlx::Error> {
-        let i = index
-            .position(&self.columns)
-            .ok_or_else(|| sqlx::Error::ColumnNotFound(index.name()))?;
-        T::decode(&self.values[i]).map_err(|e| sqlx::Error::ColumnDecode {
-            index: self.columns[i].clone(),
-            source: e.into(),
-        })
-    }
-}
-
-impl Row {
-    /// A row of the given columns and cells (for the row mappers' unit tests).
-    #[cfg(test)]
-    pub(crate) fn of(columns: &[&str], values: Vec<Value>) -> Row {
-        Row {
-            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-            values,
-        }
-    }
-}
-
-/// A row shape: a struct built from a result row by its mapper. A missing column or a
-/// cell of the wrong type is an error naming the column, never a panic (these run
-/// inside the message writer and every page render).
-pub(crate) trait FromRow: Sized {
-    fn from_row(r: &Row) -> std::result::Result<Self, Error>;
-}
-
-fn sqlite_value(row: &SqliteRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
-    let raw = row.try_get_raw(i)?;
-    if raw.is_null() {
-        return Ok(Value::Null(Kind::Text));
-    }
-    // the stored value's own type (SQLite columns are loosely typed)
-    let name = raw.type_info().name().to_owned();
-    Ok(match name.as_str() {
-        "INTEGER" | "BOOLEAN" => Value::Int(row.try_get_unchecked(i)?),
-        "REAL" => Value::Real(row.try_get_unchecked(i)?),
-        "BLOB" => Value::Bytes(row.try_get_unchecked(i)?),
-        _ => Value::Text(row.try_get_unchecked(i)?),
-    })
-}
-
-fn pg_value(row: &PgRow, i: usize) -> std::result::Result<Value, sqlx::Error> {
-    let raw = row.try_get_raw(i)?;
-    if raw.is_null() {
-        return Ok(Value::Null(Kind::Text));
-    }
-    let name = row.columns()[i].type_info().name().to_owned();
-    Ok(match name.as_str() {
-        "INT8" => Value::Int(row.try_get_unchecked::<i64, _>(i)?),
-        "INT4" => Value::Int(row.try_get_unchecked::<i32, _>(i)?.into()),
-        "INT2" => Value::Int(row.try_get_unchecked::<i16, _>(i)?.into()),
-        "BOOL" => Value::Int(row.try_get_unchecked::<bool, _>(i)?.into()),
-        "FLOAT8" => Value::Real(row.try_get_unchecked(i)?),
-        "FLOAT4" => Value::Real(row.try_get_unchecked::<f32, _>(i)?.into()),
-        "BYTEA" => Value::Bytes(row.try_get_unchecked(i)?),
-        "TIMESTAMPTZ" => Value::Time(row.try_get_unchecked(i)?),
-        "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get_unchecked(i)?),
-        other => {
-            return Err(sqlx::Error::ColumnDecode {
-                index: row.columns()[i].name().to_owned(),
-                source: format!("column type {other} is not read by the engine; cast it").into(),
-            });
-        }
-    })
-}
-
-fn columns_of<R: sqlx::Row>(row: &R) -> Arc<[String]> {
-    row.columns().iter().map(|c| c.name().to_owned()).collect()
-}
-
-/// Driver rows as [`Row`]s, reading each cell with the driver's `cell` reader.
-fn rows_of<R: sqlx::Row>(
-    rows: Vec<R>,
-    cell: fn(&R, usize) -> std::result::Result<Value, sqlx::Error>,
-) -> std::result::Result<Vec<Row>, sqlx::Error> {
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let columns = columns_of(first);
-    rows.iter()
-        .map(|r| {
-            Ok(Row {
-                columns: columns.clone(),
-                values: (0..columns.len())
-                    .map(|i| cell(r, i))
-                    .collect::<std::result::Result<_, _>>()?,
-            })
-        })
-        .collect()
-}
-
-fn sqlite_rows(rows: Vec<SqliteRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
-    rows_of(rows, sqlite_value)
-}
-
-fn pg_rows(rows: Vec<PgRow>) -> std::result::Result<Vec<Row>, sqlx::Error> {
-    rows_of(rows, pg_value)
-}
+pub(crate) use row::{FromRow, Row};
+use row::{pg_rows, sqlite_rows};
+pub(crate) use value::{Bind, Decode, Kind, Value};
 
 // ---------------------------------------------------------------------------------------
 // Queries
@@ -1046,7 +619,7 @@ pub(crate) async fn checkpoint_and_close(pool: &Pool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Value, file_path, numbered_placeholders, parse_time};
+    use super::{file_path, numbered_placeholders};
 
     #[test]
     fn file_paths() {
@@ -1063,18 +636,5 @@ mod tests {
             "SELECT a FROM t WHERE b = $1 AND c LIKE $2 ESCAPE '?' AND d = $3"
         );
         assert_eq!(numbered_placeholders("SELECT 1"), "SELECT 1");
-    }
-
-    #[test]
-    fn times_read_from_sqlite_text() {
-        let t = parse_time("2026-11-24T10:56:23.123456+00:00").unwrap();
-        assert_eq!(t.timestamp_subsec_micros(), 123456);
-        assert_eq!(
-            parse_time("2026-11-24 10:56:23+00:00"),
-            parse_time("2026-11-24T10:56:23Z")
-        );
-        assert!(parse_time("yesterday").is_none());
-        let v = Value::Text("2026-11-24T10:56:23Z".into());
-        assert!(<chrono::DateTime<chrono::Utc> as super::Decode>::decode(&v).is_ok());
     }
 }
