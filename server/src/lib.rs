@@ -21,7 +21,7 @@ use axum::Router;
 use axum::extract::FromRef;
 use engine::Engine;
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use shared::request::CookiePolicy;
 use tokio::net::TcpListener;
 
@@ -187,9 +187,38 @@ pub async fn serve(
     Ok(())
 }
 
+/// The app's page routes, listed once per process.
+///
+/// leptos_router lists them by rendering the app with resource loading switched off, and
+/// that switch (`leptos_server`'s `SuppressResourceLoad`) is one flag for the whole
+/// process: a second server starting in a process that already serves pages (the
+/// integration tests, several instances in one test) made the first server's page
+/// renders create resources that never load, so those pages never answered (about one
+/// render in ten thousand, seen as a CI timeout). The routes come only from `app::App`, so
+/// they are listed before the first server serves and reused by every later one; the
+/// listing runs on a thread of its own so the reactive owner it leaves behind as the
+/// thread's current one does not stay on a runtime worker.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Handle::try_current().ok();
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        let _entered = runtime.as_ref().map(|r| r.enter());
+                        generate_route_list(app::App)
+                    })
+                    .join()
+                    .expect("listing the page routes renders the app once; it cannot fail")
+            })
+        })
+        .clone()
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let page_context = {
         let engine = state.engine.clone();
         let cookies = state.cookies;

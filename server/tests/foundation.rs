@@ -450,3 +450,40 @@ async fn graceful_shutdown_checkpoints_the_wal() {
     let header = std::fs::read(&path).unwrap();
     assert_eq!(&header[18..20], &[2, 2], "database file is in WAL mode");
 }
+
+/// Pages keep answering while another server starts in the same process (the tests and
+/// several instances do this): listing the page routes switched resource loading off for
+/// the whole process, which left renders of the running server waiting forever (about one
+/// render in ten thousand; a CI run timed out on it). Each page request gets 10 s — a
+/// liveness bound, not a speed target (they answer in milliseconds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_while_another_server_starts() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    let s = Arc::new(TestServer::demo().await);
+    let starting = Arc::new(AtomicBool::new(true));
+    let mut renders = Vec::new();
+    for path in ["/admin", "/console", "/hc/demo", "/console"] {
+        let (s, starting) = (s.clone(), starting.clone());
+        renders.push(tokio::spawn(async move {
+            let mut n = 0;
+            while starting.load(Ordering::Relaxed) {
+                let answer = tokio::time::timeout(Duration::from_secs(10), s.get_html(path, None));
+                assert!(answer.await.is_ok(), "{path} did not answer (request {n})");
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut started = Vec::new();
+    for _ in 0..30 {
+        started.push(TestServer::demo().await);
+    }
+    starting.store(false, Ordering::Relaxed);
+    let mut rendered = 0;
+    for r in renders {
+        rendered += r.await.unwrap();
+    }
+    assert!(rendered > 0);
+}

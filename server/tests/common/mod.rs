@@ -102,6 +102,9 @@ impl TestServer {
         }));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // a request that never answers fails its test in a minute, with its URL,
+            // instead of stalling the whole suite until CI's time limit
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap();
         let base = format!("http://{addr}");
