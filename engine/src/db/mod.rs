@@ -233,6 +233,13 @@ mod row;
 mod value;
 
 pub(crate) use row::{FromRow, Row};
+
+/// Rows fetched with sqlx directly on PostgreSQL — statements that bind arrays, which
+/// [`query`] does not carry (the message writer's two-round-trip path) — as our rows, so
+/// their mappers and decoding (booleans kept as integers) are the same.
+pub(crate) fn rows_of_pg(rows: Vec<sqlx::postgres::PgRow>) -> Result<Vec<Row>> {
+    Ok(pg_rows(rows)?)
+}
 use row::{pg_rows, sqlite_rows};
 pub(crate) use value::{Bind, Decode, Kind, Value};
 

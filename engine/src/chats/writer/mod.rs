@@ -28,6 +28,8 @@ use crate::masking::AutoMasked;
 
 use super::*;
 
+mod postgres;
+
 /// Most sends committed in one transaction.
 pub(crate) const MAX_MESSAGE_GROUP: usize = 64;
 
@@ -165,6 +167,30 @@ impl Engine {
         // so concurrent groups on other instances take row locks in the same order
         group.sort_by_key(|job| job.chat.0);
         let now = Utc::now().trunc_subsecs(6); // what both databases keep
+        // PostgreSQL: two round trips for what it can ([`postgres`]); the rest, or all
+        // of it should that path fail, through the locked transaction below
+        if let Some(pool) = self.db.postgres() {
+            match self.store_group_postgres(pool, &group, now).await {
+                Ok(answers) => {
+                    let mut left = Vec::new();
+                    for (job, answer) in group.into_iter().zip(answers) {
+                        match answer {
+                            Some(answer) => {
+                                let _ = job.reply.send(answer);
+                            }
+                            None => left.push(job),
+                        }
+                    }
+                    group = left;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "the two-round-trip path failed; locked path")
+                }
+            }
+            if group.is_empty() {
+                return;
+            }
+        }
         match self.store_group(&group, now).await {
             Ok(results) => {
                 for (job, result) in group.into_iter().zip(results) {
@@ -199,8 +225,46 @@ impl Engine {
         let mut tx = self.sends_tx().await?;
         let targets = targets(tx.ex(), group).await?;
         let stored = stored_before(tx.ex(), group).await?;
+        let (decisions, mut planned) = self.plan(group, &targets, &stored);
+        let mut ids = Vec::new();
+        if !planned.is_empty() {
+            assign_seqs(tx.ex(), &mut planned).await?;
+            ids = insert_rows(tx.ex(), &planned, now).await?;
+            mark_agent_replies(tx.ex(), &planned, &targets, now).await?;
+        }
+        let mut messages: Vec<Message> = Vec::with_capacity(planned.len());
+        let names = agent_names(tx.ex(), &planned).await?;
+        for (p, id) in planned.iter().zip(&ids) {
+            let masks = match &p.auto {
+                Some(a) => self.insert_auto_masks(tx.ex(), *id, &a.runs, now).await?,
+                None => Vec::new(),
+            };
+            let name = p.agent.and_then(|a| names.get(&a).cloned());
+            messages.push(message_of(p, *id, now, masks, name));
+        }
+        // resends: the stored messages, read in one query
+        let earlier: Vec<i64> = decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Stored(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let earlier = messages_by_id(tx.ex(), &earlier).await?;
+        tx.commit().await?;
 
-        // the rules, in memory
+        Ok(answers(decisions, group, &targets, &messages, &earlier))
+    }
+
+    /// The rules, in memory: what each send of the group becomes (refused, a resend of
+    /// a stored message or of an earlier send in the group, or a new row), and the new
+    /// rows with their text, masks and PII hints (sequence numbers come later).
+    fn plan<'g>(
+        &self,
+        group: &'g [SendJob],
+        targets: &HashMap<ChatId, Target>,
+        stored: &HashMap<(ChatId, Author, &'g str), i64>,
+    ) -> (Vec<Decision>, Vec<Planned>) {
         let mut planned: Vec<Planned> = Vec::new();
         let mut decisions = Vec::with_capacity(group.len());
         let mut seen: HashMap<(ChatId, Author, &str), usize> = HashMap::new();
@@ -252,69 +316,7 @@ impl Engine {
             decisions.push(decision);
         }
 
-        let mut ids = Vec::new();
-        if !planned.is_empty() {
-            assign_seqs(tx.ex(), &mut planned).await?;
-            ids = insert_rows(tx.ex(), &planned, now).await?;
-            mark_agent_replies(tx.ex(), &planned, &targets, now).await?;
-        }
-        let mut messages: Vec<Message> = Vec::with_capacity(planned.len());
-        let names = agent_names(tx.ex(), &planned).await?;
-        for (p, id) in planned.iter().zip(&ids) {
-            let masks = match &p.auto {
-                Some(a) => self.insert_auto_masks(tx.ex(), *id, &a.runs, now).await?,
-                None => Vec::new(),
-            };
-            messages.push(Message {
-                id: MessageId(*id),
-                chat_id: p.chat,
-                seq: p.seq,
-                author: p.author,
-                text: p.text.clone(),
-                created_at: now,
-                masks,
-                client_id: Some(p.client_id.clone()),
-                agent_name: p.agent.and_then(|a| names.get(&a).cloned()),
-                pii: p.pii.clone(),
-            });
-        }
-        // resends: the stored messages, read in one query
-        let earlier: Vec<i64> = decisions
-            .iter()
-            .filter_map(|d| match d {
-                Decision::Stored(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        let earlier = messages_by_id(tx.ex(), &earlier).await?;
-        tx.commit().await?;
-
-        let assignee = |chat: ChatId| targets.get(&chat).and_then(|t| t.row.agent_id);
-        Ok(decisions
-            .into_iter()
-            .zip(group)
-            .map(|(d, job)| match d {
-                Decision::Refused(e) => Err(e),
-                Decision::Insert(p) => Ok(Stored {
-                    message: messages[p].clone(),
-                    new: true,
-                    assignee: assignee(job.chat),
-                }),
-                Decision::SameAs(p) => Ok(Stored {
-                    message: messages[p].clone(),
-                    new: false,
-                    assignee: assignee(job.chat),
-                }),
-                Decision::Stored(id) => match earlier.get(&id) {
-                    Some(m) => Ok(Stored {
-                        message: m.clone(),
-                        new: false,
-                        assignee: assignee(job.chat),
-                    }),
-                    None => Err(Error::Internal("a stored message vanished".into())),
-                },
-            })
-            .collect())
+        (decisions, planned)
     }
 
     /// Access and assignment of one send (the rules of [`check_access`] and
@@ -327,6 +329,60 @@ impl Engine {
         }
         Ok(target)
     }
+}
+
+/// The message a planned row became once written (nothing is read back).
+fn message_of(
+    p: &Planned,
+    id: i64,
+    now: DateTime<Utc>,
+    masks: Vec<shared::Mask>,
+    agent_name: Option<String>,
+) -> Message {
+    Message {
+        id: MessageId(id),
+        chat_id: p.chat,
+        seq: p.seq,
+        author: p.author,
+        text: p.text.clone(),
+        created_at: now,
+        masks,
+        client_id: Some(p.client_id.clone()),
+        agent_name,
+        pii: p.pii.clone(),
+    }
+}
+
+/// Each send's answer from the group's decisions, its new messages (in planned order)
+/// and the stored messages its resends point at.
+fn answers(
+    decisions: Vec<Decision>,
+    group: &[SendJob],
+    targets: &HashMap<ChatId, Target>,
+    messages: &[Message],
+    earlier: &HashMap<i64, Message>,
+) -> Vec<Result<Stored>> {
+    let assignee = |chat: ChatId| targets.get(&chat).and_then(|t| t.row.agent_id);
+    let stored = |message: &Message, new: bool, chat: ChatId| {
+        Ok(Stored {
+            message: message.clone(),
+            new,
+            assignee: assignee(chat),
+        })
+    };
+    decisions
+        .into_iter()
+        .zip(group)
+        .map(|(d, job)| match d {
+            Decision::Refused(e) => Err(e),
+            Decision::Insert(p) => stored(&messages[p], true, job.chat),
+            Decision::SameAs(p) => stored(&messages[p], false, job.chat),
+            Decision::Stored(id) => match earlier.get(&id) {
+                Some(m) => stored(m, false, job.chat),
+                None => Err(Error::Internal("a stored message vanished".into())),
+            },
+        })
+        .collect()
 }
 
 /// The PII hints of a customer message (character offsets).

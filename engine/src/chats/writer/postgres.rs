@@ -1,0 +1,424 @@
+//! The message writer's two-round-trip path on PostgreSQL (issue 16).
+//!
+//! On PostgreSQL every statement is a network round trip, and the transactional path of
+//! [`super`] costs seven for a group (`BEGIN`, the shared advisory lock, chats,
+//! idempotency, sequence numbers, rows, `COMMIT`). Here a group costs two, whatever its
+//! size, and the statements' text does not depend on the group (arrays through
+//! `unnest`, so each is prepared once per connection):
+//!
+//! 1. **read**: the group's chats with their service's flags, their agent's name and the
+//!    group's `client_id`s already stored in them (one `SELECT`, no transaction);
+//! 2. the rules, in memory ([`Engine::plan`]);
+//! 3. **write**: one statement, its own transaction: an `UPDATE chats` that moves each
+//!    chat's `last_seq`, unread count, read marker, handled flag and first response —
+//!    *only where the chat's status and agent are still what step 1 read* — and an
+//!    `INSERT … SELECT` of the rows of exactly the chats that update matched.
+//!
+//! Why this is as safe as the locked path: every other write that changes what the
+//! rules depend on (assignment, hand-over, transfer, end) updates the chat's row, so
+//! the `UPDATE` here either runs before it or waits for its row lock and then re-checks
+//! its `WHERE` on the new row version (PostgreSQL's read-committed re-check). A chat that
+//! changed in between comes back without rows, and its sends go through the locked path,
+//! which decides them again. A `client_id` stored by another instance in between breaks
+//! the unique index, the statement stores nothing, and the whole group goes through the
+//! locked path. Sequence numbers come from the row update, as in every other writer, so
+//! they stay gapless and ordered.
+//!
+//! Groups with a send that is auto-masked on arrival (its mask rows need the message
+//! ids) take the locked path too.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use shared::{AgentId, Author, ChatId, Message};
+use sqlx::PgPool;
+
+use super::{Decision, Planned, SendJob, Stored, Target, answers};
+use crate::Engine;
+use crate::db::{self, FromRow};
+use crate::error::{Error, Result};
+
+/// Step 1's statement.
+const READ: &str = "
+    SELECT c.id, c.service_id, c.status, c.agent_id, c.opened_by, c.handled,
+           s.contract_security, s.auto_mask_pii, a.name AS agent_name,
+           (SELECT json_agg(json_build_array(m.id, m.author, m.client_id))::text
+              FROM messages m
+             WHERE m.chat_id = c.id AND m.client_id = ANY($2)) AS stored
+      FROM chats c
+      JOIN services s ON s.id = c.service_id
+      LEFT JOIN agents a ON a.id = c.agent_id
+     WHERE c.id = ANY($1)";
+
+/// Step 3's statement. Per chat (`v`): the status and agent read in step 1, the number
+/// of new rows and of customer rows among them, and — when the agent replied in the
+/// group — the reply's place among the chat's new rows, the agent, and the customer
+/// rows after the reply (what stays unread). Per row (`r`): its place among its chat's
+/// new rows and its columns.
+const WRITE: &str = "
+    WITH v AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[],
+                             $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+               AS v(chat, status, agent, n, customers, reply_at, reply_agent, unread_after)
+    ), u AS (
+        UPDATE chats c
+           SET last_seq = c.last_seq + v.n,
+               unread = CASE WHEN v.reply_at IS NULL THEN c.unread + v.customers
+                             ELSE v.unread_after END,
+               agent_read_seq = CASE WHEN v.reply_at IS NULL THEN c.agent_read_seq
+                                     ELSE c.last_seq + v.reply_at END,
+               handled = CASE WHEN v.reply_at IS NOT NULL AND c.opened_by = v.reply_agent
+                              THEN 1 ELSE c.handled END,
+               first_response_at = CASE WHEN v.reply_at IS NULL THEN c.first_response_at
+                                        ELSE COALESCE(c.first_response_at, $16) END
+          FROM v
+         WHERE c.id = v.chat AND c.status = v.status
+           AND c.agent_id IS NOT DISTINCT FROM v.agent
+        RETURNING c.id, c.last_seq - v.n AS base
+    )
+    INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at, pii)
+    SELECT r.chat, u.base + r.ord, r.author, r.agent, r.client_id, r.text, $16, r.pii
+      FROM unnest($9::bigint[], $10::bigint[], $11::text[], $12::bigint[], $13::text[],
+                  $14::text[], $15::text[])
+           AS r(chat, ord, author, agent, client_id, text, pii)
+      JOIN u ON u.id = r.chat
+    RETURNING id, chat_id, seq";
+
+/// What step 1 read: the chats, the names of their agents, and the group's sends
+/// already stored.
+struct Read<'g> {
+    targets: HashMap<ChatId, Target>,
+    agent_names: HashMap<ChatId, String>,
+    stored: HashMap<(ChatId, Author, &'g str), i64>,
+}
+
+impl Engine {
+    /// Stores what it can of the group in two round trips; `None` for a send it leaves
+    /// to the locked path (its chat changed since it was read). An `Err` stores nothing.
+    pub(super) async fn store_group_postgres(
+        &self,
+        pool: &PgPool,
+        group: &[SendJob],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Option<Result<Stored>>>> {
+        let Read {
+            targets,
+            agent_names,
+            stored,
+        } = read(pool, group).await?;
+        let (decisions, mut planned) = self.plan(group, &targets, &stored);
+        if planned.iter().any(|p| p.auto.is_some()) {
+            return Ok(group.iter().map(|_| None).collect());
+        }
+
+        let written = write(pool, &mut planned, &targets, now).await?;
+        let messages: Vec<Message> = planned
+            .iter()
+            .map(|p| {
+                let id = written.get(&(p.chat, p.seq)).copied().unwrap_or(0);
+                // an agent writes only in a chat assigned to them (the rules)
+                let name = p.agent.and_then(|_| agent_names.get(&p.chat).cloned());
+                super::message_of(p, id, now, Vec::new(), name)
+            })
+            .collect();
+        let earlier: Vec<i64> = decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Stored(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let earlier = if earlier.is_empty() {
+            HashMap::new()
+        } else {
+            super::messages_by_id(self.db.ex(), &earlier).await?
+        };
+        // a chat none of whose rows were written changed since step 1: its sends
+        // (new rows and resends of the group's own rows alike) are decided again
+        let undone = |d: &Decision| match d {
+            Decision::Insert(p) | Decision::SameAs(p) => {
+                !written.contains_key(&(planned[*p].chat, planned[*p].seq))
+            }
+            _ => false,
+        };
+        let left: Vec<bool> = decisions.iter().map(undone).collect();
+        Ok(answers(decisions, group, &targets, &messages, &earlier)
+            .into_iter()
+            .zip(left)
+            .map(|(answer, left)| (!left).then_some(answer))
+            .collect())
+    }
+}
+
+/// Step 1: the chats, their agent's name, and the group's sends already stored.
+async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
+    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
+    chats.dedup(); // sorted by chat
+    let client_ids: Vec<&str> = group.iter().map(|j| j.client_id.as_str()).collect();
+    let rows = sqlx::query(READ)
+        .bind(&chats)
+        .bind(&client_ids)
+        .fetch_all(pool)
+        .await?;
+    let mut targets = HashMap::with_capacity(rows.len());
+    let mut agent_names = HashMap::new();
+    let mut stored = HashMap::new();
+    for r in db::rows_of_pg(rows)? {
+        let target = Target::from_row(&r)?;
+        let id = target.row.id;
+        if let Some(json) = r.try_get::<Option<String>, _>("stored")? {
+            let found: Vec<(i64, String, String)> = serde_json::from_str(&json)
+                .map_err(|e| Error::Internal(format!("stored sends of chat {}: {e}", id.0)))?;
+            for (message, author, client_id) in found {
+                let Some(author) = Author::parse(&author) else {
+                    continue;
+                };
+                // the key borrows the group's client id, so look it up there
+                if let Some(job) = group.iter().find(|j| {
+                    j.chat == id
+                        && j.client_id == client_id
+                        && j.party.as_party().author() == author
+                }) {
+                    stored.insert((id, author, job.client_id.as_str()), message);
+                }
+            }
+        }
+        if let Some(name) = r.try_get::<Option<String>, _>("agent_name")? {
+            agent_names.insert(id, name);
+        }
+        targets.insert(id, target);
+    }
+    Ok(Read {
+        targets,
+        agent_names,
+        stored,
+    })
+}
+
+/// Step 3: the chats' counters and the rows in one statement. Fills each written row's
+/// `seq` and answers the ids by (chat, seq); the rows of a chat that did not match are
+/// left out.
+async fn write(
+    pool: &PgPool,
+    planned: &mut [Planned],
+    targets: &HashMap<ChatId, Target>,
+    now: DateTime<Utc>,
+) -> Result<HashMap<(ChatId, i64), i64>> {
+    if planned.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let per_chat = per_chat(planned);
+    let mut v = ChatColumns::default();
+    for c in &per_chat {
+        let Some(t) = targets.get(&c.chat) else {
+            return Err(Error::Internal("a planned row without its chat".into()));
+        };
+        v.chat.push(c.chat.0);
+        v.status.push(t.row.status.as_str());
+        v.agent.push(t.row.agent_id.map(|a| a.0));
+        v.n.push(c.rows);
+        v.customers.push(c.customers);
+        v.reply_at.push(c.reply.map(|r| r.at));
+        v.reply_agent.push(c.reply.map(|r| r.agent.0));
+        v.unread_after.push(c.reply.map(|r| r.customers_after));
+    }
+    // each row's place among its chat's new rows (1, 2, …), in planned order
+    let mut ord: Vec<i64> = Vec::with_capacity(planned.len());
+    let mut place: HashMap<ChatId, i64> = HashMap::new();
+    for p in planned.iter() {
+        let n = place.entry(p.chat).or_insert(0);
+        *n += 1;
+        ord.push(*n);
+    }
+    let pii: Vec<Option<String>> = planned
+        .iter()
+        .map(|p| (!p.pii.is_empty()).then(|| serde_json::to_string(&p.pii).unwrap_or_default()))
+        .collect();
+    let rows = sqlx::query(WRITE)
+        .bind(&v.chat)
+        .bind(&v.status)
+        .bind(&v.agent)
+        .bind(&v.n)
+        .bind(&v.customers)
+        .bind(&v.reply_at)
+        .bind(&v.reply_agent)
+        .bind(&v.unread_after)
+        .bind(planned.iter().map(|p| p.chat.0).collect::<Vec<_>>())
+        .bind(&ord)
+        .bind(
+            planned
+                .iter()
+                .map(|p| p.author.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            planned
+                .iter()
+                .map(|p| p.agent.map(|a| a.0))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            planned
+                .iter()
+                .map(|p| p.client_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(planned.iter().map(|p| p.text.as_str()).collect::<Vec<_>>())
+        .bind(&pii)
+        .bind(now)
+        .fetch_all(pool)
+        .await?;
+    // the written rows of each chat, by seq: the chat's planned rows in order
+    let mut by_chat: HashMap<ChatId, Vec<(i64, i64)>> = HashMap::new();
+    for r in db::rows_of_pg(rows)? {
+        let chat = ChatId(r.try_get("chat_id")?);
+        by_chat
+            .entry(chat)
+            .or_default()
+            .push((r.try_get("seq")?, r.try_get("id")?));
+    }
+    let mut ids = HashMap::with_capacity(planned.len());
+    for c in &per_chat {
+        let Some(mut rows) = by_chat.remove(&c.chat) else {
+            continue; // changed since step 1: left to the locked path
+        };
+        if rows.len() as i64 != c.rows {
+            return Err(Error::Internal("a chat's rows were written in part".into()));
+        }
+        rows.sort_unstable();
+        for (p, (seq, id)) in planned.iter_mut().filter(|p| p.chat == c.chat).zip(rows) {
+            p.seq = seq;
+            ids.insert((p.chat, seq), id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Step 3's per-chat arrays.
+#[derive(Default)]
+struct ChatColumns<'a> {
+    chat: Vec<i64>,
+    status: Vec<&'a str>,
+    agent: Vec<Option<i64>>,
+    n: Vec<i64>,
+    customers: Vec<i64>,
+    reply_at: Vec<Option<i64>>,
+    reply_agent: Vec<Option<i64>>,
+    unread_after: Vec<Option<i64>>,
+}
+
+/// A chat's share of the group's new rows.
+#[derive(Debug, PartialEq)]
+struct ChatRows {
+    chat: ChatId,
+    rows: i64,
+    customers: i64,
+    reply: Option<Reply>,
+}
+
+/// The agent's last reply among a chat's new rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Reply {
+    /// Its place among the chat's new rows (1, 2, …).
+    at: i64,
+    agent: AgentId,
+    /// Customer rows after it (they stay unread).
+    customers_after: i64,
+}
+
+/// The planned rows summed per chat (they come sorted by chat).
+fn per_chat(planned: &[Planned]) -> Vec<ChatRows> {
+    let mut out: Vec<ChatRows> = Vec::new();
+    for p in planned {
+        if out.last().is_none_or(|c| c.chat != p.chat) {
+            out.push(ChatRows {
+                chat: p.chat,
+                rows: 0,
+                customers: 0,
+                reply: None,
+            });
+        }
+        let Some(c) = out.last_mut() else { continue };
+        c.rows += 1;
+        match (p.agent, p.author) {
+            (Some(agent), _) => {
+                c.reply = Some(Reply {
+                    at: c.rows,
+                    agent,
+                    customers_after: 0,
+                })
+            }
+            (None, Author::Customer) => {
+                c.customers += 1;
+                if let Some(r) = c.reply.as_mut() {
+                    r.customers_after += 1;
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(chat: i64, author: Author, agent: Option<i64>) -> Planned {
+        Planned {
+            chat: ChatId(chat),
+            author,
+            agent: agent.map(AgentId),
+            client_id: String::new(),
+            text: String::new(),
+            pii: Vec::new(),
+            auto: None,
+            seq: 0,
+        }
+    }
+
+    #[test]
+    fn rows_are_summed_per_chat_with_the_last_reply() {
+        use Author::{Agent, Customer};
+        let planned = [
+            row(1, Customer, None),
+            row(1, Agent, Some(7)),
+            row(1, Customer, None),
+            row(1, Customer, None),
+            row(2, Customer, None),
+            row(3, Agent, Some(8)),
+            row(3, Agent, Some(8)),
+        ];
+        assert_eq!(
+            per_chat(&planned),
+            vec![
+                ChatRows {
+                    chat: ChatId(1),
+                    rows: 4,
+                    customers: 3,
+                    reply: Some(Reply {
+                        at: 2,
+                        agent: AgentId(7),
+                        customers_after: 2
+                    }),
+                },
+                ChatRows {
+                    chat: ChatId(2),
+                    rows: 1,
+                    customers: 1,
+                    reply: None,
+                },
+                ChatRows {
+                    chat: ChatId(3),
+                    rows: 2,
+                    customers: 0,
+                    reply: Some(Reply {
+                        at: 2,
+                        agent: AgentId(8),
+                        customers_after: 0
+                    }),
+                },
+            ]
+        );
+    }
+}
