@@ -239,3 +239,85 @@ async fn a_bad_row_in_a_group_fails_only_its_own_sends() {
         assert_eq!(seqs.len(), 1 + 4, "greeting and four messages in {chat}");
     }
 }
+
+/// PostgreSQL's two-round-trip writer reads a chat, decides, and writes only if the
+/// chat's row is still what it read (issue 16). Here the chat is ended by another
+/// transaction after the send has read it as active: the send's write waits for that
+/// row, sees the end, and the send is decided again on the locked path — refused, and
+/// nothing stored. (Without the re-check the message lands in the ended chat.)
+#[tokio::test]
+async fn a_chat_ended_between_read_and_write_takes_no_message() {
+    if common::backend() != common::Backend::Postgres {
+        eprintln!("PostgreSQL-only: SQLite's writer reads and writes under one lock");
+        return;
+    }
+    use sqlx::Connection;
+    let s = TestServer::demo().await;
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let (chat, token) = s.start_chat(json!({"consent": true})).await;
+
+    // another transaction ends the chat and holds its row
+    let mut other = sqlx::PgConnection::connect(&s.db_url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query("UPDATE chats SET status = 'ended', ended_at = now() WHERE id = (SELECT max(id) FROM chats)")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    let send = {
+        let (s_url, chat, token) = (s.url(""), chat.clone(), token.clone());
+        let http = s.http.clone();
+        tokio::spawn(async move {
+            let r = http
+                .post(format!("{s_url}/api/v1/chats/{chat}/messages"))
+                .bearer_auth(token)
+                .json(&json!({"client_id": "late", "text": "끝난 뒤"}))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        })
+    };
+    // wait until the send's write is blocked on the chat's row (asked on a connection
+    // of its own: inside a transaction pg_stat_activity keeps its first snapshot)
+    let mut watch = sqlx::PgConnection::connect(&s.db_url).await.unwrap();
+    let mut waiting = false;
+    for _ in 0..250 {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND query LIKE '%UPDATE chats c%'",
+        )
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+        if n > 0 {
+            waiting = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(waiting, "the send's write never waited for the chat's row");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+
+    let (status, v) = send.await.unwrap();
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"], "chat_closed");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM messages WHERE client_id = 'late'")
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+    let (_, v) = s
+        .get(&format!("/api/v1/chats/{chat}/messages"), Some(&token))
+        .await;
+    assert!(
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["text"] != "끝난 뒤"),
+        "{v}"
+    );
+}

@@ -15,6 +15,11 @@
 //! and its PII hints are computed here, once, only where the security service is on, and
 //! stored with it. Should the group's transaction fail on a database error, each of its
 //! sends is tried again alone, so one bad send cannot fail the others.
+//!
+//! On PostgreSQL a group first takes [`postgres`]'s two-round-trip path (steps 1–6 in
+//! one read and one statement, checked against the chats' current rows); what that
+//! path leaves (a chat that changed meanwhile, a group with auto-masked sends, any
+//! failure) comes here.
 
 use std::collections::HashMap;
 
