@@ -248,14 +248,7 @@ impl Engine {
             messages.push(message_of(p, *id, now, masks, name));
         }
         // resends: the stored messages, read in one query
-        let earlier: Vec<i64> = decisions
-            .iter()
-            .filter_map(|d| match d {
-                Decision::Stored(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        let earlier = messages_by_id(tx.ex(), &earlier).await?;
+        let earlier = messages_by_id(tx.ex(), &resent(&decisions)).await?;
         tx.commit().await?;
 
         Ok(answers(decisions, group, &targets, &messages, &earlier))
@@ -334,6 +327,33 @@ impl Engine {
         }
         Ok(target)
     }
+}
+
+/// The stored messages the group's resends point at.
+fn resent(decisions: &[Decision]) -> Vec<i64> {
+    decisions
+        .iter()
+        .filter_map(|d| match d {
+            Decision::Stored(id) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The idempotency key of a stored (chat, author, client id), borrowing the group's
+/// client id; `None` when no send of the group has it.
+fn stored_key<'g>(
+    group: &'g [SendJob],
+    chat: ChatId,
+    author: Author,
+    client_id: &str,
+) -> Option<(ChatId, Author, &'g str)> {
+    group
+        .iter()
+        .find(|j| {
+            j.chat == chat && j.client_id == client_id && j.party.as_party().author() == author
+        })
+        .map(|j| (chat, author, j.client_id.as_str()))
 }
 
 /// The message a planned row became once written (nothing is read back).
@@ -470,11 +490,8 @@ async fn stored_before<'g>(
             continue;
         };
         let client_id: &str = r.try_get("client_id")?;
-        // the key borrows the group's client id, so look it up there
-        if let Some(job) = group.iter().find(|j| {
-            j.chat == chat && j.client_id == client_id && j.party.as_party().author() == author
-        }) {
-            out.insert((chat, author, job.client_id.as_str()), r.try_get("id")?);
+        if let Some(key) = stored_key(group, chat, author, client_id) {
+            out.insert(key, r.try_get("id")?);
         }
     }
     Ok(out)

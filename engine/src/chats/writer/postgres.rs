@@ -121,18 +121,7 @@ impl Engine {
                 super::message_of(p, id, now, Vec::new(), name)
             })
             .collect();
-        let earlier: Vec<i64> = decisions
-            .iter()
-            .filter_map(|d| match d {
-                Decision::Stored(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        let earlier = if earlier.is_empty() {
-            HashMap::new()
-        } else {
-            super::messages_by_id(self.db.ex(), &earlier).await?
-        };
+        let earlier = super::messages_by_id(self.db.ex(), &super::resent(&decisions)).await?;
         // a chat none of whose rows were written changed since step 1: its sends
         // (new rows and resends of the group's own rows alike) are decided again
         let undone = |d: &Decision| match d {
@@ -173,13 +162,8 @@ async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
                 let Some(author) = Author::parse(&author) else {
                     continue;
                 };
-                // the key borrows the group's client id, so look it up there
-                if let Some(job) = group.iter().find(|j| {
-                    j.chat == id
-                        && j.client_id == client_id
-                        && j.party.as_party().author() == author
-                }) {
-                    stored.insert((id, author, job.client_id.as_str()), message);
+                if let Some(key) = super::stored_key(group, id, author, &client_id) {
+                    stored.insert(key, message);
                 }
             }
         }
