@@ -74,7 +74,18 @@ impl Backend {
 /// The process's connection pool.
 #[derive(Clone)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite {
+        /// Reads and the writes outside the write critical section.
+        pool: SqlitePool,
+        /// The one connection every write transaction ([`Pool::begin_write`],
+        /// [`Pool::begin_sends`]) runs on (issue 16). Those transactions already run one
+        /// at a time (the engine's write critical section, SQLite's single writer), and
+        /// on one connection its page cache stays valid between them: in WAL mode a
+        /// connection that sees another connection's commit drops its whole page cache
+        /// and memory map, so writes spread over the pool re-read (and re-mapped) their
+        /// pages for every group. For an in-memory database it is the pool itself.
+        writer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -156,21 +167,21 @@ const CHAT_WRITE_LOCK: i64 = 0x6f63_0001;
 impl Pool {
     pub(crate) fn backend(&self) -> Backend {
         match self {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite { .. } => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
     pub(crate) fn ex(&self) -> Ex<'_> {
         match self {
-            Pool::Sqlite(p) => Ex::SqlitePool(p),
+            Pool::Sqlite { pool, .. } => Ex::SqlitePool(pool),
             Pool::Postgres(p) => Ex::PgPool(p),
         }
     }
 
     pub(crate) async fn acquire(&self) -> Result<Conn> {
         Ok(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Sqlite { pool, .. } => Conn::Sqlite(pool.acquire().await?),
             Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
         })
     }
@@ -178,7 +189,7 @@ impl Pool {
     /// A plain transaction (settings, categories, demo data).
     pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Sqlite { pool, .. } => Tx::Sqlite(pool.begin().await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -188,7 +199,7 @@ impl Pool {
     /// instance cannot interleave with another instance's (each chat assigned once).
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -208,7 +219,7 @@ impl Pool {
     /// (the caller sorts), so two groups cannot deadlock.
     pub(crate) async fn begin_sends(&self) -> Result<Tx> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock_shared($1)")
@@ -224,7 +235,7 @@ impl Pool {
     pub(crate) fn postgres(&self) -> Option<&PgPool> {
         match self {
             Pool::Postgres(p) => Some(p),
-            Pool::Sqlite(_) => None,
+            Pool::Sqlite { .. } => None,
         }
     }
 }
@@ -584,17 +595,25 @@ pub(crate) async fn connect(url: &str) -> Result<Pool> {
         // open chats stay in memory instead of being copied in by pread per query.
         .pragma("cache_size", "-16384")
         .pragma("mmap_size", "268435456");
-    let pool = SqlitePoolOptions::new()
-        // Each in-memory connection would be its own empty database.
-        .max_connections(if in_memory { 1 } else { 8 })
-        // No ping before handing out a connection (issue 16): a file in this process
-        // cannot drop the connection, and each ping was one more hand-off to sqlx's
-        // worker thread for every query and every message group.
-        .test_before_acquire(false)
-        .connect_with(options)
+    let pool_of = |connections: u32| {
+        SqlitePoolOptions::new()
+            .max_connections(connections)
+            // No ping before handing out a connection (issue 16): a file in this process
+            // cannot drop the connection, and each ping was one more hand-off to sqlx's
+            // worker thread for every query and every message group.
+            .test_before_acquire(false)
+    };
+    // Each in-memory connection would be its own empty database.
+    let pool = pool_of(if in_memory { 1 } else { 8 })
+        .connect_with(options.clone())
         .await?;
     sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-    Ok(Pool::Sqlite(pool))
+    let writer = if in_memory {
+        pool.clone()
+    } else {
+        pool_of(1).connect_with(options).await?
+    };
+    Ok(Pool::Sqlite { pool, writer })
 }
 
 async fn connect_postgres(url: &str) -> Result<Pool> {
@@ -611,14 +630,15 @@ async fn connect_postgres(url: &str) -> Result<Pool> {
 
 pub(crate) async fn checkpoint_and_close(pool: &Pool) {
     match pool {
-        Pool::Sqlite(p) => {
+        Pool::Sqlite { pool, writer } => {
             if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(p)
+                .execute(pool)
                 .await
             {
                 tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
             }
-            p.close().await;
+            writer.close().await;
+            pool.close().await;
         }
         Pool::Postgres(p) => p.close().await,
     }
