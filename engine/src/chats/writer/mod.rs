@@ -468,20 +468,12 @@ async fn stored_before<'g>(
     mut tx: Ex<'_>,
     group: &'g [SendJob],
 ) -> Result<HashMap<(ChatId, Author, &'g str), i64>> {
-    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
-    chats.dedup();
-    let sql = format!(
-        "SELECT id, chat_id, author, client_id FROM messages
-         WHERE chat_id IN ({}) AND client_id IN ({})",
-        marks(chats.len()),
-        marks(group.len())
-    );
-    let mut q = db::query(sql);
-    for id in &chats {
-        q = q.bind(*id);
-    }
+    let mut q = db::query(stored_before_sql(group.len()));
     for job in group {
-        q = q.bind(job.client_id.as_str());
+        q = q
+            .bind(job.chat.0)
+            .bind(job.party.as_party().author().as_str())
+            .bind(job.client_id.as_str());
     }
     let mut out = HashMap::new();
     for r in q.fetch_all(tx.ex()).await? {
@@ -495,6 +487,18 @@ async fn stored_before<'g>(
         }
     }
     Ok(out)
+}
+
+/// Step 2's statement for `n` sends: one probe of the (chat, author, client id) index
+/// per send — a lookup by chat and client id alone walked every message of the chat, a
+/// cost that grew with the chat's length.
+fn stored_before_sql(n: usize) -> String {
+    let keys = vec!["(?, ?, ?)"; n].join(", ");
+    format!(
+        "SELECT m.id, m.chat_id, m.author, m.client_id FROM (VALUES {keys}) AS k
+         JOIN messages m
+           ON m.chat_id = k.column1 AND m.author = k.column2 AND m.client_id = k.column3"
+    )
 }
 
 /// Step 4: each planned row's `seq`, from one update of the chats' counters.
@@ -668,7 +672,32 @@ async fn messages_by_id(mut tx: Ex<'_>, ids: &[i64]) -> Result<HashMap<i64, Mess
 
 #[cfg(test)]
 mod tests {
-    use super::marks;
+    use super::{marks, stored_before_sql};
+    use crate::db;
+
+    /// The idempotency check probes the index by its whole key, once per send (it
+    /// does not walk the chat's messages): SQLite's plan for a group of three sends.
+    #[tokio::test]
+    async fn idempotency_check_probes_the_whole_key() {
+        let pool = db::connect("sqlite::memory:").await.unwrap();
+        let mut q = db::query(format!("EXPLAIN QUERY PLAN {}", stored_before_sql(3)));
+        for i in 0..3 {
+            q = q.bind(i64::from(i)).bind("customer").bind(format!("c{i}"));
+        }
+        let plan: Vec<String> = q
+            .fetch_all(pool.ex())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>("detail").unwrap())
+            .collect();
+        assert!(
+            plan.iter().any(|d| d.contains("messages_by_client_id")
+                && d.contains("chat_id=? AND author=? AND client_id=?")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|d| d.starts_with("SCAN m")), "{plan:?}");
+    }
 
     #[test]
     fn placeholder_lists() {

@@ -42,12 +42,17 @@ use crate::error::{Error, Result};
 const READ: &str = "
     SELECT c.id, c.service_id, c.status, c.agent_id, c.opened_by, c.handled,
            s.contract_security, s.auto_mask_pii, a.name AS agent_name,
-           (SELECT json_agg(json_build_array(m.id, m.author, m.client_id))::text
-              FROM messages m
-             WHERE m.chat_id = c.id AND m.client_id = ANY($2)) AS stored
+           k.stored
       FROM chats c
       JOIN services s ON s.id = c.service_id
       LEFT JOIN agents a ON a.id = c.agent_id
+      LEFT JOIN (
+        SELECT m.chat_id, json_agg(json_build_array(m.id, m.author, m.client_id))::text AS stored
+          FROM unnest($2::bigint[], $3::text[], $4::text[]) AS k(chat, author, client_id)
+          JOIN messages m
+            ON m.chat_id = k.chat AND m.author = k.author AND m.client_id = k.client_id
+         GROUP BY m.chat_id
+      ) k ON k.chat_id = c.id
      WHERE c.id = ANY($1)";
 
 /// Step 3's statement. Per chat (`v`): the status and agent read in step 1, the number
@@ -143,9 +148,17 @@ impl Engine {
 async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
     let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
     chats.dedup(); // sorted by chat
+    // the idempotency keys, one index probe each (not every message of the chat)
+    let key_chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
+    let authors: Vec<&str> = group
+        .iter()
+        .map(|j| j.party.as_party().author().as_str())
+        .collect();
     let client_ids: Vec<&str> = group.iter().map(|j| j.client_id.as_str()).collect();
     let rows = sqlx::query(READ)
         .bind(&chats)
+        .bind(&key_chats)
+        .bind(&authors)
         .bind(&client_ids)
         .fetch_all(pool)
         .await?;
