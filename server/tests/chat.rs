@@ -611,3 +611,54 @@ async fn agents_without_chat_permission_get_no_chats() {
     let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
     assert_eq!(v["agents_online"], 0);
 }
+
+/// Issue 16: the counters due in one burst are read together; each agent still gets
+/// their own figures (two agents, three chats, every customer writing at once).
+#[tokio::test]
+async fn counters_of_a_burst_reach_each_agent_with_their_own_figures() {
+    let s = TestServer::demo().await;
+    let (a1, a2) = agents(&s).await;
+    s.set_status(&a1, "online").await;
+    s.set_status(&a2, "online").await;
+    let mut ws1 = Ws::connect(&s.ws_url(&a1)).await;
+    let mut ws2 = Ws::connect(&s.ws_url(&a2)).await;
+    ws1.expect("agent.counters").await;
+    ws2.expect("agent.counters").await;
+    let mut chats = Vec::new();
+    for i in 0..3 {
+        chats.push(
+            s.start_chat(json!({"consent": true, "visitor_id": format!("burst-{i}")}))
+                .await,
+        );
+    }
+    let open_of = |token: &str| {
+        let token = token.to_owned();
+        let s = &s;
+        async move {
+            let (_, list) = s.get("/api/v1/agent/chats", Some(&token)).await;
+            list["open_count"].as_i64().unwrap()
+        }
+    };
+    let (open1, open2) = (open_of(&a1).await, open_of(&a2).await);
+    assert_eq!(open1 + open2, 3);
+    assert!(
+        open1 > 0 && open2 > 0,
+        "both agents hold chats: {open1} / {open2}"
+    );
+    let keys: Vec<String> = (0..chats.len()).map(|i| format!("b{i}")).collect();
+    let sends = chats
+        .iter()
+        .zip(&keys)
+        .map(|((chat, token), key)| s.send_message(chat, token, key, "동시에 보냅니다"));
+    for (status, _) in futures_util::future::join_all(sends).await {
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    for (ws, open) in [(&mut ws1, open1), (&mut ws2, open2)] {
+        let counters = ws
+            .expect_where("counters with every unread message", |v| {
+                v["type"] == "agent.counters" && v["unread"] == open
+            })
+            .await;
+        assert_eq!(counters["open_count"], open);
+    }
+}

@@ -19,57 +19,85 @@ use super::*;
 pub(crate) const COUNTERS_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl Engine {
-    /// Sends an agent their current 대화중 count and unread total.
     /// Counters after a customer message, coalesced: during a burst an agent gets one
-    /// `agent.counters` per [`COUNTERS_DELAY`] instead of one per message (each is a
-    /// query over all the agent's open chats), computed from what is committed then.
+    /// `agent.counters` per [`COUNTERS_DELAY`] instead of one per message, and every
+    /// agent due in that time is answered by one query (issue 16: one read per burst,
+    /// not one per agent — each read after a commit reloads its connection's pages),
+    /// computed from what is committed then.
     pub(crate) fn publish_counters_soon(&self, agent: AgentId) {
-        let first = self
-            .counters_due
-            .lock()
-            .expect("counters set")
-            .insert(agent);
+        let first = {
+            let mut due = self.counters_due.lock().expect("counters set");
+            let first = due.is_empty();
+            due.insert(agent);
+            first
+        };
         if first {
             let engine = self.clone();
             self.spawn_background(async move {
                 tokio::time::sleep(COUNTERS_DELAY).await;
-                engine
+                // taken before the read: a message committed meanwhile schedules anew
+                let agents: Vec<AgentId> = engine
                     .counters_due
                     .lock()
                     .expect("counters set")
-                    .remove(&agent);
-                engine.publish_counters(agent).await;
+                    .drain()
+                    .collect();
+                engine.publish_counters_of(&agents).await;
             });
         }
     }
 
+    /// Sends an agent their current 대화중 count and unread total.
     pub(crate) async fn publish_counters(&self, agent: AgentId) {
-        match self.agent_counters(agent).await {
-            Ok(counters) => self.hub.publish(Topic::Agent(agent), counters),
+        self.publish_counters_of(&[agent]).await;
+    }
+
+    /// [`Engine::publish_counters`] for several agents, in one query.
+    async fn publish_counters_of(&self, agents: &[AgentId]) {
+        match self.agent_counters(agents).await {
+            Ok(counters) => {
+                for (agent, counters) in counters {
+                    self.hub.publish(Topic::Agent(agent), counters);
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "could not compute agent counters"),
         }
     }
 
-    /// The agent's 대화중 count, unread total and status: one indexed sum over their
+    /// Each agent's 대화중 count, unread total and status: one indexed sum over their
     /// open chats' `unread` columns (issue 16: not the whole list). The sum is cast:
     /// PostgreSQL answers `SUM(bigint)` as `numeric`.
-    async fn agent_counters(&self, agent: AgentId) -> Result<ServerMsg> {
-        let r = db::query(
-            "SELECT a.status,
+    async fn agent_counters(&self, agents: &[AgentId]) -> Result<Vec<(AgentId, ServerMsg)>> {
+        if agents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; agents.len()].join(", ");
+        let mut q = db::query(format!(
+            "SELECT a.id, a.status,
                     (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS open_count,
                     (SELECT CAST(COALESCE(SUM(c.unread), 0) AS BIGINT) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS unread
-             FROM agents a WHERE a.id = ?",
-        )
-        .bind(agent.0)
-        .fetch_one(self.db.ex())
-        .await?;
-        Ok(ServerMsg::AgentCounters {
-            open_count: r.try_get("open_count")?,
-            unread: r.try_get("unread")?,
-            status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
-        })
+             FROM agents a WHERE a.id IN ({marks})"
+        ));
+        for agent in agents {
+            q = q.bind(agent.0);
+        }
+        q.fetch_all(self.db.ex())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    AgentId(r.try_get("id")?),
+                    ServerMsg::AgentCounters {
+                        open_count: r.try_get("open_count")?,
+                        unread: r.try_get("unread")?,
+                        status: AgentStatus::parse(r.try_get("status")?)
+                            .unwrap_or(AgentStatus::Offline),
+                    },
+                ))
+            })
+            .collect()
     }
 
     pub(super) async fn agent_chat_items(
