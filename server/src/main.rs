@@ -2,6 +2,13 @@
 
 use clap::Parser;
 
+/// The process's allocator (issue 16): under load glibc's malloc took about a tenth of
+/// the server's CPU (arena locks, consolidation between the runtime's threads and
+/// SQLite's worker threads); mimalloc's per-thread free lists cost a fraction of that
+/// (BENCHMARKS.md). SQLite's own allocations still go through the C library.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     server::init_tracing();
