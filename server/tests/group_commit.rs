@@ -99,7 +99,7 @@ async fn a_burst_reaches_the_customer_whole_and_in_order() {
     ws.send(json!({"type": "resume", "chat_id": chat, "after_seq": 0}))
         .await;
     ws.expect("resumed").await;
-    // 150 agent messages at once: groups of up to 64 are published together, more than
+    // 150 agent messages at once: a group's messages are published together, more than
     // a customer topic buffers, so a slow socket resyncs from the store
     let sends = (0..150).map(|k| {
         let (s, chat, agent) = (&s, chat.clone(), agent.clone());

@@ -38,9 +38,10 @@ mod postgres;
 /// Most sends committed in one transaction. At saturation every group is this large,
 /// so it sets how often the fixed cost of a group (its statements, thread hand-offs and
 /// `fsync`) is paid: 64 → 256 took one SQLite instance from 12.4–12.5k to 15.1–15.7k
-/// messages/s in one A/B run (issue 16, BENCHMARKS.md). A group's statements stay far
-/// below both databases' limits on bound values (8 per row: 2,048).
-pub(crate) const MAX_MESSAGE_GROUP: usize = 256;
+/// messages/s in one A/B run, 256 → 512 from 16.2–16.4k to 16.8–17.7k in another
+/// (issue 16, BENCHMARKS.md). A group's statements stay below both databases' limits on
+/// bound values (8 per row: 4,096; PostgreSQL allows 65,535).
+pub(crate) const MAX_MESSAGE_GROUP: usize = 512;
 
 /// Under steady load a small group waits this long for company before it commits (as
 /// PostgreSQL's `commit_delay` does): fewer, larger commits — each costs an `fsync` and
