@@ -78,13 +78,9 @@ async fn concurrent_sends_commit_in_groups_without_losing_rules() {
         assert_eq!(customer, 8, "chat {chat}");
     }
     // the closed chat got nothing new
-    let (_, v) = s
-        .get(&format!("/api/v1/chats/{closed}/messages"), Some(&agent))
-        .await;
     assert!(
-        v["messages"]
-            .as_array()
-            .unwrap()
+        common::chat_messages(&s, &closed, &agent)
+            .await
             .iter()
             .all(|m| m["author"] != "customer")
     );
@@ -309,15 +305,9 @@ async fn a_chat_ended_between_read_and_write_takes_no_message() {
         .await
         .unwrap();
     assert_eq!(stored, 0);
-    let (_, v) = s
-        .get(&format!("/api/v1/chats/{chat}/messages"), Some(&token))
-        .await;
+    let messages = common::chat_messages(&s, &chat, &token).await;
     assert!(
-        v["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|m| m["text"] != "끝난 뒤"),
-        "{v}"
+        messages.iter().all(|m| m["text"] != "끝난 뒤"),
+        "{messages:?}"
     );
 }

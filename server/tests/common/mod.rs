@@ -584,14 +584,21 @@ pub fn chat_ids(list: &Value) -> std::collections::HashSet<String> {
         .collect()
 }
 
-/// The `seq`s of a chat's messages, in the order the API lists them.
-pub async fn message_seqs(s: &TestServer, chat: &str, token: &str) -> Vec<i64> {
+/// A chat's messages as the API lists them to `token`.
+pub async fn chat_messages(s: &TestServer, chat: &str, token: &str) -> Vec<Value> {
     let (_, v) = s
         .get(&format!("/api/v1/chats/{chat}/messages"), Some(token))
         .await;
     v["messages"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no messages in {v}"))
+        .clone()
+}
+
+/// The `seq`s of a chat's messages, in the order the API lists them.
+pub async fn message_seqs(s: &TestServer, chat: &str, token: &str) -> Vec<i64> {
+    chat_messages(s, chat, token)
+        .await
         .iter()
         .map(|m| m["seq"].as_i64().unwrap())
         .collect()
