@@ -4,7 +4,8 @@
 #   * the wasm32-unknown-unknown target,
 #   * wasm-opt from npm's binaryen (Debian's v108 corrupts wasm-bindgen 0.2.130 output),
 #   * cargo-leptos 0.3.11 (patched lock: cargo-util-schemas 0.14.1 builds on rustc 1.95),
-#   * wasm-bindgen-cli of exactly the version locked in Cargo.lock.
+#   * wasm-bindgen-cli of exactly the version locked in Cargo.lock,
+#   * brotli (Debian package) for the precompressed copies of the bundles (issue 17).
 # With `--test` it also installs chromium + chromedriver for the browser tests, and
 # PostgreSQL + nginx for the PostgreSQL and two-instance tests.
 # Every step is skipped when the right version is already there, so warm runs take seconds.
@@ -53,6 +54,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG"; then
     rm -rf /tmp/wbg-src && cp -r "$src" /tmp/wbg-src
     (cd /tmp/wbg-src && cargo update -p webpki-roots --precise 1.0.10 && cargo install --path . --locked)
   fi
+fi
+
+if ! command -v brotli >/dev/null; then
+  log "installing brotli (Debian package)"
+  apt-get update >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y brotli >/dev/null || log "brotli unavailable: gzip copies only"
 fi
 
 if [ "$WANT_TEST" = 1 ]; then

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:/opt/wasm-tools/node_modules/.bin:$PATH"
 bash scripts/install-tools.sh
-cargo leptos build --release
+bash scripts/build-site.sh --release
 target="${CARGO_TARGET_DIR:-target}"
 exec "$target/server-release/online-contact" serve --demo --site-root target/site "$@"

@@ -3,7 +3,8 @@
 //! its own process group, killed on drop so a failing test leaves nothing running).
 //!
 //! Environment: `OC_BIN` (the server binary; default `<target>/debug/online-contact`),
-//! `OC_SITE_ROOT` (the cargo-leptos site; default `target/site` of the workspace),
+//! `OC_SITE_ROOT` (the built site; default the workspace's `target/site-test`, which
+//! `scripts/test-all.sh` builds, else `target/site`),
 //! `OC_SCREENSHOT_DIR` (default `target/e2e-screenshots`), `CHROMEDRIVER`, `CHROMIUM`.
 
 use std::io::{Read, Write};
@@ -28,6 +29,17 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .unwrap()
         .to_owned()
+}
+
+/// The test build's site when there is one (`scripts/build-site.sh` with
+/// `LEPTOS_SITE_ROOT=target/site-test`), else the demo's.
+fn default_site() -> PathBuf {
+    let test = workspace_root().join("target/site-test");
+    if test.join("pkg").exists() {
+        test
+    } else {
+        workspace_root().join("target/site")
+    }
 }
 
 fn target_dir() -> PathBuf {
@@ -97,7 +109,7 @@ impl Server {
             .unwrap_or_else(|| target_dir().join("debug/online-contact"));
         let site = std::env::var_os("OC_SITE_ROOT")
             .map(PathBuf::from)
-            .unwrap_or_else(|| workspace_root().join("target/site"));
+            .unwrap_or_else(default_site);
         assert!(
             bin.exists(),
             "server binary {} missing: run `cargo leptos build` first",

@@ -12,6 +12,8 @@ async fn help_center_hydrates_and_reacts() {
     b.wait_text(r#"[data-testid="service-name"]"#, "데모 쇼핑")
         .await;
     b.screenshot("help-center-ko").await;
+    // issue 17: the customers' lean bundle hydrated it; the agents' code never loaded
+    customer_bundle_only(&b, "help center").await;
 
     // A client-side interaction: the search filters articles without a round trip.
     b.wait_count(r#"[data-testid="hc-article"]"#, 6).await;
@@ -57,6 +59,64 @@ async fn help_center_hydrates_and_reacts() {
     // Unknown service: the 404 page
     b.client.goto(&server.url("/hc/nope")).await.unwrap();
     b.find(r#"[data-testid="not-found"]"#).await;
+    b.close().await;
+}
+
+/// What the page loaded: the customers' bundle, and no script or module of the agents'.
+async fn customer_bundle_only(b: &Browser, page: &str) {
+    let loaded = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(
+        loaded.iter().any(|u| u.contains("/pkg/customer_bg.")),
+        "{page} loaded the customers' wasm: {loaded:?}"
+    );
+    assert!(
+        !loaded
+            .iter()
+            .any(|u| u.contains("/pkg/online-contact.")
+                && (u.ends_with(".js") || u.ends_with(".wasm"))),
+        "{page} loaded the agents' bundle: {loaded:?}"
+    );
+}
+
+/// Issue 17: the widget's chat page hydrates with the customers' bundle only, and the
+/// console with the agents' one.
+#[tokio::test]
+async fn customer_pages_never_load_the_agents_bundle() {
+    let server = Server::start_demo();
+    let b = Browser::start().await;
+    b.client
+        .goto(&server.url(
+            "/widget/demo?locale=ko&host=http%3A%2F%2Fexample.test&page=http%3A%2F%2Fexample.test%2F",
+        ))
+        .await
+        .unwrap();
+    b.wait_hydrated().await;
+    customer_bundle_only(&b, "widget").await;
+    b.client.goto(&server.url("/console")).await.unwrap();
+    b.wait_hydrated().await;
+    let loaded = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(
+        loaded
+            .iter()
+            .any(|u| u.contains("/pkg/online-contact.") && u.ends_with(".wasm")),
+        "the console loaded the agents' wasm: {loaded:?}"
+    );
     b.close().await;
 }
 

@@ -18,8 +18,55 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/online-contact.db";
     about = "Online Contact: live chat for contact centers"
 )]
 pub struct Cli {
+    /// Without a command the server runs (`serve`, flags from the environment): what
+    /// `cargo leptos watch` does, which starts the binary with no arguments (issue 17).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The command to run: the one given, else `serve` from the environment, with the
+    /// demo data on under `cargo leptos watch` (it sets `LEPTOS_WATCH`; a development
+    /// loop without accounts is no loop) unless `OC_DEMO` says otherwise. A bare
+    /// `online-contact` outside cargo-leptos serves without demo data.
+    pub fn command(self) -> Command {
+        self.command.unwrap_or_else(|| {
+            let watch = std::env::var_os("LEPTOS_WATCH").is_some();
+            Command::Serve(ServeArgs::from_env(watch))
+        })
+    }
+}
+
+impl ServeArgs {
+    /// `serve`'s flags as if none were given: environment variables and defaults
+    /// (the address also from cargo-leptos's `LEPTOS_SITE_ADDR` when `OC_ADDR` is not
+    /// set); `demo_by_default` turns the demo on when `OC_DEMO` is not set.
+    pub fn from_env(demo_by_default: bool) -> ServeArgs {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Serve::command().get_matches_from(["serve"]);
+        let mut args = Serve::from_arg_matches(&matches)
+            .expect("serve's flags all have defaults")
+            .args;
+        if demo_by_default && std::env::var_os("OC_DEMO").is_none() {
+            args.demo = true;
+        }
+        // cargo-leptos names the address it opens the browser on and live-reloads
+        if std::env::var_os("OC_ADDR").is_none()
+            && let Some(addr) = std::env::var("LEPTOS_SITE_ADDR")
+                .ok()
+                .and_then(|a| a.parse().ok())
+        {
+            args.addr = addr;
+        }
+        args
+    }
+}
+
+/// `serve` alone, to read its flags from the environment.
+#[derive(Debug, Parser)]
+struct Serve {
+    #[command(flatten)]
+    args: ServeArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,11 +234,27 @@ mod tests {
         assert!(dbg.contains(DEFAULT_DATABASE_URL));
     }
 
+    /// Issue 17: `cargo leptos watch` runs the binary without arguments; that serves
+    /// (with the demo only when asked for, here: not).
+    #[test]
+    fn no_command_serves() {
+        let cli = Cli::try_parse_from(["online-contact"]).unwrap();
+        assert!(cli.command.is_none());
+        let Command::Serve(args) = cli.command() else {
+            panic!("no command should serve");
+        };
+        assert!(!args.site_root.as_os_str().is_empty());
+        let Command::Serve(watch) = Command::Serve(ServeArgs::from_env(true)) else {
+            unreachable!()
+        };
+        assert_eq!(watch.demo, std::env::var_os("OC_DEMO").is_none());
+    }
+
     #[test]
     fn demo_flag_forms() {
         let Command::Serve(a) = Cli::try_parse_from(["online-contact", "serve", "--demo"])
             .unwrap()
-            .command
+            .command()
         else {
             panic!()
         };
@@ -213,8 +276,7 @@ mod tests {
             "0",
         ])
         .unwrap()
-        .command
-        else {
+        .command() else {
             panic!()
         };
         let l = Limits::from(&a.limits);

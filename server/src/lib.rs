@@ -12,6 +12,7 @@ mod edge;
 pub mod origin;
 pub mod session;
 pub mod shutdown;
+pub mod site;
 pub mod widget;
 
 use std::future::Future;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub engine: Engine,
     /// Where the built site lives and what it is called (for pages and `/pkg` files).
     pub leptos: LeptosOptions,
+    /// The site's files under content-hashed names, read once at start-up (issue 17).
+    pub site: site::Site,
     /// How session cookies are written (Secure or not).
     pub cookies: CookiePolicy,
     /// Whether `X-Forwarded-For` may name the client (only behind our own proxy).
@@ -82,7 +85,7 @@ pub enum RunError {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), RunError> {
-    match cli.command {
+    match cli.command() {
         Command::Serve(args) => {
             let listener = TcpListener::bind(args.addr)
                 .await
@@ -140,9 +143,17 @@ pub async fn serve(
         .site_root(Arc::<str>::from(args.site_root.to_string_lossy().as_ref()))
         .site_pkg_dir(Arc::<str>::from("pkg"))
         .site_addr(addr)
+        // under `cargo leptos watch`, the port its live-reload socket listens on
+        .reload_port(
+            std::env::var("LEPTOS_RELOAD_PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(3001),
+        )
         .build();
     let state = AppState {
         engine: engine.clone(),
+        site: site::Site::scan(&args.site_root),
         leptos,
         cookies: CookiePolicy {
             secure: args.secure_cookies,
@@ -187,19 +198,20 @@ pub async fn serve(
     Ok(())
 }
 
-/// The app's page routes, listed once per process.
+/// The page routes of both apps (agents', customers'), listed once per process.
 ///
 /// leptos_router lists them by rendering the app with resource loading switched off, and
 /// that switch (`leptos_server`'s `SuppressResourceLoad`) is one flag for the whole
 /// process: a second server starting in a process that already serves pages (the
 /// integration tests, several instances in one test) made the first server's page
 /// renders create resources that never load, so those pages never answered (about one
-/// render in ten thousand, seen as a CI timeout). The routes come only from `app::App`, so
-/// they are listed before the first server serves and reused by every later one; the
-/// listing runs on a thread of its own so the reactive owner it leaves behind as the
-/// thread's current one does not stay on a runtime worker.
-fn page_routes() -> Vec<AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+/// render in ten thousand, seen as a CI timeout). The routes come only from the two app
+/// components, so they are listed before the first server serves and reused by every
+/// later one; the listing runs on a thread of its own so the reactive owner it leaves
+/// behind as the thread's current one does not stay on a runtime worker.
+fn page_routes() -> (Vec<AxumRouteListing>, Vec<AxumRouteListing>) {
+    type Lists = (Vec<AxumRouteListing>, Vec<AxumRouteListing>);
+    static ROUTES: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let runtime = tokio::runtime::Handle::try_current().ok();
@@ -207,18 +219,57 @@ fn page_routes() -> Vec<AxumRouteListing> {
                 scope
                     .spawn(|| {
                         let _entered = runtime.as_ref().map(|r| r.enter());
-                        generate_route_list(app::App)
+                        (
+                            generate_route_list(app::App),
+                            generate_route_list(app::CustomerApp),
+                        )
                     })
                     .join()
-                    .expect("listing the page routes renders the app once; it cannot fail")
+                    .expect("listing the page routes renders the apps once; it cannot fail")
             })
         })
         .clone()
 }
 
+/// The customers' pages (issue 17), rendered with their own document and bundle.
+///
+/// Not a second `leptos_routes_with_context`: that call also registers every server
+/// function, and axum refuses a route twice; the server functions come with the
+/// agents' routes and serve both apps. Pages render as leptos_axum renders them
+/// (`SsrMode::Async` whole, others streamed out of order), with the router's state and
+/// the page context.
+fn customer_pages<IV: leptos::IntoView + 'static>(
+    mut router: Router<AppState>,
+    state: &AppState,
+    routes: Vec<AxumRouteListing>,
+    page_context: impl Fn() + Clone + Send + Sync + 'static,
+    shell: impl Fn() -> IV + Clone + Send + Sync + 'static,
+) -> Router<AppState> {
+    let context = {
+        let state = state.clone();
+        move || {
+            leptos::prelude::provide_context(state.clone());
+            page_context();
+        }
+    };
+    for listing in routes {
+        let page = match listing.mode() {
+            leptos_router::SsrMode::Async => axum::routing::get(
+                leptos_axum::render_app_async_with_context(context.clone(), shell.clone()),
+            ),
+            _ => axum::routing::get(leptos_axum::render_app_to_stream_with_context(
+                context.clone(),
+                shell.clone(),
+            )),
+        };
+        router = router.route(listing.path(), page);
+    }
+    router
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let routes = page_routes();
+    let (agent_routes, customer_routes) = page_routes();
     let page_context = {
         let engine = state.engine.clone();
         let cookies = state.cookies;
@@ -234,39 +285,57 @@ pub fn router(state: AppState) -> Router {
             }
         }
     };
+    let assets = state.site.assets.clone();
     let shell = {
-        let options = state.leptos.clone();
-        move || app::shell(options.clone())
+        let (options, assets) = (state.leptos.clone(), assets.clone());
+        move || app::shell(options.clone(), assets.clone())
     };
-    Router::new()
+    let customer_shell = {
+        let (options, assets) = (state.leptos.clone(), assets.clone());
+        move || app::customer_shell(options.clone(), assets.clone())
+    };
+    let router = Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
         .route("/widget.js", axum::routing::get(widget::loader))
         .nest("/api/v1", api::router())
-        .leptos_routes_with_context(&state, routes, page_context.clone(), shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(page_context, app::shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            edge::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(edge::server_fn_status))
-        .layer(axum::extract::DefaultBodyLimit::max(api::MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            edge::csrf,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            edge::request_context,
-        ))
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
-        // a bug that panics in a handler answers 500 in our error shape (and is logged)
-        // instead of dropping the connection
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            edge::panic_response,
-        ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .leptos_routes_with_context(&state, agent_routes, page_context.clone(), shell);
+    customer_pages(
+        router,
+        &state,
+        customer_routes,
+        page_context.clone(),
+        customer_shell,
+    )
+    .fallback(leptos_axum::file_and_error_handler_with_context::<
+        AppState,
+        _,
+    >(page_context, move |options| {
+        app::shell(options, assets.clone())
+    }))
+    .layer(axum::middleware::from_fn_with_state(
+        state.site.clone(),
+        site::pkg_files,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        edge::security_headers,
+    ))
+    .layer(axum::middleware::from_fn(edge::server_fn_status))
+    .layer(axum::extract::DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        edge::csrf,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        edge::request_context,
+    ))
+    .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+    // a bug that panics in a handler answers 500 in our error shape (and is logged)
+    // instead of dropping the connection
+    .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        edge::panic_response,
+    ))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
 }

@@ -487,3 +487,125 @@ async fn pages_answer_while_another_server_starts() {
     }
     assert!(rendered > 0);
 }
+
+/// Issue 17: customers' pages load the lean `customer` bundle and agents' pages the
+/// whole one, both under content-hashed names served with a year-long immutable policy;
+/// a precompressed copy is sent as it is; unhashed names are `no-cache`.
+#[tokio::test]
+async fn bundles_are_split_hashed_and_precompressed() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    for (name, body) in [
+        ("online-contact.js", "export default 1; // agents"),
+        ("online-contact.wasm", "agents wasm"),
+        ("online-contact.css", "body{}"),
+        ("customer.js", "export default 2; // customers"),
+        ("customer_bg.wasm", "customers wasm"),
+    ] {
+        std::fs::write(pkg.join(name), body).unwrap();
+    }
+    // a brotli copy of the customers' wasm, written after it (fresh)
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(pkg.join("customer_bg.wasm.br"), b"BROTLI BYTES").unwrap();
+    let s = TestServer::start_demo_with_site(site.path().to_owned()).await;
+
+    // every /pkg/ address a page names
+    let links = |html: &str| -> Vec<String> {
+        html.match_indices("/pkg/")
+            .map(|(i, _)| {
+                let rest = &html[i..];
+                let end = rest.find(['"', '\'', ')', '&']).unwrap_or(rest.len());
+                rest[..end].to_owned()
+            })
+            .collect()
+    };
+    let (status, hc) = s.get_html("/hc/demo", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let hc_links = links(&hc);
+    assert!(
+        hc_links
+            .iter()
+            .all(|l| l.starts_with("/pkg/customer") || l.ends_with(".css")),
+        "the help center loads no agents' code: {hc_links:?}"
+    );
+    let wasm = hc_links
+        .iter()
+        .find(|l| l.starts_with("/pkg/customer_bg.") && l.ends_with(".wasm"))
+        .cloned()
+        .expect("the help center loads the customers' wasm");
+    assert_eq!(
+        wasm.len(),
+        "/pkg/customer_bg.".len() + 16 + ".wasm".len(),
+        "{wasm}"
+    );
+    assert!(hc.contains("hydrate_customer"));
+    let (_, widget) = s
+        .get_html("/widget/demo?locale=ko&host=http%3A%2F%2Fx.test", None)
+        .await;
+    let widget_links = links(&widget);
+    assert!(
+        widget_links.contains(&wasm),
+        "the widget loads the same lean bundle"
+    );
+    assert!(
+        widget_links
+            .iter()
+            .all(|l| l.starts_with("/pkg/customer") || l.ends_with(".css")),
+        "{widget_links:?}"
+    );
+
+    let (_, console) = s.get_html("/console", None).await;
+    let console_links = links(&console);
+    assert!(
+        console_links
+            .iter()
+            .all(|l| !l.starts_with("/pkg/customer")),
+        "agents' pages load the whole bundle: {console_links:?}"
+    );
+    let agents_js = console_links
+        .iter()
+        .find(|l| l.starts_with("/pkg/online-contact.") && l.ends_with(".js"))
+        .cloned()
+        .expect("the console loads the agents' script");
+
+    // hashed: immutable for a year; the brotli copy as it is to a client that takes it
+    let r = s
+        .http
+        .get(s.url(&wasm))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI BYTES");
+    // ... and the file itself to one that does not
+    let r = s
+        .http
+        .get(s.url(&wasm))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"customers wasm");
+    let r = s.http.get(s.url(&agents_js)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    // an old or made-up hash is not the file; the plain name is never cached blindly
+    let (status, _) = s
+        .get_html("/pkg/customer_bg.0000000000000000.wasm", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let r = s.http.get(s.url("/pkg/customer.js")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+}

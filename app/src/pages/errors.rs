@@ -17,7 +17,7 @@ pub fn NotFound(#[prop(optional)] detail: Option<&'static str>) -> impl IntoView
                 <p class="error-code">"404"</p>
                 <h1>{move || t.get().not_found_title}</h1>
                 <p>{move || detail.unwrap_or(t.get().not_found_body)}</p>
-                <a class="button" href="/">{move || t.get().go_home}</a>
+                <a class="button" href="/" rel="external">{move || t.get().go_home}</a>
             </div>
         </main>
     }

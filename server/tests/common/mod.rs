@@ -72,6 +72,27 @@ impl TestServer {
         trust_proxy: bool,
         limits: engine::Limits,
     ) -> TestServer {
+        let site = std::env::temp_dir();
+        TestServer::start_on_site(path, demo, trust_proxy, limits, site).await
+    }
+
+    /// A demo server serving the built site in `site_root` (issue 17's file serving).
+    pub async fn start_demo_with_site(site_root: PathBuf) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("oc.db");
+        let limits = engine::Limits::off();
+        let mut s = TestServer::start_on_site(&path, true, false, limits, site_root).await;
+        s._dir = Some(dir);
+        s
+    }
+
+    async fn start_on_site(
+        path: &std::path::Path,
+        demo: bool,
+        trust_proxy: bool,
+        limits: engine::Limits,
+        site_root: PathBuf,
+    ) -> TestServer {
         // server warnings and errors appear in a failing test's output
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -89,7 +110,7 @@ impl TestServer {
                 database_url: db_url.clone(),
             },
             demo,
-            site_root: std::env::temp_dir(),
+            site_root,
             trust_proxy,
             secure_cookies: false,
             presence_grace_secs: 1,

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Page speed measured like a customer's phone (issue 17): Lighthouse's mobile preset
+# (simulated slow 4G and a 4× slower CPU, its defaults) against Debian's chromium, on
+#   * the help center `/hc/{slug}`,
+#   * the widget's chat page `/widget/{slug}` (what the iframe loads when a customer opens
+#     the chat on a host site).
+# Prints and writes to bench/results/lighthouse.json: performance score, LCP, TBT, time to
+# interactive, total bytes transferred, and the accessibility score; the full reports go
+# to bench/results/lighthouse-{page}.json.
+# Usage: bench/lighthouse.sh [BASE_URL] (default: starts the release binary with --demo)
+# Needs npm's lighthouse (installed into /opt/web-audit on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+slug="${SLUG:-demo}"
+runs="${RUNS:-3}"
+tools=/opt/web-audit
+if ! [ -x "$tools/node_modules/.bin/lighthouse" ]; then
+  mkdir -p "$tools" && (cd "$tools" && npm install --no-audit --no-fund lighthouse axe-core >/dev/null)
+fi
+base="${1:-}"
+if [ -z "$base" ]; then
+  target="${CARGO_TARGET_DIR:-target}"
+  bin="$target/server-release/online-contact"
+  [ -x "$bin" ] || { echo "build first: bash scripts/build-site.sh --release" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  tmp=$(mktemp -d)
+  "$bin" serve --demo --addr "127.0.0.1:$port" --database-url "sqlite://$tmp/oc.db" \
+    --site-root "${LEPTOS_SITE_ROOT:-target/site}" >"$tmp/log" 2>&1 &
+  started=$!
+  trap 'kill $started 2>/dev/null; rm -rf "$tmp"' EXIT
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+fi
+mkdir -p bench/results
+export CHROME_PATH=/usr/bin/chromium
+flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+
+audit() { # name url
+  for i in $(seq 1 "$runs"); do
+    "$tools/node_modules/.bin/lighthouse" "$2" --quiet --output=json \
+      --output-path="bench/results/lighthouse-$1-$i.json" \
+      --only-categories=performance,accessibility --chrome-flags="$flags" >/dev/null 2>&1
+  done
+}
+audit help-center "$base/hc/$slug"
+audit widget "$base/widget/$slug?locale=ko&host=http%3A%2F%2Fexample.test&page=http%3A%2F%2Fexample.test%2F"
+
+RUNS="$runs" python3 - <<'EOF'
+import json, os, statistics
+runs = int(os.environ["RUNS"])
+out = {}
+for page in ("help-center", "widget"):
+    rows = []
+    for i in range(1, runs + 1):
+        path = f"bench/results/lighthouse-{page}-{i}.json"
+        r = json.load(open(path))
+        a = r["audits"]
+        rows.append({
+            "performance": round(r["categories"]["performance"]["score"] * 100),
+            "accessibility": round(r["categories"]["accessibility"]["score"] * 100),
+            "lcp_ms": round(a["largest-contentful-paint"]["numericValue"]),
+            "tbt_ms": round(a["total-blocking-time"]["numericValue"]),
+            "tti_ms": round(a["interactive"]["numericValue"]),
+            "fcp_ms": round(a["first-contentful-paint"]["numericValue"]),
+            "transfer_bytes": round(a["total-byte-weight"]["numericValue"]),
+        })
+        if i < runs:
+            os.remove(path)
+        else:
+            os.replace(path, f"bench/results/lighthouse-{page}.json")
+    median = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    out[page] = {"median": median, "runs": rows}
+    print(f"{page}: performance {median['performance']}, LCP {median['lcp_ms']} ms, "
+          f"TBT {median['tbt_ms']} ms, TTI {median['tti_ms']} ms, "
+          f"{median['transfer_bytes']} bytes, accessibility {median['accessibility']} "
+          f"(median of {runs}, mobile preset)")
+json.dump({"preset": "lighthouse mobile (simulated throttling)", "pages": out},
+          open("bench/results/lighthouse.json", "w"), indent=2)
+EOF
