@@ -19,19 +19,28 @@ site="${LEPTOS_SITE_ROOT:-target/site}"
 export LEPTOS_SITE_ROOT="$site"
 target="${CARGO_TARGET_DIR:-target}"
 
+# The customers' bundle is built with leptos's `erase_components` (views boxed instead
+# of one type per component: 14 % less brotli, BENCHMARKS.md). That flag changes every
+# crate's build, so this bundle has its own target directory and never makes cargo
+# rebuild the agents' bundle or the server.
+customer_target="$target/customer-wasm"
+customer_build() { # profile args…
+  CARGO_TARGET_DIR="$customer_target" RUSTFLAGS="--cfg erase_components" \
+    cargo build --locked -p "$1" --lib --target wasm32-unknown-unknown "${@:2}"
+}
 if [ "$release" = 1 ]; then
   cargo leptos build --release
   profile=wasm-release
-  cargo build --locked -p customer --lib --target wasm32-unknown-unknown --profile "$profile"
+  customer_build customer --profile "$profile"
 else
   cargo leptos build
   profile=debug
-  cargo build --locked -p customer --lib --target wasm32-unknown-unknown
+  customer_build customer
 fi
 
 pkg="$site/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name customer \
-  "$target/wasm32-unknown-unknown/$profile/customer.wasm"
+  "$customer_target/wasm32-unknown-unknown/$profile/customer.wasm"
 if [ "$release" = 1 ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$pkg/customer_bg.wasm" -o "$pkg/customer_bg.wasm"

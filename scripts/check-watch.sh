@@ -15,7 +15,7 @@ setsid cargo leptos watch >"$tmp/watch.log" 2>&1 &
 watcher=$!
 stop() { kill -- -"$watcher" 2>/dev/null || true; sleep 1; kill -9 -- -"$watcher" 2>/dev/null || true; }
 trap 'stop; rm -rf "$tmp"' EXIT
-deadline=$(( $(date +%s) + ${WATCH_TIMEOUT:-900} ))
+deadline=$(( $(date +%s) + ${WATCH_TIMEOUT:-1400} ))
 until page=$(curl -fs "http://127.0.0.1:$port/hc/demo"); do
   if [ "$(date +%s)" -gt "$deadline" ] || ! kill -0 "$watcher" 2>/dev/null; then
     echo "cargo leptos watch did not serve the help center:" >&2; tail -30 "$tmp/watch.log" >&2; exit 1

@@ -68,6 +68,12 @@ if [ "$WANT_TEST" = 1 ]; then
     apt-get update >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
+  # axe-core: the browser tests check every screen they look at (issue 17)
+  if ! [ -f /opt/web-audit/node_modules/axe-core/axe.min.js ]; then
+    log "installing axe-core (npm)"
+    mkdir -p /opt/web-audit
+    (cd /opt/web-audit && npm install --no-audit --no-fund axe-core >/dev/null)
+  fi
   # PostgreSQL (the integration suite runs on it too) and nginx (the two-instance test).
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v nginx >/dev/null; then
     log "installing postgresql and nginx (Debian packages)"

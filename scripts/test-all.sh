@@ -50,5 +50,11 @@ step "browser tests (headless chromium)"
 timeout 1500 cargo test --locked -p end2end -- --test-threads=1
 t3=$(date +%s)
 
-printf '\nall tests passed: setup+build %ss, unit+integration %ss, PostgreSQL %ss, browser %ss, total %ss\n' \
-  $((t1 - t0)) $((t2 - t1)) $((t2b - t2)) $((t3 - t2b)) $((t3 - t0))
+step "the development loop: cargo leptos watch serves the demo with live reload"
+# its own target directory: the watcher builds with LEPTOS_WATCH set, which would
+# otherwise make cargo rebuild the test build's leptos crates on every run
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/watch" timeout 1500 bash scripts/check-watch.sh
+t4=$(date +%s)
+
+printf '\nall tests passed: setup+build %ss, unit+integration %ss, PostgreSQL %ss, browser %ss, watch %ss, total %ss\n' \
+  $((t1 - t0)) $((t2 - t1)) $((t2b - t2)) $((t3 - t2b)) $((t4 - t3)) $((t4 - t0))

@@ -206,11 +206,13 @@ const SESSION_ENDED: u16 = 4001;
 /// calls `on_open` after every (re)connect — the place to send `resume` frames — and
 /// hands every server frame to `on_frame`. `on_state(true/false)` reports the link.
 /// Runs while `alive()` holds (checked on every frame and before reconnecting).
-pub fn keep_socket(
+/// Frames are decoded as `F`: the console reads [`shared::ServerMsg`], the customer's
+/// window the leaner [`shared::CustomerFrame`] (issue 17).
+pub fn keep_socket<F: serde::de::DeserializeOwned + 'static>(
     url: String,
     alive: impl Fn() -> bool + 'static,
     on_open: impl Fn() -> Vec<shared::ClientMsg> + 'static,
-    on_frame: impl Fn(shared::ServerMsg) + 'static,
+    on_frame: impl Fn(F) + 'static,
     on_state: impl Fn(bool) + 'static,
 ) {
     #[cfg(feature = "hydrate")]
@@ -238,7 +240,7 @@ pub fn keep_socket(
                                 backoff = 500;
                                 on_state(true);
                             }
-                            if let Ok(frame) = serde_json::from_str::<shared::ServerMsg>(&t) {
+                            if let Ok(frame) = serde_json::from_str::<F>(&t) {
                                 on_frame(frame);
                             }
                         }

@@ -396,13 +396,65 @@ return sel.toString();
     }
 
     /// Saves a PNG under the screenshot directory.
+    /// Saves a screenshot of what a person sees now, and checks that screen with
+    /// axe-core (issue 17): every screen a test looks at is one a person uses.
     pub async fn screenshot(&self, name: &str) {
+        self.assert_accessible(name).await;
         let dir = std::env::var_os("OC_SCREENSHOT_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace_root().join("target/e2e-screenshots"));
         std::fs::create_dir_all(&dir).unwrap();
         let png = self.client.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Runs axe-core's WCAG 2.1 A/AA rules in the page and fails on any serious or
+    /// critical violation (issue 17). Pages of our own app only (they carry
+    /// `data-hydrated`); a test's host page is the host site's business. axe-core comes
+    /// from npm (`scripts/install-tools.sh --test`; `OC_AXE` names another copy).
+    pub async fn assert_accessible(&self, screen: &str) {
+        let ours = self
+            .client
+            .execute(
+                "return !!document.querySelector('[data-hydrated]');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if ours != serde_json::Value::Bool(true) {
+            return;
+        }
+        let axe = std::env::var_os("OC_AXE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/opt/web-audit/node_modules/axe-core/axe.min.js"));
+        let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+            panic!(
+                "axe-core at {}: {e} (run scripts/install-tools.sh --test)",
+                axe.display()
+            )
+        });
+        self.client.execute(&source, vec![]).await.unwrap();
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   axe.run(document, { runOnly: { type: 'tag',
+                       values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                     .then(r => done(r.violations
+                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                       .map(v => `${v.id} (${v.impact}): ${v.help} — ` +
+                            v.nodes.map(n => n.target.join(' ')).join(', '))))
+                     .catch(e => done([`axe failed: ${e}`]));"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        let found: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+        assert!(
+            found.is_empty(),
+            "accessibility of `{screen}` (axe-core, WCAG 2.1 A/AA, serious or critical):\n{}",
+            found.join("\n")
+        );
     }
 
     pub async fn close(mut self) {

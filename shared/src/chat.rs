@@ -470,6 +470,33 @@ pub enum ServerMsg {
     },
 }
 
+/// [`ServerMsg`] as a customer's browser reads it (issue 17): only the frames and
+/// fields the customer's window acts on are decoded. Decoding the whole [`ServerMsg`]
+/// would pull the agents' types ([`ChatDetail`], [`AgentChatItem`]) and their decoders
+/// into the customers' bundle; every other frame is [`CustomerFrame::Other`].
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type")]
+pub enum CustomerFrame {
+    #[serde(rename = "message.created")]
+    MessageCreated { message: Message },
+    #[serde(rename = "message.updated")]
+    MessageUpdated { message: Message },
+    #[serde(rename = "chat.updated")]
+    ChatUpdated { chat: ChatStatusOf },
+    #[serde(rename = "chat.ended")]
+    ChatEnded { status: ChatStatus },
+    #[serde(rename = "rating.requested")]
+    RatingRequested {},
+    #[serde(other)]
+    Other,
+}
+
+/// The status of a chat in a `chat.updated` frame (all a customer's window needs).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ChatStatusOf {
+    pub status: ChatStatus,
+}
+
 /// Client → server WebSocket frames.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -589,6 +616,94 @@ pub fn validate_client_id(id: &str) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17: every frame a customer's socket gets decodes into its lean
+    /// [`CustomerFrame`]; the agents' frames decode to `Other`, not to an error.
+    #[test]
+    fn customer_frames_read_what_the_server_sends() {
+        let message = Message {
+            id: MessageId(7),
+            chat_id: ChatId(3),
+            seq: 2,
+            author: Author::Agent,
+            text: "안녕하세요".into(),
+            created_at: "2026-11-30T01:02:03Z".parse().unwrap(),
+            masks: vec![],
+            client_id: None,
+            agent_name: Some("김상담".into()),
+            pii: vec![],
+        };
+        let view = CustomerChatView {
+            id: ChatId(3),
+            status: ChatStatus::CustomerEnded,
+            agent_name: None,
+            rating: None,
+            rating_comment: None,
+            locale: "ko".into(),
+            created_at: message.created_at,
+            ended_at: None,
+            last_seq: 2,
+        };
+        let read = |frame: ServerMsg| -> CustomerFrame {
+            serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap()
+        };
+        assert_eq!(
+            read(ServerMsg::MessageCreated {
+                chat_id: ChatId(3),
+                message: message.clone()
+            }),
+            CustomerFrame::MessageCreated {
+                message: message.clone()
+            }
+        );
+        assert_eq!(
+            read(ServerMsg::MessageUpdated {
+                chat_id: ChatId(3),
+                message: message.clone()
+            }),
+            CustomerFrame::MessageUpdated { message }
+        );
+        assert_eq!(
+            read(ServerMsg::ChatUpdated {
+                chat: ChatView::Customer(view)
+            }),
+            CustomerFrame::ChatUpdated {
+                chat: ChatStatusOf {
+                    status: ChatStatus::CustomerEnded
+                }
+            }
+        );
+        assert_eq!(
+            read(ServerMsg::ChatEnded {
+                chat_id: ChatId(3),
+                status: ChatStatus::Ended,
+                by: Author::Agent
+            }),
+            CustomerFrame::ChatEnded {
+                status: ChatStatus::Ended
+            }
+        );
+        assert_eq!(
+            read(ServerMsg::RatingRequested { chat_id: ChatId(3) }),
+            CustomerFrame::RatingRequested {}
+        );
+        assert_eq!(read(ServerMsg::Pong), CustomerFrame::Other);
+        assert_eq!(
+            read(ServerMsg::Resumed {
+                chat_id: ChatId(3),
+                last_seq: 2
+            }),
+            CustomerFrame::Other
+        );
+        assert_eq!(
+            read(ServerMsg::AgentCounters {
+                open_count: 1,
+                unread: 0,
+                status: crate::AgentStatus::Online
+            }),
+            CustomerFrame::Other
+        );
+    }
 
     #[test]
     fn chat_state_machine() {

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
-    ChatId, ChatStatus, ClientMsg, InquiryRequest, Message, SendMessageRequest, ServerMsg,
+    ChatId, ChatStatus, ClientMsg, CustomerFrame, InquiryRequest, Message, SendMessageRequest,
     StartChatRequest,
 };
 
@@ -111,8 +111,8 @@ impl CustomerChatState {
         }
     }
 
-    fn on_frame(&self, frame: ServerMsg) {
-        if let ServerMsg::MessageCreated { message, .. } = &frame
+    fn on_frame(&self, frame: CustomerFrame) {
+        if let CustomerFrame::MessageCreated { message } = &frame
             && message.author == shared::Author::Agent
             && !self
                 .messages
@@ -121,21 +121,21 @@ impl CustomerChatState {
             self.tell_host("unread");
         }
         match frame {
-            ServerMsg::MessageCreated { message, .. }
-            | ServerMsg::MessageUpdated { message, .. } => {
+            CustomerFrame::MessageCreated { message }
+            | CustomerFrame::MessageUpdated { message } => {
                 if let Some(cid) = message.client_id.clone() {
                     self.pending.update(|p| p.retain(|x| x.client_id != cid));
                 }
                 self.messages.update(|list| upsert_message(list, message));
             }
-            ServerMsg::ChatEnded { status, .. } => self.status.set(status),
-            ServerMsg::RatingRequested { .. } => {
+            CustomerFrame::ChatEnded { status } => self.status.set(status),
+            CustomerFrame::RatingRequested {} => {
                 self.rated.set(None);
                 self.rating_open.set(true);
                 self.panel.set(Panel::Chat);
             }
-            ServerMsg::ChatUpdated { chat } => self.status.set(chat.status()),
-            _ => {}
+            CustomerFrame::ChatUpdated { chat } => self.status.set(chat.status),
+            CustomerFrame::Other => {}
         }
     }
 
@@ -151,10 +151,7 @@ impl CustomerChatState {
                 text,
             };
             match client::send_message(saved.chat_id, &body, Some(&saved.token)).await {
-                Ok(message) => self.on_frame(ServerMsg::MessageCreated {
-                    chat_id: saved.chat_id,
-                    message,
-                }),
+                Ok(message) => self.on_frame(CustomerFrame::MessageCreated { message }),
                 // offline: stays pending, retried after the socket is back
                 Err(e) if e.is("network") => {}
                 Err(e) => self.pending.update(|p| {

@@ -23,9 +23,11 @@ pub fn clock(m: &Message) -> String {
     let offset_min = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     #[cfg(not(feature = "hydrate"))]
     let offset_min = 0;
-    (m.created_at + chrono::Duration::minutes(offset_min))
-        .format("%H:%M")
-        .to_string()
+    // by hand, not `format("%H:%M")`: chrono's format-string machinery would be in
+    // the customers' bundle for this one use (issue 17)
+    use chrono::Timelike;
+    let at = m.created_at + chrono::Duration::minutes(offset_min);
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
 /// Keeps a transcript scrolled to its newest message whenever `track` changes.

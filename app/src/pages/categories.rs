@@ -84,7 +84,7 @@ fn NameInput(
     let value = RwSignal::new(initial);
     view! {
         <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); on_done(value.get_untracked()); }>
-            <input data-testid=testid placeholder=move || t.get().category_new_name prop:value=value
+            <input data-testid=testid placeholder=move || t.get().category_new_name aria-label=move || t.get().category_new_name prop:value=value
                 on:input:target=move |ev| value.set(ev.target().value())/>
             <button type="submit" class="button small primary" data-testid=format!("{testid}-submit")>{move || t.get().save}</button>
         </form>

@@ -312,6 +312,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                                     <td>{a.email.clone()}</td>
                                     <td>
                                         <select data-testid="agent-role" prop:value=a.role.as_str()
+                                            aria-label={let n = a.name.clone(); move || format!("{} — {}", t.get().admin_col_role, n)}
                                             on:change:target=move |ev| update(id, AgentUpdate { role: Role::parse(&ev.target().value()), ..Default::default() })>
                                             <option value="agent">{move || t.get().role_agent}</option>
                                             <option value="admin">{move || t.get().role_admin}</option>
@@ -319,6 +320,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                                     </td>
                                     <td>
                                         <input type="checkbox" data-testid="agent-chat-permission" prop:checked=permitted
+                                            aria-label={let n = a.name.clone(); move || format!("{} — {}", t.get().admin_col_chat_permission, n)}
                                             on:change:target=move |ev| update(id, AgentUpdate { chat_permission: Some(ev.target().checked()), ..Default::default() })/>
                                     </td>
                                     <td>
@@ -340,6 +342,7 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                                             reset.set(String::new());
                                         }>
                                             <input type="password" autocomplete="new-password" placeholder=move || t.get().agents_reset_password
+                                                aria-label={let n = a.name.clone(); move || format!("{} — {}", t.get().agents_reset_password, n)}
                                                 prop:value=reset on:input:target=move |ev| reset.set(ev.target().value())/>
                                             <button type="submit" class="button small">{move || t.get().save}</button>
                                         </form>
@@ -356,10 +359,10 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
             </table>
             <form class="invite-form" on:submit=invite>
                 <h3>{move || t.get().agents_invite}</h3>
-                <input placeholder=move || t.get().admin_col_name data-testid="invite-name" prop:value=name on:input:target=move |ev| name.set(ev.target().value())/>
-                <input type="email" placeholder=move || t.get().admin_col_email data-testid="invite-email" prop:value=email on:input:target=move |ev| email.set(ev.target().value())/>
-                <input type="password" autocomplete="new-password" placeholder=move || t.get().agents_password data-testid="invite-password" prop:value=password on:input:target=move |ev| password.set(ev.target().value())/>
-                <select data-testid="invite-role" on:change:target=move |ev| role.set(ev.target().value())>
+                <input placeholder=move || t.get().admin_col_name aria-label=move || t.get().admin_col_name data-testid="invite-name" prop:value=name on:input:target=move |ev| name.set(ev.target().value())/>
+                <input type="email" placeholder=move || t.get().admin_col_email aria-label=move || t.get().admin_col_email data-testid="invite-email" prop:value=email on:input:target=move |ev| email.set(ev.target().value())/>
+                <input type="password" autocomplete="new-password" placeholder=move || t.get().agents_password aria-label=move || t.get().agents_password data-testid="invite-password" prop:value=password on:input:target=move |ev| password.set(ev.target().value())/>
+                <select data-testid="invite-role" aria-label=move || t.get().admin_col_role on:change:target=move |ev| role.set(ev.target().value())>
                     <option value="agent">{move || t.get().role_agent}</option>
                     <option value="admin">{move || t.get().role_admin}</option>
                 </select>
