@@ -7,12 +7,14 @@
 # Prints and writes to bench/results/lighthouse.json: performance score, LCP, TBT, time to
 # interactive, total bytes transferred, and the accessibility score; the full reports go
 # to bench/results/lighthouse-{page}.json.
-# Usage: bench/lighthouse.sh [BASE_URL] (default: starts the release binary with --demo)
+# Usage: [LABEL=before] [RUNS=3] bench/lighthouse.sh [BASE_URL]
+#   (default: starts the release binary with --demo; LABEL names the result files)
 # Needs npm's lighthouse (installed into /opt/web-audit on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 slug="${SLUG:-demo}"
 runs="${RUNS:-3}"
+label="${LABEL:+-$LABEL}"
 tools=/opt/web-audit
 if ! [ -x "$tools/node_modules/.bin/lighthouse" ]; then
   mkdir -p "$tools" && (cd "$tools" && npm install --no-audit --no-fund lighthouse axe-core >/dev/null)
@@ -38,21 +40,22 @@ flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
 audit() { # name url
   for i in $(seq 1 "$runs"); do
     "$tools/node_modules/.bin/lighthouse" "$2" --quiet --output=json \
-      --output-path="bench/results/lighthouse-$1-$i.json" \
+      --output-path="bench/results/lighthouse$label-$1-$i.json" \
       --only-categories=performance,accessibility --chrome-flags="$flags" >/dev/null 2>&1
   done
 }
 audit help-center "$base/hc/$slug"
 audit widget "$base/widget/$slug?locale=ko&host=http%3A%2F%2Fexample.test&page=http%3A%2F%2Fexample.test%2F"
 
-RUNS="$runs" python3 - <<'EOF'
+RUNS="$runs" SUFFIX="$label" python3 - <<'EOF'
 import json, os, statistics
 runs = int(os.environ["RUNS"])
+suffix = os.environ["SUFFIX"]
 out = {}
 for page in ("help-center", "widget"):
     rows = []
     for i in range(1, runs + 1):
-        path = f"bench/results/lighthouse-{page}-{i}.json"
+        path = f"bench/results/lighthouse{suffix}-{page}-{i}.json"
         r = json.load(open(path))
         a = r["audits"]
         rows.append({
@@ -67,7 +70,7 @@ for page in ("help-center", "widget"):
         if i < runs:
             os.remove(path)
         else:
-            os.replace(path, f"bench/results/lighthouse-{page}.json")
+            os.replace(path, f"bench/results/lighthouse{suffix}-{page}.json")
     median = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     out[page] = {"median": median, "runs": rows}
     print(f"{page}: performance {median['performance']}, LCP {median['lcp_ms']} ms, "
@@ -75,5 +78,5 @@ for page in ("help-center", "widget"):
           f"{median['transfer_bytes']} bytes, accessibility {median['accessibility']} "
           f"(median of {runs}, mobile preset)")
 json.dump({"preset": "lighthouse mobile (simulated throttling)", "pages": out},
-          open("bench/results/lighthouse.json", "w"), indent=2)
+          open(f"bench/results/lighthouse{suffix}.json", "w"), indent=2)
 EOF

@@ -12,10 +12,10 @@ site="${LEPTOS_SITE_ROOT:-target/site}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # the same flags and target directory as the customers' bundle (scripts/build-site.sh)
-CARGO_TARGET_DIR="$target/customer-wasm" RUSTFLAGS="--cfg erase_components" \
+CARGO_TARGET_DIR="$target/front" \
   cargo build --locked -p wasm-floor --lib --target wasm32-unknown-unknown --profile wasm-release
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name floor \
-  "$target/customer-wasm/wasm32-unknown-unknown/wasm-release/wasm_floor.wasm"
+  "$target/front/wasm32-unknown-unknown/wasm-release/wasm_floor.wasm"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   "$out/floor_bg.wasm" -o "$out/floor_bg.wasm"
 sizes() { # file -> raw gzip brotli

@@ -2,7 +2,10 @@
 # Page weight of the embeddable widget (issue 6; the full benchmark suite is issue 9):
 #   * the loader `/widget.js` as sent (gzip, as the server compresses it) and gzip -9,
 #   * the widget's first open: the iframe page `/widget/{slug}` with every asset it
-#     loads (HTML + JS + WASM + CSS), as transferred with gzip.
+#     loads (HTML + JS + WASM + CSS), as transferred (curl --compressed: brotli when
+#     the server has it, else gzip),
+#   * the help center's and the console's first load, the same way (issue 17).
+# LABEL=x names the result file bench/results/widget-size-x.json.
 # Usage: bench/widget-size.sh [BASE_URL]   (default: starts the release binary with --demo)
 # Writes bench/results/widget-size.json.
 set -euo pipefail
@@ -52,15 +55,25 @@ for asset in $(printf '%s' "$hc_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | s
   hc_total=$((hc_total + $(xfer "$base$asset")))
 done
 
-printf 'help center first open (HTML + JS + WASM + CSS, gzip transfer): %s bytes\n' "$hc_total"
+# the console's first load (agents' bundle; the login screen)
+co_page="$base/console"
+co_html=$(curl -s "$co_page")
+co_total=$(xfer "$co_page")
+for asset in $(printf '%s' "$co_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
+  co_total=$((co_total + $(xfer "$base$asset")))
+done
+
+printf 'help center first open (HTML + JS + WASM + CSS, as transferred): %s bytes\n' "$hc_total"
+printf 'console first open (HTML + JS + WASM + CSS, as transferred): %s bytes\n' "$co_total"
 printf 'widget loader (/widget.js): %s bytes raw, %s bytes as sent (gzip), %s bytes gzip -9  [target <= 2048 gz]\n' "$loader_raw" "$loader_gz" "$loader_gz9"
-printf 'widget first open (HTML + JS + WASM + CSS, gzip transfer): %s bytes  [target <= 102400]\n' "$total"
+printf 'widget first open (HTML + JS + WASM + CSS, as transferred): %s bytes  [target <= 102400]\n' "$total"
 printf '  html %s\n' "$html_x"
 for k in "${!parts[@]}"; do printf '  %s %s\n' "$k" "${parts[$k]}"; done
 printf '  (wasm uncompressed: %s bytes)\n' "$wasm_raw"
 
 mkdir -p bench/results
-cat > bench/results/widget-size.json <<JSON
+out="bench/results/widget-size${LABEL:+-$LABEL}.json"
+cat > "$out" <<JSON
 {
   "measured_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "machine": "$(nproc) cores, $(uname -sr)",
@@ -69,8 +82,9 @@ cat > bench/results/widget-size.json <<JSON
   "loader_gzip9_bytes": $loader_gz9,
   "widget_first_open_gzip_bytes": $total,
   "help_center_first_open_gzip_bytes": $hc_total,
+  "console_first_open_bytes": $co_total,
   "widget_html_gzip_bytes": $html_x,
   "widget_wasm_raw_bytes": $wasm_raw
 }
 JSON
-echo "wrote bench/results/widget-size.json"
+echo "wrote $out"

@@ -19,14 +19,12 @@ site="${LEPTOS_SITE_ROOT:-target/site}"
 export LEPTOS_SITE_ROOT="$site"
 target="${CARGO_TARGET_DIR:-target}"
 
-# The customers' bundle is built with leptos's `erase_components` (views boxed instead
-# of one type per component: 14 % less brotli, BENCHMARKS.md). That flag changes every
-# crate's build, so this bundle has its own target directory and never makes cargo
-# rebuild the agents' bundle or the server.
-customer_target="$target/customer-wasm"
-customer_build() { # profile args…
-  CARGO_TARGET_DIR="$customer_target" RUSTFLAGS="--cfg erase_components" \
-    cargo build --locked -p "$1" --lib --target wasm32-unknown-unknown "${@:2}"
+# The customers' bundle shares cargo-leptos's wasm target directory (`front`): same
+# flags (`.cargo/config.toml`), so the dependencies are built once for both bundles.
+customer_target="$target/front"
+customer_build() { # package args…
+  CARGO_TARGET_DIR="$customer_target" cargo build --locked -p "$1" --lib \
+    --target wasm32-unknown-unknown --no-default-features "${@:2}"
 }
 if [ "$release" = 1 ]; then
   cargo leptos build --release
