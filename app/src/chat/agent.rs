@@ -321,7 +321,11 @@ pub fn ConsoleChatIcon(desk: AgentDesk) -> impl IntoView {
             class="chat-icon console-chat-icon"
             class:blink=blinking
             data-testid="chat-icon"
-            aria-label=move || t.get().chat_open_label
+            // the accessible name holds the count the badge shows (WCAG 2.5.3)
+            aria-label=move || match desk.open_count.get() {
+                0 => t.get().chat_open_label.to_string(),
+                n => format!("{} {n}", t.get().chat_open_label),
+            }
             on:click=move |_| {
                 desk.unseen.set(HashSet::new());
                 navigate("/console", Default::default());
@@ -479,7 +483,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             </header>
             {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
-            <div class="chat-log" node_ref=log role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+            <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
                 <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                     {
                         let actions = desk.security.get_untracked().then_some(super::MaskActions {

@@ -550,7 +550,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
     view! {
         {move || (!state.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
         {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <p class="chat-banner" role="status">{t.get().waiting_agent}</p> })}
-        <div class="chat-log" node_ref=log role="log" aria-live="polite" aria-label=move || t.get().transcript_label>
+        <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                 <Bubble mine=m.author == shared::Author::Customer message=m/>
             </For>

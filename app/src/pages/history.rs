@@ -469,7 +469,7 @@ fn HistoryPane(
             </header>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <div class="history-pane-body">
-                <div class="history-transcript chat-log" role="log" aria-label=move || t.get().transcript_label>
+                <div class="history-transcript chat-log" role="log" tabindex="0" aria-label=move || t.get().transcript_label>
                     <For each=move || messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                         <Bubble mine=m.author == Author::Agent message=m actions=actions/>
                     </For>

@@ -162,7 +162,7 @@ pub fn TicketScreen() -> impl IntoView {
                             let msgs = transcript.clone();
                             view! {
                                 <div class="card">
-                                    <div class="chat-log transcript" role="log" data-testid="ticket-transcript">
+                                    <div class="chat-log transcript" role="log" tabindex="0" aria-label=move || t.get().transcript_label data-testid="ticket-transcript">
                                         {msgs.into_iter().map(|m| {
                                             let mine = m.author == shared::Author::Agent;
                                             view! { <Bubble mine message=m/> }
