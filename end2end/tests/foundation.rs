@@ -62,9 +62,9 @@ async fn help_center_hydrates_and_reacts() {
     b.close().await;
 }
 
-/// What the page loaded: the customers' bundle, and no script or module of the agents'.
-async fn customer_bundle_only(b: &Browser, page: &str) {
-    let loaded = b
+/// Every address the page has loaded so far.
+async fn loaded(b: &Browser) -> Vec<String> {
+    let names = b
         .client
         .execute(
             "return performance.getEntriesByType('resource').map(e => e.name);",
@@ -72,7 +72,12 @@ async fn customer_bundle_only(b: &Browser, page: &str) {
         )
         .await
         .unwrap();
-    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
+/// What the page loaded: the customers' bundle, and no script or module of the agents'.
+async fn customer_bundle_only(b: &Browser, page: &str) {
+    let loaded = loaded(b).await;
     assert!(
         loaded.iter().any(|u| u.contains("/pkg/customer_bg.")),
         "{page} loaded the customers' wasm: {loaded:?}"
@@ -102,15 +107,7 @@ async fn customer_pages_never_load_the_agents_bundle() {
     customer_bundle_only(&b, "widget").await;
     b.client.goto(&server.url("/console")).await.unwrap();
     b.wait_hydrated().await;
-    let loaded = b
-        .client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    let loaded = loaded(&b).await;
     assert!(
         loaded
             .iter()
