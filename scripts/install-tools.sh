@@ -33,14 +33,18 @@ fi
 registry_src() { ls -d "$HOME"/.cargo/registry/src/index.crates.io-*/"$1" 2>/dev/null | head -n1; }
 
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.11'; then
-  log "installing cargo-leptos 0.3.11 (about 13 minutes on 2 cores)"
-  cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads >/dev/null 2>&1 || true
+  # An unoptimised build (issue 17): about 5 minutes on 2 cores instead of 13. What
+  # cargo-leptos does itself (run cargo, wasm-bindgen and wasm-opt, minify a 60 KB
+  # script) costs a few seconds more per build that way (measured: 69 s against 62 s
+  # for a release site's bindgen, opt and minify steps).
+  log "installing cargo-leptos 0.3.11 (about 5 minutes on 2 cores)"
+  cargo install cargo-leptos --version 0.3.11 --locked --debug --features no_downloads >/dev/null 2>&1 || true
   if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.11'; then
     src=$(registry_src cargo-leptos-0.3.11)
     [ -n "$src" ] || { cargo fetch --manifest-path /dev/null 2>/dev/null || true; }
     rm -rf /tmp/cargo-leptos-src && cp -r "$src" /tmp/cargo-leptos-src
     (cd /tmp/cargo-leptos-src && cargo update -p cargo-util-schemas --precise 0.14.1 \
-      && cargo install --path . --locked --features no_downloads)
+      && cargo install --path . --locked --debug --features no_downloads)
   fi
 fi
 
