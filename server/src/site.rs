@@ -162,7 +162,7 @@ pub async fn pkg_files(State(site): State<Site>, request: Request, next: Next) -
     };
     let Some(file) = site.hashed(name).cloned() else {
         let mut response = next.run(request).await;
-        if request_is_pkg(&response) {
+        if found(&response) {
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -189,8 +189,8 @@ pub async fn pkg_files(State(site): State<Site>, request: Request, next: Next) -
     response
 }
 
-/// A `/pkg/` response that found a file (not the 404 page).
-fn request_is_pkg(response: &Response) -> bool {
+/// A response that found its file (not the 404 page).
+fn found(response: &Response) -> bool {
     response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED
 }
 
