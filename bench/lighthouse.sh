@@ -20,19 +20,7 @@ if ! [ -x "$tools/node_modules/.bin/lighthouse" ]; then
   mkdir -p "$tools" && (cd "$tools" && npm install --no-audit --no-fund lighthouse axe-core >/dev/null)
 fi
 base="${1:-}"
-if [ -z "$base" ]; then
-  target="${CARGO_TARGET_DIR:-target}"
-  bin="$target/server-release/online-contact"
-  [ -x "$bin" ] || { echo "build first: bash scripts/build-site.sh --release" >&2; exit 1; }
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  tmp=$(mktemp -d)
-  "$bin" serve --demo --addr "127.0.0.1:$port" --database-url "sqlite://$tmp/oc.db" \
-    --site-root "${LEPTOS_SITE_ROOT:-target/site}" >"$tmp/log" 2>&1 &
-  started=$!
-  trap 'kill $started 2>/dev/null; rm -rf "$tmp"' EXIT
-  base="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
-fi
+source bench/serve-release.sh
 mkdir -p bench/results
 export CHROME_PATH=/usr/bin/chromium
 flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"

@@ -12,19 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 base="${1:-}"
 slug="${SLUG:-demo}"
-started=""
-if [ -z "$base" ]; then
-  target="${CARGO_TARGET_DIR:-target}"
-  bin="$target/server-release/online-contact"
-  [ -x "$bin" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  tmp=$(mktemp -d)
-  "$bin" serve --demo --addr "127.0.0.1:$port" --database-url "sqlite://$tmp/oc.db" --site-root target/site >"$tmp/log" 2>&1 &
-  started=$!
-  trap 'kill $started 2>/dev/null; rm -rf "$tmp"' EXIT
-  base="http://127.0.0.1:$port"
-  for _ in $(seq 1 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
-fi
+source bench/serve-release.sh
 
 xfer() { curl -s --compressed -o /dev/null -w '%{size_download}' "$1"; }
 raw() { curl -s -o /dev/null -w '%{size_download}' "$1"; }
@@ -47,21 +35,19 @@ done
 wasm_url=$(printf '%s' "$html" | grep -oE '/pkg/[^"]+\.wasm' | head -n1 || true)
 wasm_raw=0; [ -n "$wasm_url" ] && wasm_raw=$(raw "$base$wasm_url")
 
-# the help center's first open: its HTML and every asset it loads
-hc_page="$base/hc/$slug"
-hc_html=$(curl -s "$hc_page")
-hc_total=$(xfer "$hc_page")
-for asset in $(printf '%s' "$hc_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
-  hc_total=$((hc_total + $(xfer "$base$asset")))
-done
-
+# a page's first load: its HTML and every script, module and stylesheet it names
+first_load() {
+  local page_html total asset
+  page_html=$(curl -s "$1")
+  total=$(xfer "$1")
+  for asset in $(printf '%s' "$page_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
+    total=$((total + $(xfer "$base$asset")))
+  done
+  echo "$total"
+}
+hc_total=$(first_load "$base/hc/$slug")
 # the console's first load (agents' bundle; the login screen)
-co_page="$base/console"
-co_html=$(curl -s "$co_page")
-co_total=$(xfer "$co_page")
-for asset in $(printf '%s' "$co_html" | grep -oE '/pkg/[^"]+\.(js|css|wasm)' | sort -u); do
-  co_total=$((co_total + $(xfer "$base$asset")))
-done
+co_total=$(first_load "$base/console")
 
 printf 'help center first open (HTML + JS + WASM + CSS, as transferred): %s bytes\n' "$hc_total"
 printf 'console first open (HTML + JS + WASM + CSS, as transferred): %s bytes\n' "$co_total"
