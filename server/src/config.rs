@@ -244,9 +244,7 @@ mod tests {
             panic!("no command should serve");
         };
         assert!(!args.site_root.as_os_str().is_empty());
-        let Command::Serve(watch) = Command::Serve(ServeArgs::from_env(true)) else {
-            unreachable!()
-        };
+        let watch = ServeArgs::from_env(true);
         assert_eq!(watch.demo, std::env::var_os("OC_DEMO").is_none());
     }
 

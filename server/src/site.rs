@@ -122,23 +122,18 @@ impl Site {
 /// modification time): tests start many servers on one debug build (a 22 MB module).
 fn content_hash(path: &Path) -> Option<String> {
     type Key = (PathBuf, u64, std::time::SystemTime);
-    static SEEN: std::sync::Mutex<Option<HashMap<Key, String>>> = std::sync::Mutex::new(None);
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<HashMap<Key, String>>> =
+        std::sync::LazyLock::new(Default::default);
     let meta = std::fs::metadata(path).ok()?;
     let key = (path.to_owned(), meta.len(), meta.modified().ok()?);
-    if let Some(hash) = SEEN
-        .lock()
-        .ok()
-        .and_then(|seen| seen.as_ref().and_then(|s| s.get(&key).cloned()))
-    {
-        return Some(hash);
+    // held while hashing: two servers starting at once hash a file once
+    let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(hash) = seen.get(&key) {
+        return Some(hash.clone());
     }
-    let bytes = std::fs::read(path).ok()?;
-    let digest = Sha256::digest(&bytes);
+    let digest = Sha256::digest(std::fs::read(path).ok()?);
     let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    if let Ok(mut seen) = SEEN.lock() {
-        seen.get_or_insert_with(HashMap::new)
-            .insert(key, hash.clone());
-    }
+    seen.insert(key, hash.clone());
     Some(hash)
 }
 

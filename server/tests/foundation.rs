@@ -520,13 +520,24 @@ async fn bundles_are_split_hashed_and_precompressed() {
             })
             .collect()
     };
+    // the customers' bundle and the shared stylesheet, nothing of the agents'
+    let customers_only = |links: &[String]| {
+        links
+            .iter()
+            .all(|l| l.starts_with("/pkg/customer") || l.ends_with(".css"))
+    };
+    // a file under /pkg as a client taking these encodings gets it
+    let fetch = |path: &str, encodings: &str| {
+        s.http
+            .get(s.url(path))
+            .header("accept-encoding", encodings)
+            .send()
+    };
     let (status, hc) = s.get_html("/hc/demo", None).await;
     assert_eq!(status, StatusCode::OK);
     let hc_links = links(&hc);
     assert!(
-        hc_links
-            .iter()
-            .all(|l| l.starts_with("/pkg/customer") || l.ends_with(".css")),
+        customers_only(&hc_links),
         "the help center loads no agents' code: {hc_links:?}"
     );
     let wasm = hc_links
@@ -548,12 +559,7 @@ async fn bundles_are_split_hashed_and_precompressed() {
         widget_links.contains(&wasm),
         "the widget loads the same lean bundle"
     );
-    assert!(
-        widget_links
-            .iter()
-            .all(|l| l.starts_with("/pkg/customer") || l.ends_with(".css")),
-        "{widget_links:?}"
-    );
+    assert!(customers_only(&widget_links), "{widget_links:?}");
 
     let (_, console) = s.get_html("/console", None).await;
     let console_links = links(&console);
@@ -570,13 +576,7 @@ async fn bundles_are_split_hashed_and_precompressed() {
         .expect("the console loads the agents' script");
 
     // hashed: immutable for a year; the brotli copy as it is to a client that takes it
-    let r = s
-        .http
-        .get(s.url(&wasm))
-        .header("accept-encoding", "br, gzip")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&wasm, "br, gzip").await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         r.headers()["cache-control"],
@@ -585,13 +585,7 @@ async fn bundles_are_split_hashed_and_precompressed() {
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI BYTES");
     // ... and the file itself to one that does not
-    let r = s
-        .http
-        .get(s.url(&wasm))
-        .header("accept-encoding", "identity")
-        .send()
-        .await
-        .unwrap();
+    let r = fetch(&wasm, "identity").await.unwrap();
     assert!(r.headers().get("content-encoding").is_none());
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"customers wasm");
     let r = s.http.get(s.url(&agents_js)).send().await.unwrap();
