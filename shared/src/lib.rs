@@ -6,6 +6,7 @@
 
 pub mod category;
 pub mod chat;
+pub mod frames;
 pub mod history;
 pub mod i18n;
 pub mod ids;
@@ -13,14 +14,17 @@ pub mod mask;
 pub mod model;
 pub mod request;
 pub mod settings;
+pub mod ticket;
 pub mod validate;
 
 pub use category::*;
 pub use chat::*;
+pub use frames::*;
 pub use history::*;
 pub use ids::*;
 pub use model::*;
 pub use settings::*;
+pub use ticket::*;
 
 /// The name the API gives a customer who gave none: `고객 12` for chat 12 (the UI shows
 /// its own language's form, see [`i18n::Texts::customer_name`]).
