@@ -17,9 +17,9 @@ use shared::{
     CategoryDeleted, CategoryId, CategoryUpdate, ChatDetail, ChatId, ChatInfoUpdate,
     CustomerChatView, EmbedCode, ExportProgress, HistoryPage, HistoryQuery, InquiryRequest,
     InquiryResponse, Message, MessageEnvelope, MessageId, MessageList, NewAgentRequest,
-    NewCategory, Rating, RatingRequest, SendMessageRequest, Settings, SettingsUpdate,
+    NewCategory, Rating, RatingRequest, RoutingBoard, SendMessageRequest, Settings, SettingsUpdate,
     StartChatRequest, StartChatResponse, StatusRequest, TicketCreated, TicketDetail, TicketId,
-    TicketList, TicketUpdate,
+    TicketList, TicketUpdate, TransferRequest,
 };
 
 use crate::error::AppError;
@@ -296,6 +296,24 @@ pub async fn create_agent(req: &NewAgentRequest) -> Answer<AgentProfile> {
 
 pub async fn update_agent(id: AgentId, change: &AgentUpdate) -> Answer<AgentProfile> {
     put(&format!("{API}/agents/{id}"), change).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing (issue 18)
+
+/// Hands a chat to another agent, or with no agent back to the queue.
+pub async fn transfer_chat(chat: ChatId, req: &TransferRequest) -> Answer<ChatDetail> {
+    post(&format!("{API}/chats/{chat}/transfer"), None, req).await
+}
+
+/// Every agent's status and load, and the queue.
+pub async fn routing_board() -> Answer<RoutingBoard> {
+    get_json(&format!("{API}/routing/board"), None).await
+}
+
+/// An admin sets another agent's status.
+pub async fn set_status_of(agent: AgentId, req: &StatusRequest) -> Answer<StatusRequest> {
+    put(&format!("{API}/agents/{agent}/status"), req).await
 }
 
 pub async fn audit_log(limit: u32) -> Answer<Vec<AuditEntry>> {

@@ -20,7 +20,7 @@ pub(crate) struct NewAgent {
 }
 
 /// Columns that make an [`AgentProfile`]; joined with `services s`.
-pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, \
+pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, a.capacity, \
      s.slug AS service_slug, s.name AS service_name";
 
 impl FromRow for AgentProfile {
@@ -35,6 +35,7 @@ impl FromRow for AgentProfile {
             chat_permission: r.try_get("chat_permission")?,
             status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
             active: r.try_get("active")?,
+            capacity: r.try_get("capacity")?,
         })
     }
 }

@@ -8,7 +8,6 @@
 //! `caller.service_id` — the one place tenant isolation happens.
 
 mod accounts;
-pub mod assignment;
 mod auth;
 mod bus;
 mod caller;
@@ -26,6 +25,7 @@ mod masking;
 mod password;
 pub mod pii;
 mod presence;
+pub mod routing;
 mod services;
 mod settings;
 pub mod throttle;
@@ -130,6 +130,7 @@ impl Engine {
             .tasks
             .spawn(chats::message_writer(engine.clone(), jobs));
         engine.spawn_background(sweep_exports(engine.clone()));
+        engine.spawn_background(chats::routing_ticks(engine.clone()));
         if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);

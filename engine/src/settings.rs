@@ -27,7 +27,8 @@ impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
         let r = db::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history
+                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
+                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours
              FROM services WHERE id = ?",
         )
         .bind(service)
@@ -55,6 +56,12 @@ impl Engine {
                 identity_secret: r
                     .try_get::<Option<String>, _>("identity_secret")?
                     .unwrap_or_default(),
+                routing: shared::Routing {
+                    agent_capacity: r.try_get("agent_capacity")?,
+                    reroute_after_secs: r.try_get("reroute_after_secs")?,
+                    recent_agent_hold_secs: r.try_get("recent_agent_hold_secs")?,
+                },
+                hours: crate::chats::business_hours(r.try_get("business_hours")?),
             },
         ))
     }
@@ -92,6 +99,15 @@ impl Engine {
         change: SettingsUpdate,
     ) -> Result<Settings> {
         caller.require_admin()?;
+        // issue 18: routing limits and hours are refused with the field named
+        let mut change = change;
+        if let Some(r) = &change.routing {
+            r.validate()?;
+        }
+        if let Some(h) = &change.hours {
+            crate::routing::hours::zone(&h.time_zone)?;
+            change.hours = Some(h.normalized()?);
+        }
         let mut tx = self.write_tx().await?;
         let (_, current) = self.load_settings(caller.service_id().0).await?;
         let next = current
@@ -99,7 +115,8 @@ impl Engine {
             .map_err(|r| Error::rule(r.code, r.message))?;
         db::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
-                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?
+                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
+                    agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -113,11 +130,19 @@ impl Engine {
         .bind(next.require_signed_user)
         .bind(next.auto_mask_pii)
         .bind(next.agents_see_all_history)
+        .bind(next.routing.agent_capacity)
+        .bind(next.routing.reroute_after_secs)
+        .bind(next.routing.recent_agent_hold_secs)
+        .bind(serde_json::to_string(&next.hours).unwrap_or_default())
         .bind(caller.service_id().0)
         .execute(tx.ex())
         .await?;
         tx.commit().await?;
         tracing::info!(service = %caller.service_id(), "settings changed");
+        if change.routing.is_some() {
+            // a raised cap or a shorter hold frees seats: the queue moves at once
+            self.route_waiting(caller.service_id()).await?;
+        }
         Ok(next)
     }
 
@@ -156,6 +181,10 @@ impl Engine {
         if let Some(n) = &change.name {
             validate::name("name", n)?;
         }
+        if let Some(Some(cap)) = change.capacity {
+            shared::routing::capacity("capacity", cap)?;
+        }
+        let capacity = change.capacity.unwrap_or(before.capacity);
         let hash = match &change.password {
             Some(p) => {
                 validate::password("password", p)?;
@@ -170,11 +199,12 @@ impl Engine {
         // two admins demoting each other at once are serialised, and the second finds
         // no other admin left.
         let mut tx = self.write_tx().await?;
-        db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ? WHERE id = ? AND service_id = ?")
+        db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ?, capacity = ? WHERE id = ? AND service_id = ?")
             .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
             .bind(role.as_str())
             .bind(chat_permission)
             .bind(active)
+            .bind(capacity)
             .bind(id.0)
             .bind(caller.service_id().0)
             .execute(tx.ex())
@@ -217,6 +247,11 @@ impl Engine {
         if (!active || !chat_permission) && before.status != AgentStatus::Offline {
             let managed = Caller::internal(id, caller.service_id(), role, chat_permission);
             self.set_status(&managed, AgentStatus::Offline).await?;
+        }
+        if capacity != before.capacity {
+            // a raised cap takes from the queue at once; the console shows the new cap
+            self.route_waiting(caller.service_id()).await?;
+            self.publish_counters(id).await;
         }
         self.agent(caller, id).await
     }

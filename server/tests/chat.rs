@@ -18,7 +18,10 @@ async fn agents(s: &TestServer) -> (String, String) {
 async fn intake_rules_absent_consent_off() {
     let s = TestServer::demo().await;
     let (_, v) = s.get("/api/v1/services/demo/chat/availability", None).await;
-    assert_eq!(v, json!({"chat_enabled": true, "agents_online": 0}));
+    assert_eq!(v["chat_enabled"], true);
+    assert_eq!(v["agents_online"], 0);
+    assert_eq!(v["accepting"], false, "nobody online");
+    assert_eq!(v["open"], true, "no business hours set");
 
     let (status, v) = s
         .post(
@@ -317,6 +320,7 @@ async fn chats_are_private_to_their_service_and_customer() {
 #[tokio::test]
 async fn fifty_simultaneous_starts_spread_evenly() {
     let s = TestServer::demo().await;
+    s.set_capacity(30).await;
     let (a1, a2) = agents(&s).await;
     s.set_status(&a1, "online").await;
     s.set_status(&a2, "online").await;

@@ -131,6 +131,7 @@ async fn a_hundred_chats_across_two_instances_are_each_assigned_once() {
         return;
     }
     let (a, b, _dir) = two_instances().await;
+    a.set_capacity(50).await;
     let a1 = a.online_agent("agent1@demo.test").await;
     let a2 = b.online_agent("agent2@demo.test").await;
     let started = common::start_chats_at_once(&[&a, &b], 100, "v").await;
@@ -324,6 +325,60 @@ async fn failed_logins_count_on_every_instance() {
     }
 }
 
+// Issue 18: two instances keep one queue. Thirty customers arrive at once across both
+// at a desk of four seats: exactly four chats are assigned, the rest wait with positions
+// 1..=26 that both instances report alike; a seat freed on one instance goes to the
+// head of the queue once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_keep_one_queue() {
+    if !postgres_only() {
+        return;
+    }
+    let (a, b, _dir) = two_instances().await;
+    a.set_capacity(2).await;
+    let a1 = a.online_agent("agent1@demo.test").await;
+    let a2 = b.online_agent("agent2@demo.test").await;
+    let started = common::start_chats_at_once(&[&a, &b], 30, "q").await;
+    assert_eq!(started.len(), 30);
+    let ids = common::chat_ids;
+    let (_, l1) = b.get("/api/v1/agent/chats", Some(&a1)).await;
+    let (_, l2) = a.get("/api/v1/agent/chats", Some(&a2)).await;
+    assert_eq!(
+        (l1["open_count"].clone(), l2["open_count"].clone()),
+        (json!(2), json!(2))
+    );
+    assert!(
+        ids(&l1).is_disjoint(&ids(&l2)),
+        "never two agents on one chat"
+    );
+    let (_, board_a) = a.get("/api/v1/routing/board", Some(&a1)).await;
+    let (_, board_b) = b.get("/api/v1/routing/board", Some(&a2)).await;
+    assert_eq!(
+        board_a["queue"], board_b["queue"],
+        "one queue, read alike on both"
+    );
+    let queue = board_a["queue"].as_array().unwrap();
+    assert_eq!(queue.len(), 26);
+    let positions: Vec<i64> = queue
+        .iter()
+        .map(|q| q["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(positions, (1..=26).collect::<Vec<_>>());
+    let head = queue[0]["chat_id"].as_str().unwrap().to_owned();
+
+    // a seat frees on B: the head goes to that agent, once
+    let mine: Vec<String> = ids(&l2).into_iter().collect();
+    let (status, _) = b.end_chat(&mine[0], &a2).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, l2) = a.get("/api/v1/agent/chats", Some(&a2)).await;
+    assert!(ids(&l2).contains(&head), "{l2}");
+    let (_, l1) = a.get("/api/v1/agent/chats", Some(&a1)).await;
+    assert!(!ids(&l1).contains(&head));
+    let (_, board) = a.get("/api/v1/routing/board", Some(&a1)).await;
+    assert_eq!(board["queue"].as_array().unwrap().len(), 25);
+    assert_eq!(board["queue"][0]["position"], 1);
+}
+
 // Sends to the same chats from both instances at once (customers on A, agents on B):
 // every send is stored exactly once, each chat's seqs stay gapless, and concurrent send
 // groups of the two instances never deadlock (a deadlock would surface as a 500).
@@ -333,6 +388,7 @@ async fn both_instances_sending_to_the_same_chats_at_once() {
         return;
     }
     let (a, b, _dir) = two_instances().await;
+    a.set_capacity(8).await;
     let agent = b.online_agent("agent1@demo.test").await;
     let mut chats = Vec::new();
     for _ in 0..8 {

@@ -234,6 +234,9 @@ pub struct ChatDetail {
     pub ended_at: Option<DateTime<Utc>>,
     /// Highest message seq so far.
     pub last_seq: i64,
+    /// Every change of hands so far, in order (issue 18).
+    #[serde(default)]
+    pub handovers: Vec<crate::Handover>,
 }
 
 /// What a customer sees of their own chat (issue 15): the state of the conversation,
@@ -253,6 +256,9 @@ pub struct CustomerChatView {
     pub created_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub last_seq: i64,
+    /// Where the customer stands while the chat waits (issue 18).
+    #[serde(default)]
+    pub queue: Option<crate::QueuePlace>,
 }
 
 impl From<&ChatDetail> for CustomerChatView {
@@ -267,6 +273,7 @@ impl From<&ChatDetail> for CustomerChatView {
             created_at: d.created_at,
             ended_at: d.ended_at,
             last_seq: d.last_seq,
+            queue: None,
         }
     }
 }
@@ -331,6 +338,12 @@ pub struct AgentChats {
     pub open_count: i64,
     pub status: crate::AgentStatus,
     pub chats: Vec<AgentChatItem>,
+    /// The most chats the agent holds at once (`대화중 3 / 3`, issue 18).
+    #[serde(default)]
+    pub capacity: i64,
+    /// Chats of the service waiting in the queue.
+    #[serde(default)]
+    pub waiting: i64,
 }
 
 /// `GET /api/v1/services/{slug}/chat/availability`.
@@ -339,6 +352,20 @@ pub struct AgentChats {
 pub struct Availability {
     pub chat_enabled: bool,
     pub agents_online: i64,
+    /// Inside the service's business hours now (always, with hours off).
+    #[serde(default = "yes")]
+    pub open: bool,
+    /// Whether a chat can start now: agents online and inside the hours (or online
+    /// agents take chats outside them). When false the window offers the 1:1 inquiry.
+    #[serde(default)]
+    pub accepting: bool,
+    /// The hours, when the service uses them (shown in the absent notice).
+    #[serde(default)]
+    pub hours: Option<crate::BusinessHours>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `POST /api/v1/services/{slug}/chats`.

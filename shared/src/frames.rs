@@ -18,9 +18,14 @@ pub enum ServerMsg {
     /// A chat was assigned to the receiving agent.
     #[serde(rename = "chat.assigned")]
     ChatAssigned { chat: AgentChatItem },
-    /// A chat left the receiving agent (handed over to another agent).
+    /// A chat left the receiving agent (handed over to another agent or the queue);
+    /// `reason` says why (a re-route tells the agent they missed it).
     #[serde(rename = "chat.unassigned")]
-    ChatUnassigned { chat_id: ChatId },
+    ChatUnassigned {
+        chat_id: ChatId,
+        #[serde(default)]
+        reason: Option<crate::HandoverKind>,
+    },
     /// Something about the chat changed (status, agent, read state): agents get the
     /// whole detail, the customer their own view.
     #[serde(rename = "chat.updated")]
@@ -39,7 +44,22 @@ pub enum ServerMsg {
         open_count: i64,
         unread: i64,
         status: crate::AgentStatus,
+        /// The agent's cap (issue 18).
+        #[serde(default)]
+        capacity: i64,
+        /// Chats waiting in the service's queue.
+        #[serde(default)]
+        waiting: i64,
     },
+    /// The waiting customer's place in the queue (to the chat's customer).
+    #[serde(rename = "queue.updated")]
+    QueueUpdated {
+        chat_id: ChatId,
+        place: crate::QueuePlace,
+    },
+    /// The length of the service's queue (to every online agent of the service).
+    #[serde(rename = "queue.length")]
+    QueueLength { waiting: i64 },
     /// Answer to `resume`: everything after `after_seq` was sent, up to `last_seq`.
     #[serde(rename = "resumed")]
     Resumed { chat_id: ChatId, last_seq: i64 },
@@ -77,6 +97,8 @@ pub enum CustomerFrame {
     ChatEnded { status: ChatStatus },
     #[serde(rename = "rating.requested")]
     RatingRequested {},
+    #[serde(rename = "queue.updated")]
+    QueueUpdated { place: crate::QueuePlace },
     #[serde(other)]
     Other,
 }
@@ -139,6 +161,7 @@ mod tests {
             created_at: message.created_at,
             ended_at: None,
             last_seq: 2,
+            queue: None,
         };
         let read = |frame: ServerMsg| -> CustomerFrame {
             serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap()
@@ -195,8 +218,26 @@ mod tests {
             read(ServerMsg::AgentCounters {
                 open_count: 1,
                 unread: 0,
-                status: crate::AgentStatus::Online
+                status: crate::AgentStatus::Online,
+                capacity: 3,
+                waiting: 0,
             }),
+            CustomerFrame::Other
+        );
+        // issue 18: the waiting customer's place, and the agents' queue length
+        let place = crate::QueuePlace {
+            position: 2,
+            estimated_wait_secs: Some(80),
+        };
+        assert_eq!(
+            read(ServerMsg::QueueUpdated {
+                chat_id: ChatId(3),
+                place: place.clone()
+            }),
+            CustomerFrame::QueueUpdated { place }
+        );
+        assert_eq!(
+            read(ServerMsg::QueueLength { waiting: 4 }),
             CustomerFrame::Other
         );
     }

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod mask;
 pub mod model;
 pub mod request;
+pub mod routing;
 pub mod settings;
 pub mod ticket;
 pub mod validate;
@@ -23,6 +24,10 @@ pub use frames::*;
 pub use history::*;
 pub use ids::*;
 pub use model::*;
+pub use routing::{
+    AgentLoad, BusinessHours, Handover, HandoverKind, QueuePlace, QueuedChat, Routing,
+    RoutingBoard, Span, TransferRequest, Week,
+};
 pub use settings::*;
 pub use ticket::*;
 

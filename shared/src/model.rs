@@ -79,6 +79,9 @@ pub struct AgentProfile {
     pub status: AgentStatus,
     /// False once an admin deactivated the account.
     pub active: bool,
+    /// The agent's own cap on open chats; `None` = the service's (issue 18).
+    #[serde(default)]
+    pub capacity: Option<i64>,
 }
 
 /// `POST /api/v1/auth/login` body.

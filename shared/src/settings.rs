@@ -47,6 +47,12 @@ pub struct Settings {
     /// The key for `data-user-hash` = HMAC-SHA256(user id, key), hex. Read-only.
     #[serde(default)]
     pub identity_secret: String,
+    /// Capacity, re-routing and the recent-agent hold (issue 18).
+    #[serde(default)]
+    pub routing: crate::Routing,
+    /// Business hours (issue 18).
+    #[serde(default)]
+    pub hours: crate::BusinessHours,
 }
 
 /// Whether a host name is allowed by a service's list (empty list: any).
@@ -96,6 +102,13 @@ pub struct SettingsUpdate {
     pub auto_mask_pii: Option<bool>,
     #[serde(default)]
     pub agents_see_all_history: Option<bool>,
+    /// Replaces the routing settings (checked with [`crate::Routing::validate`]).
+    #[serde(default)]
+    pub routing: Option<crate::Routing>,
+    /// Replaces the business hours (checked with
+    /// [`crate::BusinessHours::normalized`] and the time zone's name).
+    #[serde(default)]
+    pub hours: Option<crate::BusinessHours>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -229,6 +242,12 @@ impl Settings {
         if let Some(a) = change.agents_see_all_history {
             next.agents_see_all_history = a;
         }
+        if let Some(r) = &change.routing {
+            next.routing = r.clone();
+        }
+        if let Some(h) = &change.hours {
+            next.hours = h.clone();
+        }
         Ok(next)
     }
 
@@ -294,6 +313,23 @@ pub struct AgentUpdate {
     /// A new password (reset).
     #[serde(default)]
     pub password: Option<String>,
+    /// The agent's own cap (1–50); `null` = back to the service's; absent = unchanged.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub capacity: Option<Option<i64>>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// `POST /api/v1/chats/{id}/rating` (customer).
@@ -358,6 +394,8 @@ mod tests {
             auto_mask_pii: false,
             agents_see_all_history: true,
             identity_secret: String::new(),
+            routing: crate::Routing::default(),
+            hours: crate::BusinessHours::default(),
         }
     }
 

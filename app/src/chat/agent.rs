@@ -12,6 +12,7 @@ use shared::{
 };
 
 use super::info::ChatInfoPanel;
+use super::transfer::{HandoverList, TransferButton};
 use super::{Bubble, ConfirmDialog, upsert_message};
 use crate::client;
 use crate::i18n::use_texts;
@@ -40,6 +41,13 @@ pub struct AgentDesk {
     pub security: RwSignal<bool>,
     /// A masked run whose restoring waits for confirmation (C-PII-3).
     pub confirm_unmask: RwSignal<Option<(ChatId, shared::MessageId, String)>>,
+    /// The most chats the agent holds at once (`대화중 3 / 3`, issue 18).
+    pub capacity: RwSignal<i64>,
+    /// Chats waiting in the service's queue.
+    pub waiting: RwSignal<i64>,
+    /// A notice for the agent (a chat they did not answer moved on), as the text it
+    /// picks from the routing texts, so it follows a language switch.
+    pub notice: RwSignal<Option<fn(&shared::i18n::RoutingTexts) -> &'static str>>,
 }
 
 impl AgentDesk {
@@ -59,6 +67,9 @@ impl AgentDesk {
             confirm_end: RwSignal::new(None),
             security: RwSignal::new(false),
             confirm_unmask: RwSignal::new(None),
+            capacity: RwSignal::new(0),
+            waiting: RwSignal::new(0),
+            notice: RwSignal::new(None),
         }
     }
 
@@ -96,6 +107,8 @@ impl AgentDesk {
         self.open_count.set(list.open_count);
         self.status.set(list.status);
         self.chats.set(list.chats);
+        self.capacity.set(list.capacity);
+        self.waiting.set(list.waiting);
     }
 
     fn last_seq(&self, chat: ChatId) -> i64 {
@@ -119,7 +132,13 @@ impl AgentDesk {
                     });
                 }
             }
-            ServerMsg::ChatUnassigned { chat_id } => self.forget(chat_id),
+            ServerMsg::ChatUnassigned { chat_id, reason } => {
+                if reason == Some(shared::HandoverKind::Reroute) {
+                    self.notice.set(Some(|r| r.rerouted_away));
+                }
+                self.forget(chat_id);
+            }
+            ServerMsg::QueueLength { waiting } => self.waiting.set(waiting),
             ServerMsg::ChatUpdated {
                 chat: shared::ChatView::Agent(chat),
             } => self.details.update(|d| {
@@ -128,10 +147,16 @@ impl AgentDesk {
                 }
             }),
             ServerMsg::AgentCounters {
-                open_count, status, ..
+                open_count,
+                status,
+                capacity,
+                waiting,
+                ..
             } => {
                 self.open_count.set(open_count);
                 self.status.set(status);
+                self.capacity.set(capacity);
+                self.waiting.set(waiting);
             }
             ServerMsg::MessageCreated { chat_id, message }
             | ServerMsg::MessageUpdated { chat_id, message } => {
@@ -381,7 +406,19 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                 <div class="desk-counter">
                     <span>{move || t.get().in_conversation}</span>
                     <strong data-testid="open-count">{move || desk.open_count.get()}</strong>
+                    <span data-testid="capacity">{move || format!("/ {}", desk.capacity.get())}</span>
+                    <span class="grow"></span>
+                    <span class="tag" class:warn={move || desk.waiting.get() > 0} data-testid="queue-length">
+                        {move || shared::i18n::fill(t.get().routing.queue_length, "n", desk.waiting.get())}
+                    </span>
                 </div>
+                {move || desk.notice.get().map(|n| view! {
+                    <p class="note warn" role="status" data-testid="desk-notice">
+                        {move || n(t.get().routing)}
+                        <button type="button" class="icon-button" aria-label=move || t.get().close
+                            on:click=move |_| desk.notice.set(None)>"×"</button>
+                    </p>
+                })}
                 <ul class="desk-chats" aria-label=move || t.get().chat_list_label>
                     <For each=move || desk.chats.get() key=|c| (c.id, c.unread, c.status, c.last_seq, c.customer.name.clone(), c.last_message.clone()) let:item>
                         <ChatListItem desk item/>
@@ -477,12 +514,15 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                     }>
                     {move || t.get().rating_request}
                 </button>
+                <TransferButton chat enabled=Signal::derive(move || status() == ChatStatus::Active)
+                    on_error=Callback::new(move |e: String| desk.error.set(Some(e)))/>
                 <button type="button" class="button small danger" data-testid="end-chat" on:click=move |_| desk.request_end(chat)>
                     {move || t.get().end_chat}
                 </button>
             </header>
             {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
+            <HandoverList detail=Signal::derive(move || desk.details.get().get(&chat).cloned())/>
             <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
                 <For each=move || desk.messages.get().get(&chat).cloned().unwrap_or_default() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                     {

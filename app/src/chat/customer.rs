@@ -7,10 +7,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
-    ChatId, ChatStatus, ClientMsg, CustomerFrame, InquiryRequest, Message, SendMessageRequest,
-    StartChatRequest,
+    BusinessHours, ChatId, ChatStatus, ClientMsg, CustomerFrame, InquiryRequest, Message,
+    QueuePlace, SendMessageRequest, StartChatRequest,
 };
 
+use super::waiting::{HoursTable, QueueBanner};
 use super::{Bubble, upsert_message};
 use crate::client;
 use crate::i18n::{use_locale, use_texts};
@@ -72,6 +73,10 @@ struct CustomerChatState {
     embed: StoredValue<Option<Embed>>,
     /// The UI texts in the customer's language (for errors shown from async tasks).
     texts: Signal<&'static shared::i18n::Texts>,
+    /// The customer's place while the chat waits for an agent (issue 18).
+    queue: RwSignal<Option<QueuePlace>>,
+    /// The service's hours, when chat is closed outside them (the absent notice).
+    hours: RwSignal<Option<BusinessHours>>,
 }
 
 /// What the customer reads for a refused request: the limits of issue 15 in their own
@@ -128,13 +133,26 @@ impl CustomerChatState {
                 }
                 self.messages.update(|list| upsert_message(list, message));
             }
-            CustomerFrame::ChatEnded { status } => self.status.set(status),
+            CustomerFrame::ChatEnded { status } => {
+                self.status.set(status);
+                self.queue.set(None);
+            }
             CustomerFrame::RatingRequested {} => {
                 self.rated.set(None);
                 self.rating_open.set(true);
                 self.panel.set(Panel::Chat);
             }
-            CustomerFrame::ChatUpdated { chat } => self.status.set(chat.status),
+            CustomerFrame::ChatUpdated { chat } => {
+                if chat.status != ChatStatus::Waiting {
+                    self.queue.set(None);
+                }
+                self.status.set(chat.status);
+            }
+            CustomerFrame::QueueUpdated { place } => {
+                if self.status.get_untracked() == ChatStatus::Waiting {
+                    self.queue.set(Some(place));
+                }
+            }
             CustomerFrame::Other => {}
         }
     }
@@ -187,7 +205,10 @@ impl CustomerChatState {
             let saved = fetch;
             let detail = client::customer_chat(saved.chat_id, &saved.token).await;
             match detail {
-                Ok(d) => self.status.set(d.status),
+                Ok(d) => {
+                    self.status.set(d.status);
+                    self.queue.set(d.queue);
+                }
                 Err(e) if e.is("unauthenticated") || e.is("not_found") => {
                     // the stored chat is gone: start over
                     self.reset();
@@ -231,6 +252,7 @@ impl CustomerChatState {
         self.messages.set(Vec::new());
         self.pending.set(Vec::new());
         self.status.set(ChatStatus::Active);
+        self.queue.set(None);
         self.rating_open.set(false);
         self.rated.set(None);
         self.panel.set(Panel::Closed);
@@ -256,6 +278,8 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         rated: RwSignal::new(None),
         embed: StoredValue::new(embed),
         texts: use_texts(),
+        queue: RwSignal::new(None),
+        hours: RwSignal::new(None),
     };
     let open = move |_| {
         state.error.set(None);
@@ -271,8 +295,12 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         let slug = state.slug.get_value();
         leptos::task::spawn_local(async move {
             match client::availability(&slug).await {
-                Ok(a) if a.agents_online > 0 => state.panel.set(Panel::Consent),
-                Ok(_) => state.panel.set(Panel::Absent),
+                Ok(a) if a.accepting => state.panel.set(Panel::Consent),
+                Ok(a) => {
+                    // closed by the hours: the notice shows them (issue 18)
+                    state.hours.set(a.hours.filter(|_| !a.open));
+                    state.panel.set(Panel::Absent);
+                }
                 Err(e) => {
                     state.error.set(Some(e.shown()));
                     state.panel.set(Panel::Absent);
@@ -368,7 +396,13 @@ fn AbsentNotice(state: CustomerChatState) -> impl IntoView {
     view! {
         <div class="chat-absent" data-testid="absent-popup">
             <h3>{move || t.get().absent_title}</h3>
-            <p>{move || t.get().absent_body}</p>
+            {move || match state.hours.get() {
+                Some(hours) => view! {
+                    <p data-testid="outside-hours">{move || t.get().routing.outside_hours}</p>
+                    <HoursTable hours/>
+                }.into_any(),
+                None => view! { <p>{move || t.get().absent_body}</p> }.into_any(),
+            }}
             <button type="button" class="button primary" data-testid="inquiry-button" on:click=move |_| state.panel.set(Panel::Inquiry)>
                 {move || t.get().inquiry_button}
             </button>
@@ -479,7 +513,9 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
                     );
                     state.attach(saved);
                 }
-                Err(e) if e.is("agents_absent") => state.panel.set(Panel::Absent),
+                Err(e) if e.is("agents_absent") || e.is("outside_hours") => {
+                    state.panel.set(Panel::Absent)
+                }
                 Err(e) => state
                     .error
                     .set(Some(shown(&e, state.texts.get_untracked()))),
@@ -549,7 +585,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
     };
     view! {
         {move || (!state.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
-        {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <p class="chat-banner" role="status">{t.get().waiting_agent}</p> })}
+        {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <QueueBanner place=state.queue.into()/> })}
         <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                 <Bubble mine=m.author == shared::Author::Customer message=m/>

@@ -5,6 +5,8 @@
 pub mod agent;
 pub mod customer;
 pub mod info;
+pub mod transfer;
+pub mod waiting;
 
 use leptos::prelude::*;
 use shared::{Author, Message, MessageId};
@@ -19,6 +21,11 @@ pub fn upsert_message(list: &mut Vec<Message>, m: Message) {
 
 /// Time of a message, `HH:MM`, in the browser's time zone.
 pub fn clock(m: &Message) -> String {
+    clock_at(m.created_at)
+}
+
+/// A moment as `HH:MM` in the browser's time zone.
+pub fn clock_at(at: chrono::DateTime<chrono::Utc>) -> String {
     #[cfg(feature = "hydrate")]
     let offset_min = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     #[cfg(not(feature = "hydrate"))]
@@ -26,7 +33,7 @@ pub fn clock(m: &Message) -> String {
     // by hand, not `format("%H:%M")`: chrono's format-string machinery would be in
     // the customers' bundle for this one use (issue 17)
     use chrono::Timelike;
-    let at = m.created_at + chrono::Duration::minutes(offset_min);
+    let at = at + chrono::Duration::minutes(offset_min);
     format!("{:02}:{:02}", at.hour(), at.minute())
 }
 

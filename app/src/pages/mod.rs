@@ -7,6 +7,7 @@ pub mod errors;
 pub mod help_center;
 pub mod history;
 pub mod home;
+pub mod routing;
 pub mod settings;
 pub mod tickets;
 pub mod widget;

@@ -296,11 +296,12 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                         <th>{move || t.get().admin_col_role}</th>
                         <th>{move || t.get().admin_col_chat_permission}</th>
                         <th>{move || t.get().admin_col_status}</th>
+                        <th>{move || t.get().routing.agent_capacity_label}</th>
                         <th></th>
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || agents.get() key=|a| (a.id, a.role, a.chat_permission, a.active, a.status) let:a>
+                    <For each=move || agents.get() key=|a| (a.id, a.role, a.chat_permission, a.active, a.status, a.capacity) let:a>
                         {
                             let id = a.id;
                             let active = a.active;
@@ -334,6 +335,21 @@ pub fn AgentsPanel(initial: Vec<AgentProfile>) -> impl IntoView {
                                                 }
                                             }
                                         }}
+                                    </td>
+                                    <td>
+                                        <input class="narrow" inputmode="numeric" data-testid="agent-capacity"
+                                            prop:value=a.capacity.map(|c| c.to_string()).unwrap_or_default()
+                                            placeholder=move || t.get().routing.capacity_default
+                                            aria-label={let n = a.name.clone(); move || format!("{} — {}", t.get().routing.agent_capacity_label, n)}
+                                            on:change:target=move |ev| {
+                                                let v = ev.target().value();
+                                                let cap = v.trim().parse::<i64>().ok();
+                                                if cap.is_some() || v.trim().is_empty() {
+                                                    update(id, AgentUpdate { capacity: Some(cap), ..Default::default() });
+                                                } else {
+                                                    error.set(Some(format!("capacity: `{v}`")));
+                                                }
+                                            }/>
                                     </td>
                                     <td class="row-actions">
                                         <form class="inline-form" on:submit=move |ev| {

@@ -1,6 +1,7 @@
-//! Intake: a customer's token and the help center's availability, starting a chat
-//! (consent, the page it starts on, limits, greeting) and assigning it atomically to
-//! the right online agent (C-IN-3, C-AG-9).
+//! Intake: a customer's token and the help center's availability (agents online,
+//! business hours), starting a chat (consent, the page it starts on, limits, greeting)
+//! and placing it atomically: to the right online agent with room, else in the queue
+//! (C-IN-3, C-AG-9, issue 18).
 
 use crate::db::{self, Ex};
 use chrono::{DateTime, Utc};
@@ -11,39 +12,12 @@ use shared::{
 };
 
 use crate::Engine;
-use crate::assignment::{Candidate, pick_agent};
 use crate::auth::{new_token, token_hash};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
+use crate::routing::hours;
 
 use super::*;
-
-/// Online, active agents of a service with the chat permission, with their load.
-pub(super) async fn candidates(
-    mut conn: Ex<'_>,
-    service: ServiceId,
-    except: Option<AgentId>,
-) -> Result<Vec<Candidate>> {
-    let rows = db::query(
-        "SELECT a.id, a.last_assigned_at,
-                (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
-         FROM agents a
-         WHERE a.service_id = ? AND a.status = 'online' AND a.active = 1 AND a.chat_permission = 1 AND a.id != ?",
-    )
-    .bind(service.0)
-    .bind(except.map_or(0, |a| a.0))
-    .fetch_all(conn.ex())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Candidate {
-                agent_id: AgentId(r.try_get("id")?),
-                open_chats: r.try_get("open_chats")?,
-                last_assigned_at: r.try_get("last_assigned_at")?,
-            })
-        })
-        .collect()
-}
 
 /// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
 pub(super) async fn assign(
@@ -69,6 +43,12 @@ pub(super) async fn assign(
         .execute(conn.ex())
         .await?;
     Ok(())
+}
+
+/// A service's stored business hours (`NULL` or unreadable: off, with the defaults).
+pub(crate) fn business_hours(json: Option<&str>) -> shared::BusinessHours {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
 }
 
 pub(super) fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
@@ -148,10 +128,12 @@ impl Engine {
         })
     }
 
-    /// Whether a help center can offer chat right now (C-IN-1/2).
+    /// Whether a help center can offer chat right now (C-IN-1/2, issue 18): agents
+    /// online and, when the service keeps business hours, inside them (or its online
+    /// agents take chats outside them).
     pub async fn availability(&self, slug: &str) -> Result<Availability> {
         let r = db::query(
-            "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled,
+            "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled, s.business_hours,
                     (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
                        AND a.active = 1 AND a.chat_permission = 1) AS online
              FROM services s WHERE s.slug = ?",
@@ -164,9 +146,15 @@ impl Engine {
         if !enabled {
             return Err(Error::NotFound("chat for this service"));
         }
+        let hours = business_hours(r.try_get("business_hours")?);
+        let online: i64 = r.try_get("online")?;
+        let open = hours::open_at(&hours, Utc::now());
         Ok(Availability {
             chat_enabled: true,
-            agents_online: r.try_get("online")?,
+            agents_online: online,
+            open,
+            accepting: online > 0 && (open || hours.chat_outside_hours),
+            hours: hours.enabled.then_some(hours),
         })
     }
 
@@ -206,7 +194,7 @@ impl Engine {
         let mut tx = self.write_tx().await?;
         let svc = db::query(
             "SELECT id, (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, prefer_recent_agent, greetings, locales,
-                    allowed_domains, require_signed_user
+                    allowed_domains, require_signed_user, business_hours
              FROM services WHERE slug = ?",
         )
         .bind(slug)
@@ -301,18 +289,28 @@ impl Engine {
             .map(AgentId),
             _ => None,
         };
-        let agent =
-            pick_agent(&candidates(tx.ex(), service, None).await?, preferred).ok_or_else(|| {
-                Error::conflict(
-                    "agents_absent",
-                    "no agent is online; leave a 1:1 inquiry instead",
-                )
-            })?;
+        // nobody online: the 1:1 inquiry (C-IN-2); outside the hours likewise, unless
+        // online agents take chats then (issue 18)
+        let online = queue::candidates(tx.ex(), service, None).await?;
+        if online.is_empty() {
+            return Err(Error::conflict(
+                "agents_absent",
+                "no agent is online; leave a 1:1 inquiry instead",
+            ));
+        }
+        let hours = business_hours(svc.try_get("business_hours")?);
+        if !hours.chat_outside_hours && !hours::open_at(&hours, now) {
+            return Err(Error::conflict(
+                "outside_hours",
+                "chat is closed outside business hours; leave a 1:1 inquiry instead",
+            ));
+        }
 
         let chat_id: i64 = db::query_scalar(
             "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
-                                locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device)
-             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device,
+                                preferred_agent_id)
+             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(service.0)
         .bind(&req.visitor_id)
@@ -332,10 +330,13 @@ impl Engine {
         .bind(shared::CONSENT_VERSION)
         .bind(now)
         .bind(client.user_agent.as_deref().and_then(crate::device::describe))
+        .bind(preferred.map(|a| a.0))
         .fetch_one(tx.ex())
         .await?;
         let chat = ChatId(chat_id);
-        assign(tx.ex(), chat, agent, now).await?;
+        // the new chat joins the queue's tail, and free seats are filled in queue
+        // order: it is assigned at once only when nobody waits before it
+        let assigned = queue::fill_seats(tx.ex(), service, None, now).await?;
         let greetings = parse_locale_map(svc.try_get("greetings")?);
         let greeting =
             shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
@@ -347,7 +348,8 @@ impl Engine {
         };
         tx.commit().await?;
 
-        tracing::info!(chat = %chat, service = %service, agent = %agent, "chat started");
+        let agent = assigned.iter().find(|(c, _)| *c == chat).map(|(_, a)| *a);
+        tracing::info!(chat = %chat, service = %service, agent = ?agent, "chat started");
         if let Some(m) = greeting {
             self.hub.publish(
                 Topic::Chat(chat),
@@ -357,7 +359,12 @@ impl Engine {
                 },
             );
         }
-        self.announce_assignment(chat, agent).await;
+        match (agent, assigned.as_slice()) {
+            // the usual case, nobody waiting: only the agent hears of it
+            (Some(agent), [_]) => self.announce_assignment(chat, agent).await,
+            // queued, or it moved the queue: everyone waiting hears their place
+            _ => self.announce_routing(service, &assigned).await,
+        }
         Ok(StartChatResponse {
             chat_id: chat,
             customer_token: token,

@@ -73,12 +73,13 @@ impl Engine {
         }
         let marks = vec!["?"; agents.len()].join(", ");
         let mut q = db::query(format!(
-            "SELECT a.id, a.status,
+            "SELECT a.id, a.status, COALESCE(a.capacity, s.agent_capacity) AS capacity,
+                    (SELECT COUNT(*) FROM chats c WHERE c.service_id = a.service_id AND c.status = 'waiting') AS waiting,
                     (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS open_count,
                     (SELECT CAST(COALESCE(SUM(c.unread), 0) AS BIGINT) FROM chats c WHERE c.agent_id = a.id
                        AND c.status IN ('active', 'customer_ended')) AS unread
-             FROM agents a WHERE a.id IN ({marks})"
+             FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id IN ({marks})"
         ));
         for agent in agents {
             q = q.bind(agent.0);
@@ -94,6 +95,8 @@ impl Engine {
                         unread: r.try_get("unread")?,
                         status: AgentStatus::parse(r.try_get("status")?)
                             .unwrap_or(AgentStatus::Offline),
+                        capacity: r.try_get("capacity")?,
+                        waiting: r.try_get("waiting")?,
                     },
                 ))
             })
@@ -149,7 +152,11 @@ impl Engine {
                 agent.0,
             )
             .await?;
-        let r = db::query("SELECT a.status, s.contract_security FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?")
+        let r = db::query(
+            "SELECT a.status, s.contract_security, COALESCE(a.capacity, s.agent_capacity) AS capacity,
+                    (SELECT COUNT(*) FROM chats c WHERE c.service_id = a.service_id AND c.status = 'waiting') AS waiting
+             FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?",
+        )
             .bind(agent.0)
             .fetch_one(self.db.ex())
             .await?;
@@ -159,6 +166,8 @@ impl Engine {
             open_count: chats.len() as i64,
             status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
             chats,
+            capacity: r.try_get("capacity")?,
+            waiting: r.try_get("waiting")?,
         })
     }
 
@@ -183,6 +192,7 @@ impl Engine {
         .ok_or(Error::NotFound("chat"))?;
         let id: i64 = r.try_get("id")?;
         let category_path = category_path(&r)?;
+        let handovers = handover::handovers_of(self.db.ex(), chat).await?;
         Ok(ChatDetail {
             id: ChatId(id),
             status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
@@ -210,6 +220,7 @@ impl Engine {
             opened_at: r.try_get("opened_at")?,
             ended_at: r.try_get("ended_at")?,
             last_seq: r.try_get("last_seq")?,
+            handovers,
         })
     }
 
@@ -225,7 +236,12 @@ impl Engine {
     /// their own view — decided here, so no edge can hand a customer the agents' data.
     pub async fn chat_view(&self, party: Party<'_>, chat: ChatId) -> Result<shared::ChatView> {
         let detail = self.chat(party, chat).await?;
-        Ok(Self::view_for(party, detail))
+        let waiting = detail.status == ChatStatus::Waiting;
+        let mut view = Self::view_for(party, detail);
+        if let (shared::ChatView::Customer(v), true) = (&mut view, waiting) {
+            v.queue = self.queue_place(chat).await?;
+        }
+        Ok(view)
     }
 
     /// A chat as `party` may see it: the customer never gets the agents' detail.

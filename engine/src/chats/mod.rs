@@ -6,16 +6,21 @@
 //! By concern: [`parties`] (who acts), [`rows`] (row shapes and the access rules read
 //! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
 //! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`] (agents' lists, counters, details),
-//! [`status`] (open, end, agent status and hand-over, info).
+//! [`status`] (open, end, agent status and hand-over, info), [`queue`] (capacity and
+//! the waiting queue in the store), [`handover`] (transfer and re-routing).
 
+mod handover;
 mod intake;
 mod lists;
 mod messages;
 mod parties;
+mod queue;
 mod rows;
 mod status;
 mod writer;
 
+pub(crate) use handover::routing_ticks;
+pub(crate) use intake::business_hours;
 pub use messages::Sent;
 pub use parties::{ChatParty, ClientInfo, Customer, Party};
 pub(crate) use rows::{category_path, chat_agent, display_name};

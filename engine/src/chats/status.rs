@@ -4,13 +4,15 @@
 use crate::db;
 use chrono::Utc;
 use shared::validate;
-use shared::{AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ServerMsg};
+use shared::{
+    AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, HandoverKind, ServerMsg,
+};
 
 use crate::Engine;
-use crate::assignment::pick_agent;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
+use crate::routing::pick_agent;
 
 use super::*;
 
@@ -83,15 +85,36 @@ impl Engine {
         if let Some(agent) = row.agent_id {
             self.publish_counters(agent).await;
         }
+        if next == ChatStatus::Ended && row.status.is_open_for_agent() {
+            // a seat freed up: the queue moves at once (issue 18)
+            self.route_waiting(row.service_id).await?;
+        } else if row.status == ChatStatus::Waiting {
+            // a customer left the queue (abandoned): those behind move up
+            self.publish_queue(row.service_id).await?;
+        }
         Ok(Self::view_for(party, self.chat_detail(chat).await?))
     }
 
     /// Sets the caller's status (C-AG-2), effective at once. Going offline hands the
-    /// caller's active chats to other online agents (or back to waiting); coming online
-    /// takes every waiting chat of the service. A break keeps current chats and only
-    /// stops new ones.
+    /// caller's active chats to other online agents with room (or back to the queue);
+    /// coming online fills the caller's free seats from the queue, in queue order (issue
+    /// 18: up to their capacity, not every waiting chat). A break keeps current chats
+    /// and only stops new ones.
     pub async fn set_status(&self, caller: &Caller, status: AgentStatus) -> Result<AgentStatus> {
-        let me = caller.agent_id();
+        self.change_status(caller, status, HandoverKind::Offline)
+            .await
+    }
+
+    /// [`Engine::set_status`] for any agent; `kind` is how hand-overs are recorded
+    /// (the agent went offline, or an admin set them so from the routing board).
+    pub(crate) async fn change_status(
+        &self,
+        agent: &Caller,
+        status: AgentStatus,
+        kind: HandoverKind,
+    ) -> Result<AgentStatus> {
+        let me = agent.agent_id();
+        let service = agent.service_id();
         let now = Utc::now();
         let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
         let mut tx = self.write_tx().await?;
@@ -101,66 +124,48 @@ impl Engine {
         .bind(status.as_str())
         .bind(now)
         .bind(me.0)
-        .bind(caller.service_id().0)
+        .bind(service.0)
         .execute(tx.ex())
         .await?;
-        match status {
-            AgentStatus::Offline => {
-                let mine: Vec<i64> = db::query_scalar(
-                    "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
-                )
-                .bind(me.0)
-                .fetch_all(tx.ex())
-                .await?;
-                for id in mine {
-                    let chat = ChatId(id);
-                    match pick_agent(
-                        &candidates(tx.ex(), caller.service_id(), Some(me)).await?,
-                        None,
-                    ) {
-                        Some(next) => {
-                            assign(tx.ex(), chat, next, now).await?;
-                            moved.push((chat, Some(next)));
-                        }
-                        None => {
-                            db::query("UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?")
-                                .bind(id)
-                                .execute(tx.ex())
-                                .await?;
-                            moved.push((chat, None));
-                        }
-                    }
-                }
+        if status == AgentStatus::Offline {
+            let mine: Vec<i64> = db::query_scalar(
+                "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
+            )
+            .bind(me.0)
+            .fetch_all(tx.ex())
+            .await?;
+            for id in mine {
+                let chat = ChatId(id);
+                let next = pick_agent(&queue::candidates(tx.ex(), service, Some(me)).await?, None);
+                handover::move_chat(tx.ex(), chat, Some(me), next, kind, None, now).await?;
+                moved.push((chat, next));
             }
-            AgentStatus::Online if caller.chat_permission() => {
-                let waiting: Vec<i64> = db::query_scalar(
-                    "SELECT id FROM chats WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
-                )
-                .bind(caller.service_id().0)
-                .fetch_all(tx.ex())
-                .await?;
-                for id in waiting {
-                    assign(tx.ex(), ChatId(id), me, now).await?;
-                    moved.push((ChatId(id), Some(me)));
-                }
-            }
-            _ => {}
         }
+        // coming online takes seats from the queue; going offline may have put chats
+        // back in it, which others with room now take
+        let assigned = if status == AgentStatus::Break || !agent.chat_permission() {
+            Vec::new()
+        } else {
+            queue::fill_seats(tx.ex(), service, None, now).await?
+        };
         tx.commit().await?;
 
         tracing::info!(agent = %me, status = status.as_str(), moved = moved.len(), "agent status");
-        for (chat, to) in moved {
-            if to != Some(me) {
-                self.hub.publish(
-                    Topic::Agent(me),
-                    ServerMsg::ChatUnassigned { chat_id: chat },
-                );
-            }
+        for (chat, to) in &moved {
+            self.hub.publish(
+                Topic::Agent(me),
+                ServerMsg::ChatUnassigned {
+                    chat_id: *chat,
+                    reason: Some(kind),
+                },
+            );
             match to {
-                Some(agent) => self.announce_assignment(chat, agent).await,
-                None => self.publish_chat_updated(chat).await,
+                Some(agent) => self.announce_assignment(*chat, *agent).await,
+                // back in the queue (the pass below may give it out again)
+                None => self.publish_chat_updated(*chat).await,
             }
         }
+        self.announce_routing(service, &assigned).await;
         self.publish_counters(me).await;
         Ok(status)
     }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod history;
 pub mod masks;
 pub mod openapi;
+pub mod routing;
 pub mod services;
 pub mod settings;
 pub mod tickets;
@@ -51,6 +52,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/chats/{id}/end", post(chats::end))
         .route("/chats/{id}/read", post(chats::read))
+        .route("/chats/{id}/transfer", post(routing::transfer))
+        .route("/routing/board", get(routing::board))
+        .route("/agents/{id}/status", put(routing::set_agent_status))
         .route("/chats/{id}/messages/{message_id}/masks", post(masks::mask))
         .route(
             "/chats/{id}/messages/{message_id}/masks/{mask_id}",

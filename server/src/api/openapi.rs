@@ -52,6 +52,9 @@ use utoipa::{Modify, OpenApi};
         super::history::start_export,
         super::history::export_progress,
         super::history::export_file,
+        super::routing::transfer,
+        super::routing::board,
+        super::routing::set_agent_status,
     ),
     modifiers(&BearerAuth)
 )]

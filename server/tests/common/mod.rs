@@ -257,6 +257,20 @@ impl TestServer {
         assert_eq!(s, StatusCode::OK);
     }
 
+    /// Sets the service's per-agent capacity (issue 18) as the demo admin; tests of
+    /// spreading load give agents room for every chat they start.
+    pub async fn set_capacity(&self, cap: i64) {
+        let admin = self.login("admin@demo.test", DEMO_PASSWORD).await;
+        let (s, v) = self
+            .put(
+                "/api/v1/settings",
+                Some(&admin),
+                serde_json::json!({ "routing": { "agent_capacity": cap } }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     /// Logs an agent in and sets them online; returns the token.
     pub async fn online_agent(&self, email: &str) -> String {
         let token = self.login(email, DEMO_PASSWORD).await;

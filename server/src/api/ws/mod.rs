@@ -250,6 +250,8 @@ impl Outbox {
                         open_count: list.open_count,
                         unread,
                         status: list.status,
+                        capacity: list.capacity,
+                        waiting: list.waiting,
                     });
                     ids
                 }
@@ -299,12 +301,29 @@ async fn session(
                 open_count: list.open_count,
                 unread,
                 status: list.status,
+                capacity: list.capacity,
+                waiting: list.waiting,
             }),
         )
         .await
         {
             return;
         }
+    }
+
+    // a waiting customer hears their place in the queue at once (issue 18)
+    if let ChatParty::Customer(c) = &out.party
+        && let Ok(Some(place)) = engine.queue_place(c.chat_id()).await
+        && !send(
+            &mut socket,
+            &Frame::Own(ServerMsg::QueueUpdated {
+                chat_id: c.chat_id(),
+                place,
+            }),
+        )
+        .await
+    {
+        return;
     }
 
     loop {

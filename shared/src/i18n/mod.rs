@@ -7,6 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod routing;
+pub use routing::{RoutingTexts, fill};
+
 /// A UI language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -210,7 +213,6 @@ pub struct Texts {
     pub chat_ended: &'static str,
     pub new_chat: &'static str,
     pub reconnecting: &'static str,
-    pub waiting_agent: &'static str,
     pub transcript_label: &'static str,
     pub agent_status_label: &'static str,
     pub chat_list_label: &'static str,
@@ -306,6 +308,8 @@ pub struct Texts {
     pub audit_when: &'static str,
     pub auto_mask_label: &'static str,
     pub audit_empty: &'static str,
+    /// Capacity, the queue, transfer and business hours (issue 18).
+    pub routing: &'static RoutingTexts,
 }
 
 impl Texts {
@@ -563,7 +567,6 @@ pub static KO: Texts = Texts {
     chat_ended: "대화가 종료되었습니다.",
     new_chat: "새 상담 시작",
     reconnecting: "연결이 끊어져 다시 연결하는 중…",
-    waiting_agent: "상담원 연결을 기다리는 중입니다…",
     transcript_label: "대화 내용",
     agent_status_label: "상태",
     chat_list_label: "대화 목록",
@@ -659,6 +662,7 @@ pub static KO: Texts = Texts {
     audit_when: "시각",
     auto_mask_label: "감지된 개인정보 자동 마스킹 (보안 서비스 필요)",
     audit_empty: "기록이 없습니다.",
+    routing: &routing::KO,
 };
 
 pub static EN: Texts = Texts {
@@ -889,7 +893,6 @@ pub static EN: Texts = Texts {
     chat_ended: "This conversation has ended.",
     new_chat: "Start a new chat",
     reconnecting: "Connection lost, reconnecting…",
-    waiting_agent: "Waiting for an agent…",
     transcript_label: "Conversation",
     agent_status_label: "Status",
     chat_list_label: "Chats",
@@ -985,6 +988,7 @@ pub static EN: Texts = Texts {
     audit_when: "When",
     auto_mask_label: "Mask detected personal data on arrival (needs the security service)",
     audit_empty: "No entries yet.",
+    routing: &routing::EN,
 };
 
 #[cfg(test)]

@@ -1,0 +1,344 @@
+//! Chats changing hands (issue 18): an agent transferring a chat (to another agent or
+//! back to the queue, with a note the receiver reads), re-routing a chat its agent has
+//! not answered in time, and the record of every change of hands that the chat's
+//! history shows in order. The customer reads "상담원이 변경되었습니다" whenever a new
+//! agent takes over.
+
+use chrono::{DateTime, Duration, Utc};
+use shared::{
+    AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, Handover, HandoverKind, Message,
+    Role, ServerMsg, ServiceId, TransferRequest,
+};
+
+use crate::Engine;
+use crate::caller::Caller;
+use crate::db::{self, Ex};
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+use crate::routing::{pick_agent, reroute};
+
+use super::*;
+
+/// How often the routing tick looks for unanswered chats and expired holds.
+pub(crate) const ROUTING_TICK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Moves a chat to `to` (assigned afresh) or, with `None`, back to the queue, and
+/// records the change of hands.
+pub(super) async fn move_chat(
+    mut conn: Ex<'_>,
+    chat: ChatId,
+    from: Option<AgentId>,
+    to: Option<AgentId>,
+    kind: HandoverKind,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match to {
+        Some(agent) => assign(conn.re(), chat, agent, now).await?,
+        None => {
+            db::query(
+                "UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?",
+            )
+            .bind(chat.0)
+            .execute(conn.ex())
+            .await?;
+        }
+    }
+    db::query(
+        "INSERT INTO chat_handovers (chat_id, kind, from_agent_id, to_agent_id, note, at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(chat.0)
+    .bind(kind.as_str())
+    .bind(from.map(|a| a.0))
+    .bind(to.map(|a| a.0))
+    .bind(note)
+    .bind(now)
+    .execute(conn.ex())
+    .await?;
+    Ok(())
+}
+
+/// The customer's "your agent changed" line, in the chat's language.
+async fn agent_changed_line(mut conn: Ex<'_>, chat: ChatId, now: DateTime<Utc>) -> Result<Message> {
+    let locale: String = db::query_scalar("SELECT locale FROM chats WHERE id = ?")
+        .bind(chat.0)
+        .fetch_one(conn.ex())
+        .await?;
+    let texts = shared::i18n::Locale::parse(&locale)
+        .unwrap_or_default()
+        .texts();
+    append_message(
+        conn,
+        chat,
+        Author::System,
+        None,
+        None,
+        texts.routing.agent_changed,
+        now,
+    )
+    .await
+}
+
+/// A chat's changes of hands, oldest first.
+pub(super) async fn handovers_of(mut conn: Ex<'_>, chat: ChatId) -> Result<Vec<Handover>> {
+    let rows = db::query(
+        "SELECT h.kind, h.note, h.at, f.name AS from_name, t.name AS to_name
+         FROM chat_handovers h
+         LEFT JOIN agents f ON f.id = h.from_agent_id
+         LEFT JOIN agents t ON t.id = h.to_agent_id
+         WHERE h.chat_id = ? ORDER BY h.id",
+    )
+    .bind(chat.0)
+    .fetch_all(conn.ex())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Handover {
+                kind: HandoverKind::parse(r.try_get("kind")?).unwrap_or(HandoverKind::Transfer),
+                from_agent: r.try_get("from_name")?,
+                to_agent: r.try_get("to_name")?,
+                note: r.try_get("note")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether an agent of the service can be handed a chat by name: online, active and
+/// with the chat permission (capacity does not stop an explicit choice).
+async fn require_available(mut conn: Ex<'_>, service: ServiceId, agent: AgentId) -> Result<()> {
+    let r = db::query(
+        "SELECT status, active, chat_permission FROM agents WHERE id = ? AND service_id = ?",
+    )
+    .bind(agent.0)
+    .bind(service.0)
+    .fetch_optional(conn.ex())
+    .await?
+    .ok_or(Error::NotFound("agent"))?;
+    let online = AgentStatus::parse(r.try_get("status")?) == Some(AgentStatus::Online);
+    if online && r.try_get::<bool, _>("active")? && r.try_get::<bool, _>("chat_permission")? {
+        Ok(())
+    } else {
+        Err(Error::conflict(
+            "agent_unavailable",
+            "that agent is not online to take chats",
+        ))
+    }
+}
+
+impl Engine {
+    /// Hands an active chat on (issue 18): to another online agent of the service (even
+    /// one at capacity: an explicit choice), or with no agent back to the queue, where
+    /// anyone else with room takes it. The chat's agent may transfer it; so may an admin.
+    /// The note is kept with the chat's hand-overs for the receiver.
+    pub async fn transfer_chat(
+        &self,
+        caller: &Caller,
+        chat: ChatId,
+        req: TransferRequest,
+    ) -> Result<ChatDetail> {
+        req.validate()?;
+        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let row = chat_row(tx.ex(), chat).await?;
+        check_access(Party::Agent(caller), &row)?;
+        if caller.role() != Role::Admin {
+            require_assigned(caller, &row)?;
+        }
+        if row.status != ChatStatus::Active {
+            return Err(Error::conflict(
+                "chat_not_active",
+                format!(
+                    "only an active chat can be transferred; this one is {}",
+                    row.status.as_str()
+                ),
+            ));
+        }
+        let from = row.agent_id;
+        if let Some(to) = req.to_agent_id {
+            if Some(to) == from {
+                return Err(Error::rule(
+                    "same_agent",
+                    "the chat is already this agent's",
+                ));
+            }
+            require_available(tx.ex(), row.service_id, to).await?;
+        }
+        move_chat(
+            tx.ex(),
+            chat,
+            from,
+            req.to_agent_id,
+            HandoverKind::Transfer,
+            note,
+            now,
+        )
+        .await?;
+        let line = match req.to_agent_id {
+            Some(_) => Some(agent_changed_line(tx.ex(), chat, now).await?),
+            None => None,
+        };
+        // back in the queue: whoever else has room takes it (not the agent who sent it)
+        let assigned = match req.to_agent_id {
+            None => queue::fill_seats(tx.ex(), row.service_id, from, now).await?,
+            Some(_) => Vec::new(),
+        };
+        tx.commit().await?;
+
+        tracing::info!(chat = %chat, from = ?from, to = ?req.to_agent_id, "chat transferred");
+        self.after_handover(chat, from, req.to_agent_id, HandoverKind::Transfer, line)
+            .await;
+        self.announce_routing(row.service_id, &assigned).await;
+        self.chat_detail(chat).await
+    }
+
+    /// After a change of hands is committed: the old agent loses the chat, the new one
+    /// gets it, and the customer and the new agent read the "agent changed" line.
+    async fn after_handover(
+        &self,
+        chat: ChatId,
+        from: Option<AgentId>,
+        to: Option<AgentId>,
+        kind: HandoverKind,
+        line: Option<Message>,
+    ) {
+        if let Some(from) = from {
+            self.hub.publish(
+                Topic::Agent(from),
+                ServerMsg::ChatUnassigned {
+                    chat_id: chat,
+                    reason: Some(kind),
+                },
+            );
+            self.publish_counters(from).await;
+        }
+        match to {
+            Some(agent) => self.announce_assignment(chat, agent).await,
+            None => self.publish_chat_updated(chat).await,
+        }
+        if let Some(message) = line {
+            self.hub.publish_chat(
+                chat,
+                to,
+                ServerMsg::MessageCreated {
+                    chat_id: chat,
+                    message,
+                },
+            );
+        }
+    }
+
+    /// Re-routes every chat whose agent has not answered within its service's
+    /// re-routing time (issue 18): to the next free agent, else back to the head of the
+    /// queue. Each move re-checks the chat in its own write transaction, so instances
+    /// ticking at once never move a chat twice. Returns how many moved.
+    pub(crate) async fn reroute_unanswered(&self) -> Result<usize> {
+        let now = Utc::now();
+        let min_after = Duration::seconds(*shared::routing::REROUTE_RANGE.start());
+        let rows = db::query(
+            "SELECT c.id, s.reroute_after_secs FROM services s
+             JOIN chats c ON c.service_id = s.id AND c.status = 'active'
+             WHERE s.reroute_after_secs IS NOT NULL AND c.assigned_at <= ?",
+        )
+        .bind(now - min_after)
+        .fetch_all(self.db.ex())
+        .await?;
+        let mut moved = 0;
+        for r in &rows {
+            let chat = ChatId(r.try_get("id")?);
+            let after = Duration::seconds(r.try_get("reroute_after_secs")?);
+            if self.reroute_one(chat, after).await? {
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+
+    async fn reroute_one(&self, chat: ChatId, after: Duration) -> Result<bool> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let r = db::query(
+            "SELECT c.service_id, c.agent_id, c.assigned_at,
+                    EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.author = 'agent'
+                              AND m.agent_id = c.agent_id AND m.created_at >= c.assigned_at) AS replied
+             FROM chats c WHERE c.id = ? AND c.status = 'active'",
+        )
+        .bind(chat.0)
+        .fetch_optional(tx.ex())
+        .await?;
+        let Some(r) = r else { return Ok(false) };
+        let (Some(from), Some(assigned_at)) = (
+            r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+            r.try_get::<Option<DateTime<Utc>>, _>("assigned_at")?,
+        ) else {
+            return Ok(false);
+        };
+        if !reroute::due(Some(after), assigned_at, r.try_get("replied")?, now) {
+            return Ok(false);
+        }
+        let service = ServiceId(r.try_get("service_id")?);
+        let to = pick_agent(
+            &queue::candidates(tx.ex(), service, Some(from)).await?,
+            None,
+        );
+        move_chat(
+            tx.ex(),
+            chat,
+            Some(from),
+            to,
+            HandoverKind::Reroute,
+            None,
+            now,
+        )
+        .await?;
+        let line = match to {
+            Some(_) => Some(agent_changed_line(tx.ex(), chat, now).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        tracing::info!(chat = %chat, from = %from, to = ?to, "unanswered chat re-routed");
+        self.after_handover(chat, Some(from), to, HandoverKind::Reroute, line)
+            .await;
+        if to.is_none() {
+            self.publish_queue(service).await?;
+        }
+        Ok(true)
+    }
+
+    /// Fills seats of every service with chats waiting (a recent-agent hold may have
+    /// run out); announces only when something moved.
+    pub(crate) async fn fill_waiting_seats(&self) -> Result<()> {
+        let services: Vec<i64> = db::query_scalar(
+            "SELECT s.id FROM services s
+             WHERE EXISTS (SELECT 1 FROM chats c WHERE c.service_id = s.id AND c.status = 'waiting')",
+        )
+        .fetch_all(self.db.ex())
+        .await?;
+        for service in services.into_iter().map(ServiceId) {
+            let mut tx = self.write_tx().await?;
+            let assigned = queue::fill_seats(tx.ex(), service, None, Utc::now()).await?;
+            tx.commit().await?;
+            if !assigned.is_empty() {
+                self.announce_routing(service, &assigned).await;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The routing tick (a background task): every [`ROUTING_TICK`], unanswered chats move
+/// on and expired holds release their chats.
+pub(crate) async fn routing_ticks(engine: Engine) {
+    let mut every = tokio::time::interval(ROUTING_TICK);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = engine.reroute_unanswered().await {
+            tracing::warn!(error = %e, "could not re-route unanswered chats");
+        }
+        if let Err(e) = engine.fill_waiting_seats().await {
+            tracing::warn!(error = %e, "could not fill seats from the queue");
+        }
+    }
+}

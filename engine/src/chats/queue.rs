@@ -1,0 +1,326 @@
+//! The queue and capacity in the store (issue 18): the rows that feed the pure rules
+//! of [`crate::routing`], filling free seats from the queue inside a write
+//! transaction, and telling waiting customers their place and agents the queue's length.
+//!
+//! Every assignment runs in the engine's write transaction (one at a time across
+//! instances: SQLite's single writer, PostgreSQL's advisory lock), so the queue a pass
+//! reads is the queue it changes: no chat is given twice and every instance computes
+//! the same positions from the same rows.
+
+use chrono::{DateTime, Duration, Utc};
+use shared::{
+    AgentId, AgentLoad, AgentStatus, ChatId, HandoverKind, QueuePlace, QueuedChat, RoutingBoard,
+    ServerMsg, ServiceId,
+};
+
+use crate::Engine;
+use crate::caller::Caller;
+use crate::db::{self, Ex};
+use crate::error::{Error, Result};
+use crate::hub::Topic;
+use crate::routing::Candidate;
+use crate::routing::queue::{self, Waiting};
+
+use super::*;
+
+/// Online, active agents of a service with the chat permission, with their load and
+/// capacity (their own cap, else the service's).
+pub(super) async fn candidates(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    except: Option<AgentId>,
+) -> Result<Vec<Candidate>> {
+    let rows = db::query(
+        "SELECT a.id, a.last_assigned_at, COALESCE(a.capacity, s.agent_capacity) AS capacity,
+                (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
+         FROM agents a JOIN services s ON s.id = a.service_id
+         WHERE a.service_id = ? AND a.status = 'online' AND a.active = 1 AND a.chat_permission = 1 AND a.id != ?",
+    )
+    .bind(service.0)
+    .bind(except.map_or(0, |a| a.0))
+    .fetch_all(conn.ex())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Candidate {
+                agent_id: AgentId(r.try_get("id")?),
+                open_chats: r.try_get("open_chats")?,
+                capacity: r.try_get("capacity")?,
+                last_assigned_at: r.try_get("last_assigned_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The service's waiting chats in queue order (start time, then id).
+pub(super) async fn waiting(mut conn: Ex<'_>, service: ServiceId) -> Result<Vec<Waiting>> {
+    let rows = db::query(
+        "SELECT id, created_at, preferred_agent_id FROM chats
+         WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
+    )
+    .bind(service.0)
+    .fetch_all(conn.ex())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Waiting {
+                chat_id: ChatId(r.try_get("id")?),
+                since: r.try_get("created_at")?,
+                preferred: r
+                    .try_get::<Option<i64>, _>("preferred_agent_id")?
+                    .map(AgentId),
+            })
+        })
+        .collect()
+}
+
+/// Gives waiting chats to agents with room, in queue order ([`queue::plan`]), inside
+/// the caller's write transaction; `except` takes no chat in this pass (the agent who
+/// just sent a chat back to the queue). Returns what was assigned, for announcing
+/// after the commit.
+pub(super) async fn fill_seats(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    except: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ChatId, AgentId)>> {
+    let queue = waiting(conn.re(), service).await?;
+    if queue.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut agents = candidates(conn.re(), service, except).await?;
+    let hold = hold_of(conn.re(), service).await?;
+    let plan = queue::plan(&queue, &mut agents, hold, now);
+    for (chat, agent) in &plan {
+        assign(conn.re(), *chat, *agent, now).await?;
+    }
+    Ok(plan)
+}
+
+async fn hold_of(mut conn: Ex<'_>, service: ServiceId) -> Result<Duration> {
+    let secs: i64 = db::query_scalar("SELECT recent_agent_hold_secs FROM services WHERE id = ?")
+        .bind(service.0)
+        .fetch_one(conn.ex())
+        .await?;
+    Ok(Duration::seconds(secs))
+}
+
+/// The median handling time (assignment → end) of the service's last 200 handled
+/// chats ended within 7 days; read newest first along the history index, so it costs
+/// the same at any history size.
+async fn median_handling_secs(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let since = now - Duration::days(7);
+    let rows = db::query(
+        "SELECT assigned_at, ended_at FROM chats
+         WHERE service_id = ? AND created_at >= ? AND status = 'ended'
+           AND assigned_at IS NOT NULL AND ended_at IS NOT NULL
+         ORDER BY created_at DESC, id DESC LIMIT 200",
+    )
+    .bind(service.0)
+    .bind(since - Duration::days(1))
+    .fetch_all(conn.ex())
+    .await?;
+    let mut samples = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let assigned: DateTime<Utc> = r.try_get("assigned_at")?;
+        let ended: DateTime<Utc> = r.try_get("ended_at")?;
+        if ended >= since {
+            samples.push((ended - assigned).num_seconds().max(0));
+        }
+    }
+    Ok(queue::median_secs(samples))
+}
+
+/// Every waiting chat's place (same order and figures on every instance).
+async fn places(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ChatId, QueuePlace)>> {
+    let queue = waiting(conn.re(), service).await?;
+    if queue.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seats: i64 = candidates(conn.re(), service, None)
+        .await?
+        .iter()
+        .map(|c| c.capacity)
+        .sum();
+    let median = median_handling_secs(conn.re(), service, now).await?;
+    Ok(queue
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let position = i as i64 + 1;
+            (
+                w.chat_id,
+                QueuePlace {
+                    position,
+                    estimated_wait_secs: queue::estimated_wait_secs(position, median, seats),
+                },
+            )
+        })
+        .collect())
+}
+
+impl Engine {
+    /// Fills free seats from the service's queue in its own write transaction, then
+    /// announces the assignments and the queue (after an end, a status change, a
+    /// raised cap, a transfer to the queue or a hold running out).
+    pub(crate) async fn route_waiting(&self, service: ServiceId) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let assigned = fill_seats(tx.ex(), service, None, Utc::now()).await?;
+        tx.commit().await?;
+        self.announce_routing(service, &assigned).await;
+        Ok(())
+    }
+
+    /// Tells each newly assigned agent, then every waiting customer their place and
+    /// every agent the queue's length.
+    pub(crate) async fn announce_routing(
+        &self,
+        service: ServiceId,
+        assigned: &[(ChatId, AgentId)],
+    ) {
+        for (chat, agent) in assigned {
+            self.announce_assignment(*chat, *agent).await;
+        }
+        if let Err(e) = self.publish_queue(service).await {
+            tracing::warn!(error = %e, "could not publish the queue");
+        }
+    }
+
+    /// `queue.updated` to each waiting customer, `queue.length` to the service's agents
+    /// who are not offline.
+    pub(crate) async fn publish_queue(&self, service: ServiceId) -> Result<()> {
+        let mut conn = self.db.acquire().await?;
+        let places = places(conn.ex(), service, Utc::now()).await?;
+        let agents: Vec<i64> = db::query_scalar(
+            "SELECT id FROM agents WHERE service_id = ? AND status != 'offline' AND active = 1",
+        )
+        .bind(service.0)
+        .fetch_all(conn.ex())
+        .await?;
+        drop(conn);
+        let waiting = places.len() as i64;
+        for (chat, place) in places {
+            self.hub.publish(
+                Topic::Chat(chat),
+                ServerMsg::QueueUpdated {
+                    chat_id: chat,
+                    place,
+                },
+            );
+        }
+        for agent in agents {
+            self.hub.publish(
+                Topic::Agent(AgentId(agent)),
+                ServerMsg::QueueLength { waiting },
+            );
+        }
+        Ok(())
+    }
+
+    /// A waiting chat's place in its queue (`None` once it is not waiting).
+    pub async fn queue_place(&self, chat: ChatId) -> Result<Option<QueuePlace>> {
+        let mut conn = self.db.acquire().await?;
+        let row = chat_row(conn.ex(), chat).await?;
+        if row.status != shared::ChatStatus::Waiting {
+            return Ok(None);
+        }
+        let places = places(conn.ex(), row.service_id, Utc::now()).await?;
+        Ok(places.into_iter().find(|(c, _)| *c == chat).map(|(_, p)| p))
+    }
+
+    /// The routing board (issue 18): every agent of the caller's service with status,
+    /// load and cap, and the queue in order. Any agent may read it (the transfer list
+    /// uses it); only admins change statuses from it.
+    pub async fn routing_board(&self, caller: &Caller) -> Result<RoutingBoard> {
+        let service = caller.service_id();
+        let mut conn = self.db.acquire().await?;
+        let rows = db::query(
+            "SELECT a.id, a.name, a.status, a.chat_permission, COALESCE(a.capacity, s.agent_capacity) AS capacity,
+                    (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
+             FROM agents a JOIN services s ON s.id = a.service_id
+             WHERE a.service_id = ? AND a.active = 1 ORDER BY a.name, a.id",
+        )
+        .bind(service.0)
+        .fetch_all(conn.ex())
+        .await?;
+        let agents = rows
+            .iter()
+            .map(|r| {
+                Ok(AgentLoad {
+                    id: AgentId(r.try_get("id")?),
+                    name: r.try_get("name")?,
+                    status: AgentStatus::parse(r.try_get("status")?)
+                        .unwrap_or(AgentStatus::Offline),
+                    open_chats: r.try_get("open_chats")?,
+                    capacity: r.try_get("capacity")?,
+                    chat_permission: r.try_get("chat_permission")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let rows = db::query(
+            "SELECT id, customer_name, created_at FROM chats
+             WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
+        )
+        .bind(service.0)
+        .fetch_all(conn.ex())
+        .await?;
+        let queue = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let id: i64 = r.try_get("id")?;
+                Ok(QueuedChat {
+                    chat_id: ChatId(id),
+                    customer_name: display_name(id, r.try_get("customer_name")?),
+                    position: i as i64 + 1,
+                    since: r.try_get("created_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let hours: Option<String> =
+            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
+                .bind(service.0)
+                .fetch_one(conn.ex())
+                .await?;
+        let hours = business_hours(hours.as_deref());
+        Ok(RoutingBoard {
+            agents,
+            queue,
+            open: crate::routing::hours::open_at(&hours, Utc::now()),
+        })
+    }
+
+    /// An admin sets an agent's status from the routing board (e.g. a forgotten agent
+    /// offline): the same hand-over as the agent's own change, recorded as the admin's.
+    pub async fn set_agent_status(
+        &self,
+        caller: &Caller,
+        agent: AgentId,
+        status: AgentStatus,
+    ) -> Result<AgentStatus> {
+        caller.require_admin()?;
+        let profile = self.agent(caller, agent).await?;
+        if !profile.active {
+            return Err(Error::conflict(
+                "agent_inactive",
+                "this account is deactivated",
+            ));
+        }
+        let managed = Caller::internal(
+            agent,
+            caller.service_id(),
+            profile.role,
+            profile.chat_permission,
+        );
+        self.change_status(&managed, status, HandoverKind::Supervisor)
+            .await
+    }
+}
