@@ -11,11 +11,15 @@
 //!   measures filtered-search latency and a large export's time and peak memory.
 //! - `logins`: peak server memory under a burst of parallel logins (issue 15), beside
 //!   an older binary's when given.
+//! - `routing`: customers arriving at a desk of capped agents who end each chat after a
+//!   fixed handling time (issue 18) — start-to-assignment latency, the longest queue, and
+//!   that every chat was assigned exactly once.
 
 mod baseline;
 mod history;
 mod load;
 mod logins;
+mod routing;
 mod util;
 
 use std::path::PathBuf;
@@ -78,6 +82,27 @@ enum Command {
         port: u16,
         #[arg(long)]
         agents: usize,
+    },
+    /// Customers arriving at capped agents (issue 18): start-to-assignment latency.
+    Routing {
+        #[arg(long, default_value_t = 1000)]
+        customers: usize,
+        #[arg(long, default_value_t = 20)]
+        agents: usize,
+        /// Each agent's cap.
+        #[arg(long, default_value_t = 5)]
+        capacity: i64,
+        /// Arrivals spread evenly over this many seconds.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// How long an agent holds each chat before ending it.
+        #[arg(long, default_value_t = 500)]
+        handle_ms: u64,
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+        /// A prefix for the results file.
+        #[arg(long)]
+        label: Option<String>,
     },
     /// Peak server memory under parallel logins (issue 15).
     Logins {
@@ -159,6 +184,26 @@ fn main() {
                 None => name,
             };
             util::write_result(&name, v);
+        }
+        Command::Routing {
+            customers,
+            agents,
+            capacity,
+            seconds,
+            handle_ms,
+            server_bin,
+            label,
+        } => {
+            let plan = routing::Plan {
+                customers,
+                agents,
+                capacity,
+                seconds,
+                handle_ms,
+            };
+            let v = rt.block_on(routing::run(plan, &util::server_bin(server_bin)));
+            let name = format!("routing-{customers}x{agents}x{capacity}-{handle_ms}ms");
+            util::write_result(&label.map_or(name.clone(), |l| format!("{l}-{name}")), v);
         }
         Command::Logins {
             parallel,
@@ -285,6 +330,8 @@ async fn chat(
         .build()
         .unwrap();
     let admin = login(&http, &base, "admin@demo.test", "demo-password").await;
+    // every chat gets an agent: this measures messages, not the queue
+    util::uncap_agents(&server.url).await;
     let mut agent_tokens = Vec::new();
     for j in 0..agents {
         let email = format!("bench{j}@bench.test");

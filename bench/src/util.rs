@@ -109,6 +109,8 @@ pub fn server_bin(explicit: Option<PathBuf>) -> PathBuf {
 pub struct Spawned {
     pub base: String,
     pub pid: u32,
+    /// The database the server runs on (for setup the API does not offer).
+    pub url: String,
     child: Child,
     _dir: Option<tempfile::TempDir>,
 }
@@ -164,6 +166,7 @@ impl Spawned {
     ) -> Spawned {
         let port = free_port();
         let key = std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "b".repeat(64));
+        let url_of_db = url.clone();
         let child = Command::new(bin)
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--database-url")
@@ -186,6 +189,7 @@ impl Spawned {
         Spawned {
             base,
             pid: child.id(),
+            url: url_of_db,
             child,
             _dir: dir,
         }
@@ -205,6 +209,23 @@ impl Drop for Spawned {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
+    }
+}
+
+/// Lifts the demo service's per-agent cap (issue 18) past the API's 1–50 for the chat
+/// load benchmark, whose 1,000–5,000 chats over 10–20 agents measure messages, not
+/// routing: written to the database directly (the engine reads the cap at every
+/// assignment), a no-op for an older binary without the column.
+pub async fn uncap_agents(url: &str) {
+    let sql = "UPDATE services SET agent_capacity = 1000000";
+    if url.starts_with("sqlite:") {
+        if let Ok(pool) = sqlx::SqlitePool::connect(url).await {
+            let _ = sqlx::query(sql).execute(&pool).await;
+            pool.close().await;
+        }
+    } else if let Ok(pool) = sqlx::PgPool::connect(url).await {
+        let _ = sqlx::query(sql).execute(&pool).await;
+        pool.close().await;
     }
 }
 
