@@ -63,18 +63,7 @@ async fn the_queue_moves_and_a_transfer_hands_the_chat_over_live() {
     agent.screenshot("console-full-with-queue").await;
 
     // the customer in the browser is second in line
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    customer
-        .find(r#"[data-testid="consent-accept"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.start_help_center_chat(&server, None).await;
     customer
         .wait_text(r#"[data-testid="queue-position"]"#, "2번째")
         .await;
@@ -281,11 +270,8 @@ async fn admin_sets_routing_and_hours_and_a_customer_reads_them() {
     customer.client.goto(&server.url("/hc/demo")).await.unwrap();
     customer.wait_hydrated().await;
     customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click_centered(r#"[data-testid="chat-icon"]"#)
+        .await;
     customer.find(r#"[data-testid="absent-popup"]"#).await;
     customer.find(r#"[data-testid="outside-hours"]"#).await;
     customer

@@ -468,6 +468,8 @@ fn HistoryPane(
                 </button>
             </header>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            // every change of hands, in order, with the transfer notes (issue 18)
+            <crate::chat::transfer::HandoverList detail=Signal::derive(move || detail.get())/>
             <div class="history-pane-body">
                 <div class="history-transcript chat-log" role="log" tabindex="0" aria-label=move || t.get().transcript_label>
                     <For each=move || messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>

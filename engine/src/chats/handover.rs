@@ -301,7 +301,7 @@ impl Engine {
         self.after_handover(chat, Some(from), to, HandoverKind::Reroute, line)
             .await;
         if to.is_none() {
-            self.publish_queue(service).await?;
+            self.publish_queue(service, None).await?;
         }
         Ok(true)
     }

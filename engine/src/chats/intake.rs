@@ -336,7 +336,7 @@ impl Engine {
         let chat = ChatId(chat_id);
         // the new chat joins the queue's tail, and free seats are filled in queue
         // order: it is assigned at once only when nobody waits before it
-        let assigned = queue::fill_seats(tx.ex(), service, None, now).await?;
+        let assigned = queue::fill_seats_of(tx.ex(), service, online, now).await?;
         let greetings = parse_locale_map(svc.try_get("greetings")?);
         let greeting =
             shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
@@ -362,7 +362,13 @@ impl Engine {
         match (agent, assigned.as_slice()) {
             // the usual case, nobody waiting: only the agent hears of it
             (Some(agent), [_]) => self.announce_assignment(chat, agent).await,
-            // queued, or it moved the queue: everyone waiting hears their place
+            // it joined the tail and nothing else moved: only it hears its place
+            (None, []) => {
+                if let Err(e) = self.publish_queue(service, Some(chat)).await {
+                    tracing::warn!(error = %e, "could not publish the queue");
+                }
+            }
+            // it moved the queue: everyone waiting hears their place
             _ => self.announce_routing(service, &assigned).await,
         }
         Ok(StartChatResponse {

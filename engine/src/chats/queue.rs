@@ -84,12 +84,28 @@ pub(super) async fn fill_seats(
     except: Option<AgentId>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(ChatId, AgentId)>> {
+    let agents = candidates(conn.re(), service, except).await?;
+    fill_seats_of(conn, service, agents, now).await
+}
+
+/// [`fill_seats`] with the candidates already read in this transaction (a chat start
+/// has them from its "anyone online?" check).
+pub(super) async fn fill_seats_of(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    mut agents: Vec<Candidate>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ChatId, AgentId)>> {
     let queue = waiting(conn.re(), service).await?;
-    if queue.is_empty() {
+    if queue.is_empty() || !agents.iter().any(Candidate::has_room) {
         return Ok(Vec::new());
     }
-    let mut agents = candidates(conn.re(), service, except).await?;
-    let hold = hold_of(conn.re(), service).await?;
+    // the hold matters only for chats with a recent agent
+    let hold = if queue.iter().any(|w| w.preferred.is_some()) {
+        hold_of(conn.re(), service).await?
+    } else {
+        Duration::zero()
+    };
     let plan = queue::plan(&queue, &mut agents, hold, now);
     for (chat, agent) in &plan {
         assign(conn.re(), *chat, *agent, now).await?;
@@ -189,14 +205,19 @@ impl Engine {
         for (chat, agent) in assigned {
             self.announce_assignment(*chat, *agent).await;
         }
-        if let Err(e) = self.publish_queue(service).await {
+        if let Err(e) = self.publish_queue(service, None).await {
             tracing::warn!(error = %e, "could not publish the queue");
         }
     }
 
-    /// `queue.updated` to each waiting customer, `queue.length` to the service's agents
-    /// who are not offline.
-    pub(crate) async fn publish_queue(&self, service: ServiceId) -> Result<()> {
+    /// `queue.updated` to each waiting customer (or, with `only`, to the one chat that
+    /// just joined the tail: nobody else's place changed), `queue.length` to the
+    /// service's agents who are not offline.
+    pub(crate) async fn publish_queue(
+        &self,
+        service: ServiceId,
+        only: Option<ChatId>,
+    ) -> Result<()> {
         let mut conn = self.db.acquire().await?;
         let places = places(conn.ex(), service, Utc::now()).await?;
         let agents: Vec<i64> = db::query_scalar(
@@ -208,6 +229,9 @@ impl Engine {
         drop(conn);
         let waiting = places.len() as i64;
         for (chat, place) in places {
+            if only.is_some_and(|o| o != chat) {
+                continue;
+            }
             self.hub.publish(
                 Topic::Chat(chat),
                 ServerMsg::QueueUpdated {

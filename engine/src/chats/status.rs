@@ -90,7 +90,7 @@ impl Engine {
             self.route_waiting(row.service_id).await?;
         } else if row.status == ChatStatus::Waiting {
             // a customer left the queue (abandoned): those behind move up
-            self.publish_queue(row.service_id).await?;
+            self.publish_queue(row.service_id, None).await?;
         }
         Ok(Self::view_for(party, self.chat_detail(chat).await?))
     }
