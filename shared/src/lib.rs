@@ -12,10 +12,12 @@ pub mod i18n;
 pub mod ids;
 pub mod mask;
 pub mod model;
+pub mod queue;
 pub mod request;
 pub mod routing;
 pub mod settings;
 pub mod ticket;
+pub mod transfer;
 pub mod validate;
 
 pub use category::*;
@@ -24,12 +26,11 @@ pub use frames::*;
 pub use history::*;
 pub use ids::*;
 pub use model::*;
-pub use routing::{
-    AgentLoad, BusinessHours, Handover, HandoverKind, QueuePlace, QueuedChat, Routing,
-    RoutingBoard, Span, TransferRequest, Week,
-};
+pub use queue::{AgentLoad, QueuePlace, QueuedChat, RoutingBoard};
+pub use routing::{BusinessHours, Routing, Span, Week};
 pub use settings::*;
 pub use ticket::*;
+pub use transfer::{Handover, HandoverKind, TransferRequest};
 
 /// The name the API gives a customer who gave none: `고객 12` for chat 12 (the UI shows
 /// its own language's form, see [`i18n::Texts::customer_name`]).
