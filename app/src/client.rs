@@ -188,6 +188,27 @@ pub async fn mark_read(chat: ChatId, seq: i64) -> Answer<()> {
     Ok(())
 }
 
+/// The customer has read their chat up to `seq` (issue 19).
+pub async fn customer_read(chat: ChatId, token: &str, seq: i64) -> Answer<()> {
+    post(
+        &format!("{API}/chats/{chat}/read"),
+        Some(token),
+        &serde_json::json!({ "seq": seq }),
+    )
+    .await
+}
+
+/// The caller is typing (the server lets one through every 2 s); a customer passes
+/// their token.
+pub async fn typing(chat: ChatId, token: Option<&str>, preview: Option<&str>) -> Answer<()> {
+    post(
+        &format!("{API}/chats/{chat}/typing"),
+        token,
+        &serde_json::json!({ "preview": preview }),
+    )
+    .await
+}
+
 pub async fn request_rating(chat: ChatId) -> Answer<()> {
     let _: serde_json::Value =
         post(&format!("{API}/chats/{chat}/rating-request"), None, &()).await?;

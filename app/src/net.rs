@@ -24,6 +24,11 @@ mod imp {
         res: Result<gloo_net::http::Response, gloo_net::Error>,
     ) -> Result<T, AppError> {
         let res = res.map_err(|e| AppError::new("network", e.to_string()))?;
+        // 202/204 carry no body: an answer of `()` (or JSON null)
+        if matches!(res.status(), 202 | 204) {
+            return serde_json::from_str("null")
+                .map_err(|e| AppError::new("bad_response", e.to_string()));
+        }
         if res.ok() {
             res.json::<T>()
                 .await

@@ -86,6 +86,9 @@ pub struct Engine {
     /// inquiry or sends a customer message goes through the engine, so the buckets
     /// live here and no edge can bypass them.
     limits: Arc<limits::Limiter>,
+    /// When each typist last signalled (issue 19): typing frames are throttled per
+    /// typist here, in memory — they are never stored, so a restart only resets it.
+    typists: Arc<chats::Typists>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
     /// Cancelled by [`Engine::close`]: the message writer drains and stops, and every
@@ -120,6 +123,7 @@ impl Engine {
             mask_key: Arc::new(mask_key),
             message_writer,
             counters_due: Arc::default(),
+            typists: Arc::default(),
             limits: Arc::new(limits::Limiter::new(limits)),
             instance: Arc::new(bus::instance_id()),
             shutdown: CancellationToken::new(),

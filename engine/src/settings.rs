@@ -28,7 +28,7 @@ impl Engine {
         let r = db::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
                     greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
-                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours
+                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours, typing_preview
              FROM services WHERE id = ?",
         )
         .bind(service)
@@ -62,6 +62,7 @@ impl Engine {
                     recent_agent_hold_secs: r.try_get("recent_agent_hold_secs")?,
                 },
                 hours: crate::chats::business_hours(r.try_get("business_hours")?),
+                typing_preview: r.try_get("typing_preview")?,
             },
         ))
     }
@@ -116,7 +117,8 @@ impl Engine {
         db::query(
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
                     locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
-                    agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?
+                    agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
+                    typing_preview = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -134,6 +136,7 @@ impl Engine {
         .bind(next.routing.reroute_after_secs)
         .bind(next.routing.recent_agent_hold_secs)
         .bind(serde_json::to_string(&next.hours).unwrap_or_default())
+        .bind(next.typing_preview)
         .bind(caller.service_id().0)
         .execute(tx.ex())
         .await?;

@@ -237,6 +237,12 @@ pub struct ChatDetail {
     /// Every change of hands so far, in order (issue 18).
     #[serde(default)]
     pub handovers: Vec<crate::Handover>,
+    /// How far the agent has read (issue 19).
+    #[serde(default)]
+    pub agent_read_seq: i64,
+    /// How far the customer has read: the agent's messages up to it show 읽음.
+    #[serde(default)]
+    pub customer_read_seq: i64,
 }
 
 /// What a customer sees of their own chat (issue 15): the state of the conversation,
@@ -259,6 +265,9 @@ pub struct CustomerChatView {
     /// Where the customer stands while the chat waits (issue 18).
     #[serde(default)]
     pub queue: Option<crate::QueuePlace>,
+    /// How far the agent has read: the customer's messages up to it show 읽음.
+    #[serde(default)]
+    pub agent_read_seq: i64,
 }
 
 impl From<&ChatDetail> for CustomerChatView {
@@ -274,6 +283,7 @@ impl From<&ChatDetail> for CustomerChatView {
             ended_at: d.ended_at,
             last_seq: d.last_seq,
             queue: None,
+            agent_read_seq: d.agent_read_seq,
         }
     }
 }

@@ -60,6 +60,23 @@ pub enum ServerMsg {
     /// The length of the service's queue (to every online agent of the service).
     #[serde(rename = "queue.length")]
     QueueLength { waiting: i64 },
+    /// The other side is typing (issue 19; never stored, at most one per 2 s per
+    /// typist). `preview` is the customer's unsent text, only to agents and only when
+    /// the service turned the preview on.
+    #[serde(rename = "typing")]
+    Typing {
+        chat_id: ChatId,
+        by: Author,
+        #[serde(default)]
+        preview: Option<String>,
+    },
+    /// `by` has read the chat up to `seq` (issue 19's read receipts).
+    #[serde(rename = "chat.read")]
+    ChatRead {
+        chat_id: ChatId,
+        by: Author,
+        seq: i64,
+    },
     /// Answer to `resume`: everything after `after_seq` was sent, up to `last_seq`.
     #[serde(rename = "resumed")]
     Resumed { chat_id: ChatId, last_seq: i64 },
@@ -99,6 +116,10 @@ pub enum CustomerFrame {
     RatingRequested {},
     #[serde(rename = "queue.updated")]
     QueueUpdated { place: crate::QueuePlace },
+    #[serde(rename = "typing")]
+    Typing { by: Author },
+    #[serde(rename = "chat.read")]
+    ChatRead { by: Author, seq: i64 },
     #[serde(other)]
     Other,
 }
@@ -122,9 +143,17 @@ pub enum ClientMsg {
     /// Replays, in seq order, every message after `after_seq`.
     #[serde(rename = "resume")]
     Resume { chat_id: ChatId, after_seq: i64 },
-    /// The agent has read the chat up to `seq`.
+    /// The sender (agent or customer) has read the chat up to `seq`.
     #[serde(rename = "read")]
     Read { chat_id: ChatId, seq: i64 },
+    /// The sender is typing (issue 19); `preview` is the customer's unsent text, shown
+    /// to agents only when the service allows it.
+    #[serde(rename = "typing")]
+    Typing {
+        chat_id: ChatId,
+        #[serde(default)]
+        preview: Option<String>,
+    },
     #[serde(rename = "ping")]
     Ping,
 }
@@ -162,6 +191,7 @@ mod tests {
             ended_at: None,
             last_seq: 2,
             queue: None,
+            agent_read_seq: 0,
         };
         let read = |frame: ServerMsg| -> CustomerFrame {
             serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap()
@@ -239,6 +269,26 @@ mod tests {
         assert_eq!(
             read(ServerMsg::QueueLength { waiting: 4 }),
             CustomerFrame::Other
+        );
+        // issue 19: typing and read receipts reach the customer's window
+        assert_eq!(
+            read(ServerMsg::Typing {
+                chat_id: ChatId(3),
+                by: Author::Agent,
+                preview: None
+            }),
+            CustomerFrame::Typing { by: Author::Agent }
+        );
+        assert_eq!(
+            read(ServerMsg::ChatRead {
+                chat_id: ChatId(3),
+                by: Author::Agent,
+                seq: 9
+            }),
+            CustomerFrame::ChatRead {
+                by: Author::Agent,
+                seq: 9
+            }
         );
     }
 

@@ -53,6 +53,10 @@ pub struct Settings {
     /// Business hours (issue 18).
     #[serde(default)]
     pub hours: crate::BusinessHours,
+    /// Agents see what a customer is typing before it is sent (issue 19; off by
+    /// default — see the README for why).
+    #[serde(default)]
+    pub typing_preview: bool,
 }
 
 /// Whether a host name is allowed by a service's list (empty list: any).
@@ -109,6 +113,8 @@ pub struct SettingsUpdate {
     /// [`crate::BusinessHours::normalized`] and the time zone's name).
     #[serde(default)]
     pub hours: Option<crate::BusinessHours>,
+    #[serde(default)]
+    pub typing_preview: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -247,6 +253,9 @@ impl Settings {
         }
         if let Some(h) = &change.hours {
             next.hours = h.clone();
+        }
+        if let Some(p) = change.typing_preview {
+            next.typing_preview = p;
         }
         Ok(next)
     }
@@ -396,6 +405,7 @@ mod tests {
             identity_secret: String::new(),
             routing: crate::Routing::default(),
             hours: crate::BusinessHours::default(),
+            typing_preview: false,
         }
     }
 

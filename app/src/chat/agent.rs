@@ -12,6 +12,7 @@ use shared::{
 };
 
 use super::info::ChatInfoPanel;
+use super::signals::{Typing, TypingNote, TypingThrottle};
 use super::transfer::{HandoverList, TransferButton};
 use super::{Bubble, ConfirmDialog, upsert_message};
 use crate::client;
@@ -48,6 +49,12 @@ pub struct AgentDesk {
     /// A notice for the agent (a chat they did not answer moved on), as the text it
     /// picks from the routing texts, so it follows a language switch.
     pub notice: RwSignal<Option<fn(&shared::i18n::RoutingTexts) -> &'static str>>,
+    /// Customers typing now, with their preview when the service shows it (issue 19).
+    pub typing: Typing,
+    /// How far each customer has read: the agent's messages up to it show 읽음.
+    pub customer_read: RwSignal<HashMap<ChatId, i64>>,
+    /// The agent's own typing signal.
+    pub throttle: TypingThrottle,
 }
 
 impl AgentDesk {
@@ -70,6 +77,9 @@ impl AgentDesk {
             capacity: RwSignal::new(0),
             waiting: RwSignal::new(0),
             notice: RwSignal::new(None),
+            typing: Typing::new(),
+            customer_read: RwSignal::new(HashMap::new()),
+            throttle: TypingThrottle::new(),
         }
     }
 
@@ -139,6 +149,19 @@ impl AgentDesk {
                 self.forget(chat_id);
             }
             ServerMsg::QueueLength { waiting } => self.waiting.set(waiting),
+            ServerMsg::Typing {
+                chat_id,
+                by: Author::Customer,
+                preview,
+            } => self.typing.show(chat_id, preview),
+            ServerMsg::ChatRead {
+                chat_id,
+                by: Author::Customer,
+                seq,
+            } => self.customer_read.update(|m| {
+                let r = m.entry(chat_id).or_default();
+                *r = (*r).max(seq);
+            }),
             ServerMsg::ChatUpdated {
                 chat: shared::ChatView::Agent(chat),
             } => self.details.update(|d| {
@@ -162,6 +185,9 @@ impl AgentDesk {
             | ServerMsg::MessageUpdated { chat_id, message } => {
                 let seq = message.seq;
                 let from_customer = message.author == Author::Customer;
+                if from_customer {
+                    self.typing.hide(chat_id);
+                }
                 let text = message.text.clone();
                 self.chats.update(|list| {
                     if let Some(x) = list.iter_mut().find(|x| x.id == chat_id) {
@@ -233,9 +259,15 @@ impl AgentDesk {
         });
         leptos::task::spawn_local(async move {
             match client::open_chat(chat).await {
-                Ok(d) => self.details.update(|m| {
-                    m.insert(chat, d);
-                }),
+                Ok(d) => {
+                    let read = d.customer_read_seq;
+                    self.customer_read.update(|m| {
+                        m.insert(chat, read);
+                    });
+                    self.details.update(|m| {
+                        m.insert(chat, d);
+                    })
+                }
                 Err(e) => self.error.set(Some(e.shown())),
             }
             if let Ok(list) = client::messages(chat, 0, None).await {
@@ -250,6 +282,7 @@ impl AgentDesk {
     }
 
     fn send(self, chat: ChatId, text: String) {
+        self.throttle.reset();
         let body = SendMessageRequest {
             client_id: format!("a_{}", net::random_id()),
             text,
@@ -466,6 +499,7 @@ fn ChatListItem(desk: AgentDesk, item: AgentChatItem) -> impl IntoView {
                     <span class="desk-chat-name">{let name = item.customer.name.clone(); move || t.get().customer_name(&name, id)}</span>
                     {move || desk.unseen.get().contains(&id).then(|| view! { <span class="tag new">{t.get().new_chat_badge}</span> })}
                     {ended.then(|| view! { <span class="tag ended" data-testid="customer-ended">{move || t.get().customer_ended_badge}</span> })}
+                    {move || desk.typing.is_typing(id).then(|| view! { <span class="tag typing" data-testid="list-typing">{t.get().signals.typing_tag}</span> })}
                     {(unread > 0).then(|| view! { <span class="unread" data-testid="unread">{unread}</span> })}
                 </span>
                 <span class="desk-chat-last">{item.last_message.clone().unwrap_or_default()}</span>
@@ -530,11 +564,21 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                             unmask: Callback::new(move |(message, mask)| desk.confirm_unmask.set(Some((chat, message, mask)))),
                             mask: Callback::new(move |(message, start, end)| desk.mask(chat, message, start, end)),
                         });
-                        view! { <Bubble mine=m.author == Author::Agent message=m actions=actions/> }
+                        let read = Signal::derive(move || desk.customer_read.with(|r| r.get(&chat).copied().unwrap_or(0)));
+                        view! { <Bubble mine=m.author == Author::Agent message=m actions=actions read_upto=read/> }
                     }
                 </For>
             </div>
-            <super::Composer draft enabled=Signal::derive(move || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())/>
+            <TypingNote shown=Signal::derive(move || desk.typing.is_typing(chat)) text=|s| s.customer_typing
+                preview=Signal::derive(move || desk.typing.preview(chat))/>
+            <super::Composer draft enabled=Signal::derive(move || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
+                on_typing=Callback::new(move |_| {
+                    if desk.throttle.due() {
+                        leptos::task::spawn_local(async move {
+                            let _ = client::typing(chat, None, None).await;
+                        });
+                    }
+                })/>
         </section>
         <ChatInfoPanel
             chat

@@ -11,6 +11,7 @@ use shared::{
     SendMessageRequest, StartChatRequest,
 };
 
+use super::signals::{Typing, TypingNote, TypingThrottle, page_in_view};
 use super::waiting::QueueBanner;
 use super::{Bubble, upsert_message};
 use crate::client;
@@ -18,7 +19,9 @@ use crate::i18n::{use_locale, use_texts};
 use crate::net::{self, storage};
 
 mod absent;
+mod rating;
 use absent::{AbsentNotice, InquiryForm};
+use rating::RatingForm;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Panel {
@@ -80,6 +83,14 @@ struct CustomerChatState {
     queue: RwSignal<Option<QueuePlace>>,
     /// The service's hours, when chat is closed outside them (the absent notice).
     hours: RwSignal<Option<BusinessHours>>,
+    /// The agent is typing (issue 19).
+    agent_typing: Typing,
+    /// How far the agent has read: the customer's messages up to it show 읽음.
+    agent_read: RwSignal<i64>,
+    /// The last seq this window reported as read.
+    reported_read: StoredValue<i64>,
+    /// The customer's own typing signal.
+    throttle: TypingThrottle,
 }
 
 /// What the customer reads for a refused request: the limits of issue 15 in their own
@@ -128,9 +139,13 @@ impl CustomerChatState {
         {
             self.tell_host("unread");
         }
+        let agent_wrote = matches!(&frame, CustomerFrame::MessageCreated { message } if message.author != shared::Author::Customer);
         match frame {
             CustomerFrame::MessageCreated { message }
             | CustomerFrame::MessageUpdated { message } => {
+                if message.author == shared::Author::Agent {
+                    self.agent_typing.hide(message.chat_id);
+                }
                 if let Some(cid) = message.client_id.clone() {
                     self.pending.update(|p| p.retain(|x| x.client_id != cid));
                 }
@@ -156,7 +171,53 @@ impl CustomerChatState {
                     self.queue.set(Some(place));
                 }
             }
+            CustomerFrame::Typing { by } => {
+                if let (shared::Author::Agent, Some(s)) = (by, self.session.get_untracked()) {
+                    self.agent_typing.show(s.chat_id, None);
+                }
+            }
+            CustomerFrame::ChatRead { by, seq } => {
+                if by == shared::Author::Agent {
+                    self.agent_read.update(|r| *r = (*r).max(seq));
+                }
+            }
             CustomerFrame::Other => {}
+        }
+        if agent_wrote {
+            self.report_read();
+        }
+    }
+
+    /// Tells the server how far the customer has read — only while the page is in view
+    /// (visible and focused), and only when something new arrived since the last report.
+    fn report_read(&self) {
+        let Some(saved) = self.session.get_untracked() else {
+            return;
+        };
+        let last = self.last_seq();
+        if last <= self.reported_read.get_value() || !page_in_view() {
+            return;
+        }
+        self.reported_read.set_value(last);
+        leptos::task::spawn_local(async move {
+            let _ = client::customer_read(saved.chat_id, &saved.token, last).await;
+        });
+    }
+
+    /// A keystroke in the message box: the agent hears "typing" at most every 2 s.
+    fn typed(&self) {
+        let (Some(saved), true) = (
+            self.session.get_untracked(),
+            self.status
+                .get_untracked()
+                .accepts_message_from(shared::Author::Customer),
+        ) else {
+            return;
+        };
+        if self.throttle.due() {
+            leptos::task::spawn_local(async move {
+                let _ = client::typing(saved.chat_id, Some(&saved.token), None).await;
+            });
         }
     }
 
@@ -189,6 +250,7 @@ impl CustomerChatState {
             return;
         }
         let client_id = format!("c_{}", net::random_id());
+        self.throttle.reset();
         self.pending.update(|p| {
             p.push(Pending {
                 client_id: client_id.clone(),
@@ -211,6 +273,7 @@ impl CustomerChatState {
                 Ok(d) => {
                     self.status.set(d.status);
                     self.queue.set(d.queue);
+                    self.agent_read.set(d.agent_read_seq);
                 }
                 Err(e) if e.is("unauthenticated") || e.is("not_found") => {
                     // the stored chat is gone: start over
@@ -283,7 +346,14 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         texts: use_texts(),
         queue: RwSignal::new(None),
         hours: RwSignal::new(None),
+        agent_typing: Typing::new(),
+        agent_read: RwSignal::new(0),
+        reported_read: StoredValue::new(0),
+        throttle: TypingThrottle::new(),
     };
+    // coming back to the tab reads what arrived meanwhile (issue 19)
+    let focus = window_event_listener(leptos::ev::focus, move |_| state.report_read());
+    on_cleanup(move || focus.remove());
     let open = move |_| {
         state.error.set(None);
         if state.panel.get_untracked() != Panel::Closed {
@@ -506,7 +576,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
         {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <QueueBanner place=state.queue.into()/> })}
         <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
-                <Bubble mine=m.author == shared::Author::Customer message=m/>
+                <Bubble mine=m.author == shared::Author::Customer message=m read_upto=state.agent_read/>
             </For>
             <For each=move || state.pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
                 <div class="bubble-row mine">
@@ -519,11 +589,15 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
                 </div>
             </For>
         </div>
+        <TypingNote
+            shown=Signal::derive(move || state.session.get().is_some_and(|s| state.agent_typing.is_typing(s.chat_id)))
+            text=|s| s.agent_typing/>
         {move || state.rating_open.get().then(|| view! { <RatingForm state/> })}
         {move || {
             if open() {
                 view! {
-                    <super::Composer draft enabled=Signal::derive(|| true) on_send=Callback::new(move |()| submit())/>
+                    <super::Composer draft enabled=Signal::derive(|| true) on_send=Callback::new(move |()| submit())
+                        on_typing=Callback::new(move |_| state.typed())/>
                 }
                     .into_any()
             } else {
@@ -536,61 +610,5 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
                     .into_any()
             }
         }}
-    }
-}
-
-/// The satisfaction form (C-END-1/2): 1–5 stars and an optional comment; sending again
-/// replaces the earlier rating.
-#[component]
-fn RatingForm(state: CustomerChatState) -> impl IntoView {
-    let t = use_texts();
-    let score = RwSignal::new(0i64);
-    let comment = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(saved) = state.session.get_untracked() else {
-            return;
-        };
-        let req = shared::RatingRequest {
-            score: score.get_untracked(),
-            comment: Some(comment.get_untracked()),
-        };
-        if let Err(e) = req.validate() {
-            problem.set(Some(e.to_string()));
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match client::rate_chat(saved.chat_id, &saved.token, &req).await {
-                Ok(r) => {
-                    state.rated.set(Some(r.score));
-                    problem.set(None);
-                }
-                Err(e) => problem.set(Some(e.shown())),
-            }
-        });
-    };
-    view! {
-        <form class="rating-form" data-testid="rating-form" on:submit=submit>
-            {move || match state.rated.get() {
-                Some(_) => view! { <p class="note ok" data-testid="rating-thanks">{t.get().rating_thanks}</p> }.into_any(),
-                None => view! {
-                    <strong>{t.get().rating_title}</strong>
-                    <div class="stars" role="radiogroup">
-                        {(1..=5i64).map(|n| view! {
-                            <button type="button" class="star" class:on={move || score.get() >= n} role="radio"
-                                aria-checked=move || (score.get() == n).to_string() aria-label=format!("{n}")
-                                data-testid=format!("rating-star-{n}") on:click=move |_| score.set(n)>"★"</button>
-                        }).collect_view()}
-                    </div>
-                    <textarea rows="2" placeholder=t.get().rating_comment prop:value=comment on:input:target=move |ev| comment.set(ev.target().value())></textarea>
-                    {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-                    <div class="info-actions">
-                        <button type="submit" class="button primary small" data-testid="rating-submit" disabled=move || score.get() == 0>{t.get().rating_submit}</button>
-                        <button type="button" class="button small" on:click=move |_| state.rating_open.set(false)>{t.get().close}</button>
-                    </div>
-                }.into_any(),
-            }}
-        </form>
     }
 }

@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod customer;
 pub mod info;
+pub mod signals;
 pub mod transfer;
 pub mod waiting;
 
@@ -118,6 +119,9 @@ pub fn Composer(
     draft: RwSignal<String>,
     #[prop(into)] enabled: Signal<bool>,
     on_send: Callback<()>,
+    /// Called on every keystroke with the text so far (the typing signal, issue 19).
+    #[prop(optional)]
+    on_typing: Option<Callback<String>>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
     view! {
@@ -130,7 +134,13 @@ pub fn Composer(
                 disabled=move || !enabled.get()
                 placeholder=move || t.get().message_placeholder
                 prop:value=draft
-                on:input:target=move |ev| draft.set(ev.target().value())
+                on:input:target=move |ev| {
+                    let text = ev.target().value();
+                    if let Some(cb) = on_typing {
+                        cb.run(text.clone());
+                    }
+                    draft.set(text);
+                }
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
@@ -159,12 +169,16 @@ pub fn Bubble(
     message: Message,
     #[prop(into)] mine: Signal<bool>,
     #[prop(default = None)] actions: Option<MaskActions>,
+    /// How far the other side has read: this side's messages up to it show 읽음.
+    #[prop(optional, into)]
+    read_upto: Option<Signal<i64>>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
     let author = message.author;
     let time = clock(&message);
     let who = message.agent_name.clone();
     let id = message.id;
+    let seq = message.seq;
     let parts = segments(&message, actions.is_some());
     view! {
         <div
@@ -189,7 +203,11 @@ pub fn Bubble(
                         (Segment::Pii { text, .. }, None) => view! { <span>{text}</span> }.into_any(),
                     }).collect_view()}
                 </span>
-                <span class="bubble-time">{time}</span>
+                <span class="bubble-time">
+                    {move || (mine.get() && read_upto.is_some_and(|r| seq <= r.get()))
+                        .then(|| view! { <span class="read-mark" data-testid="read-mark">{t.get().signals.read}" "</span> })}
+                    {time}
+                </span>
             </div>
         </div>
     }

@@ -473,7 +473,8 @@ fn HistoryPane(
             <div class="history-pane-body">
                 <div class="history-transcript chat-log" role="log" tabindex="0" aria-label=move || t.get().transcript_label>
                     <For each=move || messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
-                        <Bubble mine=m.author == Author::Agent message=m actions=actions/>
+                        <Bubble mine=m.author == Author::Agent message=m actions=actions
+                            read_upto=Signal::derive(move || detail.with(|d| d.as_ref().map_or(0, |d| d.customer_read_seq)))/>
                     </For>
                 </div>
                 {move || loaded.get().then(|| view! {

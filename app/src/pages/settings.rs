@@ -130,6 +130,8 @@ pub fn SettingsPanel() -> impl IntoView {
                     set=move |v| st.save(SettingsUpdate { prefer_recent_agent: Some(v), ..Default::default() })/>
                 <Toggle testid="setting-history-scope" label=Signal::derive(move || t.get().history_scope_label) on=flag(|s| s.agents_see_all_history) disabled=false
                     set=move |v| st.save(SettingsUpdate { agents_see_all_history: Some(v), ..Default::default() })/>
+                <Toggle testid="setting-typing-preview" label=Signal::derive(move || t.get().signals.typing_preview_label) on=flag(|s| s.typing_preview) disabled=false
+                    set=move |v| st.save(SettingsUpdate { typing_preview: Some(v), ..Default::default() })/>
             </div>
             {move || (st.settings.get().is_some() && !flag(|s| s.contract.chat).get())
                 .then(|| view! { <p class="note warn" data-testid="hc-chat-reason">{t.get().settings_hc_needs_contract}</p> })}

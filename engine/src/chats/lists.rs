@@ -221,6 +221,8 @@ impl Engine {
             ended_at: r.try_get("ended_at")?,
             last_seq: r.try_get("last_seq")?,
             handovers,
+            agent_read_seq: r.try_get("agent_read_seq")?,
+            customer_read_seq: r.try_get("customer_read_seq")?,
         })
     }
 

@@ -93,6 +93,8 @@ impl Engine {
             return Ok(Sent::Repeat(stored.message));
         }
         let message = stored.message;
+        // the send ends the typing: the next keystroke may signal at once
+        self.typists.sent(chat, author);
         let event = ServerMsg::MessageCreated {
             chat_id: chat,
             message: message.clone(),
@@ -125,6 +127,7 @@ impl Engine {
             return Err(Error::NotFound("chat"));
         }
         self.publish_counters(caller.agent_id()).await;
+        self.agent_read(chat).await;
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 //! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
 //! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`] (agents' lists, counters, details),
 //! [`status`] (open, end, agent status and hand-over, info), [`queue`] (capacity and
-//! the waiting queue in the store), [`handover`] (transfer and re-routing).
+//! the waiting queue in the store), [`handover`] (transfer and re-routing), [`signals`] (typing and read receipts).
 
 mod handover;
 mod intake;
@@ -16,6 +16,7 @@ mod messages;
 mod parties;
 mod queue;
 mod rows;
+mod signals;
 mod status;
 mod writer;
 
@@ -24,6 +25,7 @@ pub(crate) use intake::business_hours;
 pub use messages::Sent;
 pub use parties::{ChatParty, ClientInfo, Customer, Party};
 pub(crate) use rows::{category_path, chat_agent, display_name};
+pub(crate) use signals::Typists;
 pub(crate) use writer::{SendJob, message_writer};
 
 use intake::*;

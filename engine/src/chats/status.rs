@@ -34,6 +34,7 @@ impl Engine {
         .await?;
         tx.commit().await?;
         self.publish_counters(caller.agent_id()).await;
+        self.agent_read(chat).await;
         self.chat_detail(chat).await
     }
 

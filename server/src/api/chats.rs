@@ -228,23 +228,51 @@ pub async fn end(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReadRequest {
-    /// The highest seq the agent has seen.
+    /// The highest seq the reader has seen.
     seq: i64,
 }
 
-/// The assigned agent has read the chat up to `seq` (clears unread counts).
+/// The caller has read the chat up to `seq`: the assigned agent (clears unread
+/// counts) or the chat's customer (issue 19); the other side hears `chat.read`.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/read", tag = "chats", params(("id" = String, Path)),
     request_body = ReadRequest,
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn read(
     State(state): State<AppState>,
-    AgentAuth(caller): AgentAuth,
+    AnyParty(party): AnyParty,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ReadRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .engine
-        .mark_read(&caller, chat_id(&id)?, req.seq)
+        .mark_read_by(party.as_party(), chat_id(&id)?, req.seq)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct TypingRequest {
+    /// The customer's unsent text (shown to the agent only when the service's typing
+    /// preview is on; never stored; cut at 500 characters).
+    #[serde(default)]
+    preview: Option<String>,
+}
+
+/// The caller is typing (issue 19): the other side hears `typing`. At most one frame
+/// per typist every 2 s goes out (202 either way); nothing is stored.
+#[utoipa::path(post, path = "/api/v1/chats/{id}/typing", tag = "chats", params(("id" = String, Path)),
+    request_body = TypingRequest,
+    responses((status = 202), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn typing(
+    State(state): State<AppState>,
+    AnyParty(party): AnyParty,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<TypingRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .engine
+        .typing(party.as_party(), chat_id(&id)?, req.preview.as_deref())
+        .await?;
+    Ok(StatusCode::ACCEPTED)
 }

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::chats::send,
         super::chats::end,
         super::chats::read,
+        super::chats::typing,
         super::tickets::save_info,
         super::tickets::create_from_chat,
         super::tickets::list,

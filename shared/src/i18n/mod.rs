@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 mod routing;
+mod signals;
 pub use routing::{RoutingTexts, fill};
+pub use signals::SignalTexts;
 
 /// A UI language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -310,6 +312,8 @@ pub struct Texts {
     pub audit_empty: &'static str,
     /// Capacity, the queue, transfer and business hours (issue 18).
     pub routing: &'static RoutingTexts,
+    /// Typing and read receipts (issue 19).
+    pub signals: &'static SignalTexts,
 }
 
 impl Texts {
@@ -663,6 +667,7 @@ pub static KO: Texts = Texts {
     auto_mask_label: "감지된 개인정보 자동 마스킹 (보안 서비스 필요)",
     audit_empty: "기록이 없습니다.",
     routing: &routing::KO,
+    signals: &signals::KO,
 };
 
 pub static EN: Texts = Texts {
@@ -989,6 +994,7 @@ pub static EN: Texts = Texts {
     auto_mask_label: "Mask detected personal data on arrival (needs the security service)",
     audit_empty: "No entries yet.",
     routing: &routing::EN,
+    signals: &signals::EN,
 };
 
 #[cfg(test)]

@@ -453,12 +453,22 @@ async fn handle_frame(out: &mut Outbox, text: &str) -> Vec<ServerMsg> {
                 Err(e) => vec![error_frame(e, None, Some(chat_id))],
             }
         }
-        ClientMsg::Read { chat_id, seq } => match &out.party {
-            ChatParty::Agent(caller) => match engine.mark_read(caller, chat_id, seq).await {
+        ClientMsg::Read { chat_id, seq } => {
+            match engine
+                .mark_read_by(out.party.as_party(), chat_id, seq)
+                .await
+            {
                 Ok(()) => Vec::new(),
                 Err(e) => vec![error_frame(e.into(), None, Some(chat_id))],
-            },
-            ChatParty::Customer(_) => Vec::new(),
-        },
+            }
+        }
+        // typing is a hint: a frame for another chat, a closed chat or over the
+        // throttle is dropped without an answer (issue 19)
+        ClientMsg::Typing { chat_id, preview } => {
+            let _ = engine
+                .typing(out.party.as_party(), chat_id, preview.as_deref())
+                .await;
+            Vec::new()
+        }
     }
 }
