@@ -11,6 +11,7 @@ mod accounts;
 mod auth;
 mod bus;
 mod caller;
+mod canned;
 mod categories;
 mod chats;
 mod db;

@@ -101,3 +101,7 @@ id_type!(
     /// A handling-type category.
     CategoryId
 );
+id_type!(
+    /// A canned reply (상용구, issue 19).
+    CannedId
+);

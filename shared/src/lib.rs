@@ -4,6 +4,7 @@
 //! no async: ids, roles and statuses, the JSON shapes of the public API, validation rules
 //! and the UI texts in Korean and English.
 
+pub mod canned;
 pub mod category;
 pub mod chat;
 pub mod frames;
@@ -20,6 +21,7 @@ pub mod ticket;
 pub mod transfer;
 pub mod validate;
 
+pub use canned::{CannedReply, CannedReplyInput};
 pub use category::*;
 pub use chat::*;
 pub use frames::*;

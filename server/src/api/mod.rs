@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod canned;
 pub mod chats;
 pub mod error;
 pub mod extract;
@@ -55,6 +56,11 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}/typing", post(chats::typing))
         .route("/chats/{id}/transfer", post(routing::transfer))
         .route("/routing/board", get(routing::board))
+        .route("/canned-replies", get(canned::list).post(canned::create))
+        .route(
+            "/canned-replies/{id}",
+            put(canned::update).delete(canned::delete),
+        )
         .route("/agents/{id}/status", put(routing::set_agent_status))
         .route("/chats/{id}/messages/{message_id}/masks", post(masks::mask))
         .route(

@@ -56,6 +56,10 @@ use utoipa::{Modify, OpenApi};
         super::routing::transfer,
         super::routing::board,
         super::routing::set_agent_status,
+        super::canned::list,
+        super::canned::create,
+        super::canned::update,
+        super::canned::delete,
     ),
     modifiers(&BearerAuth)
 )]
