@@ -13,13 +13,14 @@
 
 use serde::Serialize;
 use shared::{
-    AgentChats, AgentId, AgentProfile, AgentUpdate, AuditEntry, Availability, Category,
-    CategoryDeleted, CategoryId, CategoryUpdate, ChatDetail, ChatId, ChatInfoUpdate,
-    CustomerChatView, EmbedCode, ExportProgress, HistoryPage, HistoryQuery, InquiryRequest,
-    InquiryResponse, Message, MessageEnvelope, MessageId, MessageList, NewAgentRequest,
-    NewCategory, Rating, RatingRequest, RoutingBoard, SendMessageRequest, Settings, SettingsUpdate,
-    StartChatRequest, StartChatResponse, StatusRequest, TicketCreated, TicketDetail, TicketId,
-    TicketList, TicketUpdate, TransferRequest,
+    AgentChats, AgentId, AgentProfile, AgentUpdate, AuditEntry, Availability, CannedId,
+    CannedReply, CannedReplyInput, Category, CategoryDeleted, CategoryId, CategoryUpdate,
+    ChatDetail, ChatId, ChatInfoUpdate, CustomerChatView, EmbedCode, ExportProgress, HistoryPage,
+    HistoryQuery, InquiryRequest, InquiryResponse, Message, MessageEnvelope, MessageId,
+    MessageList, NewAgentRequest, NewCategory, Rating, RatingRequest, RoutingBoard,
+    SendMessageRequest, Settings, SettingsUpdate, StartChatRequest, StartChatResponse,
+    StatusRequest, TicketCreated, TicketDetail, TicketId, TicketList, TicketUpdate,
+    TransferRequest,
 };
 
 use crate::error::AppError;
@@ -317,6 +318,25 @@ pub async fn create_agent(req: &NewAgentRequest) -> Answer<AgentProfile> {
 
 pub async fn update_agent(id: AgentId, change: &AgentUpdate) -> Answer<AgentProfile> {
     put(&format!("{API}/agents/{id}"), change).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Canned replies (issue 19)
+
+pub async fn canned_replies() -> Answer<Vec<CannedReply>> {
+    get_json(&format!("{API}/canned-replies"), None).await
+}
+
+pub async fn create_canned_reply(input: &CannedReplyInput) -> Answer<CannedReply> {
+    post(&format!("{API}/canned-replies"), None, input).await
+}
+
+pub async fn update_canned_reply(id: CannedId, input: &CannedReplyInput) -> Answer<CannedReply> {
+    put(&format!("{API}/canned-replies/{id}"), input).await
+}
+
+pub async fn delete_canned_reply(id: CannedId) -> Answer<()> {
+    delete(&format!("{API}/canned-replies/{id}")).await
 }
 
 // ---------------------------------------------------------------------------------------

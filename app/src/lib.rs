@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("history") view=pages::history::HistoryScreen/>
                         <Route path=path!("tickets") view=pages::tickets::TicketsScreen/>
                         <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
+                        <Route path=path!("canned") view=pages::canned::CannedScreen/>
                     </ParentRoute>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>

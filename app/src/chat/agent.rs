@@ -11,6 +11,7 @@ use shared::{
     Message, SendMessageRequest, ServerMsg, StatusRequest,
 };
 
+use super::canned::{CannedList, CannedPicker};
 use super::info::ChatInfoPanel;
 use super::signals::{Typing, TypingNote, TypingThrottle};
 use super::transfer::{HandoverList, TransferButton};
@@ -55,6 +56,8 @@ pub struct AgentDesk {
     pub customer_read: RwSignal<HashMap<ChatId, i64>>,
     /// The agent's own typing signal.
     pub throttle: TypingThrottle,
+    /// The service's canned replies and the agent's own (the `/` list, issue 19).
+    pub canned: RwSignal<Vec<shared::CannedReply>>,
 }
 
 impl AgentDesk {
@@ -80,6 +83,7 @@ impl AgentDesk {
             typing: Typing::new(),
             customer_read: RwSignal::new(HashMap::new()),
             throttle: TypingThrottle::new(),
+            canned: RwSignal::new(Vec::new()),
         }
     }
 
@@ -92,6 +96,7 @@ impl AgentDesk {
             if let Ok(cats) = client::categories().await {
                 self.categories.set(cats);
             }
+            self.reload_canned().await;
         });
         net::keep_socket(
             client::agent_socket_url(&net::ws_origin()),
@@ -110,6 +115,13 @@ impl AgentDesk {
             move |frame| self.on_frame(frame),
             move |up| self.connected.set(up),
         );
+    }
+
+    /// Reads the canned replies again (after the agent changed them).
+    pub async fn reload_canned(self) {
+        if let Ok(list) = client::canned_replies().await {
+            self.canned.set(list);
+        }
     }
 
     fn apply_list(&self, list: AgentChats) {
@@ -524,6 +536,26 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
     let log = NodeRef::<leptos::html::Div>::new();
     super::follow_bottom(log, move || desk.messages.track());
     let rating_note = RwSignal::new(false);
+    // a canned reply in the customer's language, its placeholders filled (issue 19)
+    let (agent_name, service_name) = use_context::<shared::AgentProfile>()
+        .map(|p| (p.name, p.service_name))
+        .unwrap_or_default();
+    let fill = Callback::new(move |r: shared::CannedReply| {
+        let d = desk.details.with_untracked(|m| m.get(&chat).cloned());
+        let locale = d
+            .as_ref()
+            .map_or_else(|| "ko".to_owned(), |d| d.locale.clone());
+        let customer = d
+            .map(|d| t.get_untracked().customer_name(&d.customer.name, d.id))
+            .unwrap_or_default();
+        shared::canned::fill_placeholders(
+            r.text_for(&locale, "ko"),
+            &customer,
+            &agent_name,
+            &service_name,
+        )
+    });
+    let picker = CannedPicker::new(desk.canned.into(), draft, fill);
     view! {
         <section class="desk-conversation">
             <header class="desk-conv-head">
@@ -571,7 +603,9 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             </div>
             <TypingNote shown=Signal::derive(move || desk.typing.is_typing(chat)) text=|s| s.customer_typing
                 preview=Signal::derive(move || desk.typing.preview(chat))/>
+            <CannedList picker/>
             <super::Composer draft enabled=Signal::derive(move || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
+                on_key=Callback::new(move |ev: leptos::ev::KeyboardEvent| picker.on_key(&ev))
                 on_typing=Callback::new(move |_| {
                     if desk.throttle.due() {
                         leptos::task::spawn_local(async move {

@@ -3,6 +3,7 @@
 //! API.md through [`crate::net`]; all state lives in reactive signals.
 
 pub mod agent;
+pub mod canned;
 pub mod customer;
 pub mod info;
 pub mod signals;
@@ -122,6 +123,10 @@ pub fn Composer(
     /// Called on every keystroke with the text so far (the typing signal, issue 19).
     #[prop(optional)]
     on_typing: Option<Callback<String>>,
+    /// Sees each key first and answers whether it took it (the agent's `/` list of
+    /// canned replies); a taken Enter does not send.
+    #[prop(optional)]
+    on_key: Option<Callback<leptos::ev::KeyboardEvent, bool>>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
     view! {
@@ -142,6 +147,10 @@ pub fn Composer(
                     draft.set(text);
                 }
                 on:keydown=move |ev| {
+                    if on_key.is_some_and(|h| h.run(ev.clone())) {
+                        ev.prevent_default();
+                        return;
+                    }
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         on_send.run(());

@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod canned;
 mod routing;
 mod signals;
+pub use canned::CannedTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
 
@@ -314,6 +316,8 @@ pub struct Texts {
     pub routing: &'static RoutingTexts,
     /// Typing and read receipts (issue 19).
     pub signals: &'static SignalTexts,
+    /// Canned replies (issue 19).
+    pub canned: &'static CannedTexts,
 }
 
 impl Texts {
@@ -668,6 +672,7 @@ pub static KO: Texts = Texts {
     audit_empty: "기록이 없습니다.",
     routing: &routing::KO,
     signals: &signals::KO,
+    canned: &canned::KO,
 };
 
 pub static EN: Texts = Texts {
@@ -995,6 +1000,7 @@ pub static EN: Texts = Texts {
     audit_empty: "No entries yet.",
     routing: &routing::EN,
     signals: &signals::EN,
+    canned: &canned::EN,
 };
 
 #[cfg(test)]
