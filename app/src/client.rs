@@ -189,6 +189,11 @@ pub async fn mark_read(chat: ChatId, seq: i64) -> Answer<()> {
     Ok(())
 }
 
+/// An internal note in a chat (agents only, issue 19).
+pub async fn add_note(chat: ChatId, body: &SendMessageRequest) -> Answer<MessageEnvelope> {
+    post(&format!("{API}/chats/{chat}/notes"), None, body).await
+}
+
 /// The customer has read their chat up to `seq` (issue 19).
 pub async fn customer_read(chat: ChatId, token: &str, seq: i64) -> Answer<()> {
     post(

@@ -227,8 +227,16 @@ impl Engine {
             chat_id: chat,
             message: m.clone(),
         };
-        self.hub
-            .publish_chat(chat, agent.map(shared::AgentId), event);
+        match (m.internal, agent) {
+            // a masked note stays with the agents (issue 19)
+            (true, Some(agent)) => self
+                .hub
+                .publish(crate::hub::Topic::Agent(shared::AgentId(agent)), event),
+            (true, None) => {}
+            (false, agent) => self
+                .hub
+                .publish_chat(chat, agent.map(shared::AgentId), event),
+        }
         Ok(m)
     }
 

@@ -127,7 +127,8 @@ pub struct Message {
     pub id: MessageId,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub chat_id: ChatId,
-    /// Position in the chat, 1, 2, 3, … without gaps.
+    /// Position in the chat, 1, 2, 3, … without gaps (a customer does not see the seqs
+    /// of internal notes).
     pub seq: i64,
     pub author: Author,
     pub text: String,
@@ -142,6 +143,9 @@ pub struct Message {
     /// Runs that look like personal data (customer messages), for one-click masking.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pii: Vec<PiiHint>,
+    /// An internal note (issue 19): agents only, never sent to the customer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 /// A run of a message that looks like personal data (phone, email, resident number,

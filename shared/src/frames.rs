@@ -179,6 +179,7 @@ mod tests {
             client_id: None,
             agent_name: Some("김상담".into()),
             pii: vec![],
+            internal: false,
         };
         let view = CustomerChatView {
             id: ChatId(3),

@@ -310,6 +310,23 @@ impl AgentDesk {
         });
     }
 
+    /// Adds an internal note (issue 19): shown to agents only.
+    fn add_note(self, chat: ChatId, text: String) {
+        let body = SendMessageRequest {
+            client_id: format!("n_{}", net::random_id()),
+            text,
+        };
+        leptos::task::spawn_local(async move {
+            match client::add_note(chat, &body).await {
+                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
+                    chat_id: chat,
+                    message: env.message,
+                }),
+                Err(e) => self.error.set(Some(e.shown())),
+            }
+        });
+    }
+
     /// Masks characters `start..end` of a message (C-PII-2).
     fn mask(self, chat: ChatId, message: shared::MessageId, start: usize, end: usize) {
         leptos::task::spawn_local(async move {
@@ -526,10 +543,16 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let item = move || desk.chats.get().into_iter().find(|c| c.id == chat);
     let status = move || item().map_or(ChatStatus::Ended, |c| c.status);
+    // writing an internal note instead of a message (issue 19)
+    let note_mode = RwSignal::new(false);
     let submit = move || {
         let text = draft.get_untracked();
         if !text.trim().is_empty() {
-            desk.send(chat, text);
+            if note_mode.get_untracked() {
+                desk.add_note(chat, text);
+            } else {
+                desk.send(chat, text);
+            }
             draft.set(String::new());
         }
     };
@@ -604,7 +627,13 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             <TypingNote shown=Signal::derive(move || desk.typing.is_typing(chat)) text=|s| s.customer_typing
                 preview=Signal::derive(move || desk.typing.preview(chat))/>
             <CannedList picker/>
-            <super::Composer draft enabled=Signal::derive(move || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
+            <label class="note-switch">
+                <input type="checkbox" data-testid="note-mode" prop:checked=note_mode
+                    on:change:target=move |ev| note_mode.set(ev.target().checked())/>
+                <span>{move || t.get().notes.mode}</span>
+            </label>
+            <div class="composer-wrap" class:note-mode=move || note_mode.get()>
+            <super::Composer draft enabled=Signal::derive(move || note_mode.get() || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
                 on_key=Callback::new(move |ev: leptos::ev::KeyboardEvent| picker.on_key(&ev))
                 on_typing=Callback::new(move |_| {
                     if desk.throttle.due() {
@@ -613,6 +642,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                         });
                     }
                 })/>
+            </div>
         </section>
         <ChatInfoPanel
             chat

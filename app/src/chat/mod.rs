@@ -194,8 +194,11 @@ pub fn Bubble(
             class="bubble-row"
             class:mine=move || mine.get()
             class:system=author == Author::System
+            class:note=message.internal
         >
-            <div class="bubble" data-testid="message" data-author=author.as_str() data-seq=message.seq>
+            <div class="bubble" data-testid="message" data-author=author.as_str() data-seq=message.seq
+                data-internal=message.internal.then_some("true")>
+                {message.internal.then(|| view! { <span class="note-label">{move || t.get().notes.label}</span> })}
                 {who.filter(|_| author == Author::Agent).map(|n| view! { <span class="bubble-who">{n}</span> })}
                 <span class="bubble-text" data-message-id=id.to_string()>
                     {parts.into_iter().map(|p| match (p, actions) {
@@ -340,6 +343,7 @@ mod tests {
             client_id: None,
             agent_name: None,
             pii: vec![],
+            internal: false,
         }
     }
 

@@ -260,7 +260,7 @@ impl Engine {
         let mut tx = self.write_tx().await?;
         let r = db::query(
             "SELECT c.service_id, c.agent_id, c.assigned_at,
-                    EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.author = 'agent'
+                    EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.author = 'agent' AND m.internal = 0
                               AND m.agent_id = c.agent_id AND m.created_at >= c.assigned_at) AS replied
              FROM chats c WHERE c.id = ? AND c.status = 'active'",
         )

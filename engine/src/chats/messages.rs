@@ -42,9 +42,14 @@ impl Engine {
         let mut conn = self.db.acquire().await?;
         let row = chat_row(conn.ex(), chat).await?;
         check_access(party, &row)?;
+        // a customer never reads internal notes (issue 19)
+        let notes = match party {
+            Party::Agent(_) => "",
+            Party::Customer(_) => " AND m.internal = 0",
+        };
         let sql = format!(
             "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
-             WHERE m.chat_id = ? AND m.seq > ? ORDER BY m.seq LIMIT 500",
+             WHERE m.chat_id = ? AND m.seq > ?{notes} ORDER BY m.seq LIMIT 500",
             cols = message_columns(self.db.backend())
         );
         db::query(&sql)

@@ -7,12 +7,13 @@
 //! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
 //! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`] (agents' lists, counters, details),
 //! [`status`] (open, end, agent status and hand-over, info), [`queue`] (capacity and
-//! the waiting queue in the store), [`handover`] (transfer and re-routing), [`signals`] (typing and read receipts).
+//! the waiting queue in the store), [`handover`] (transfer and re-routing), [`signals`] (typing and read receipts), [`notes`] (internal notes).
 
 mod handover;
 mod intake;
 mod lists;
 mod messages;
+mod notes;
 mod parties;
 mod queue;
 mod rows;

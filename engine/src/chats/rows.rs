@@ -107,7 +107,7 @@ pub(super) fn message_columns(backend: db::Backend) -> String {
         "k.start_char",
     );
     format!(
-        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, a.name AS agent_name, {masks} AS masks_json"
+        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, m.internal, a.name AS agent_name, {masks} AS masks_json"
     )
 }
 
@@ -135,6 +135,7 @@ impl FromRow for Message {
                 Some(json) => serde_json::from_str(json).unwrap_or_default(),
                 None => Vec::new(),
             },
+            internal: r.try_get("internal")?,
             text,
         })
     }
@@ -189,7 +190,7 @@ mod tests {
     use crate::db::{FromRow, Row, Value};
     use shared::{Author, ChatStatus, Message};
 
-    const MESSAGE: [&str; 10] = [
+    const MESSAGE: [&str; 11] = [
         "id",
         "chat_id",
         "seq",
@@ -198,6 +199,7 @@ mod tests {
         "text",
         "created_at",
         "pii",
+        "internal",
         "agent_name",
         "masks_json",
     ];
@@ -212,6 +214,7 @@ mod tests {
             Value::Text("전화 ***".into()),
             Value::Text("2026-11-29T10:00:00Z".into()),
             Value::Text(r#"[{"start":3,"end":6,"kind":"mobile"}]"#.into()),
+            Value::Int(0),
             Value::Null(crate::db::Kind::Text),
             Value::Text(r#"[{"id":"9","start":3,"end":6}]"#.into()),
         ]
@@ -225,6 +228,7 @@ mod tests {
         assert_eq!(m.pii.len(), 1);
         assert_eq!(m.masks[0].id, "9");
         assert_eq!(m.agent_name, None);
+        assert!(!m.internal);
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Engine {
             return Ok(out);
         }
         let mut qb = db::Builder::new(
-            "SELECT m.chat_id, m.author, m.text, m.created_at, a.name AS agent_name
+            "SELECT m.chat_id, m.author, m.text, m.created_at, m.internal, a.name AS agent_name
              FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
         );
         for (i, id) in chats.iter().enumerate() {
@@ -87,6 +87,12 @@ impl Engine {
                     None => t.author_agent.to_owned(),
                 },
                 _ => t.author_system.to_owned(),
+            };
+            // an internal note is the agents' own: marked as such (issue 19)
+            let who = if r.try_get::<bool, _>("internal")? {
+                format!("{who} [{}]", t.notes.label)
+            } else {
+                who
             };
             let line = format!(
                 "[{}] {who}: {}\n",

@@ -208,6 +208,25 @@ pub async fn send(
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
 }
 
+/// Adds an internal note (issue 19): agents of the service only; never sent to the
+/// customer. The same `client_id` again answers the stored note.
+#[utoipa::path(post, path = "/api/v1/chats/{id}/notes", tag = "chats", params(("id" = String, Path)),
+    request_body = SendMessageRequest,
+    responses((status = 201, body = MessageEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn note(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
+    let message = state
+        .engine
+        .add_note(&caller, chat_id(&id)?, &req.client_id, &req.text)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
+}
+
 /// Ends the chat for the caller's side (C-END-3); answers the chat as the caller may
 /// see it.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/end", tag = "chats", params(("id" = String, Path)),

@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}/end", post(chats::end))
         .route("/chats/{id}/read", post(chats::read))
         .route("/chats/{id}/typing", post(chats::typing))
+        .route("/chats/{id}/notes", post(chats::note))
         .route("/chats/{id}/transfer", post(routing::transfer))
         .route("/routing/board", get(routing::board))
         .route("/canned-replies", get(canned::list).post(canned::create))

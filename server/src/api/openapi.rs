@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         super::chats::end,
         super::chats::read,
         super::chats::typing,
+        super::chats::note,
         super::tickets::save_info,
         super::tickets::create_from_chat,
         super::tickets::list,

@@ -8,9 +8,11 @@
 use serde::{Deserialize, Serialize};
 
 mod canned;
+mod notes;
 mod routing;
 mod signals;
 pub use canned::CannedTexts;
+pub use notes::NoteTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
 
@@ -318,6 +320,8 @@ pub struct Texts {
     pub signals: &'static SignalTexts,
     /// Canned replies (issue 19).
     pub canned: &'static CannedTexts,
+    /// Internal notes (issue 19).
+    pub notes: &'static NoteTexts,
 }
 
 impl Texts {
@@ -673,6 +677,7 @@ pub static KO: Texts = Texts {
     routing: &routing::KO,
     signals: &signals::KO,
     canned: &canned::KO,
+    notes: &notes::KO,
 };
 
 pub static EN: Texts = Texts {
@@ -1001,6 +1006,7 @@ pub static EN: Texts = Texts {
     routing: &routing::EN,
     signals: &signals::EN,
     canned: &canned::EN,
+    notes: &notes::EN,
 };
 
 #[cfg(test)]

@@ -387,6 +387,7 @@ fn message_of(
         client_id: Some(p.client_id.clone()),
         agent_name,
         pii: p.pii.clone(),
+        internal: false,
     }
 }
 
