@@ -321,6 +321,11 @@ pub async fn create_agent(req: &NewAgentRequest) -> Answer<AgentProfile> {
     post(&format!("{API}/agents"), None, req).await
 }
 
+/// The signed-in agent's alert preferences (issue 19).
+pub async fn set_alerts(prefs: &shared::AlertPrefs) -> Answer<AgentProfile> {
+    put(&format!("{API}/agent/alerts"), prefs).await
+}
+
 pub async fn update_agent(id: AgentId, change: &AgentUpdate) -> Answer<AgentProfile> {
     put(&format!("{API}/agents/{id}"), change).await
 }

@@ -21,7 +21,10 @@ async fn a_note_is_seen_by_a_second_agent_and_never_by_the_customer() {
     agent.click_centered(r#"[data-testid="note-mode"]"#).await;
     agent.send_message("VIP 고객 — 택배사 확인 중").await;
     agent
-        .wait_text(r#"[data-testid="message"][data-internal="true"]"#, "택배사 확인 중")
+        .wait_text(
+            r#"[data-testid="message"][data-internal="true"]"#,
+            "택배사 확인 중",
+        )
         .await;
     agent.screenshot("console-internal-note").await;
     // back to messages: the customer gets this one, and only this one
@@ -34,7 +37,10 @@ async fn a_note_is_seen_by_a_second_agent_and_never_by_the_customer() {
         )
         .await;
     let page = customer.client.source().await.unwrap();
-    assert!(!page.contains("택배사 확인 중"), "the customer's page holds the note");
+    assert!(
+        !page.contains("택배사 확인 중"),
+        "the customer's page holds the note"
+    );
     customer
         .wait_count(r#"[data-testid="message"][data-author="agent"]"#, 1)
         .await;

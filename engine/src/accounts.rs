@@ -21,6 +21,7 @@ pub(crate) struct NewAgent {
 
 /// Columns that make an [`AgentProfile`]; joined with `services s`.
 pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, a.capacity, \
+     a.notify_desktop, a.notify_sound, \
      s.slug AS service_slug, s.name AS service_name";
 
 impl FromRow for AgentProfile {
@@ -36,6 +37,10 @@ impl FromRow for AgentProfile {
             status: AgentStatus::parse(r.try_get("status")?).unwrap_or(AgentStatus::Offline),
             active: r.try_get("active")?,
             capacity: r.try_get("capacity")?,
+            alerts: shared::AlertPrefs {
+                desktop: r.try_get("notify_desktop")?,
+                sound: r.try_get("notify_sound")?,
+            },
         })
     }
 }
@@ -102,6 +107,22 @@ impl Engine {
             .fetch_optional_as(self.db.ex())
             .await?
             .ok_or(Error::NotFound("agent"))
+    }
+
+    /// The caller's own alert preferences (issue 19), kept with the account so they
+    /// follow the agent to every browser.
+    pub async fn set_alerts(
+        &self,
+        caller: &Caller,
+        prefs: shared::AlertPrefs,
+    ) -> Result<AgentProfile> {
+        db::query("UPDATE agents SET notify_desktop = ?, notify_sound = ? WHERE id = ?")
+            .bind(prefs.desktop)
+            .bind(prefs.sound)
+            .bind(caller.agent_id().0)
+            .execute(self.db.ex())
+            .await?;
+        self.profile(caller).await
     }
 
     /// Every account of the caller's service, by name.

@@ -82,6 +82,34 @@ pub struct AgentProfile {
     /// The agent's own cap on open chats; `None` = the service's (issue 18).
     #[serde(default)]
     pub capacity: Option<i64>,
+    /// How the agent wants to hear of new chats and customer messages (issue 19).
+    #[serde(default)]
+    pub alerts: AlertPrefs,
+}
+
+/// `PUT /api/v1/agent/alerts`: desktop notifications and a short sound for a new chat
+/// and a new customer message while the console is hidden or another chat is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertPrefs {
+    /// Off until the agent turns it on (the browser asks for permission then).
+    #[serde(default)]
+    pub desktop: bool,
+    #[serde(default = "on")]
+    pub sound: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for AlertPrefs {
+    fn default() -> AlertPrefs {
+        AlertPrefs {
+            desktop: false,
+            sound: true,
+        }
+    }
 }
 
 /// `POST /api/v1/auth/login` body.

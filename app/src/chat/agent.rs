@@ -11,6 +11,7 @@ use shared::{
     Message, SendMessageRequest, ServerMsg, StatusRequest,
 };
 
+use super::alerts::{AlertSwitches, Alerts, console_hidden};
 use super::canned::{CannedList, CannedPicker};
 use super::info::ChatInfoPanel;
 use super::signals::{Typing, TypingNote, TypingThrottle};
@@ -58,6 +59,10 @@ pub struct AgentDesk {
     pub throttle: TypingThrottle,
     /// The service's canned replies and the agent's own (the `/` list, issue 19).
     pub canned: RwSignal<Vec<shared::CannedReply>>,
+    /// Desktop notifications and sound for new chats and messages (issue 19).
+    pub alerts: Alerts,
+    /// A chat whose end (asked for with Alt+E) waits for confirmation.
+    pub confirm_close: RwSignal<Option<ChatId>>,
 }
 
 impl AgentDesk {
@@ -84,6 +89,8 @@ impl AgentDesk {
             customer_read: RwSignal::new(HashMap::new()),
             throttle: TypingThrottle::new(),
             canned: RwSignal::new(Vec::new()),
+            alerts: Alerts::new(),
+            confirm_close: RwSignal::new(None),
         }
     }
 
@@ -153,6 +160,16 @@ impl AgentDesk {
                         u.insert(id);
                     });
                 }
+                if !known {
+                    let t = crate::i18n::texts_now();
+                    let name = self.chats.with_untracked(|l| {
+                        l.iter()
+                            .find(|c| c.id == id)
+                            .map(|c| t.customer_name(&c.customer.name, id))
+                    });
+                    self.alerts
+                        .raise(t.desk.new_chat, &name.unwrap_or_default());
+                }
             }
             ServerMsg::ChatUnassigned { chat_id, reason } => {
                 if reason == Some(shared::HandoverKind::Reroute) {
@@ -199,6 +216,17 @@ impl AgentDesk {
                 let from_customer = message.author == Author::Customer;
                 if from_customer {
                     self.typing.hide(chat_id);
+                }
+                // a message the agent is not looking at (issue 19)
+                let unseen_now = console_hidden() || self.selected.get_untracked() != Some(chat_id);
+                let fresh = !self.messages.with_untracked(|m| {
+                    m.get(&chat_id)
+                        .is_some_and(|l| l.iter().any(|x| x.seq == seq))
+                });
+                if from_customer && unseen_now && fresh {
+                    let preview: String = message.text.chars().take(80).collect();
+                    self.alerts
+                        .raise(crate::i18n::texts_now().desk.new_message, &preview);
                 }
                 let text = message.text.clone();
                 self.chats.update(|list| {
@@ -372,8 +400,9 @@ impl AgentDesk {
         }
     }
 
-    fn end(self, chat: ChatId) {
+    pub(super) fn end(self, chat: ChatId) {
         self.confirm_end.set(None);
+        self.confirm_close.set(None);
         self.dirty.update(|d| {
             d.remove(&chat);
         });
@@ -433,7 +462,15 @@ pub fn ConsoleChatIcon(desk: AgentDesk) -> impl IntoView {
 #[component]
 pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
     let t = use_texts();
+    let help = RwSignal::new(false);
+    super::keys::install(desk, help);
     view! {
+        <super::keys::ShortcutHelp open=help/>
+        {move || desk.confirm_close.get().map(|chat| view! {
+            <ConfirmDialog text=t.get().desk.end_confirm
+                on_cancel=Callback::new(move |_| desk.confirm_close.set(None))
+                on_ok=Callback::new(move |_| { desk.confirm_close.set(None); desk.request_end(chat) })/>
+        })}
         {move || desk.confirm_end.get().map(|chat| view! {
             <ConfirmDialog text=t.get().confirm_unsaved_end
                 on_cancel=Callback::new(move |_| desk.confirm_end.set(None))
@@ -465,6 +502,9 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                     </label>
                     <span class=move || format!("status-dot {}", desk.status.get().as_str())></span>
                 </div>
+                <AlertSwitches alerts=desk.alerts/>
+                <button type="button" class="button small ghost shortcut-open" data-testid="shortcut-open"
+                    on:click=move |_| help.set(true)>{move || t.get().desk.shortcuts_open}</button>
                 <div class="desk-counter">
                     <span>{move || t.get().in_conversation}</span>
                     <strong data-testid="open-count">{move || desk.open_count.get()}</strong>

@@ -3,9 +3,11 @@
 //! API.md through [`crate::net`]; all state lives in reactive signals.
 
 pub mod agent;
+pub mod alerts;
 pub mod canned;
 pub mod customer;
 pub mod info;
+pub mod keys;
 pub mod signals;
 pub mod transfer;
 pub mod waiting;

@@ -82,6 +82,7 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
     let role = agent.role;
     provide_context(agent.clone());
     let desk = AgentDesk::new(agent.status);
+    desk.alerts.prefs.set(agent.alerts);
     provide_context(desk);
     let chat_permission = agent.chat_permission;
     // browser only: the live list and socket, and the unseen-chat badge in the tab title

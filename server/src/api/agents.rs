@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use shared::{AgentId, AgentProfile, ErrorBody};
+use shared::{AgentId, AgentProfile, AlertPrefs, ErrorBody};
 
 use super::ApiError;
 use super::extract::{AdminAuth, AgentAuth};
@@ -20,6 +20,20 @@ pub async fn me(
     AgentAuth(caller): AgentAuth,
 ) -> Result<Json<AgentProfile>, ApiError> {
     Ok(Json(state.engine.profile(&caller).await?))
+}
+
+/// The caller's alert preferences (issue 19): desktop notifications and sound.
+#[utoipa::path(
+    put, path = "/api/v1/agent/alerts", tag = "agents", request_body = AlertPrefs,
+    responses((status = 200, body = AgentProfile), (status = 401, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn set_alerts(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    super::extract::ApiJson(prefs): super::extract::ApiJson<AlertPrefs>,
+) -> Result<Json<AgentProfile>, ApiError> {
+    Ok(Json(state.engine.set_alerts(&caller, prefs).await?))
 }
 
 /// Every account of the caller's service (admins only).

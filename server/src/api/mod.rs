@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/agent/me", get(agents::me))
+        .route("/agent/alerts", put(agents::set_alerts))
         .route("/agent/status", put(chats::set_status))
         .route("/agent/chats", get(chats::agent_chats))
         .route(

@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
         super::auth::login,
         super::auth::logout,
         super::agents::me,
+        super::agents::set_alerts,
         super::agents::list,
         super::agents::get_one,
         super::services::overview,

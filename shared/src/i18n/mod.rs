@@ -8,10 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 mod canned;
+mod desk;
 mod notes;
 mod routing;
 mod signals;
 pub use canned::CannedTexts;
+pub use desk::DeskTexts;
 pub use notes::NoteTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
@@ -322,6 +324,8 @@ pub struct Texts {
     pub canned: &'static CannedTexts,
     /// Internal notes (issue 19).
     pub notes: &'static NoteTexts,
+    /// The console's alerts and shortcuts (issue 19).
+    pub desk: &'static DeskTexts,
 }
 
 impl Texts {
@@ -678,6 +682,7 @@ pub static KO: Texts = Texts {
     signals: &signals::KO,
     canned: &canned::KO,
     notes: &notes::KO,
+    desk: &desk::KO,
 };
 
 pub static EN: Texts = Texts {
@@ -1007,6 +1012,7 @@ pub static EN: Texts = Texts {
     signals: &signals::EN,
     canned: &canned::EN,
     notes: &notes::EN,
+    desk: &desk::EN,
 };
 
 #[cfg(test)]
