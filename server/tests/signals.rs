@@ -218,3 +218,39 @@ async fn read_receipts_both_ways() {
     let (status, _) = s.post(&read, Some(&other_token), json!({"seq": 1})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 19: each agent's alert switches are kept with the account.
+#[tokio::test]
+async fn alert_preferences_follow_the_agent() {
+    let s = TestServer::demo().await;
+    let a1 = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    let (_, me) = s.get("/api/v1/agent/me", Some(&a1)).await;
+    assert_eq!(
+        me["alerts"],
+        json!({"desktop": false, "sound": true}),
+        "the defaults"
+    );
+    let (status, v) = s
+        .put(
+            "/api/v1/agent/alerts",
+            Some(&a1),
+            json!({"desktop": true, "sound": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    // another session of the same agent (another browser) sees them; others keep theirs
+    let again = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    let (_, me) = s.get("/api/v1/agent/me", Some(&again)).await;
+    assert_eq!(me["alerts"], json!({"desktop": true, "sound": false}));
+    let a2 = s.login("agent2@demo.test", DEMO_PASSWORD).await;
+    let (_, other) = s.get("/api/v1/agent/me", Some(&a2)).await;
+    assert_eq!(other["alerts"]["sound"], true);
+    let (status, _) = s
+        .put("/api/v1/agent/alerts", None, json!({"desktop": true}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s
+        .put("/api/v1/agent/alerts", Some(&a1), json!({"desktop": "yes"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
