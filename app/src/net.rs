@@ -24,14 +24,18 @@ mod imp {
         res: Result<gloo_net::http::Response, gloo_net::Error>,
     ) -> Result<T, AppError> {
         let res = res.map_err(|e| AppError::new("network", e.to_string()))?;
-        // 202/204 carry no body: an answer of `()` (or JSON null)
-        if matches!(res.status(), 202 | 204) {
-            return serde_json::from_str("null")
-                .map_err(|e| AppError::new("bad_response", e.to_string()));
-        }
         if res.ok() {
-            res.json::<T>()
+            // an empty body (204, or a 202 with nothing to say) answers `()` / null
+            let text = res
+                .text()
                 .await
+                .map_err(|e| AppError::new("bad_response", e.to_string()))?;
+            let body = if text.trim().is_empty() {
+                "null"
+            } else {
+                text.as_str()
+            };
+            serde_json::from_str::<T>(body)
                 .map_err(|e| AppError::new("bad_response", e.to_string()))
         } else {
             match res.json::<shared::ErrorBody>().await {

@@ -21,6 +21,9 @@ pub struct Plan {
     pub seconds: u64,
     /// Online Contact speaks JSON frames; the relay passes text through.
     pub json: bool,
+    /// Each customer also sends a `typing` frame this often (issue 19; the server
+    /// forwards at most one per typist every 2 s).
+    pub typing_every: Option<Duration>,
 }
 
 /// What the driver saw.
@@ -38,6 +41,9 @@ pub struct Outcome {
     /// sustained is `delivered / this` (issue 16: under overload the backlog drains
     /// after the send phase, so `delivered / send_secs` overstates it).
     pub delivered_secs: f64,
+    /// Typing frames the customers sent and the agents received.
+    pub typing_sent: u64,
+    pub typing_delivered: u64,
 }
 
 fn config() -> WebSocketConfig {
@@ -80,6 +86,8 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     let last_delivery_us = Arc::new(AtomicU64::new(0));
     let acked = Arc::new(AtomicU64::new(0));
     let sent = Arc::new(AtomicU64::new(0));
+    let typing_sent = Arc::new(AtomicU64::new(0));
+    let typing_delivered = Arc::new(AtomicU64::new(0));
 
     // agents: time every customer message that arrives
     let mut sockets = 0;
@@ -88,9 +96,16 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         sockets += 1;
         let (lat, delivered) = (latencies.clone(), delivered.clone());
         let last = last_delivery_us.clone();
+        let typed = typing_delivered.clone();
         tokio::spawn(async move {
             let _keep = _sink;
             while let Some(Ok(frame)) = stream.next().await {
+                if let Frame::Text(t) = &frame
+                    && t.as_str().starts_with(r#"{"type":"typing""#)
+                {
+                    typed.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 if let Frame::Text(t) = frame
                     && let Some(at) = stamp(t.as_str())
                     && (!t.as_str().contains("\"type\"") || t.as_str().contains("message.created"))
@@ -139,15 +154,39 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     let mut tasks = Vec::new();
     for (i, (mut sink, chat)) in sinks.into_iter().enumerate() {
         let sent = sent.clone();
+        let typing_sent = typing_sent.clone();
         let offset = period.mul_f64(i as f64 / n);
         let json = plan.json;
+        let typing_every = plan.typing_every;
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(offset).await;
             let mut tick = tokio::time::interval(period);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // with no typing, a tick that never comes
+            let mut typing =
+                tokio::time::interval(typing_every.unwrap_or(Duration::from_secs(86_400)));
+            typing.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            typing.tick().await;
             let mut k = 0u64;
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = typing.tick() => {
+                        if start.elapsed() >= deadline {
+                            break;
+                        }
+                        let frame = serde_json::json!({
+                            "type": "typing",
+                            "chat_id": chat.as_deref().unwrap_or_default(),
+                        })
+                        .to_string();
+                        if sink.send(Frame::text(frame)).await.is_err() {
+                            break;
+                        }
+                        typing_sent.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                }
                 if start.elapsed() >= deadline {
                     break;
                 }
@@ -205,6 +244,8 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
             .load(Ordering::Relaxed)
             .saturating_sub(start_us) as f64
             / 1e6,
+        typing_sent: typing_sent.load(Ordering::Relaxed),
+        typing_delivered: typing_delivered.load(Ordering::Relaxed),
     }
 }
 

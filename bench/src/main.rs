@@ -68,6 +68,9 @@ enum Command {
         /// A prefix for the results file (e.g. `before`), to keep runs of two binaries.
         #[arg(long)]
         label: Option<String>,
+        /// Each customer also sends a `typing` frame every this many ms (issue 19).
+        #[arg(long)]
+        typing_every_ms: Option<u64>,
     },
     /// Only the group-commit SQLite baseline.
     Sqlite {
@@ -159,6 +162,7 @@ fn main() {
             instances,
             split_customers,
             label,
+            typing_every_ms,
         } => {
             let split = if split_customers { "-split" } else { "" };
             let name = match (&database_url, instances) {
@@ -178,6 +182,7 @@ fn main() {
                 util::server_bin(server_bin),
                 no_baselines,
                 (database_url, instances, split_customers),
+                typing_every_ms.map(Duration::from_millis),
             ));
             let name = match label {
                 Some(l) => format!("{l}-{name}"),
@@ -299,6 +304,8 @@ fn load_figures(o: &load::Outcome) -> Value {
         "delivered_per_sec": (o.delivered as f64 / o.send_secs).round(),
         "delivered_per_sec_sustained": (o.delivered as f64 / o.delivered_secs.max(o.send_secs)).round(),
         "delivery_latency": util::latency_summary(o.latencies_us.clone()),
+        "typing_frames_sent": o.typing_sent,
+        "typing_frames_delivered": o.typing_delivered,
     })
 }
 
@@ -310,6 +317,7 @@ async fn chat(
     bin: PathBuf,
     no_baselines: bool,
     (database_url, instances, split_customers): (Option<String>, usize, bool),
+    typing_every: Option<Duration>,
 ) -> Value {
     let nofile = util::raise_nofile();
     eprintln!("open-file limit {nofile}; starting {}", bin.display());
@@ -409,6 +417,7 @@ async fn chat(
         rate,
         seconds,
         json: true,
+        typing_every,
     };
     let pid = server.pid;
     let mut watch = ProcessWatch {
@@ -466,6 +475,7 @@ async fn chat(
         rate,
         seconds,
         json: false,
+        typing_every: None,
     };
     let mut rwatch = ProcessWatch {
         rss_before: util::anon_bytes(relay_pid),
