@@ -532,6 +532,14 @@ impl Browser {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
+    /// Signs an agent in, opens the chat screen and goes online (most chat flows start
+    /// so).
+    pub async fn agent_online(&self, server: &Server, email: &str) {
+        self.login(server, email).await;
+        self.open_chat_screen().await;
+        self.go_online().await;
+    }
+
     /// As an agent: opens the chat screen with the chat icon (C-AG-1).
     pub async fn open_chat_screen(&self) {
         self.find(r#"[data-testid="chat-icon"]"#)

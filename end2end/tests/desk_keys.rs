@@ -22,9 +22,7 @@ const [name, text, done] = [arguments[0], arguments[1], arguments[arguments.leng
 async fn alerts_and_shortcuts_in_the_console() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
-    agent.login(&server, "agent1@demo.test").await;
-    agent.open_chat_screen().await;
-    agent.go_online().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
 
     // the sound switch is kept with the account: off, reload, still off
     agent

@@ -8,9 +8,7 @@ use end2end::{Browser, Server};
 async fn a_note_is_seen_by_a_second_agent_and_never_by_the_customer() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
-    agent.login(&server, "agent1@demo.test").await;
-    agent.open_chat_screen().await;
-    agent.go_online().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
     let customer = Browser::start().await;
     customer
         .start_help_center_chat(&server, Some("배송 문의입니다"))

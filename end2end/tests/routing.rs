@@ -41,9 +41,7 @@ async fn end_chat(agent: &Browser, id: &serde_json::Value) {
 async fn the_queue_moves_and_a_transfer_hands_the_chat_over_live() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
-    agent.login(&server, "agent1@demo.test").await;
-    agent.open_chat_screen().await;
-    agent.go_online().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
 
     // three chats fill the agent (the demo's cap is 3), a fourth waits
     let customer = Browser::start().await;
@@ -102,9 +100,7 @@ async fn the_queue_moves_and_a_transfer_hands_the_chat_over_live() {
 
     // a colleague comes online; the chat goes to them with a note, live on both sides
     let colleague = Browser::start().await;
-    colleague.login(&server, "agent2@demo.test").await;
-    colleague.open_chat_screen().await;
-    colleague.go_online().await;
+    colleague.agent_online(&server, "agent2@demo.test").await;
     agent
         .click_centered(r#"[data-testid="transfer-button"]"#)
         .await;

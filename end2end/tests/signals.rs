@@ -8,9 +8,7 @@ use end2end::{Browser, Server};
 async fn typing_appears_and_fades_and_read_marks_follow_reading() {
     let server = Server::start_demo();
     let agent = Browser::start().await;
-    agent.login(&server, "agent1@demo.test").await;
-    agent.open_chat_screen().await;
-    agent.go_online().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
     let customer = Browser::start().await;
     customer
         .start_help_center_chat(&server, Some("주문한 상품이 아직 안 왔어요"))

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod alerts;
 pub mod canned;
 pub mod customer;
+pub mod desk;
 pub mod info;
 pub mod keys;
 pub mod signals;

@@ -8,7 +8,8 @@ use leptos_router::components::{A, Outlet};
 use shared::{AgentProfile, Role};
 
 use crate::api::{Login, Logout, session_agent};
-use crate::chat::agent::{AgentChatScreen, AgentDesk, ConsoleChatIcon};
+use crate::chat::agent::AgentDesk;
+use crate::chat::desk::{AgentChatScreen, ConsoleChatIcon};
 use crate::i18n::{LangSwitch, use_texts};
 
 #[component]
