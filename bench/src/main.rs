@@ -260,6 +260,48 @@ async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) 
         .to_owned()
 }
 
+/// Creates agent `email` as the admin (on `base`), signs them in on `agent_base` and
+/// sets them online; answers their token.
+async fn online_bench_agent(
+    http: &reqwest::Client,
+    (base, agent_base): (&str, &str),
+    admin: &str,
+    (email, name): (&str, &str),
+) -> String {
+    http.post(format!("{base}/api/v1/agents"))
+        .bearer_auth(admin)
+        .json(&json!({"name": name, "email": email, "password": "bench-password", "role": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    let token = login(http, agent_base, email, "bench-password").await;
+    http.put(format!("{agent_base}/api/v1/agent/status"))
+        .bearer_auth(&token)
+        .json(&json!({"status": "online"}))
+        .send()
+        .await
+        .unwrap();
+    token
+}
+
+/// Starts a chat as a visitor; answers (chat id, customer token).
+async fn start_bench_chat(http: &reqwest::Client, base: &str, visitor: &str) -> (String, String) {
+    let v: Value = http
+        .post(format!("{base}/api/v1/services/demo/chats"))
+        .json(&json!({"consent": true, "visitor_id": visitor}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = v["chat_id"].as_str().unwrap_or_else(|| panic!("{v}"));
+    (
+        id.to_owned(),
+        v["customer_token"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
 /// `GET` with a bearer token, answered as JSON.
 async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
     http.get(url)
@@ -342,21 +384,8 @@ async fn chat(
     util::uncap_agents(&server.url).await;
     let mut agent_tokens = Vec::new();
     for j in 0..agents {
-        let email = format!("bench{j}@bench.test");
-        let _ = http
-            .post(format!("{base}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": format!("벤치 상담원 {j}"), "email": email, "password": "bench-password", "role": "agent"}))
-            .send()
-            .await
-            .unwrap();
-        let token = login(&http, &agent_base, &email, "bench-password").await;
-        http.put(format!("{agent_base}/api/v1/agent/status"))
-            .bearer_auth(&token)
-            .json(&json!({"status": "online"}))
-            .send()
-            .await
-            .unwrap();
+        let (email, name) = (format!("bench{j}@bench.test"), format!("벤치 상담원 {j}"));
+        let token = online_bench_agent(&http, (&base, &agent_base), &admin, (&email, &name)).await;
         agent_tokens.push(token);
     }
     eprintln!("starting {customers} chats");
@@ -367,22 +396,7 @@ async fn chat(
         for &i in chunk {
             let (http, base) = (http.clone(), base.clone());
             joins.push(tokio::spawn(async move {
-                let v: Value = http
-                    .post(format!("{base}/api/v1/services/demo/chats"))
-                    .json(&json!({"consent": true, "visitor_id": format!("bench-{i}")}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                (
-                    v["chat_id"]
-                        .as_str()
-                        .unwrap_or_else(|| panic!("{v}"))
-                        .to_owned(),
-                    v["customer_token"].as_str().unwrap().to_owned(),
-                )
+                start_bench_chat(&http, &base, &format!("bench-{i}")).await
             }));
         }
         for j in joins {

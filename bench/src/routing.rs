@@ -53,20 +53,8 @@ pub async fn run(plan: Plan, bin: &std::path::Path) -> Value {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let mut agent_tasks = Vec::new();
     for j in 0..plan.agents {
-        let email = format!("route{j}@bench.test");
-        http.post(format!("{base}/api/v1/agents"))
-            .bearer_auth(&admin)
-            .json(&json!({"name": format!("배정 상담원 {j}"), "email": email, "password": "bench-password", "role": "agent"}))
-            .send()
-            .await
-            .unwrap();
-        let token = crate::login(&http, &base, &email, "bench-password").await;
-        http.put(format!("{base}/api/v1/agent/status"))
-            .bearer_auth(&token)
-            .json(&json!({"status": "online"}))
-            .send()
-            .await
-            .unwrap();
+        let (email, name) = (format!("route{j}@bench.test"), format!("배정 상담원 {j}"));
+        let token = crate::online_bench_agent(&http, (&base, &base), &admin, (&email, &name)).await;
         let url = format!(
             "{}/api/v1/ws?token={token}",
             base.replace("http://", "ws://")
@@ -99,19 +87,7 @@ pub async fn run(plan: Plan, bin: &std::path::Path) -> Value {
         let (http, base, seen) = (http.clone(), base.clone(), seen.clone());
         starts.push(tokio::spawn(async move {
             let sent = Instant::now();
-            let v: Value = http
-                .post(format!("{base}/api/v1/services/demo/chats"))
-                .json(&json!({"consent": true, "visitor_id": format!("route-{i}")}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let id = v["chat_id"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{v}"))
-                .to_owned();
+            let (id, _) = crate::start_bench_chat(&http, &base, &format!("route-{i}")).await;
             seen.lock().unwrap().started.insert(id, sent);
         }));
     }
