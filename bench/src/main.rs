@@ -243,17 +243,22 @@ fn main() {
     }
 }
 
-/// Logs in over the API; the bearer token.
-async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
+/// `POST`s JSON without a token; the answer as JSON.
+async fn post_json(http: &reqwest::Client, url: String, body: Value) -> Value {
+    http.post(url)
+        .json(&body)
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Logs in over the API; the bearer token.
+async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
+    let body = json!({"email": email, "password": password});
+    let v = post_json(http, format!("{base}/api/v1/auth/login"), body).await;
     v["token"]
         .as_str()
         .unwrap_or_else(|| panic!("login of {email}: {v}"))
@@ -286,15 +291,8 @@ async fn online_bench_agent(
 
 /// Starts a chat as a visitor; answers (chat id, customer token).
 async fn start_bench_chat(http: &reqwest::Client, base: &str, visitor: &str) -> (String, String) {
-    let v: Value = http
-        .post(format!("{base}/api/v1/services/demo/chats"))
-        .json(&json!({"consent": true, "visitor_id": visitor}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json!({"consent": true, "visitor_id": visitor});
+    let v = post_json(http, format!("{base}/api/v1/services/demo/chats"), body).await;
     let id = v["chat_id"].as_str().unwrap_or_else(|| panic!("{v}"));
     (
         id.to_owned(),

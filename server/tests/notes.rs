@@ -69,6 +69,16 @@ async fn notes_stay_with_the_agents() {
         f["message"]["text"], "확인해 드릴게요",
         "the note never reached the customer"
     );
+    // a message's client_id is not a note's: refused, not a server error
+    let (status, v) = s
+        .post(
+            &notes,
+            Some(&agent),
+            json!({"client_id": "a1", "text": "메모"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"], "client_id_taken");
 
     // the customer's transcript and a replay after reconnecting leave it out
     let texts = |list: &[serde_json::Value]| -> Vec<String> {

@@ -493,6 +493,35 @@ async fn the_routing_board_and_setting_an_agent_offline() {
     assert_eq!(board["queue"][0]["position"], 1);
     assert_eq!(board["open"], true);
 
+    // an agent limited to their own chats reads the queue's customers by number only
+    let (named, _) = s
+        .start_chat(json!({"consent": true, "visitor_id": "b3", "name": "비공개고객"}))
+        .await;
+    let name_in = |board: &Value| {
+        board["queue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["chat_id"] == named.as_str())
+            .map(|q| q["customer_name"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let (_, board) = s.get("/api/v1/routing/board", Some(&a1)).await;
+    assert_eq!(name_in(&board), "비공개고객");
+    let (status, _) = s
+        .put(
+            "/api/v1/settings",
+            Some(&boss),
+            json!({"agents_see_all_history": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let a1 = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    let (_, board) = s.get("/api/v1/routing/board", Some(&a1)).await;
+    assert_eq!(name_in(&board), format!("고객 {named}"));
+    let (_, board) = s.get("/api/v1/routing/board", Some(&boss)).await;
+    assert_eq!(name_in(&board), "비공개고객", "admins see every name");
+
     let path = format!("/api/v1/agents/{id1}/status");
     let (status, _) = s.put(&path, Some(&a1), json!({"status": "offline"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "admins only");

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Invalid;
+use crate::validate::{Invalid, invalid};
 
 /// Longest title (characters).
 pub const MAX_CANNED_TITLE_CHARS: usize = 100;
@@ -44,13 +44,6 @@ pub struct CannedReplyInput {
     /// A personal reply (any agent) or a service-wide one (admins); fixed at creation.
     #[serde(default)]
     pub personal: bool,
-}
-
-fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid {
-        field,
-        reason: reason.into(),
-    }
 }
 
 impl CannedReplyInput {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::{ChatAgent, ChatStatus};
 use crate::ids::{AgentId, CategoryId, ChatId};
-use crate::validate::Invalid;
+use crate::validate::{Invalid, invalid};
 
 /// Page size when `limit` is absent.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -90,13 +90,6 @@ pub struct HistoryFilter {
     pub limit: i64,
     /// `ko` or `en`.
     pub lang: &'static str,
-}
-
-fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid {
-        field,
-        reason: reason.into(),
-    }
 }
 
 fn present(v: &Option<String>) -> Option<&str> {

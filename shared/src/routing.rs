@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Invalid;
+use crate::validate::{Invalid, invalid};
 
 /// The capacity a new service starts with.
 pub const DEFAULT_CAPACITY: i64 = 3;
@@ -20,13 +20,6 @@ pub const HOLD_RANGE: std::ops::RangeInclusive<i64> = 0..=1800;
 pub const MAX_HOLIDAYS: usize = 366;
 /// Open ranges per weekday.
 pub const MAX_SPANS_PER_DAY: usize = 6;
-
-fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid {
-        field,
-        reason: reason.into(),
-    }
-}
 
 /// How chats are spread over agents.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

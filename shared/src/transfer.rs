@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Invalid;
+use crate::validate::{Invalid, invalid};
 
 /// Why a chat changed hands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +75,9 @@ pub struct TransferRequest {
 impl TransferRequest {
     pub fn validate(&self) -> Result<(), Invalid> {
         match &self.note {
-            Some(n) if n.chars().count() > MAX_TRANSFER_NOTE_CHARS => Err(Invalid {
-                field: "note",
-                reason: "at most 500 characters".into(),
-            }),
+            Some(n) if n.chars().count() > MAX_TRANSFER_NOTE_CHARS => {
+                Err(invalid("note", "at most 500 characters"))
+            }
             _ => Ok(()),
         }
     }

@@ -20,7 +20,8 @@ pub struct Invalid {
     pub reason: String,
 }
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
+/// An [`Invalid`] for `field` (the rule modules of this crate share it).
+pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
     Invalid {
         field,
         reason: reason.into(),

@@ -56,14 +56,7 @@ impl Default for Alerts {
 
 /// Whether the agent is looking elsewhere (another tab or window).
 pub fn console_hidden() -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        let doc = document();
-        doc.visibility_state() != web_sys::VisibilityState::Visible
-            || !doc.has_focus().unwrap_or(true)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    false
+    cfg!(feature = "hydrate") && !super::signals::page_in_view()
 }
 
 /// A 150 ms tone at 880 Hz, quiet.

@@ -15,12 +15,7 @@ const FADE_MS: u64 = 5_000;
 const SIGNAL_EVERY_MS: f64 = 2_000.0;
 
 fn now_ms() -> f64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    0.0
+    crate::net::now().timestamp_millis() as f64
 }
 
 /// Lets one typing signal out every 2 s while someone types.

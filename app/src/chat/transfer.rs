@@ -43,15 +43,14 @@ fn TransferDialog(
 ) -> impl IntoView {
     let t = use_texts();
     let agents = RwSignal::new(Vec::<AgentLoad>::new());
-    let me = RwSignal::new(None::<AgentId>);
+    // the chat on this desk is the signed-in agent's own
+    let me = use_context::<shared::AgentProfile>().map(|p| p.id);
     let to = RwSignal::new(TO_QUEUE.to_owned());
     let note = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let detail = client::chat_detail(chat).await.ok();
-            me.set(detail.and_then(|d| d.agent.map(|a| a.id)));
             match client::routing_board().await {
                 Ok(board) => agents.set(board.agents),
                 Err(e) => problem.set(Some(e.shown())),
@@ -63,9 +62,7 @@ fn TransferDialog(
         agents
             .get()
             .into_iter()
-            .filter(|a| {
-                a.status == AgentStatus::Online && a.chat_permission && Some(a.id) != me.get()
-            })
+            .filter(|a| a.status == AgentStatus::Online && a.chat_permission && Some(a.id) != me)
             .collect::<Vec<_>>()
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -189,7 +189,10 @@ impl Engine {
         tracing::info!(chat = %chat, from = ?from, to = ?req.to_agent_id, "chat transferred");
         self.after_handover(chat, from, req.to_agent_id, HandoverKind::Transfer, line)
             .await;
-        self.announce_routing(row.service_id, &assigned).await;
+        if req.to_agent_id.is_none() {
+            // back in the queue: its place, and whoever took it, are news
+            self.announce_routing(row.service_id, &assigned).await;
+        }
         self.chat_detail(chat).await
     }
 
@@ -316,12 +319,7 @@ impl Engine {
         .fetch_all(self.db.ex())
         .await?;
         for service in services.into_iter().map(ServiceId) {
-            let mut tx = self.write_tx().await?;
-            let assigned = queue::fill_seats(tx.ex(), service, None, Utc::now()).await?;
-            tx.commit().await?;
-            if !assigned.is_empty() {
-                self.announce_routing(service, &assigned).await;
-            }
+            self.route_waiting(service).await?;
         }
         Ok(())
     }

@@ -5,10 +5,13 @@
 //!
 //! By concern: [`parties`] (who acts), [`rows`] (row shapes and the access rules read
 //! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
-//! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`] (agents' lists, counters, details),
-//! [`status`] (open, end, agent status and hand-over, info), [`queue`] (capacity and
-//! the waiting queue in the store), [`handover`] (transfer and re-routing), [`signals`] (typing and read receipts), [`notes`] (internal notes).
+//! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`]
+//! (agents' lists, counters, details), [`status`] (open, end, agent status and
+//! hand-over, info), [`queue`] (capacity and the waiting queue in the store), [`board`]
+//! (the routing board), [`handover`] (transfer and re-routing), [`signals`] (typing and
+//! read receipts), [`notes`] (internal notes).
 
+mod board;
 mod handover;
 mod intake;
 mod lists;

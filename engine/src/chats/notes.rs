@@ -11,7 +11,7 @@ use shared::{Author, ChatId, Message, ServerMsg};
 use crate::Engine;
 use crate::caller::Caller;
 use crate::db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hub::Topic;
 
 use super::*;
@@ -32,16 +32,23 @@ impl Engine {
         let mut tx = self.write_tx().await?;
         let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
-        let stored: Option<i64> = db::query_scalar(
-            "SELECT id FROM messages WHERE chat_id = ? AND author = 'agent' AND client_id = ? AND internal = 1",
+        // agents' messages and notes share the agent side's `client_id`s of the chat
+        let stored = db::query(
+            "SELECT id, internal FROM messages WHERE chat_id = ? AND author = 'agent' AND client_id = ?",
         )
         .bind(chat.0)
         .bind(client_id)
         .fetch_optional(tx.ex())
         .await?;
-        if let Some(id) = stored {
+        if let Some(r) = stored {
+            if !r.try_get::<bool, _>("internal")? {
+                return Err(Error::conflict(
+                    "client_id_taken",
+                    "this client_id belongs to a message of this chat; use a new one",
+                ));
+            }
             drop(tx);
-            return self.message(shared::MessageId(id)).await;
+            return self.message(shared::MessageId(r.try_get("id")?)).await;
         }
         let note = append_message(
             tx.ex(),

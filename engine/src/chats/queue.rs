@@ -8,15 +8,11 @@
 //! the same positions from the same rows.
 
 use chrono::{DateTime, Duration, Utc};
-use shared::{
-    AgentId, AgentLoad, AgentStatus, ChatId, HandoverKind, QueuePlace, QueuedChat, RoutingBoard,
-    ServerMsg, ServiceId,
-};
+use shared::{AgentId, ChatId, QueuePlace, ServerMsg, ServiceId};
 
 use crate::Engine;
-use crate::caller::Caller;
 use crate::db::{self, Ex};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hub::Topic;
 use crate::routing::Candidate;
 use crate::routing::queue::{self, Waiting};
@@ -84,8 +80,14 @@ pub(super) async fn fill_seats(
     except: Option<AgentId>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(ChatId, AgentId)>> {
+    // the queue first: with nobody waiting (the usual case, e.g. at every end) the
+    // agents' loads are not read at all
+    let queue = waiting(conn.re(), service).await?;
+    if queue.is_empty() {
+        return Ok(Vec::new());
+    }
     let agents = candidates(conn.re(), service, except).await?;
-    fill_seats_of(conn, service, agents, now).await
+    assign_from(conn, service, queue, agents, now).await
 }
 
 /// [`fill_seats`] with the candidates already read in this transaction (a chat start
@@ -93,10 +95,21 @@ pub(super) async fn fill_seats(
 pub(super) async fn fill_seats_of(
     mut conn: Ex<'_>,
     service: ServiceId,
-    mut agents: Vec<Candidate>,
+    agents: Vec<Candidate>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(ChatId, AgentId)>> {
     let queue = waiting(conn.re(), service).await?;
+    assign_from(conn, service, queue, agents, now).await
+}
+
+/// Plans the queue over the agents ([`queue::plan`]) and assigns what it gives out.
+async fn assign_from(
+    mut conn: Ex<'_>,
+    service: ServiceId,
+    queue: Vec<Waiting>,
+    mut agents: Vec<Candidate>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ChatId, AgentId)>> {
     if queue.is_empty() || !agents.iter().any(Candidate::has_room) {
         return Ok(Vec::new());
     }
@@ -184,14 +197,16 @@ async fn places(
 }
 
 impl Engine {
-    /// Fills free seats from the service's queue in its own write transaction, then
-    /// announces the assignments and the queue (after an end, a status change, a
-    /// raised cap, a transfer to the queue or a hold running out).
+    /// Fills free seats from the service's queue in its own write transaction (after a
+    /// raised cap, or on the routing tick when a hold ran out); announces only when a
+    /// chat moved, since otherwise nobody's place changed.
     pub(crate) async fn route_waiting(&self, service: ServiceId) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let assigned = fill_seats(tx.ex(), service, None, Utc::now()).await?;
         tx.commit().await?;
-        self.announce_routing(service, &assigned).await;
+        if !assigned.is_empty() {
+            self.announce_routing(service, &assigned).await;
+        }
         Ok(())
     }
 
@@ -258,93 +273,5 @@ impl Engine {
         }
         let places = places(conn.ex(), row.service_id, Utc::now()).await?;
         Ok(places.into_iter().find(|(c, _)| *c == chat).map(|(_, p)| p))
-    }
-
-    /// The routing board (issue 18): every agent of the caller's service with status,
-    /// load and cap, and the queue in order. Any agent may read it (the transfer list
-    /// uses it); only admins change statuses from it.
-    pub async fn routing_board(&self, caller: &Caller) -> Result<RoutingBoard> {
-        let service = caller.service_id();
-        let mut conn = self.db.acquire().await?;
-        let rows = db::query(
-            "SELECT a.id, a.name, a.status, a.chat_permission, COALESCE(a.capacity, s.agent_capacity) AS capacity,
-                    (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
-             FROM agents a JOIN services s ON s.id = a.service_id
-             WHERE a.service_id = ? AND a.active = 1 ORDER BY a.name, a.id",
-        )
-        .bind(service.0)
-        .fetch_all(conn.ex())
-        .await?;
-        let agents = rows
-            .iter()
-            .map(|r| {
-                Ok(AgentLoad {
-                    id: AgentId(r.try_get("id")?),
-                    name: r.try_get("name")?,
-                    status: AgentStatus::parse(r.try_get("status")?)
-                        .unwrap_or(AgentStatus::Offline),
-                    open_chats: r.try_get("open_chats")?,
-                    capacity: r.try_get("capacity")?,
-                    chat_permission: r.try_get("chat_permission")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let rows = db::query(
-            "SELECT id, customer_name, created_at FROM chats
-             WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
-        )
-        .bind(service.0)
-        .fetch_all(conn.ex())
-        .await?;
-        let queue = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let id: i64 = r.try_get("id")?;
-                Ok(QueuedChat {
-                    chat_id: ChatId(id),
-                    customer_name: display_name(id, r.try_get("customer_name")?),
-                    position: i as i64 + 1,
-                    since: r.try_get("created_at")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let hours: Option<String> =
-            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
-                .bind(service.0)
-                .fetch_one(conn.ex())
-                .await?;
-        let hours = business_hours(hours.as_deref());
-        Ok(RoutingBoard {
-            agents,
-            queue,
-            open: crate::routing::hours::open_at(&hours, Utc::now()),
-        })
-    }
-
-    /// An admin sets an agent's status from the routing board (e.g. a forgotten agent
-    /// offline): the same hand-over as the agent's own change, recorded as the admin's.
-    pub async fn set_agent_status(
-        &self,
-        caller: &Caller,
-        agent: AgentId,
-        status: AgentStatus,
-    ) -> Result<AgentStatus> {
-        caller.require_admin()?;
-        let profile = self.agent(caller, agent).await?;
-        if !profile.active {
-            return Err(Error::conflict(
-                "agent_inactive",
-                "this account is deactivated",
-            ));
-        }
-        let managed = Caller::internal(
-            agent,
-            caller.service_id(),
-            profile.role,
-            profile.chat_permission,
-        );
-        self.change_status(&managed, status, HandoverKind::Supervisor)
-            .await
     }
 }

@@ -27,7 +27,10 @@ pub const MAX_PREVIEW_CHARS: usize = 500;
 /// Typists remembered before old entries are swept.
 const TYPISTS_KEPT: usize = 10_000;
 
-/// When each typist's last frame went out (the throttle).
+/// When each typist's last frame went out (the throttle). Written here rather than with
+/// `governor` (which `limits` uses): a typist's slot must be cleared when they send
+/// (the next keystroke signals at once), and governor's keyed limiter has no per-key
+/// reset.
 #[derive(Default)]
 pub(crate) struct Typists(std::sync::Mutex<std::collections::HashMap<(ChatId, Author), Instant>>);
 
@@ -68,20 +71,31 @@ impl Engine {
         chat: ChatId,
         preview: Option<&str>,
     ) -> Result<bool> {
+        let by = party.author();
+        // a customer's token names their one chat: a frame for another chat, or one
+        // over the throttle, costs no database read (and never takes another chat's
+        // slot, since the slot is only taken for the customer's own chat)
+        if let Party::Customer(customer) = party {
+            if customer.chat_id != chat {
+                return Err(Error::NotFound("chat"));
+            }
+            if !self.typists.admit(chat, by, Instant::now()) {
+                return Ok(false);
+            }
+        }
         let mut conn = self.db.acquire().await?;
         let row = chat_row(conn.ex(), chat).await?;
         check_access(party, &row)?;
         if let Party::Agent(caller) = party {
             require_assigned(caller, &row)?;
         }
-        let by = party.author();
         if !row.status.accepts_message_from(by) {
             return Err(Error::conflict(
                 "chat_closed",
                 format!("this chat is {}", row.status.as_str()),
             ));
         }
-        if !self.typists.admit(chat, by, Instant::now()) {
+        if by != Author::Customer && !self.typists.admit(chat, by, Instant::now()) {
             return Ok(false);
         }
         let preview = match (by, preview.filter(|p| !p.trim().is_empty())) {

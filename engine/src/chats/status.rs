@@ -74,6 +74,12 @@ impl Engine {
         .bind(chat.0)
         .execute(tx.ex())
         .await?;
+        // a seat freed up: the queue moves at once, in this same transaction (issue 18)
+        let assigned = if next == ChatStatus::Ended && row.status.is_open_for_agent() {
+            queue::fill_seats(tx.ex(), row.service_id, None, now).await?
+        } else {
+            Vec::new()
+        };
         tx.commit().await?;
 
         tracing::info!(chat = %chat, by = who.as_str(), status = next.as_str(), "chat ended");
@@ -86,9 +92,8 @@ impl Engine {
         if let Some(agent) = row.agent_id {
             self.publish_counters(agent).await;
         }
-        if next == ChatStatus::Ended && row.status.is_open_for_agent() {
-            // a seat freed up: the queue moves at once (issue 18)
-            self.route_waiting(row.service_id).await?;
+        if !assigned.is_empty() {
+            self.announce_routing(row.service_id, &assigned).await;
         } else if row.status == ChatStatus::Waiting {
             // a customer left the queue (abandoned): those behind move up
             self.publish_queue(row.service_id, None).await?;
@@ -166,7 +171,10 @@ impl Engine {
                 None => self.publish_chat_updated(*chat).await,
             }
         }
-        self.announce_routing(service, &assigned).await;
+        // positions change when chats came back to the queue or left it
+        if !assigned.is_empty() || moved.iter().any(|(_, to)| to.is_none()) {
+            self.announce_routing(service, &assigned).await;
+        }
         self.publish_counters(me).await;
         Ok(status)
     }

@@ -6,8 +6,6 @@ pub struct NoteTexts {
     pub label: &'static str,
     /// The switch beside the message box.
     pub mode: &'static str,
-    /// The message box's placeholder while writing a note.
-    pub placeholder: &'static str,
     /// The send button while writing a note.
     pub send: &'static str,
 }
@@ -15,13 +13,11 @@ pub struct NoteTexts {
 pub static KO: NoteTexts = NoteTexts {
     label: "내부 메모",
     mode: "내부 메모 쓰기 (고객에게 보이지 않음)",
-    placeholder: "상담원만 보는 메모를 입력하세요",
     send: "메모 남기기",
 };
 
 pub static EN: NoteTexts = NoteTexts {
     label: "Internal note",
     mode: "Write an internal note (the customer never sees it)",
-    placeholder: "A note only agents read",
     send: "Add note",
 };

@@ -25,8 +25,6 @@ pub struct RoutingTexts {
     /// Monday first.
     pub weekdays: [&'static str; 7],
     // the console
-    /// `{n}` open chats of `{cap}`.
-    pub capacity_of: &'static str,
     /// `{n}` chats waiting.
     pub queue_length: &'static str,
     pub transfer: &'static str,
@@ -37,7 +35,6 @@ pub struct RoutingTexts {
     pub transfer_submit: &'static str,
     pub transfer_cancel: &'static str,
     pub transfer_full: &'static str,
-    pub transfer_done: &'static str,
     pub rerouted_away: &'static str,
     pub handovers_title: &'static str,
     pub handover_transfer: &'static str,
@@ -83,7 +80,6 @@ pub static KO: RoutingTexts = RoutingTexts {
     outside_hours: "지금은 채팅 상담 시간이 아닙니다.",
     closed_day: "휴무",
     weekdays: ["월", "화", "수", "목", "금", "토", "일"],
-    capacity_of: "대화중 {n} / {cap}",
     queue_length: "대기 {n}",
     transfer: "이관",
     transfer_title: "채팅 이관",
@@ -93,7 +89,6 @@ pub static KO: RoutingTexts = RoutingTexts {
     transfer_submit: "이관하기",
     transfer_cancel: "취소",
     transfer_full: "가득 참",
-    transfer_done: "채팅을 이관했습니다.",
     rerouted_away: "응답하지 않은 채팅이 다른 상담원에게 넘어갔습니다.",
     handovers_title: "이관 기록",
     handover_transfer: "이관",
@@ -137,7 +132,6 @@ pub static EN: RoutingTexts = RoutingTexts {
     outside_hours: "We are outside our chat hours right now.",
     closed_day: "Closed",
     weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    capacity_of: "In chat {n} / {cap}",
     queue_length: "Waiting {n}",
     transfer: "Transfer",
     transfer_title: "Transfer chat",
@@ -147,7 +141,6 @@ pub static EN: RoutingTexts = RoutingTexts {
     transfer_submit: "Transfer",
     transfer_cancel: "Cancel",
     transfer_full: "full",
-    transfer_done: "Chat transferred.",
     rerouted_away: "A chat you did not answer in time moved to another agent.",
     handovers_title: "Hand-overs",
     handover_transfer: "Transfer",
@@ -188,8 +181,8 @@ mod tests {
     fn holes_are_filled() {
         assert_eq!(fill(KO.queue_position, "n", 2), "대기 순서: 2번째");
         assert_eq!(
-            fill(&fill(EN.capacity_of, "n", 3), "cap", 3),
-            "In chat 3 / 3"
+            fill(&fill(EN.day_hours_label, "day", "Mon"), "x", 3),
+            "Mon hours"
         );
     }
 }
