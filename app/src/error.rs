@@ -83,6 +83,8 @@ impl From<engine::Error> for AppError {
             E::Invalid(_) => ("invalid_input", 422),
             E::Conflict { code, .. } => (*code, 409),
             E::Rule { code, .. } => (*code, 422),
+            E::TooLarge { code, .. } => (*code, 413),
+            E::Unsupported { code, .. } => (*code, 415),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");
                 return AppError::new(

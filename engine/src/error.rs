@@ -47,6 +47,12 @@ pub enum Error {
     /// The request clashes with what exists (a taken slug or email).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// An upload over the service's size limit (413); the message names the limit.
+    #[error("{message}")]
+    TooLarge { code: &'static str, message: String },
+    /// An upload whose content is not a kind the service allows (415).
+    #[error("{message}")]
+    Unsupported { code: &'static str, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

@@ -18,6 +18,7 @@ mod db;
 mod demo;
 pub mod device;
 mod error;
+mod files;
 mod history;
 pub mod hub;
 pub mod identity;
@@ -35,7 +36,7 @@ mod topology;
 
 pub use auth::LoginOutcome;
 pub use caller::Caller;
-pub use chats::{ChatParty, ClientInfo, Customer, Party, Sent};
+pub use chats::{ChatParty, ClientInfo, Customer, FileDownload, Party, Sent, Upload};
 pub use demo::{DEMO_PASSWORD, DEMO_SLUG, DemoOutcome};
 pub use error::{Error, Result};
 pub use history::EXPORT_TTL;
@@ -92,6 +93,11 @@ pub struct Engine {
     typists: Arc<chats::Typists>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
+    /// Uploads being received at once (issue 19): each holds memory, so past
+    /// [`chats::MAX_UPLOADS`] the next is told to retry (503) instead of queueing.
+    uploads: Arc<tokio::sync::Semaphore>,
+    /// Thumbnails decoded at once: decoding is CPU-bound, so it takes a turn.
+    thumbnailing: Arc<tokio::sync::Semaphore>,
     /// Cancelled by [`Engine::close`]: the message writer drains and stops, and every
     /// background task (counters, export jobs and their sweeper, the bus, presence)
     /// stops; edges hold child tokens ([`Engine::stopping`]) for their sockets.
@@ -127,6 +133,8 @@ impl Engine {
             typists: Arc::default(),
             limits: Arc::new(limits::Limiter::new(limits)),
             instance: Arc::new(bus::instance_id()),
+            uploads: Arc::new(tokio::sync::Semaphore::new(chats::MAX_UPLOADS)),
+            thumbnailing: Arc::new(tokio::sync::Semaphore::new(chats::MAX_THUMBNAILING)),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
         };
@@ -136,6 +144,7 @@ impl Engine {
             .spawn(chats::message_writer(engine.clone(), jobs));
         engine.spawn_background(sweep_exports(engine.clone()));
         engine.spawn_background(chats::routing_ticks(engine.clone()));
+        engine.spawn_background(files::sweep_pending(engine.clone()));
         if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);

@@ -113,24 +113,34 @@ impl MaskKey {
     }
 
     fn seal(&self, plain: &str) -> (Vec<u8>, Vec<u8>) {
+        self.seal_bytes(plain.as_bytes())
+    }
+
+    fn open(&self, nonce: &[u8], ct: &[u8]) -> Result<String> {
+        String::from_utf8(self.open_bytes(nonce, ct)?)
+            .map_err(|_| Error::Internal("a masked run is not text".into()))
+    }
+
+    /// Encrypts bytes under a fresh random nonce: `(nonce, ciphertext)` (masked runs and
+    /// masked files, issue 19).
+    pub(crate) fn seal_bytes(&self, plain: &[u8]) -> (Vec<u8>, Vec<u8>) {
         let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+            .encrypt(Nonce::from_slice(&nonce), plain)
             .expect("encryption does not fail");
         (nonce.to_vec(), ct)
     }
 
-    fn open(&self, nonce: &[u8], ct: &[u8]) -> Result<String> {
+    pub(crate) fn open_bytes(&self, nonce: &[u8], ct: &[u8]) -> Result<Vec<u8>> {
         let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
         if nonce.len() != 12 {
             return Err(Error::Internal("bad mask nonce".into()));
         }
-        let plain = cipher.decrypt(Nonce::from_slice(nonce), ct).map_err(|_| {
-            Error::Internal("a masked run cannot be decrypted with this key".into())
-        })?;
-        String::from_utf8(plain).map_err(|_| Error::Internal("a masked run is not text".into()))
+        cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| Error::Internal("masked data cannot be decrypted with this key".into()))
     }
 }
 
@@ -153,7 +163,7 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 
 impl Engine {
     /// C-PII-1: masking exists only with the service's security-service flag.
-    async fn require_security(&self, caller: &Caller) -> Result<()> {
+    pub(crate) async fn require_security(&self, caller: &Caller) -> Result<()> {
         let on: bool = db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
             .bind(caller.service_id().0)
             .fetch_one(self.db.ex())
@@ -170,7 +180,7 @@ impl Engine {
 
     /// The message, checked to belong to `chat` of the caller's service (and to be the
     /// caller's own chat when the service limits agents to their own).
-    async fn scoped_message(
+    pub(crate) async fn scoped_message(
         &self,
         mut conn: Ex<'_>,
         caller: &Caller,
@@ -194,7 +204,7 @@ impl Engine {
         Ok((r.try_get("text")?, agent))
     }
 
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         mut conn: Ex<'_>,
         caller: &Caller,
@@ -216,7 +226,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn publish_updated(
+    pub(crate) async fn publish_updated(
         &self,
         chat: ChatId,
         message: MessageId,
@@ -252,7 +262,36 @@ impl Engine {
     ) -> Result<Message> {
         self.require_security(caller).await?;
         let mut tx = self.write_tx().await?;
-        let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
+        let (original, agent) = self
+            .mask_in(tx.ex(), caller, chat, message, start, end)
+            .await?;
+        self.audit(tx.ex(), caller, "mask", Some(chat), Some(message), None)
+            .await?;
+        // every other copy of the text (issue 15): the ticket's subject, finished
+        // exports; the bus's spill rows below, once committed
+        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
+        self.drop_exports_of(tx.ex(), caller.service_id()).await?;
+        tx.commit().await?;
+        if let (crate::Topology::Shared, Some(pg)) = (self.topology, self.db.postgres()) {
+            crate::bus::forget_spilled(pg, &original).await;
+        }
+        tracing::info!(chat = %chat, message = %message, "masked");
+        self.publish_updated(chat, message, agent).await
+    }
+
+    /// Masks `start..end` of a message inside the caller's transaction (merging with
+    /// the runs it touches); answers the original text of the merged run and the chat's
+    /// agent.
+    pub(crate) async fn mask_in(
+        &self,
+        mut tx: Ex<'_>,
+        caller: &Caller,
+        chat: ChatId,
+        message: MessageId,
+        start: usize,
+        end: usize,
+    ) -> Result<(String, Option<i64>)> {
+        let (text, agent) = self.scoped_message(tx.re(), caller, chat, message).await?;
         let new = check_range(text.chars().count(), start, end)?;
         let rows = db::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
             .bind(message.0)
@@ -298,18 +337,7 @@ impl Engine {
             .bind(message.0)
             .execute(tx.ex())
             .await?;
-        self.audit(tx.ex(), caller, "mask", Some(chat), Some(message), None)
-            .await?;
-        // every other copy of the text (issue 15): the ticket's subject, finished
-        // exports; the bus's spill rows below, once committed
-        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
-        self.drop_exports_of(tx.ex(), caller.service_id()).await?;
-        tx.commit().await?;
-        if let (crate::Topology::Shared, Some(pg)) = (self.topology, self.db.postgres()) {
-            crate::bus::forget_spilled(pg, &original).await;
-        }
-        tracing::info!(chat = %chat, message = %message, "masked");
-        self.publish_updated(chat, message, agent).await
+        Ok((original, agent))
     }
 
     /// Restores a masked run (C-PII-3) on every screen and in the store.
@@ -322,6 +350,26 @@ impl Engine {
     ) -> Result<Message> {
         self.require_security(caller).await?;
         let mut tx = self.write_tx().await?;
+        let agent = self
+            .unmask_in(tx.ex(), caller, chat, message, mask_id)
+            .await?;
+        self.audit(tx.ex(), caller, "unmask", Some(chat), Some(message), None)
+            .await?;
+        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
+        tx.commit().await?;
+        tracing::info!(chat = %chat, message = %message, "unmasked");
+        self.publish_updated(chat, message, agent).await
+    }
+
+    /// Restores one masked run inside the caller's transaction; answers the chat's agent.
+    pub(crate) async fn unmask_in(
+        &self,
+        mut tx: Ex<'_>,
+        caller: &Caller,
+        chat: ChatId,
+        message: MessageId,
+        mask_id: i64,
+    ) -> Result<Option<i64>> {
         let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
         let r = db::query(
             "SELECT start_char, nonce, ciphertext FROM masks WHERE id = ? AND message_id = ?",
@@ -348,12 +396,7 @@ impl Engine {
             .bind(message.0)
             .execute(tx.ex())
             .await?;
-        self.audit(tx.ex(), caller, "unmask", Some(chat), Some(message), None)
-            .await?;
-        crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
-        tx.commit().await?;
-        tracing::info!(chat = %chat, message = %message, "unmasked");
-        self.publish_updated(chat, message, agent).await
+        Ok(agent)
     }
 
     /// Auto-masking (issue 7) of a customer message before it is stored: the runs that

@@ -28,7 +28,7 @@ impl Engine {
         let r = db::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
                     greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
-                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours, typing_preview
+                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours, typing_preview, file_max_mb, file_types
              FROM services WHERE id = ?",
         )
         .bind(service)
@@ -63,6 +63,10 @@ impl Engine {
                 },
                 hours: crate::chats::business_hours(r.try_get("business_hours")?),
                 typing_preview: r.try_get("typing_preview")?,
+                files: shared::FileRules {
+                    max_mb: r.try_get("file_max_mb")?,
+                    types: serde_json::from_str(r.try_get("file_types")?).unwrap_or_default(),
+                },
             },
         ))
     }
@@ -105,6 +109,9 @@ impl Engine {
         if let Some(r) = &change.routing {
             r.validate()?;
         }
+        if let Some(f) = &change.files {
+            f.validate()?;
+        }
         if let Some(h) = &change.hours {
             crate::routing::hours::zone(&h.time_zone)?;
             change.hours = Some(h.normalized()?);
@@ -118,7 +125,7 @@ impl Engine {
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
                     locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
                     agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
-                    typing_preview = ?
+                    typing_preview = ?, file_max_mb = ?, file_types = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -137,6 +144,8 @@ impl Engine {
         .bind(next.routing.recent_agent_hold_secs)
         .bind(serde_json::to_string(&next.hours).unwrap_or_default())
         .bind(next.typing_preview)
+        .bind(next.files.max_mb)
+        .bind(serde_json::to_string(&next.files.types).unwrap_or_default())
         .bind(caller.service_id().0)
         .execute(tx.ex())
         .await?;

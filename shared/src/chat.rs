@@ -146,6 +146,9 @@ pub struct Message {
     /// An internal note (issue 19): agents only, never sent to the customer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
+    /// A file or image (issue 19); `text` is then the file's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::Attachment>,
 }
 
 /// A run of a message that looks like personal data (phone, email, resident number,

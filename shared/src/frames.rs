@@ -180,6 +180,7 @@ mod tests {
             agent_name: Some("김상담".into()),
             pii: vec![],
             internal: false,
+            attachment: None,
         };
         let view = CustomerChatView {
             id: ChatId(3),

@@ -7,6 +7,7 @@
 pub mod canned;
 pub mod category;
 pub mod chat;
+pub mod file;
 pub mod frames;
 pub mod history;
 pub mod i18n;
@@ -24,6 +25,7 @@ pub mod validate;
 pub use canned::{CannedReply, CannedReplyInput};
 pub use category::*;
 pub use chat::*;
+pub use file::{Attachment, FileKind, FileRules};
 pub use frames::*;
 pub use history::*;
 pub use ids::*;

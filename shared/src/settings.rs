@@ -57,6 +57,9 @@ pub struct Settings {
     /// default — see the README for why).
     #[serde(default)]
     pub typing_preview: bool,
+    /// Files and images in chats: largest size and allowed kinds (issue 19).
+    #[serde(default)]
+    pub files: crate::FileRules,
 }
 
 /// Whether a host name is allowed by a service's list (empty list: any).
@@ -115,6 +118,9 @@ pub struct SettingsUpdate {
     pub hours: Option<crate::BusinessHours>,
     #[serde(default)]
     pub typing_preview: Option<bool>,
+    /// Replaces the file rules (checked with [`crate::FileRules::validate`]).
+    #[serde(default)]
+    pub files: Option<crate::FileRules>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -256,6 +262,9 @@ impl Settings {
         }
         if let Some(p) = change.typing_preview {
             next.typing_preview = p;
+        }
+        if let Some(f) = &change.files {
+            next.files = f.clone().normalized();
         }
         Ok(next)
     }
@@ -406,6 +415,7 @@ mod tests {
             routing: crate::Routing::default(),
             hours: crate::BusinessHours::default(),
             typing_preview: false,
+            files: crate::FileRules::default(),
         }
     }
 

@@ -347,6 +347,7 @@ mod tests {
             agent_name: None,
             pii: vec![],
             internal: false,
+            attachment: None,
         }
     }
 

@@ -70,6 +70,19 @@ impl Engine {
         client_id: &str,
         text: &str,
     ) -> Result<Sent> {
+        self.send(party, chat, client_id, text, None).await
+    }
+
+    /// [`Engine::send_message`], or the message carrying an uploaded file (issue 19;
+    /// `text` is then the file's name).
+    pub(super) async fn send(
+        &self,
+        party: Party<'_>,
+        chat: ChatId,
+        client_id: &str,
+        text: &str,
+        attachment: Option<shared::Attachment>,
+    ) -> Result<Sent> {
         shared::validate_client_id(client_id)?;
         shared::validate_message(text)?;
         if let Party::Customer(_) = party {
@@ -85,6 +98,7 @@ impl Engine {
             chat,
             client_id: client_id.to_owned(),
             text: text.to_owned(),
+            attachment,
             reply,
         };
         self.message_writer

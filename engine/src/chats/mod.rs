@@ -9,9 +9,11 @@
 //! (agents' lists, counters, details), [`status`] (open, end, agent status and
 //! hand-over, info), [`queue`] (capacity and the waiting queue in the store), [`board`]
 //! (the routing board), [`handover`] (transfer and re-routing), [`signals`] (typing and
-//! read receipts), [`notes`] (internal notes).
+//! read receipts), [`notes`] (internal notes), [`files`] (uploads and downloads in a
+//! chat).
 
 mod board;
+mod files;
 mod handover;
 mod intake;
 mod lists;
@@ -24,6 +26,8 @@ mod signals;
 mod status;
 mod writer;
 
+pub use files::{FileDownload, Upload};
+pub(crate) use files::{MAX_THUMBNAILING, MAX_UPLOADS};
 pub(crate) use handover::routing_ticks;
 pub(crate) use intake::business_hours;
 pub use messages::Sent;

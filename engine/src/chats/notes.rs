@@ -67,6 +67,7 @@ impl Engine {
         tx.commit().await?;
         let note = Message {
             internal: true,
+            attachment: None,
             ..note
         };
         // to the chat's agent only (the writer has the answer)

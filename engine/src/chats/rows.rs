@@ -106,8 +106,9 @@ pub(super) fn message_columns(backend: db::Backend) -> String {
         "masks k WHERE k.message_id = m.id",
         "k.start_char",
     );
+    let files = crate::files::attachment_json(backend);
     format!(
-        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, m.internal, a.name AS agent_name, {masks} AS masks_json"
+        "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, m.internal, a.name AS agent_name, {masks} AS masks_json, {files} AS file_json"
     )
 }
 
@@ -136,6 +137,7 @@ impl FromRow for Message {
                 None => Vec::new(),
             },
             internal: r.try_get("internal")?,
+            attachment: crate::files::attachment_of(r.try_get("file_json")?),
             text,
         })
     }
@@ -190,7 +192,7 @@ mod tests {
     use crate::db::{FromRow, Row, Value};
     use shared::{Author, ChatStatus, Message};
 
-    const MESSAGE: [&str; 11] = [
+    const MESSAGE: [&str; 12] = [
         "id",
         "chat_id",
         "seq",
@@ -202,6 +204,7 @@ mod tests {
         "internal",
         "agent_name",
         "masks_json",
+        "file_json",
     ];
 
     fn message_cells() -> Vec<Value> {
@@ -217,6 +220,7 @@ mod tests {
             Value::Int(0),
             Value::Null(crate::db::Kind::Text),
             Value::Text(r#"[{"id":"9","start":3,"end":6}]"#.into()),
+            Value::Text(r#"[{"id":"4","mime":"image/png","size":70,"width":2,"height":1,"thumb":1,"masked":0}]"#.into()),
         ]
     }
 
@@ -229,6 +233,12 @@ mod tests {
         assert_eq!(m.masks[0].id, "9");
         assert_eq!(m.agent_name, None);
         assert!(!m.internal);
+        let file = m.attachment.unwrap();
+        assert_eq!(
+            (file.id.as_str(), file.size, file.width),
+            ("4", 70, Some(2))
+        );
+        assert!(file.is_image() && file.thumbnail && !file.masked);
     }
 
     #[test]

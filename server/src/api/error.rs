@@ -61,6 +61,8 @@ impl From<engine::Error> for ApiError {
             E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
             E::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             E::Rule { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            E::TooLarge { code, .. } => (StatusCode::PAYLOAD_TOO_LARGE, *code),
+            E::Unsupported { code, .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, *code),
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "request failed");
                 return ApiError::new(

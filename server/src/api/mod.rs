@@ -7,6 +7,7 @@ pub mod canned;
 pub mod chats;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod health;
 pub mod history;
 pub mod masks;
@@ -56,6 +57,18 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}/read", post(chats::read))
         .route("/chats/{id}/typing", post(chats::typing))
         .route("/chats/{id}/notes", post(chats::note))
+        // issue 19: the body is the file, read as it arrives against the service's
+        // own limit — the global JSON body limit does not apply here
+        .route(
+            "/chats/{id}/files",
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/files/{id}", get(files::download))
+        .route("/files/{id}/thumbnail", get(files::thumbnail))
+        .route(
+            "/chats/{id}/messages/{message_id}/file-mask",
+            post(files::mask).delete(files::unmask),
+        )
         .route("/chats/{id}/transfer", post(routing::transfer))
         .route("/routing/board", get(routing::board))
         .route("/canned-replies", get(canned::list).post(canned::create))

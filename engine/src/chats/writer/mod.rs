@@ -66,6 +66,8 @@ pub(crate) struct SendJob {
     pub(super) chat: ChatId,
     pub(super) client_id: String,
     pub(super) text: String,
+    /// The uploaded file this message carries (issue 19), linked in its transaction.
+    pub(super) attachment: Option<shared::Attachment>,
     pub(super) reply: tokio::sync::oneshot::Sender<Result<Stored>>,
 }
 
@@ -163,6 +165,7 @@ struct Planned {
     text: String,
     pii: Vec<PiiHint>,
     auto: Option<AutoMasked>,
+    attachment: Option<shared::Attachment>,
     seq: i64,
 }
 
@@ -248,6 +251,11 @@ impl Engine {
             assign_seqs(tx.ex(), &mut planned).await?;
             ids = insert_rows(tx.ex(), &planned, now).await?;
             mark_agent_replies(tx.ex(), &planned, &targets, now).await?;
+            for (p, id) in planned.iter().zip(&ids) {
+                if let Some(file) = p.attachment.as_ref().and_then(|a| a.id.parse().ok()) {
+                    crate::files::store::link(tx.ex(), file, *id).await?;
+                }
+            }
         }
         let mut messages: Vec<Message> = Vec::with_capacity(planned.len());
         let names = agent_names(tx.ex(), &planned).await?;
@@ -318,6 +326,7 @@ impl Engine {
                             .map_or_else(|| job.text.clone(), |a| a.shown.clone()),
                         pii,
                         auto,
+                        attachment: job.attachment.clone(),
                         seq: 0,
                     });
                     Decision::Insert(planned.len() - 1)
@@ -388,6 +397,7 @@ fn message_of(
         agent_name,
         pii: p.pii.clone(),
         internal: false,
+        attachment: p.attachment.clone(),
     }
 }
 

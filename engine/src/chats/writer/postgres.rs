@@ -25,7 +25,7 @@
 //! they stay gapless and ordered.
 //!
 //! Groups with a send that is auto-masked on arrival (its mask rows need the message
-//! ids) take the locked path too.
+//! ids) or that carries a file (linked to the message's id) take the locked path too.
 
 use std::collections::HashMap;
 
@@ -112,7 +112,10 @@ impl Engine {
             stored,
         } = read(pool, group).await?;
         let (decisions, mut planned) = self.plan(group, &targets, &stored);
-        if planned.iter().any(|p| p.auto.is_some()) {
+        if planned
+            .iter()
+            .any(|p| p.auto.is_some() || p.attachment.is_some())
+        {
             return Ok(group.iter().map(|_| None).collect());
         }
 
@@ -370,6 +373,7 @@ mod tests {
             text: String::new(),
             pii: Vec::new(),
             auto: None,
+            attachment: None,
             seq: 0,
         }
     }

@@ -1,0 +1,168 @@
+//! The rows of files: `attachments` (one per file) and `attachment_chunks` (its bytes,
+//! [`super::CHUNK_BYTES`] a row). Rules (who may upload or read) are the callers'.
+
+use chrono::Utc;
+use shared::{Author, ChatId, ServiceId};
+
+use crate::Engine;
+use crate::db::{self, Ex};
+use crate::error::Result;
+
+/// A new, unfinished file of a chat; answers its id.
+pub(crate) async fn create(
+    engine: &Engine,
+    service: ServiceId,
+    chat: ChatId,
+    author: Author,
+) -> Result<i64> {
+    let mut tx = engine.write_tx().await?;
+    let id: i64 = db::query_scalar(
+        "INSERT INTO attachments (service_id, chat_id, author, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(service.0)
+    .bind(chat.0)
+    .bind(author.as_str())
+    .bind(Utc::now())
+    .fetch_one(tx.ex())
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Stores piece `seq` of a file (its own short transaction).
+pub(crate) async fn put_chunk(engine: &Engine, file: i64, seq: i64, data: &[u8]) -> Result<()> {
+    let mut tx = engine.write_tx().await?;
+    db::query("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)")
+        .bind(file)
+        .bind(seq)
+        .bind(data)
+        .execute(tx.ex())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a finished upload is.
+pub(crate) struct Finished<'a> {
+    pub(crate) mime: &'a str,
+    pub(crate) size: i64,
+    pub(crate) width: Option<i64>,
+    pub(crate) height: Option<i64>,
+    pub(crate) thumb: Option<&'a [u8]>,
+}
+
+pub(crate) async fn finish(engine: &Engine, file: i64, f: Finished<'_>) -> Result<()> {
+    let mut tx = engine.write_tx().await?;
+    db::query(
+        "UPDATE attachments SET mime = ?, size = ?, width = ?, height = ?, thumb = ? WHERE id = ?",
+    )
+    .bind(f.mime)
+    .bind(f.size)
+    .bind(f.width)
+    .bind(f.height)
+    .bind(f.thumb.map(<[u8]>::to_vec))
+    .bind(file)
+    .execute(tx.ex())
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a file that never became a message (refused, abandoned or a resend).
+pub(crate) async fn discard(engine: &Engine, file: i64) -> Result<()> {
+    let mut tx = engine.write_tx().await?;
+    delete_in(tx.ex(), file).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn delete_in(mut conn: Ex<'_>, file: i64) -> Result<()> {
+    db::query("DELETE FROM attachment_chunks WHERE attachment_id = ?")
+        .bind(file)
+        .execute(conn.ex())
+        .await?;
+    db::query("DELETE FROM attachments WHERE id = ? AND message_id IS NULL")
+        .bind(file)
+        .execute(conn.ex())
+        .await?;
+    Ok(())
+}
+
+/// Deletes unfinished uploads older than [`super::PENDING_TTL`]; answers how many.
+pub(crate) async fn delete_stale(engine: &Engine) -> Result<usize> {
+    let stale: Vec<i64> = db::query_scalar(
+        "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? LIMIT 500",
+    )
+    .bind(Utc::now() - super::PENDING_TTL)
+    .fetch_all(engine.db.ex())
+    .await?;
+    for id in &stale {
+        discard(engine, *id).await?;
+    }
+    Ok(stale.len())
+}
+
+/// Links a finished file to the message that carries it (inside the message's
+/// transaction).
+pub(crate) async fn link(mut conn: Ex<'_>, file: i64, message: i64) -> Result<()> {
+    db::query("UPDATE attachments SET message_id = ? WHERE id = ? AND message_id IS NULL")
+        .bind(message)
+        .bind(file)
+        .execute(conn.ex())
+        .await?;
+    Ok(())
+}
+
+/// A stored file as the download rules need it.
+pub(crate) struct FileRow {
+    pub(crate) chat: ChatId,
+    pub(crate) mime: String,
+    pub(crate) size: i64,
+    pub(crate) masked: bool,
+    pub(crate) internal: bool,
+    pub(crate) name: String,
+    pub(crate) chunks: i64,
+}
+
+/// A file that is part of a message (unfinished uploads are nobody's to read).
+pub(crate) async fn file_row(engine: &Engine, file: i64) -> Result<Option<FileRow>> {
+    let r = db::query(
+        "SELECT f.chat_id, f.mime, f.size, f.masked, m.internal, m.text,
+                (SELECT COUNT(*) FROM attachment_chunks c WHERE c.attachment_id = f.id) AS chunks
+           FROM attachments f JOIN messages m ON m.id = f.message_id WHERE f.id = ?",
+    )
+    .bind(file)
+    .fetch_optional(engine.db.ex())
+    .await?;
+    let Some(r) = r else { return Ok(None) };
+    Ok(Some(FileRow {
+        chat: ChatId(r.try_get("chat_id")?),
+        mime: r.try_get("mime")?,
+        size: r.try_get("size")?,
+        masked: r.try_get("masked")?,
+        internal: r.try_get("internal")?,
+        name: r.try_get("text")?,
+        chunks: r.try_get("chunks")?,
+    }))
+}
+
+/// Piece `seq` of a file (plain bytes; a masked file's pieces are not read here).
+pub(crate) async fn chunk(engine: &Engine, file: i64, seq: i64) -> Result<Option<Vec<u8>>> {
+    Ok(db::query_scalar(
+        "SELECT data FROM attachment_chunks WHERE attachment_id = ? AND seq = ? AND nonce IS NULL",
+    )
+    .bind(file)
+    .bind(seq)
+    .fetch_optional(engine.db.ex())
+    .await?)
+}
+
+/// The thumbnail of a file, when it has a plain one.
+pub(crate) async fn thumbnail(engine: &Engine, file: i64) -> Result<Option<Vec<u8>>> {
+    Ok(db::query_scalar(
+        "SELECT thumb FROM attachments WHERE id = ? AND thumb IS NOT NULL AND thumb_nonce IS NULL",
+    )
+    .bind(file)
+    .fetch_optional(engine.db.ex())
+    .await?)
+}

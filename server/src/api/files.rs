@@ -1,0 +1,280 @@
+//! Files and images (issue 19): uploading into a chat, downloading (scoped like the
+//! chat) and masking a file.
+//!
+//! An upload is the file's bytes as the request body (`POST …/files?name=…&client_id=…`,
+//! any `Content-Type`: the server sniffs the bytes). The body is read as it arrives —
+//! never buffered whole — and handed to the engine a piece at a time; the global body
+//! limit does not apply to this route, the service's file limit does (413 as soon as
+//! the declared length or the bytes counted pass it).
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use shared::{ChatId, ErrorBody, MessageEnvelope, MessageId};
+
+use super::ApiError;
+use super::chats::AnyParty;
+use super::extract::AgentAuth;
+use crate::AppState;
+
+/// A pause longer than this between two pieces of an upload ends it (408): a slow
+/// sender cannot hold one of the server's upload slots for ever.
+const IDLE: Duration = Duration::from_secs(30);
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct UploadQuery {
+    /// The file's name as the sender knows it (kept without any path; the extension of
+    /// what the content really is is added when it claims another).
+    pub name: String,
+    /// The sender's idempotency key, as for a message.
+    pub client_id: String,
+}
+
+/// Sends a file or image into a chat (either party). Answers the message that carries
+/// it, as `POST …/messages` does.
+#[utoipa::path(post, path = "/api/v1/chats/{id}/files", tag = "files",
+    params(("id" = String, Path), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
+    responses((status = 201, body = MessageEnvelope),
+        (status = 413, description = "file_too_large (the message names the limit)", body = ErrorBody),
+        (status = 415, description = "file_type_not_allowed, broken_image", body = ErrorBody),
+        (status = 409, description = "chat_closed", body = ErrorBody),
+        (status = 403, description = "files_off", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 408, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn upload(
+    State(state): State<AppState>,
+    AnyParty(party): AnyParty,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
+    let chat: ChatId = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let engine = &state.engine;
+    let mut up = engine
+        .begin_upload(party.as_party(), chat, &q.name, declared)
+        .await?;
+    let mut stream = body.into_data_stream();
+    loop {
+        let piece = match tokio::time::timeout(IDLE, stream.next()).await {
+            Ok(Some(Ok(bytes))) => bytes,
+            Ok(None) => break,
+            Ok(Some(Err(_))) => {
+                engine.abort_upload(up).await;
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "upload_broken",
+                    "the upload was cut off; please send the file again",
+                ));
+            }
+            Err(_) => {
+                engine.abort_upload(up).await;
+                return Err(ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "upload_stalled",
+                    "the upload stalled; please send the file again",
+                ));
+            }
+        };
+        if let Err(e) = engine.upload_bytes(&mut up, &piece).await {
+            engine.abort_upload(up).await;
+            return Err(e.into());
+        }
+    }
+    let message = engine
+        .finish_upload(party.as_party(), up, &q.client_id)
+        .await?
+        .message();
+    Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DownloadQuery {
+    /// `1`: always as a download, also for an image.
+    #[serde(default)]
+    pub download: Option<u8>,
+}
+
+/// A file's bytes, for the chat's customer and the service's agents who may see the
+/// chat (others: 404). Images are shown inline unless `download=1`; everything else is
+/// `Content-Disposition: attachment`. Always `nosniff` and a sandboxing CSP.
+#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files",
+    params(("id" = String, Path), DownloadQuery),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"),
+        (status = 409, description = "file_masked", body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn download(
+    State(state): State<AppState>,
+    AnyParty(party): AnyParty,
+    Path(id): Path<String>,
+    Query(q): Query<DownloadQuery>,
+) -> Result<Response, ApiError> {
+    let file = state.engine.file(party.as_party(), &id).await?;
+    let inline = file.inline() && q.download != Some(1);
+    let engine = state.engine.clone();
+    let pieces = futures_util::stream::unfold(
+        (engine, file.clone(), 0i64),
+        |(engine, file, seq)| async move {
+            if seq >= file.chunks {
+                return None;
+            }
+            let piece = engine
+                .file_chunk(&file, seq)
+                .await
+                .map(axum::body::Bytes::from)
+                .map_err(std::io::Error::other);
+            Some((piece, (engine, file, seq + 1)))
+        },
+    );
+    let mut res = Body::from_stream(pieces).into_response();
+    file_headers(res.headers_mut(), &file.mime, &file.name, inline);
+    if let Ok(v) = HeaderValue::from_str(&file.size.to_string()) {
+        res.headers_mut().insert(header::CONTENT_LENGTH, v);
+    }
+    Ok(res)
+}
+
+/// The thumbnail of an image (JPEG, at most 320 pixels a side, no metadata).
+#[utoipa::path(get, path = "/api/v1/files/{id}/thumbnail", tag = "files",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "a JPEG", content_type = "image/jpeg"),
+        (status = 409, description = "file_masked", body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    AnyParty(party): AnyParty,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let file = state.engine.file(party.as_party(), &id).await?;
+    let jpeg = state.engine.file_thumbnail(&file).await?;
+    let mut res = jpeg.into_response();
+    file_headers(res.headers_mut(), "image/jpeg", &file.name, true);
+    Ok(res)
+}
+
+/// The headers of a file answer: its sniffed type, how to show it, and that the
+/// browser must neither guess another type nor run anything in it.
+fn file_headers(h: &mut HeaderMap, mime: &str, name: &str, inline: bool) {
+    if let Ok(v) = HeaderValue::from_str(mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let how = if inline { "inline" } else { "attachment" };
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let value = format!(
+        "{how}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        rfc5987(name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
+}
+
+/// Percent-encodes a file name for `filename*` (RFC 5987: only `attr-char` stays).
+/// Hand-written: `url`'s form encoding writes spaces as `+`, which this header does not
+/// decode.
+fn rfc5987(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+.^_`|~-".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
+    let nf = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "message not found");
+    Ok((
+        chat.parse().map_err(|_| nf())?,
+        message.parse().map_err(|_| nf())?,
+    ))
+}
+
+/// Hides a message's file (가려진 파일): kept only encrypted, its name masked; audited.
+#[utoipa::path(post, path = "/api/v1/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
+    params(("id" = String, Path), ("message_id" = String, Path)),
+    responses((status = 200, body = MessageEnvelope), (status = 403, description = "security_service_off", body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn mask(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path((chat, message)): Path<(String, String)>,
+) -> Result<Json<MessageEnvelope>, ApiError> {
+    let (chat, message) = ids(&chat, &message)?;
+    Ok(Json(MessageEnvelope {
+        message: state.engine.mask_file(&caller, chat, message).await?,
+    }))
+}
+
+/// Restores a hidden file and its name; audited.
+#[utoipa::path(delete, path = "/api/v1/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
+    params(("id" = String, Path), ("message_id" = String, Path)),
+    responses((status = 200, body = MessageEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn unmask(
+    State(state): State<AppState>,
+    AgentAuth(caller): AgentAuth,
+    Path((chat, message)): Path<(String, String)>,
+) -> Result<Json<MessageEnvelope>, ApiError> {
+    let (chat, message) = ids(&chat, &message)?;
+    Ok(Json(MessageEnvelope {
+        message: state.engine.unmask_file(&caller, chat, message).await?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_quoted_safely() {
+        assert_eq!(rfc5987("a b.png"), "a%20b.png");
+        assert_eq!(rfc5987("사진.jpg"), "%EC%82%AC%EC%A7%84.jpg");
+        let mut h = HeaderMap::new();
+        file_headers(&mut h, "application/pdf", "견적 \"1\".pdf", false);
+        let cd = h[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert!(
+            cd.starts_with("attachment; filename=\"__ _1_.pdf\""),
+            "{cd}"
+        );
+        assert!(cd.contains("filename*=UTF-8''%EA%B2%AC"), "{cd}");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+}
