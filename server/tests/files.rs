@@ -1,0 +1,454 @@
+//! Issue 19: files and images in chats — both ways, sniffed by content, limited per
+//! service, thumbnailed, downloadable only by the chat's parties and the service's
+//! agents, and maskable so that no plaintext byte stays in the database files.
+
+mod common;
+
+use common::{DEMO_PASSWORD, TestServer, Ws};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A real PNG of `w` × `h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// A (minimal) PDF carrying `marker` in its bytes.
+fn pdf(marker: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj << /Marker ({marker}) >> endobj\ntrailer << >>\n%%EOF\n")
+        .into_bytes()
+}
+
+async fn upload(
+    s: &TestServer,
+    chat: &str,
+    token: &str,
+    name: &str,
+    client_id: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let r = s
+        .http
+        .post(s.url(&format!("/api/v1/chats/{chat}/files")))
+        .query(&[("name", name), ("client_id", client_id)])
+        .header("content-type", "image/png") // a claim the server ignores
+        .bearer_auth(token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn download(s: &TestServer, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut req = s.http.get(s.url(path));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn files_go_both_ways_and_only_to_the_chat() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s
+        .start_chat(json!({"consent": true, "name": "김파일"}))
+        .await;
+    let mut agent_ws = Ws::connect(&s.ws_url(&agent)).await;
+
+    // the customer sends a screenshot, named as if it were something else
+    let shot = png(640, 480);
+    let (status, v) = upload(
+        &s,
+        &chat,
+        &customer,
+        "C:\\Users\\me\\오류 화면.pdf",
+        "f1",
+        shot.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let m = &v["message"];
+    assert_eq!(m["author"], "customer");
+    assert_eq!(
+        m["text"], "오류 화면.pdf.png",
+        "the name loses its path and tells the truth"
+    );
+    let file = &m["attachment"];
+    assert_eq!(file["kind"], "image");
+    assert_eq!(file["mime"], "image/png");
+    assert_eq!(file["size"], shot.len() as i64);
+    assert_eq!(
+        (file["width"].as_i64(), file["height"].as_i64()),
+        (Some(640), Some(480))
+    );
+    assert_eq!(file["thumbnail"], true);
+    let id = file["id"].as_str().unwrap().to_owned();
+
+    // the agent hears it live, with the file
+    let f = agent_ws
+        .expect_where("the file message", |f| f["type"] == "message.created")
+        .await;
+    assert_eq!(f["message"]["attachment"]["id"], id.as_str());
+
+    // the same client_id again: the stored message, no second copy of the file
+    let (status, again) = upload(&s, &chat, &customer, "x.png", "f1", shot.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again["message"]["id"], m["id"]);
+    assert_eq!(
+        common::count_rows(&s.db_url, "SELECT COUNT(*) FROM attachments").await,
+        1
+    );
+
+    // both parties download it; an image is shown inline, never sniffed
+    for token in [&customer, &agent] {
+        let r = download(&s, &format!("/api/v1/files/{id}"), Some(token)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("inline")
+        );
+        assert_eq!(r.bytes().await.unwrap().as_ref(), shot.as_slice());
+    }
+    let r = download(&s, &format!("/api/v1/files/{id}?download=1"), Some(&agent)).await;
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    // the thumbnail: a small JPEG with no metadata
+    for token in [&customer, &agent] {
+        let r = download(&s, &format!("/api/v1/files/{id}/thumbnail"), Some(token)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/jpeg");
+        let jpeg = r.bytes().await.unwrap();
+        assert_eq!(&jpeg[..2], b"\xff\xd8");
+        assert!(
+            jpeg.len() < 64 * 1024,
+            "a thumbnail is small: {}",
+            jpeg.len()
+        );
+    }
+
+    // the agent sends a PDF: a download for the customer, with nosniff
+    let (status, v) = upload(&s, &chat, &agent, "견적서.pdf", "a1", pdf("QUOTE")).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["message"]["attachment"]["kind"], "pdf");
+    assert_eq!(v["message"]["attachment"]["thumbnail"], false);
+    let pdf_id = v["message"]["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = download(&s, &format!("/api/v1/files/{pdf_id}"), Some(&customer)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cd = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cd.starts_with("attachment;"), "{cd}");
+    assert!(cd.contains("filename*=UTF-8''%EA%B2%AC"), "{cd}");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let r = download(
+        &s,
+        &format!("/api/v1/files/{pdf_id}/thumbnail"),
+        Some(&customer),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "a PDF has no thumbnail");
+
+    // both files are in the transcript, in order, with their names
+    let msgs = common::chat_messages(&s, &chat, &customer).await;
+    let names: Vec<&str> = msgs
+        .iter()
+        .filter(|m| m.get("attachment").is_some())
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["오류 화면.pdf.png", "견적서.pdf"]);
+
+    // nobody else: no token, another chat's customer, another service's admin
+    let r = download(&s, &format!("/api/v1/files/{id}"), None).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (_, other) = s.start_chat(json!({"consent": true, "name": "남"})).await;
+    for path in [
+        format!("/api/v1/files/{id}"),
+        format!("/api/v1/files/{id}/thumbnail"),
+    ] {
+        let r = download(&s, &path, Some(&other)).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    common::create_acme(&s.db_url).await;
+    let acme = s.login("boss@acme.test", "acme-password").await;
+    let r = download(&s, &format!("/api/v1/files/{id}"), Some(&acme)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = download(&s, "/api/v1/files/nonsense", Some(&agent)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // nor may another chat's customer upload into this one
+    let (status, _) = upload(&s, &chat, &other, "a.png", "x1", png(4, 4)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn refused_files_say_why_and_leave_nothing() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+
+    // the content decides, not the name: HTML called a PNG, an SVG, a program
+    for (name, bytes) in [
+        (
+            "cat.png",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+        ),
+        (
+            "logo.svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+        ),
+        (
+            "setup.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec(),
+        ),
+    ] {
+        let (status, v) = upload(&s, &chat, &customer, name, name, bytes).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{name}: {v}");
+        assert_eq!(v["error"], "file_type_not_allowed");
+    }
+    // a broken image: refused, the server carries on
+    let mut broken = png(50, 50);
+    broken.truncate(broken.len() / 2);
+    let (status, v) = upload(&s, &chat, &customer, "broken.png", "b1", broken).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{v}");
+    assert_eq!(v["error"], "broken_image");
+    let (status, v) = upload(&s, &chat, &customer, "empty.pdf", "e1", Vec::new()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (status, _) = upload(
+        &s,
+        &chat,
+        &customer,
+        "x.pdf",
+        "bad id with spaces",
+        pdf("x"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // the service's rules: 1 MB of images only
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"files": {"max_mb": 0, "types": ["image"]}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("files.max_mb"),
+        "{v}"
+    );
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"files": {"max_mb": 1, "types": ["image"]}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["files"]["max_mb"], 1);
+    let (status, v) = upload(&s, &chat, &customer, "a.pdf", "p1", pdf("x")).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        v["message"].as_str().unwrap().contains("allowed: image"),
+        "{v}"
+    );
+    let mut big = png(8, 8);
+    big.resize(1024 * 1024 + 1, 0);
+    let (status, v) = upload(&s, &chat, &customer, "big.png", "g1", big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_eq!(v["error"], "file_too_large");
+    assert!(
+        v["message"].as_str().unwrap().contains("1 MB"),
+        "the limit is named: {v}"
+    );
+    // files off altogether
+    s.put(
+        "/api/v1/settings",
+        Some(&admin),
+        json!({"files": {"max_mb": 10, "types": []}}),
+    )
+    .await;
+    let (status, v) = upload(&s, &chat, &customer, "a.png", "o1", png(4, 4)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["error"], "files_off");
+    s.put(
+        "/api/v1/settings",
+        Some(&admin),
+        json!({"files": {"max_mb": 10, "types": ["image", "pdf"]}}),
+    )
+    .await;
+
+    // an ended chat takes no file
+    let (status, _) = upload(&s, &chat, &customer, "ok.png", "k1", png(4, 4)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    s.end_chat(&chat, &agent).await;
+    let (status, v) = upload(&s, &chat, &agent, "late.png", "l1", png(4, 4)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let (status, v) = upload(&s, &chat, &customer, "late.png", "l2", png(4, 4)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"], "chat_closed");
+
+    // nothing refused was kept: one file, one message carrying it
+    assert_eq!(
+        common::count_rows(&s.db_url, "SELECT COUNT(*) FROM attachments").await,
+        1
+    );
+    assert_eq!(
+        common::count_rows(
+            &s.db_url,
+            "SELECT COUNT(*) FROM attachment_chunks c JOIN attachments f ON f.id = c.attachment_id WHERE f.message_id IS NULL"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_masked_file_is_kept_only_encrypted() {
+    const SECRET: &str = "RESIDENT-900101-1234567";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oc.db");
+    let s = TestServer::start_on(&path, true).await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    let (_, v) = upload(&s, &chat, &customer, "신분증.pdf", "f1", pdf(SECRET)).await;
+    let msg = v["message"]["id"].as_str().unwrap().to_owned();
+    let id = v["message"]["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, v) = upload(&s, &chat, &customer, "사진.png", "f2", png(64, 64)).await;
+    let img_msg = v["message"]["id"].as_str().unwrap().to_owned();
+    let img = v["message"]["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut customer_ws = Ws::connect(&s.ws_url(&customer)).await;
+
+    let mask = format!("/api/v1/chats/{chat}/messages/{msg}/file-mask");
+    let (status, _) = s.post(&mask, Some(&customer), json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "customers cannot mask");
+    let (status, v) = s.post(&mask, Some(&agent), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["message"]["attachment"]["masked"], true);
+    assert!(
+        !v["message"]["text"].as_str().unwrap().contains("신분증"),
+        "the name is masked too"
+    );
+    let upd = customer_ws.expect("message.updated").await;
+    assert_eq!(upd["message"]["attachment"]["masked"], true);
+    for token in [&customer, &agent] {
+        let r = download(&s, &format!("/api/v1/files/{id}"), Some(token)).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+    }
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages/{img_msg}/file-mask"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let r = download(&s, &format!("/api/v1/files/{img}/thumbnail"), Some(&agent)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "the thumbnail is hidden too"
+    );
+    customer_ws.close().await;
+
+    // no plaintext byte of it anywhere in the store
+    let find = match common::backend() {
+        common::Backend::Sqlite => format!(
+            "SELECT COUNT(*) FROM attachment_chunks WHERE instr(data, CAST('{SECRET}' AS BLOB)) > 0"
+        ),
+        common::Backend::Postgres => format!(
+            "SELECT COUNT(*) FROM attachment_chunks WHERE position(convert_to('{SECRET}', 'UTF8') in data) > 0"
+        ),
+    };
+    assert_eq!(common::count_rows(&s.db_url, &find).await, 0);
+    assert_eq!(
+        common::stored_texts_containing(&s.db_url, "신분증").await,
+        0
+    );
+    let db_url = s.db_url.clone();
+    s.stop().await;
+    if common::backend() == common::Backend::Sqlite {
+        for f in ["oc.db", "oc.db-wal", "oc.db-shm"] {
+            if let Ok(bytes) = std::fs::read(dir.path().join(f)) {
+                assert!(
+                    !contains(&bytes, SECRET.as_bytes()),
+                    "{f} holds the file's bytes"
+                );
+                assert!(
+                    !contains(&bytes, "신분증".as_bytes()),
+                    "{f} holds the file's name"
+                );
+            }
+        }
+    }
+    assert_eq!(common::count_rows(&db_url, &find).await, 0);
+
+    // after a restart the same key restores it, audited
+    let s = TestServer::start_on(&path, true).await;
+    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    let r = s
+        .http
+        .delete(s.url(&mask))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["message"]["text"], "신분증.pdf");
+    assert_eq!(v["message"]["attachment"]["masked"], false);
+    let r = download(&s, &format!("/api/v1/files/{id}"), Some(&agent)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf(SECRET).as_slice());
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (_, log) = s.get("/api/v1/audit", Some(&admin)).await;
+    let entries: Vec<(String, Option<String>)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["detail"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries[..3],
+        [
+            ("unmask".to_owned(), Some("file".to_owned())),
+            ("mask".to_owned(), Some("file".to_owned())),
+            ("mask".to_owned(), Some("file".to_owned())),
+        ]
+    );
+}
