@@ -108,6 +108,48 @@ pub async fn send_message(
     Ok(env.message)
 }
 
+/// Sends a file into a chat (issue 19; `token`: a customer's, `None` for an agent);
+/// answers the message carrying it.
+pub async fn upload_file(
+    chat: ChatId,
+    token: Option<&str>,
+    file: &crate::net::PickedFile,
+    client_id: &str,
+) -> Answer<Message> {
+    let url = format!(
+        "{API}/chats/{chat}/files?{}",
+        query(&[("name", Some(&file.name)), ("client_id", Some(client_id))])
+    );
+    let env: MessageEnvelope = crate::net::send_file(&url, token, file).await?;
+    Ok(env.message)
+}
+
+/// Where a file is read: shown inline (images) or, with `download`, always saved.
+pub fn file_url(id: &str, download: bool) -> String {
+    let id = encode(id);
+    if download {
+        format!("{API}/files/{id}?download=1")
+    } else {
+        format!("{API}/files/{id}")
+    }
+}
+
+/// Where an image's thumbnail is read.
+pub fn thumbnail_url(id: &str) -> String {
+    format!("{API}/files/{}/thumbnail", encode(id))
+}
+
+/// Hides (`hide`) or restores the file of a message; answers the message.
+pub async fn mask_file(chat: ChatId, message: MessageId, hide: bool) -> Answer<Message> {
+    let url = format!("{API}/chats/{chat}/messages/{message}/file-mask");
+    let env: MessageEnvelope = if hide {
+        post(&url, None, &()).await?
+    } else {
+        delete(&url).await?
+    };
+    Ok(env.message)
+}
+
 // ---------------------------------------------------------------------------------------
 // Customers
 

@@ -13,14 +13,14 @@ mod imp {
     use super::*;
     use gloo_net::http::{Request, RequestBuilder};
 
-    fn with_auth(req: RequestBuilder, bearer: Option<&str>) -> RequestBuilder {
+    pub(super) fn with_auth(req: RequestBuilder, bearer: Option<&str>) -> RequestBuilder {
         match bearer {
             Some(t) => req.header("Authorization", &format!("Bearer {t}")),
             None => req,
         }
     }
 
-    async fn finish<T: DeserializeOwned>(
+    pub(super) async fn finish<T: DeserializeOwned>(
         res: Result<gloo_net::http::Response, gloo_net::Error>,
     ) -> Result<T, AppError> {
         let res = res.map_err(|e| AppError::new("network", e.to_string()))?;
@@ -71,7 +71,136 @@ mod imp {
 }
 
 #[cfg(feature = "hydrate")]
+mod files {
+    use super::*;
+    use gloo_net::http::Request;
+    use wasm_bindgen::JsCast;
+
+    /// Sends a picked file as the request body (`POST`), answering the JSON reply.
+    pub async fn send_file<T: DeserializeOwned>(
+        url: &str,
+        bearer: Option<&str>,
+        file: &PickedFile,
+    ) -> Result<T, AppError> {
+        let req = imp::with_auth(Request::post(url), bearer)
+            .header("Content-Type", "application/octet-stream")
+            .body(wasm_bindgen::JsValue::from(file.file.clone()))
+            .map_err(|e| AppError::new("serialize", e.to_string()))?;
+        imp::finish(req.send().await).await
+    }
+
+    /// Fetches a file with the bearer token (a customer has no cookie in a third-party
+    /// frame) and answers a `blob:` URL of it for an `<img>` or a download.
+    pub async fn object_url(url: &str, bearer: Option<&str>) -> Result<String, AppError> {
+        let res = imp::with_auth(Request::get(url), bearer)
+            .send()
+            .await
+            .map_err(|e| AppError::new("network", e.to_string()))?;
+        if !res.ok() {
+            return imp::finish::<()>(Ok(res)).await.map(|()| String::new());
+        }
+        let raw: web_sys::Response = res.into();
+        let promise = raw
+            .blob()
+            .map_err(|_| AppError::new("bad_response", "no file"))?;
+        let blob = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|_| AppError::new("bad_response", "no file"))?;
+        let blob: web_sys::Blob = blob
+            .dyn_into()
+            .map_err(|_| AppError::new("bad_response", "no file"))?;
+        web_sys::Url::create_object_url_with_blob(&blob)
+            .map_err(|_| AppError::new("bad_response", "no file"))
+    }
+
+    /// Lets go of a `blob:` URL made by [`object_url`].
+    pub fn forget_object_url(url: &str) {
+        let _ = web_sys::Url::revoke_object_url(url);
+    }
+
+    /// Saves `url` (a `blob:` or same-origin URL) as a file named `name`.
+    pub fn save_as(url: &str, name: &str) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Ok(a) = doc.create_element("a") {
+            let _ = a.set_attribute("href", url);
+            let _ = a.set_attribute("download", name);
+            if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
+                a.click();
+            }
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub use files::{forget_object_url, object_url, save_as, send_file};
+#[cfg(feature = "hydrate")]
 pub use imp::{get_json, send_json};
+
+/// A file the person picked, dropped or pasted (the browser's `File`; on the server an
+/// empty stand-in, never made).
+#[derive(Clone, Debug)]
+pub struct PickedFile {
+    #[cfg(feature = "hydrate")]
+    file: web_sys::File,
+    pub name: String,
+    pub size: f64,
+    /// The browser's guess of the type (only a hint; the server sniffs the bytes).
+    pub mime: String,
+}
+
+#[cfg(feature = "hydrate")]
+impl PickedFile {
+    pub fn of(file: web_sys::File) -> PickedFile {
+        let name = file.name();
+        PickedFile {
+            name: if name.is_empty() {
+                "image.png".into() // a pasted screenshot may have no name
+            } else {
+                name
+            },
+            size: file.size(),
+            mime: file.type_(),
+            file,
+        }
+    }
+
+    /// The files of a `FileList` (from an input, a drop or a paste).
+    pub fn all(list: Option<web_sys::FileList>) -> Vec<PickedFile> {
+        let Some(list) = list else { return Vec::new() };
+        (0..list.length())
+            .filter_map(|i| list.get(i))
+            .map(PickedFile::of)
+            .collect()
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn send_file<T: DeserializeOwned>(
+    _url: &str,
+    _bearer: Option<&str>,
+    _file: &PickedFile,
+) -> Result<T, AppError> {
+    Err(AppError::new(
+        "browser_only",
+        "only available in the browser",
+    ))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn object_url(_url: &str, _bearer: Option<&str>) -> Result<String, AppError> {
+    Err(AppError::new(
+        "browser_only",
+        "only available in the browser",
+    ))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn forget_object_url(_url: &str) {}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn save_as(_url: &str, _name: &str) {}
 
 #[cfg(not(feature = "hydrate"))]
 pub async fn get_json<T: DeserializeOwned>(

@@ -63,10 +63,7 @@ impl Engine {
                 },
                 hours: crate::chats::business_hours(r.try_get("business_hours")?),
                 typing_preview: r.try_get("typing_preview")?,
-                files: shared::FileRules {
-                    max_mb: r.try_get("file_max_mb")?,
-                    types: serde_json::from_str(r.try_get("file_types")?).unwrap_or_default(),
-                },
+                files: crate::files::rules_of(&r)?,
             },
         ))
     }

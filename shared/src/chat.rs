@@ -250,6 +250,10 @@ pub struct ChatDetail {
     /// How far the customer has read: the agent's messages up to it show 읽음.
     #[serde(default)]
     pub customer_read_seq: i64,
+    /// The service's file rules (issue 19), so the window can refuse a file too large
+    /// or of a kind not taken before sending it, and name the limit.
+    #[serde(default)]
+    pub files: crate::FileRules,
 }
 
 /// What a customer sees of their own chat (issue 15): the state of the conversation,
@@ -275,6 +279,9 @@ pub struct CustomerChatView {
     /// How far the agent has read: the customer's messages up to it show 읽음.
     #[serde(default)]
     pub agent_read_seq: i64,
+    /// The service's file rules (issue 19).
+    #[serde(default)]
+    pub files: crate::FileRules,
 }
 
 impl From<&ChatDetail> for CustomerChatView {
@@ -291,6 +298,7 @@ impl From<&ChatDetail> for CustomerChatView {
             last_seq: d.last_seq,
             queue: None,
             agent_read_seq: d.agent_read_seq,
+            files: d.files.clone(),
         }
     }
 }

@@ -116,6 +116,38 @@ pub fn extension_of(mime: &str) -> Option<&'static str> {
     }
 }
 
+/// What a picked file probably is, from the browser's type hint or its name — only
+/// for refusing early in the window; the server decides by the bytes.
+pub fn guess_kind(mime_hint: &str, name: &str) -> Option<FileKind> {
+    if let Some(k) = FileKind::of_mime(mime_hint) {
+        return Some(k);
+    }
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "webp" => Some(FileKind::Image),
+        "pdf" => Some(FileKind::Pdf),
+        "zip" => Some(FileKind::Zip),
+        e if OFFICE.iter().any(|(_, x)| *x == e) => Some(FileKind::Office),
+        _ => None,
+    }
+}
+
+/// The `accept` list of a file input for the kinds a service takes.
+pub fn accept_list(rules: &FileRules) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for k in &rules.types {
+        match k {
+            FileKind::Image => out.extend(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+            FileKind::Pdf => out.push(".pdf"),
+            FileKind::Zip => out.push(".zip"),
+            FileKind::Office => out.extend([
+                ".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".odt", ".ods", ".odp",
+            ]),
+        }
+    }
+    out.join(",")
+}
+
 /// Largest file a service may allow, in MB.
 pub const MAX_FILE_MB: i64 = 50;
 /// Longest file name kept (characters, with the extension).
@@ -285,6 +317,23 @@ mod tests {
         let kept = safe_file_name(&long, "image/gif");
         assert_eq!(kept.chars().count(), MAX_FILE_NAME_CHARS);
         assert!(kept.ends_with(".gif"));
+    }
+
+    #[test]
+    fn the_window_guesses_kinds_to_refuse_early() {
+        assert_eq!(guess_kind("image/png", "x"), Some(FileKind::Image));
+        assert_eq!(guess_kind("", "보고서.PDF"), Some(FileKind::Pdf));
+        assert_eq!(guess_kind("", "표.xlsx"), Some(FileKind::Office));
+        assert_eq!(guess_kind("text/plain", "notes.txt"), None);
+        assert_eq!(guess_kind("", "noext"), None);
+        let r = FileRules {
+            max_mb: 10,
+            types: vec![FileKind::Image, FileKind::Pdf],
+        };
+        assert_eq!(
+            accept_list(&r),
+            "image/png,image/jpeg,image/gif,image/webp,.pdf"
+        );
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct AgentDesk {
     pub security: RwSignal<bool>,
     /// A masked run whose restoring waits for confirmation (C-PII-3).
     pub confirm_unmask: RwSignal<Option<(ChatId, shared::MessageId, String)>>,
+    /// Files on their way and the last refusal (issue 19).
+    pub files: super::files::FileSender,
     /// The most chats the agent holds at once (`대화중 3 / 3`, issue 18).
     pub capacity: RwSignal<i64>,
     /// Chats waiting in the service's queue.
@@ -79,6 +81,7 @@ impl AgentDesk {
             confirm_end: RwSignal::new(None),
             security: RwSignal::new(false),
             confirm_unmask: RwSignal::new(None),
+            files: super::files::FileSender::new(),
             capacity: RwSignal::new(0),
             waiting: RwSignal::new(0),
             notice: RwSignal::new(None),
@@ -315,6 +318,28 @@ impl AgentDesk {
                     }
                 });
             }
+        });
+    }
+
+    /// Sends a file into a chat (issue 19), checked against the service's rules first.
+    pub(super) fn send_file(self, chat: ChatId, file: net::PickedFile) {
+        let rules = self
+            .details
+            .with_untracked(|d| d.get(&chat).map(|d| d.files.clone()))
+            .unwrap_or_default();
+        let done = Callback::new(move |message| {
+            self.on_frame(ServerMsg::MessageCreated {
+                chat_id: chat,
+                message,
+            })
+        });
+        self.files.send(chat, None, rules, file, done);
+    }
+
+    /// Hides (`hide`) or restores the file of a message (issue 19).
+    pub(super) fn mask_file(self, chat: ChatId, message: shared::MessageId, hide: bool) {
+        leptos::task::spawn_local(async move {
+            self.on_masked(chat, client::mask_file(chat, message, hide).await);
         });
     }
 

@@ -91,6 +91,10 @@ struct CustomerChatState {
     reported_read: StoredValue<i64>,
     /// The customer's own typing signal.
     throttle: TypingThrottle,
+    /// Files on their way and the last refusal (issue 19).
+    files: super::files::FileSender,
+    /// The service's file rules, from the chat's view.
+    file_rules: RwSignal<shared::FileRules>,
 }
 
 /// What the customer reads for a refused request: the limits of issue 15 in their own
@@ -245,6 +249,18 @@ impl CustomerChatState {
         });
     }
 
+    /// Sends a picked, dropped or pasted file (issue 19).
+    fn send_file(self, file: net::PickedFile) {
+        let Some(saved) = self.session.get_untracked() else {
+            return;
+        };
+        let done =
+            Callback::new(move |message| self.on_frame(CustomerFrame::MessageCreated { message }));
+        let rules = self.file_rules.get_untracked();
+        self.files
+            .send(saved.chat_id, Some(saved.token), rules, file, done);
+    }
+
     fn send(self, text: String) {
         if text.trim().is_empty() {
             return;
@@ -274,6 +290,7 @@ impl CustomerChatState {
                     self.status.set(d.status);
                     self.queue.set(d.queue);
                     self.agent_read.set(d.agent_read_seq);
+                    self.file_rules.set(d.files);
                 }
                 Err(e) if e.is("unauthenticated") || e.is("not_found") => {
                     // the stored chat is gone: start over
@@ -350,6 +367,8 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         agent_read: RwSignal::new(0),
         reported_read: StoredValue::new(0),
         throttle: TypingThrottle::new(),
+        files: super::files::FileSender::new(),
+        file_rules: RwSignal::new(shared::FileRules::default()),
     };
     // coming back to the tab reads what arrived meanwhile (issue 19)
     let focus = window_event_listener(leptos::ev::focus, move |_| state.report_read());
@@ -576,7 +595,8 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
         {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <QueueBanner place=state.queue.into()/> })}
         <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
-                <Bubble mine=m.author == shared::Author::Customer message=m read_upto=state.agent_read/>
+                <Bubble mine=m.author == shared::Author::Customer message=m read_upto=state.agent_read
+                    token=state.session.get_untracked().map(|s| s.token).unwrap_or_default()/>
             </For>
             <For each=move || state.pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
                 <div class="bubble-row mine">
@@ -596,8 +616,11 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
         {move || {
             if open() {
                 view! {
+                    <super::files::FileStatus sender=state.files/>
                     <super::Composer draft enabled=Signal::derive(|| true) on_send=Callback::new(move |()| submit())
-                        on_typing=Callback::new(move |_| state.typed())/>
+                        on_typing=Callback::new(move |_| state.typed())
+                        on_file=Callback::new(move |f| state.send_file(f))
+                        file_rules=state.file_rules/>
                 }
                     .into_any()
             } else {

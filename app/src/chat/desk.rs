@@ -252,6 +252,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                         let actions = desk.security.get_untracked().then_some(super::MaskActions {
                             unmask: Callback::new(move |(message, mask)| desk.confirm_unmask.set(Some((chat, message, mask)))),
                             mask: Callback::new(move |(message, start, end)| desk.mask(chat, message, start, end)),
+                            file: Callback::new(move |(message, hide)| desk.mask_file(chat, message, hide)),
                         });
                         let read = Signal::derive(move || desk.customer_read.with(|r| r.get(&chat).copied().unwrap_or(0)));
                         view! { <Bubble mine=m.author == Author::Agent message=m actions=actions read_upto=read/> }
@@ -266,8 +267,11 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                     on:change:target=move |ev| note_mode.set(ev.target().checked())/>
                 <span>{move || t.get().notes.mode}</span>
             </label>
+            <super::files::FileStatus sender=desk.files/>
             <div class="composer-wrap" class:note-mode=move || note_mode.get()>
             <super::Composer draft enabled=Signal::derive(move || note_mode.get() || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
+                on_file=Callback::new(move |f| if !note_mode.get_untracked() { desk.send_file(chat, f) })
+                file_rules=Signal::derive(move || desk.details.with(|d| d.get(&chat).map(|d| d.files.clone()).unwrap_or_default()))
                 on_key=Callback::new(move |ev: leptos::ev::KeyboardEvent| picker.on_key(&ev))
                 on_typing=Callback::new(move |_| {
                     if desk.throttle.due() {

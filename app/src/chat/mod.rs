@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod canned;
 pub mod customer;
 pub mod desk;
+pub mod files;
 pub mod info;
 pub mod keys;
 pub mod signals;
@@ -130,11 +131,41 @@ pub fn Composer(
     /// canned replies); a taken Enter does not send.
     #[prop(optional)]
     on_key: Option<Callback<leptos::ev::KeyboardEvent, bool>>,
+    /// Takes files picked, dropped or pasted (issue 19); with it the box has an attach
+    /// button checked against `file_rules`.
+    #[prop(optional)]
+    on_file: Option<Callback<crate::net::PickedFile>>,
+    #[prop(optional, into)] file_rules: Option<Signal<shared::FileRules>>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
+    let dragging = RwSignal::new(false);
+    let take = move |picked: Vec<crate::net::PickedFile>| -> bool {
+        match on_file {
+            Some(cb) if enabled.get_untracked() && !picked.is_empty() => {
+                for f in picked {
+                    cb.run(f);
+                }
+                true
+            }
+            _ => false,
+        }
+    };
     view! {
-        <form class="composer" on:submit=move |ev| { ev.prevent_default(); on_send.run(()); }>
+        <form class="composer" class:dragging=move || dragging.get()
+            on:submit=move |ev| { ev.prevent_default(); on_send.run(()); }
+            on:dragover=move |ev| if on_file.is_some() { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev| {
+                dragging.set(false);
+                if on_file.is_some() {
+                    ev.prevent_default();
+                    take(files::dropped(&ev));
+                }
+            }>
+            {move || dragging.get().then(|| view! { <span class="drop-hint" aria-hidden="true">{t.get().files.drop_here}</span> })}
+            {on_file.zip(file_rules).map(|(cb, rules)| view! { <files::AttachButton enabled rules on_file=cb/> })}
             <textarea
+                on:paste=move |ev| if take(files::pasted(&ev)) { ev.prevent_default(); }
                 rows="2"
                 data-testid="message-input"
                 aria-label=move || t.get().message_placeholder
@@ -172,6 +203,8 @@ pub fn Composer(
 pub struct MaskActions {
     pub unmask: Callback<(MessageId, String)>,
     pub mask: Callback<(MessageId, usize, usize)>,
+    /// Hide (`true`) or restore a message's file (issue 19).
+    pub file: Callback<(MessageId, bool)>,
 }
 
 /// One bubble. Text is rendered as text (never as HTML) with line breaks kept; masked
@@ -184,6 +217,9 @@ pub fn Bubble(
     /// How far the other side has read: this side's messages up to it show 읽음.
     #[prop(optional, into)]
     read_upto: Option<Signal<i64>>,
+    /// The customer's chat token, for reading files (agents use their cookie).
+    #[prop(optional)]
+    token: Option<String>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
     let author = message.author;
@@ -203,7 +239,10 @@ pub fn Bubble(
                 data-internal=message.internal.then_some("true")>
                 {message.internal.then(|| view! { <span class="note-label">{move || t.get().notes.label}</span> })}
                 {who.filter(|_| author == Author::Agent).map(|n| view! { <span class="bubble-who">{n}</span> })}
-                <span class="bubble-text" data-message-id=id.to_string()>
+                {message.attachment.clone().map(|file| view! {
+                    <files::FileView message=message.clone() file token=token.clone() on_mask=actions.map(|a| a.file)/>
+                })}
+                <span class="bubble-text" data-message-id=id.to_string() hidden=message.attachment.is_some()>
                     {parts.into_iter().map(|p| match (p, actions) {
                         (Segment::Plain(text), _) => view! { <span>{text}</span> }.into_any(),
                         (Segment::Masked { id: mask, text }, Some(a)) => view! {

@@ -127,10 +127,7 @@ impl Engine {
             .bind(service.0)
             .fetch_one(self.db.ex())
             .await?;
-        Ok(FileRules {
-            max_mb: r.try_get("file_max_mb")?,
-            types: serde_json::from_str(r.try_get("file_types")?).unwrap_or_default(),
-        })
+        crate::files::rules_of(&r)
     }
 
     /// The next piece of an upload's body. An `Err` (over the limit, a refused kind)

@@ -178,8 +178,10 @@ impl Engine {
 
     pub(super) async fn chat_detail(&self, chat: ChatId) -> Result<ChatDetail> {
         let r = db::query(
-            "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3
+            "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3,
+                    s.file_max_mb, s.file_types
              FROM chats c
+             JOIN services s ON s.id = c.service_id
              LEFT JOIN agents a ON a.id = c.agent_id
              LEFT JOIN categories k1 ON k1.id = c.category_id
              LEFT JOIN categories k2 ON k2.id = k1.parent_id
@@ -223,6 +225,7 @@ impl Engine {
             handovers,
             agent_read_seq: r.try_get("agent_read_seq")?,
             customer_read_seq: r.try_get("customer_read_seq")?,
+            files: crate::files::rules_of(&r)?,
         })
     }
 

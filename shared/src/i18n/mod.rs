@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 
 mod canned;
 mod desk;
+mod files;
 mod notes;
 mod routing;
 mod signals;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
+pub use files::FileTexts;
 pub use notes::NoteTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
@@ -326,6 +328,8 @@ pub struct Texts {
     pub notes: &'static NoteTexts,
     /// The console's alerts and shortcuts (issue 19).
     pub desk: &'static DeskTexts,
+    /// Files and images (issue 19).
+    pub files: &'static FileTexts,
 }
 
 impl Texts {
@@ -682,6 +686,7 @@ pub static KO: Texts = Texts {
     signals: &signals::KO,
     canned: &canned::KO,
     notes: &notes::KO,
+    files: &files::KO,
     desk: &desk::KO,
 };
 
@@ -1012,6 +1017,7 @@ pub static EN: Texts = Texts {
     signals: &signals::EN,
     canned: &canned::EN,
     notes: &notes::EN,
+    files: &files::EN,
     desk: &desk::EN,
 };
 
