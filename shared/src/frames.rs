@@ -194,6 +194,7 @@ mod tests {
             last_seq: 2,
             queue: None,
             agent_read_seq: 0,
+            files: crate::FileRules::default(),
         };
         let read = |frame: ServerMsg| -> CustomerFrame {
             serde_json::from_str(&serde_json::to_string(&frame).unwrap()).unwrap()
