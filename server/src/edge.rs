@@ -110,11 +110,13 @@ pub(crate) struct PageNonce(pub String);
 /// A page's Content-Security-Policy: only the framework's own inline scripts (which
 /// carry the nonce) run, and what they load ('strict-dynamic': the hydration module
 /// and its wasm, which needs 'wasm-unsafe-eval'); styles allow inline `style`
-/// attributes (the category tree's indentation); `ancestors` says who may frame it.
+/// attributes (the category tree's indentation); images may also be `blob:` URLs (a
+/// customer's window shows chat files it fetched with its token, issue 19);
+/// `ancestors` says who may frame it.
 fn page_policy(nonce: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }

@@ -158,7 +158,9 @@ pub fn AttachButton(
     view! {
         <label class="attach button" data-testid="attach-file" title=move || t.get().files.attach
             class:disabled=move || !enabled.get()>
-            <span aria-hidden="true">"📎"</span>
+            <svg class="attach-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/>
+            </svg>
             <input type="file" class="visually-hidden" data-testid="attach-input" multiple
                 aria-label=move || t.get().files.attach
                 disabled=move || !enabled.get()
@@ -214,7 +216,7 @@ pub fn FileView(
         let confirm = RwSignal::new(false);
         return view! {
             <span class="file-masked" data-testid="file-masked">
-                <span aria-hidden="true">"🔒 "</span>{move || t.get().files.masked}
+                {move || t.get().files.masked}
             </span>
             {on_mask.map(|cb| view! {
                 <button type="button" class="link-button" data-testid="file-unmask" on:click=move |_| confirm.set(true)>
@@ -258,6 +260,7 @@ pub fn FileView(
                 };
                 let name = name.clone();
                 let shown = name.clone();
+                let caption = name.clone();
                 let download_url = download_url.clone();
                 let save = move |ev: leptos::ev::MouseEvent| {
                     if let Some(src) = full.get_untracked().filter(|s| s.starts_with("blob:")) {
@@ -270,6 +273,7 @@ pub fn FileView(
                         <div class="modal file-viewer" role="dialog" aria-modal="true" aria-label=move || t.get().files.open
                             on:click=|ev| ev.stop_propagation()>
                             {move || full.get().map(|src| view! { <img src=src alt=shown.clone()/> })}
+                            <p class="file-caption">{caption}</p>
                             <div class="modal-actions">
                                 <a class="button" href=download_url data-testid="file-download" on:click=save>{move || t.get().files.download}</a>
                                 <button type="button" class="button primary" data-testid="file-viewer-close" on:click=move |_| open.set(false)>

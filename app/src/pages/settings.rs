@@ -135,6 +135,7 @@ pub fn SettingsPanel() -> impl IntoView {
             </div>
             {move || (st.settings.get().is_some() && !flag(|s| s.contract.chat).get())
                 .then(|| view! { <p class="note warn" data-testid="hc-chat-reason">{t.get().settings_hc_needs_contract}</p> })}
+            <FileRulesFields st/>
             <h3>{move || t.get().admin_languages}</h3>
             <div class="toggles">
                 {SUPPORTED_LOCALES.iter().map(|code| {
@@ -188,6 +189,54 @@ pub fn SettingsPanel() -> impl IntoView {
             </form>
         </section>
         <EmbedCodePanel/>
+    }
+}
+
+/// The service's file rules (issue 19): the largest file (saved when the field is
+/// left) and the kinds taken (each box applies at once; none turns files off).
+#[component]
+fn FileRulesFields(st: SettingsState) -> impl IntoView {
+    let t = use_texts();
+    let rules = move || st.settings.get().map(|s| s.files).unwrap_or_default();
+    let save = move |files: shared::FileRules| {
+        st.save(SettingsUpdate {
+            files: Some(files),
+            ..Default::default()
+        })
+    };
+    view! {
+        <h3>{move || t.get().files.settings_title}</h3>
+        <label class="field narrow">
+            <span>{move || t.get().files.max_mb_label}</span>
+            <input type="number" min="1" max=shared::file::MAX_FILE_MB data-testid="setting-file-max-mb"
+                prop:value=move || rules().max_mb.to_string()
+                on:change:target=move |ev| {
+                    if let Ok(mb) = ev.target().value().trim().parse::<i64>() {
+                        save(shared::FileRules { max_mb: mb, ..rules() });
+                    }
+                }/>
+        </label>
+        <fieldset class="toggles">
+            <legend>{move || t.get().files.kinds_label}</legend>
+            {shared::FileKind::ALL.into_iter().map(|kind| view! {
+                <Toggle testid=match kind {
+                        shared::FileKind::Image => "setting-file-image",
+                        shared::FileKind::Pdf => "setting-file-pdf",
+                        shared::FileKind::Office => "setting-file-office",
+                        shared::FileKind::Zip => "setting-file-zip",
+                    }
+                    label=Signal::derive(move || t.get().files.kind(kind))
+                    on=Signal::derive(move || rules().allows(kind)) disabled=false
+                    set=move |on| {
+                        let mut next = rules();
+                        next.types.retain(|k| *k != kind);
+                        if on {
+                            next.types.push(kind);
+                        }
+                        save(next);
+                    }/>
+            }).collect_view()}
+        </fieldset>
     }
 }
 

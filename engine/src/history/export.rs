@@ -61,7 +61,8 @@ impl Engine {
             return Ok(out);
         }
         let mut qb = db::Builder::new(
-            "SELECT m.chat_id, m.author, m.text, m.created_at, m.internal, a.name AS agent_name
+            "SELECT m.chat_id, m.author, m.text, m.created_at, m.internal, a.name AS agent_name,
+                    (SELECT f.masked FROM attachments f WHERE f.message_id = m.id) AS file_masked
              FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
         );
         for (i, id) in chats.iter().enumerate() {
@@ -94,10 +95,16 @@ impl Engine {
             } else {
                 who
             };
+            // a file is its name, marked (issue 19); a hidden one only as hidden
+            let text: &str = r.try_get("text")?;
+            let text = match r.try_get::<Option<bool>, _>("file_masked")? {
+                None => text.to_owned(),
+                Some(false) => format!("[{}] {text}", t.files.file),
+                Some(true) => format!("[{}]", t.files.masked),
+            };
             let line = format!(
-                "[{}] {who}: {}\n",
+                "[{}] {who}: {text}\n",
                 at.with_timezone(&tz).format("%H:%M:%S"),
-                r.try_get::<&str, _>("text")?
             );
             *len += line.chars().count();
             out.entry(chat).or_default().push_str(&line);

@@ -10,6 +10,8 @@ pub struct FileTexts {
     pub drop_here: &'static str,
     /// While a file is on its way: "파일 보내는 중: {name}".
     pub sending: &'static str,
+    /// Marks a file in the Excel export's transcript ("[파일] 견적서.pdf").
+    pub file: &'static str,
     /// A hidden file (가려진 파일).
     pub masked: &'static str,
     pub mask: &'static str,
@@ -54,6 +56,7 @@ pub static KO: FileTexts = FileTexts {
     attach: "파일 첨부",
     drop_here: "여기에 파일을 놓으면 보냅니다",
     sending: "파일 보내는 중",
+    file: "파일",
     masked: "가려진 파일",
     mask: "파일 가리기",
     unmask: "파일 되돌리기",
@@ -81,6 +84,7 @@ pub static EN: FileTexts = FileTexts {
     attach: "Attach a file",
     drop_here: "Drop the file here to send it",
     sending: "Sending file",
+    file: "File",
     masked: "Hidden file",
     mask: "Hide file",
     unmask: "Restore file",
