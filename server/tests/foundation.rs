@@ -423,7 +423,15 @@ async fn openapi_describes_the_endpoints() {
     let (status, doc) = s.get("/api/v1/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/auth/login", "/api/v1/agents/{id}", "/healthz"] {
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/agents/{id}",
+        "/healthz",
+        "/api/v1/chats/{id}/files",
+        "/api/v1/files/{id}",
+        "/api/v1/files/{id}/thumbnail",
+        "/api/v1/chats/{id}/messages/{message_id}/file-mask",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
     assert!(doc["components"]["schemas"].get("LoginResponse").is_some());
