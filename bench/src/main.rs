@@ -14,12 +14,16 @@
 //! - `routing`: customers arriving at a desk of capped agents who end each chat after a
 //!   fixed handling time (issue 18) — start-to-assignment latency, the longest queue, and
 //!   that every chat was assigned exactly once.
+//! - `uploads`: a 10 MB file in and out (issue 19) — upload and download time, the
+//!   server's peak memory (streamed, not buffered), four at once, a 10 MB image, and the
+//!   bare SQLite floor for the same chunks.
 
 mod baseline;
 mod history;
 mod load;
 mod logins;
 mod routing;
+mod uploads;
 mod util;
 
 use std::path::PathBuf;
@@ -108,6 +112,12 @@ enum Command {
         label: Option<String>,
     },
     /// Peak server memory under parallel logins (issue 15).
+    Uploads {
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+        #[arg(long)]
+        label: Option<String>,
+    },
     Logins {
         #[arg(long, default_value_t = 100)]
         parallel: usize,
@@ -209,6 +219,11 @@ fn main() {
             let v = rt.block_on(routing::run(plan, &util::server_bin(server_bin)));
             let name = format!("routing-{customers}x{agents}x{capacity}-{handle_ms}ms");
             util::write_result(&label.map_or(name.clone(), |l| format!("{l}-{name}")), v);
+        }
+        Command::Uploads { server_bin, label } => {
+            let v = rt.block_on(uploads::run(&util::server_bin(server_bin)));
+            let name = label.map_or_else(|| "uploads".to_owned(), |l| format!("{l}-uploads"));
+            util::write_result(&name, v);
         }
         Command::Logins {
             parallel,

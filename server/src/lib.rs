@@ -330,7 +330,11 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         edge::request_context,
     ))
-    .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+    .layer(
+        tower_http::compression::CompressionLayer::new()
+            .gzip(true)
+            .compress_when(compress_when()),
+    )
     // a bug that panics in a handler answers 500 in our error shape (and is logged)
     // instead of dropping the connection
     .layer(tower_http::catch_panic::CatchPanicLayer::custom(
@@ -338,4 +342,17 @@ pub fn router(state: AppState) -> Router {
     ))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
+}
+
+/// What the gzip layer compresses: its defaults (not images, not tiny bodies), and not
+/// the chat files that are compressed already (issue 19: zip, PDF, Office documents —
+/// gzipping them costs CPU and saves nothing).
+fn compress_when() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::Predicate;
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType};
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/vnd."))
+        .and(NotForContentType::const_new("application/msword"))
 }

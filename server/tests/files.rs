@@ -452,3 +452,41 @@ async fn a_masked_file_is_kept_only_encrypted() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_large_file_streams_back_whole_and_uncompressed() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    // 3 chunks and a bit, in the pattern of a real (already compressed) PDF
+    let mut big = pdf("BIG");
+    let mut x: u32 = 7;
+    while big.len() < 3 * 256 * 1024 + 1000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        big.push(x as u8);
+    }
+    let (status, v) = upload(&s, &chat, &customer, "big.pdf", "b1", big.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["message"]["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // a browser asks for gzip; a PDF is not re-compressed, and arrives whole
+    let r = s
+        .http
+        .get(s.url(&format!("/api/v1/files/{id}")))
+        .bearer_auth(&agent)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(
+        r.headers()["content-length"],
+        big.len().to_string().as_str()
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), big.as_slice());
+}

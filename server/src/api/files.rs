@@ -138,7 +138,9 @@ pub async fn download(
                 .map_err(std::io::Error::other);
             Some((piece, (engine, file, seq + 1)))
         },
-    );
+    )
+    // a layer may poll once more after the end; a fused stream answers `None` again
+    .fuse();
     let mut res = Body::from_stream(pieces).into_response();
     file_headers(res.headers_mut(), &file.mime, &file.name, inline);
     if let Ok(v) = HeaderValue::from_str(&file.size.to_string()) {
