@@ -74,6 +74,34 @@ async fn upload(
     (started.elapsed().as_secs_f64() * 1000.0, v)
 }
 
+/// The largest anonymous memory (heap, not the memory-mapped database file) of `pid`
+/// seen while a phase runs, sampled every 2 ms on a thread of its own.
+struct AnonPeak {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    seen: std::thread::JoinHandle<u64>,
+}
+
+impl AnonPeak {
+    fn watch(pid: u32) -> AnonPeak {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let seen = std::thread::spawn(move || {
+            let mut top = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                top = top.max(util::anon_bytes(pid));
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            top
+        });
+        AnonPeak { stop, seen }
+    }
+
+    fn done(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.seen.join().unwrap_or(0)
+    }
+}
+
 fn mb(bytes: u64) -> f64 {
     (bytes as f64 / MB as f64 * 10.0).round() / 10.0
 }
@@ -135,6 +163,8 @@ pub async fn run(bin: &Path) -> Value {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let zip = zip_bytes(10 * MB);
     let idle = util::peak_rss(server.pid);
+    let idle_anon = util::anon_bytes(server.pid);
+    let watch = AnonPeak::watch(server.pid);
 
     // 1. five 10 MB files, one after another
     let mut times = Vec::new();
@@ -153,6 +183,8 @@ pub async fn run(bin: &Path) -> Value {
         last = v;
     }
     let after_zips = util::peak_rss(server.pid);
+    let anon_zips = watch.done();
+    let watch = AnonPeak::watch(server.pid);
     let id = last["message"]["attachment"]["id"]
         .as_str()
         .unwrap_or_default()
@@ -172,6 +204,8 @@ pub async fn run(bin: &Path) -> Value {
     let download_ms = started.elapsed().as_secs_f64() * 1000.0;
     assert_eq!(got.len(), zip.len(), "the download is the file");
     let after_download = util::peak_rss(server.pid);
+    let anon_download = watch.done();
+    let watch = AnonPeak::watch(server.pid);
 
     // 3. four at once, each into its own chat
     let started = Instant::now();
@@ -196,11 +230,14 @@ pub async fn run(bin: &Path) -> Value {
     }
     let parallel_ms = started.elapsed().as_secs_f64() * 1000.0;
     let after_parallel = util::peak_rss(server.pid);
+    let anon_parallel = watch.done();
 
     // 4. a 10 MB image: buffered whole and decoded for its thumbnail
     let png = png_bytes();
+    let watch = AnonPeak::watch(server.pid);
     let (image_ms, v) = upload(&http, &base, &agent, &chats[5], "noise.png", png.clone()).await;
     let after_image = util::peak_rss(server.pid);
+    let anon_image = watch.done();
 
     let floor_ms = sqlite_floor(&zip).await;
     let mean = times.iter().sum::<f64>() / times.len() as f64;
@@ -225,6 +262,16 @@ pub async fn run(bin: &Path) -> Value {
             "after_four_at_once": mb(after_parallel),
             "after_image": mb(after_image),
         },
+        // heap only (the memory-mapped database file is left out): the measure of what
+        // the server holds per upload
+        "anon_mb": {
+            "idle": mb(idle_anon),
+            "peak_five_sequential_10mb_files": mb(anon_zips),
+            "peak_download": mb(anon_download),
+            "peak_four_at_once": mb(anon_parallel),
+            "peak_one_10mb_image": mb(anon_image),
+        },
+        // VmHWM, which also counts the database file's mapped pages
         "peak_growth_mb": {
             "five_sequential_10mb_files": mb(after_zips.saturating_sub(idle)),
             "download": mb(after_download.saturating_sub(after_zips)),
