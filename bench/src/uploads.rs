@@ -107,7 +107,8 @@ fn mb(bytes: u64) -> f64 {
 }
 
 /// The bare floor: the same 256 KiB chunks inserted by sqlx into a fresh WAL SQLite
-/// file, one transaction per chunk (what the server does per chunk).
+/// file (`synchronous=FULL`, as the server), one transaction per chunk (what the
+/// server does per chunk).
 async fn sqlite_floor(bytes: &[u8]) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let url = format!(
@@ -115,7 +116,7 @@ async fn sqlite_floor(bytes: &[u8]) -> f64 {
         dir.path().join("floor.db").display()
     );
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"] {
+    for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"] {
         sqlx::query(pragma).execute(&pool).await.unwrap();
     }
     sqlx::query("CREATE TABLE c (id INTEGER, seq INTEGER, data BLOB, PRIMARY KEY (id, seq))")
