@@ -270,7 +270,8 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
             <super::files::FileStatus sender=desk.files/>
             <div class="composer-wrap" class:note-mode=move || note_mode.get()>
             <super::Composer draft enabled=Signal::derive(move || note_mode.get() || status() == ChatStatus::Active) on_send=Callback::new(move |()| submit())
-                on_file=Callback::new(move |f| if !note_mode.get_untracked() { desk.send_file(chat, f) })
+                on_file=Callback::new(move |f| desk.send_file(chat, f))
+                attach_enabled=Signal::derive(move || !note_mode.get() && status() == ChatStatus::Active)
                 file_rules=Signal::derive(move || desk.details.with(|d| d.get(&chat).map(|d| d.files.clone()).unwrap_or_default()))
                 on_key=Callback::new(move |ev: leptos::ev::KeyboardEvent| picker.on_key(&ev))
                 on_typing=Callback::new(move |_| {

@@ -136,12 +136,17 @@ pub fn Composer(
     #[prop(optional)]
     on_file: Option<Callback<crate::net::PickedFile>>,
     #[prop(optional, into)] file_rules: Option<Signal<shared::FileRules>>,
+    /// Files may be attached now (default: whenever the box is enabled; an agent's
+    /// note takes text only).
+    #[prop(optional, into)]
+    attach_enabled: Option<Signal<bool>>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
     let dragging = RwSignal::new(false);
+    let attach_enabled = attach_enabled.unwrap_or(enabled);
     let take = move |picked: Vec<crate::net::PickedFile>| -> bool {
         match on_file {
-            Some(cb) if enabled.get_untracked() && !picked.is_empty() => {
+            Some(cb) if attach_enabled.get_untracked() && !picked.is_empty() => {
                 for f in picked {
                     cb.run(f);
                 }
@@ -163,7 +168,7 @@ pub fn Composer(
                 }
             }>
             {move || dragging.get().then(|| view! { <span class="drop-hint" aria-hidden="true">{t.get().files.drop_here}</span> })}
-            {on_file.zip(file_rules).map(|(cb, rules)| view! { <files::AttachButton enabled rules on_file=cb/> })}
+            {on_file.zip(file_rules).map(|(cb, rules)| view! { <files::AttachButton enabled=attach_enabled rules on_file=cb/> })}
             <textarea
                 on:paste=move |ev| if take(files::pasted(&ev)) { ev.prevent_default(); }
                 rows="2"

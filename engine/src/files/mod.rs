@@ -27,7 +27,8 @@ use crate::db::Backend;
 /// inserts, small enough that a download holds one piece in memory at a time.
 pub(crate) const CHUNK_BYTES: usize = 256 * 1024;
 
-/// How long an unfinished upload's rows are kept.
+/// How long an unfinished upload's rows are kept (the edge ends any upload long
+/// before: see `MAX_UPLOAD_TIME` in the server's file endpoints).
 pub(crate) const PENDING_TTL: chrono::Duration = chrono::Duration::hours(1);
 
 /// The attachment of message `m` as a JSON array of zero or one object (a scalar

@@ -76,11 +76,17 @@ pub(crate) async fn discard(engine: &Engine, file: i64) -> Result<()> {
     Ok(())
 }
 
+/// Only a file no message carries: a file linked meanwhile (its upload finished while
+/// the sweeper looked) keeps every byte.
 async fn delete_in(mut conn: Ex<'_>, file: i64) -> Result<()> {
-    db::query("DELETE FROM attachment_chunks WHERE attachment_id = ?")
-        .bind(file)
-        .execute(conn.ex())
-        .await?;
+    db::query(
+        "DELETE FROM attachment_chunks WHERE attachment_id = ?
+           AND EXISTS (SELECT 1 FROM attachments f WHERE f.id = ? AND f.message_id IS NULL)",
+    )
+    .bind(file)
+    .bind(file)
+    .execute(conn.ex())
+    .await?;
     db::query("DELETE FROM attachments WHERE id = ? AND message_id IS NULL")
         .bind(file)
         .execute(conn.ex())
@@ -165,4 +171,75 @@ pub(crate) async fn thumbnail(engine: &Engine, file: i64) -> Result<Option<Vec<u
     .bind(file)
     .fetch_optional(engine.db.ex())
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sweeper deletes an upload left unfinished for an hour, with its bytes, and
+    /// never a file a message carries, however old.
+    #[tokio::test]
+    async fn the_sweeper_takes_only_unfinished_uploads() {
+        let engine = Engine::open("sqlite::memory:").await.unwrap();
+        engine.seed_demo().await.unwrap();
+        let service: i64 = db::query_scalar("SELECT id FROM services LIMIT 1")
+            .fetch_one(engine.db.ex())
+            .await
+            .unwrap();
+        let chat: i64 = db::query_scalar(
+            "INSERT INTO chats (service_id, status, locale, channel, customer_token_hash, consent_at, consent_version, created_at)
+             VALUES (?, 'active', 'ko', 'helpcenter', x'01', ?, 'v1', ?) RETURNING id",
+        )
+        .bind(service)
+        .bind(Utc::now())
+        .bind(Utc::now())
+        .fetch_one(engine.db.ex())
+        .await
+        .unwrap();
+        let (service, chat) = (ServiceId(service), ChatId(chat));
+        let mut files = Vec::new();
+        for _ in 0..3 {
+            let f = create(&engine, service, chat, Author::Customer)
+                .await
+                .unwrap();
+            put_chunk(&engine, f, 0, b"bytes").await.unwrap();
+            files.push(f);
+        }
+        let [old_pending, old_linked, new_pending] = files[..] else {
+            unreachable!()
+        };
+        let message: i64 = db::query_scalar(
+            "INSERT INTO messages (chat_id, seq, author, text, created_at) VALUES (?, 1, 'customer', 'a.png', ?) RETURNING id",
+        )
+        .bind(chat.0)
+        .bind(Utc::now())
+        .fetch_one(engine.db.ex())
+        .await
+        .unwrap();
+        link(engine.db.ex(), old_linked, message).await.unwrap();
+        let two_hours_ago = Utc::now() - chrono::Duration::hours(2);
+        for f in [old_pending, old_linked] {
+            db::query("UPDATE attachments SET created_at = ? WHERE id = ?")
+                .bind(two_hours_ago)
+                .bind(f)
+                .execute(engine.db.ex())
+                .await
+                .unwrap();
+        }
+        assert_eq!(delete_stale(&engine).await.unwrap(), 1);
+        let left: Vec<i64> =
+            db::query_scalar("SELECT attachment_id FROM attachment_chunks ORDER BY attachment_id")
+                .fetch_all(engine.db.ex())
+                .await
+                .unwrap();
+        assert_eq!(left, [old_linked, new_pending]);
+        // discarding a linked file (a late sweep, a stray abort) keeps it whole
+        discard(&engine, old_linked).await.unwrap();
+        assert!(file_row(&engine, old_linked).await.unwrap().is_some());
+        assert_eq!(
+            chunk(&engine, old_linked, 0).await.unwrap().as_deref(),
+            Some(&b"bytes"[..])
+        );
+    }
 }

@@ -26,6 +26,9 @@ use crate::AppState;
 /// A pause longer than this between two pieces of an upload ends it (408): a slow
 /// sender cannot hold one of the server's upload slots for ever.
 const IDLE: Duration = Duration::from_secs(30);
+/// The longest an upload may take at all (50 MB at 60 KB/s); well inside the hour
+/// after which the engine deletes an unfinished upload's rows.
+const MAX_UPLOAD_TIME: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct UploadQuery {
@@ -68,8 +71,10 @@ pub async fn upload(
         .begin_upload(party.as_party(), chat, &q.name, declared)
         .await?;
     let mut stream = body.into_data_stream();
+    let deadline = tokio::time::Instant::now() + MAX_UPLOAD_TIME;
     loop {
-        let piece = match tokio::time::timeout(IDLE, stream.next()).await {
+        let wait = IDLE.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        let piece = match tokio::time::timeout(wait, stream.next()).await {
             Ok(Some(Ok(bytes))) => bytes,
             Ok(None) => break,
             Ok(Some(Err(_))) => {
