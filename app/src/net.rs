@@ -182,18 +182,12 @@ pub async fn send_file<T: DeserializeOwned>(
     _bearer: Option<&str>,
     _file: &PickedFile,
 ) -> Result<T, AppError> {
-    Err(AppError::new(
-        "browser_only",
-        "only available in the browser",
-    ))
+    Err(browser_only())
 }
 
 #[cfg(not(feature = "hydrate"))]
 pub async fn object_url(_url: &str, _bearer: Option<&str>) -> Result<String, AppError> {
-    Err(AppError::new(
-        "browser_only",
-        "only available in the browser",
-    ))
+    Err(browser_only())
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -202,15 +196,18 @@ pub fn forget_object_url(_url: &str) {}
 #[cfg(not(feature = "hydrate"))]
 pub fn save_as(_url: &str, _name: &str) {}
 
+/// What the network functions answer on the server, where they never run.
+#[cfg(not(feature = "hydrate"))]
+fn browser_only() -> AppError {
+    AppError::new("browser_only", "only available in the browser")
+}
+
 #[cfg(not(feature = "hydrate"))]
 pub async fn get_json<T: DeserializeOwned>(
     _url: &str,
     _bearer: Option<&str>,
 ) -> Result<T, AppError> {
-    Err(AppError::new(
-        "browser_only",
-        "only available in the browser",
-    ))
+    Err(browser_only())
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -220,10 +217,7 @@ pub async fn send_json<T: DeserializeOwned, B: Serialize>(
     _b: Option<&str>,
     _body: &B,
 ) -> Result<T, AppError> {
-    Err(AppError::new(
-        "browser_only",
-        "only available in the browser",
-    ))
+    Err(browser_only())
 }
 
 /// A random id for `client_id`s and visitor ids (crypto-strength where available).

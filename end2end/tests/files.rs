@@ -57,6 +57,17 @@ async fn loaded_width(b: &Browser, css: &str) -> i64 {
     }
 }
 
+/// Picks `path` with the attach button's file input.
+async fn attach(b: &Browser, path: &std::path::Path) {
+    b.client
+        .find(Locator::Css(r#"[data-testid="attach-input"]"#))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_pasted_screenshot_reaches_the_agent_and_opens() {
     let server = Server::start_demo();
@@ -108,14 +119,7 @@ async fn a_pasted_screenshot_reaches_the_agent_and_opens() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("안내문.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% guide\ntrailer << >>\n%%EOF\n").unwrap();
-    agent
-        .client
-        .find(Locator::Css(r#"[data-testid="attach-input"]"#))
-        .await
-        .unwrap()
-        .send_keys(pdf.to_str().unwrap())
-        .await
-        .unwrap();
+    attach(&agent, &pdf).await;
     customer
         .wait_text(r#"[data-testid="file-card"]"#, "안내문.pdf")
         .await;
@@ -127,14 +131,7 @@ async fn a_pasted_screenshot_reaches_the_agent_and_opens() {
     // a kind the service does not take is refused in the window, with what it takes
     let exe = dir.path().join("setup.exe");
     std::fs::write(&exe, b"MZ\x90\0").unwrap();
-    customer
-        .client
-        .find(Locator::Css(r#"[data-testid="attach-input"]"#))
-        .await
-        .unwrap()
-        .send_keys(exe.to_str().unwrap())
-        .await
-        .unwrap();
+    attach(&customer, &exe).await;
     customer
         .wait_text(r#"[data-testid="file-error"]"#, "보낼 수 없는 종류의 파일")
         .await;

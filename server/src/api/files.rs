@@ -16,11 +16,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use shared::{ChatId, ErrorBody, MessageEnvelope, MessageId};
+use shared::{ChatId, ErrorBody, MessageEnvelope};
 
 use super::ApiError;
 use super::chats::AnyParty;
 use super::extract::AgentAuth;
+use super::masks::ids;
 use crate::AppState;
 
 /// A pause longer than this between two pieces of an upload ends it (408): a slow
@@ -223,14 +224,6 @@ fn rfc5987(name: &str) -> String {
         }
     }
     out
-}
-
-fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
-    let nf = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "message not found");
-    Ok((
-        chat.parse().map_err(|_| nf())?,
-        message.parse().map_err(|_| nf())?,
-    ))
 }
 
 /// Hides a message's file (가려진 파일): kept only encrypted, its name masked; audited.

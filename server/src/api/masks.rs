@@ -10,7 +10,8 @@ use super::ApiError;
 use super::extract::{AdminAuth, AgentAuth, ApiJson};
 use crate::AppState;
 
-fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
+/// A chat's and one of its messages' ids from the path (unparseable: 404).
+pub(super) fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
     let nf = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "message not found");
     Ok((
         chat.parse().map_err(|_| nf())?,

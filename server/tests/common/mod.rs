@@ -653,3 +653,15 @@ pub async fn count_rows(db_url: &str, sql: &str) -> i64 {
         n
     }
 }
+
+/// The SQLite files of a database in `dir` (`oc.db` and its WAL and shared memory)
+/// whose raw bytes hold `needle`: the at-rest check below the SQL level.
+pub fn sqlite_files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<&'static str> {
+    ["oc.db", "oc.db-wal", "oc.db-shm"]
+        .into_iter()
+        .filter(|f| {
+            std::fs::read(dir.join(f))
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        })
+        .collect()
+}
