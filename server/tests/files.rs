@@ -478,3 +478,91 @@ async fn a_large_file_streams_back_whole_and_uncompressed() {
     );
     assert_eq!(r.bytes().await.unwrap().as_ref(), big.as_slice());
 }
+
+/// Reads every cell of the export's first sheet as text.
+fn export_cells(bytes: Vec<u8>) -> String {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn files_are_named_in_history_tickets_and_the_export() {
+    let s = TestServer::demo().await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+    let (status, _) = upload(&s, &chat, &customer, "견적 요청서.pdf", "f1", pdf("Q")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, v) = upload(&s, &chat, &agent, "증빙사진.png", "f2", png(8, 8)).await;
+    let hidden = v["message"]["id"].as_str().unwrap().to_owned();
+    let (status, _) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/messages/{hidden}/file-mask"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // history finds the chat by a file's name
+    let (_, page) = s
+        .get("/api/v1/chats?q=%EA%B2%AC%EC%A0%81", Some(&admin))
+        .await;
+    let found: Vec<&str> = page["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, [chat.as_str()], "{page}");
+
+    // the ticket's transcript carries both files, the hidden one hidden
+    let (status, t) = s
+        .post(
+            &format!("/api/v1/chats/{chat}/ticket"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    let (_, ticket) = s
+        .get(
+            &format!("/api/v1/tickets/{}", t["ticket_id"].as_str().unwrap()),
+            Some(&agent),
+        )
+        .await;
+    let files: Vec<(String, bool)> = ticket["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| {
+            let a = m.get("attachment")?;
+            Some((m["text"].as_str()?.to_owned(), a["masked"].as_bool()?))
+        })
+        .collect();
+    assert_eq!(files.len(), 2, "{ticket}");
+    assert_eq!(files[0], ("견적 요청서.pdf".to_owned(), false));
+    assert!(files[1].1 && !files[1].0.contains("증빙"));
+
+    // the export names the file and only marks the hidden one
+    let r = s
+        .http
+        .get(s.url("/api/v1/chats/export.xlsx"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cells = export_cells(r.bytes().await.unwrap().to_vec());
+    assert!(cells.contains("[파일] 견적 요청서.pdf"), "{cells}");
+    assert!(cells.contains("[가려진 파일]"), "{cells}");
+    assert!(!cells.contains("증빙"), "{cells}");
+}

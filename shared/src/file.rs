@@ -60,6 +60,16 @@ impl FileKind {
         FileKind::Zip,
     ];
 
+    /// The few letters on a file card's icon.
+    pub fn badge(self) -> &'static str {
+        match self {
+            FileKind::Image => "IMG",
+            FileKind::Pdf => "PDF",
+            FileKind::Office => "DOC",
+            FileKind::Zip => "ZIP",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Image => "image",
@@ -236,16 +246,18 @@ pub fn safe_file_name(sent: &str, mime: &str) -> String {
     name + &suffix
 }
 
-/// A size for people: `512 B`, `12.3 KB`, `4.0 MB`.
+/// A size for people: `512 B`, `12.3 KB`, `4.0 MB`. Integer arithmetic, rounded to
+/// the nearest tenth: float formatting would put `core`'s float printer (~11 KB of
+/// wasm) into the customers' bundle for this one use.
 pub fn human_size(bytes: i64) -> String {
-    let b = bytes.max(0) as f64;
-    if b < 1024.0 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
-    }
+    let b = bytes.max(0);
+    let (unit, div) = match b {
+        b if b < 1024 => return format!("{b} B"),
+        b if b < 1024 * 1024 => ("KB", 1024),
+        _ => ("MB", 1024 * 1024),
+    };
+    let tenths = (b * 10 + div / 2) / div;
+    format!("{}.{} {unit}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]
@@ -341,5 +353,8 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(2048), "2.0 KB");
         assert_eq!(human_size(10 * 1024 * 1024), "10.0 MB");
+        assert_eq!(human_size(1536), "1.5 KB");
+        assert_eq!(human_size(1023 * 1024 + 1000), "1024.0 KB");
+        assert_eq!(human_size(-5), "0 B");
     }
 }

@@ -306,7 +306,7 @@ pub fn FileView(
     };
     view! {
         <a class="file-card" data-testid="file-card" href=href download=name.clone() on:click=save>
-            <span class="file-icon" aria-hidden="true">{kind.as_str().to_uppercase()}</span>
+            <span class="file-icon" aria-hidden="true">{kind.badge()}</span>
             <span class="file-name">{name.clone()}</span>
             <span class="file-meta">{meta}</span>
         </a>
