@@ -249,6 +249,45 @@ impl WriteTx {
     }
 }
 
+/// A transaction over rows no chat rule reads — a file's own rows (issue 19). On SQLite
+/// it is a write transaction like any other (a database file has one writer); on
+/// PostgreSQL a plain one, without the chat write lock, so the chunks of an upload
+/// never hold up sends or assignments on any instance.
+pub(crate) struct SideTx {
+    tx: db::Tx,
+    /// SQLite only: this process's write section, released after `tx`.
+    _section: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl SideTx {
+    pub(crate) fn ex(&mut self) -> db::Ex<'_> {
+        self.tx.ex()
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        let SideTx { tx, _section } = self;
+        tx.commit().await
+    }
+}
+
+impl Engine {
+    pub(crate) async fn side_tx(&self) -> Result<SideTx> {
+        match self.db.backend() {
+            db::Backend::Sqlite => {
+                let section = self.write_lock.clone().lock_owned().await;
+                Ok(SideTx {
+                    tx: self.db.begin_write().await?,
+                    _section: Some(section),
+                })
+            }
+            db::Backend::Postgres => Ok(SideTx {
+                tx: self.db.begin().await?,
+                _section: None,
+            }),
+        }
+    }
+}
+
 /// How long [`Engine::close`] waits for background tasks.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 

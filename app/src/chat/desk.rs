@@ -252,7 +252,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                         let actions = desk.security.get_untracked().then_some(super::MaskActions {
                             unmask: Callback::new(move |(message, mask)| desk.confirm_unmask.set(Some((chat, message, mask)))),
                             mask: Callback::new(move |(message, start, end)| desk.mask(chat, message, start, end)),
-                            file: Callback::new(move |(message, hide)| desk.mask_file(chat, message, hide)),
+                            file: super::files::controls(Callback::new(move |(message, hide)| desk.mask_file(chat, message, hide))),
                         });
                         let read = Signal::derive(move || desk.customer_read.with(|r| r.get(&chat).copied().unwrap_or(0)));
                         view! { <Bubble mine=m.author == Author::Agent message=m actions=actions read_upto=read/> }

@@ -198,44 +198,69 @@ fn customer_blob(url: String, token: String) -> RwSignal<Option<String>> {
     src
 }
 
+/// An agent's buttons under a file: hide it (`file-mask`), or restore a hidden one
+/// after a confirmation (`file-unmask`). Made only by the agents' screens (through
+/// [`super::MaskActions`]), so none of it reaches the customers' bundle.
+#[component]
+pub fn FileControls(
+    message: MessageId,
+    masked: bool,
+    on_mask: Callback<(MessageId, bool)>,
+) -> impl IntoView {
+    let t = crate::i18n::use_texts();
+    if !masked {
+        return view! {
+            <button type="button" class="link-button file-hide" data-testid="file-mask"
+                on:click=move |_| on_mask.run((message, true))>
+                {move || t.get().files.mask}
+            </button>
+        }
+        .into_any();
+    }
+    let confirm = RwSignal::new(false);
+    view! {
+        <button type="button" class="link-button" data-testid="file-unmask" on:click=move |_| confirm.set(true)>
+            {move || t.get().files.unmask}
+        </button>
+        {move || confirm.get().then(|| view! {
+            <super::ConfirmDialog text=t.get_untracked().files.unmask_confirm
+                on_cancel=Callback::new(move |()| confirm.set(false))
+                on_ok=Callback::new(move |()| { confirm.set(false); on_mask.run((message, false)); })/>
+        })}
+    }
+    .into_any()
+}
+
+/// The view maker of [`super::MaskActions::file`]: [`FileControls`] calling `on_mask`.
+pub fn controls(on_mask: Callback<(MessageId, bool)>) -> Callback<(MessageId, bool), AnyView> {
+    Callback::new(move |(message, masked)| {
+        view! { <FileControls message masked on_mask/> }.into_any()
+    })
+}
+
 /// The file of a message: a thumbnail that opens full size (`file-thumb`,
 /// `file-viewer`), a card to download (`file-card`), or 가려진 파일 (`file-masked`).
-/// `token`: the customer's (else the agent's cookie is used); `on_mask`: an agent may
-/// hide (`true`) or restore (`false`) it.
+/// `token`: the customer's (else the agent's cookie is used); `controls`: what an
+/// agent's screen adds under it ([`FileControls`]).
 #[component]
 pub fn FileView(
     message: Message,
     file: Attachment,
     #[prop(default = None)] token: Option<String>,
-    #[prop(default = None)] on_mask: Option<Callback<(MessageId, bool)>>,
+    #[prop(default = None)] controls: Option<AnyView>,
 ) -> impl IntoView {
     let t = crate::i18n::use_texts();
-    let id = message.id;
     let name = message.text.clone();
     if file.masked {
-        let confirm = RwSignal::new(false);
         return view! {
             <span class="file-masked" data-testid="file-masked">
                 {move || t.get().files.masked}
             </span>
-            {on_mask.map(|cb| view! {
-                <button type="button" class="link-button" data-testid="file-unmask" on:click=move |_| confirm.set(true)>
-                    {move || t.get().files.unmask}
-                </button>
-                {move || confirm.get().then(|| view! {
-                    <super::ConfirmDialog text=t.get_untracked().files.unmask_confirm
-                        on_cancel=Callback::new(move |()| confirm.set(false))
-                        on_ok=Callback::new(move |()| { confirm.set(false); cb.run((id, false)); })/>
-                })}
-            })}
+            {controls}
         }
         .into_any();
     }
-    let hide = on_mask.map(|cb| view! {
-        <button type="button" class="link-button file-hide" data-testid="file-mask" on:click=move |_| cb.run((id, true))>
-            {move || t.get().files.mask}
-        </button>
-    });
+    let hide = controls;
     if file.kind == FileKind::Image && file.thumbnail {
         let open = RwSignal::new(false);
         let (w, h) = thumb_size(&file);

@@ -208,8 +208,11 @@ pub fn Composer(
 pub struct MaskActions {
     pub unmask: Callback<(MessageId, String)>,
     pub mask: Callback<(MessageId, usize, usize)>,
-    /// Hide (`true`) or restore a message's file (issue 19).
-    pub file: Callback<(MessageId, bool)>,
+    /// The controls under a message's file (issue 19): given the message and whether
+    /// its file is hidden, an agent's screen answers [`files::FileControls`]. A view
+    /// maker rather than a flag, so the customers' bundle (which never has actions)
+    /// links none of it.
+    pub file: Callback<(MessageId, bool), AnyView>,
 }
 
 /// One bubble. Text is rendered as text (never as HTML) with line breaks kept; masked
@@ -244,8 +247,9 @@ pub fn Bubble(
                 data-internal=message.internal.then_some("true")>
                 {message.internal.then(|| view! { <span class="note-label">{move || t.get().notes.label}</span> })}
                 {who.filter(|_| author == Author::Agent).map(|n| view! { <span class="bubble-who">{n}</span> })}
-                {message.attachment.clone().map(|file| view! {
-                    <files::FileView message=message.clone() file token=token.clone() on_mask=actions.map(|a| a.file)/>
+                {message.attachment.clone().map(|file| {
+                    let controls = actions.map(|a| a.file.run((id, file.masked)));
+                    view! { <files::FileView message=message.clone() file token=token.clone() controls/> }
                 })}
                 <span class="bubble-text" data-message-id=id.to_string() hidden=message.attachment.is_some()>
                     {parts.into_iter().map(|p| match (p, actions) {

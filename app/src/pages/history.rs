@@ -444,11 +444,11 @@ fn HistoryPane(
             confirm_unmask.set(Some((message, mask_id)))
         }),
         mask: Callback::new(move |(message, start, end)| mask(message, start, end)),
-        file: Callback::new(move |(message, hide)| {
+        file: crate::chat::files::controls(Callback::new(move |(message, hide)| {
             leptos::task::spawn_local(async move {
                 apply(client::mask_file(chat, message, hide).await);
             });
-        }),
+        })),
     });
     view! {
         {move || confirm_unmask.get().map(|(message, mask_id)| view! {

@@ -1,5 +1,6 @@
 //! The rows of files: `attachments` (one per file) and `attachment_chunks` (its bytes,
 //! [`super::CHUNK_BYTES`] a row). Rules (who may upload or read) are the callers'.
+//! Writes go through [`crate::SideTx`]: on PostgreSQL they take no chat write lock.
 
 use chrono::Utc;
 use shared::{Author, ChatId, ServiceId};
@@ -15,7 +16,7 @@ pub(crate) async fn create(
     chat: ChatId,
     author: Author,
 ) -> Result<i64> {
-    let mut tx = engine.write_tx().await?;
+    let mut tx = engine.side_tx().await?;
     let id: i64 = db::query_scalar(
         "INSERT INTO attachments (service_id, chat_id, author, created_at) VALUES (?, ?, ?, ?) RETURNING id",
     )
@@ -31,7 +32,7 @@ pub(crate) async fn create(
 
 /// Stores piece `seq` of a file (its own short transaction).
 pub(crate) async fn put_chunk(engine: &Engine, file: i64, seq: i64, data: &[u8]) -> Result<()> {
-    let mut tx = engine.write_tx().await?;
+    let mut tx = engine.side_tx().await?;
     db::query("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)")
         .bind(file)
         .bind(seq)
@@ -52,7 +53,7 @@ pub(crate) struct Finished<'a> {
 }
 
 pub(crate) async fn finish(engine: &Engine, file: i64, f: Finished<'_>) -> Result<()> {
-    let mut tx = engine.write_tx().await?;
+    let mut tx = engine.side_tx().await?;
     db::query(
         "UPDATE attachments SET mime = ?, size = ?, width = ?, height = ?, thumb = ? WHERE id = ?",
     )
@@ -70,7 +71,7 @@ pub(crate) async fn finish(engine: &Engine, file: i64, f: Finished<'_>) -> Resul
 
 /// Deletes a file that never became a message (refused, abandoned or a resend).
 pub(crate) async fn discard(engine: &Engine, file: i64) -> Result<()> {
-    let mut tx = engine.write_tx().await?;
+    let mut tx = engine.side_tx().await?;
     delete_in(tx.ex(), file).await?;
     tx.commit().await?;
     Ok(())
