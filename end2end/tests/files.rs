@@ -1,7 +1,8 @@
 //! Issue 19 in the browser: a customer pastes a screenshot into the message box; the
 //! agent sees it as a thumbnail and opens it full size. The agent attaches a PDF with
 //! the attach button; the customer sees its card. A file the service does not take is
-//! refused in the window with the limit named, before it is sent.
+//! refused in the window, with what it takes. The agent hides the screenshot (both
+//! sides see 가려진 파일) and restores it.
 
 use end2end::{Browser, Server};
 use fantoccini::Locator;
@@ -138,6 +139,28 @@ async fn a_pasted_screenshot_reaches_the_agent_and_opens() {
     customer
         .wait_text(r#"[data-testid="file-error"]"#, "이미지, PDF")
         .await;
+
+    // the agent hides the screenshot: both sides see 가려진 파일, then restores it
+    agent.click_centered(r#"[data-testid="file-mask"]"#).await;
+    customer
+        .wait_text(r#"[data-testid="file-masked"]"#, "가려진 파일")
+        .await;
+    customer
+        .wait_count(r#"[data-testid="file-thumb"]"#, 0)
+        .await;
+    agent
+        .wait_text(r#"[data-testid="file-masked"]"#, "가려진 파일")
+        .await;
+    agent.screenshot("console-file-hidden").await;
+    agent.click_centered(r#"[data-testid="file-unmask"]"#).await;
+    agent.click_centered(r#"[data-testid="confirm-ok"]"#).await;
+    customer
+        .wait_count(r#"[data-testid="file-masked"]"#, 0)
+        .await;
+    assert!(
+        loaded_width(&customer, thumb).await > 0,
+        "restored for the customer"
+    );
     agent.close().await;
     customer.close().await;
 }
