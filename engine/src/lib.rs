@@ -27,6 +27,7 @@ mod masking;
 mod password;
 pub mod pii;
 mod presence;
+mod reports;
 pub mod routing;
 mod services;
 mod settings;

@@ -300,13 +300,17 @@ impl Engine {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
+        let mut tx = self.write_tx().await?;
         db::query("UPDATE chats SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?")
             .bind(req.score)
             .bind(&comment)
             .bind(Utc::now())
             .bind(chat.0)
-            .execute(self.db.ex())
+            .execute(tx.ex())
             .await?;
+        // a rating given after the end counts in the reports too (issue 20)
+        crate::reports::refresh_chat(tx.ex(), chat.0).await?;
+        tx.commit().await?;
         if let Some(agent) = r.try_get::<Option<i64>, _>("agent_id")?
             && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await
         {

@@ -28,11 +28,12 @@ pub(super) async fn assign(
 ) -> Result<()> {
     db::query(
         "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
-         agent_read_seq = 0,
+         first_assigned_at = COALESCE(first_assigned_at, ?), agent_read_seq = 0,
          unread = (SELECT COUNT(*) FROM messages m WHERE m.chat_id = chats.id AND m.author = 'customer')
          WHERE id = ?",
     )
     .bind(agent.0)
+    .bind(now)
     .bind(now)
     .bind(chat.0)
     .execute(conn.ex())

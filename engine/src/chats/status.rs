@@ -25,10 +25,11 @@ impl Engine {
         require_assigned(caller, &row)?;
         db::query(
             "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
-               agent_read_seq = last_seq, unread = 0 WHERE id = ?",
+               first_opened_at = COALESCE(first_opened_at, ?), agent_read_seq = last_seq, unread = 0 WHERE id = ?",
         )
         .bind(Utc::now())
         .bind(caller.agent_id().0)
+        .bind(Utc::now())
         .bind(chat.0)
         .execute(tx.ex())
         .await?;
@@ -74,6 +75,8 @@ impl Engine {
         .bind(chat.0)
         .execute(tx.ex())
         .await?;
+        // an ended chat's figures join the report rollups in this transaction (issue 20)
+        crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         // a seat freed up: the queue moves at once, in this same transaction (issue 18)
         let assigned = if next == ChatStatus::Ended && row.status.is_open_for_agent() {
             queue::fill_seats(tx.ex(), row.service_id, None, now).await?
@@ -131,6 +134,16 @@ impl Engine {
         .bind(now)
         .bind(me.0)
         .bind(service.0)
+        .execute(tx.ex())
+        .await?;
+        // the reports' time online / on a break per agent (issue 20)
+        db::query(
+            "INSERT INTO agent_status_log (service_id, agent_id, status, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(service.0)
+        .bind(me.0)
+        .bind(status.as_str())
+        .bind(now)
         .execute(tx.ex())
         .await?;
         if status == AgentStatus::Offline {
@@ -211,6 +224,8 @@ impl Engine {
         .bind(chat.0)
         .execute(tx.ex())
         .await?;
+        // a handling type changed after the end moves the chat in the reports
+        crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         tx.commit().await?;
         let detail = self.chat_detail(chat).await?;
         if let Some(agent) = row.agent_id

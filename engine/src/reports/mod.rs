@@ -1,0 +1,10 @@
+//! Reports (통계, issue 20, C-RP-1): the figures of a chat desk over a period, from
+//! rollups kept in step with the chats rather than from a scan of every chat.
+//!
+//! By concern: [`rules`] (what each figure means, per chat — pure), [`rollup`] (the
+//! rollup tables and keeping them exact).
+
+pub(crate) mod rollup;
+pub(crate) mod rules;
+
+pub(crate) use rollup::refresh_chat;

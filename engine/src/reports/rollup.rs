@@ -1,0 +1,399 @@
+//! The report rollups (issue 20): what each ended chat adds, kept in step with the
+//! chat inside the transaction that changes it.
+//!
+//! [`refresh_chat`] is the one way in: it takes out what the chat added before (its
+//! `report_facts` row, if any), reads the chat again and, if it is ended, puts its facts
+//! back in — so ending a chat, a late rating and a changed handling type all keep the
+//! sums exact, and calling it twice changes nothing. [`rebuild`] recomputes every
+//! rollup of a service from the chats (the `online-contact reports rebuild` command,
+//! and after data was loaded behind the engine's back).
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::rules::{self, BUCKETS, Facts, Timeline};
+use crate::Engine;
+use crate::db::{self, Ex};
+use crate::error::Result;
+
+/// Where a chat's facts are summed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Place {
+    pub(crate) service: i64,
+    /// `YYYY-MM-DD` of the start, in the service's time zone.
+    pub(crate) day: String,
+    /// Hour of the start (0–23), same zone.
+    pub(crate) hour: i64,
+    /// 0: no agent.
+    pub(crate) agent: i64,
+    /// 0: no handling type.
+    pub(crate) category: i64,
+    /// `helpcenter` or `widget`.
+    pub(crate) channel: String,
+}
+
+/// The measures of `report_days`, in column order.
+pub(crate) const METRICS: [&str; 4] = ["wait_assign", "wait_open", "first_response", "handling"];
+const COUNTS: [&str; 14] = [
+    "chats",
+    "ended",
+    "handled",
+    "unhandled",
+    "abandoned",
+    "transfers",
+    "reroutes",
+    "rated",
+    "rating_sum",
+    "r1",
+    "r2",
+    "r3",
+    "r4",
+    "r5",
+];
+
+/// Every measure column of `report_days`.
+pub(crate) fn measure_columns() -> Vec<String> {
+    let mut cols: Vec<String> = COUNTS.iter().map(|c| (*c).to_owned()).collect();
+    for m in METRICS {
+        cols.push(format!("{m}_n"));
+        cols.push(format!("{m}_sum"));
+        for b in 0..BUCKETS {
+            cols.push(format!("{m}_b{b}"));
+        }
+    }
+    cols
+}
+
+/// One chat's facts as the values of [`measure_columns`].
+pub(crate) fn measures(f: &Facts) -> Vec<i64> {
+    let i = i64::from;
+    let mut v = vec![
+        1,
+        i(f.ended),
+        i(f.handled),
+        i(f.unhandled),
+        i(f.abandoned),
+        f.transfers,
+        f.reroutes,
+        i(f.rating.is_some()),
+        f.rating.unwrap_or(0),
+    ];
+    for r in 1..=5 {
+        v.push(i(f.rating == Some(r)));
+    }
+    for d in [f.wait_assign, f.wait_open, f.first_response, f.handling] {
+        v.push(i(d.is_some()));
+        v.push(d.unwrap_or(0));
+        let mut hist = [0i64; BUCKETS];
+        if let Some(s) = d {
+            hist[rules::bucket(s)] = 1;
+        }
+        v.extend(hist);
+    }
+    v
+}
+
+/// The channel's kind: our help center, or a site that embeds the widget.
+pub(crate) fn channel_kind(channel: &str) -> &'static str {
+    if channel == "helpcenter" {
+        "helpcenter"
+    } else {
+        "widget"
+    }
+}
+
+/// A chat's start in the service's zone: (`YYYY-MM-DD`, hour).
+pub(crate) fn local_day(at: DateTime<Utc>, zone: chrono_tz::Tz) -> (String, i64) {
+    let local = at.with_timezone(&zone);
+    (
+        format!(
+            "{:04}-{:02}-{:02}",
+            local.year(),
+            local.month(),
+            local.day()
+        ),
+        i64::from(local.hour()),
+    )
+}
+
+/// The service's report zone: its business-hours zone (Seoul when unreadable).
+pub(crate) fn zone_of(business_hours_json: Option<&str>) -> chrono_tz::Tz {
+    let hours = crate::chats::business_hours(business_hours_json);
+    crate::routing::hours::zone(&hours.time_zone).unwrap_or(chrono_tz::Asia::Seoul)
+}
+
+/// The columns [`timeline_of`] reads, over `chats c JOIN services s`.
+pub(crate) const TIMELINE_COLUMNS: &str = "c.id, c.service_id, c.status, c.created_at, c.first_assigned_at, c.first_opened_at,
+    c.first_response_at, c.ended_at, c.handled, c.rating, c.agent_id, c.category_id, c.channel, s.business_hours,
+    (SELECT MIN(m.created_at) FROM messages m WHERE m.chat_id = c.id AND m.author = 'customer') AS first_customer_message_at,
+    (SELECT COUNT(*) FROM chat_handovers h WHERE h.chat_id = c.id AND h.kind = 'transfer') AS transfers,
+    (SELECT COUNT(*) FROM chat_handovers h WHERE h.chat_id = c.id AND h.kind = 'reroute') AS reroutes";
+
+/// A chat row (of [`TIMELINE_COLUMNS`]) as the rules read it, with its place; `ended`
+/// says whether its facts are final.
+pub(crate) fn timeline_of(r: &db::Row) -> Result<(Place, Timeline, bool)> {
+    let created_at: DateTime<Utc> = r.try_get("created_at")?;
+    let ended = r.try_get::<&str, _>("status")? == "ended";
+    let (day, hour) = local_day(created_at, zone_of(r.try_get("business_hours")?));
+    let place = Place {
+        service: r.try_get("service_id")?,
+        day,
+        hour,
+        agent: r.try_get::<Option<i64>, _>("agent_id")?.unwrap_or(0),
+        category: r.try_get::<Option<i64>, _>("category_id")?.unwrap_or(0),
+        channel: channel_kind(r.try_get("channel")?).to_owned(),
+    };
+    let timeline = Timeline {
+        created_at,
+        first_assigned_at: r.try_get("first_assigned_at")?,
+        first_opened_at: r.try_get("first_opened_at")?,
+        first_customer_message_at: r.try_get("first_customer_message_at")?,
+        first_response_at: r.try_get("first_response_at")?,
+        ended_at: if ended { r.try_get("ended_at")? } else { None },
+        handled: r.try_get("handled")?,
+        rating: r.try_get("rating")?,
+        transfers: r.try_get("transfers")?,
+        reroutes: r.try_get("reroutes")?,
+    };
+    Ok((place, timeline, ended))
+}
+
+/// Adds (`sign` 1) or takes out (-1) one chat's facts at its place.
+async fn apply(mut conn: Ex<'_>, sign: i64, place: &Place, facts: &Facts) -> Result<()> {
+    let cols = measure_columns();
+    let keys = "service_id, day, agent_id, category_id, channel_kind";
+    let marks = vec!["?"; 5 + cols.len()].join(", ");
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = report_days.{c} + excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO report_days ({keys}, {}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {}",
+        cols.join(", "),
+        sets.join(", ")
+    );
+    let mut q = db::query(sql)
+        .bind(place.service)
+        .bind(place.day.as_str())
+        .bind(place.agent)
+        .bind(place.category)
+        .bind(place.channel.as_str());
+    for v in measures(facts) {
+        q = q.bind(v * sign);
+    }
+    q.execute(conn.ex()).await?;
+    db::query(
+        "INSERT INTO report_hours (service_id, day, hour, agent_id, category_id, channel_kind, chats)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service_id, day, hour, agent_id, category_id, channel_kind)
+         DO UPDATE SET chats = report_hours.chats + excluded.chats",
+    )
+    .bind(place.service)
+    .bind(place.day.as_str())
+    .bind(place.hour)
+    .bind(place.agent)
+    .bind(place.category)
+    .bind(place.channel.as_str())
+    .bind(sign)
+    .execute(conn.ex())
+    .await?;
+    Ok(())
+}
+
+/// What a chat added before, as stored.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    place: Place,
+    facts: StoredFacts,
+}
+
+/// [`Facts`] as kept in `report_facts.facts` (JSON).
+#[derive(Serialize, Deserialize)]
+struct StoredFacts {
+    ended: bool,
+    handled: bool,
+    unhandled: bool,
+    abandoned: bool,
+    wait_assign: Option<i64>,
+    wait_open: Option<i64>,
+    first_response: Option<i64>,
+    handling: Option<i64>,
+    rating: Option<i64>,
+    transfers: i64,
+    reroutes: i64,
+}
+
+impl From<&Facts> for StoredFacts {
+    fn from(f: &Facts) -> StoredFacts {
+        StoredFacts {
+            ended: f.ended,
+            handled: f.handled,
+            unhandled: f.unhandled,
+            abandoned: f.abandoned,
+            wait_assign: f.wait_assign,
+            wait_open: f.wait_open,
+            first_response: f.first_response,
+            handling: f.handling,
+            rating: f.rating,
+            transfers: f.transfers,
+            reroutes: f.reroutes,
+        }
+    }
+}
+
+impl From<StoredFacts> for Facts {
+    fn from(f: StoredFacts) -> Facts {
+        Facts {
+            ended: f.ended,
+            handled: f.handled,
+            unhandled: f.unhandled,
+            abandoned: f.abandoned,
+            wait_assign: f.wait_assign,
+            wait_open: f.wait_open,
+            first_response: f.first_response,
+            handling: f.handling,
+            rating: f.rating,
+            transfers: f.transfers,
+            reroutes: f.reroutes,
+        }
+    }
+}
+
+/// Brings one chat's share of the rollups in step with the chat (see the module's
+/// doc); runs inside the caller's transaction.
+pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
+    let before: Option<String> =
+        db::query_scalar("SELECT facts FROM report_facts WHERE chat_id = ?")
+            .bind(chat)
+            .fetch_optional(conn.ex())
+            .await?;
+    if let Some(json) = before {
+        if let Ok(s) = serde_json::from_str::<Stored>(&json) {
+            apply(conn.re(), -1, &s.place, &s.facts.into()).await?;
+        }
+        db::query("DELETE FROM report_facts WHERE chat_id = ?")
+            .bind(chat)
+            .execute(conn.ex())
+            .await?;
+    }
+    let sql = format!(
+        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id WHERE c.id = ?"
+    );
+    let Some(r) = db::query(sql).bind(chat).fetch_optional(conn.ex()).await? else {
+        return Ok(());
+    };
+    let (place, timeline, ended) = timeline_of(&r)?;
+    if !ended {
+        return Ok(());
+    }
+    let facts = rules::facts(&timeline);
+    apply(conn.re(), 1, &place, &facts).await?;
+    let stored = Stored {
+        place: place.clone(),
+        facts: (&facts).into(),
+    };
+    db::query(
+        "INSERT INTO report_facts (chat_id, service_id, day, hour, agent_id, category_id, channel_kind, facts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(chat)
+    .bind(place.service)
+    .bind(place.day.as_str())
+    .bind(place.hour)
+    .bind(place.agent)
+    .bind(place.category)
+    .bind(place.channel.as_str())
+    .bind(serde_json::to_string(&stored).unwrap_or_default())
+    .execute(conn.ex())
+    .await?;
+    Ok(())
+}
+
+impl Engine {
+    /// Recomputes every rollup of a service from its chats, in pages of 500 chats per
+    /// transaction; answers how many ended chats it summed.
+    pub async fn rebuild_reports(&self, service: shared::ServiceId) -> Result<u64> {
+        let mut tx = self.write_tx().await?;
+        for table in ["report_days", "report_hours", "report_facts"] {
+            db::query(format!("DELETE FROM {table} WHERE service_id = ?"))
+                .bind(service.0)
+                .execute(tx.ex())
+                .await?;
+        }
+        tx.commit().await?;
+        let mut after = 0i64;
+        let mut summed = 0u64;
+        loop {
+            let ids: Vec<i64> = db::query_scalar(
+                "SELECT id FROM chats WHERE service_id = ? AND status = 'ended' AND id > ? ORDER BY id LIMIT 500",
+            )
+            .bind(service.0)
+            .bind(after)
+            .fetch_all(self.db.ex())
+            .await?;
+            let Some(last) = ids.last() else { break };
+            after = *last;
+            let mut tx = self.write_tx().await?;
+            for id in &ids {
+                refresh_chat(tx.ex(), *id).await?;
+            }
+            tx.commit().await?;
+            summed += ids.len() as u64;
+        }
+        Ok(summed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_chat_fills_one_bucket_per_duration() {
+        let f = Facts {
+            ended: true,
+            handled: true,
+            wait_assign: Some(3),
+            first_response: Some(40),
+            handling: Some(600),
+            rating: Some(4),
+            transfers: 1,
+            ..Default::default()
+        };
+        let cols = measure_columns();
+        let v = measures(&f);
+        assert_eq!(cols.len(), v.len());
+        let get = |c: &str| v[cols.iter().position(|x| x == c).unwrap()];
+        assert_eq!((get("chats"), get("handled"), get("unhandled")), (1, 1, 0));
+        assert_eq!(
+            (get("rated"), get("rating_sum"), get("r4"), get("r5")),
+            (1, 4, 1, 0)
+        );
+        assert_eq!(
+            (
+                get("wait_assign_n"),
+                get("wait_assign_sum"),
+                get("wait_assign_b0")
+            ),
+            (1, 3, 1)
+        );
+        assert_eq!((get("wait_open_n"), get("wait_open_sum")), (0, 0));
+        assert_eq!(get("first_response_b4"), 1, "40 s is in [30, 45)");
+        assert_eq!(get("handling_b11"), 1, "600 s is in [600, 1200)");
+        assert_eq!(get("transfers"), 1);
+    }
+
+    #[test]
+    fn days_are_the_services_days() {
+        let at = DateTime::parse_from_rfc3339("2026-11-30T16:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            local_day(at, chrono_tz::Asia::Seoul),
+            ("2026-12-01".to_owned(), 1)
+        );
+        assert_eq!(local_day(at, chrono_tz::UTC), ("2026-11-30".to_owned(), 16));
+        assert_eq!(channel_kind("helpcenter"), "helpcenter");
+        assert_eq!(channel_kind("https://shop.example.com/cart"), "widget");
+    }
+}
