@@ -76,6 +76,25 @@ pub enum Command {
     /// Manage services (tenants).
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// The report rollups (issue 20).
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// Recompute a service's report rollups from its chats (after loading chats behind
+    /// the server's back, or to check them); safe while the server runs.
+    Rebuild(RebuildReportsArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RebuildReportsArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The service's slug.
+    #[arg(long)]
+    pub service: String,
 }
 
 #[derive(Debug, Subcommand)]

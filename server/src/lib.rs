@@ -96,7 +96,19 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
             serve(args, listener, shutdown::signal()).await
         }
         Command::Service(ServiceCommand::Create(args)) => create_service(args).await,
+        Command::Reports(config::ReportsCommand::Rebuild(args)) => rebuild_reports(args).await,
     }
+}
+
+async fn rebuild_reports(args: config::RebuildReportsArgs) -> Result<(), RunError> {
+    let engine = Engine::open(&args.db.database_url).await?;
+    let result = engine.rebuild_reports_of(&args.service).await;
+    engine.close().await;
+    println!(
+        "report rollups of `{}` rebuilt from {} ended chats",
+        args.service, result?
+    );
+    Ok(())
 }
 
 async fn create_service(args: CreateServiceArgs) -> Result<(), RunError> {

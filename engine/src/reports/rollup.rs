@@ -310,6 +310,16 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
 }
 
 impl Engine {
+    /// [`Engine::rebuild_reports`] for the service with this slug.
+    pub async fn rebuild_reports_of(&self, slug: &str) -> Result<u64> {
+        let id: i64 = db::query_scalar("SELECT id FROM services WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(self.db.ex())
+            .await?
+            .ok_or(crate::error::Error::NotFound("service"))?;
+        self.rebuild_reports(shared::ServiceId(id)).await
+    }
+
     /// Recomputes every rollup of a service from its chats, in pages of 500 chats per
     /// transaction; answers how many ended chats it summed.
     pub async fn rebuild_reports(&self, service: shared::ServiceId) -> Result<u64> {

@@ -34,14 +34,22 @@ pub(crate) fn bucket(secs: i64) -> usize {
         .unwrap_or(BUCKET_BOUNDS.len())
 }
 
-/// The `p`-th percentile (0–100) of a histogram, interpolated inside its bucket; `None`
-/// for no samples. The last bucket has no upper bound: its lower bound is answered.
-pub(crate) fn percentile(hist: &[i64; BUCKETS], p: f64) -> Option<i64> {
+/// The `p`-th percentile (0–100) of a histogram whose samples add up to `sum`
+/// seconds, interpolated inside its bucket; `None` for no samples. The last bucket has
+/// no upper bound: its lower bound is answered. Never more than the samples allow: the
+/// `n - rank + 1` samples at or above the percentile add up to at most `sum`, so it is
+/// at most `sum / (n - rank + 1)` (all-instant samples answer 0, not half a bucket).
+pub(crate) fn percentile(hist: &[i64; BUCKETS], p: f64, sum: i64) -> Option<i64> {
     let n: i64 = hist.iter().sum();
     if n <= 0 {
         return None;
     }
-    let rank = (p / 100.0 * n as f64).ceil().max(1.0);
+    let rank = (p / 100.0 * n as f64).ceil().clamp(1.0, n as f64);
+    let cap = sum.max(0) as f64 / (n as f64 - rank + 1.0);
+    interpolate(hist, rank).map(|v| v.min(cap.floor() as i64))
+}
+
+fn interpolate(hist: &[i64; BUCKETS], rank: f64) -> Option<i64> {
     let mut seen = 0.0;
     for (i, c) in hist.iter().enumerate() {
         let c = *c as f64;
@@ -226,21 +234,27 @@ mod tests {
         assert_eq!(bucket(7199), 14);
         assert_eq!(bucket(100_000), 15);
         let mut h = [0i64; BUCKETS];
-        assert_eq!(percentile(&h, 50.0), None);
-        // 10 samples in [10, 20): the median interpolates to 15, p90 to 19
+        assert_eq!(percentile(&h, 50.0, 0), None);
+        // 10 samples in [10, 20) adding up to 150 s: the median interpolates to 15,
+        // p90 to 19
         h[bucket(12)] = 10;
-        assert_eq!(percentile(&h, 50.0), Some(15));
-        assert_eq!(percentile(&h, 90.0), Some(19));
+        assert_eq!(percentile(&h, 50.0, 150), Some(15));
+        assert_eq!(percentile(&h, 90.0, 150), Some(19));
         // one sample past two hours: answered as the last bound
         let mut h = [0i64; BUCKETS];
         h[bucket(9_000)] = 1;
-        assert_eq!(percentile(&h, 90.0), Some(7_200));
+        assert_eq!(percentile(&h, 90.0, 9_000), Some(7_200));
         // mixed: 9 fast, 1 slow — p50 fast, p90 still fast, p100 slow
         let mut h = [0i64; BUCKETS];
         h[bucket(2)] = 9;
         h[bucket(400)] = 1;
-        assert!(percentile(&h, 50.0).unwrap() < 5);
-        assert!(percentile(&h, 90.0).unwrap() <= 5);
-        assert!(percentile(&h, 100.0).unwrap() >= 300);
+        assert!(percentile(&h, 50.0, 418).unwrap() < 5);
+        assert!(percentile(&h, 90.0, 418).unwrap() <= 5);
+        assert!(percentile(&h, 100.0, 418).unwrap() >= 300);
+        // chats answered at once: 0 s, not half of the first bucket
+        let mut h = [0i64; BUCKETS];
+        h[0] = 3;
+        assert_eq!(percentile(&h, 50.0, 0), Some(0));
+        assert_eq!(percentile(&h, 90.0, 1), Some(1));
     }
 }

@@ -12,6 +12,7 @@ pub mod health;
 pub mod history;
 pub mod masks;
 pub mod openapi;
+pub mod reports;
 pub mod routing;
 pub mod services;
 pub mod settings;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/chats/{id}/transfer", post(routing::transfer))
         .route("/routing/board", get(routing::board))
+        .route("/reports", get(reports::report))
         .route("/canned-replies", get(canned::list).post(canned::create))
         .route(
             "/canned-replies/{id}",

@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         super::settings::update_agent,
         super::settings::rate,
         super::settings::request_rating,
+        super::reports::report,
         super::files::upload,
         super::files::download,
         super::files::thumbnail,

@@ -1,0 +1,209 @@
+//! Issue 20 (C-RP-1): the report's figures equal a direct count of the chats, stay
+//! exact through late ratings and changed handling types, equal the rollups rebuilt
+//! from scratch, and bad queries are 422 naming the parameter.
+
+mod common;
+
+use common::{DEMO_PASSWORD, TestServer};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn find_id(cats: &Value, name: &str) -> String {
+    cats.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no category {name}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn rebuild(s: &TestServer) {
+    use clap::Parser;
+    let cli = server::config::Cli::try_parse_from([
+        "online-contact",
+        "reports",
+        "rebuild",
+        "--database-url",
+        &s.db_url,
+        "--service",
+        "demo",
+    ])
+    .unwrap();
+    server::run(cli).await.unwrap();
+}
+
+async fn report(s: &TestServer, token: &str, query: &str) -> Value {
+    let (status, v) = s
+        .get(&format!("/api/v1/reports?{query}"), Some(token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{query}: {v}");
+    v
+}
+
+#[tokio::test]
+async fn figures_equal_a_count_and_a_rebuild() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (_, cats) = s.get("/api/v1/categories", Some(&agent)).await;
+    let card = find_id(&cats, "카드 결제");
+    let top = find_id(&cats, "주문·결제");
+    s.set_capacity(1).await;
+
+    // A: answered, typed as 카드 결제, rated 5 — handled
+    let (a, a_token) = s
+        .start_chat(json!({"consent": true, "first_message": "결제가 안 돼요"}))
+        .await;
+    s.post(&format!("/api/v1/chats/{a}/open"), Some(&agent), json!({}))
+        .await;
+    let (st, _) = s.send_message(&a, &agent, "a1", "확인해 드릴게요").await;
+    assert_eq!(st, StatusCode::CREATED);
+    let (st, _) = s
+        .put(
+            &format!("/api/v1/chats/{a}/info"),
+            Some(&agent),
+            json!({"customer": {}, "consult": {"category_id": card}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    s.end_chat(&a, &agent).await;
+    // B: ended by the agent with no reply — unhandled; rated 2 after the end
+    let (b, b_token) = s.start_chat(json!({"consent": true})).await;
+    // C: waits (the one seat is B's), the customer leaves the queue — abandoned
+    let (c, c_token) = s.start_chat(json!({"consent": true})).await;
+    let (_, detail) = s.get(&format!("/api/v1/chats/{c}"), Some(&c_token)).await;
+    assert_eq!(detail["status"], "waiting", "{detail}");
+    s.end_chat(&c, &c_token).await;
+    s.end_chat(&b, &agent).await;
+    for (chat, token, score) in [(&a, &a_token, 5), (&b, &b_token, 2)] {
+        let (st, v) = s
+            .post(
+                &format!("/api/v1/chats/{chat}/rating"),
+                Some(token),
+                json!({"score": score}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+    }
+    // D: still open
+    let (_d, _) = s.start_chat(json!({"consent": true})).await;
+
+    let r = report(&s, &admin, "period=today").await;
+    let t = &r["totals"];
+    assert_eq!(t["started"], 4, "{t}");
+    assert_eq!(t["open"], 1);
+    assert_eq!(t["handled"], 1);
+    assert_eq!(t["unhandled"], 2, "B and C (미처리 = 포기)");
+    assert_eq!(t["abandoned_in_queue"], 1);
+    assert_eq!(t["first_response"]["count"], 1);
+    assert_eq!(t["handling"]["count"], 3);
+    assert_eq!(t["wait_to_assignment"]["count"], 3, "A, B, D were assigned");
+    assert_eq!(t["csat"]["count"], 2);
+    assert_eq!(t["csat"]["average"], 3.5);
+    assert_eq!(t["csat"]["distribution"], json!([0, 1, 0, 0, 1]));
+    assert_eq!(t["csat"]["response_rate"], 0.667);
+    assert_eq!(r["days"].as_array().unwrap().len(), 1);
+    let heat: i64 = r["heatmap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()))
+        .sum();
+    assert_eq!(heat, 4);
+
+    // the same as a direct count of the chats
+    let count = |sql: &'static str| common::count_rows(&s.db_url, sql);
+    assert_eq!(
+        t["handled"],
+        count("SELECT COUNT(*) FROM chats WHERE status = 'ended' AND handled = 1").await
+    );
+    assert_eq!(
+        t["unhandled"],
+        count("SELECT COUNT(*) FROM chats WHERE status = 'ended' AND handled = 0").await
+    );
+    assert_eq!(t["started"], count("SELECT COUNT(*) FROM chats").await);
+
+    // by handling type, at any level, and by agent
+    let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
+    assert_eq!(typed["totals"]["started"], 1);
+    assert_eq!(typed["totals"]["handled"], 1);
+    let cat = &typed["categories"][0];
+    assert_eq!(cat["path"], json!(["주문·결제", "결제 오류", "카드 결제"]));
+    let me: Value = s.get("/api/v1/agent/me", Some(&agent)).await.1;
+    let mine = report(
+        &s,
+        &admin,
+        &format!("period=today&agent={}", me["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(mine["totals"]["started"], 3, "A, B and D are agent 1's");
+    let row = &r["agents"][0];
+    assert_eq!(row["name"], me["name"]);
+    assert!(row["online_secs"].as_i64().unwrap() >= 0);
+
+    // a changed handling type moves the chat; the rollup stays equal to a rebuild
+    let (st, _) = s
+        .put(
+            &format!("/api/v1/chats/{a}/info"),
+            Some(&admin),
+            json!({"customer": {}, "consult": {"category_id": null}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
+    assert_eq!(typed["totals"]["started"], 0);
+    // (the agents' time online runs on, so their figures are compared without it)
+    let figures = |r: &Value| {
+        let agents: Vec<&Value> = r["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["figures"])
+            .collect();
+        json!([
+            r["totals"],
+            r["days"],
+            r["categories"],
+            r["heatmap"],
+            agents
+        ])
+    };
+    let before = figures(&report(&s, &admin, "period=30d").await);
+    rebuild(&s).await;
+    let after = figures(&report(&s, &admin, "period=30d").await);
+    assert!(
+        before == after,
+        "the kept rollups differ from the rebuilt ones:\n{before}\n{after}"
+    );
+}
+
+#[tokio::test]
+async fn bad_queries_name_the_parameter() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    for (q, field) in [
+        ("period=1y", "period"),
+        ("from=2026-02-01&to=2026-01-01", "to"),
+        ("from=2023-01-01&to=2026-01-01", "from"),
+        ("from=01/02/2026", "from"),
+        ("agent=999999", "agent"),
+        ("category=abc", "category"),
+        ("channel=phone", "channel"),
+    ] {
+        let (st, v) = s.get(&format!("/api/v1/reports?{q}"), Some(&admin)).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().starts_with(field),
+            "{q}: {v}"
+        );
+    }
+    let (st, _) = s.get("/api/v1/reports", None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // a service with no chats: an empty report, every day there
+    let r = report(&s, &admin, "period=30d").await;
+    assert_eq!(r["totals"]["started"], 0);
+    assert_eq!(r["days"].as_array().unwrap().len(), 30);
+    assert_eq!(r["time_zone"], "Asia/Seoul");
+}
