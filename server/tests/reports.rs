@@ -201,6 +201,15 @@ async fn bad_queries_name_the_parameter() {
     }
     let (st, _) = s.get("/api/v1/reports", None).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // broken encoding is read as a bad date; a query that cannot be read at all is 400
+    // in the API's error shape (every endpoint with a query)
+    let (st, v) = s.get("/api/v1/reports?from=%FF", Some(&admin)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (st, v) = s
+        .get("/api/v1/chats/1/messages?after=abc", Some(&admin))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"], "invalid_query", "{v}");
     // a service with no chats: an empty report, every day there
     let r = report(&s, &admin, "period=30d").await;
     assert_eq!(r["totals"]["started"], 0);

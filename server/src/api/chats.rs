@@ -2,7 +2,7 @@
 //! status and list, and the chat operations both sides share (detail, messages, end).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use engine::ClientInfo;
@@ -14,7 +14,7 @@ use shared::{
 };
 
 use super::ApiError;
-use super::extract::{AgentAuth, ApiJson, Client, request_token};
+use super::extract::{AgentAuth, ApiJson, ApiQuery, Client, request_token};
 use crate::AppState;
 
 pub use engine::ChatParty;
@@ -169,7 +169,7 @@ pub async fn messages(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
     Path(id): Path<String>,
-    Query(q): Query<AfterQuery>,
+    ApiQuery(q): ApiQuery<AfterQuery>,
 ) -> Result<Json<MessageList>, ApiError> {
     let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
         None => 0,

@@ -51,6 +51,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// `axum::extract::Query`, but a query string that cannot be read (bad percent-encoding,
+/// a missing or mistyped field) answers 400 `invalid_query` in the API's error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
 /// The token of a request: `Authorization: Bearer <token>`, else the session cookie.
 pub fn request_token(parts: &Parts) -> Option<String> {
     request_token_from(&parts.headers).map(|(token, _)| token)

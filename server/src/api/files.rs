@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -20,7 +20,7 @@ use shared::{ChatId, ErrorBody, MessageEnvelope};
 
 use super::ApiError;
 use super::chats::AnyParty;
-use super::extract::AgentAuth;
+use super::extract::{AgentAuth, ApiQuery};
 use super::masks::ids;
 use crate::AppState;
 
@@ -56,7 +56,7 @@ pub async fn upload(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
     Path(id): Path<String>,
-    Query(q): Query<UploadQuery>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
@@ -126,7 +126,7 @@ pub async fn download(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
     Path(id): Path<String>,
-    Query(q): Query<DownloadQuery>,
+    ApiQuery(q): ApiQuery<DownloadQuery>,
 ) -> Result<Response, ApiError> {
     let file = state.engine.file(party.as_party(), &id).await?;
     let inline = file.inline() && q.download != Some(1);

@@ -3,13 +3,13 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::{ErrorBody, ExportProgress, HistoryPage, HistoryQuery};
 
 use super::ApiError;
-use super::extract::AgentAuth;
+use super::extract::{AgentAuth, ApiQuery};
 use crate::AppState;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -21,7 +21,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 pub async fn list(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Query(q): Query<HistoryQuery>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<Json<HistoryPage>, ApiError> {
     let filter = q.filter().map_err(engine::Error::from)?;
     Ok(Json(state.engine.history(&caller, &filter).await?))
@@ -71,7 +71,7 @@ async fn xlsx_response(
 pub async fn export_now(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Query(q): Query<HistoryQuery>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<Response, ApiError> {
     let filter = q.filter().map_err(engine::Error::from)?;
     let (file, name) = state.engine.export_now(&caller, filter).await?;
@@ -86,7 +86,7 @@ pub async fn export_now(
 pub async fn start_export(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Query(q): Query<HistoryQuery>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
 ) -> Result<(StatusCode, Json<ExportProgress>), ApiError> {
     let filter = q.filter().map_err(engine::Error::from)?;
     Ok((

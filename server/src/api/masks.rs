@@ -1,13 +1,13 @@
 //! PII masking endpoints (C-PII-2/3) and the audit log.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::{AuditEntry, ChatId, ErrorBody, MaskRequest, MessageEnvelope, MessageId};
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth, ApiJson};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
 use crate::AppState;
 
 /// A chat's and one of its messages' ids from the path (unparseable: 404).
@@ -70,7 +70,7 @@ pub struct AuditQuery {
 pub async fn audit(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     Ok(Json(
         state

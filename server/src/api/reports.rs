@@ -1,11 +1,11 @@
 //! Reports (통계, issue 20, C-RP-1): `GET /reports`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use shared::{ErrorBody, Report, ReportQuery};
 
 use super::ApiError;
-use super::extract::AgentAuth;
+use super::extract::{AgentAuth, ApiQuery};
 use crate::AppState;
 
 /// The figures of a period (the service's time zone): totals, every day, per agent,
@@ -18,7 +18,7 @@ use crate::AppState;
 pub async fn report(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<Report>, ApiError> {
     Ok(Json(state.engine.report(&caller, &q).await?))
 }

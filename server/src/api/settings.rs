@@ -2,7 +2,7 @@
 //! (C-END-1/2).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::{
@@ -12,7 +12,7 @@ use shared::{
 
 use super::ApiError;
 use super::chats::{AnyParty, ChatParty};
-use super::extract::{AdminAuth, AgentAuth, ApiJson};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
 use crate::AppState;
 
 /// The service's settings (admins).
@@ -50,7 +50,7 @@ pub async fn embed_code(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
     headers: HeaderMap,
-    Query(q): Query<LocaleQuery>,
+    ApiQuery(q): ApiQuery<LocaleQuery>,
 ) -> Result<Json<EmbedCode>, ApiError> {
     let locale = q.locale.unwrap_or_else(|| "ko".into());
     if !shared::SUPPORTED_LOCALES.contains(&locale.as_str()) {

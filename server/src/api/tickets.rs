@@ -2,7 +2,7 @@
 //! handling-type categories (C-AG-5..8, C-SET-6).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::{
@@ -12,7 +12,7 @@ use shared::{
 };
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth, ApiJson};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
 use crate::AppState;
 
 fn not_found(what: &'static str) -> ApiError {
@@ -80,7 +80,7 @@ pub struct TicketQuery {
 pub async fn list(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Query(q): Query<TicketQuery>,
+    ApiQuery(q): ApiQuery<TicketQuery>,
 ) -> Result<Json<TicketList>, ApiError> {
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
