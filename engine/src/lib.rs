@@ -146,6 +146,7 @@ impl Engine {
         engine.spawn_background(sweep_exports(engine.clone()));
         engine.spawn_background(chats::routing_ticks(engine.clone()));
         engine.spawn_background(files::sweep_pending(engine.clone()));
+        engine.spawn_background(reports::rollup::build_missing(engine.clone()));
         if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);

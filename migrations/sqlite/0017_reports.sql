@@ -129,6 +129,13 @@ CREATE TABLE report_hours (
     PRIMARY KEY (service_id, day, hour, agent_id, category_id, channel_kind)
 );
 
+-- services whose rollups were built from their chats (a service missing here — every
+-- service at this upgrade — is rebuilt in the background when the server starts)
+CREATE TABLE report_builds (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id),
+    built_at   TEXT    NOT NULL
+);
+
 -- agents' status changes from now on (time online / on a break per agent)
 CREATE TABLE agent_status_log (
     id         INTEGER PRIMARY KEY,

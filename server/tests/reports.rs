@@ -216,3 +216,44 @@ async fn bad_queries_name_the_parameter() {
     assert_eq!(r["days"].as_array().unwrap().len(), 30);
     assert_eq!(r["time_zone"], "Asia/Seoul");
 }
+
+/// Chats ended before the upgrade that brought reports are counted: a service without
+/// built rollups is rebuilt in the background when a server starts.
+#[tokio::test]
+async fn rollups_missing_after_an_upgrade_are_built_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oc.db");
+    let s = TestServer::start_on(&path, true).await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    for _ in 0..3 {
+        let (chat, _) = s.start_chat(json!({"consent": true})).await;
+        s.end_chat(&chat, &agent).await;
+    }
+    let db_url = s.db_url.clone();
+    s.stop().await;
+    // as the database was before migration 0017 ran: chats, no rollups
+    for table in [
+        "report_days",
+        "report_hours",
+        "report_facts",
+        "report_builds",
+    ] {
+        common::exec(&db_url, &format!("DELETE FROM {table}"), &[]).await;
+    }
+    let s = TestServer::start_on(&path, true).await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let r = report(&s, &admin, "period=today").await;
+        if r["totals"]["started"] == 3 {
+            assert_eq!(r["totals"]["unhandled"], 3);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never rebuilt: {}",
+            r["totals"]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
