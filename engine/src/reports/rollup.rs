@@ -8,6 +8,8 @@
 //! rollup of a service from the chats (the `online-contact reports rebuild` command,
 //! and after data was loaded behind the engine's back).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,9 @@ pub(crate) struct Place {
     /// `helpcenter` or `widget`.
     pub(crate) channel: String,
 }
+
+/// Chats read per query when rebuilding.
+const REBUILD_PAGE: usize = 5_000;
 
 /// The measures of `report_days`, in column order.
 pub(crate) const METRICS: [&str; 4] = ["wait_assign", "wait_open", "first_response", "handling"];
@@ -320,8 +325,17 @@ impl Engine {
         self.rebuild_reports(shared::ServiceId(id)).await
     }
 
-    /// Recomputes every rollup of a service from its chats, in pages of 500 chats per
-    /// transaction; answers how many ended chats it summed.
+    /// Recomputes every rollup of a service from its chats; answers how many ended chats
+    /// it summed. Made for a million chats: the chats are read in pages of
+    /// [`REBUILD_PAGE`] (one query each, no per-chat statements), each page's facts are
+    /// written with multi-row inserts, and the sums are kept in memory and written once
+    /// at the end (one row per day × agent × handling type × channel).
+    ///
+    /// Safe beside live traffic: a chat's facts row is inserted only if none exists
+    /// (`ON CONFLICT DO NOTHING … RETURNING`), and only the chats whose row this pass
+    /// inserted are summed here — a chat ended (and counted) by its own transaction
+    /// meanwhile is left to that count — and the sums are *added* to whatever the live
+    /// transactions added since the rollups were cleared.
     pub async fn rebuild_reports(&self, service: shared::ServiceId) -> Result<u64> {
         let mut tx = self.write_tx().await?;
         for table in ["report_days", "report_hours", "report_facts"] {
@@ -331,25 +345,80 @@ impl Engine {
                 .await?;
         }
         tx.commit().await?;
+        let mut days: HashMap<(String, i64, i64, String), Vec<i64>> = HashMap::new();
+        let mut hours: HashMap<(String, i64, i64, i64, String), i64> = HashMap::new();
         let mut after = 0i64;
         let mut summed = 0u64;
+        let sql = format!(
+            "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
+             WHERE c.service_id = ? AND c.status = 'ended' AND c.id > ? ORDER BY c.id LIMIT {REBUILD_PAGE}"
+        );
         loop {
-            let ids: Vec<i64> = db::query_scalar(
-                "SELECT id FROM chats WHERE service_id = ? AND status = 'ended' AND id > ? ORDER BY id LIMIT 500",
-            )
-            .bind(service.0)
-            .bind(after)
-            .fetch_all(self.db.ex())
-            .await?;
-            let Some(last) = ids.last() else { break };
-            after = *last;
+            let rows = db::query(sql.clone())
+                .bind(service.0)
+                .bind(after)
+                .fetch_all(self.db.ex())
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("id")?;
+            let mut page = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let (place, timeline, _) = timeline_of(r)?;
+                page.push((r.try_get::<i64, _>("id")?, place, rules::facts(&timeline)));
+            }
             let mut tx = self.write_tx().await?;
-            for id in &ids {
-                refresh_chat(tx.ex(), *id).await?;
+            let mut inserted = std::collections::HashSet::new();
+            for part in page.chunks(200) {
+                let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; part.len()].join(", ");
+                let mut q = db::query(format!(
+                    "INSERT INTO report_facts (chat_id, service_id, day, hour, agent_id, category_id, channel_kind, facts)
+                     VALUES {values} ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id"
+                ));
+                for (id, place, facts) in part {
+                    let stored = Stored {
+                        place: place.clone(),
+                        facts: facts.into(),
+                    };
+                    q = q
+                        .bind(*id)
+                        .bind(place.service)
+                        .bind(place.day.as_str())
+                        .bind(place.hour)
+                        .bind(place.agent)
+                        .bind(place.category)
+                        .bind(place.channel.as_str())
+                        .bind(serde_json::to_string(&stored).unwrap_or_default());
+                }
+                for r in q.fetch_all(tx.ex()).await? {
+                    inserted.insert(r.try_get::<i64, _>("chat_id")?);
+                }
             }
             tx.commit().await?;
-            summed += ids.len() as u64;
+            for (_, place, facts) in page.iter().filter(|(id, ..)| inserted.contains(id)) {
+                let v = measures(facts);
+                let key = (
+                    place.day.clone(),
+                    place.agent,
+                    place.category,
+                    place.channel.clone(),
+                );
+                let sums = days.entry(key).or_insert_with(|| vec![0; v.len()]);
+                for (a, b) in sums.iter_mut().zip(&v) {
+                    *a += b;
+                }
+                *hours
+                    .entry((
+                        place.day.clone(),
+                        place.hour,
+                        place.agent,
+                        place.category,
+                        place.channel.clone(),
+                    ))
+                    .or_insert(0) += 1;
+                summed += 1;
+            }
         }
+        self.write_sums(service.0, &days, &hours).await?;
         db::query(
             "INSERT INTO report_builds (service_id, built_at) VALUES (?, ?)
              ON CONFLICT (service_id) DO UPDATE SET built_at = excluded.built_at",
@@ -359,6 +428,68 @@ impl Engine {
         .execute(self.db.ex())
         .await?;
         Ok(summed)
+    }
+
+    /// Adds a rebuild's sums to the rollups, 100 rows per statement.
+    async fn write_sums(
+        &self,
+        service: i64,
+        days: &HashMap<(String, i64, i64, String), Vec<i64>>,
+        hours: &HashMap<(String, i64, i64, i64, String), i64>,
+    ) -> Result<()> {
+        let cols = measure_columns();
+        let keys = "service_id, day, agent_id, category_id, channel_kind";
+        let sets: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} = report_days.{c} + excluded.{c}"))
+            .collect();
+        let row = format!("({})", vec!["?"; 5 + cols.len()].join(", "));
+        let all: Vec<_> = days.iter().collect();
+        for part in all.chunks(40) {
+            let mut q = db::query(format!(
+                "INSERT INTO report_days ({keys}, {}) VALUES {} ON CONFLICT ({keys}) DO UPDATE SET {}",
+                cols.join(", "),
+                vec![row.as_str(); part.len()].join(", "),
+                sets.join(", ")
+            ));
+            for ((day, agent, category, channel), sums) in part {
+                q = q
+                    .bind(service)
+                    .bind(day.as_str())
+                    .bind(*agent)
+                    .bind(*category)
+                    .bind(channel.as_str());
+                for v in sums.iter() {
+                    q = q.bind(*v);
+                }
+            }
+            let mut tx = self.write_tx().await?;
+            q.execute(tx.ex()).await?;
+            tx.commit().await?;
+        }
+        let all: Vec<_> = hours.iter().collect();
+        for part in all.chunks(500) {
+            let mut q = db::query(format!(
+                "INSERT INTO report_hours (service_id, day, hour, agent_id, category_id, channel_kind, chats) VALUES {}
+                 ON CONFLICT (service_id, day, hour, agent_id, category_id, channel_kind)
+                 DO UPDATE SET chats = report_hours.chats + excluded.chats",
+                vec!["(?, ?, ?, ?, ?, ?, ?)"; part.len()].join(", ")
+            ));
+            for ((day, hour, agent, category, channel), n) in part {
+                q = q
+                    .bind(service)
+                    .bind(day.as_str())
+                    .bind(*hour)
+                    .bind(*agent)
+                    .bind(*category)
+                    .bind(channel.as_str())
+                    .bind(**n);
+            }
+            let mut tx = self.write_tx().await?;
+            q.execute(tx.ex()).await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 }
 
