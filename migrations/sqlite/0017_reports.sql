@@ -135,6 +135,12 @@ CREATE TABLE report_builds (
     service_id INTEGER PRIMARY KEY REFERENCES services(id),
     built_at   TEXT    NOT NULL
 );
+-- a rebuild under way (one per service at a time, across processes and instances;
+-- a claim older than ten minutes is a crashed one and may be taken over)
+CREATE TABLE report_rebuilds (
+    service_id INTEGER PRIMARY KEY REFERENCES services(id),
+    started_at TEXT    NOT NULL
+);
 
 -- agents' status changes from now on (time online / on a break per agent)
 CREATE TABLE agent_status_log (

@@ -337,6 +337,40 @@ impl Engine {
     /// meanwhile is left to that count — and the sums are *added* to whatever the live
     /// transactions added since the rollups were cleared.
     pub async fn rebuild_reports(&self, service: shared::ServiceId) -> Result<u64> {
+        // one rebuild per service at a time, whatever process runs it: two interleaved
+        // would clear each other's work
+        while !self.claim_rebuild(service.0).await? {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let done = self.rebuild_claimed(service).await;
+        db::query("DELETE FROM report_rebuilds WHERE service_id = ?")
+            .bind(service.0)
+            .execute(self.db.ex())
+            .await?;
+        done
+    }
+
+    /// Takes the service's rebuild claim (free, or older than ten minutes: a rebuild
+    /// that died); `false` while another holds it.
+    async fn claim_rebuild(&self, service: i64) -> Result<bool> {
+        let now = Utc::now();
+        let mut tx = self.write_tx().await?;
+        let taken = db::query(
+            "INSERT INTO report_rebuilds (service_id, started_at) VALUES (?, ?)
+             ON CONFLICT (service_id) DO UPDATE SET started_at = excluded.started_at
+             WHERE report_rebuilds.started_at < ?",
+        )
+        .bind(service)
+        .bind(now)
+        .bind(now - chrono::Duration::minutes(10))
+        .execute(tx.ex())
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(taken == 1)
+    }
+
+    async fn rebuild_claimed(&self, service: shared::ServiceId) -> Result<u64> {
         let mut tx = self.write_tx().await?;
         for table in ["report_days", "report_hours", "report_facts"] {
             db::query(format!("DELETE FROM {table} WHERE service_id = ?"))
