@@ -14,6 +14,8 @@
 //! - `routing`: customers arriving at a desk of capped agents who end each chat after a
 //!   fixed handling time (issue 18) — start-to-assignment latency, the longest queue, and
 //!   that every chat was assigned exactly once.
+//! - `reports`: report latency at 1,000,000 chats (issue 20) and the rollups' start-up
+//!   build and write cost per chat end.
 //! - `uploads`: a 10 MB file in and out (issue 19) — upload and download time, the
 //!   server's peak memory (streamed, not buffered), four at once, a 10 MB image, and the
 //!   bare SQLite floor for the same chunks.
@@ -22,6 +24,7 @@ mod baseline;
 mod history;
 mod load;
 mod logins;
+mod reports;
 mod routing;
 mod uploads;
 mod util;
@@ -112,6 +115,14 @@ enum Command {
         label: Option<String>,
     },
     /// Peak server memory under parallel logins (issue 15).
+    Reports {
+        #[arg(long, default_value = "/var/tmp/oc-bench-history.db")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
+    },
     Uploads {
         #[arg(long)]
         server_bin: Option<PathBuf>,
@@ -219,6 +230,14 @@ fn main() {
             let v = rt.block_on(routing::run(plan, &util::server_bin(server_bin)));
             let name = format!("routing-{customers}x{agents}x{capacity}-{handle_ms}ms");
             util::write_result(&label.map_or(name.clone(), |l| format!("{l}-{name}")), v);
+        }
+        Command::Reports {
+            db,
+            runs,
+            server_bin,
+        } => {
+            let v = rt.block_on(reports::run(&db, runs, &util::server_bin(server_bin)));
+            util::write_result("reports", v);
         }
         Command::Uploads { server_bin, label } => {
             let v = rt.block_on(uploads::run(&util::server_bin(server_bin)));
