@@ -114,12 +114,11 @@ CREATE TABLE report_hours (
     service_id         BIGINT NOT NULL,
     day                TEXT   NOT NULL,
     hour               BIGINT NOT NULL,
-    agent_id           BIGINT NOT NULL,
-    category_id        BIGINT NOT NULL,
-    channel_kind       TEXT   NOT NULL,
     chats              BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (service_id, day, hour, agent_id, category_id, channel_kind)
+    PRIMARY KEY (service_id, day, hour)
 );
+-- the filtered heatmap (an agent, a handling type, a channel) counts the facts instead
+CREATE INDEX report_facts_by_day ON report_facts(service_id, day);
 
 CREATE TABLE report_builds (
     service_id BIGINT PRIMARY KEY REFERENCES services(id),

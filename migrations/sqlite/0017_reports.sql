@@ -3,8 +3,8 @@
 -- each ended chat added (so a late rating or a changed handling type is taken out and
 -- put back exactly); `report_days` sums them per service × day (in the service's zone) ×
 -- agent × handling type × channel, with duration histograms (16 buckets, bounds in
--- engine/src/reports/rules.rs); `report_hours` counts chat starts per hour for the
--- weekday × hour heatmap. Open chats are read live (the partial index below).
+-- engine/src/reports/rules.rs); `report_hours` counts chat starts per day and hour for
+-- the weekday × hour heatmap. Open chats are read live (the partial index below).
 
 -- the first assignment and open, kept once (assigned_at / opened_at move on re-routes)
 ALTER TABLE chats ADD COLUMN first_assigned_at TEXT;
@@ -120,14 +120,13 @@ CREATE TABLE report_days (
 
 CREATE TABLE report_hours (
     service_id         INTEGER NOT NULL,
-    day                TEXT    NOT NULL,
+    day                TEXT   NOT NULL,
     hour               INTEGER NOT NULL,
-    agent_id           INTEGER NOT NULL,
-    category_id        INTEGER NOT NULL,
-    channel_kind       TEXT    NOT NULL,
     chats              INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (service_id, day, hour, agent_id, category_id, channel_kind)
+    PRIMARY KEY (service_id, day, hour)
 );
+-- the filtered heatmap (an agent, a handling type, a channel) counts the facts instead
+CREATE INDEX report_facts_by_day ON report_facts(service_id, day);
 
 -- services whose rollups were built from their chats (a service missing here — every
 -- service at this upgrade — is rebuilt in the background when the server starts)

@@ -129,6 +129,16 @@ async fn figures_equal_a_count_and_a_rebuild() {
     let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
     assert_eq!(typed["totals"]["started"], 1);
     assert_eq!(typed["totals"]["handled"], 1);
+    let typed_heat: i64 = typed["heatmap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()))
+        .sum();
+    assert_eq!(
+        typed_heat, 1,
+        "a filtered heatmap counts only the filtered chats"
+    );
     let cat = &typed["categories"][0];
     assert_eq!(cat["path"], json!(["주문·결제", "결제 오류", "카드 결제"]));
     let me: Value = s.get("/api/v1/agent/me", Some(&agent)).await.1;

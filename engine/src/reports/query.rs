@@ -89,12 +89,17 @@ struct Filter {
 }
 
 impl Filter {
-    /// ` AND …` over a table with the rollup keys (the days, then the filters).
-    fn sql(&self, b: &mut db::Builder) {
+    /// ` AND …` of the period's days.
+    fn days(&self, b: &mut db::Builder) {
         b.push(" AND day >= ")
             .push_bind(self.from.to_string())
             .push(" AND day <= ")
             .push_bind(self.to.to_string());
+    }
+
+    /// ` AND …` over a table with the rollup keys (the days, then the filters).
+    fn sql(&self, b: &mut db::Builder) {
+        self.days(b);
         if let Some(a) = self.agent {
             b.push(" AND agent_id = ").push_bind(a);
         }
@@ -195,56 +200,54 @@ impl Engine {
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
             .collect();
-        let grouped = |by: &str| {
-            let mut b = db::Builder::new(format!(
-                "SELECT {by} AS k, {} FROM report_days WHERE service_id = ",
-                sums.join(", ")
-            ));
-            b.push_bind(service);
-            f.sql(&mut b);
-            b.push(&format!(" GROUP BY {by}"));
-            b.build()
-        };
-        let read = |rows: Vec<db::Row>| -> Result<Vec<(db::Row, Vec<i64>)>> {
-            rows.into_iter()
-                .map(|r| {
-                    let v = (0..cols.len())
-                        .map(|i| {
-                            r.try_get::<Option<i64>, _>(i + 1)
-                                .map(Option::unwrap_or_default)
-                        })
-                        .collect::<std::result::Result<Vec<i64>, _>>()?;
-                    Ok((r, v))
-                })
-                .collect()
-        };
-        let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
-        for (r, v) in read(grouped("day").fetch_all(self.db.ex()).await?)? {
-            by_day
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&v);
-        }
-        let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
-        for (r, v) in read(grouped("agent_id").fetch_all(self.db.ex()).await?)? {
-            by_agent
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&v);
-        }
-        let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
-        for (r, v) in read(grouped("category_id").fetch_all(self.db.ex()).await?)? {
-            by_category
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&v);
-        }
-        let mut heat = vec![vec![0i64; 24]; 7];
-        let mut b = db::Builder::new(
-            "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
-        );
+        // one pass over the period's rollup rows, grouped by day × agent × handling
+        // type (channels summed in SQL); the three tables of the report are summed
+        // from them here
+        let mut b = db::Builder::new(format!(
+            "SELECT day, agent_id, category_id, {} FROM report_days WHERE service_id = ",
+            sums.join(", ")
+        ));
         b.push_bind(service);
         f.sql(&mut b);
+        b.push(" GROUP BY day, agent_id, category_id");
+        let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
+        let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
+        let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
+        for r in b.build().fetch_all(self.db.ex()).await? {
+            let v = (0..cols.len())
+                .map(|i| {
+                    r.try_get::<Option<i64>, _>(i + 3)
+                        .map(Option::unwrap_or_default)
+                })
+                .collect::<std::result::Result<Vec<i64>, _>>()?;
+            by_day
+                .entry(r.try_get("day")?)
+                .or_insert_with(Sums::zero)
+                .add(&v);
+            by_agent
+                .entry(r.try_get("agent_id")?)
+                .or_insert_with(Sums::zero)
+                .add(&v);
+            by_category
+                .entry(r.try_get("category_id")?)
+                .or_insert_with(Sums::zero)
+                .add(&v);
+        }
+        // the heatmap: starts per day and hour; with a filter, counted from the chats'
+        // recorded facts (the hour rollup has no agent, type or channel)
+        let mut heat = vec![vec![0i64; 24]; 7];
+        let filtered = f.agent.is_some() || f.categories.is_some() || f.channel.is_some();
+        let mut b = db::Builder::new(if filtered {
+            "SELECT day, hour, COUNT(*) AS n FROM report_facts WHERE service_id = "
+        } else {
+            "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = "
+        });
+        b.push_bind(service);
+        if filtered {
+            f.sql(&mut b);
+        } else {
+            f.days(&mut b);
+        }
         b.push(" GROUP BY day, hour");
         for r in b.build().fetch_all(self.db.ex()).await? {
             let day: String = r.try_get("day")?;

@@ -188,17 +188,12 @@ async fn apply(mut conn: Ex<'_>, sign: i64, place: &Place, facts: &Facts) -> Res
     }
     q.execute(conn.ex()).await?;
     db::query(
-        "INSERT INTO report_hours (service_id, day, hour, agent_id, category_id, channel_kind, chats)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service_id, day, hour, agent_id, category_id, channel_kind)
-         DO UPDATE SET chats = report_hours.chats + excluded.chats",
+        "INSERT INTO report_hours (service_id, day, hour, chats) VALUES (?, ?, ?, ?)
+         ON CONFLICT (service_id, day, hour) DO UPDATE SET chats = report_hours.chats + excluded.chats",
     )
     .bind(place.service)
     .bind(place.day.as_str())
     .bind(place.hour)
-    .bind(place.agent)
-    .bind(place.category)
-    .bind(place.channel.as_str())
     .bind(sign)
     .execute(conn.ex())
     .await?;
@@ -380,7 +375,7 @@ impl Engine {
         }
         tx.commit().await?;
         let mut days: HashMap<(String, i64, i64, String), Vec<i64>> = HashMap::new();
-        let mut hours: HashMap<(String, i64, i64, i64, String), i64> = HashMap::new();
+        let mut hours: HashMap<(String, i64), i64> = HashMap::new();
         let mut after = 0i64;
         let mut summed = 0u64;
         let sql = format!(
@@ -440,15 +435,7 @@ impl Engine {
                 for (a, b) in sums.iter_mut().zip(&v) {
                     *a += b;
                 }
-                *hours
-                    .entry((
-                        place.day.clone(),
-                        place.hour,
-                        place.agent,
-                        place.category,
-                        place.channel.clone(),
-                    ))
-                    .or_insert(0) += 1;
+                *hours.entry((place.day.clone(), place.hour)).or_insert(0) += 1;
                 summed += 1;
             }
         }
@@ -469,7 +456,7 @@ impl Engine {
         &self,
         service: i64,
         days: &HashMap<(String, i64, i64, String), Vec<i64>>,
-        hours: &HashMap<(String, i64, i64, i64, String), i64>,
+        hours: &HashMap<(String, i64), i64>,
     ) -> Result<()> {
         let cols = measure_columns();
         let keys = "service_id, day, agent_id, category_id, channel_kind";
@@ -504,20 +491,12 @@ impl Engine {
         let all: Vec<_> = hours.iter().collect();
         for part in all.chunks(500) {
             let mut q = db::query(format!(
-                "INSERT INTO report_hours (service_id, day, hour, agent_id, category_id, channel_kind, chats) VALUES {}
-                 ON CONFLICT (service_id, day, hour, agent_id, category_id, channel_kind)
-                 DO UPDATE SET chats = report_hours.chats + excluded.chats",
-                vec!["(?, ?, ?, ?, ?, ?, ?)"; part.len()].join(", ")
+                "INSERT INTO report_hours (service_id, day, hour, chats) VALUES {}
+                 ON CONFLICT (service_id, day, hour) DO UPDATE SET chats = report_hours.chats + excluded.chats",
+                vec!["(?, ?, ?, ?)"; part.len()].join(", ")
             ));
-            for ((day, hour, agent, category, channel), n) in part {
-                q = q
-                    .bind(service)
-                    .bind(day.as_str())
-                    .bind(*hour)
-                    .bind(*agent)
-                    .bind(*category)
-                    .bind(channel.as_str())
-                    .bind(**n);
+            for ((day, hour), n) in part {
+                q = q.bind(service).bind(day.as_str()).bind(*hour).bind(**n);
             }
             let mut tx = self.write_tx().await?;
             q.execute(tx.ex()).await?;
