@@ -200,38 +200,47 @@ impl Engine {
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
             .collect();
-        // one pass over the period's rollup rows, grouped by day × agent × handling
-        // type (channels summed in SQL); the three tables of the report are summed
-        // from them here
-        let mut b = db::Builder::new(format!(
-            "SELECT day, agent_id, category_id, {} FROM report_days WHERE service_id = ",
-            sums.join(", ")
-        ));
-        b.push_bind(service);
-        f.sql(&mut b);
-        b.push(" GROUP BY day, agent_id, category_id");
-        let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
-        let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
-        let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
-        for r in b.build().fetch_all(self.db.ex()).await? {
-            let v = (0..cols.len())
+        // three grouped sums over the period's rollup rows (each answers a few rows; one
+        // pass grouped by day × agent × type answered every rollup row through the
+        // driver and was slower: BENCHMARKS.md, *Reports*)
+        let grouped = |by: &str| {
+            let mut b = db::Builder::new(format!(
+                "SELECT {by} AS k, {} FROM report_days WHERE service_id = ",
+                sums.join(", ")
+            ));
+            b.push_bind(service);
+            f.sql(&mut b);
+            b.push(&format!(" GROUP BY {by}"));
+            b.build()
+        };
+        let values = |r: &db::Row| {
+            (0..cols.len())
                 .map(|i| {
-                    r.try_get::<Option<i64>, _>(i + 3)
+                    r.try_get::<Option<i64>, _>(i + 1)
                         .map(Option::unwrap_or_default)
                 })
-                .collect::<std::result::Result<Vec<i64>, _>>()?;
+                .collect::<std::result::Result<Vec<i64>, _>>()
+        };
+        let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
+        for r in grouped("day").fetch_all(self.db.ex()).await? {
             by_day
-                .entry(r.try_get("day")?)
+                .entry(r.try_get("k")?)
                 .or_insert_with(Sums::zero)
-                .add(&v);
+                .add(&values(&r)?);
+        }
+        let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
+        for r in grouped("agent_id").fetch_all(self.db.ex()).await? {
             by_agent
-                .entry(r.try_get("agent_id")?)
+                .entry(r.try_get("k")?)
                 .or_insert_with(Sums::zero)
-                .add(&v);
+                .add(&values(&r)?);
+        }
+        let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
+        for r in grouped("category_id").fetch_all(self.db.ex()).await? {
             by_category
-                .entry(r.try_get("category_id")?)
+                .entry(r.try_get("k")?)
                 .or_insert_with(Sums::zero)
-                .add(&v);
+                .add(&values(&r)?);
         }
         // the heatmap: starts per day and hour; with a filter, counted from the chats'
         // recorded facts (the hour rollup has no agent, type or channel)
