@@ -295,6 +295,38 @@ pub async fn unmask(chat: ChatId, message: MessageId, mask: &str) -> Answer<Mess
 // ---------------------------------------------------------------------------------------
 // History and export
 
+/// The report of a period (issue 20).
+pub async fn report(q: &shared::ReportQuery) -> Answer<shared::Report> {
+    let query = query(&[
+        ("period", q.period.as_deref()),
+        ("from", q.from.as_deref()),
+        ("to", q.to.as_deref()),
+        ("agent", q.agent.as_deref()),
+        ("category", q.category.as_deref()),
+        ("channel", q.channel.as_deref()),
+    ]);
+    get_json(&format!("{API}/reports?{query}"), None).await
+}
+
+/// The console's history screen filtered to `from..=to` (days at `offset`), an agent
+/// and a handling type: a report's drill-down (issue 20).
+pub fn history_link(
+    from: &str,
+    to: &str,
+    offset: &str,
+    agent: Option<&str>,
+    category: Option<&str>,
+) -> String {
+    let query = query(&[
+        ("from", Some(from)),
+        ("to", Some(to)),
+        ("tz", Some(offset)),
+        ("agent", agent),
+        ("category", category),
+    ]);
+    format!("/console/history?{query}")
+}
+
 pub async fn history(q: &HistoryQuery) -> Answer<HistoryPage> {
     get_json(&format!("{API}/chats?{}", history_query_string(q)), None).await
 }

@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets") view=pages::tickets::TicketsScreen/>
                         <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
                         <Route path=path!("canned") view=pages::canned::CannedScreen/>
+                        <Route path=path!("reports") view=pages::reports::ReportsScreen/>
                     </ParentRoute>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>

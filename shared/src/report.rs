@@ -160,6 +160,10 @@ pub struct Report {
     pub from: String,
     pub to: String,
     pub time_zone: String,
+    /// The zone's offset at the end of the period (`+09:00`), for a link to history
+    /// with the same days.
+    #[serde(default)]
+    pub utc_offset: String,
     pub totals: Figures,
     /// Every day of the period, in order (empty days included).
     pub days: Vec<DayFigures>,

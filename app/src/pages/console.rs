@@ -114,6 +114,7 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
                     <A href="/console/history" attr:data-testid="nav-history">{move || t.get().nav_history}</A>
                     <A href="/console/tickets" attr:data-testid="nav-tickets">{move || t.get().nav_tickets}</A>
                     <A href="/console/canned" attr:data-testid="nav-canned">{move || t.get().canned.nav}</A>
+                    <A href="/console/reports" attr:data-testid="nav-reports">{move || t.get().reports.nav}</A>
                     {is_admin.then(|| view! { <a href="/admin" data-testid="nav-admin">{move || t.get().nav_admin}</a> })}
                 </nav>
                 <div class="topbar-right">

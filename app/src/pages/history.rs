@@ -25,6 +25,9 @@ struct Filters {
     category: String,
     customer: String,
     q: String,
+    /// The days' offset when a link gave one (a report's drill-down: the service's
+    /// zone), else the browser's.
+    tz: Option<String>,
 }
 
 impl Filters {
@@ -44,7 +47,7 @@ impl Filters {
     fn to_query(&self, tz: &str, lang: &str) -> HistoryQuery {
         let set = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         HistoryQuery {
-            tz: Some(tz.to_owned()),
+            tz: Some(self.tz.clone().unwrap_or_else(|| tz.to_owned())),
             lang: Some(lang.to_owned()),
             from: set(&self.from),
             to: set(&self.to),
@@ -133,10 +136,27 @@ pub fn HistoryScreen() -> impl IntoView {
             loading.set(false);
         });
     };
-    // browser only: default period, handling types, first page
+    // a link may carry a filter (a report's drill-down, issue 20)
+    let url = leptos_router::hooks::use_query_map();
+    // browser only: default period (or the link's filter), handling types, first page
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
-            let initial = Filters::last_week();
+            let mut initial = Filters::last_week();
+            let link = url.get_untracked();
+            if let Some(from) = link.get("from") {
+                initial.to = link.get("to").unwrap_or_else(|| from.clone());
+                initial.from = from;
+                initial.tz = link.get("tz");
+            }
+            for (key, field) in [
+                ("agent", &mut initial.agent),
+                ("category", &mut initial.category),
+                ("status", &mut initial.status),
+            ] {
+                if let Some(v) = link.get(key) {
+                    *field = v;
+                }
+            }
             form.set(initial.clone());
             applied.set(initial);
             load(false);

@@ -367,6 +367,16 @@ impl Engine {
             from: from.to_string(),
             to: to.to_string(),
             time_zone: zone.name().to_owned(),
+            utc_offset: {
+                use chrono::Offset;
+                let secs = end.with_timezone(&zone).offset().fix().local_minus_utc();
+                let sign = if secs < 0 { '-' } else { '+' };
+                format!(
+                    "{sign}{:02}:{:02}",
+                    secs.abs() / 3600,
+                    secs.abs() % 3600 / 60
+                )
+            },
             totals: totals.figures(&cols),
             days,
             agents,

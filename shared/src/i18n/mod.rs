@@ -11,12 +11,14 @@ mod canned;
 mod desk;
 mod files;
 mod notes;
+mod reports;
 mod routing;
 mod signals;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
 pub use files::FileTexts;
 pub use notes::NoteTexts;
+pub use reports::ReportTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
 
@@ -330,6 +332,8 @@ pub struct Texts {
     pub desk: &'static DeskTexts,
     /// Files and images (issue 19).
     pub files: &'static FileTexts,
+    /// Reports (issue 20).
+    pub reports: &'static ReportTexts,
 }
 
 impl Texts {
@@ -687,6 +691,7 @@ pub static KO: Texts = Texts {
     canned: &canned::KO,
     notes: &notes::KO,
     files: &files::KO,
+    reports: &reports::KO,
     desk: &desk::KO,
 };
 
@@ -1018,6 +1023,7 @@ pub static EN: Texts = Texts {
     canned: &canned::EN,
     notes: &notes::EN,
     files: &files::EN,
+    reports: &reports::EN,
     desk: &desk::EN,
 };
 

@@ -1,0 +1,217 @@
+//! The reports screen (통계, `/console/reports`, issue 20): a period and filters, the
+//! headline figures, the chats per day (each bar opens that day's chats in history —
+//! the same days, agent and handling type), satisfaction scores, the weekday × hour
+//! heatmap, the per-agent table and the top handling types. Charts are SVG drawn by
+//! Leptos components ([`charts`]) — nothing of it reaches the customers' bundle — each
+//! with the same numbers as a table behind it.
+
+mod charts;
+
+use leptos::prelude::*;
+use shared::report::{Durations, Report, ReportQuery};
+
+use crate::client;
+use crate::i18n::use_texts;
+
+/// `4:07` (or `-` for none).
+fn secs(d: Option<i64>) -> String {
+    d.map(shared::format_duration).unwrap_or_else(|| "-".into())
+}
+
+/// `p50 / p90` of a duration figure.
+fn p50_p90(d: &Durations) -> String {
+    format!("{} / {}", secs(d.p50_secs), secs(d.p90_secs))
+}
+
+/// A share as `83%` (`-` without a base).
+fn share(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "-".into();
+    }
+    format!("{}%", (part * 100 + whole / 2) / whole)
+}
+
+#[component]
+pub fn ReportsScreen() -> impl IntoView {
+    let t = use_texts();
+    let period = RwSignal::new("7d".to_string());
+    let channel = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let categories = RwSignal::new(Vec::<shared::Category>::new());
+    let report = RwSignal::new(None::<Report>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        let q = ReportQuery {
+            period: Some(period.get_untracked()),
+            channel: Some(channel.get_untracked()).filter(|c| !c.is_empty()),
+            category: Some(category.get_untracked()).filter(|c| !c.is_empty()),
+            ..Default::default()
+        };
+        leptos::task::spawn_local(async move {
+            match client::report(&q).await {
+                Ok(r) => {
+                    error.set(None);
+                    report.set(Some(r));
+                }
+                Err(e) => error.set(Some(e.shown())),
+            }
+        });
+    };
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            load();
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = client::categories().await {
+                    categories.set(list);
+                }
+            });
+        }
+    });
+    view! {
+        <section class="screen reports" data-testid="reports">
+            <header class="reports-head">
+                <h1>{move || t.get().reports.title}</h1>
+                <div class="reports-filters">
+                    <label class="field inline">
+                        <span>{move || t.get().reports.period}</span>
+                        <select data-testid="report-period" prop:value=period
+                            on:change:target=move |ev| { period.set(ev.target().value()); load(); }>
+                            <option value="today">{move || t.get().reports.today}</option>
+                            <option value="7d">{move || t.get().reports.week}</option>
+                            <option value="30d">{move || t.get().reports.month}</option>
+                        </select>
+                    </label>
+                    <label class="field inline">
+                        <span>{move || t.get().reports.channel}</span>
+                        <select data-testid="report-channel" prop:value=channel
+                            on:change:target=move |ev| { channel.set(ev.target().value()); load(); }>
+                            <option value="">{move || t.get().reports.any}</option>
+                            <option value="helpcenter">{move || t.get().reports.helpcenter}</option>
+                            <option value="widget">{move || t.get().reports.widget}</option>
+                        </select>
+                    </label>
+                    <label class="field inline">
+                        <span>{move || t.get().reports.category}</span>
+                        <select data-testid="report-category" prop:value=category
+                            on:change:target=move |ev| { category.set(ev.target().value()); load(); }>
+                            <option value="">{move || t.get().reports.any}</option>
+                            {move || categories.get().into_iter().map(|c| {
+                                let label = format!("{}{}", "— ".repeat(c.depth.saturating_sub(1) as usize), c.name);
+                                view! { <option value=c.id.to_string()>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+            </header>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || report.get().map(|r| view! { <ReportBody report=r category=category/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ReportBody(report: Report, category: RwSignal<String>) -> impl IntoView {
+    let t = use_texts();
+    let f = report.totals.clone();
+    let tiles = move || {
+        let r = t.get().reports;
+        vec![
+            ("tile-started", r.started, f.started.to_string()),
+            ("tile-handled", r.handled, f.handled.to_string()),
+            ("tile-unhandled", r.unhandled, f.unhandled.to_string()),
+            ("tile-open", r.open, f.open.to_string()),
+            (
+                "tile-abandoned",
+                r.abandoned,
+                f.abandoned_in_queue.to_string(),
+            ),
+            (
+                "tile-first-response",
+                r.first_response,
+                p50_p90(&f.first_response),
+            ),
+            ("tile-wait", r.wait, p50_p90(&f.wait_to_assignment)),
+            ("tile-handling", r.handling, p50_p90(&f.handling)),
+            (
+                "tile-csat",
+                r.csat,
+                f.csat
+                    .average
+                    .map_or_else(|| "-".into(), |a| format!("{a:.2} ({})", f.csat.count)),
+            ),
+            ("tile-inquiries", r.inquiries, report.inquiries.to_string()),
+        ]
+    };
+    let empty = report.totals.started == 0;
+    let days = report.days.clone();
+    let offset = report.utc_offset.clone();
+    let agents = report.agents.clone();
+    let types = report.categories.clone();
+    view! {
+        <div class="report-tiles">
+            {move || tiles().into_iter().map(|(id, label, value)| view! {
+                <div class="report-tile" data-testid=id>
+                    <span class="report-tile-label">{label}</span>
+                    <strong class="report-tile-value">{value}</strong>
+                </div>
+            }).collect_view()}
+        </div>
+        <p class="muted report-note">{move || format!("p50 / p90 · {}", report.time_zone)}</p>
+        {empty.then(|| view! { <p class="report-empty" data-testid="report-empty">{move || t.get().reports.empty}</p> })}
+        <div class="report-grid">
+            <charts::DayBars days=days.clone() offset=offset category=category/>
+            <charts::CsatBars csat=report.totals.csat.clone()/>
+            <charts::Heatmap cells=report.heatmap.clone()/>
+            <section class="card report-card">
+                <h2>{move || t.get().reports.top_types}</h2>
+                <table class="report-table" data-testid="report-types">
+                    <thead><tr>
+                        <th scope="col">{move || t.get().reports.category}</th>
+                        <th scope="col">{move || t.get().reports.started}</th>
+                        <th scope="col">{move || t.get().reports.handled_share}</th>
+                    </tr></thead>
+                    <tbody>
+                        {types.into_iter().take(10).map(|c| {
+                            let name = if c.path.is_empty() { None } else { Some(c.path.join(" > ")) };
+                            view! { <tr>
+                                <td>{move || name.clone().unwrap_or_else(|| t.get().reports.no_type.to_owned())}</td>
+                                <td>{c.started}</td>
+                                <td>{share(c.handled, c.started)}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </div>
+        <section class="card report-card">
+            <h2>{move || t.get().reports.agents}</h2>
+            <table class="report-table" data-testid="report-agents">
+                <thead><tr>
+                    <th scope="col">{move || t.get().reports.agent}</th>
+                    <th scope="col">{move || t.get().reports.started}</th>
+                    <th scope="col">{move || t.get().reports.handled_share}</th>
+                    <th scope="col">{move || t.get().reports.first_response}</th>
+                    <th scope="col">{move || t.get().reports.handling}</th>
+                    <th scope="col">{move || t.get().reports.csat}</th>
+                    <th scope="col">{move || t.get().reports.online}</th>
+                    <th scope="col">{move || t.get().reports.on_break}</th>
+                </tr></thead>
+                <tbody>
+                    {agents.into_iter().map(|a| {
+                        let g = a.figures;
+                        view! { <tr data-testid="report-agent-row">
+                            <td>{a.name}</td>
+                            <td>{g.started}</td>
+                            <td>{share(g.handled, g.handled + g.unhandled)}</td>
+                            <td>{secs(g.first_response.p50_secs)}</td>
+                            <td>{secs(g.handling.p50_secs)}</td>
+                            <td>{g.csat.average.map_or_else(|| "-".into(), |v| format!("{v:.2}"))}</td>
+                            <td>{secs(Some(a.online_secs))}</td>
+                            <td>{secs(Some(a.break_secs))}</td>
+                        </tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
