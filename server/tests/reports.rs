@@ -34,6 +34,16 @@ async fn rebuild(s: &TestServer) {
     server::run(cli).await.unwrap();
 }
 
+/// All chat starts of a report's heatmap.
+fn heat_sum(r: &Value) -> i64 {
+    r["heatmap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()))
+        .sum()
+}
+
 async fn report(s: &TestServer, token: &str, query: &str) -> Value {
     let (status, v) = s
         .get(&format!("/api/v1/reports?{query}"), Some(token))
@@ -105,12 +115,7 @@ async fn figures_equal_a_count_and_a_rebuild() {
     assert_eq!(t["csat"]["distribution"], json!([0, 1, 0, 0, 1]));
     assert_eq!(t["csat"]["response_rate"], 0.667);
     assert_eq!(r["days"].as_array().unwrap().len(), 1);
-    let heat: i64 = r["heatmap"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|row| row.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()))
-        .sum();
+    let heat = heat_sum(&r);
     assert_eq!(heat, 4);
 
     // the same as a direct count of the chats
@@ -129,12 +134,7 @@ async fn figures_equal_a_count_and_a_rebuild() {
     let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
     assert_eq!(typed["totals"]["started"], 1);
     assert_eq!(typed["totals"]["handled"], 1);
-    let typed_heat: i64 = typed["heatmap"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|row| row.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()))
-        .sum();
+    let typed_heat = heat_sum(&typed);
     assert_eq!(
         typed_heat, 1,
         "a filtered heatmap counts only the filtered chats"

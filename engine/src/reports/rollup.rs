@@ -204,59 +204,7 @@ async fn apply(mut conn: Ex<'_>, sign: i64, place: &Place, facts: &Facts) -> Res
 #[derive(Serialize, Deserialize)]
 struct Stored {
     place: Place,
-    facts: StoredFacts,
-}
-
-/// [`Facts`] as kept in `report_facts.facts` (JSON).
-#[derive(Serialize, Deserialize)]
-struct StoredFacts {
-    ended: bool,
-    handled: bool,
-    unhandled: bool,
-    abandoned: bool,
-    wait_assign: Option<i64>,
-    wait_open: Option<i64>,
-    first_response: Option<i64>,
-    handling: Option<i64>,
-    rating: Option<i64>,
-    transfers: i64,
-    reroutes: i64,
-}
-
-impl From<&Facts> for StoredFacts {
-    fn from(f: &Facts) -> StoredFacts {
-        StoredFacts {
-            ended: f.ended,
-            handled: f.handled,
-            unhandled: f.unhandled,
-            abandoned: f.abandoned,
-            wait_assign: f.wait_assign,
-            wait_open: f.wait_open,
-            first_response: f.first_response,
-            handling: f.handling,
-            rating: f.rating,
-            transfers: f.transfers,
-            reroutes: f.reroutes,
-        }
-    }
-}
-
-impl From<StoredFacts> for Facts {
-    fn from(f: StoredFacts) -> Facts {
-        Facts {
-            ended: f.ended,
-            handled: f.handled,
-            unhandled: f.unhandled,
-            abandoned: f.abandoned,
-            wait_assign: f.wait_assign,
-            wait_open: f.wait_open,
-            first_response: f.first_response,
-            handling: f.handling,
-            rating: f.rating,
-            transfers: f.transfers,
-            reroutes: f.reroutes,
-        }
-    }
+    facts: Facts,
 }
 
 /// Brings one chat's share of the rollups in step with the chat (see the module's
@@ -269,7 +217,7 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
             .await?;
     if let Some(json) = before {
         if let Ok(s) = serde_json::from_str::<Stored>(&json) {
-            apply(conn.re(), -1, &s.place, &s.facts.into()).await?;
+            apply(conn.re(), -1, &s.place, &s.facts).await?;
         }
         db::query("DELETE FROM report_facts WHERE chat_id = ?")
             .bind(chat)
@@ -290,7 +238,7 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
     apply(conn.re(), 1, &place, &facts).await?;
     let stored = Stored {
         place: place.clone(),
-        facts: (&facts).into(),
+        facts: facts.clone(),
     };
     db::query(
         "INSERT INTO report_facts (chat_id, service_id, day, hour, agent_id, category_id, channel_kind, facts)
@@ -406,7 +354,7 @@ impl Engine {
                 for (id, place, facts) in part {
                     let stored = Stored {
                         place: place.clone(),
-                        facts: facts.into(),
+                        facts: facts.clone(),
                     };
                     q = q
                         .bind(*id)

@@ -81,8 +81,9 @@ pub(crate) struct Timeline {
     pub(crate) reroutes: i64,
 }
 
-/// The figures one chat adds to a report.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The figures one chat adds to a report (kept as JSON in `report_facts.facts`, so
+/// what a chat added can be taken out exactly).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Facts {
     pub(crate) ended: bool,
     pub(crate) handled: bool,
