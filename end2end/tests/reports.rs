@@ -32,6 +32,16 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
         .wait_count(r#"[data-testid="report-heatmap"]"#, 1)
         .await;
     admin.screenshot("console-reports").await;
+    // the admin narrows it to the agent who took both chats: the same two
+    admin
+        .find(r#"[data-testid="report-agent"]"#)
+        .await
+        .select_by_label("김상담")
+        .await
+        .unwrap();
+    admin
+        .wait_text(r#"[data-testid="tile-started"]"#, "2")
+        .await;
 
     // today's bar (the last one) carries the day's count and opens that day in history
     let bars = admin
@@ -43,7 +53,10 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
     let count = today.attr("data-count").await.unwrap().unwrap();
     assert_eq!(count, "2");
     let href = today.attr("data-href").await.unwrap().unwrap();
-    assert!(href.contains("/console/history?from="), "{href}");
+    assert!(
+        href.contains("/console/history?from=") && href.contains("agent="),
+        "{href}"
+    );
     admin
         .click_centered(r#"[data-testid="report-day-bar"]:last-of-type"#)
         .await;

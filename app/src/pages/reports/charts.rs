@@ -14,7 +14,12 @@ const H: f64 = 180.0;
 
 /// Chats per day, stacked; a bar opens history on that day (drill-down).
 #[component]
-pub fn DayBars(days: Vec<DayFigures>, offset: String, category: RwSignal<String>) -> impl IntoView {
+pub fn DayBars(
+    days: Vec<DayFigures>,
+    offset: String,
+    category: RwSignal<String>,
+    agent: RwSignal<String>,
+) -> impl IntoView {
     let t = use_texts();
     let navigate = leptos_router::hooks::use_navigate();
     let top = days
@@ -39,7 +44,7 @@ pub fn DayBars(days: Vec<DayFigures>, offset: String, category: RwSignal<String>
                 &d.day,
                 &d.day,
                 &offset,
-                None,
+                Some(agent.get_untracked().as_str()).filter(|a| !a.is_empty()),
                 Some(category.get_untracked().as_str()).filter(|c| !c.is_empty()),
             );
             let label = format!(

@@ -38,14 +38,26 @@ pub fn ReportsScreen() -> impl IntoView {
     let channel = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let categories = RwSignal::new(Vec::<shared::Category>::new());
+    let agent = RwSignal::new(String::new());
+    // the service's agents: admins only (an agent's own report needs no choice)
+    let agents = RwSignal::new(Vec::<shared::AgentProfile>::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     let report = RwSignal::new(None::<Report>);
     let error = RwSignal::new(None::<String>);
     let load = move || {
+        let set = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
+        let custom = period.get_untracked() == "custom";
+        if custom && set(from).is_none() {
+            return; // waiting for the first day
+        }
         let q = ReportQuery {
-            period: Some(period.get_untracked()),
-            channel: Some(channel.get_untracked()).filter(|c| !c.is_empty()),
-            category: Some(category.get_untracked()).filter(|c| !c.is_empty()),
-            ..Default::default()
+            period: (!custom).then(|| period.get_untracked()),
+            from: if custom { set(from) } else { None },
+            to: if custom { set(to) } else { None },
+            agent: set(agent),
+            channel: set(channel),
+            category: set(category),
         };
         leptos::task::spawn_local(async move {
             match client::report(&q).await {
@@ -64,6 +76,9 @@ pub fn ReportsScreen() -> impl IntoView {
                 if let Ok(list) = client::categories().await {
                     categories.set(list);
                 }
+                if let Ok(list) = client::agents().await {
+                    agents.set(list);
+                }
             });
         }
     });
@@ -79,8 +94,31 @@ pub fn ReportsScreen() -> impl IntoView {
                             <option value="today">{move || t.get().reports.today}</option>
                             <option value="7d">{move || t.get().reports.week}</option>
                             <option value="30d">{move || t.get().reports.month}</option>
+                            <option value="custom">{move || t.get().reports.custom}</option>
                         </select>
                     </label>
+                    {move || (period.get() == "custom").then(|| view! {
+                        <label class="field inline">
+                            <span>{move || t.get().reports.from}</span>
+                            <input type="date" data-testid="report-from" prop:value=from
+                                on:change:target=move |ev| { from.set(ev.target().value()); load(); }/>
+                        </label>
+                        <label class="field inline">
+                            <span>{move || t.get().reports.to}</span>
+                            <input type="date" data-testid="report-to" prop:value=to
+                                on:change:target=move |ev| { to.set(ev.target().value()); load(); }/>
+                        </label>
+                    })}
+                    {move || (!agents.get().is_empty()).then(|| view! {
+                        <label class="field inline">
+                            <span>{move || t.get().reports.agent}</span>
+                            <select data-testid="report-agent" prop:value=agent
+                                on:change:target=move |ev| { agent.set(ev.target().value()); load(); }>
+                                <option value="">{move || t.get().reports.any}</option>
+                                {agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    })}
                     <label class="field inline">
                         <span>{move || t.get().reports.channel}</span>
                         <select data-testid="report-channel" prop:value=channel
@@ -104,13 +142,17 @@ pub fn ReportsScreen() -> impl IntoView {
                 </div>
             </header>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {move || report.get().map(|r| view! { <ReportBody report=r category=category/> })}
+            {move || report.get().map(|r| view! { <ReportBody report=r category=category agent=agent/> })}
         </section>
     }
 }
 
 #[component]
-fn ReportBody(report: Report, category: RwSignal<String>) -> impl IntoView {
+fn ReportBody(
+    report: Report,
+    category: RwSignal<String>,
+    agent: RwSignal<String>,
+) -> impl IntoView {
     let t = use_texts();
     let f = report.totals.clone();
     let tiles = move || {
@@ -159,7 +201,7 @@ fn ReportBody(report: Report, category: RwSignal<String>) -> impl IntoView {
         <p class="muted report-note">{move || format!("p50 / p90 · {}", report.time_zone)}</p>
         {empty.then(|| view! { <p class="report-empty" data-testid="report-empty">{move || t.get().reports.empty}</p> })}
         <div class="report-grid">
-            <charts::DayBars days=days.clone() offset=offset category=category/>
+            <charts::DayBars days=days.clone() offset=offset category=category agent=agent/>
             <charts::CsatBars csat=report.totals.csat.clone()/>
             <charts::Heatmap cells=report.heatmap.clone()/>
             <section class="card report-card">
