@@ -92,7 +92,7 @@ pub struct HistoryFilter {
     pub lang: &'static str,
 }
 
-fn present(v: &Option<String>) -> Option<&str> {
+pub(crate) fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -147,7 +147,7 @@ fn parse_bound(
         .ok_or_else(|| invalid(field, "date out of range"))
 }
 
-fn parse_id(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, Invalid> {
+pub(crate) fn parse_id(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, Invalid> {
     raw.map(|s| {
         s.parse::<i64>()
             .ok()

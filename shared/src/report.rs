@@ -35,16 +35,48 @@ pub struct ReportQuery {
     pub channel: Option<String>,
 }
 
+/// A report query, read: the days and the filters (ids still to be found in the
+/// service).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportFilter {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub agent: Option<i64>,
+    pub category: Option<i64>,
+    pub channel: Option<&'static str>,
+}
+
+impl ReportQuery {
+    /// The query's rules, given the service's today; 422 with the parameter named.
+    pub fn validate(&self, today: NaiveDate) -> Result<ReportFilter, Invalid> {
+        use crate::history::{parse_id, present};
+        let (from, to) = report_days(self, today)?;
+        let channel = match present(&self.channel) {
+            None => None,
+            Some("helpcenter") => Some("helpcenter"),
+            Some("widget") => Some("widget"),
+            Some(_) => return Err(invalid("channel", "must be helpcenter or widget")),
+        };
+        Ok(ReportFilter {
+            from,
+            to,
+            agent: parse_id("agent", present(&self.agent))?,
+            category: parse_id("category", present(&self.category))?,
+            channel,
+        })
+    }
+}
+
 /// The days a query covers, given the service's today.
 pub fn report_days(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Invalid> {
     let day = |field: &'static str, s: &str| {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| invalid(field, "must be a date as YYYY-MM-DD"))
     };
-    let (from, to) = match q.from.as_deref().filter(|s| !s.trim().is_empty()) {
+    let (from, to) = match crate::history::present(&q.from) {
         Some(f) => {
             let from = day("from", f)?;
-            let to = match q.to.as_deref().filter(|s| !s.trim().is_empty()) {
+            let to = match crate::history::present(&q.to) {
                 Some(t) => day("to", t)?,
                 None => from,
             };

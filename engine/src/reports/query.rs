@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use shared::report::{
     AgentFigures, CategoryFigures, Csat, DayFigures, Durations, Figures, Report, ReportQuery,
-    report_days,
 };
 
 use super::rollup::{self, METRICS, measure_columns, measures};
@@ -138,7 +137,8 @@ impl Engine {
                 .await?;
         let zone = rollup::zone_of(hours.as_deref());
         let today = Utc::now().with_timezone(&zone).date_naive();
-        let (from, to) = report_days(q, today)?;
+        let asked = q.validate(today)?;
+        let (from, to) = (asked.from, asked.to);
         let names: HashMap<i64, String> =
             db::query("SELECT id, name FROM agents WHERE service_id = ?")
                 .bind(service)
@@ -147,46 +147,22 @@ impl Engine {
                 .iter()
                 .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
                 .collect::<Result<_>>()?;
-        let mut agent = match q.agent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(a) => Some(
-                a.parse::<i64>()
-                    .ok()
-                    .filter(|id| names.contains_key(id))
-                    .ok_or_else(|| bad("agent", "is not an agent of this service"))?,
-            ),
+        let mut agent = match asked.agent {
+            Some(id) if !names.contains_key(&id) => {
+                return Err(bad("agent", "is not an agent of this service"));
+            }
+            a => a,
         };
         if !caller.sees_all_chats() {
             agent = Some(caller.agent_id().0);
         }
         let tree = self.category_rows(service).await?;
-        let categories = match q
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let categories = match asked.category {
             None => None,
-            Some(c) => {
-                let id = c
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|id| tree.contains_key(id))
-                    .ok_or_else(|| bad("category", "is not a handling type of this service"))?;
-                Some(below(&tree, id))
-            }
+            Some(id) if tree.contains_key(&id) => Some(below(&tree, id)),
+            Some(_) => return Err(bad("category", "is not a handling type of this service")),
         };
-        let channel = match q
-            .channel
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some("helpcenter") => Some("helpcenter"),
-            Some("widget") => Some("widget"),
-            Some(_) => return Err(bad("channel", "must be helpcenter or widget")),
-        };
+        let channel = asked.channel;
         let f = Filter {
             from,
             to,
@@ -284,7 +260,7 @@ impl Engine {
             .push(" AND c.created_at < ")
             .push_bind(end);
         for r in b.build().fetch_all(self.db.ex()).await? {
-            let (place, timeline, _) = rollup::timeline_of(&r)?;
+            let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
             let keep = f.agent.is_none_or(|a| a == place.agent)
                 && f.categories
                     .as_ref()

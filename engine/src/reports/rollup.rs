@@ -135,11 +135,19 @@ pub(crate) const TIMELINE_COLUMNS: &str = "c.id, c.service_id, c.status, c.creat
     (SELECT COUNT(*) FROM chat_handovers h WHERE h.chat_id = c.id AND h.kind = 'reroute') AS reroutes";
 
 /// A chat row (of [`TIMELINE_COLUMNS`]) as the rules read it, with its place; `ended`
-/// says whether its facts are final.
-pub(crate) fn timeline_of(r: &db::Row) -> Result<(Place, Timeline, bool)> {
+/// says whether its facts are final. `zone`: the service's, when the caller read it
+/// once for many rows (else it is read off the row's `business_hours`).
+pub(crate) fn timeline_of(
+    r: &db::Row,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<(Place, Timeline, bool)> {
     let created_at: DateTime<Utc> = r.try_get("created_at")?;
     let ended = r.try_get::<&str, _>("status")? == "ended";
-    let (day, hour) = local_day(created_at, zone_of(r.try_get("business_hours")?));
+    let zone = match zone {
+        Some(z) => z,
+        None => zone_of(r.try_get("business_hours")?),
+    };
+    let (day, hour) = local_day(created_at, zone);
     let place = Place {
         service: r.try_get("service_id")?,
         day,
@@ -230,7 +238,7 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
     let Some(r) = db::query(sql).bind(chat).fetch_optional(conn.ex()).await? else {
         return Ok(());
     };
-    let (place, timeline, ended) = timeline_of(&r)?;
+    let (place, timeline, ended) = timeline_of(&r, None)?;
     if !ended {
         return Ok(());
     }
@@ -326,6 +334,13 @@ impl Engine {
         let mut hours: HashMap<(String, i64), i64> = HashMap::new();
         let mut after = 0i64;
         let mut summed = 0u64;
+        // the zone once, not a JSON parse per chat
+        let business_hours: Option<String> =
+            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
+                .bind(service.0)
+                .fetch_one(self.db.ex())
+                .await?;
+        let zone = Some(zone_of(business_hours.as_deref()));
         let sql = format!(
             "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
              WHERE c.service_id = ? AND c.status = 'ended' AND c.id > ? ORDER BY c.id LIMIT {REBUILD_PAGE}"
@@ -340,7 +355,7 @@ impl Engine {
             after = last.try_get("id")?;
             let mut page = Vec::with_capacity(rows.len());
             for r in &rows {
-                let (place, timeline, _) = timeline_of(r)?;
+                let (place, timeline, _) = timeline_of(r, zone)?;
                 page.push((r.try_get::<i64, _>("id")?, place, rules::facts(&timeline)));
             }
             let mut tx = self.write_tx().await?;
