@@ -65,6 +65,7 @@ pub fn history_query_string(q: &HistoryQuery) -> String {
         ("status", q.status.as_deref()),
         ("agent", q.agent.as_deref()),
         ("category", q.category.as_deref()),
+        ("channel", q.channel.as_deref()),
         ("customer", q.customer.as_deref()),
         ("q", q.q.as_deref()),
         ("page", q.page.as_deref()),
@@ -295,36 +296,32 @@ pub async fn unmask(chat: ChatId, message: MessageId, mask: &str) -> Answer<Mess
 // ---------------------------------------------------------------------------------------
 // History and export
 
-/// The report of a period (issue 20).
-pub async fn report(q: &shared::ReportQuery) -> Answer<shared::Report> {
-    let query = query(&[
+fn report_query_string(q: &shared::ReportQuery) -> String {
+    query(&[
         ("period", q.period.as_deref()),
         ("from", q.from.as_deref()),
         ("to", q.to.as_deref()),
         ("agent", q.agent.as_deref()),
         ("category", q.category.as_deref()),
         ("channel", q.channel.as_deref()),
-    ]);
-    get_json(&format!("{API}/reports?{query}"), None).await
+        ("lang", q.lang.as_deref()),
+    ])
 }
 
-/// The console's history screen filtered to `from..=to` (days at `offset`), an agent
-/// and a handling type: a report's drill-down (issue 20).
-pub fn history_link(
-    from: &str,
-    to: &str,
-    offset: &str,
-    agent: Option<&str>,
-    category: Option<&str>,
-) -> String {
-    let query = query(&[
-        ("from", Some(from)),
-        ("to", Some(to)),
-        ("tz", Some(offset)),
-        ("agent", agent),
-        ("category", category),
-    ]);
-    format!("/console/history?{query}")
+/// The report of a period (issue 20).
+pub async fn report(q: &shared::ReportQuery) -> Answer<shared::Report> {
+    get_json(&format!("{API}/reports?{}", report_query_string(q)), None).await
+}
+
+/// The same report as an `.xlsx` workbook (the browser downloads it).
+pub fn report_export_url(q: &shared::ReportQuery) -> String {
+    format!("{API}/reports/export.xlsx?{}", report_query_string(q))
+}
+
+/// The console's history screen with a filter already set: a report's drill-down
+/// (issue 20) — the same days, agent, handling type and channel as the report's number.
+pub fn history_link(q: &HistoryQuery) -> String {
+    format!("/console/history?{}", history_query_string(q))
 }
 
 pub async fn history(q: &HistoryQuery) -> Answer<HistoryPage> {

@@ -1,6 +1,7 @@
 //! Issue 20 (C-RP-1): the report's figures equal a direct count of the chats, stay
 //! exact through late ratings and changed handling types, equal the rollups rebuilt
-//! from scratch, and bad queries are 422 naming the parameter.
+//! from scratch, open the same chats in history (channel, handling type, agent), export
+//! as a workbook with native charts, and bad queries are 422 naming the parameter.
 
 mod common;
 
@@ -201,6 +202,7 @@ async fn bad_queries_name_the_parameter() {
         ("agent=999999", "agent"),
         ("category=abc", "category"),
         ("channel=phone", "channel"),
+        ("lang=fr", "lang"),
     ] {
         let (st, v) = s.get(&format!("/api/v1/reports?{q}"), Some(&admin)).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
@@ -266,4 +268,178 @@ async fn rollups_missing_after_an_upgrade_are_built_at_start() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// How many chats history finds with a report's drill-down filter (the days in the
+/// report's offset, as the screen's links carry them).
+async fn history_total(s: &TestServer, token: &str, r: &Value, extra: &str) -> i64 {
+    let tz = r["utc_offset"].as_str().unwrap().replace('+', "%2B");
+    let (st, v) = s
+        .get(
+            &format!(
+                "/api/v1/chats?from={}&to={}&tz={tz}{extra}",
+                r["from"].as_str().unwrap(),
+                r["to"].as_str().unwrap()
+            ),
+            Some(token),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{extra}: {v}");
+    v["total"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn drill_downs_and_the_workbook_match_the_report() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (_, cats) = s.get("/api/v1/categories", Some(&agent)).await;
+    let card = find_id(&cats, "카드 결제");
+    let top = find_id(&cats, "주문·결제");
+    // three chats from the help center (one typed 카드 결제), two from a shop's widget;
+    // all answered and ended
+    for (i, page) in [
+        None,
+        None,
+        None,
+        Some("https://shop.example.com/p/1"),
+        Some("https://shop.example.com/p/2"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = json!({"consent": true, "first_message": "문의"});
+        if let Some(p) = page {
+            body["channel_url"] = json!(p);
+        }
+        let (chat, _) = s.start_chat(body).await;
+        s.post(
+            &format!("/api/v1/chats/{chat}/open"),
+            Some(&agent),
+            json!({}),
+        )
+        .await;
+        let (st, _) = s.send_message(&chat, &agent, &format!("r{i}"), "네").await;
+        assert_eq!(st, StatusCode::CREATED);
+        if i == 0 {
+            let (st, _) = s
+                .put(
+                    &format!("/api/v1/chats/{chat}/info"),
+                    Some(&agent),
+                    json!({"customer": {}, "consult": {"category_id": card}}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK);
+        }
+        s.end_chat(&chat, &agent).await;
+    }
+
+    // every drill-down finds in history the chats the report counted
+    let all = report(&s, &admin, "period=today").await;
+    assert_eq!(all["totals"]["started"], 5);
+    assert_eq!(history_total(&s, &admin, &all, "").await, 5);
+    for (channel, n) in [("widget", 2), ("helpcenter", 3)] {
+        let r = report(&s, &admin, &format!("period=today&channel={channel}")).await;
+        assert_eq!(r["totals"]["started"], n, "{channel}");
+        assert_eq!(
+            history_total(&s, &admin, &r, &format!("&channel={channel}")).await,
+            n,
+            "{channel}"
+        );
+    }
+    let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
+    assert_eq!(typed["totals"]["started"], 1);
+    let path_ids = typed["categories"][0]["path_ids"].as_array().unwrap();
+    assert_eq!(path_ids.len(), 3, "{typed}");
+    assert_eq!(path_ids[0], top.as_str());
+    assert_eq!(path_ids[2], card.as_str());
+    assert_eq!(
+        history_total(&s, &admin, &typed, &format!("&category={top}")).await,
+        1
+    );
+    let row = &all["agents"][0];
+    let id = row["agent_id"].as_str().unwrap();
+    assert_eq!(
+        history_total(&s, &admin, &all, &format!("&agent={id}")).await,
+        row["figures"]["started"].as_i64().unwrap()
+    );
+    let (st, v) = s.get("/api/v1/chats?channel=phone", Some(&admin)).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+
+    // the workbook: a sheet per table, the same numbers, native charts
+    let resp = s
+        .http
+        .get(s.url("/api/v1/reports/export.xlsx?period=today&lang=en"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    // (zip entries' names are stored uncompressed: the charts are parts of the file)
+    let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    for part in ["xl/charts/chart1.xml", "xl/charts/chart5.xml"] {
+        assert!(has(part), "no {part}");
+    }
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Summary",
+            "Chats per day",
+            "By agent",
+            "Top handling types",
+            "Satisfaction scores",
+            "Chat starts by weekday × hour"
+        ]
+    );
+    let days = book.worksheet_range("Chats per day").unwrap();
+    let num = |d: &Data| match d {
+        Data::Float(f) => *f as i64,
+        Data::Int(i) => *i,
+        other => panic!("not a number: {other:?}"),
+    };
+    assert_eq!(days.get((0, 1)), Some(&Data::String("Handled".into())));
+    assert_eq!(num(days.get((1, 1)).unwrap()), 5, "handled today");
+    assert_eq!(num(days.get((1, 4)).unwrap()), 5, "started today");
+    assert!(
+        matches!(days.get((1, 0)), Some(Data::DateTime(_))),
+        "a date"
+    );
+    let agents = book.worksheet_range("By agent").unwrap();
+    assert_eq!(
+        agents.get((1, 0)),
+        Some(&Data::String(row["name"].as_str().unwrap().into()))
+    );
+    let types = book.worksheet_range("Top handling types").unwrap();
+    let typed_row = (1..types.height())
+        .find(|r| types.get((*r, 3)) == Some(&Data::String("카드 결제".into())))
+        .expect("카드 결제 in the third level's column");
+    assert_eq!(num(types.get((typed_row, 4)).unwrap()), 1);
+    let heat = book
+        .worksheet_range("Chat starts by weekday × hour")
+        .unwrap();
+    let starts: i64 = (1..8)
+        .flat_map(|r| (1..25).map(move |c| (r, c)))
+        .map(|(r, c)| heat.get((r, c)).map_or(0, num))
+        .sum();
+    assert_eq!(starts, 5);
+    // Korean by default
+    let resp = s
+        .http
+        .get(s.url("/api/v1/reports/export.xlsx?period=7d"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let bytes = resp.bytes().await.unwrap().to_vec();
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names()[1], "일별 채팅");
 }

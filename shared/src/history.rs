@@ -53,6 +53,9 @@ pub struct HistoryQuery {
     /// Handling type id at any level: that category and everything below it.
     #[serde(default)]
     pub category: Option<String>,
+    /// `helpcenter` (our help center) or `widget` (sites embedding the widget).
+    #[serde(default)]
+    pub channel: Option<String>,
     /// Part of the customer's name or email.
     #[serde(default)]
     pub customer: Option<String>,
@@ -81,6 +84,8 @@ pub struct HistoryFilter {
     pub handled: Option<bool>,
     pub agent: Option<AgentId>,
     pub category: Option<CategoryId>,
+    /// The channel's kind ([`parse_channel`]).
+    pub channel: Option<&'static str>,
     /// Lower-cased part of a customer's name or email.
     pub customer: Option<String>,
     /// The message text to find.
@@ -157,6 +162,17 @@ pub(crate) fn parse_id(field: &'static str, raw: Option<&str>) -> Result<Option<
     .transpose()
 }
 
+/// A channel filter: `helpcenter` (our help center) or `widget` (every site that
+/// embeds the widget); the same words in history and reports.
+pub(crate) fn parse_channel(raw: Option<&str>) -> Result<Option<&'static str>, Invalid> {
+    match raw {
+        None => Ok(None),
+        Some("helpcenter") => Ok(Some("helpcenter")),
+        Some("widget") => Ok(Some("widget")),
+        Some(_) => Err(invalid("channel", "must be helpcenter or widget")),
+    }
+}
+
 impl HistoryQuery {
     /// Checks every parameter and builds the filter; the first broken one is named.
     pub fn filter(&self) -> Result<HistoryFilter, Invalid> {
@@ -222,6 +238,7 @@ impl HistoryQuery {
             handled,
             agent: parse_id("agent", present(&self.agent))?.map(AgentId),
             category: parse_id("category", present(&self.category))?.map(CategoryId),
+            channel: parse_channel(present(&self.channel))?,
             customer,
             text,
             after: parse_id("page", present(&self.page))?.map(ChatId),
@@ -359,6 +376,7 @@ mod tests {
                 "status" => h.status = v,
                 "agent" => h.agent = v,
                 "category" => h.category = v,
+                "channel" => h.channel = v,
                 "customer" => h.customer = v,
                 "q" => h.q = v,
                 "page" => h.page = v,

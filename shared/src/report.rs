@@ -33,6 +33,9 @@ pub struct ReportQuery {
     /// `helpcenter` or `widget`.
     #[serde(default)]
     pub channel: Option<String>,
+    /// The export's language (`ko`, default, or `en`); the JSON answer ignores it.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// A report query, read: the days and the filters (ids still to be found in the
@@ -44,25 +47,27 @@ pub struct ReportFilter {
     pub agent: Option<i64>,
     pub category: Option<i64>,
     pub channel: Option<&'static str>,
+    /// `ko` or `en`.
+    pub lang: &'static str,
 }
 
 impl ReportQuery {
     /// The query's rules, given the service's today; 422 with the parameter named.
     pub fn validate(&self, today: NaiveDate) -> Result<ReportFilter, Invalid> {
-        use crate::history::{parse_id, present};
+        use crate::history::{parse_channel, parse_id, present};
         let (from, to) = report_days(self, today)?;
-        let channel = match present(&self.channel) {
-            None => None,
-            Some("helpcenter") => Some("helpcenter"),
-            Some("widget") => Some("widget"),
-            Some(_) => return Err(invalid("channel", "must be helpcenter or widget")),
-        };
+        let channel = parse_channel(present(&self.channel))?;
         Ok(ReportFilter {
             from,
             to,
             agent: parse_id("agent", present(&self.agent))?,
             category: parse_id("category", present(&self.category))?,
             channel,
+            lang: match present(&self.lang) {
+                None | Some("ko") => "ko",
+                Some("en") => "en",
+                Some(_) => return Err(invalid("lang", "must be ko or en")),
+            },
         })
     }
 }
@@ -180,9 +185,15 @@ pub struct AgentFigures {
 pub struct CategoryFigures {
     /// `null`: chats without a handling type.
     pub category_id: Option<String>,
+    /// Names from the top level down (empty: no handling type).
     pub path: Vec<String>,
+    /// The ids of `path`, level by level (for a drill-down by level).
+    #[serde(default)]
+    pub path_ids: Vec<String>,
     pub started: i64,
     pub handled: i64,
+    #[serde(default)]
+    pub unhandled: i64,
 }
 
 /// `GET /api/v1/reports`.

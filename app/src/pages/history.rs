@@ -23,6 +23,8 @@ struct Filters {
     status: String,
     agent: String,
     category: String,
+    /// `helpcenter`, `widget` or blank (every channel).
+    channel: String,
     customer: String,
     q: String,
     /// The days' offset when a link gave one (a report's drill-down: the service's
@@ -54,6 +56,7 @@ impl Filters {
             status: set(&self.status),
             agent: set(&self.agent),
             category: set(&self.category),
+            channel: set(&self.channel),
             customer: set(&self.customer),
             q: set(&self.q),
             ..HistoryQuery::default()
@@ -152,6 +155,7 @@ pub fn HistoryScreen() -> impl IntoView {
                 ("agent", &mut initial.agent),
                 ("category", &mut initial.category),
                 ("status", &mut initial.status),
+                ("channel", &mut initial.channel),
             ] {
                 if let Some(v) = link.get(key) {
                     *field = v;
@@ -287,6 +291,15 @@ pub fn HistoryScreen() -> impl IntoView {
                         {move || category_paths(&categories.get()).into_iter().map(|(id, path)| view! {
                             <option value=id.to_string()>{path}</option>
                         }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{move || t.get().reports.channel}</span>
+                    <select data-testid="history-channel" prop:value=move || form.get().channel
+                        on:change:target=move |ev| form.update(|f| f.channel = ev.target().value())>
+                        <option value="">{move || t.get().filter_all}</option>
+                        <option value="helpcenter">{move || t.get().reports.helpcenter}</option>
+                        <option value="widget">{move || t.get().reports.widget}</option>
                     </select>
                 </label>
                 <label class="field">

@@ -387,6 +387,7 @@ impl Engine {
             "to": f.to,
             "status": f.handled.map(|h| if h { "handled" } else { "unhandled" }),
             "agent": f.agent.map(|a| a.to_string()),
+            "channel": f.channel,
             "category": f.category.map(|c| c.to_string()),
             "customer_chars": chars(&f.customer),
             "q_chars": chars(&f.text),

@@ -92,6 +92,15 @@ fn push_filter(
     if let Some(agent) = f.agent {
         qb.push(" AND c.agent_id = ").push_bind(agent.0);
     }
+    match f.channel {
+        Some("helpcenter") => {
+            qb.push(" AND c.channel = 'helpcenter'");
+        }
+        Some(_) => {
+            qb.push(" AND c.channel != 'helpcenter'");
+        }
+        None => {}
+    }
     if let Some(cat) = f.category {
         // the handling type at any level: itself, its children and grandchildren
         qb.push(" AND c.category_id IN (SELECT id FROM categories WHERE service_id = ")

@@ -323,11 +323,16 @@ impl Engine {
         let mut categories: Vec<CategoryFigures> = by_category
             .iter()
             .filter(|(_, s)| counted(s))
-            .map(|(id, s)| CategoryFigures {
-                category_id: (*id != 0).then(|| id.to_string()),
-                path: path_of(&tree, *id),
-                started: s.get(&cols, "chats"),
-                handled: s.get(&cols, "handled"),
+            .map(|(id, s)| {
+                let (path_ids, path) = path_of(&tree, *id).into_iter().unzip();
+                CategoryFigures {
+                    category_id: (*id != 0).then(|| id.to_string()),
+                    path,
+                    path_ids,
+                    started: s.get(&cols, "chats"),
+                    handled: s.get(&cols, "handled"),
+                    unhandled: s.get(&cols, "unhandled"),
+                }
             })
             .collect();
         categories.sort_by(|a, b| b.started.cmp(&a.started).then(a.path.cmp(&b.path)));
@@ -436,8 +441,8 @@ fn below(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<i64> {
     out
 }
 
-/// A handling type's names from the top level down (empty for none).
-fn path_of(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<String> {
+/// A handling type's ids and names from the top level down (empty for none).
+fn path_of(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<(String, String)> {
     let mut path = Vec::new();
     let mut at = Some(id);
     let mut seen = HashSet::new();
@@ -445,7 +450,7 @@ fn path_of(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<String> {
         let Some((parent, name)) = tree.get(&c) else {
             break;
         };
-        path.push(name.clone());
+        path.push((c.to_string(), name.clone()));
         at = *parent;
     }
     path.reverse();
@@ -478,7 +483,9 @@ mod tests {
         b.sort();
         assert_eq!(b, [1, 2, 3]);
         assert_eq!(below(&tree, 4), [4]);
-        assert_eq!(path_of(&tree, 3), ["회원", "가입", "본인인증"]);
+        let names: Vec<String> = path_of(&tree, 3).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, ["회원", "가입", "본인인증"]);
+        assert_eq!(path_of(&tree, 2)[0].0, "1");
         assert!(path_of(&tree, 0).is_empty());
     }
 

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}/transfer", post(routing::transfer))
         .route("/routing/board", get(routing::board))
         .route("/reports", get(reports::report))
+        .route("/reports/export.xlsx", get(reports::export))
         .route("/canned-replies", get(canned::list).post(canned::create))
         .route(
             "/canned-replies/{id}",

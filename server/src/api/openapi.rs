@@ -48,6 +48,7 @@ use utoipa::{Modify, OpenApi};
         super::settings::rate,
         super::settings::request_rating,
         super::reports::report,
+        super::reports::export,
         super::files::upload,
         super::files::download,
         super::files::thumbnail,

@@ -1,12 +1,13 @@
 //! The report's charts as SVG drawn by Leptos components: chats per day (stacked
 //! handled / unhandled / in progress; each bar a link to that day's chats in history),
-//! satisfaction scores, and the weekday × hour heatmap. Every chart has its numbers as
-//! a table behind it (`<details>`), and every mark a `<title>` shown on hover.
+//! the first-response and wait trends (p50 and p90 lines), satisfaction scores, and the
+//! weekday × hour heatmap. Every chart has its numbers as a table behind it
+//! (`<details>`), and every mark a `<title>` shown on hover.
 
 use leptos::prelude::*;
-use shared::report::{Csat, DayFigures};
+use shared::report::{Csat, DayFigures, Durations};
 
-use crate::client;
+use super::{Drill, secs};
 use crate::i18n::use_texts;
 
 const W: f64 = 640.0;
@@ -14,12 +15,7 @@ const H: f64 = 180.0;
 
 /// Chats per day, stacked; a bar opens history on that day (drill-down).
 #[component]
-pub fn DayBars(
-    days: Vec<DayFigures>,
-    offset: String,
-    category: RwSignal<String>,
-    agent: RwSignal<String>,
-) -> impl IntoView {
+pub fn DayBars(days: Vec<DayFigures>, drill: Drill) -> impl IntoView {
     let t = use_texts();
     let navigate = leptos_router::hooks::use_navigate();
     let top = days
@@ -40,13 +36,7 @@ pub fn DayBars(
             let f = &d.figures;
             let x = i as f64 * slot + (slot - bar) / 2.0;
             let (hh, uh, oh) = (scale(f.handled), scale(f.unhandled), scale(f.open));
-            let link = client::history_link(
-                &d.day,
-                &d.day,
-                &offset,
-                Some(agent.get_untracked().as_str()).filter(|a| !a.is_empty()),
-                Some(category.get_untracked().as_str()).filter(|c| !c.is_empty()),
-            );
+            let link = drill.link(&d.day, &d.day, None, None);
             let label = format!(
                 "{}: {} · {} {} · {} {} · {} {}",
                 d.day,
@@ -107,6 +97,126 @@ pub fn DayBars(
                         {rows.into_iter().map(|d| view! { <tr>
                             <td>{d.day}</td><td>{d.figures.started}</td>
                             <td>{d.figures.handled}</td><td>{d.figures.unhandled}</td>
+                        </tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}
+
+/// One duration figure per day as two lines, p50 and p90 (`first_response`: the first
+/// response time, else the wait for an agent). A day without the figure is a gap.
+#[component]
+pub fn Trend(days: Vec<DayFigures>, first_response: bool) -> impl IntoView {
+    let t = use_texts();
+    let pick = move |d: &DayFigures| -> Durations {
+        if first_response {
+            d.figures.first_response.clone()
+        } else {
+            d.figures.wait_to_assignment.clone()
+        }
+    };
+    let title = move || {
+        let r = t.get().reports;
+        if first_response {
+            r.trend_first_response
+        } else {
+            r.trend_wait
+        }
+    };
+    let points: Vec<(String, Durations)> = days.iter().map(|d| (d.day.clone(), pick(d))).collect();
+    let top = points
+        .iter()
+        .filter_map(|(_, d)| d.p90_secs.or(d.p50_secs))
+        .max()
+        .unwrap_or(0);
+    let scale_top = (top as f64 * 1.1).max(1.0);
+    let n = points.len().max(1) as f64;
+    let slot = W / n;
+    let x = move |i: usize| i as f64 * slot + slot / 2.0;
+    let y = move |v: i64| H - 20.0 - v as f64 / scale_top * (H - 30.0);
+    // the line's segments: runs of days that have the figure
+    let segments = |value: fn(&Durations) -> Option<i64>| {
+        let mut out: Vec<String> = Vec::new();
+        let mut run = String::new();
+        for (i, (_, d)) in points.iter().enumerate() {
+            match value(d) {
+                Some(v) => run.push_str(&format!("{:.1},{:.1} ", x(i), y(v))),
+                None if !run.is_empty() => out.push(std::mem::take(&mut run)),
+                None => {}
+            }
+        }
+        if !run.is_empty() {
+            out.push(run);
+        }
+        out
+    };
+    let lines = [
+        ("trend-p50", segments(|d| d.p50_secs)),
+        ("trend-p90", segments(|d| d.p90_secs)),
+    ]
+    .into_iter()
+    .flat_map(|(class, runs)| {
+        runs.into_iter()
+            .map(move |pts| view! { <polyline class=class points=pts fill="none"/> })
+    })
+    .collect_view();
+    let dots = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (day, d))| {
+            let p50 = d.p50_secs?;
+            let label = format!(
+                "{day}: p50 {} · p90 {} ({})",
+                secs(Some(p50)),
+                secs(d.p90_secs),
+                d.count
+            );
+            Some(view! {
+                <circle class="trend-dot" cx=x(i) cy=y(p50) r=3><title>{label}</title></circle>
+            })
+        })
+        .collect_view();
+    let empty = top == 0 && points.iter().all(|(_, d)| d.count == 0);
+    let rows = points.clone();
+    let testid = if first_response {
+        "report-trend-first-response"
+    } else {
+        "report-trend-wait"
+    };
+    view! {
+        <section class="card report-card">
+            <h2>{title}</h2>
+            {empty.then(|| view! { <p class="muted">{move || t.get().reports.no_durations}</p> })}
+            <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" data-testid=testid
+                aria-label=title>
+                <line class="axis" x1=0 y1=H - 20.0 x2=W y2=H - 20.0/>
+                <text x=2 y=12>{secs(Some(top))}</text>
+                {lines}
+                {dots}
+                {points.first().map(|(d, _)| view! { <text x=2 y=H - 4.0>{d.clone()}</text> })}
+                {(points.len() > 1).then(|| points.last().map(|(d, _)| view! {
+                    <text x=W - 2.0 y=H - 4.0 text-anchor="end">{d.clone()}</text>
+                }))}
+            </svg>
+            <p class="legend">
+                <span class="key p50"></span>{move || t.get().reports.median}
+                <span class="key p90"></span>{move || t.get().reports.p90}
+            </p>
+            <details>
+                <summary>{move || t.get().reports.as_table}</summary>
+                <table class="report-table">
+                    <thead><tr>
+                        <th scope="col">{move || t.get().reports.day}</th>
+                        <th scope="col">"p50"</th>
+                        <th scope="col">"p90"</th>
+                        <th scope="col">{move || t.get().reports.count}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|(day, d)| view! { <tr>
+                            <td>{day}</td><td>{secs(d.p50_secs)}</td>
+                            <td>{secs(d.p90_secs)}</td><td>{d.count}</td>
                         </tr> }).collect_view()}
                     </tbody>
                 </table>

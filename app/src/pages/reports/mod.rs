@@ -1,13 +1,17 @@
 //! The reports screen (통계, `/console/reports`, issue 20): a period and filters, the
 //! headline figures, the chats per day (each bar opens that day's chats in history —
-//! the same days, agent and handling type), satisfaction scores, the weekday × hour
-//! heatmap, the per-agent table and the top handling types. Charts are SVG drawn by
-//! Leptos components ([`charts`]) — nothing of it reaches the customers' bundle — each
-//! with the same numbers as a table behind it.
+//! the same days, agent, handling type and channel), the first-response and wait
+//! trends, satisfaction scores, the weekday × hour heatmap, the top handling types
+//! (level by level) and the per-agent table (each row opens its chats in history), and
+//! the `.xlsx` export. Charts are SVG drawn by Leptos components ([`charts`],
+//! [`types`]) — nothing of it reaches the customers' bundle — each with the same
+//! numbers as a table behind it.
 
 mod charts;
+mod types;
 
 use leptos::prelude::*;
+use shared::HistoryQuery;
 use shared::report::{Durations, Report, ReportQuery};
 
 use crate::client;
@@ -21,6 +25,49 @@ fn secs(d: Option<i64>) -> String {
 /// `p50 / p90` of a duration figure.
 fn p50_p90(d: &Durations) -> String {
     format!("{} / {}", secs(d.p50_secs), secs(d.p90_secs))
+}
+
+/// What a report was counted over, to open the same chats in history.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Drill {
+    /// The service zone's offset (`+09:00`): history reads the days in it.
+    offset: String,
+    agent: Option<String>,
+    category: Option<String>,
+    channel: Option<String>,
+}
+
+impl Drill {
+    fn of(report: &Report, q: &ReportQuery) -> Drill {
+        Drill {
+            offset: report.utc_offset.clone(),
+            agent: q.agent.clone(),
+            category: q.category.clone(),
+            channel: q.channel.clone(),
+        }
+    }
+
+    /// History filtered to `from..=to` with the report's filters, narrowed to an agent
+    /// or a handling type when given.
+    pub(crate) fn link(
+        &self,
+        from: &str,
+        to: &str,
+        agent: Option<&str>,
+        category: Option<&str>,
+    ) -> String {
+        client::history_link(&HistoryQuery {
+            from: Some(from.to_owned()),
+            to: Some(to.to_owned()),
+            tz: Some(self.offset.clone()),
+            agent: agent.map(str::to_owned).or_else(|| self.agent.clone()),
+            category: category
+                .map(str::to_owned)
+                .or_else(|| self.category.clone()),
+            channel: self.channel.clone(),
+            ..HistoryQuery::default()
+        })
+    }
 }
 
 /// A share as `83%` (`-` without a base).
@@ -43,7 +90,9 @@ pub fn ReportsScreen() -> impl IntoView {
     let agents = RwSignal::new(Vec::<shared::AgentProfile>::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let report = RwSignal::new(None::<Report>);
+    // the report with the query it answers (its drill-down links and export use both)
+    let report = RwSignal::new(None::<(Report, ReportQuery)>);
+    let locale = crate::i18n::use_locale();
     let error = RwSignal::new(None::<String>);
     let load = move || {
         let set = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
@@ -58,12 +107,13 @@ pub fn ReportsScreen() -> impl IntoView {
             agent: set(agent),
             channel: set(channel),
             category: set(category),
+            lang: Some(locale.get_untracked().code().to_owned()),
         };
         leptos::task::spawn_local(async move {
             match client::report(&q).await {
                 Ok(r) => {
                     error.set(None);
-                    report.set(Some(r));
+                    report.set(Some((r, q)));
                 }
                 Err(e) => error.set(Some(e.shown())),
             }
@@ -139,20 +189,23 @@ pub fn ReportsScreen() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
+                    {move || report.get().map(|(_, q)| view! {
+                        <a class="button" data-testid="report-export" download=""
+                            href=client::report_export_url(&q)>{move || t.get().reports.export}</a>
+                    })}
                 </div>
             </header>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {move || report.get().map(|r| view! { <ReportBody report=r category=category agent=agent/> })}
+            {move || report.get().map(|(r, q)| {
+                let drill = Drill::of(&r, &q);
+                view! { <ReportBody report=r drill=drill/> }
+            })}
         </section>
     }
 }
 
 #[component]
-fn ReportBody(
-    report: Report,
-    category: RwSignal<String>,
-    agent: RwSignal<String>,
-) -> impl IntoView {
+fn ReportBody(report: Report, drill: Drill) -> impl IntoView {
     let t = use_texts();
     let f = report.totals.clone();
     let tiles = move || {
@@ -186,9 +239,12 @@ fn ReportBody(
     };
     let empty = report.totals.started == 0;
     let days = report.days.clone();
-    let offset = report.utc_offset.clone();
     let agents = report.agents.clone();
-    let types = report.categories.clone();
+    let (from, to) = (report.from.clone(), report.to.clone());
+    let agent_link = {
+        let drill = drill.clone();
+        move |id: &str| drill.link(&from, &to, Some(id), None)
+    };
     view! {
         <div class="report-tiles">
             {move || tiles().into_iter().map(|(id, label, value)| view! {
@@ -201,29 +257,12 @@ fn ReportBody(
         <p class="muted report-note">{move || format!("p50 / p90 · {}", report.time_zone)}</p>
         {empty.then(|| view! { <p class="report-empty" data-testid="report-empty">{move || t.get().reports.empty}</p> })}
         <div class="report-grid">
-            <charts::DayBars days=days.clone() offset=offset category=category agent=agent/>
+            <charts::DayBars days=days.clone() drill=drill.clone()/>
+            <charts::Trend days=days.clone() first_response=true/>
+            <charts::Trend days=days.clone() first_response=false/>
             <charts::CsatBars csat=report.totals.csat.clone()/>
             <charts::Heatmap cells=report.heatmap.clone()/>
-            <section class="card report-card">
-                <h2>{move || t.get().reports.top_types}</h2>
-                <table class="report-table" data-testid="report-types">
-                    <thead><tr>
-                        <th scope="col">{move || t.get().reports.category}</th>
-                        <th scope="col">{move || t.get().reports.started}</th>
-                        <th scope="col">{move || t.get().reports.handled_share}</th>
-                    </tr></thead>
-                    <tbody>
-                        {types.into_iter().take(10).map(|c| {
-                            let name = if c.path.is_empty() { None } else { Some(c.path.join(" > ")) };
-                            view! { <tr>
-                                <td>{move || name.clone().unwrap_or_else(|| t.get().reports.no_type.to_owned())}</td>
-                                <td>{c.started}</td>
-                                <td>{share(c.handled, c.started)}</td>
-                            </tr> }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </section>
+            <types::TypeBars types=report.categories.clone() from=report.from.clone() to=report.to.clone() drill=drill/>
         </div>
         <section class="card report-card">
             <h2>{move || t.get().reports.agents}</h2>
@@ -241,8 +280,9 @@ fn ReportBody(
                 <tbody>
                     {agents.into_iter().map(|a| {
                         let g = a.figures;
+                        let href = agent_link(&a.agent_id);
                         view! { <tr data-testid="report-agent-row">
-                            <td>{a.name}</td>
+                            <td><a href=href data-testid="report-agent-link" title=move || t.get().reports.open_history>{a.name}</a></td>
                             <td>{g.started}</td>
                             <td>{share(g.handled, g.handled + g.unhandled)}</td>
                             <td>{secs(g.first_response.p50_secs)}</td>
