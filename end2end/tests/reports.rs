@@ -1,6 +1,7 @@
 //! Issue 20 in the browser: after a few chats, the admin opens 통계, sees the figures
-//! and the charts, clicks today's bar and lands on the chat history filtered to that
-//! day, with the same number of chats.
+//! and the charts (days, trends, heatmap), downloads the workbook, clicks today's bar
+//! and lands on the chat history filtered to that day, with the same number of chats;
+//! back on the report, the agent's row opens the same chats too.
 
 use end2end::{Browser, Server};
 use fantoccini::Locator;
@@ -31,7 +32,36 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
     admin
         .wait_count(r#"[data-testid="report-heatmap"]"#, 1)
         .await;
+    admin
+        .wait_count(r#"[data-testid="report-trend-first-response"]"#, 1)
+        .await;
+    admin
+        .wait_count(r#"[data-testid="report-trend-wait"]"#, 1)
+        .await;
     admin.screenshot("console-reports").await;
+    admin
+        .client
+        .execute(
+            "document.querySelector('[data-testid=\"report-types-chart\"]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    admin.screenshot("console-reports-types").await;
+    // the export answers a workbook to the signed-in admin (the session cookie)
+    let answer = admin
+        .client
+        .execute(
+            "return fetch(document.querySelector('[data-testid=\"report-export\"]').href)
+                .then(r => r.status + ' ' + r.headers.get('content-type'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.as_str().unwrap(),
+        "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     // the admin narrows it to the agent who took both chats: the same two
     admin
         .find(r#"[data-testid="report-agent"]"#)
@@ -54,7 +84,9 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
     assert_eq!(count, "2");
     let href = today.attr("data-href").await.unwrap().unwrap();
     assert!(
-        href.contains("/console/history?from=") && href.contains("agent="),
+        href.starts_with("/console/history?")
+            && href.contains("from=")
+            && href.contains("agent="),
         "{href}"
     );
     admin
@@ -64,6 +96,24 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
     admin
         .wait_text(r#"[data-testid="history-total"]"#, "2")
         .await;
+    // back on the report, the agent's row opens the same two chats
+    admin.client.back().await.unwrap();
+    admin
+        .click_centered(r#"[data-testid="report-agent-link"]"#)
+        .await;
+    admin
+        .wait_text(r#"[data-testid="history-total"]"#, "2")
+        .await;
+    assert!(
+        admin
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("agent="),
+        "the agent's link carries the agent"
+    );
     agent.close().await;
     admin.close().await;
 }

@@ -192,7 +192,7 @@ pub fn Trend(days: Vec<DayFigures>, first_response: bool) -> impl IntoView {
             <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" data-testid=testid
                 aria-label=title>
                 <line class="axis" x1=0 y1=H - 20.0 x2=W y2=H - 20.0/>
-                <text x=2 y=12>{secs(Some(top))}</text>
+                {(!empty).then(|| view! { <text x=2 y=12>{secs(Some(top))}</text> })}
                 {lines}
                 {dots}
                 {points.first().map(|(d, _)| view! { <text x=2 y=H - 4.0>{d.clone()}</text> })}
