@@ -84,9 +84,7 @@ async fn a_day_of_the_report_opens_the_same_chats_in_history() {
     assert_eq!(count, "2");
     let href = today.attr("data-href").await.unwrap().unwrap();
     assert!(
-        href.starts_with("/console/history?")
-            && href.contains("from=")
-            && href.contains("agent="),
+        href.starts_with("/console/history?") && href.contains("from=") && href.contains("agent="),
         "{href}"
     );
     admin

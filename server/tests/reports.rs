@@ -5,6 +5,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::{DEMO_PASSWORD, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -118,6 +119,32 @@ async fn figures_equal_a_count_and_a_rebuild() {
     assert_eq!(r["days"].as_array().unwrap().len(), 1);
     let heat = heat_sum(&r);
     assert_eq!(heat, 4);
+    // the same chats read through the month rollup (a whole calendar month) and
+    // through the edge days around it (from the 2nd of last month to the 1st of next)
+    let today = chrono::NaiveDate::parse_from_str(r["to"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let first = today.with_day(1).unwrap();
+    let next = first.checked_add_months(chrono::Months::new(1)).unwrap();
+    let whole_month = report(
+        &s,
+        &admin,
+        &format!("from={first}&to={}", next - chrono::Duration::days(1)),
+    )
+    .await;
+    let around = report(
+        &s,
+        &admin,
+        &format!("from={}&to={next}", first - chrono::Duration::days(30)),
+    )
+    .await;
+    for other in [&whole_month, &around] {
+        assert_eq!(other["totals"], r["totals"]);
+        assert_eq!(other["categories"], r["categories"]);
+        assert_eq!(other["heatmap"], r["heatmap"]);
+        assert_eq!(
+            other["agents"][0]["figures"], r["agents"][0]["figures"],
+            "per agent, from the months and the edge days"
+        );
+    }
 
     // the same as a direct count of the chats
     let count = |sql: &'static str| common::count_rows(&s.db_url, sql);

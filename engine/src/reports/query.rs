@@ -1,7 +1,10 @@
 //! `GET /reports` (issue 20): the figures of a period from the rollups — a few grouped
-//! sums over `report_days`/`report_hours`, whatever the period — plus the chats of the
-//! period that are still open, read live (few, through a partial index) and summed by
-//! the same rules.
+//! sums whatever the period: the days from `report_day_totals` (or, narrowed to an
+//! agent or handling type, from `report_days` through their indexes), the per-agent and
+//! per-type tables from the period's whole months in `report_months` and its edge days
+//! in `report_days`, the heatmap from `report_hours` (narrowed: the facts' indexes) —
+//! plus the chats of the period that are still open, read live (few, through a partial
+//! index) and summed by the same rules.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -87,18 +90,82 @@ struct Filter {
     channel: Option<&'static str>,
 }
 
+/// A stretch of a period, and the rollup it is read from.
+#[derive(Clone, Debug, PartialEq)]
+enum Stretch {
+    /// Days `from..=to` (`report_days`).
+    Days(NaiveDate, NaiveDate),
+    /// Whole calendar months `YYYY-MM..=YYYY-MM` (`report_months`).
+    Months(String, String),
+}
+
+impl Stretch {
+    fn table(&self) -> &'static str {
+        match self {
+            Stretch::Days(..) => "report_days",
+            Stretch::Months(..) => "report_months",
+        }
+    }
+
+    /// ` AND …` of the stretch.
+    fn sql(&self, b: &mut db::Builder) {
+        let (col, first, last) = match self {
+            Stretch::Days(f, t) => ("day", f.to_string(), t.to_string()),
+            Stretch::Months(f, t) => ("month", f.clone(), t.clone()),
+        };
+        b.push(&format!(" AND {col} >= "))
+            .push_bind(first)
+            .push(&format!(" AND {col} <= "))
+            .push_bind(last);
+    }
+}
+
+/// A period as its whole calendar months and the days before and after them, so a long
+/// period reads a row per month and key instead of one per day and key.
+fn stretches(from: NaiveDate, to: NaiveDate) -> Vec<Stretch> {
+    let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let next_month = |d: NaiveDate| {
+        let first = month_start(d);
+        first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first)
+    };
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        next_month(from)
+    };
+    // the last day of the last whole month
+    let last_whole = if (to + chrono::Duration::days(1)).day() == 1 {
+        to
+    } else {
+        month_start(to) - chrono::Duration::days(1)
+    };
+    if first_whole > last_whole {
+        return vec![Stretch::Days(from, to)];
+    }
+    let mut out = vec![Stretch::Months(
+        first_whole.format("%Y-%m").to_string(),
+        last_whole.format("%Y-%m").to_string(),
+    )];
+    if from < first_whole {
+        out.push(Stretch::Days(from, first_whole - chrono::Duration::days(1)));
+    }
+    if last_whole < to {
+        out.push(Stretch::Days(last_whole + chrono::Duration::days(1), to));
+    }
+    out
+}
+
 impl Filter {
     /// ` AND …` of the period's days.
     fn days(&self, b: &mut db::Builder) {
-        b.push(" AND day >= ")
-            .push_bind(self.from.to_string())
-            .push(" AND day <= ")
-            .push_bind(self.to.to_string());
+        Stretch::Days(self.from, self.to).sql(b);
     }
 
-    /// ` AND …` over a table with the rollup keys (the days, then the filters).
+    /// ` AND …` of the filters (agent, handling types, channel) over a table with the
+    /// rollup keys.
     fn sql(&self, b: &mut db::Builder) {
-        self.days(b);
         if let Some(a) = self.agent {
             b.push(" AND agent_id = ").push_bind(a);
         }
@@ -179,12 +246,13 @@ impl Engine {
         // three grouped sums over the period's rollup rows (each answers a few rows; one
         // pass grouped by day × agent × type answered every rollup row through the
         // driver and was slower: BENCHMARKS.md, *Reports*)
-        let grouped = |by: &str| {
+        let grouped = |by: &str, table: &str, stretch: &Stretch| {
             let mut b = db::Builder::new(format!(
-                "SELECT {by} AS k, {} FROM report_days WHERE service_id = ",
+                "SELECT {by} AS k, {} FROM {table} WHERE service_id = ",
                 sums.join(", ")
             ));
             b.push_bind(service);
+            stretch.sql(&mut b);
             f.sql(&mut b);
             b.push(&format!(" GROUP BY {by}"));
             b.build()
@@ -197,26 +265,46 @@ impl Engine {
                 })
                 .collect::<std::result::Result<Vec<i64>, _>>()
         };
+        // the days: without an agent or handling type, from the per-day totals (a row
+        // per day and channel); narrowed, from the finest rollup through its index
+        let whole = Stretch::Days(from, to);
+        let day_table = if f.agent.is_none() && f.categories.is_none() {
+            "report_day_totals"
+        } else {
+            "report_days"
+        };
         let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
-        for r in grouped("day").fetch_all(self.db.ex()).await? {
+        for r in grouped("day", day_table, &whole)
+            .fetch_all(self.db.ex())
+            .await?
+        {
             by_day
                 .entry(r.try_get("k")?)
                 .or_insert_with(Sums::zero)
                 .add(&values(&r)?);
         }
+        // per agent and per type: the whole months, then the edge days
         let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
-        for r in grouped("agent_id").fetch_all(self.db.ex()).await? {
-            by_agent
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&values(&r)?);
-        }
         let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
-        for r in grouped("category_id").fetch_all(self.db.ex()).await? {
-            by_category
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&values(&r)?);
+        for stretch in stretches(from, to) {
+            for r in grouped("agent_id", stretch.table(), &stretch)
+                .fetch_all(self.db.ex())
+                .await?
+            {
+                by_agent
+                    .entry(r.try_get("k")?)
+                    .or_insert_with(Sums::zero)
+                    .add(&values(&r)?);
+            }
+            for r in grouped("category_id", stretch.table(), &stretch)
+                .fetch_all(self.db.ex())
+                .await?
+            {
+                by_category
+                    .entry(r.try_get("k")?)
+                    .or_insert_with(Sums::zero)
+                    .add(&values(&r)?);
+            }
         }
         // the heatmap: starts per day and hour; with a filter, counted from the chats'
         // recorded facts (the hour rollup has no agent, type or channel)
@@ -228,10 +316,9 @@ impl Engine {
             "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = "
         });
         b.push_bind(service);
+        f.days(&mut b);
         if filtered {
             f.sql(&mut b);
-        } else {
-            f.days(&mut b);
         }
         b.push(" GROUP BY day, hour");
         for r in b.build().fetch_all(self.db.ex()).await? {
@@ -487,6 +574,54 @@ mod tests {
         assert_eq!(names, ["회원", "가입", "본인인증"]);
         assert_eq!(path_of(&tree, 2)[0].0, "1");
         assert!(path_of(&tree, 0).is_empty());
+    }
+
+    #[test]
+    fn a_period_is_its_whole_months_and_the_days_around_them() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let days = |a: &str, b: &str| Stretch::Days(d(a), d(b));
+        let months = |a: &str, b: &str| Stretch::Months(a.into(), b.into());
+        assert_eq!(
+            stretches(d("2026-11-24"), d("2026-11-30")),
+            [days("2026-11-24", "2026-11-30")],
+            "no whole month"
+        );
+        assert_eq!(
+            stretches(d("2026-11-01"), d("2026-11-30")),
+            [months("2026-11", "2026-11")]
+        );
+        assert_eq!(
+            stretches(d("2025-12-02"), d("2026-11-30")),
+            [
+                months("2026-01", "2026-11"),
+                days("2025-12-02", "2025-12-31")
+            ]
+        );
+        assert_eq!(
+            stretches(d("2024-12-15"), d("2026-12-14")),
+            [
+                months("2025-01", "2026-11"),
+                days("2024-12-15", "2024-12-31"),
+                days("2026-12-01", "2026-12-14")
+            ]
+        );
+        assert_eq!(
+            stretches(d("2026-02-01"), d("2026-02-28")),
+            [months("2026-02", "2026-02")],
+            "February ends on the 28th"
+        );
+        assert_eq!(
+            stretches(d("2026-01-31"), d("2026-03-01")),
+            [
+                months("2026-02", "2026-02"),
+                days("2026-01-31", "2026-01-31"),
+                days("2026-03-01", "2026-03-01")
+            ]
+        );
+        assert_eq!(
+            stretches(d("2026-01-15"), d("2026-02-14")),
+            [days("2026-01-15", "2026-02-14")]
+        );
     }
 
     #[test]

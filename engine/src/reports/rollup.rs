@@ -34,6 +34,85 @@ pub(crate) struct Place {
     pub(crate) channel: String,
 }
 
+/// A table of the measures summed under some of a [`Place`]'s keys. Every grain is
+/// kept in the same statement shape (an upsert adding the measures), so a chat's share
+/// goes into each of them alike and a rebuild fills them alike.
+pub(crate) struct Grain {
+    pub(crate) table: &'static str,
+    /// Key columns after `service_id`.
+    keys: &'static [&'static str],
+}
+
+/// A key value of a grain's row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum KeyValue {
+    Text(String),
+    Id(i64),
+}
+
+impl Grain {
+    /// The values of this grain's keys for a chat's place.
+    fn key_of(&self, place: &Place) -> Vec<KeyValue> {
+        self.keys
+            .iter()
+            .map(|k| match *k {
+                "day" => KeyValue::Text(place.day.clone()),
+                // `YYYY-MM`
+                "month" => KeyValue::Text(place.day.chars().take(7).collect()),
+                "agent_id" => KeyValue::Id(place.agent),
+                "category_id" => KeyValue::Id(place.category),
+                _ => KeyValue::Text(place.channel.clone()),
+            })
+            .collect()
+    }
+
+    /// `INSERT … VALUES (…) × rows ON CONFLICT … DO UPDATE` adding the measures.
+    fn upsert(&self, rows: usize) -> String {
+        let cols = measure_columns();
+        let keys = format!("service_id, {}", self.keys.join(", "));
+        let row = format!(
+            "({})",
+            vec!["?"; 1 + self.keys.len() + cols.len()].join(", ")
+        );
+        let sets: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} = {}.{c} + excluded.{c}", self.table))
+            .collect();
+        format!(
+            "INSERT INTO {} ({keys}, {}) VALUES {} ON CONFLICT ({keys}) DO UPDATE SET {}",
+            self.table,
+            cols.join(", "),
+            vec![row.as_str(); rows].join(", "),
+            sets.join(", ")
+        )
+    }
+}
+
+/// The measure rollups: per day × agent × handling type × channel (the finest; a
+/// period's edges and filtered day charts), per calendar month with the same keys (the
+/// whole months of a long period), and per day × channel (an unfiltered day chart).
+pub(crate) const GRAINS: [Grain; 3] = [
+    Grain {
+        table: "report_days",
+        keys: &["day", "agent_id", "category_id", "channel_kind"],
+    },
+    Grain {
+        table: "report_months",
+        keys: &["month", "agent_id", "category_id", "channel_kind"],
+    },
+    Grain {
+        table: "report_day_totals",
+        keys: &["day", "channel_kind"],
+    },
+];
+
+fn bind_key(q: db::Query, key: &[KeyValue]) -> db::Query {
+    key.iter().fold(q, |q, k| match k {
+        KeyValue::Text(s) => q.bind(s.as_str()),
+        KeyValue::Id(i) => q.bind(*i),
+    })
+}
+
 /// Chats read per query when rebuilding.
 const REBUILD_PAGE: usize = 5_000;
 
@@ -173,28 +252,15 @@ pub(crate) fn timeline_of(
 
 /// Adds (`sign` 1) or takes out (-1) one chat's facts at its place.
 async fn apply(mut conn: Ex<'_>, sign: i64, place: &Place, facts: &Facts) -> Result<()> {
-    let cols = measure_columns();
-    let keys = "service_id, day, agent_id, category_id, channel_kind";
-    let marks = vec!["?"; 5 + cols.len()].join(", ");
-    let sets: Vec<String> = cols
-        .iter()
-        .map(|c| format!("{c} = report_days.{c} + excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO report_days ({keys}, {}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {}",
-        cols.join(", "),
-        sets.join(", ")
-    );
-    let mut q = db::query(sql)
-        .bind(place.service)
-        .bind(place.day.as_str())
-        .bind(place.agent)
-        .bind(place.category)
-        .bind(place.channel.as_str());
-    for v in measures(facts) {
-        q = q.bind(v * sign);
+    let values: Vec<i64> = measures(facts).into_iter().map(|v| v * sign).collect();
+    for grain in &GRAINS {
+        let key = grain.key_of(place);
+        let mut q = bind_key(db::query(grain.upsert(1)).bind(place.service), &key);
+        for v in &values {
+            q = q.bind(*v);
+        }
+        q.execute(conn.ex()).await?;
     }
-    q.execute(conn.ex()).await?;
     db::query(
         "INSERT INTO report_hours (service_id, day, hour, chats) VALUES (?, ?, ?, ?)
          ON CONFLICT (service_id, day, hour) DO UPDATE SET chats = report_hours.chats + excluded.chats",
@@ -323,14 +389,20 @@ impl Engine {
 
     async fn rebuild_claimed(&self, service: shared::ServiceId) -> Result<u64> {
         let mut tx = self.write_tx().await?;
-        for table in ["report_days", "report_hours", "report_facts"] {
+        let tables = GRAINS
+            .iter()
+            .map(|g| g.table)
+            .chain(["report_hours", "report_facts"]);
+        for table in tables {
             db::query(format!("DELETE FROM {table} WHERE service_id = ?"))
                 .bind(service.0)
                 .execute(tx.ex())
                 .await?;
         }
         tx.commit().await?;
-        let mut days: HashMap<(String, i64, i64, String), Vec<i64>> = HashMap::new();
+        // per grain: key → summed measures
+        let mut sums: Vec<HashMap<Vec<KeyValue>, Vec<i64>>> =
+            GRAINS.iter().map(|_| HashMap::new()).collect();
         let mut hours: HashMap<(String, i64), i64> = HashMap::new();
         let mut after = 0i64;
         let mut summed = 0u64;
@@ -388,21 +460,19 @@ impl Engine {
             tx.commit().await?;
             for (_, place, facts) in page.iter().filter(|(id, ..)| inserted.contains(id)) {
                 let v = measures(facts);
-                let key = (
-                    place.day.clone(),
-                    place.agent,
-                    place.category,
-                    place.channel.clone(),
-                );
-                let sums = days.entry(key).or_insert_with(|| vec![0; v.len()]);
-                for (a, b) in sums.iter_mut().zip(&v) {
-                    *a += b;
+                for (grain, sums) in GRAINS.iter().zip(sums.iter_mut()) {
+                    let row = sums
+                        .entry(grain.key_of(place))
+                        .or_insert_with(|| vec![0; v.len()]);
+                    for (a, b) in row.iter_mut().zip(&v) {
+                        *a += b;
+                    }
                 }
                 *hours.entry((place.day.clone(), place.hour)).or_insert(0) += 1;
                 summed += 1;
             }
         }
-        self.write_sums(service.0, &days, &hours).await?;
+        self.write_sums(service.0, &sums, &hours).await?;
         db::query(
             "INSERT INTO report_builds (service_id, built_at) VALUES (?, ?)
              ON CONFLICT (service_id) DO UPDATE SET built_at = excluded.built_at",
@@ -418,38 +488,24 @@ impl Engine {
     async fn write_sums(
         &self,
         service: i64,
-        days: &HashMap<(String, i64, i64, String), Vec<i64>>,
+        sums: &[HashMap<Vec<KeyValue>, Vec<i64>>],
         hours: &HashMap<(String, i64), i64>,
     ) -> Result<()> {
-        let cols = measure_columns();
-        let keys = "service_id, day, agent_id, category_id, channel_kind";
-        let sets: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{c} = report_days.{c} + excluded.{c}"))
-            .collect();
-        let row = format!("({})", vec!["?"; 5 + cols.len()].join(", "));
-        let all: Vec<_> = days.iter().collect();
-        for part in all.chunks(40) {
-            let mut q = db::query(format!(
-                "INSERT INTO report_days ({keys}, {}) VALUES {} ON CONFLICT ({keys}) DO UPDATE SET {}",
-                cols.join(", "),
-                vec![row.as_str(); part.len()].join(", "),
-                sets.join(", ")
-            ));
-            for ((day, agent, category, channel), sums) in part {
-                q = q
-                    .bind(service)
-                    .bind(day.as_str())
-                    .bind(*agent)
-                    .bind(*category)
-                    .bind(channel.as_str());
-                for v in sums.iter() {
-                    q = q.bind(*v);
+        for (grain, rows) in GRAINS.iter().zip(sums) {
+            let all: Vec<_> = rows.iter().collect();
+            // (40 rows × 91 values stays under SQLite's 32,766 bound parameters)
+            for part in all.chunks(40) {
+                let mut q = db::query(grain.upsert(part.len()));
+                for (key, values) in part {
+                    q = bind_key(q.bind(service), key);
+                    for v in values.iter() {
+                        q = q.bind(*v);
+                    }
                 }
+                let mut tx = self.write_tx().await?;
+                q.execute(tx.ex()).await?;
+                tx.commit().await?;
             }
-            let mut tx = self.write_tx().await?;
-            q.execute(tx.ex()).await?;
-            tx.commit().await?;
         }
         let all: Vec<_> = hours.iter().collect();
         for part in all.chunks(500) {
