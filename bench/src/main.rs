@@ -114,7 +114,7 @@ enum Command {
         #[arg(long)]
         label: Option<String>,
     },
-    /// Peak server memory under parallel logins (issue 15).
+    /// Report and report-export latency at 1,000,000 chats (issue 20).
     Reports {
         #[arg(long, default_value = "/var/tmp/oc-bench-history.db")]
         db: PathBuf,
@@ -122,6 +122,9 @@ enum Command {
         runs: usize,
         #[arg(long)]
         server_bin: Option<PathBuf>,
+        /// Written as `LABEL-reports.json` (e.g. `before` for an older binary).
+        #[arg(long)]
+        label: Option<String>,
     },
     Uploads {
         #[arg(long)]
@@ -235,9 +238,11 @@ fn main() {
             db,
             runs,
             server_bin,
+            label,
         } => {
             let v = rt.block_on(reports::run(&db, runs, &util::server_bin(server_bin)));
-            util::write_result("reports", v);
+            let name = label.map_or_else(|| "reports".to_owned(), |l| format!("{l}-reports"));
+            util::write_result(&name, v);
         }
         Command::Uploads { server_bin, label } => {
             let v = rt.block_on(uploads::run(&util::server_bin(server_bin)));

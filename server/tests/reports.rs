@@ -167,6 +167,16 @@ async fn figures_equal_a_count_and_a_rebuild() {
         typed_heat, 1,
         "a filtered heatmap counts only the filtered chats"
     );
+    // narrowed, through the month × weekday × hour rollup and the edge days' facts
+    for range in [
+        format!("from={first}&to={}", next - chrono::Duration::days(1)),
+        format!("from={}&to={next}", first - chrono::Duration::days(30)),
+    ] {
+        let other = report(&s, &admin, &format!("{range}&category={top}")).await;
+        assert_eq!(other["heatmap"], typed["heatmap"], "{range}");
+        assert_eq!(other["totals"], typed["totals"], "{range}");
+        assert_eq!(other["categories"], typed["categories"], "{range}");
+    }
     let cat = &typed["categories"][0];
     assert_eq!(cat["path"], json!(["주문·결제", "결제 오류", "카드 결제"]));
     let me: Value = s.get("/api/v1/agent/me", Some(&agent)).await.1;

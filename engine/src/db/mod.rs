@@ -51,6 +51,18 @@ impl Backend {
         }
     }
 
+    /// ` INDEXED BY index` after a table name in SQLite, nothing in PostgreSQL (whose
+    /// planner has statistics). SQLite, without statistics, takes a range over the
+    /// first indexed column it sees over an `IN (…)` list of another column's values —
+    /// a report narrowed to a handling type and everything below it read every fact of
+    /// the period instead of that type's (BENCHMARKS.md, *Reports*).
+    pub(crate) fn index_hint(self, index: &str) -> String {
+        match self {
+            Backend::Sqlite => format!(" INDEXED BY {index}"),
+            Backend::Postgres => String::new(),
+        }
+    }
+
     /// A scalar subquery answering, as JSON text, the array of `object` (a list of
     /// `'key', value` pairs over the alias `k`) for each row of `from` (which names its
     /// table `k`), in `order` — `[]` when there is none.

@@ -83,8 +83,6 @@ impl Sums {
 
 /// The validated filters of a report.
 struct Filter {
-    from: NaiveDate,
-    to: NaiveDate,
     agent: Option<i64>,
     categories: Option<Vec<i64>>,
     channel: Option<&'static str>,
@@ -158,11 +156,6 @@ fn stretches(from: NaiveDate, to: NaiveDate) -> Vec<Stretch> {
 }
 
 impl Filter {
-    /// ` AND …` of the period's days.
-    fn days(&self, b: &mut db::Builder) {
-        Stretch::Days(self.from, self.to).sql(b);
-    }
-
     /// ` AND …` of the filters (agent, handling types, channel) over a table with the
     /// rollup keys.
     fn sql(&self, b: &mut db::Builder) {
@@ -231,8 +224,6 @@ impl Engine {
         };
         let channel = asked.channel;
         let f = Filter {
-            from,
-            to,
             agent,
             categories,
             channel,
@@ -246,9 +237,25 @@ impl Engine {
         // three grouped sums over the period's rollup rows (each answers a few rows; one
         // pass grouped by day × agent × type answered every rollup row through the
         // driver and was slower: BENCHMARKS.md, *Reports*)
+        // narrowed to handling types only, the day rows and facts are read through
+        // their category index (see `Backend::index_hint`)
+        let backend = self.db.backend();
+        let by_types = f.agent.is_none() && f.categories.is_some();
+        let hint = |index: &str| {
+            if by_types {
+                backend.index_hint(index)
+            } else {
+                String::new()
+            }
+        };
         let grouped = |by: &str, table: &str, stretch: &Stretch| {
+            let index = if table == "report_days" {
+                hint("report_days_by_category")
+            } else {
+                String::new()
+            };
             let mut b = db::Builder::new(format!(
-                "SELECT {by} AS k, {} FROM {table} WHERE service_id = ",
+                "SELECT {by} AS k, {} FROM {table}{index} WHERE service_id = ",
                 sums.join(", ")
             ));
             b.push_bind(service);
@@ -306,30 +313,95 @@ impl Engine {
                     .add(&values(&r)?);
             }
         }
-        // the heatmap: starts per day and hour; with a filter, counted from the chats'
-        // recorded facts (the hour rollup has no agent, type or channel)
+        // the heatmap: starts per weekday and hour; unfiltered from the day × hour
+        // counts, narrowed from the month × weekday × hour rollup with the keys for the
+        // whole months and from the facts for the edge days
         let mut heat = vec![vec![0i64; 24]; 7];
         let filtered = f.agent.is_some() || f.categories.is_some() || f.channel.is_some();
-        let mut b = db::Builder::new(if filtered {
-            "SELECT day, hour, COUNT(*) AS n FROM report_facts WHERE service_id = "
-        } else {
-            "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = "
-        });
-        b.push_bind(service);
-        f.days(&mut b);
-        if filtered {
-            f.sql(&mut b);
-        }
-        b.push(" GROUP BY day, hour");
-        for r in b.build().fetch_all(self.db.ex()).await? {
-            let day: String = r.try_get("day")?;
-            let hour: i64 = r.try_get("hour")?;
-            if let (Ok(d), Some(row)) = (
-                NaiveDate::parse_from_str(&day, "%Y-%m-%d"),
+        let mut add_heat = |weekday: usize, hour: i64, n: i64| {
+            if let (Some(row), Some(h)) = (
+                heat.get_mut(weekday),
                 usize::try_from(hour).ok().filter(|h| *h < 24),
             ) {
-                heat[d.weekday().num_days_from_monday() as usize][row] +=
-                    r.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
+                row[h] += n;
+            }
+        };
+        let day_counts = |sql: &str, stretch: &Stretch, keys: bool| {
+            let mut b = db::Builder::new(sql.to_owned());
+            b.push_bind(service);
+            stretch.sql(&mut b);
+            if keys {
+                f.sql(&mut b);
+            }
+            b.push(" GROUP BY day, hour");
+            b.build()
+        };
+        let weekday_of = |day: &str| {
+            NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.weekday().num_days_from_monday() as usize)
+        };
+        if !filtered {
+            let sql = "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ";
+            for r in day_counts(sql, &whole, false)
+                .fetch_all(self.db.ex())
+                .await?
+            {
+                if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
+                    add_heat(
+                        w,
+                        r.try_get("hour")?,
+                        r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
+                    );
+                }
+            }
+        } else {
+            for stretch in stretches(from, to) {
+                match &stretch {
+                    Stretch::Months(..) => {
+                        let index = if f.agent.is_some() {
+                            ""
+                        } else if f.categories.is_some() {
+                            "report_week_hours_by_category"
+                        } else {
+                            "report_week_hours_by_channel"
+                        };
+                        let hint = if index.is_empty() {
+                            String::new()
+                        } else {
+                            backend.index_hint(index)
+                        };
+                        let mut b = db::Builder::new(format!(
+                            "SELECT weekday, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_week_hours{hint} WHERE service_id = "
+                        ));
+                        b.push_bind(service);
+                        stretch.sql(&mut b);
+                        f.sql(&mut b);
+                        b.push(" GROUP BY weekday, hour");
+                        for r in b.build().fetch_all(self.db.ex()).await? {
+                            let w: i64 = r.try_get("weekday")?;
+                            add_heat(
+                                usize::try_from(w).unwrap_or(7),
+                                r.try_get("hour")?,
+                                r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
+                            );
+                        }
+                    }
+                    Stretch::Days(..) => {
+                        let sql = format!(
+                            "SELECT day, hour, COUNT(*) AS n FROM report_facts{} WHERE service_id = ",
+                            hint("report_facts_by_category")
+                        );
+                        for r in day_counts(&sql, &stretch, true)
+                            .fetch_all(self.db.ex())
+                            .await?
+                        {
+                            if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
+                                add_heat(w, r.try_get("hour")?, r.try_get("n")?);
+                            }
+                        }
+                    }
+                }
             }
         }
 

@@ -113,6 +113,52 @@ fn bind_key(q: db::Query, key: &[KeyValue]) -> db::Query {
     })
 }
 
+impl Place {
+    /// `(YYYY-MM, weekday 0 = Monday)` of the start: the month × weekday keys of
+    /// `report_week_hours`.
+    fn month_weekday(&self) -> (String, i64) {
+        let weekday = chrono::NaiveDate::parse_from_str(&self.day, "%Y-%m-%d")
+            .map_or(0, |d| i64::from(d.weekday().num_days_from_monday()));
+        (self.day.chars().take(7).collect(), weekday)
+    }
+}
+
+/// `report_week_hours`' upsert of `rows` rows adding their starts.
+fn week_hours_upsert(rows: usize) -> String {
+    format!(
+        "INSERT INTO report_week_hours (service_id, month, weekday, hour, agent_id, category_id, channel_kind, chats)
+         VALUES {} ON CONFLICT (service_id, month, weekday, hour, agent_id, category_id, channel_kind)
+         DO UPDATE SET chats = report_week_hours.chats + excluded.chats",
+        vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ")
+    )
+}
+
+/// A `report_week_hours` row's keys after the service.
+type WeekHourKey = (String, i64, i64, i64, i64, String);
+
+fn week_hour_key(place: &Place) -> WeekHourKey {
+    let (month, weekday) = place.month_weekday();
+    (
+        month,
+        weekday,
+        place.hour,
+        place.agent,
+        place.category,
+        place.channel.clone(),
+    )
+}
+
+fn bind_week_hour(q: db::Query, service: i64, k: &WeekHourKey, n: i64) -> db::Query {
+    q.bind(service)
+        .bind(k.0.as_str())
+        .bind(k.1)
+        .bind(k.2)
+        .bind(k.3)
+        .bind(k.4)
+        .bind(k.5.as_str())
+        .bind(n)
+}
+
 /// Chats read per query when rebuilding.
 const REBUILD_PAGE: usize = 5_000;
 
@@ -271,6 +317,14 @@ async fn apply(mut conn: Ex<'_>, sign: i64, place: &Place, facts: &Facts) -> Res
     .bind(sign)
     .execute(conn.ex())
     .await?;
+    bind_week_hour(
+        db::query(week_hours_upsert(1)),
+        place.service,
+        &week_hour_key(place),
+        sign,
+    )
+    .execute(conn.ex())
+    .await?;
     Ok(())
 }
 
@@ -389,10 +443,11 @@ impl Engine {
 
     async fn rebuild_claimed(&self, service: shared::ServiceId) -> Result<u64> {
         let mut tx = self.write_tx().await?;
-        let tables = GRAINS
-            .iter()
-            .map(|g| g.table)
-            .chain(["report_hours", "report_facts"]);
+        let tables = GRAINS.iter().map(|g| g.table).chain([
+            "report_hours",
+            "report_week_hours",
+            "report_facts",
+        ]);
         for table in tables {
             db::query(format!("DELETE FROM {table} WHERE service_id = ?"))
                 .bind(service.0)
@@ -404,6 +459,7 @@ impl Engine {
         let mut sums: Vec<HashMap<Vec<KeyValue>, Vec<i64>>> =
             GRAINS.iter().map(|_| HashMap::new()).collect();
         let mut hours: HashMap<(String, i64), i64> = HashMap::new();
+        let mut week_hours: HashMap<WeekHourKey, i64> = HashMap::new();
         let mut after = 0i64;
         let mut summed = 0u64;
         // the zone once, not a JSON parse per chat
@@ -469,10 +525,12 @@ impl Engine {
                     }
                 }
                 *hours.entry((place.day.clone(), place.hour)).or_insert(0) += 1;
+                *week_hours.entry(week_hour_key(place)).or_insert(0) += 1;
                 summed += 1;
             }
         }
-        self.write_sums(service.0, &sums, &hours).await?;
+        self.write_sums(service.0, &sums, &hours, &week_hours)
+            .await?;
         db::query(
             "INSERT INTO report_builds (service_id, built_at) VALUES (?, ?)
              ON CONFLICT (service_id) DO UPDATE SET built_at = excluded.built_at",
@@ -490,7 +548,18 @@ impl Engine {
         service: i64,
         sums: &[HashMap<Vec<KeyValue>, Vec<i64>>],
         hours: &HashMap<(String, i64), i64>,
+        week_hours: &HashMap<WeekHourKey, i64>,
     ) -> Result<()> {
+        let all: Vec<_> = week_hours.iter().collect();
+        for part in all.chunks(500) {
+            let mut q = db::query(week_hours_upsert(part.len()));
+            for (key, n) in part {
+                q = bind_week_hour(q, service, key, **n);
+            }
+            let mut tx = self.write_tx().await?;
+            q.execute(tx.ex()).await?;
+            tx.commit().await?;
+        }
         for (grain, rows) in GRAINS.iter().zip(sums) {
             let all: Vec<_> = rows.iter().collect();
             // (40 rows × 91 values stays under SQLite's 32,766 bound parameters)
