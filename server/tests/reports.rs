@@ -480,3 +480,189 @@ async fn drill_downs_and_the_workbook_match_the_report() {
     let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names()[1], "일별 채팅");
 }
+
+/// A small xorshift generator (the seed is printed, and taken from `OC_TEST_SEED` to
+/// replay a failure).
+struct Dice(u64);
+
+impl Dice {
+    fn new() -> Dice {
+        let seed = std::env::var("OC_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        println!("OC_TEST_SEED={seed}");
+        Dice(seed)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 32) % n
+    }
+}
+
+/// Random chats over the last 75 days (started, moved back in time, then answered or
+/// not, ended by either side or left open, rated or not, typed or not, from the help
+/// center or a widget): every report — whole months, edge days, narrowed by agent,
+/// handling type or channel — equals a scan of the same chats by the history API, and
+/// the kept rollups equal a rebuild.
+#[tokio::test]
+async fn random_chats_equal_a_scan_and_a_rebuild() {
+    use common::Arg;
+    let mut dice = Dice::new();
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    s.set_capacity(50).await;
+    let agent = s.online_agent("agent1@demo.test").await;
+    let (_, cats) = s.get("/api/v1/categories", Some(&agent)).await;
+    let cat_ids: Vec<String> = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let now = chrono::Utc::now();
+    for i in 0..30 {
+        let mut body = json!({"consent": true, "first_message": "문의"});
+        if dice.below(3) == 0 {
+            body["channel_url"] = json!("https://shop.example.com/p");
+        }
+        let (chat, customer) = s.start_chat(body).await;
+        let back = chrono::Duration::hours(dice.below(75 * 24) as i64);
+        common::exec(
+            &s.db_url,
+            "UPDATE chats SET created_at = ? WHERE id = ?",
+            &[Arg::Time(now - back), Arg::Int(chat.parse().unwrap())],
+        )
+        .await;
+        if dice.below(2) == 0 {
+            let cat = &cat_ids[dice.below(cat_ids.len() as u64) as usize];
+            s.put(
+                &format!("/api/v1/chats/{chat}/info"),
+                Some(&agent),
+                json!({"customer": {}, "consult": {"category_id": cat}}),
+            )
+            .await;
+        }
+        match dice.below(4) {
+            // answered and ended by the agent
+            0 | 1 => {
+                s.post(
+                    &format!("/api/v1/chats/{chat}/open"),
+                    Some(&agent),
+                    json!({}),
+                )
+                .await;
+                s.send_message(&chat, &agent, &format!("r{i}"), "네").await;
+                let (st, v) = s.end_chat(&chat, &agent).await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+            }
+            // ended by the customer before any reply
+            2 => {
+                let (st, v) = s.end_chat(&chat, &customer).await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+            }
+            // left open
+            _ => continue,
+        }
+        if dice.below(2) == 0 {
+            s.post(
+                &format!("/api/v1/chats/{chat}/rating"),
+                Some(&customer),
+                json!({"score": 1 + dice.below(5)}),
+            )
+            .await;
+        }
+    }
+
+    let ended = common::count_rows(
+        &s.db_url,
+        "SELECT COUNT(*) FROM chats WHERE status = 'ended'",
+    )
+    .await;
+    println!("{ended} of 30 chats ended");
+    let r = report(&s, &admin, "period=30d").await;
+    let today = chrono::NaiveDate::parse_from_str(r["to"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let me = r["agents"][0]["agent_id"].as_str().map(str::to_owned);
+    let mut filters = vec![
+        String::new(),
+        "&channel=widget".to_owned(),
+        "&channel=helpcenter".to_owned(),
+    ];
+    if let Some(me) = &me {
+        filters.push(format!("&agent={me}"));
+    }
+    for _ in 0..3 {
+        filters.push(format!(
+            "&category={}",
+            cat_ids[dice.below(cat_ids.len() as u64) as usize]
+        ));
+    }
+    for _ in 0..6 {
+        let a = today - chrono::Duration::days(dice.below(80) as i64);
+        let b = a + chrono::Duration::days(dice.below(80) as i64);
+        let range = format!("from={a}&to={}", b.min(today));
+        let extra = &filters[dice.below(filters.len() as u64) as usize];
+        let r = report(&s, &admin, &format!("{range}{extra}")).await;
+        let t = &r["totals"];
+        let started = t["started"].as_i64().unwrap();
+        assert_eq!(
+            started,
+            history_total(&s, &admin, &r, extra).await,
+            "{range}{extra}: started"
+        );
+        assert_eq!(
+            t["handled"].as_i64().unwrap(),
+            history_total(&s, &admin, &r, &format!("{extra}&status=handled")).await,
+            "{range}{extra}: handled"
+        );
+        assert_eq!(
+            t["unhandled"].as_i64().unwrap() + t["open"].as_i64().unwrap(),
+            history_total(&s, &admin, &r, &format!("{extra}&status=unhandled")).await,
+            "{range}{extra}: unhandled and still open (history's 미처리)"
+        );
+        let by_day: i64 = r["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["figures"]["started"].as_i64().unwrap())
+            .sum();
+        assert_eq!(by_day, started, "{range}{extra}: days");
+        assert_eq!(heat_sum(&r), started, "{range}{extra}: heatmap");
+        let by_type: i64 = r["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["started"].as_i64().unwrap())
+            .sum();
+        assert_eq!(by_type, started, "{range}{extra}: types");
+    }
+    let all = |r: &Value| {
+        let agents: Vec<&Value> = r["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["figures"])
+            .collect();
+        json!([
+            r["totals"],
+            r["days"],
+            r["categories"],
+            r["heatmap"],
+            agents
+        ])
+    };
+    let range = format!("from={}&to={today}", today - chrono::Duration::days(90));
+    let before = all(&report(&s, &admin, &range).await);
+    rebuild(&s).await;
+    let after = all(&report(&s, &admin, &range).await);
+    assert!(before == after, "kept ≠ rebuilt:\n{before}\n{after}");
+}
