@@ -269,6 +269,8 @@ pub fn CsatBars(csat: Csat) -> impl IntoView {
 pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
     let t = use_texts();
     let top = cells.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
+    let rows = cells.clone();
+    let names = t.get_untracked().reports.weekdays;
     let grid = cells
         .iter()
         .enumerate()
@@ -282,7 +284,7 @@ pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
                 view! {
                     <rect x=30.0 + h as f64 * 25.0 y=d as f64 * 22.0 width=23 height=20
                         class="heat" fill-opacity=format!("{shade:.2}")>
-                        <title>{format!("{d}·{h:02}h: {n}")}</title>
+                        <title>{format!("{} {h:02}:00 · {n}", names.get(d).copied().unwrap_or(""))}</title>
                     </rect>
                 }
             })
@@ -306,6 +308,23 @@ pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
                 {grid}
                 {(0..24).step_by(3).map(|h| view! { <text x=30.0 + h as f64 * 25.0 y=170>{format!("{h:02}")}</text> }).collect_view()}
             </svg>
+            <details>
+                <summary>{move || t.get().reports.as_table}</summary>
+                <div class="table-scroll">
+                    <table class="report-table heat-table" data-testid="report-heatmap-table">
+                        <thead><tr>
+                            <th scope="col">{move || t.get().reports.day}</th>
+                            {(0..24).map(|h| view! { <th scope="col">{format!("{h:02}")}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().enumerate().map(|(d, row)| view! { <tr>
+                                <th scope="row">{move || t.get().reports.weekdays.get(d).copied().unwrap_or("")}</th>
+                                {row.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
+                            </tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
         </section>
     }
 }
