@@ -46,6 +46,24 @@ fn heat_sum(r: &Value) -> i64 {
         .sum()
 }
 
+/// A report's figures to compare with another's: everything but the agents' time online,
+/// which runs on between two reports.
+fn figures(r: &Value) -> Value {
+    let agents: Vec<&Value> = r["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["figures"])
+        .collect();
+    json!([
+        r["totals"],
+        r["days"],
+        r["categories"],
+        r["heatmap"],
+        agents
+    ])
+}
+
 async fn report(s: &TestServer, token: &str, query: &str) -> Value {
     let (status, v) = s
         .get(&format!("/api/v1/reports?{query}"), Some(token))
@@ -202,22 +220,6 @@ async fn figures_equal_a_count_and_a_rebuild() {
     assert_eq!(st, StatusCode::OK);
     let typed = report(&s, &admin, &format!("period=today&category={top}")).await;
     assert_eq!(typed["totals"]["started"], 0);
-    // (the agents' time online runs on, so their figures are compared without it)
-    let figures = |r: &Value| {
-        let agents: Vec<&Value> = r["agents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| &a["figures"])
-            .collect();
-        json!([
-            r["totals"],
-            r["days"],
-            r["categories"],
-            r["heatmap"],
-            agents
-        ])
-    };
     let before = figures(&report(&s, &admin, "period=30d").await);
     rebuild(&s).await;
     let after = figures(&report(&s, &admin, "period=30d").await);
@@ -645,24 +647,9 @@ async fn random_chats_equal_a_scan_and_a_rebuild() {
             .sum();
         assert_eq!(by_type, started, "{range}{extra}: types");
     }
-    let all = |r: &Value| {
-        let agents: Vec<&Value> = r["agents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| &a["figures"])
-            .collect();
-        json!([
-            r["totals"],
-            r["days"],
-            r["categories"],
-            r["heatmap"],
-            agents
-        ])
-    };
     let range = format!("from={}&to={today}", today - chrono::Duration::days(90));
-    let before = all(&report(&s, &admin, &range).await);
+    let before = figures(&report(&s, &admin, &range).await);
     rebuild(&s).await;
-    let after = all(&report(&s, &admin, &range).await);
+    let after = figures(&report(&s, &admin, &range).await);
     assert!(before == after, "kept ≠ rebuilt:\n{before}\n{after}");
 }
