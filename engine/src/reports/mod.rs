@@ -2,10 +2,12 @@
 //! rollups kept in step with the chats rather than from a scan of every chat.
 //!
 //! By concern: [`rules`] (what each figure means, per chat — pure), [`rollup`] (the
-//! rollup tables and keeping them exact), [`query`] (a report from them), [`export`]
+//! rollup tables and keeping them exact), [`period`] (a period as months and days),
+//! [`query`] (a report from them), [`export`]
 //! (a report as an `.xlsx` workbook with native charts).
 
 mod export;
+mod period;
 mod query;
 pub(crate) mod rollup;
 pub(crate) mod rules;

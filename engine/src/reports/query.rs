@@ -13,6 +13,7 @@ use shared::report::{
     AgentFigures, CategoryFigures, Csat, DayFigures, Durations, Figures, Report, ReportQuery,
 };
 
+use super::period::{Stretch, local_midnight, stretches};
 use super::rollup::{self, METRICS, measure_columns, measures};
 use super::rules::{self, BUCKETS};
 use crate::Engine;
@@ -88,73 +89,6 @@ struct Filter {
     channel: Option<&'static str>,
 }
 
-/// A stretch of a period, and the rollup it is read from.
-#[derive(Clone, Debug, PartialEq)]
-enum Stretch {
-    /// Days `from..=to` (`report_days`).
-    Days(NaiveDate, NaiveDate),
-    /// Whole calendar months `YYYY-MM..=YYYY-MM` (`report_months`).
-    Months(String, String),
-}
-
-impl Stretch {
-    fn table(&self) -> &'static str {
-        match self {
-            Stretch::Days(..) => "report_days",
-            Stretch::Months(..) => "report_months",
-        }
-    }
-
-    /// ` AND …` of the stretch.
-    fn sql(&self, b: &mut db::Builder) {
-        let (col, first, last) = match self {
-            Stretch::Days(f, t) => ("day", f.to_string(), t.to_string()),
-            Stretch::Months(f, t) => ("month", f.clone(), t.clone()),
-        };
-        b.push(&format!(" AND {col} >= "))
-            .push_bind(first)
-            .push(&format!(" AND {col} <= "))
-            .push_bind(last);
-    }
-}
-
-/// A period as its whole calendar months and the days before and after them, so a long
-/// period reads a row per month and key instead of one per day and key.
-fn stretches(from: NaiveDate, to: NaiveDate) -> Vec<Stretch> {
-    let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
-    let next_month = |d: NaiveDate| {
-        let first = month_start(d);
-        first
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(first)
-    };
-    let first_whole = if from.day() == 1 {
-        from
-    } else {
-        next_month(from)
-    };
-    // the last day of the last whole month
-    let last_whole = if (to + chrono::Duration::days(1)).day() == 1 {
-        to
-    } else {
-        month_start(to) - chrono::Duration::days(1)
-    };
-    if first_whole > last_whole {
-        return vec![Stretch::Days(from, to)];
-    }
-    let mut out = vec![Stretch::Months(
-        first_whole.format("%Y-%m").to_string(),
-        last_whole.format("%Y-%m").to_string(),
-    )];
-    if from < first_whole {
-        out.push(Stretch::Days(from, first_whole - chrono::Duration::days(1)));
-    }
-    if last_whole < to {
-        out.push(Stretch::Days(last_whole + chrono::Duration::days(1), to));
-    }
-    out
-}
-
 impl Filter {
     /// ` AND …` of the filters (agent, handling types, channel) over a table with the
     /// rollup keys.
@@ -175,6 +109,267 @@ impl Filter {
         if let Some(ch) = self.channel {
             b.push(" AND channel_kind = ").push_bind(ch);
         }
+    }
+}
+
+/// What a report sums: the measures per day, per agent and per handling type, and the
+/// chat starts per weekday × hour.
+struct Tally {
+    by_day: BTreeMap<String, Sums>,
+    by_agent: BTreeMap<i64, Sums>,
+    by_category: BTreeMap<i64, Sums>,
+    heat: Vec<Vec<i64>>,
+}
+
+impl Tally {
+    fn add_heat(&mut self, weekday: usize, hour: i64, n: i64) {
+        if let (Some(row), Some(h)) = (
+            self.heat.get_mut(weekday),
+            usize::try_from(hour).ok().filter(|h| *h < 24),
+        ) {
+            row[h] += n;
+        }
+    }
+}
+
+/// Monday-first weekday (0–6) of a `YYYY-MM-DD` day.
+fn weekday_of(day: &str) -> Option<usize> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.weekday().num_days_from_monday() as usize)
+}
+
+/// One report's reads of the rollups: a few grouped sums, whatever the period (three
+/// grouped sums rather than one pass grouped by day × agent × type, which answered every
+/// rollup row through the driver and was slower: BENCHMARKS.md, *Reports*).
+struct Reading<'a> {
+    pool: &'a db::Pool,
+    service: i64,
+    f: Filter,
+    from: NaiveDate,
+    to: NaiveDate,
+    backend: db::Backend,
+    /// `CAST(SUM(col) AS BIGINT), …` of every measure (PostgreSQL sums BIGINTs as
+    /// NUMERIC: cast back).
+    sums: String,
+}
+
+impl<'a> Reading<'a> {
+    fn new(pool: &'a db::Pool, service: i64, f: Filter, from: NaiveDate, to: NaiveDate) -> Self {
+        let sums = measure_columns()
+            .iter()
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Reading {
+            backend: pool.backend(),
+            pool,
+            service,
+            f,
+            from,
+            to,
+            sums,
+        }
+    }
+
+    /// Narrowed to handling types only, day rows and facts are read through their
+    /// category index (see `Backend::index_hint`).
+    fn hint(&self, index: &str) -> String {
+        if self.f.agent.is_none() && self.f.categories.is_some() {
+            self.backend.index_hint(index)
+        } else {
+            String::new()
+        }
+    }
+
+    /// The measures of `table` over `stretch`, narrowed by the filters, grouped by `by`.
+    async fn grouped<K>(
+        &self,
+        by: &str,
+        table: &str,
+        stretch: &Stretch,
+        into: &mut BTreeMap<K, Sums>,
+    ) -> Result<()>
+    where
+        K: Ord + for<'r> db::Decode<'r>,
+    {
+        let index = if table == "report_days" {
+            self.hint("report_days_by_category")
+        } else {
+            String::new()
+        };
+        let mut b = db::Builder::new(format!(
+            "SELECT {by} AS k, {} FROM {table}{index} WHERE service_id = ",
+            self.sums
+        ));
+        b.push_bind(self.service);
+        stretch.sql(&mut b);
+        self.f.sql(&mut b);
+        b.push(&format!(" GROUP BY {by}"));
+        let width = measure_columns().len();
+        for r in b.build().fetch_all(self.pool.ex()).await? {
+            let values = (0..width)
+                .map(|i| {
+                    r.try_get::<Option<i64>, _>(i + 1)
+                        .map(Option::unwrap_or_default)
+                })
+                .collect::<std::result::Result<Vec<i64>, _>>()?;
+            into.entry(r.try_get("k")?)
+                .or_insert_with(Sums::zero)
+                .add(&values);
+        }
+        Ok(())
+    }
+
+    /// Everything the rollups hold for the period.
+    async fn rollups(&self) -> Result<Tally> {
+        let mut tally = Tally {
+            by_day: BTreeMap::new(),
+            by_agent: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            heat: vec![vec![0i64; 24]; 7],
+        };
+        // the days: without an agent or handling type, from the per-day totals (a row
+        // per day and channel); narrowed, from the finest rollup through its index
+        let whole = Stretch::Days(self.from, self.to);
+        let day_table = if self.f.agent.is_none() && self.f.categories.is_none() {
+            "report_day_totals"
+        } else {
+            "report_days"
+        };
+        self.grouped("day", day_table, &whole, &mut tally.by_day)
+            .await?;
+        // per agent and per type: the whole months, then the edge days
+        for stretch in stretches(self.from, self.to) {
+            self.grouped("agent_id", stretch.table(), &stretch, &mut tally.by_agent)
+                .await?;
+            self.grouped(
+                "category_id",
+                stretch.table(),
+                &stretch,
+                &mut tally.by_category,
+            )
+            .await?;
+        }
+        self.heatmap(&mut tally).await?;
+        Ok(tally)
+    }
+
+    /// Chat starts per weekday and hour: unfiltered from the day × hour counts; narrowed,
+    /// from the month × weekday × hour rollup with the keys for the whole months and
+    /// from the facts for the edge days.
+    async fn heatmap(&self, tally: &mut Tally) -> Result<()> {
+        let f = &self.f;
+        if f.agent.is_none() && f.categories.is_none() && f.channel.is_none() {
+            let mut b = db::Builder::new(
+                "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
+            );
+            b.push_bind(self.service);
+            Stretch::Days(self.from, self.to).sql(&mut b);
+            b.push(" GROUP BY day, hour");
+            for r in b.build().fetch_all(self.pool.ex()).await? {
+                if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
+                    let n = r.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
+                    tally.add_heat(w, r.try_get("hour")?, n);
+                }
+            }
+            return Ok(());
+        }
+        for stretch in stretches(self.from, self.to) {
+            let (sql, by) = match &stretch {
+                Stretch::Months(..) => {
+                    let hint = if f.agent.is_some() {
+                        String::new()
+                    } else if f.categories.is_some() {
+                        self.backend.index_hint("report_week_hours_by_category")
+                    } else {
+                        self.backend.index_hint("report_week_hours_by_channel")
+                    };
+                    (
+                        format!(
+                            "SELECT weekday AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_week_hours{hint} WHERE service_id = "
+                        ),
+                        " GROUP BY weekday, hour",
+                    )
+                }
+                Stretch::Days(..) => (
+                    format!(
+                        "SELECT day AS w, hour, COUNT(*) AS n FROM report_facts{} WHERE service_id = ",
+                        self.hint("report_facts_by_category")
+                    ),
+                    " GROUP BY day, hour",
+                ),
+            };
+            let mut b = db::Builder::new(sql);
+            b.push_bind(self.service);
+            stretch.sql(&mut b);
+            f.sql(&mut b);
+            b.push(by);
+            for r in b.build().fetch_all(self.pool.ex()).await? {
+                let weekday = match stretch {
+                    Stretch::Months(..) => usize::try_from(r.try_get::<i64, _>("w")?).ok(),
+                    Stretch::Days(..) => weekday_of(&r.try_get::<String, _>("w")?),
+                };
+                if let Some(w) = weekday {
+                    let n = r.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
+                    tally.add_heat(w, r.try_get("hour")?, n);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The period's chats that are still open (not in the rollups yet), read live — few,
+    /// through a partial index — and summed by the same rules.
+    async fn add_open(
+        &self,
+        tally: &mut Tally,
+        zone: chrono_tz::Tz,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<()> {
+        let f = &self.f;
+        let mut b = db::Builder::new(format!(
+            "SELECT {} FROM chats c JOIN services s ON s.id = c.service_id
+             WHERE c.service_id = ",
+            rollup::TIMELINE_COLUMNS
+        ));
+        b.push_bind(self.service)
+            .push(" AND c.status != 'ended' AND c.created_at >= ")
+            .push_bind(start)
+            .push(" AND c.created_at < ")
+            .push_bind(end);
+        for r in b.build().fetch_all(self.pool.ex()).await? {
+            let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
+            let keep = f.agent.is_none_or(|a| a == place.agent)
+                && f.categories
+                    .as_ref()
+                    .is_none_or(|c| c.contains(&place.category))
+                && f.channel.is_none_or(|ch| ch == place.channel);
+            if !keep {
+                continue;
+            }
+            let v = measures(&rules::facts(&timeline));
+            tally
+                .by_day
+                .entry(place.day.clone())
+                .or_insert_with(Sums::zero)
+                .add(&v);
+            tally
+                .by_agent
+                .entry(place.agent)
+                .or_insert_with(Sums::zero)
+                .add(&v);
+            tally
+                .by_category
+                .entry(place.category)
+                .or_insert_with(Sums::zero)
+                .add(&v);
+            if let Some(w) = weekday_of(&place.day) {
+                tally.add_heat(w, place.hour, 1);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -228,225 +423,18 @@ impl Engine {
             categories,
             channel,
         };
-        let cols = measure_columns();
-        // (PostgreSQL sums BIGINTs as NUMERIC: cast back)
-        let sums: Vec<String> = cols
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-            .collect();
-        // three grouped sums over the period's rollup rows (each answers a few rows; one
-        // pass grouped by day × agent × type answered every rollup row through the
-        // driver and was slower: BENCHMARKS.md, *Reports*)
-        // narrowed to handling types only, the day rows and facts are read through
-        // their category index (see `Backend::index_hint`)
-        let backend = self.db.backend();
-        let by_types = f.agent.is_none() && f.categories.is_some();
-        let hint = |index: &str| {
-            if by_types {
-                backend.index_hint(index)
-            } else {
-                String::new()
-            }
-        };
-        let grouped = |by: &str, table: &str, stretch: &Stretch| {
-            let index = if table == "report_days" {
-                hint("report_days_by_category")
-            } else {
-                String::new()
-            };
-            let mut b = db::Builder::new(format!(
-                "SELECT {by} AS k, {} FROM {table}{index} WHERE service_id = ",
-                sums.join(", ")
-            ));
-            b.push_bind(service);
-            stretch.sql(&mut b);
-            f.sql(&mut b);
-            b.push(&format!(" GROUP BY {by}"));
-            b.build()
-        };
-        let values = |r: &db::Row| {
-            (0..cols.len())
-                .map(|i| {
-                    r.try_get::<Option<i64>, _>(i + 1)
-                        .map(Option::unwrap_or_default)
-                })
-                .collect::<std::result::Result<Vec<i64>, _>>()
-        };
-        // the days: without an agent or handling type, from the per-day totals (a row
-        // per day and channel); narrowed, from the finest rollup through its index
-        let whole = Stretch::Days(from, to);
-        let day_table = if f.agent.is_none() && f.categories.is_none() {
-            "report_day_totals"
-        } else {
-            "report_days"
-        };
-        let mut by_day: BTreeMap<String, Sums> = BTreeMap::new();
-        for r in grouped("day", day_table, &whole)
-            .fetch_all(self.db.ex())
-            .await?
-        {
-            by_day
-                .entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&values(&r)?);
-        }
-        // per agent and per type: the whole months, then the edge days
-        let mut by_agent: BTreeMap<i64, Sums> = BTreeMap::new();
-        let mut by_category: BTreeMap<i64, Sums> = BTreeMap::new();
-        for stretch in stretches(from, to) {
-            for r in grouped("agent_id", stretch.table(), &stretch)
-                .fetch_all(self.db.ex())
-                .await?
-            {
-                by_agent
-                    .entry(r.try_get("k")?)
-                    .or_insert_with(Sums::zero)
-                    .add(&values(&r)?);
-            }
-            for r in grouped("category_id", stretch.table(), &stretch)
-                .fetch_all(self.db.ex())
-                .await?
-            {
-                by_category
-                    .entry(r.try_get("k")?)
-                    .or_insert_with(Sums::zero)
-                    .add(&values(&r)?);
-            }
-        }
-        // the heatmap: starts per weekday and hour; unfiltered from the day × hour
-        // counts, narrowed from the month × weekday × hour rollup with the keys for the
-        // whole months and from the facts for the edge days
-        let mut heat = vec![vec![0i64; 24]; 7];
-        let filtered = f.agent.is_some() || f.categories.is_some() || f.channel.is_some();
-        let mut add_heat = |weekday: usize, hour: i64, n: i64| {
-            if let (Some(row), Some(h)) = (
-                heat.get_mut(weekday),
-                usize::try_from(hour).ok().filter(|h| *h < 24),
-            ) {
-                row[h] += n;
-            }
-        };
-        let day_counts = |sql: &str, stretch: &Stretch, keys: bool| {
-            let mut b = db::Builder::new(sql.to_owned());
-            b.push_bind(service);
-            stretch.sql(&mut b);
-            if keys {
-                f.sql(&mut b);
-            }
-            b.push(" GROUP BY day, hour");
-            b.build()
-        };
-        let weekday_of = |day: &str| {
-            NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .ok()
-                .map(|d| d.weekday().num_days_from_monday() as usize)
-        };
-        if !filtered {
-            let sql = "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ";
-            for r in day_counts(sql, &whole, false)
-                .fetch_all(self.db.ex())
-                .await?
-            {
-                if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
-                    add_heat(
-                        w,
-                        r.try_get("hour")?,
-                        r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
-                    );
-                }
-            }
-        } else {
-            for stretch in stretches(from, to) {
-                match &stretch {
-                    Stretch::Months(..) => {
-                        let index = if f.agent.is_some() {
-                            ""
-                        } else if f.categories.is_some() {
-                            "report_week_hours_by_category"
-                        } else {
-                            "report_week_hours_by_channel"
-                        };
-                        let hint = if index.is_empty() {
-                            String::new()
-                        } else {
-                            backend.index_hint(index)
-                        };
-                        let mut b = db::Builder::new(format!(
-                            "SELECT weekday, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_week_hours{hint} WHERE service_id = "
-                        ));
-                        b.push_bind(service);
-                        stretch.sql(&mut b);
-                        f.sql(&mut b);
-                        b.push(" GROUP BY weekday, hour");
-                        for r in b.build().fetch_all(self.db.ex()).await? {
-                            let w: i64 = r.try_get("weekday")?;
-                            add_heat(
-                                usize::try_from(w).unwrap_or(7),
-                                r.try_get("hour")?,
-                                r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
-                            );
-                        }
-                    }
-                    Stretch::Days(..) => {
-                        let sql = format!(
-                            "SELECT day, hour, COUNT(*) AS n FROM report_facts{} WHERE service_id = ",
-                            hint("report_facts_by_category")
-                        );
-                        for r in day_counts(&sql, &stretch, true)
-                            .fetch_all(self.db.ex())
-                            .await?
-                        {
-                            if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
-                                add_heat(w, r.try_get("hour")?, r.try_get("n")?);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // the period's chats that are still open, summed live by the same rules
         let start = local_midnight(from, zone);
         let end = local_midnight(to + chrono::Duration::days(1), zone);
-        let mut b = db::Builder::new(format!(
-            "SELECT {} FROM chats c JOIN services s ON s.id = c.service_id
-             WHERE c.service_id = ",
-            rollup::TIMELINE_COLUMNS
-        ));
-        b.push_bind(service)
-            .push(" AND c.status != 'ended' AND c.created_at >= ")
-            .push_bind(start)
-            .push(" AND c.created_at < ")
-            .push_bind(end);
-        for r in b.build().fetch_all(self.db.ex()).await? {
-            let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
-            let keep = f.agent.is_none_or(|a| a == place.agent)
-                && f.categories
-                    .as_ref()
-                    .is_none_or(|c| c.contains(&place.category))
-                && f.channel.is_none_or(|ch| ch == place.channel);
-            if !keep {
-                continue;
-            }
-            let v = measures(&rules::facts(&timeline));
-            by_day
-                .entry(place.day.clone())
-                .or_insert_with(Sums::zero)
-                .add(&v);
-            by_agent
-                .entry(place.agent)
-                .or_insert_with(Sums::zero)
-                .add(&v);
-            by_category
-                .entry(place.category)
-                .or_insert_with(Sums::zero)
-                .add(&v);
-            if let Ok(d) = NaiveDate::parse_from_str(&place.day, "%Y-%m-%d") {
-                heat[d.weekday().num_days_from_monday() as usize]
-                    [place.hour.clamp(0, 23) as usize] += 1;
-            }
-        }
-
+        let read = Reading::new(&self.db, service, f, from, to);
+        let mut tally = read.rollups().await?;
+        read.add_open(&mut tally, zone, start, end).await?;
+        let Tally {
+            by_day,
+            by_agent,
+            by_category,
+            heat,
+        } = tally;
+        let cols = measure_columns();
         let mut totals = Sums::zero();
         for s in by_day.values() {
             totals.add(&s.0);
@@ -616,15 +604,6 @@ fn path_of(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<(String, 
     path
 }
 
-/// Midnight of `day` in `zone`, as an instant (the earliest, around a DST change).
-fn local_midnight(day: NaiveDate, zone: chrono_tz::Tz) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    zone.from_local_datetime(&midnight)
-        .earliest()
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -646,62 +625,5 @@ mod tests {
         assert_eq!(names, ["회원", "가입", "본인인증"]);
         assert_eq!(path_of(&tree, 2)[0].0, "1");
         assert!(path_of(&tree, 0).is_empty());
-    }
-
-    #[test]
-    fn a_period_is_its_whole_months_and_the_days_around_them() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let days = |a: &str, b: &str| Stretch::Days(d(a), d(b));
-        let months = |a: &str, b: &str| Stretch::Months(a.into(), b.into());
-        assert_eq!(
-            stretches(d("2026-11-24"), d("2026-11-30")),
-            [days("2026-11-24", "2026-11-30")],
-            "no whole month"
-        );
-        assert_eq!(
-            stretches(d("2026-11-01"), d("2026-11-30")),
-            [months("2026-11", "2026-11")]
-        );
-        assert_eq!(
-            stretches(d("2025-12-02"), d("2026-11-30")),
-            [
-                months("2026-01", "2026-11"),
-                days("2025-12-02", "2025-12-31")
-            ]
-        );
-        assert_eq!(
-            stretches(d("2024-12-15"), d("2026-12-14")),
-            [
-                months("2025-01", "2026-11"),
-                days("2024-12-15", "2024-12-31"),
-                days("2026-12-01", "2026-12-14")
-            ]
-        );
-        assert_eq!(
-            stretches(d("2026-02-01"), d("2026-02-28")),
-            [months("2026-02", "2026-02")],
-            "February ends on the 28th"
-        );
-        assert_eq!(
-            stretches(d("2026-01-31"), d("2026-03-01")),
-            [
-                months("2026-02", "2026-02"),
-                days("2026-01-31", "2026-01-31"),
-                days("2026-03-01", "2026-03-01")
-            ]
-        );
-        assert_eq!(
-            stretches(d("2026-01-15"), d("2026-02-14")),
-            [days("2026-01-15", "2026-02-14")]
-        );
-    }
-
-    #[test]
-    fn midnights_are_the_zones() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        assert_eq!(
-            local_midnight(d, chrono_tz::Asia::Seoul).to_rfc3339(),
-            "2026-11-30T15:00:00+00:00"
-        );
     }
 }
