@@ -137,6 +137,14 @@ pub struct ServeArgs {
     /// Mark session cookies `Secure` (serve over HTTPS).
     #[arg(long, env = "OC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub secure_cookies: bool,
+    /// Serve `GET /metrics` (Prometheus) on the public port to requests with
+    /// `Authorization: Bearer <this token>`; unset: not served there.
+    #[arg(long, env = "OC_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Also serve `GET /metrics` without a token on this address (a private interface,
+    /// e.g. `127.0.0.1:9464`).
+    #[arg(long, env = "OC_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod config;
 mod edge;
+pub mod metrics;
 pub mod origin;
 pub mod session;
 pub mod shutdown;
@@ -51,6 +52,9 @@ pub struct AppState {
     pub stopping: tokio_util::sync::CancellationToken,
     /// The running socket tasks, so shutdown waits for them before closing the store.
     pub sockets: tokio_util::task::TaskTracker,
+    /// The token `GET /metrics` wants on the public port; `None`: not served there
+    /// (issue 21).
+    pub metrics_token: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -59,14 +63,20 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default `info`).
+/// Logs to stderr; `RUST_LOG` filters (default `info`). `OC_LOG_FORMAT=json` writes
+/// one JSON object per line (time, level, target, message and fields) for log shippers
+/// (issue 21); anything else, text for people.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("OC_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Errors that stop the process (start-up and CLI), shown to the operator as text.
@@ -175,7 +185,28 @@ pub async fn serve(
         public_url: args.public_url.clone(),
         stopping: engine.stopping(),
         sockets: tokio_util::task::TaskTracker::new(),
+        metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
     };
+    // metrics: the recorder, and the private address that serves them without a token
+    metrics::handle();
+    if let Some(metrics_addr) = args.metrics_addr {
+        let listener = TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|source| RunError::Bind {
+                addr: metrics_addr,
+                source,
+            })?;
+        let app = Router::new()
+            .route("/metrics", axum::routing::get(metrics::private))
+            .with_state(state.clone());
+        let stop = state.stopping.clone();
+        tracing::info!(addr = %listener.local_addr()?, "metrics on http://{metrics_addr}/metrics");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await;
+        });
+    }
     let (stopping, sockets) = (state.stopping.clone(), state.sockets.clone());
     let router = router(state);
     tracing::info!(%addr, database = %args.db.database_url, "listening on http://{addr}");
@@ -308,6 +339,7 @@ pub fn router(state: AppState) -> Router {
     };
     let router = Router::new()
         .route("/healthz", axum::routing::get(api::health::healthz))
+        .route("/metrics", axum::routing::get(metrics::public))
         .route("/widget.js", axum::routing::get(widget::loader))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, agent_routes, page_context.clone(), shell);
@@ -324,6 +356,7 @@ pub fn router(state: AppState) -> Router {
     >(page_context, move |options| {
         app::shell(options, assets.clone())
     }))
+    .layer(axum::middleware::from_fn(metrics::track))
     .layer(axum::middleware::from_fn_with_state(
         state.site.clone(),
         site::pkg_files,

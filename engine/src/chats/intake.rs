@@ -26,18 +26,27 @@ pub(super) async fn assign(
     agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    db::query(
+    let row = db::query(
         "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
          first_assigned_at = COALESCE(first_assigned_at, ?), agent_read_seq = 0,
          unread = (SELECT COUNT(*) FROM messages m WHERE m.chat_id = chats.id AND m.author = 'customer')
-         WHERE id = ?",
+         WHERE id = ? RETURNING created_at, first_assigned_at",
     )
     .bind(agent.0)
     .bind(now)
     .bind(now)
     .bind(chat.0)
-    .execute(conn.ex())
+    .fetch_optional(conn.ex())
     .await?;
+    // a first assignment: how long the customer waited for an agent (metrics)
+    if let Some(r) = row {
+        let created: DateTime<Utc> = r.try_get("created_at")?;
+        let first: Option<DateTime<Utc>> = r.try_get("first_assigned_at")?;
+        if first.is_some_and(|f| (f - now).num_milliseconds().abs() < 1) {
+            metrics::histogram!("oc_assignment_wait_seconds")
+                .record((now - created).num_milliseconds().max(0) as f64 / 1000.0);
+        }
+    }
     db::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
         .bind(now)
         .bind(agent.0)

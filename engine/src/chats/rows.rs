@@ -183,6 +183,8 @@ pub(super) async fn append_message(
     .bind(now)
     .fetch_one(conn.ex())
     .await?;
+    // (counted with the writer's messages: first messages, notices, transfers' notes)
+    metrics::counter!("oc_messages_stored_total").increment(1);
     message_by_id(conn, id).await
 }
 

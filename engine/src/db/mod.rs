@@ -186,6 +186,14 @@ impl Pool {
         }
     }
 
+    /// Connections open and idle in the reading pool (metrics, issue 21).
+    pub(crate) fn usage(&self) -> (u32, usize) {
+        match self {
+            Pool::Sqlite { pool, .. } => (pool.size(), pool.num_idle()),
+            Pool::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
     pub(crate) async fn acquire(&self) -> Result<Conn> {
         Ok(match self {
             Pool::Sqlite { pool, .. } => Conn::Sqlite(pool.acquire().await?),

@@ -172,6 +172,8 @@ impl Engine {
                     .map_err(|e| Error::Internal(format!("cannot read the export file: {e}"))),
                 Err(e) => Err(e),
             };
+            let state = if outcome.is_ok() { "done" } else { "failed" };
+            metrics::counter!("oc_exports_total", "state" => state).increment(1);
             let saved =
                 match outcome {
                     // only while still running: a mask meanwhile failed the job, and

@@ -73,7 +73,18 @@ impl TestServer {
         limits: engine::Limits,
     ) -> TestServer {
         let site = std::env::temp_dir();
-        TestServer::start_on_site(path, demo, trust_proxy, limits, site).await
+        TestServer::start_on_site(path, demo, trust_proxy, limits, site, |_| {}).await
+    }
+
+    /// A demo server whose serve flags `tweak` changes first (metrics, issue 21).
+    pub async fn demo_with(tweak: impl FnOnce(&mut ServeArgs)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("oc.db");
+        let site = std::env::temp_dir();
+        let mut s =
+            TestServer::start_on_site(&path, true, false, engine::Limits::off(), site, tweak).await;
+        s._dir = Some(dir);
+        s
     }
 
     /// A demo server serving the built site in `site_root` (issue 17's file serving).
@@ -81,7 +92,7 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("oc.db");
         let limits = engine::Limits::off();
-        let mut s = TestServer::start_on_site(&path, true, false, limits, site_root).await;
+        let mut s = TestServer::start_on_site(&path, true, false, limits, site_root, |_| {}).await;
         s._dir = Some(dir);
         s
     }
@@ -92,6 +103,7 @@ impl TestServer {
         trust_proxy: bool,
         limits: engine::Limits,
         site_root: PathBuf,
+        tweak: impl FnOnce(&mut ServeArgs),
     ) -> TestServer {
         // server warnings and errors appear in a failing test's output
         let _ = tracing_subscriber::fmt()
@@ -104,7 +116,7 @@ impl TestServer {
         let db_url = db_url_for(path).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let args = ServeArgs {
+        let mut args = ServeArgs {
             addr,
             db: DatabaseArgs {
                 database_url: db_url.clone(),
@@ -115,8 +127,11 @@ impl TestServer {
             secure_cookies: false,
             presence_grace_secs: 1,
             public_url: None,
+            metrics_token: None,
+            metrics_addr: None,
             limits: limits.into(),
         };
+        tweak(&mut args);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(args, listener, async move {
             let _ = rx.await;

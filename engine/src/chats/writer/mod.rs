@@ -180,12 +180,23 @@ enum Decision {
     Insert(usize),
 }
 
+impl SendJob {
+    /// Answers the sender; a stored message is counted (`oc_messages_stored_total`).
+    fn answer(self, result: Result<Stored>) {
+        if result.is_ok() {
+            metrics::counter!("oc_messages_stored_total").increment(1);
+        }
+        let _ = self.reply.send(result);
+    }
+}
+
 impl Engine {
     /// Commits a group of sends and answers each sender.
     pub(crate) async fn write_message_group(&self, mut group: Vec<SendJob>) {
         // chats in ascending id order (a stable sort keeps each chat's sends in order),
         // so concurrent groups on other instances take row locks in the same order
         group.sort_by_key(|job| job.chat.0);
+        metrics::histogram!("oc_writer_group_size").record(group.len() as f64);
         let now = Utc::now().trunc_subsecs(6); // what both databases keep
         // PostgreSQL: two round trips for what it can ([`postgres`]); the rest, or all
         // of it should that path fail, through the locked transaction below
@@ -196,7 +207,7 @@ impl Engine {
                     for (job, answer) in group.into_iter().zip(answers) {
                         match answer {
                             Some(answer) => {
-                                let _ = job.reply.send(answer);
+                                job.answer(answer);
                             }
                             None => left.push(job),
                         }
@@ -214,7 +225,7 @@ impl Engine {
         match self.store_group(&group, now).await {
             Ok(results) => {
                 for (job, result) in group.into_iter().zip(results) {
-                    let _ = job.reply.send(result);
+                    job.answer(result);
                 }
             }
             Err(e) if group.len() > 1 => {
@@ -224,7 +235,7 @@ impl Engine {
                         Ok(mut r) => r.pop().unwrap_or(Err(Error::Internal("no answer".into()))),
                         Err(e) => Err(e),
                     };
-                    let _ = job.reply.send(result);
+                    job.answer(result);
                 }
             }
             Err(e) => {

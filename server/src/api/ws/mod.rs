@@ -87,6 +87,10 @@ pub async fn upgrade(
         .on_upgrade(move |socket| async move {
             let _slot = slot;
             let _running = running;
+            let _open = crate::metrics::OpenSocket::new(match &party {
+                ChatParty::Agent(_) => "agent",
+                ChatParty::Customer(_) => "customer",
+            });
             if let ChatParty::Agent(c) = &party {
                 engine.agent_connected(c);
             }
