@@ -479,11 +479,33 @@ async fn chat(
         "connecting {} sockets, then {rate} msgs/s for {seconds} s",
         customers + agents
     );
+    // with OC_METRICS_TOKEN set (the server inherits it), a Prometheus stand-in
+    // scrapes `/metrics` every second during the load (issue 21's cost of metrics)
+    let scraper = std::env::var("OC_METRICS_TOKEN").ok().map(|token| {
+        let (http, url) = (http.clone(), format!("{base}/metrics"));
+        tokio::spawn(async move {
+            let mut scrapes = (0u64, 0u64);
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                match http.get(&url).bearer_auth(&token).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        scrapes.0 += 1;
+                    }
+                    _ => scrapes.1 += 1,
+                }
+                eprintln!("metrics scrapes: {} ok, {} failed", scrapes.0, scrapes.1);
+            }
+        })
+    });
     let cell = std::sync::Mutex::new((0u64, 0f64));
     let ours = load::run(plan, |_| {
         *cell.lock().unwrap() = (util::anon_bytes(pid), util::cpu_seconds(pid));
     })
     .await;
+    if let Some(task) = scraper {
+        task.abort();
+    }
     (watch.rss_connected, watch.cpu_at_send) = *cell.lock().unwrap();
     let mut result = json!({
         "load": {"customers": customers, "agents": agents, "rate": rate, "seconds": seconds,
@@ -491,6 +513,7 @@ async fn chat(
                  "instances": if second.is_some() { 2 } else { 1 },
                  "customers_split_over_instances": split_customers && second.is_some()},
         "chat_starts_per_sec": chat_starts_per_sec.round(),
+        "metrics_scraped_every_second": std::env::var("OC_METRICS_TOKEN").is_ok(),
         "online_contact": load_figures(&ours),
         "online_contact_process": process_figures(pid, &watch, &ours),
     });
