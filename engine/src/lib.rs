@@ -9,6 +9,7 @@
 
 mod accounts;
 mod auth;
+pub mod backup;
 mod bus;
 mod caller;
 mod canned;

@@ -79,6 +79,32 @@ pub enum Command {
     /// The report rollups (issue 20).
     #[command(subcommand)]
     Reports(ReportsCommand),
+    /// A consistent copy of the SQLite database, taken while the server runs (issue 21;
+    /// PostgreSQL: pg_dump).
+    Backup(BackupArgs),
+    /// Put a backup in place of the SQLite database (stop the server first).
+    Restore(RestoreArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The backup file to write (must not exist).
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The backup file to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Replace an existing database.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

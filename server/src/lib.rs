@@ -107,6 +107,33 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         }
         Command::Service(ServiceCommand::Create(args)) => create_service(args).await,
         Command::Reports(config::ReportsCommand::Rebuild(args)) => rebuild_reports(args).await,
+        Command::Backup(args) => {
+            let s = engine::backup::backup(&args.db.database_url, &args.to).await?;
+            println!(
+                "backed up {} services, {} chats, {} messages, {} files to {} ({} bytes); \
+                 keep the masking key (mask.key beside the database, or OC_MASK_KEY) with your backups, separately",
+                s.services,
+                s.chats,
+                s.messages,
+                s.attachments,
+                args.to.display(),
+                s.bytes
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let s = engine::backup::restore(&args.from, &args.db.database_url, args.force).await?;
+            println!(
+                "restored {} services, {} chats, {} messages, {} files from {}; \
+                 start the server with the masking key the backup was made with",
+                s.services,
+                s.chats,
+                s.messages,
+                s.attachments,
+                args.from.display()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -552,7 +552,7 @@ impl Builder {
 
 mod open;
 
-pub(crate) use open::{checkpoint_and_close, connect, data_dir};
+pub(crate) use open::{checkpoint_and_close, connect, data_dir, file_path, is_postgres};
 
 #[cfg(test)]
 mod tests {

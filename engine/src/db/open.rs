@@ -13,7 +13,7 @@ use super::Pool;
 use crate::error::{Error, Result};
 
 /// The file path inside a `sqlite:` URL, when it names a file.
-fn file_path(url: &str) -> Option<&str> {
+pub(crate) fn file_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -31,7 +31,7 @@ pub(crate) fn data_dir(url: &str) -> Option<std::path::PathBuf> {
     })
 }
 
-fn is_postgres(url: &str) -> bool {
+pub(crate) fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
