@@ -29,6 +29,7 @@ mod masking;
 mod password;
 pub mod pii;
 mod presence;
+pub mod privacy;
 mod reports;
 pub mod routing;
 mod services;
@@ -150,6 +151,7 @@ impl Engine {
         engine.spawn_background(chats::routing_ticks(engine.clone()));
         engine.spawn_background(files::sweep_pending(engine.clone()));
         engine.spawn_background(reports::rollup::build_missing(engine.clone()));
+        engine.spawn_background(privacy::daily_retention(engine.clone()));
         if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod ids;
 pub mod mask;
 pub mod model;
+pub mod privacy;
 pub mod queue;
 pub mod report;
 pub mod request;

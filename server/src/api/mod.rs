@@ -12,6 +12,7 @@ pub mod health;
 pub mod history;
 pub mod masks;
 pub mod openapi;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod services;
@@ -74,6 +75,13 @@ pub fn router() -> Router<AppState> {
         .route("/routing/board", get(routing::board))
         .route("/reports", get(reports::report))
         .route("/reports/export.xlsx", get(reports::export))
+        .route(
+            "/privacy/retention",
+            get(privacy::retention).put(privacy::set_retention),
+        )
+        .route("/privacy/retention/run", post(privacy::run_retention))
+        .route("/privacy/customers/find", post(privacy::find_customer))
+        .route("/privacy/customers/erase", post(privacy::erase_customer))
         .route("/canned-replies", get(canned::list).post(canned::create))
         .route(
             "/canned-replies/{id}",

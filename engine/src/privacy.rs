@@ -1,0 +1,354 @@
+//! Retention and erasure of customers' personal data (issue 21; Korea's PIPA, the
+//! GDPR). One rule for both, [`Engine::erase_chats`]: of an ended chat, the customer's
+//! name, email, IP address, browser and device, visitor id (a signed user id included),
+//! memo, rating comment and the page it started on are cleared; every message's text is
+//! emptied (the full-text index follows through its triggers, with SQLite's
+//! `secure-delete`), masked originals, the PII hints and transfer notes are deleted,
+//! its files (bytes,
+//! thumbnails, rows) are deleted, its ticket loses requester, subject and body, and
+//! finished exports of the service (which may hold the text) are dropped. The chat row,
+//! its times, handling type, agent, handled flag and rating stay — so reports and their
+//! rollups keep every figure (no rollup is touched). An erased chat records `erased_at`.
+//!
+//! - **Retention**: per service, chats ended more than `retention_days` (1–3,650; off by
+//!   default) ago are erased, daily in the background and on demand by an admin.
+//! - **Erasure on request**: an admin finds a customer by email, visitor id or signed
+//!   user id and erases all their ended chats (and the 1:1 inquiries they left under
+//!   that email) in one action.
+//!
+//! Every run is one audit entry with its counts; an erasure's entry names the kind of
+//! identifier, never the identifier itself.
+
+use chrono::Utc;
+use shared::ServiceId;
+use shared::privacy::{CustomerChats, CustomerKey, Erased, RETENTION_DAYS, Retention};
+
+use crate::Engine;
+use crate::caller::Caller;
+use crate::db;
+use crate::error::{Error, Result};
+
+/// Chats erased per transaction (a retention run over years of chats never holds the
+/// write lock for long).
+const BATCH: usize = 200;
+
+/// ` AND …` matching a customer's chats.
+fn customer_sql(key: &CustomerKey, b: &mut db::Builder) -> Result<()> {
+    let blank = |v: &str| v.trim().is_empty() || v.chars().count() > 320;
+    match key {
+        CustomerKey::Email(e) if !blank(e) => {
+            b.push(" AND customer_email = ")
+                .push_bind(shared::validate::normalize_email(e));
+        }
+        CustomerKey::VisitorId(v) if !blank(v) => {
+            b.push(" AND visitor_id = ").push_bind(v.trim().to_owned());
+        }
+        CustomerKey::UserId(u) if !blank(u) => {
+            b.push(" AND visitor_id = ")
+                .push_bind(format!("user:{}", u.trim()));
+        }
+        _ => {
+            return Err(Error::Invalid(shared::validate::Invalid {
+                field: key.kind(),
+                reason: "must be 1 to 320 characters".into(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// ` IN (?, ?, …)` of ids.
+fn ids_in(b: &mut db::Builder, ids: &[i64]) {
+    b.push(" IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.push_bind(*id);
+    }
+    b.push(")");
+}
+
+impl Engine {
+    /// Erases these ended chats of the service (the module's rule), in batches.
+    pub(crate) async fn erase_chats(&self, service: ServiceId, chats: &[i64]) -> Result<Erased> {
+        let mut total = Erased::default();
+        for batch in chats.chunks(BATCH) {
+            let mut tx = self.write_tx().await?;
+            // `sql` + ` IN (the batch)` + `tail`
+            let run = |sql: &str, tail: &str| {
+                let mut b = db::Builder::new(sql.to_owned());
+                ids_in(&mut b, batch);
+                b.push(tail);
+                b.build()
+            };
+            let mut e = Erased::default();
+            e.messages = run("UPDATE messages SET text = '', pii = NULL, client_id = NULL WHERE text <> '' AND chat_id", "")
+                .execute(tx.ex())
+                .await?
+                .rows_affected() as i64;
+            run(
+                "DELETE FROM masks WHERE message_id IN (SELECT id FROM messages WHERE chat_id",
+                ")",
+            )
+            .execute(tx.ex())
+            .await?;
+            run("DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM attachments WHERE chat_id", ")")
+                .execute(tx.ex())
+                .await?;
+            e.files = run("DELETE FROM attachments WHERE chat_id", "")
+                .execute(tx.ex())
+                .await?
+                .rows_affected() as i64;
+            // a transfer's note may quote the customer
+            run("UPDATE chat_handovers SET note = NULL WHERE chat_id", "")
+                .execute(tx.ex())
+                .await?;
+            e.tickets = run("UPDATE tickets SET requester_name = NULL, requester_email = NULL, subject = '', body = '' WHERE chat_id", "")
+                .execute(tx.ex())
+                .await?
+                .rows_affected() as i64;
+            let mut b = db::Builder::new(
+                "UPDATE chats SET customer_name = NULL, customer_email = NULL, customer_memo = NULL,
+                   customer_ip = NULL, user_agent = NULL, customer_device = NULL, visitor_id = NULL,
+                   rating_comment = NULL,
+                   channel = CASE WHEN channel = 'helpcenter' THEN channel ELSE 'widget' END,
+                   erased_at = ",
+            );
+            b.push_bind(Utc::now())
+                .push(" WHERE service_id = ")
+                .push_bind(service.0)
+                .push(" AND status = 'ended' AND id");
+            ids_in(&mut b, batch);
+            e.chats = b.build().execute(tx.ex()).await?.rows_affected() as i64;
+            self.drop_exports_of(tx.ex(), service).await?;
+            tx.commit().await?;
+            total.add(&e);
+        }
+        Ok(total)
+    }
+
+    async fn audit_privacy(
+        &self,
+        service: ServiceId,
+        agent: Option<i64>,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(service.0)
+            .bind(agent)
+            .bind(action)
+            .bind(detail.to_string())
+            .bind(Utc::now())
+            .execute(self.db.ex())
+            .await?;
+        Ok(())
+    }
+
+    /// How many chats of the caller's service belong to this customer (ended, open).
+    pub async fn find_customer_chats(
+        &self,
+        caller: &Caller,
+        key: &CustomerKey,
+    ) -> Result<CustomerChats> {
+        caller.require_admin()?;
+        let mut b = db::Builder::new(
+            "SELECT COALESCE(SUM(CASE WHEN status = 'ended' AND erased_at IS NULL THEN 1 ELSE 0 END), 0) AS ended,
+                    COALESCE(SUM(CASE WHEN status <> 'ended' THEN 1 ELSE 0 END), 0) AS open
+             FROM chats WHERE service_id = ",
+        );
+        b.push_bind(caller.service_id().0);
+        customer_sql(key, &mut b)?;
+        let r = b.build().fetch_one(self.db.ex()).await?;
+        Ok(CustomerChats {
+            ended: r.try_get("ended")?,
+            open: r.try_get("open")?,
+        })
+    }
+
+    /// Erases every ended chat of one customer in the caller's service (admins), and
+    /// the 1:1 inquiries left under their email; audited with the counts.
+    pub async fn erase_customer(&self, caller: &Caller, key: &CustomerKey) -> Result<Erased> {
+        caller.require_admin()?;
+        let service = caller.service_id();
+        let mut b = db::Builder::new("SELECT id, status FROM chats WHERE service_id = ");
+        b.push_bind(service.0);
+        customer_sql(key, &mut b)?;
+        let rows = b.build().fetch_all(self.db.ex()).await?;
+        let mut ended = Vec::new();
+        let mut open_left = 0;
+        for r in rows {
+            if r.try_get::<String, _>("status")? == "ended" {
+                ended.push(r.try_get::<i64, _>("id")?);
+            } else {
+                open_left += 1;
+            }
+        }
+        let mut done = self.erase_chats(service, &ended).await?;
+        done.open_left = open_left;
+        if let CustomerKey::Email(email) = key {
+            let mut tx = self.write_tx().await?;
+            done.tickets += db::query(
+                "UPDATE tickets SET requester_name = NULL, requester_email = NULL, subject = '', body = ''
+                 WHERE service_id = ? AND channel = 'inquiry' AND requester_email = ?",
+            )
+            .bind(service.0)
+            .bind(shared::validate::normalize_email(email))
+            .execute(tx.ex())
+            .await?
+            .rows_affected() as i64;
+            self.drop_exports_of(tx.ex(), service).await?;
+            tx.commit().await?;
+        }
+        self.audit_privacy(
+            service,
+            Some(caller.agent_id().0),
+            "erase",
+            serde_json::json!({"by": key.kind(), "erased": &done}),
+        )
+        .await?;
+        tracing::info!(
+            service = service.0,
+            by = key.kind(),
+            chats = done.chats,
+            "customer data erased"
+        );
+        Ok(done)
+    }
+
+    /// Sets the service's retention (`None`: off); 1–3,650 days.
+    pub async fn set_retention(&self, caller: &Caller, days: Option<i64>) -> Result<()> {
+        caller.require_admin()?;
+        if let Some(d) = days
+            && !RETENTION_DAYS.contains(&d)
+        {
+            return Err(Error::Invalid(shared::validate::Invalid {
+                field: "retention_days",
+                reason: "must be 1 to 3650 days, or null for off".into(),
+            }));
+        }
+        db::query("UPDATE services SET retention_days = ? WHERE id = ?")
+            .bind(days)
+            .bind(caller.service_id().0)
+            .execute(self.db.ex())
+            .await?;
+        Ok(())
+    }
+
+    /// The service's retention: days (`None`: off) and when it last ran.
+    pub async fn retention(&self, caller: &Caller) -> Result<Retention> {
+        caller.require_admin()?;
+        let r = db::query("SELECT retention_days, retention_ran_at FROM services WHERE id = ?")
+            .bind(caller.service_id().0)
+            .fetch_one(self.db.ex())
+            .await?;
+        let ran: Option<chrono::DateTime<Utc>> = r.try_get("retention_ran_at")?;
+        Ok(Retention {
+            retention_days: r.try_get("retention_days")?,
+            last_run_at: ran.map(|t| t.to_rfc3339()),
+        })
+    }
+
+    /// Runs the service's retention now (an admin's "run now"; `agent` for the audit).
+    pub async fn run_retention_now(&self, caller: &Caller) -> Result<Erased> {
+        caller.require_admin()?;
+        self.run_retention(caller.service_id(), Some(caller.agent_id().0))
+            .await
+    }
+
+    /// Erases the service's chats ended more than its retention ago; audited when it
+    /// is on (also when nothing was due).
+    pub(crate) async fn run_retention(
+        &self,
+        service: ServiceId,
+        agent: Option<i64>,
+    ) -> Result<Erased> {
+        let days: Option<i64> =
+            db::query_scalar("SELECT retention_days FROM services WHERE id = ?")
+                .bind(service.0)
+                .fetch_one(self.db.ex())
+                .await?;
+        let Some(days) = days else {
+            return Err(Error::rule(
+                "retention_off",
+                "retention is off for this service",
+            ));
+        };
+        let cutoff = Utc::now() - chrono::Duration::days(days);
+        let mut done = Erased::default();
+        loop {
+            let due: Vec<i64> = db::query_scalar(&format!(
+                "SELECT id FROM chats WHERE service_id = ? AND erased_at IS NULL AND status = 'ended'
+                   AND ended_at < ? ORDER BY id LIMIT {BATCH}"
+            ))
+            .bind(service.0)
+            .bind(cutoff)
+            .fetch_all(self.db.ex())
+            .await?;
+            if due.is_empty() {
+                break;
+            }
+            let e = self.erase_chats(service, &due).await?;
+            done.add(&e);
+            if e.chats == 0 {
+                break; // (cannot happen: the rows were due; never loop on them)
+            }
+        }
+        db::query("UPDATE services SET retention_ran_at = ? WHERE id = ?")
+            .bind(Utc::now())
+            .bind(service.0)
+            .execute(self.db.ex())
+            .await?;
+        self.audit_privacy(
+            service,
+            agent,
+            "retention",
+            serde_json::json!({"days": days, "erased": &done}),
+        )
+        .await?;
+        Ok(done)
+    }
+}
+
+/// How often the background retention looks for services due a run.
+const RETENTION_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Runs every service's retention once a day (a service is due when its last run is a
+/// day old or it never ran; on several instances the row update decides who runs it).
+pub(crate) async fn daily_retention(engine: Engine) {
+    let mut every = tokio::time::interval(RETENTION_CHECK_EVERY);
+    loop {
+        every.tick().await;
+        let day_ago = Utc::now() - chrono::Duration::days(1);
+        // claim: only the instance whose update moved `retention_ran_at` runs it
+        let due: Result<Vec<i64>> = db::query_scalar(
+            "SELECT id FROM services WHERE retention_days IS NOT NULL
+               AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
+        )
+        .bind(day_ago)
+        .fetch_all(engine.db.ex())
+        .await
+        .map_err(Into::into);
+        for service in due.unwrap_or_default() {
+            let claimed = db::query(
+                "UPDATE services SET retention_ran_at = ? WHERE id = ?
+                   AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
+            )
+            .bind(Utc::now())
+            .bind(service)
+            .bind(day_ago)
+            .execute(engine.db.ex())
+            .await
+            .map(|d| d.rows_affected() == 1)
+            .unwrap_or(false);
+            if !claimed {
+                continue;
+            }
+            match engine.run_retention(ServiceId(service), None).await {
+                Ok(e) => tracing::info!(service, chats = e.chats, "retention ran"),
+                Err(e) => tracing::warn!(service, error = %e, "retention failed"),
+            }
+        }
+    }
+}
