@@ -438,6 +438,28 @@ pub async fn set_status_of(agent: AgentId, req: &StatusRequest) -> Answer<Status
     put(&format!("{API}/agents/{agent}/status"), req).await
 }
 
+pub async fn retention() -> Answer<shared::privacy::Retention> {
+    get_json(&format!("{API}/privacy/retention"), None).await
+}
+
+pub async fn save_retention(r: &shared::privacy::Retention) -> Answer<shared::privacy::Retention> {
+    put(&format!("{API}/privacy/retention"), r).await
+}
+
+pub async fn run_retention() -> Answer<shared::privacy::Erased> {
+    post(&format!("{API}/privacy/retention/run"), None, &()).await
+}
+
+pub async fn find_customer(
+    key: &shared::privacy::CustomerKey,
+) -> Answer<shared::privacy::CustomerChats> {
+    post(&format!("{API}/privacy/customers/find"), None, key).await
+}
+
+pub async fn erase_customer(key: &shared::privacy::CustomerKey) -> Answer<shared::privacy::Erased> {
+    post(&format!("{API}/privacy/customers/erase"), None, key).await
+}
+
 pub async fn audit_log(limit: u32) -> Answer<Vec<AuditEntry>> {
     get_json(&format!("{API}/audit?limit={limit}"), None).await
 }

@@ -178,7 +178,11 @@ async fn erasure_and_retention_leave_no_personal_data_and_keep_reports() {
     );
     let (_, h) = s.get("/api/v1/chats?q=4321-8765", Some(&admin)).await;
     assert!(
-        h["chats"].as_array().unwrap().iter().all(|c| c["id"] != chat.as_str()),
+        h["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != chat.as_str()),
         "the erased chat is not found by its text: {h}"
     );
     let (_, h) = s

@@ -460,7 +460,7 @@ pub fn AuditPanel() -> impl IntoView {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th>{t.get().audit_when}</th><th>{t.get().audit_action}</th><th>{t.get().admin_col_name}</th><th>"chat / message"</th>
+                            <th>{t.get().audit_when}</th><th>{t.get().audit_action}</th><th>{t.get().admin_col_name}</th><th>"chat / message"</th><th>{t.get().privacy.value}</th>
                         </tr></thead>
                         <tbody>
                             {entries.get().into_iter().map(|e| view! {
@@ -469,6 +469,7 @@ pub fn AuditPanel() -> impl IntoView {
                                     <td>{e.action}</td>
                                     <td>{e.agent.unwrap_or_else(|| "-".into())}</td>
                                     <td>{format!("#{} / #{}", e.chat_id.unwrap_or_default(), e.message_id.unwrap_or_default())}</td>
+                                    <td class="audit-detail">{e.detail.unwrap_or_default()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

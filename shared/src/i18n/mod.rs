@@ -11,6 +11,7 @@ mod canned;
 mod desk;
 mod files;
 mod notes;
+mod privacy;
 mod reports;
 mod routing;
 mod signals;
@@ -18,6 +19,7 @@ pub use canned::CannedTexts;
 pub use desk::DeskTexts;
 pub use files::FileTexts;
 pub use notes::NoteTexts;
+pub use privacy::PrivacyTexts;
 pub use reports::ReportTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
@@ -334,6 +336,7 @@ pub struct Texts {
     pub files: &'static FileTexts,
     /// Reports (issue 20).
     pub reports: &'static ReportTexts,
+    pub privacy: &'static PrivacyTexts,
 }
 
 impl Texts {
@@ -692,6 +695,7 @@ pub static KO: Texts = Texts {
     notes: &notes::KO,
     files: &files::KO,
     reports: &reports::KO,
+    privacy: &privacy::KO,
     desk: &desk::KO,
 };
 
@@ -1024,6 +1028,7 @@ pub static EN: Texts = Texts {
     notes: &notes::EN,
     files: &files::EN,
     reports: &reports::EN,
+    privacy: &privacy::EN,
     desk: &desk::EN,
 };
 

@@ -1,0 +1,80 @@
+//! Issue 21 in the browser: an admin sets a retention period, then finds a customer by
+//! email in 개인정보 보관과 삭제, sees how many chats it covers, confirms, and the
+//! customer's chat is erased (the history no longer finds it by the email).
+
+use end2end::{Browser, Server};
+
+#[tokio::test]
+async fn an_admin_erases_a_customers_data_on_request() {
+    let server = Server::start_demo();
+    let admin = Browser::start().await;
+    admin.login(&server, "admin@demo.test").await;
+    admin.client.goto(&server.url("/admin")).await.unwrap();
+    admin.wait_hydrated().await;
+    // a customer's chat, made through the API from the page, answered and ended by the
+    // agent on theirs
+    let agent = Browser::start().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
+    let made = admin
+        .client
+        .execute(
+            "return fetch('/api/v1/services/demo/chats', {method: 'POST',
+                 headers: {'content-type': 'application/json'},
+                 body: JSON.stringify({consent: true, email: 'erase.me@example.com',
+                                       first_message: '제 번호는 010-5555-1234'})})
+               .then(r => r.json()).then(c => c.chat_id || JSON.stringify(c))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let chat = made.as_str().unwrap().to_owned();
+    assert!(chat.parse::<i64>().is_ok(), "{chat}");
+    let ended = agent
+        .client
+        .execute(
+            "return fetch('/api/v1/chats/' + arguments[0] + '/end', {method: 'POST',
+                 headers: {'content-type': 'application/json'}, body: '{}'}).then(r => r.status)",
+            vec![serde_json::json!(chat)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended.as_i64(), Some(200), "{ended}");
+    agent.close().await;
+
+    // retention: 365 days, saved
+    let days = admin.find(r#"[data-testid="retention-days"]"#).await;
+    days.send_keys("365").await.unwrap();
+    admin
+        .click_centered(r#"[data-testid="retention-save"]"#)
+        .await;
+    admin
+        .wait_text(r#"[data-testid="privacy-note"]"#, "저장했습니다")
+        .await;
+
+    // erasure: find, then a second explicit step
+    admin
+        .find(r#"[data-testid="erase-value"]"#)
+        .await
+        .send_keys("erase.me@example.com")
+        .await
+        .unwrap();
+    admin.click_centered(r#"[data-testid="erase-find"]"#).await;
+    admin
+        .wait_text(r#"[data-testid="erase-found"]"#, "종료된 채팅 1건")
+        .await;
+    admin.click_centered(r#"[data-testid="erase-start"]"#).await;
+    admin.find(r#"[data-testid="erase-confirm"]"#).await;
+    admin.screenshot("admin-privacy-confirm").await;
+    admin
+        .click_centered(r#"[data-testid="erase-confirm"]"#)
+        .await;
+    admin
+        .wait_text(r#"[data-testid="privacy-note"]"#, "채팅 1건")
+        .await;
+    // found again: nothing left to erase
+    admin.click_centered(r#"[data-testid="erase-find"]"#).await;
+    admin
+        .wait_text(r#"[data-testid="erase-found"]"#, "종료된 채팅 0건")
+        .await;
+    admin.close().await;
+}
