@@ -438,6 +438,18 @@ pub async fn set_status_of(agent: AgentId, req: &StatusRequest) -> Answer<Status
     put(&format!("{API}/agents/{agent}/status"), req).await
 }
 
+pub async fn webhooks() -> Answer<Vec<shared::webhook::Webhook>> {
+    get_json(&format!("{API}/webhooks"), None).await
+}
+
+pub async fn add_webhook(new: &shared::webhook::NewWebhook) -> Answer<shared::webhook::Webhook> {
+    post(&format!("{API}/webhooks"), None, new).await
+}
+
+pub async fn delete_webhook(id: &str) -> Answer<serde_json::Value> {
+    delete(&format!("{API}/webhooks/{}", encode(id))).await
+}
+
 pub async fn retention() -> Answer<shared::privacy::Retention> {
     get_json(&format!("{API}/privacy/retention"), None).await
 }

@@ -1,6 +1,7 @@
 //! Issue 21 in the browser: an admin sets a retention period, then finds a customer by
 //! email in 개인정보 보관과 삭제, sees how many chats it covers, confirms, and the
-//! customer's chat is erased (the history no longer finds it by the email).
+//! customer's chat is erased (the history no longer finds it by the email); the
+//! webhooks panel refuses a receiver on this machine and says why.
 
 use end2end::{Browser, Server};
 
@@ -76,5 +77,21 @@ async fn an_admin_erases_a_customers_data_on_request() {
     admin
         .wait_text(r#"[data-testid="erase-found"]"#, "종료된 채팅 0건")
         .await;
+
+    // the webhooks panel refuses an address on this machine (SSRF) and says why
+    admin
+        .find(r#"[data-testid="webhook-url"]"#)
+        .await
+        .send_keys("http://127.0.0.1:8080/hook")
+        .await
+        .unwrap();
+    admin.click_centered(r#"[data-testid="webhook-add"]"#).await;
+    admin
+        .wait_text(
+            r#"[data-testid="webhooks-panel"] [role="alert"]"#,
+            "공개된 주소만",
+        )
+        .await;
+    admin.screenshot("admin-webhooks").await;
     admin.close().await;
 }

@@ -37,6 +37,7 @@ mod settings;
 pub mod throttle;
 mod tickets;
 mod topology;
+pub mod webhooks;
 
 pub use auth::LoginOutcome;
 pub use caller::Caller;

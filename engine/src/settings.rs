@@ -310,6 +310,14 @@ impl Engine {
             .await?;
         // a rating given after the end counts in the reports too (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
+        crate::webhooks::enqueue(
+            tx.ex(),
+            customer.service_id().0,
+            "chat.rated",
+            serde_json::json!({"chat_id": chat.0.to_string(), "score": req.score,
+                               "agent_id": r.try_get::<Option<i64>, _>("agent_id")?.map(|a| a.to_string())}),
+        )
+        .await?;
         tx.commit().await?;
         if let Some(agent) = r.try_get::<Option<i64>, _>("agent_id")?
             && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await

@@ -53,6 +53,7 @@ impl Engine {
             .fetch_optional(self.db.ex())
             .await?
             .ok_or(Error::NotFound("service"))?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = db::query_scalar(
             "INSERT INTO tickets (service_id, channel, subject, body, requester_name, requester_email, created_at)
              VALUES (?, 'inquiry', ?, ?, ?, ?, ?) RETURNING id",
@@ -63,8 +64,16 @@ impl Engine {
         .bind(req.name.trim())
         .bind(validate::normalize_email(&req.email))
         .bind(Utc::now())
-        .fetch_one(self.db.ex())
+        .fetch_one(tx.ex())
         .await?;
+        crate::webhooks::enqueue(
+            tx.ex(),
+            service,
+            "ticket.created",
+            serde_json::json!({"ticket_id": id.to_string(), "channel": "inquiry"}),
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(ticket = id, service, "inquiry received");
         Ok(TicketId(id))
     }
@@ -222,6 +231,7 @@ impl Engine {
         let first = first_customer_text(self.db.ex(), chat).await?;
         let subject = chat_ticket_subject(&detail.customer.name, first.as_deref());
         let now = Utc::now();
+        let mut tx = self.write_tx().await?;
         let id: i64 = db::query_scalar(
             "INSERT INTO tickets (service_id, channel, subject, requester_name, requester_email, assignee_id, chat_id, created_at, updated_at)
              VALUES (?, 'chat', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -234,8 +244,17 @@ impl Engine {
         .bind(chat.0)
         .bind(now)
         .bind(now)
-        .fetch_one(self.db.ex())
+        .fetch_one(tx.ex())
         .await?;
+        crate::webhooks::enqueue(
+            tx.ex(),
+            caller.service_id().0,
+            "ticket.created",
+            serde_json::json!({"ticket_id": id.to_string(), "channel": "chat", "chat_id": chat.0.to_string(),
+                               "assignee_id": caller.agent_id().0.to_string()}),
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(ticket = id, chat = %chat, "ticket created from chat");
         Ok((TicketId(id), true))
     }

@@ -171,6 +171,18 @@ pub struct ServeArgs {
     /// e.g. `127.0.0.1:9464`).
     #[arg(long, env = "OC_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Let webhooks call loopback and private addresses (an intranet CRM); off, such
+    /// URLs are refused (SSRF).
+    #[arg(long, env = "OC_WEBHOOKS_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
+    pub webhooks_allow_private: bool,
+    /// Scales the webhook retry back-off (1: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h).
+    #[arg(
+        long,
+        env = "OC_WEBHOOK_RETRY_SCALE",
+        default_value_t = 1.0,
+        hide = true
+    )]
+    pub webhook_retry_scale: f64,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

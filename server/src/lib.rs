@@ -14,6 +14,7 @@ pub mod origin;
 pub mod session;
 pub mod shutdown;
 pub mod site;
+pub mod webhooks;
 pub mod widget;
 
 use std::future::Future;
@@ -55,6 +56,8 @@ pub struct AppState {
     /// The token `GET /metrics` wants on the public port; `None`: not served there
     /// (issue 21).
     pub metrics_token: Option<String>,
+    /// Whether webhooks may call loopback and private addresses (off: SSRF).
+    pub webhooks_allow_private: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -213,7 +216,15 @@ pub async fn serve(
         stopping: engine.stopping(),
         sockets: tokio_util::task::TaskTracker::new(),
         metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+        webhooks_allow_private: args.webhooks_allow_private,
     };
+    // webhooks: the outbox's deliveries, off the chat's path (issue 21)
+    state.sockets.spawn(webhooks::deliver(
+        engine.clone(),
+        args.webhooks_allow_private,
+        args.webhook_retry_scale,
+        state.stopping.clone(),
+    ));
     // metrics: the recorder, and the private address that serves them without a token
     metrics::handle();
     if let Some(metrics_addr) = args.metrics_addr {

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod ticket;
 pub mod transfer;
 pub mod validate;
+pub mod webhook;
 
 pub use canned::{CannedReply, CannedReplyInput};
 pub use category::*;

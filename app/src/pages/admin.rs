@@ -65,6 +65,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
                 <crate::pages::settings::AgentsPanel initial=view.agents/>
                 <crate::pages::categories::CategoryManager/>
                 <crate::pages::privacy::PrivacyPanel/>
+                <crate::pages::webhooks::WebhooksPanel/>
                 <crate::pages::settings::AuditPanel/>
             </main>
         </div>

@@ -13,4 +13,5 @@ pub mod reports;
 pub mod routing;
 pub mod settings;
 pub mod tickets;
+pub mod webhooks;
 pub mod widget;

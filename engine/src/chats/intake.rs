@@ -30,7 +30,7 @@ pub(super) async fn assign(
         "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
          first_assigned_at = COALESCE(first_assigned_at, ?), agent_read_seq = 0,
          unread = (SELECT COUNT(*) FROM messages m WHERE m.chat_id = chats.id AND m.author = 'customer')
-         WHERE id = ? RETURNING created_at, first_assigned_at",
+         WHERE id = ? RETURNING service_id, created_at, first_assigned_at",
     )
     .bind(agent.0)
     .bind(now)
@@ -40,6 +40,13 @@ pub(super) async fn assign(
     .await?;
     // a first assignment: how long the customer waited for an agent (metrics)
     if let Some(r) = row {
+        crate::webhooks::enqueue(
+            conn.re(),
+            r.try_get("service_id")?,
+            "chat.assigned",
+            serde_json::json!({"chat_id": chat.0.to_string(), "agent_id": agent.0.to_string()}),
+        )
+        .await?;
         let created: DateTime<Utc> = r.try_get("created_at")?;
         let first: Option<DateTime<Utc>> = r.try_get("first_assigned_at")?;
         if first.is_some_and(|f| (f - now).num_milliseconds().abs() < 1) {
@@ -344,6 +351,14 @@ impl Engine {
         .fetch_one(tx.ex())
         .await?;
         let chat = ChatId(chat_id);
+        crate::webhooks::enqueue(
+            tx.ex(),
+            service.0,
+            "chat.started",
+            serde_json::json!({"chat_id": chat_id.to_string(), "locale": locale,
+                               "channel": if own_page || req.channel_url.is_none() { "helpcenter" } else { "widget" }}),
+        )
+        .await?;
         // the new chat joins the queue's tail, and free seats are filled in queue
         // order: it is assigned at once only when nobody waits before it
         let assigned = queue::fill_seats_of(tx.ex(), service, online, now).await?;

@@ -77,6 +77,16 @@ impl Engine {
         .await?;
         // an ended chat's figures join the report rollups in this transaction (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
+        if next == ChatStatus::Ended {
+            crate::webhooks::enqueue(
+                tx.ex(),
+                row.service_id.0,
+                "chat.ended",
+                serde_json::json!({"chat_id": chat.0.to_string(), "ended_by": who.as_str(),
+                                   "agent_id": row.agent_id.map(|a| a.0.to_string())}),
+            )
+            .await?;
+        }
         // a seat freed up: the queue moves at once, in this same transaction (issue 18)
         let assigned = if next == ChatStatus::Ended && row.status.is_open_for_agent() {
             queue::fill_seats(tx.ex(), row.service_id, None, now).await?

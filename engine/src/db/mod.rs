@@ -51,6 +51,15 @@ impl Backend {
         }
     }
 
+    /// ` FOR UPDATE SKIP LOCKED` in PostgreSQL, so concurrent claimers on several
+    /// instances each take other rows; nothing in SQLite (one writer at a time).
+    pub(crate) fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// ` INDEXED BY index` after a table name in SQLite, nothing in PostgreSQL (whose
     /// planner has statistics). SQLite, without statistics, takes a range over the
     /// first indexed column it sees over an `IN (…)` list of another column's values —

@@ -18,6 +18,7 @@ pub mod routing;
 pub mod services;
 pub mod settings;
 pub mod tickets;
+pub mod webhooks;
 pub mod ws;
 
 use axum::Router;
@@ -82,6 +83,8 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/retention/run", post(privacy::run_retention))
         .route("/privacy/customers/find", post(privacy::find_customer))
         .route("/privacy/customers/erase", post(privacy::erase_customer))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
         .route("/canned-replies", get(canned::list).post(canned::create))
         .route(
             "/canned-replies/{id}",

@@ -76,6 +76,15 @@ impl TestServer {
         TestServer::start_on_site(path, demo, trust_proxy, limits, site, |_| {}).await
     }
 
+    /// A demo server on `path` (or its PostgreSQL database) with `tweak`ed flags.
+    pub async fn start_on_with(
+        path: &std::path::Path,
+        tweak: impl FnOnce(&mut ServeArgs),
+    ) -> TestServer {
+        let site = std::env::temp_dir();
+        TestServer::start_on_site(path, true, false, engine::Limits::off(), site, tweak).await
+    }
+
     /// A demo server whose serve flags `tweak` changes first (metrics, issue 21).
     pub async fn demo_with(tweak: impl FnOnce(&mut ServeArgs)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
@@ -129,6 +138,8 @@ impl TestServer {
             public_url: None,
             metrics_token: None,
             metrics_addr: None,
+            webhooks_allow_private: false,
+            webhook_retry_scale: 1.0,
             limits: limits.into(),
         };
         tweak(&mut args);

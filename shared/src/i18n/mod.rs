@@ -15,6 +15,7 @@ mod privacy;
 mod reports;
 mod routing;
 mod signals;
+mod webhooks;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
 pub use files::FileTexts;
@@ -23,6 +24,7 @@ pub use privacy::PrivacyTexts;
 pub use reports::ReportTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
+pub use webhooks::WebhookTexts;
 
 /// A UI language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -337,6 +339,7 @@ pub struct Texts {
     /// Reports (issue 20).
     pub reports: &'static ReportTexts,
     pub privacy: &'static PrivacyTexts,
+    pub webhooks: &'static WebhookTexts,
 }
 
 impl Texts {
@@ -533,6 +536,18 @@ pub static KO: Texts = Texts {
             "찾을 수 없습니다. 이미 삭제되었거나 볼 수 없는 항목입니다.",
         ),
         ("invalid_input", "입력한 내용을 확인해 주세요."),
+        (
+            "webhook_address_refused",
+            "이 주소로는 보낼 수 없습니다. 인터넷에 공개된 주소만 등록할 수 있습니다(이 서버·내부망 주소는 운영자가 허용해야 합니다). 주소가 맞는지도 확인해 주세요.",
+        ),
+        (
+            "retention_off",
+            "보관 기간이 꺼져 있습니다. 먼저 기간을 저장해 주세요.",
+        ),
+        (
+            "too_many_webhooks",
+            "웹훅은 서비스마다 20개까지 등록할 수 있습니다.",
+        ),
         ("admin_only", "관리자만 할 수 있습니다."),
         ("no_chat_permission", "채팅 상담 권한이 없습니다."),
         ("chat_closed", "종료된 상담에는 메시지를 보낼 수 없습니다."),
@@ -696,6 +711,7 @@ pub static KO: Texts = Texts {
     files: &files::KO,
     reports: &reports::KO,
     privacy: &privacy::KO,
+    webhooks: &webhooks::KO,
     desk: &desk::KO,
 };
 
@@ -869,6 +885,15 @@ pub static EN: Texts = Texts {
             "Not found. It was removed or is not yours to see.",
         ),
         ("invalid_input", "Please check what you entered."),
+        (
+            "webhook_address_refused",
+            "Cannot send to this address. Only addresses on the public internet may be used (this server's or internal addresses need the operator's permission). Check that the address is right.",
+        ),
+        ("retention_off", "Retention is off. Save a period first."),
+        (
+            "too_many_webhooks",
+            "A service can have at most 20 webhooks.",
+        ),
         ("admin_only", "Only admins can do this."),
         ("no_chat_permission", "You do not have chat permission."),
         (
@@ -1029,6 +1054,7 @@ pub static EN: Texts = Texts {
     files: &files::EN,
     reports: &reports::EN,
     privacy: &privacy::EN,
+    webhooks: &webhooks::EN,
     desk: &desk::EN,
 };
 

@@ -1,0 +1,424 @@
+//! Webhooks (issue 21): a service's subscriptions and their outbox.
+//!
+//! An event is written to `webhook_outbox` — one row per subscribed webhook, by one
+//! `INSERT … SELECT` — inside the transaction of the change it reports ([`enqueue`]),
+//! so it exists exactly when the change does and the chat's path never waits on a
+//! receiver. A background task (the server's `webhooks` module, which owns the HTTP
+//! client and the address checks) claims due rows ([`Engine::claim_webhook_deliveries`]:
+//! one claim per row, also across instances — PostgreSQL's `SKIP LOCKED`), posts them and
+//! records each attempt ([`Engine::record_webhook_attempt`]): delivered on a 2xx, else
+//! retried with back-off ([`RETRY_AFTER`]) and failed after the last. The rows are the
+//! delivery log the admin sees; finished ones are pruned after [`KEEP_LOG`].
+//!
+//! Payloads carry ids, states, times, the agent, handling type and rating — never the
+//! customer's personal data (a receiver reads it through the API with its own token),
+//! so an erasure has no copy to chase here.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use shared::webhook::{MAX_WEBHOOKS, NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookDelivery};
+
+use crate::Engine;
+use crate::caller::Caller;
+use crate::db::{self, Ex};
+use crate::error::{Error, Result};
+
+/// Waits before the 2nd, 3rd, … attempt (seconds); after the last, the delivery fails.
+pub const RETRY_AFTER: [i64; 6] = [10, 60, 300, 1800, 7200, 21600];
+
+/// How long a claimed delivery is someone's (a crashed deliverer's claim runs out).
+const CLAIM_SECS: i64 = 60;
+
+/// How long delivered and failed rows stay in the log.
+const KEEP_LOG: chrono::Duration = chrono::Duration::days(7);
+
+/// Whether a receiver's address is on the public internet: not loopback, private
+/// (RFC 1918, CGNAT, unique-local), link-local (cloud metadata lives there),
+/// unspecified, broadcast, multicast or documentation ranges — what a webhook may call
+/// unless the operator allows private addresses (SSRF).
+pub fn address_is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || o[0] >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return address_is_public(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] == 0x2001 && s[1] == 0x0db8)
+                || (s[0] == 0x64 && s[1] == 0xff9b))
+        }
+    }
+}
+
+/// A webhook URL's syntax: http(s), a host, at most 2,000 characters, no credentials.
+pub fn check_url(raw: &str) -> Result<url::Url> {
+    let bad = |reason: &str| {
+        Error::Invalid(shared::validate::Invalid {
+            field: "url",
+            reason: reason.to_owned(),
+        })
+    };
+    if raw.len() > 2000 {
+        return Err(bad("at most 2000 characters"));
+    }
+    let url = url::Url::parse(raw.trim()).map_err(|_| bad("must be an http(s) URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad("must be an http(s) URL with a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry a user name or password"));
+    }
+    Ok(url)
+}
+
+/// `X-Signature`'s value after `sha256=`: hex HMAC-SHA256 of the body under the
+/// webhook's secret (receivers recompute it to know the call is ours and unchanged).
+pub fn signature(secret: &str, body: &str) -> String {
+    crate::identity::user_hash(secret, body)
+}
+
+/// Writes `event` for every active webhook of the service subscribed to it, inside the
+/// caller's transaction. `data` must hold no customer personal data (module doc).
+pub(crate) async fn enqueue(
+    mut conn: Ex<'_>,
+    service: i64,
+    event: &'static str,
+    data: serde_json::Value,
+) -> Result<()> {
+    let now = Utc::now();
+    db::query(
+        "INSERT INTO webhook_outbox (service_id, webhook_id, event, payload, created_at, next_at)
+         SELECT service_id, id, ?, ?, ?, ? FROM webhooks
+         WHERE service_id = ? AND active = ? AND events LIKE ?",
+    )
+    .bind(event)
+    .bind(data.to_string())
+    .bind(now)
+    .bind(now)
+    .bind(service)
+    .bind(true)
+    .bind(format!("%\"{event}\"%"))
+    .execute(conn.ex())
+    .await?;
+    Ok(())
+}
+
+/// A claimed delivery: where to post what.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub id: i64,
+    pub url: String,
+    pub secret: String,
+    /// The JSON body: `{"id", "event", "occurred_at", "data"}`.
+    pub body: String,
+    pub event: String,
+    /// Attempts so far, this one included.
+    pub attempt: i64,
+}
+
+/// How an attempt went.
+#[derive(Clone, Debug)]
+pub enum Attempt {
+    /// The receiver answered this status.
+    Answered(u16),
+    /// No answer: a refused address, a timeout, a connection error.
+    Failed(String),
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Engine {
+    /// The service's webhooks with their latest deliveries (admins).
+    pub async fn webhooks(&self, caller: &Caller) -> Result<Vec<Webhook>> {
+        caller.require_admin()?;
+        let service = caller.service_id().0;
+        let hooks = db::query(
+            "SELECT id, url, secret, events, created_at FROM webhooks WHERE service_id = ? ORDER BY id",
+        )
+        .bind(service)
+        .fetch_all(self.db.ex())
+        .await?;
+        let mut out = Vec::new();
+        for h in hooks {
+            let id: i64 = h.try_get("id")?;
+            let deliveries = db::query(
+                "SELECT id, event, state, attempts, last_status, last_error, created_at, last_at
+                 FROM webhook_outbox WHERE webhook_id = ? ORDER BY id DESC LIMIT 20",
+            )
+            .bind(id)
+            .fetch_all(self.db.ex())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(WebhookDelivery {
+                    id: r.try_get::<i64, _>("id")?.to_string(),
+                    event: r.try_get("event")?,
+                    state: r.try_get("state")?,
+                    attempts: r.try_get("attempts")?,
+                    last_status: r.try_get("last_status")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: rfc3339(r.try_get("created_at")?),
+                    last_at: r
+                        .try_get::<Option<DateTime<Utc>>, _>("last_at")?
+                        .map(rfc3339),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+            out.push(Webhook {
+                id: id.to_string(),
+                url: h.try_get("url")?,
+                secret: h.try_get("secret")?,
+                events: serde_json::from_str(&h.try_get::<String, _>("events")?)
+                    .unwrap_or_default(),
+                created_at: rfc3339(h.try_get("created_at")?),
+                deliveries,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Adds a webhook (admins). The URL's syntax is checked here; whether its host
+    /// resolves to public addresses is the caller's check (it owns the resolver).
+    pub async fn create_webhook(&self, caller: &Caller, new: &NewWebhook) -> Result<Webhook> {
+        caller.require_admin()?;
+        let url = check_url(&new.url)?;
+        let mut events: Vec<String> = Vec::new();
+        for e in &new.events {
+            if !WEBHOOK_EVENTS.contains(&e.as_str()) {
+                return Err(Error::Invalid(shared::validate::Invalid {
+                    field: "events",
+                    reason: format!("unknown event `{e}`; known: {}", WEBHOOK_EVENTS.join(", ")),
+                }));
+            }
+            if !events.contains(e) {
+                events.push(e.clone());
+            }
+        }
+        if events.is_empty() {
+            return Err(Error::Invalid(shared::validate::Invalid {
+                field: "events",
+                reason: "subscribe to at least one event".into(),
+            }));
+        }
+        let service = caller.service_id().0;
+        let mut tx = self.write_tx().await?;
+        let count: i64 = db::query_scalar("SELECT COUNT(*) FROM webhooks WHERE service_id = ?")
+            .bind(service)
+            .fetch_one(tx.ex())
+            .await?;
+        if count >= MAX_WEBHOOKS {
+            return Err(Error::rule(
+                "too_many_webhooks",
+                format!("a service has at most {MAX_WEBHOOKS} webhooks"),
+            ));
+        }
+        let id: i64 = db::query_scalar(
+            "INSERT INTO webhooks (service_id, url, secret, events, active, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(service)
+        .bind(url.as_str())
+        .bind(crate::identity::new_secret())
+        .bind(serde_json::to_string(&events).unwrap_or_default())
+        .bind(true)
+        .bind(Utc::now())
+        .fetch_one(tx.ex())
+        .await?;
+        tx.commit().await?;
+        self.webhooks(caller)
+            .await?
+            .into_iter()
+            .find(|w| w.id == id.to_string())
+            .ok_or(Error::NotFound("webhook"))
+    }
+
+    /// Removes a webhook and its log (admins; another service's id is not found).
+    pub async fn delete_webhook(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require_admin()?;
+        let mut tx = self.write_tx().await?;
+        db::query("DELETE FROM webhook_outbox WHERE webhook_id = ? AND service_id = ?")
+            .bind(id)
+            .bind(caller.service_id().0)
+            .execute(tx.ex())
+            .await?;
+        let gone = db::query("DELETE FROM webhooks WHERE id = ? AND service_id = ?")
+            .bind(id)
+            .bind(caller.service_id().0)
+            .execute(tx.ex())
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        if gone == 0 {
+            return Err(Error::NotFound("webhook"));
+        }
+        Ok(())
+    }
+
+    /// Claims up to `limit` due deliveries (each by one claimer, on every instance) and
+    /// counts the attempt.
+    pub async fn claim_webhook_deliveries(&self, limit: i64) -> Result<Vec<Delivery>> {
+        let now = Utc::now();
+        let until = now + chrono::Duration::seconds(CLAIM_SECS);
+        let skip_locked = self.db.backend().skip_locked();
+        let mut tx = self.write_tx().await?;
+        let ids: Vec<i64> = db::query_scalar(&format!(
+            "UPDATE webhook_outbox SET claimed_until = ?, attempts = attempts + 1
+             WHERE id IN (SELECT id FROM webhook_outbox
+                          WHERE state = 'pending' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                          ORDER BY id LIMIT {limit}{skip_locked})
+               AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)
+             RETURNING id"
+        ))
+        .bind(until)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .fetch_all(tx.ex())
+        .await?;
+        let mut out = Vec::new();
+        for id in ids {
+            let r = db::query(
+                "SELECT o.id, o.event, o.payload, o.created_at, o.attempts, w.url, w.secret
+                 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id WHERE o.id = ?",
+            )
+            .bind(id)
+            .fetch_one(tx.ex())
+            .await?;
+            let event: String = r.try_get("event")?;
+            let data: serde_json::Value =
+                serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
+            let body = serde_json::json!({
+                "id": id.to_string(),
+                "event": event,
+                "occurred_at": rfc3339(r.try_get("created_at")?),
+                "data": data,
+            });
+            out.push(Delivery {
+                id,
+                url: r.try_get("url")?,
+                secret: r.try_get("secret")?,
+                body: body.to_string(),
+                event,
+                attempt: r.try_get("attempts")?,
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Records an attempt: delivered on a 2xx; else retried after [`RETRY_AFTER`], or
+    /// failed after the last. Also prunes the old log now and then.
+    /// `retry_base` scales [`RETRY_AFTER`] (1 in production).
+    pub async fn record_webhook_attempt(
+        &self,
+        d: &Delivery,
+        attempt: &Attempt,
+        retry_base: f64,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let (status, error) = match attempt {
+            Attempt::Answered(s) => (Some(i64::from(*s)), None),
+            Attempt::Failed(e) => (None, Some(e.chars().take(300).collect::<String>())),
+        };
+        let delivered = status.is_some_and(|s| (200..300).contains(&s));
+        let retry = usize::try_from(d.attempt - 1)
+            .ok()
+            .and_then(|i| RETRY_AFTER.get(i));
+        let (state, next) = match (delivered, retry) {
+            (true, _) => ("delivered", now),
+            (false, Some(secs)) => (
+                "pending",
+                now + chrono::Duration::milliseconds((*secs as f64 * 1000.0 * retry_base) as i64),
+            ),
+            (false, None) => ("failed", now),
+        };
+        let error = error.or_else(|| {
+            (!delivered).then(|| format!("the receiver answered {}", status.unwrap_or(0)))
+        });
+        db::query(
+            "UPDATE webhook_outbox SET state = ?, next_at = ?, claimed_until = NULL,
+               last_status = ?, last_error = ?, last_at = ? WHERE id = ?",
+        )
+        .bind(state)
+        .bind(next)
+        .bind(status)
+        .bind(if delivered { None } else { error })
+        .bind(now)
+        .bind(d.id)
+        .execute(self.db.ex())
+        .await?;
+        metrics::counter!("oc_webhook_attempts_total", "outcome" => if delivered { "delivered" } else { state })
+            .increment(1);
+        if d.id % 100 == 0 {
+            db::query("DELETE FROM webhook_outbox WHERE state <> 'pending' AND last_at < ?")
+                .bind(now - KEEP_LOG)
+                .execute(self.db.ex())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses_are_called() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::",
+        ] {
+            assert!(!address_is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(address_is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn urls_are_http_with_a_host_and_no_credentials() {
+        assert!(check_url("https://crm.example.com/hooks/oc").is_ok());
+        assert!(check_url("ftp://crm.example.com/").is_err());
+        assert!(check_url("https://user:pw@crm.example.com/").is_err());
+        assert!(check_url("not a url").is_err());
+        assert!(check_url(&format!("https://x.example/{}", "a".repeat(2000))).is_err());
+    }
+}
