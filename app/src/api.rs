@@ -65,13 +65,19 @@ pub async fn session_agent() -> Result<Option<AgentProfile>, AppError> {
 
 /// Signs in and sets the HttpOnly session cookie.
 #[server(prefix = "/sfn", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<AgentProfile, AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] code: Option<String>,
+) -> Result<AgentProfile, AppError> {
     use axum::http::{HeaderValue, header::SET_COOKIE};
     let addr = leptos_axum::extract::<axum::Extension<ssr::ClientAddr>>()
         .await
         .map(|a| a.0.0)
         .unwrap_or_else(|_| "unknown".into());
-    let outcome = ssr::engine()?.login(&email, &password, &addr).await?;
+    let outcome = ssr::engine()?
+        .login(&email, &password, code.as_deref(), &addr)
+        .await?;
     let policy = use_context::<ssr::CookiePolicy>().unwrap_or(ssr::CookiePolicy { secure: false });
     let max_age = outcome.max_age_secs();
     let cookie = ssr::session_cookie(Some(&outcome.token), max_age, policy);
@@ -106,6 +112,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     let caller = ssr::caller().await?;
     caller.require_admin()?;
+    caller.require_two_factor_set_up()?;
     let engine = ssr::engine()?;
     Ok(AdminView {
         service: engine.service_overview(&caller).await?,

@@ -80,6 +80,7 @@ impl From<engine::Error> for AppError {
             E::Limited { code, .. } => (*code, 429),
             E::Busy { .. } => ("busy", 503),
             E::Forbidden { code, .. } => (*code, 403),
+            E::SecondFactor { code, .. } => (*code, 401),
             E::Invalid(_) => ("invalid_input", 422),
             E::Conflict { code, .. } => (*code, 409),
             E::Rule { code, .. } => (*code, 422),

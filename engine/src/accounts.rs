@@ -21,7 +21,7 @@ pub(crate) struct NewAgent {
 
 /// Columns that make an [`AgentProfile`]; joined with `services s`.
 pub(crate) const PROFILE_COLUMNS: &str = "a.id, a.name, a.email, a.role, a.chat_permission, a.status, a.active, a.capacity, \
-     a.notify_desktop, a.notify_sound, \
+     a.notify_desktop, a.notify_sound, a.totp_enabled_at, s.require_two_factor, \
      s.slug AS service_slug, s.name AS service_name";
 
 impl FromRow for AgentProfile {
@@ -41,6 +41,12 @@ impl FromRow for AgentProfile {
                 desktop: r.try_get("notify_desktop")?,
                 sound: r.try_get("notify_sound")?,
             },
+            two_factor: r
+                .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>("totp_enabled_at")?
+                .is_some(),
+            two_factor_setup_required: r.try_get::<bool, _>("require_two_factor")?
+                && r.try_get::<Option<chrono::DateTime<chrono::Utc>>, _>("totp_enabled_at")?
+                    .is_none(),
         })
     }
 }

@@ -158,10 +158,12 @@ impl Engine {
 
     /// Checks email and password and opens a session. `client_addr` keys the throttle
     /// (the peer address, or the forwarded one behind a trusted proxy).
+    /// `code`: the second factor, for accounts with two-factor login on (issue 21).
     pub async fn login(
         &self,
         email: &str,
         password: &str,
+        code: Option<&str>,
         client_addr: &str,
     ) -> Result<LoginOutcome> {
         let email = validate::normalize_email(email);
@@ -196,8 +198,27 @@ impl Engine {
         if !row.try_get::<bool, _>("active")? {
             return Err(Error::AccountDeactivated);
         }
-        self.login_succeeded(&email, client_addr, place).await?;
         let agent_id: i64 = row.try_get("id")?;
+        if self.has_two_factor(agent_id).await? {
+            match code.map(str::trim).filter(|c| !c.is_empty()) {
+                // the password's step passed: asking for the code is no failure
+                None => {
+                    self.release_login(&email, client_addr, place).await?;
+                    return Err(Error::SecondFactor {
+                        code: "two_factor_required",
+                        message: "enter the code from your authenticator app (or a recovery code)"
+                            .into(),
+                    });
+                }
+                // a wrong code keeps the place taken: a failed login, throttled alike
+                Some(c) if !self.second_factor(agent_id, c).await? => {
+                    tracing::info!(%email, client_addr, "login failed: second factor");
+                    return Err(crate::two_factor::invalid_code());
+                }
+                Some(_) => {}
+            }
+        }
+        self.login_succeeded(&email, client_addr, place).await?;
         let token = new_token("oc_");
         let now = Utc::now();
         let expires_at = now + self.session_ttl;
@@ -233,7 +254,7 @@ impl Engine {
         }
         let row = db::query(
             "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at,
-                    v.agents_see_all_history
+                    v.agents_see_all_history, v.require_two_factor, a.totp_enabled_at
              FROM sessions s JOIN agents a ON a.id = s.agent_id JOIN services v ON v.id = a.service_id
              WHERE s.token_hash = ?",
         )
@@ -251,6 +272,12 @@ impl Engine {
             Role::parse(row.try_get("role")?).unwrap_or(Role::Agent),
             row.try_get("chat_permission")?,
             row.try_get("agents_see_all_history")?,
+        )
+        .with_two_factor_pending(
+            row.try_get::<bool, _>("require_two_factor")?
+                && row
+                    .try_get::<Option<DateTime<Utc>>, _>("totp_enabled_at")?
+                    .is_none(),
         ))
     }
 

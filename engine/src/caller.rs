@@ -18,9 +18,30 @@ pub struct Caller {
     /// Read at authentication from the service setting: whether this caller may see
     /// other agents' chats (admins always may). Chat history and chat access use it.
     sees_all_chats: bool,
+    /// The service requires two-factor login and this account has not set it up
+    /// (issue 21): until it does, only setting it up is allowed.
+    two_factor_pending: bool,
 }
 
 impl Caller {
+    /// Refuses a caller who must set up two-factor login first (403
+    /// `two_factor_setup_required`); the edges call it for everything but the set-up,
+    /// the profile and signing out.
+    pub fn require_two_factor_set_up(&self) -> Result<()> {
+        if self.two_factor_pending {
+            return Err(Error::forbidden(
+                "two_factor_setup_required",
+                "this service requires two-factor login: set it up first",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn with_two_factor_pending(mut self, pending: bool) -> Caller {
+        self.two_factor_pending = pending;
+        self
+    }
+
     pub fn agent_id(&self) -> AgentId {
         self.agent_id
     }
@@ -57,6 +78,7 @@ impl Caller {
             role,
             chat_permission,
             sees_all_chats,
+            two_factor_pending: false,
         }
     }
 

@@ -35,6 +35,10 @@ pub enum Error {
     /// The server is at its bound for expensive work (password hashing); try again soon.
     #[error("the server is busy; try again in {} seconds", retry_after.as_secs().max(1))]
     Busy { retry_after: Duration },
+    /// The password was right but the account's second factor is missing (`code`
+    /// `two_factor_required`) or wrong (`two_factor_invalid`): 401 (issue 21).
+    #[error("{message}")]
+    SecondFactor { code: &'static str, message: String },
     /// Authenticated but not allowed (e.g. an agent on an admin endpoint).
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },

@@ -37,6 +37,7 @@ mod settings;
 pub mod throttle;
 mod tickets;
 mod topology;
+mod two_factor;
 pub mod webhooks;
 
 pub use auth::LoginOutcome;

@@ -22,6 +22,7 @@ pub mod routing;
 pub mod settings;
 pub mod ticket;
 pub mod transfer;
+pub mod two_factor;
 pub mod validate;
 pub mod webhook;
 

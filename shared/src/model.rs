@@ -85,6 +85,13 @@ pub struct AgentProfile {
     /// How the agent wants to hear of new chats and customer messages (issue 19).
     #[serde(default)]
     pub alerts: AlertPrefs,
+    /// Two-factor login is on for this account (issue 21).
+    #[serde(default)]
+    pub two_factor: bool,
+    /// The service requires two-factor login and this account has not set it up: until
+    /// it does, only setting it up is allowed.
+    #[serde(default)]
+    pub two_factor_setup_required: bool,
 }
 
 /// `PUT /api/v1/agent/alerts`: desktop notifications and a short sound for a new chat
@@ -118,6 +125,10 @@ impl Default for AlertPrefs {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// With two-factor login on: the authenticator's code or a recovery code (without
+    /// it such an account answers 401 `two_factor_required`).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `POST /api/v1/auth/login` answer.

@@ -77,7 +77,10 @@ impl crate::Engine {
                 self.authenticate_customer(token).await?,
             ))
         } else {
-            Ok(ChatParty::Agent(self.authenticate(token).await?))
+            // an account that must set up two-factor login first has no live console
+            let caller = self.authenticate(token).await?;
+            caller.require_two_factor_set_up()?;
+            Ok(ChatParty::Agent(caller))
         }
     }
 }

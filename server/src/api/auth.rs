@@ -26,7 +26,10 @@ pub async fn login(
     Client(addr): Client,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let out = state.engine.login(&req.email, &req.password, &addr).await?;
+    let out = state
+        .engine
+        .login(&req.email, &req.password, req.code.as_deref(), &addr)
+        .await?;
     Ok(Json(LoginResponse {
         token: out.token,
         agent: out.agent,

@@ -58,6 +58,7 @@ impl From<engine::Error> for ApiError {
                 return err;
             }
             E::Forbidden { code, .. } => (StatusCode::FORBIDDEN, *code),
+            E::SecondFactor { code, .. } => (StatusCode::UNAUTHORIZED, *code),
             E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
             E::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             E::Rule { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),

@@ -110,7 +110,22 @@ impl FromRequestParts<AppState> for AgentAuth {
                 "sign in first: send `Authorization: Bearer <token>`",
             )
         })?;
-        Ok(AgentAuth(state.engine.authenticate(&token).await?))
+        let caller = state.engine.authenticate(&token).await?;
+        // a service that requires two-factor login lets an account without it only set
+        // it up, read its profile and sign out (issue 21)
+        // (inside the nested `/api/v1` router the URI has lost its prefix)
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+        let path = path.as_str();
+        let exempt = path.starts_with("/api/v1/account/two-factor")
+            || path.starts_with("/api/v1/auth/")
+            || path == "/api/v1/agent/me";
+        if !exempt {
+            caller.require_two_factor_set_up()?;
+        }
+        Ok(AgentAuth(caller))
     }
 }
 

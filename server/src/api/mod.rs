@@ -18,6 +18,7 @@ pub mod routing;
 pub mod services;
 pub mod settings;
 pub mod tickets;
+pub mod two_factor;
 pub mod webhooks;
 pub mod ws;
 
@@ -84,6 +85,13 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/customers/find", post(privacy::find_customer))
         .route("/privacy/customers/erase", post(privacy::erase_customer))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/account/two-factor/setup", post(two_factor::setup))
+        .route("/account/two-factor/enable", post(two_factor::enable))
+        .route("/account/two-factor/disable", post(two_factor::disable))
+        .route(
+            "/settings/two-factor",
+            axum::routing::put(two_factor::require),
+        )
         .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
         .route("/canned-replies", get(canned::list).post(canned::create))
         .route(

@@ -537,6 +537,22 @@ pub static KO: Texts = Texts {
         ),
         ("invalid_input", "입력한 내용을 확인해 주세요."),
         (
+            "two_factor_required",
+            "인증 앱의 6자리 코드(또는 복구 코드)를 입력해 주세요.",
+        ),
+        (
+            "two_factor_invalid",
+            "코드가 맞지 않거나 이미 사용되었습니다. 새 코드를 입력해 주세요.",
+        ),
+        (
+            "two_factor_setup_required",
+            "이 서비스는 2단계 인증을 요구합니다. 먼저 2단계 인증을 설정해 주세요.",
+        ),
+        (
+            "two_factor_not_started",
+            "먼저 설정을 시작해 QR 코드를 받아 주세요.",
+        ),
+        (
             "webhook_address_refused",
             "이 주소로는 보낼 수 없습니다. 인터넷에 공개된 주소만 등록할 수 있습니다(이 서버·내부망 주소는 운영자가 허용해야 합니다). 주소가 맞는지도 확인해 주세요.",
         ),
@@ -885,6 +901,22 @@ pub static EN: Texts = Texts {
             "Not found. It was removed or is not yours to see.",
         ),
         ("invalid_input", "Please check what you entered."),
+        (
+            "two_factor_required",
+            "Enter the 6-digit code from your authenticator app (or a recovery code).",
+        ),
+        (
+            "two_factor_invalid",
+            "The code is not right or was used already. Enter a new one.",
+        ),
+        (
+            "two_factor_setup_required",
+            "This service requires two-factor login. Set it up first.",
+        ),
+        (
+            "two_factor_not_started",
+            "Start the set-up first to get a QR code.",
+        ),
         (
             "webhook_address_refused",
             "Cannot send to this address. Only addresses on the public internet may be used (this server's or internal addresses need the operator's permission). Check that the address is right.",
