@@ -438,6 +438,32 @@ pub async fn set_status_of(agent: AgentId, req: &StatusRequest) -> Answer<Status
     put(&format!("{API}/agents/{agent}/status"), req).await
 }
 
+pub async fn two_factor_setup() -> Answer<shared::two_factor::TwoFactorSetup> {
+    post(&format!("{API}/account/two-factor/setup"), None, &()).await
+}
+
+pub async fn two_factor_enable(code: &str) -> Answer<shared::two_factor::RecoveryCodes> {
+    let body = shared::two_factor::TwoFactorCode {
+        code: code.to_owned(),
+    };
+    post(&format!("{API}/account/two-factor/enable"), None, &body).await
+}
+
+pub async fn two_factor_disable(code: &str) -> Answer<serde_json::Value> {
+    let body = shared::two_factor::TwoFactorCode {
+        code: code.to_owned(),
+    };
+    post(&format!("{API}/account/two-factor/disable"), None, &body).await
+}
+
+pub async fn require_two_factor(required: bool) -> Answer<serde_json::Value> {
+    put(
+        &format!("{API}/settings/two-factor"),
+        &serde_json::json!({ "required": required }),
+    )
+    .await
+}
+
 pub async fn webhooks() -> Answer<Vec<shared::webhook::Webhook>> {
     get_json(&format!("{API}/webhooks"), None).await
 }

@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tickets/:id") view=pages::tickets::TicketScreen/>
                         <Route path=path!("canned") view=pages::canned::CannedScreen/>
                         <Route path=path!("reports") view=pages::reports::ReportsScreen/>
+                        <Route path=path!("security") view=pages::two_factor::SecurityScreen/>
                     </ParentRoute>
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async/>
                 </Routes>

@@ -27,7 +27,7 @@ impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
         let r = db::query(
             "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
+                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history, require_two_factor,
                     agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours, typing_preview, file_max_mb, file_types
              FROM services WHERE id = ?",
         )
@@ -53,6 +53,7 @@ impl Engine {
                 require_signed_user: r.try_get("require_signed_user")?,
                 auto_mask_pii: r.try_get("auto_mask_pii")?,
                 agents_see_all_history: r.try_get("agents_see_all_history")?,
+                require_two_factor: r.try_get("require_two_factor")?,
                 identity_secret: r
                     .try_get::<Option<String>, _>("identity_secret")?
                     .unwrap_or_default(),

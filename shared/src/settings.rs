@@ -44,6 +44,10 @@ pub struct Settings {
     /// the chats assigned to them. Admins always see all.
     #[serde(default = "yes")]
     pub agents_see_all_history: bool,
+    /// Every account must use two-factor login (issue 21). Read here; changed with
+    /// `PUT /api/v1/settings/two-factor`.
+    #[serde(default)]
+    pub require_two_factor: bool,
     /// The key for `data-user-hash` = HMAC-SHA256(user id, key), hex. Read-only.
     #[serde(default)]
     pub identity_secret: String,
@@ -411,6 +415,7 @@ mod tests {
             require_signed_user: false,
             auto_mask_pii: false,
             agents_see_all_history: true,
+            require_two_factor: false,
             identity_secret: String::new(),
             routing: crate::Routing::default(),
             hours: crate::BusinessHours::default(),

@@ -39,6 +39,14 @@ pub fn Console() -> impl IntoView {
 fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
     let t = use_texts();
     let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.shown());
+    // the password was right and the account has two-factor login: ask for the code
+    let needs_code = move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .is_some_and(|e| e.is("two_factor_required") || e.is("two_factor_invalid"))
+    };
     view! {
         <main class="login-page">
             <div class="login-card">
@@ -63,6 +71,13 @@ fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
                             data-testid="login-password"
                         />
                     </label>
+                    {move || needs_code().then(|| view! {
+                        <label class="field">
+                            <span>{move || t.get().two_factor.login_code}</span>
+                            <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
+                                maxlength="9" required autofocus data-testid="login-code"/>
+                        </label>
+                    })}
                     {move || error().map(|m| view! { <p class="form-error" role="alert" data-testid="login-error">{m}</p> })}
                     <button type="submit" class="button primary" data-testid="login-submit" disabled=move || login.pending().get()>
                         {move || t.get().login_submit}
@@ -85,7 +100,8 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
     let desk = AgentDesk::new(agent.status);
     desk.alerts.prefs.set(agent.alerts);
     provide_context(desk);
-    let chat_permission = agent.chat_permission;
+    let setup_first = agent.two_factor_setup_required;
+    let chat_permission = agent.chat_permission && !setup_first;
     // browser only: the live list and socket, and the unseen-chat badge in the tab title
     Effect::new(move |_| {
         if chat_permission {
@@ -115,6 +131,7 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
                     <A href="/console/tickets" attr:data-testid="nav-tickets">{move || t.get().nav_tickets}</A>
                     <A href="/console/canned" attr:data-testid="nav-canned">{move || t.get().canned.nav}</A>
                     <A href="/console/reports" attr:data-testid="nav-reports">{move || t.get().reports.nav}</A>
+                    <A href="/console/security" attr:data-testid="nav-security">{move || t.get().two_factor.nav}</A>
                     {is_admin.then(|| view! { <a href="/admin" data-testid="nav-admin">{move || t.get().nav_admin}</a> })}
                 </nav>
                 <div class="topbar-right">
@@ -131,7 +148,19 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
                 </div>
             </header>
             <div class="console-body">
-                <Outlet/>
+                {if setup_first {
+                    // the service requires two-factor login and this account has none:
+                    // nothing else until it is set up (the API refuses the rest too)
+                    view! {
+                        <section class="screen security-screen">
+                            <p class="error-banner" role="alert" data-testid="two-factor-required">
+                                {move || t.get().two_factor.required}</p>
+                            <crate::pages::two_factor::TwoFactorPanel enabled=false/>
+                        </section>
+                    }.into_any()
+                } else {
+                    view! { <Outlet/> }.into_any()
+                }}
             </div>
             {chat_permission.then(|| view! { <ConsoleChatIcon desk/> })}
         </div>

@@ -13,5 +13,6 @@ pub mod reports;
 pub mod routing;
 pub mod settings;
 pub mod tickets;
+pub mod two_factor;
 pub mod webhooks;
 pub mod widget;

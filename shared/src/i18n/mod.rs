@@ -15,6 +15,7 @@ mod privacy;
 mod reports;
 mod routing;
 mod signals;
+mod two_factor;
 mod webhooks;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
@@ -24,6 +25,7 @@ pub use privacy::PrivacyTexts;
 pub use reports::ReportTexts;
 pub use routing::{RoutingTexts, fill};
 pub use signals::SignalTexts;
+pub use two_factor::TwoFactorTexts;
 pub use webhooks::WebhookTexts;
 
 /// A UI language.
@@ -340,6 +342,7 @@ pub struct Texts {
     pub reports: &'static ReportTexts,
     pub privacy: &'static PrivacyTexts,
     pub webhooks: &'static WebhookTexts,
+    pub two_factor: &'static TwoFactorTexts,
 }
 
 impl Texts {
@@ -728,6 +731,7 @@ pub static KO: Texts = Texts {
     reports: &reports::KO,
     privacy: &privacy::KO,
     webhooks: &webhooks::KO,
+    two_factor: &two_factor::KO,
     desk: &desk::KO,
 };
 
@@ -1087,6 +1091,7 @@ pub static EN: Texts = Texts {
     reports: &reports::EN,
     privacy: &privacy::EN,
     webhooks: &webhooks::EN,
+    two_factor: &two_factor::EN,
     desk: &desk::EN,
 };
 
