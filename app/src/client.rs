@@ -464,6 +464,21 @@ pub async fn require_two_factor(required: bool) -> Answer<serde_json::Value> {
     .await
 }
 
+/// Where the import template downloads from.
+pub fn import_template_url() -> String {
+    format!("{API}/import/template.xlsx")
+}
+
+pub async fn import_preview(
+    file: &crate::net::PickedFile,
+) -> Answer<shared::import::ImportPreview> {
+    crate::net::send_file(&format!("{API}/import/preview"), None, file).await
+}
+
+pub async fn import_workbook(file: &crate::net::PickedFile) -> Answer<shared::import::ImportDone> {
+    crate::net::send_file(&format!("{API}/import"), None, file).await
+}
+
 pub async fn webhooks() -> Answer<Vec<shared::webhook::Webhook>> {
     get_json(&format!("{API}/webhooks"), None).await
 }

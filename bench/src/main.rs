@@ -22,6 +22,7 @@
 
 mod baseline;
 mod history;
+mod import;
 mod load;
 mod logins;
 mod reports;
@@ -131,6 +132,11 @@ enum Command {
         server_bin: Option<PathBuf>,
         #[arg(long)]
         label: Option<String>,
+    },
+    /// The Excel import of 1,000 agents and a 500-node tree (issue 21).
+    Import {
+        #[arg(long)]
+        server_bin: Option<PathBuf>,
     },
     Logins {
         #[arg(long, default_value_t = 100)]
@@ -243,6 +249,10 @@ fn main() {
             let v = rt.block_on(reports::run(&db, runs, &util::server_bin(server_bin)));
             let name = label.map_or_else(|| "reports".to_owned(), |l| format!("{l}-reports"));
             util::write_result(&name, v);
+        }
+        Command::Import { server_bin } => {
+            let v = rt.block_on(import::run(&util::server_bin(server_bin)));
+            util::write_result("import", v);
         }
         Command::Uploads { server_bin, label } => {
             let v = rt.block_on(uploads::run(&util::server_bin(server_bin)));

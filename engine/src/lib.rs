@@ -24,6 +24,7 @@ mod gauges;
 mod history;
 pub mod hub;
 pub mod identity;
+pub mod import;
 pub mod limits;
 mod masking;
 mod password;

@@ -12,6 +12,7 @@ pub mod frames;
 pub mod history;
 pub mod i18n;
 pub mod ids;
+pub mod import;
 pub mod mask;
 pub mod model;
 pub mod privacy;

@@ -64,6 +64,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
                 <crate::pages::routing::RoutingPanel/>
                 <crate::pages::settings::AgentsPanel initial=view.agents/>
                 <crate::pages::categories::CategoryManager/>
+                <crate::pages::import::ImportPanel/>
                 <crate::pages::two_factor::TwoFactorPolicy/>
                 <crate::pages::privacy::PrivacyPanel/>
                 <crate::pages::webhooks::WebhooksPanel/>

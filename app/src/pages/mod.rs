@@ -8,6 +8,7 @@ pub mod errors;
 pub mod help_center;
 pub mod history;
 pub mod home;
+pub mod import;
 pub mod privacy;
 pub mod reports;
 pub mod routing;

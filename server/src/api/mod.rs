@@ -10,6 +10,7 @@ pub mod extract;
 pub mod files;
 pub mod health;
 pub mod history;
+pub mod import;
 pub mod masks;
 pub mod openapi;
 pub mod privacy;
@@ -85,6 +86,19 @@ pub fn router() -> Router<AppState> {
         .route("/privacy/customers/find", post(privacy::find_customer))
         .route("/privacy/customers/erase", post(privacy::erase_customer))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/import/template.xlsx", get(import::template))
+        .route(
+            "/import/preview",
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(
+                shared::import::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route(
+            "/import",
+            post(import::import).layer(axum::extract::DefaultBodyLimit::max(
+                shared::import::MAX_IMPORT_BYTES,
+            )),
+        )
         .route("/account/two-factor/setup", post(two_factor::setup))
         .route("/account/two-factor/enable", post(two_factor::enable))
         .route("/account/two-factor/disable", post(two_factor::disable))

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 mod canned;
 mod desk;
 mod files;
+mod import;
 mod notes;
 mod privacy;
 mod reports;
@@ -20,6 +21,7 @@ mod webhooks;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
 pub use files::FileTexts;
+pub use import::ImportTexts;
 pub use notes::NoteTexts;
 pub use privacy::PrivacyTexts;
 pub use reports::ReportTexts;
@@ -343,6 +345,7 @@ pub struct Texts {
     pub privacy: &'static PrivacyTexts,
     pub webhooks: &'static WebhookTexts,
     pub two_factor: &'static TwoFactorTexts,
+    pub import: &'static ImportTexts,
 }
 
 impl Texts {
@@ -540,6 +543,10 @@ pub static KO: Texts = Texts {
         ),
         ("invalid_input", "입력한 내용을 확인해 주세요."),
         (
+            "import_has_errors",
+            "오류가 있는 행이 있어 아무것도 가져오지 않았습니다. 미리 보기를 확인해 주세요.",
+        ),
+        (
             "two_factor_required",
             "인증 앱의 6자리 코드(또는 복구 코드)를 입력해 주세요.",
         ),
@@ -732,6 +739,7 @@ pub static KO: Texts = Texts {
     privacy: &privacy::KO,
     webhooks: &webhooks::KO,
     two_factor: &two_factor::KO,
+    import: &import::KO,
     desk: &desk::KO,
 };
 
@@ -905,6 +913,10 @@ pub static EN: Texts = Texts {
             "Not found. It was removed or is not yours to see.",
         ),
         ("invalid_input", "Please check what you entered."),
+        (
+            "import_has_errors",
+            "Some rows have errors, so nothing was imported. Check the preview.",
+        ),
         (
             "two_factor_required",
             "Enter the 6-digit code from your authenticator app (or a recovery code).",
@@ -1092,6 +1104,7 @@ pub static EN: Texts = Texts {
     privacy: &privacy::EN,
     webhooks: &webhooks::EN,
     two_factor: &two_factor::EN,
+    import: &import::EN,
     desk: &desk::EN,
 };
 

@@ -1,0 +1,59 @@
+//! Texts of the admin's Excel import panel (issue 21).
+
+#[derive(Debug)]
+pub struct ImportTexts {
+    pub title: &'static str,
+    pub hint: &'static str,
+    pub template: &'static str,
+    pub file: &'static str,
+    pub preview: &'static str,
+    pub import: &'static str,
+    pub cancel: &'static str,
+    pub summary: &'static str,
+    pub row: &'static str,
+    pub error: &'static str,
+    pub ok: &'static str,
+    pub path: &'static str,
+    pub creates: &'static str,
+    pub done: &'static str,
+    pub password: &'static str,
+    pub categories_created: &'static str,
+}
+
+pub static KO: ImportTexts = ImportTexts {
+    title: "엑셀로 가져오기",
+    hint: "상담원(이름, 이메일, 역할, 채팅 권한)과 처리유형(한 행에 한 경로, 단계마다 한 열)을 엑셀 파일에서 한 번에 등록합니다. 미리 보기에서 오류가 없어야 가져올 수 있고, 가져오기는 전부 되거나 전혀 되지 않습니다.",
+    template: "양식 내려받기",
+    file: "엑셀 파일 (.xlsx)",
+    preview: "미리 보기",
+    import: "가져오기",
+    cancel: "취소",
+    summary: "상담원 {agents}명, 처리유형 {categories}개를 새로 만듭니다. 오류 {errors}건.",
+    row: "행",
+    error: "오류",
+    ok: "정상",
+    path: "경로",
+    creates: "새로 만들 단계",
+    done: "가져왔습니다. 아래 비밀번호는 다시 보여 주지 않으니 각 상담원에게 전해 주세요.",
+    password: "비밀번호",
+    categories_created: "새로 만든 처리유형: {n}개",
+};
+
+pub static EN: ImportTexts = ImportTexts {
+    title: "Import from Excel",
+    hint: "Adds agents (name, email, role, chat permission) and handling types (one path per row, a column per level) from a workbook. The preview must show no errors; the import is all or nothing.",
+    template: "Download the template",
+    file: "Workbook (.xlsx)",
+    preview: "Preview",
+    import: "Import",
+    cancel: "Cancel",
+    summary: "Creates {agents} agents and {categories} handling types. {errors} errors.",
+    row: "Row",
+    error: "Error",
+    ok: "OK",
+    path: "Path",
+    creates: "New levels",
+    done: "Imported. The passwords below are not shown again: pass them on to each agent.",
+    password: "Password",
+    categories_created: "Handling types created: {n}",
+};
