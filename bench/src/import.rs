@@ -28,6 +28,9 @@ fn workbook() -> Vec<u8> {
     }
     let s = b.add_worksheet();
     s.set_name("처리유형").unwrap();
+    for (c, h) in ["1단계", "2단계", "3단계"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
     let mut row = 1;
     for a in 0..5 {
         for b2 in 0..9 {
