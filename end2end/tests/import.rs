@@ -59,6 +59,13 @@ async fn an_admin_previews_cancels_and_imports_a_workbook() {
             "agent1@demo.test",
         )
         .await;
+    // (the reason in the console's own words)
+    admin
+        .wait_text(
+            r#"[data-testid="import-agents"] tr.row-error"#,
+            "이미 있는 계정",
+        )
+        .await;
     let disabled = admin
         .find(r#"[data-testid="import-run"]"#)
         .await

@@ -197,21 +197,34 @@ impl Engine {
             let normal = validate::normalize_email(&email);
             let role = role_of(&role_s);
             let perm = yes_no(&perm_s);
-            let error = if let Err(e) = validate::name("name", &name) {
-                Some(format!("name {}", e.reason))
-            } else if let Err(e) = validate::email("email", &email) {
-                Some(format!("email {}", e.reason))
-            } else if taken.contains(&normal) {
-                Some(format!("an account with {normal} exists already"))
-            } else if !seen.insert(normal.clone()) {
-                Some(format!("{normal} is in the sheet twice"))
-            } else if role.is_none() {
-                Some(format!("role `{role_s}` must be admin or agent"))
-            } else if perm.is_none() {
-                Some(format!("chat permission `{perm_s}` must be Y or N"))
-            } else {
-                None
-            };
+            let (error, code): (Option<String>, Option<&str>) =
+                if let Err(e) = validate::name("name", &name) {
+                    (Some(format!("name {}", e.reason)), Some("name_invalid"))
+                } else if let Err(e) = validate::email("email", &email) {
+                    (Some(format!("email {}", e.reason)), Some("email_invalid"))
+                } else if taken.contains(&normal) {
+                    (
+                        Some(format!("an account with {normal} exists already")),
+                        Some("email_taken"),
+                    )
+                } else if !seen.insert(normal.clone()) {
+                    (
+                        Some(format!("{normal} is in the sheet twice")),
+                        Some("email_twice"),
+                    )
+                } else if role.is_none() {
+                    (
+                        Some(format!("role `{role_s}` must be admin or agent")),
+                        Some("role_unknown"),
+                    )
+                } else if perm.is_none() {
+                    (
+                        Some(format!("chat permission `{perm_s}` must be Y or N")),
+                        Some("permission_unknown"),
+                    )
+                } else {
+                    (None, None)
+                };
             if error.is_none() {
                 agents.push(NewAgent {
                     name: name.trim().to_owned(),
@@ -227,6 +240,7 @@ impl Engine {
                 role: role.unwrap_or(Role::Agent).as_str().to_owned(),
                 chat_permission: perm.unwrap_or(true),
                 error,
+                error_code: code.map(str::to_owned),
             });
         }
         // the tree as it is: every existing path (reused, never an error)
@@ -237,14 +251,23 @@ impl Engine {
             let levels: Vec<String> = cells.iter().map(|c| c.trim().to_owned()).collect();
             let last = levels.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
             let path: Vec<String> = levels[..=last].to_vec();
-            let error = if last >= 3 {
-                Some("a fourth level: handling types have at most three".to_owned())
+            let (error, code): (Option<String>, Option<&str>) = if last >= 3 {
+                (
+                    Some("a fourth level: handling types have at most three".to_owned()),
+                    Some("level_fourth"),
+                )
             } else if path.iter().any(String::is_empty) {
-                Some("an empty level in the middle of the path".to_owned())
+                (
+                    Some("an empty level in the middle of the path".to_owned()),
+                    Some("level_gap"),
+                )
             } else if let Some(e) = path.iter().find_map(|n| validate::name("name", n).err()) {
-                Some(format!("name {}", e.reason))
+                (
+                    Some(format!("name {}", e.reason)),
+                    Some("type_name_invalid"),
+                )
             } else {
-                None
+                (None, None)
             };
             let mut creates = 0;
             if error.is_none() {
@@ -261,6 +284,7 @@ impl Engine {
                 path,
                 creates,
                 error,
+                error_code: code.map(str::to_owned),
             });
         }
         preview.errors = (preview.agents.iter().filter(|r| r.error.is_some()).count()

@@ -109,6 +109,24 @@ async fn preview_then_import_all_or_nothing() {
         })
         .collect();
     assert_eq!(p["errors"], 7, "{p}");
+    let codes: Vec<&str> = p["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(p["categories"].as_array().unwrap())
+        .filter_map(|r| r["error_code"].as_str())
+        .collect();
+    for c in [
+        "name_invalid",
+        "email_twice",
+        "email_taken",
+        "role_unknown",
+        "email_invalid",
+        "level_fourth",
+        "level_gap",
+    ] {
+        assert!(codes.contains(&c), "{c} in {codes:?}");
+    }
     assert!(
         errors.iter().any(|(r, e)| *r == 3 && e.contains("name")),
         "{errors:?}"

@@ -21,6 +21,9 @@ pub struct ImportAgentRow {
     pub chat_permission: bool,
     /// Why this row cannot be imported (`None`: it will be created).
     pub error: Option<String>,
+    /// The same as a code for the console's own words ([`ROW_ERRORS`]).
+    #[serde(default)]
+    pub error_code: Option<String>,
 }
 
 /// One handling-type row: a path of one to three levels.
@@ -32,7 +35,22 @@ pub struct ImportCategoryRow {
     /// How many of the path's levels will be created (0: it all exists already).
     pub creates: u32,
     pub error: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<String>,
 }
+
+/// The codes of a row's error.
+pub const ROW_ERRORS: [&str; 9] = [
+    "name_invalid",
+    "email_invalid",
+    "email_taken",
+    "email_twice",
+    "role_unknown",
+    "permission_unknown",
+    "level_fourth",
+    "level_gap",
+    "type_name_invalid",
+];
 
 /// `POST /api/v1/import/preview`: every row and its error; nothing is written.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -100,7 +100,10 @@ pub fn ImportPanel() -> impl IntoView {
                                     let bad = r.error.is_some();
                                     view! { <tr data-testid="import-row" class:row-error=bad>
                                         <td>{r.row}</td><td>{r.name}</td><td>{r.email}</td><td>{r.role}</td>
-                                        <td>{r.error.unwrap_or_else(|| t.get_untracked().import.ok.to_owned())}</td>
+                                        <td>{match &r.error {
+                                            Some(e) => t.get_untracked().import.row_error(r.error_code.as_deref(), e).into_owned(),
+                                            None => t.get_untracked().import.ok.to_owned(),
+                                        }}</td>
                                     </tr> }
                                 }).collect_view()}
                             </tbody>
@@ -119,7 +122,10 @@ pub fn ImportPanel() -> impl IntoView {
                                     let bad = r.error.is_some();
                                     view! { <tr data-testid="import-row" class:row-error=bad>
                                         <td>{r.row}</td><td>{r.path.join(" > ")}</td><td>{r.creates}</td>
-                                        <td>{r.error.unwrap_or_else(|| t.get_untracked().import.ok.to_owned())}</td>
+                                        <td>{match &r.error {
+                                            Some(e) => t.get_untracked().import.row_error(r.error_code.as_deref(), e).into_owned(),
+                                            None => t.get_untracked().import.ok.to_owned(),
+                                        }}</td>
                                     </tr> }
                                 }).collect_view()}
                             </tbody>

@@ -18,6 +18,22 @@ pub struct ImportTexts {
     pub done: &'static str,
     pub password: &'static str,
     pub categories_created: &'static str,
+    /// A row's error in the console's words, by code (`shared::import::ROW_ERRORS`).
+    pub row_errors: [(&'static str, &'static str); 9],
+}
+
+impl ImportTexts {
+    /// The words of a row error's code (the server's own wording for an unknown one).
+    pub fn row_error<'a>(
+        &self,
+        code: Option<&str>,
+        fallback: &'a str,
+    ) -> std::borrow::Cow<'a, str> {
+        match code.and_then(|c| self.row_errors.iter().find(|(k, _)| *k == c)) {
+            Some((_, text)) => std::borrow::Cow::Borrowed(text),
+            None => std::borrow::Cow::Borrowed(fallback),
+        }
+    }
 }
 
 pub static KO: ImportTexts = ImportTexts {
@@ -37,6 +53,23 @@ pub static KO: ImportTexts = ImportTexts {
     done: "가져왔습니다. 아래 비밀번호는 다시 보여 주지 않으니 각 상담원에게 전해 주세요.",
     password: "비밀번호",
     categories_created: "새로 만든 처리유형: {n}개",
+    row_errors: [
+        ("name_invalid", "이름이 비었거나 너무 깁니다"),
+        ("email_invalid", "이메일 주소가 올바르지 않습니다"),
+        ("email_taken", "이미 있는 계정의 이메일입니다"),
+        ("email_twice", "파일 안에 같은 이메일이 두 번 있습니다"),
+        (
+            "role_unknown",
+            "역할은 admin(관리자) 또는 agent(상담원)여야 합니다",
+        ),
+        ("permission_unknown", "채팅 권한은 Y 또는 N이어야 합니다"),
+        (
+            "level_fourth",
+            "4단계가 있습니다: 처리유형은 3단계까지입니다",
+        ),
+        ("level_gap", "경로 중간의 단계가 비어 있습니다"),
+        ("type_name_invalid", "처리유형 이름이 너무 깁니다"),
+    ],
 };
 
 pub static EN: ImportTexts = ImportTexts {
@@ -56,4 +89,18 @@ pub static EN: ImportTexts = ImportTexts {
     done: "Imported. The passwords below are not shown again: pass them on to each agent.",
     password: "Password",
     categories_created: "Handling types created: {n}",
+    row_errors: [
+        ("name_invalid", "the name is empty or too long"),
+        ("email_invalid", "the email address is not valid"),
+        ("email_taken", "an account with this email exists already"),
+        ("email_twice", "the email is in the file twice"),
+        ("role_unknown", "the role must be admin or agent"),
+        ("permission_unknown", "the chat permission must be Y or N"),
+        (
+            "level_fourth",
+            "a fourth level: handling types have at most three",
+        ),
+        ("level_gap", "an empty level in the middle of the path"),
+        ("type_name_invalid", "a handling type's name is too long"),
+    ],
 };

@@ -1145,6 +1145,15 @@ mod tests {
     }
 
     #[test]
+    fn every_import_row_error_has_words_in_both_languages() {
+        for code in crate::import::ROW_ERRORS {
+            for t in [&KO, &EN] {
+                assert_ne!(t.import.row_error(Some(code), "-"), "-", "{code}");
+            }
+        }
+    }
+
+    #[test]
     fn both_languages_list_the_same_number_of_articles() {
         assert_eq!(KO.hc_articles.len(), EN.hc_articles.len());
         assert_eq!(KO.hc_topics.len(), EN.hc_topics.len());
