@@ -122,22 +122,12 @@ impl Engine {
     /// Confirms the enrolment with a first code; answers the recovery codes (once).
     pub async fn enable_two_factor(&self, caller: &Caller, code: &str) -> Result<Vec<String>> {
         let agent = caller.agent_id().0;
-        let r =
-            db::query("SELECT email, totp_pending_nonce, totp_pending FROM agents WHERE id = ?")
-                .bind(agent)
-                .fetch_one(self.db.ex())
-                .await?;
-        let (Some(nonce), Some(sealed)) = (
-            r.try_get::<Option<Vec<u8>>, _>("totp_pending_nonce")?,
-            r.try_get::<Option<Vec<u8>>, _>("totp_pending")?,
-        ) else {
+        let Some((email, secret)) = self.account_secret(agent, true).await? else {
             return Err(Error::rule(
                 "two_factor_not_started",
                 "start the set-up first (a new secret and QR code)",
             ));
         };
-        let secret = self.mask_key.open_bytes(&nonce, &sealed)?;
-        let email: String = r.try_get("email")?;
         let Some(step) = totp(&secret, &email)?.check(code.trim(), unix_now()) else {
             return Err(invalid_code());
         };
@@ -192,6 +182,32 @@ impl Engine {
         Ok(())
     }
 
+    /// The account's email and TOTP secret, opened: the one in force, or (`pending`)
+    /// the one being set up; `None` without one.
+    async fn account_secret(&self, agent: i64, pending: bool) -> Result<Option<(String, Vec<u8>)>> {
+        let (nonce_col, secret_col) = if pending {
+            ("totp_pending_nonce", "totp_pending")
+        } else {
+            ("totp_nonce", "totp_secret")
+        };
+        let r = db::query(format!(
+            "SELECT email, {nonce_col} AS nonce, {secret_col} AS sealed FROM agents WHERE id = ?"
+        ))
+        .bind(agent)
+        .fetch_one(self.db.ex())
+        .await?;
+        let (Some(nonce), Some(sealed)) = (
+            r.try_get::<Option<Vec<u8>>, _>("nonce")?,
+            r.try_get::<Option<Vec<u8>>, _>("sealed")?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some((
+            r.try_get("email")?,
+            self.mask_key.open_bytes(&nonce, &sealed)?,
+        )))
+    }
+
     /// Whether the account has two-factor login on.
     pub(crate) async fn has_two_factor(&self, agent: i64) -> Result<bool> {
         let at: Option<chrono::DateTime<Utc>> =
@@ -221,20 +237,9 @@ impl Engine {
             .rows_affected();
             return Ok(used == 1);
         }
-        let r = db::query(
-            "SELECT email, totp_nonce, totp_secret, totp_last_step FROM agents WHERE id = ?",
-        )
-        .bind(agent)
-        .fetch_one(self.db.ex())
-        .await?;
-        let (Some(nonce), Some(sealed)) = (
-            r.try_get::<Option<Vec<u8>>, _>("totp_nonce")?,
-            r.try_get::<Option<Vec<u8>>, _>("totp_secret")?,
-        ) else {
+        let Some((email, secret)) = self.account_secret(agent, false).await? else {
             return Ok(false);
         };
-        let secret = self.mask_key.open_bytes(&nonce, &sealed)?;
-        let email: String = r.try_get("email")?;
         let Some(step) = totp(&secret, &email)?.check(code, unix_now()) else {
             return Ok(false);
         };

@@ -10,6 +10,15 @@ use crate::client;
 use crate::i18n::use_texts;
 use crate::net::PickedFile;
 
+/// A row's error in the console's words (or *정상*).
+fn row_error(error: &Option<String>, code: &Option<String>) -> String {
+    let t = crate::i18n::texts_now().import;
+    match error {
+        Some(e) => t.row_error(code.as_deref(), e).into_owned(),
+        None => t.ok.to_owned(),
+    }
+}
+
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let t = use_texts();
@@ -100,10 +109,7 @@ pub fn ImportPanel() -> impl IntoView {
                                     let bad = r.error.is_some();
                                     view! { <tr data-testid="import-row" class:row-error=bad>
                                         <td>{r.row}</td><td>{r.name}</td><td>{r.email}</td><td>{r.role}</td>
-                                        <td>{match &r.error {
-                                            Some(e) => t.get_untracked().import.row_error(r.error_code.as_deref(), e).into_owned(),
-                                            None => t.get_untracked().import.ok.to_owned(),
-                                        }}</td>
+                                        <td>{row_error(&r.error, &r.error_code)}</td>
                                     </tr> }
                                 }).collect_view()}
                             </tbody>
@@ -122,10 +128,7 @@ pub fn ImportPanel() -> impl IntoView {
                                     let bad = r.error.is_some();
                                     view! { <tr data-testid="import-row" class:row-error=bad>
                                         <td>{r.row}</td><td>{r.path.join(" > ")}</td><td>{r.creates}</td>
-                                        <td>{match &r.error {
-                                            Some(e) => t.get_untracked().import.row_error(r.error_code.as_deref(), e).into_owned(),
-                                            None => t.get_untracked().import.ok.to_owned(),
-                                        }}</td>
+                                        <td>{row_error(&r.error, &r.error_code)}</td>
                                     </tr> }
                                 }).collect_view()}
                             </tbody>
