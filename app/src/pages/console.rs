@@ -73,7 +73,7 @@ fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
                     </label>
                     {move || needs_code().then(|| view! {
                         <label class="field">
-                            <span>{move || t.get().two_factor.login_code}</span>
+                            <span>{move || t.get().two_factor().login_code}</span>
                             <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
                                 maxlength="9" required autofocus data-testid="login-code"/>
                         </label>
@@ -130,8 +130,8 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
                     <A href="/console/history" attr:data-testid="nav-history">{move || t.get().nav_history}</A>
                     <A href="/console/tickets" attr:data-testid="nav-tickets">{move || t.get().nav_tickets}</A>
                     <A href="/console/canned" attr:data-testid="nav-canned">{move || t.get().canned.nav}</A>
-                    <A href="/console/reports" attr:data-testid="nav-reports">{move || t.get().reports.nav}</A>
-                    <A href="/console/security" attr:data-testid="nav-security">{move || t.get().two_factor.nav}</A>
+                    <A href="/console/reports" attr:data-testid="nav-reports">{move || t.get().reports().nav}</A>
+                    <A href="/console/security" attr:data-testid="nav-security">{move || t.get().two_factor().nav}</A>
                     {is_admin.then(|| view! { <a href="/admin" data-testid="nav-admin">{move || t.get().nav_admin}</a> })}
                 </nav>
                 <div class="topbar-right">
@@ -154,7 +154,7 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
                     view! {
                         <section class="screen security-screen">
                             <p class="error-banner" role="alert" data-testid="two-factor-required">
-                                {move || t.get().two_factor.required}</p>
+                                {move || t.get().two_factor().required}</p>
                             <crate::pages::two_factor::TwoFactorPanel enabled=false/>
                         </section>
                     }.into_any()

@@ -294,12 +294,12 @@ pub fn HistoryScreen() -> impl IntoView {
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || t.get().reports.channel}</span>
+                    <span>{move || t.get().reports().channel}</span>
                     <select data-testid="history-channel" prop:value=move || form.get().channel
                         on:change:target=move |ev| form.update(|f| f.channel = ev.target().value())>
                         <option value="">{move || t.get().filter_all}</option>
-                        <option value="helpcenter">{move || t.get().reports.helpcenter}</option>
-                        <option value="widget">{move || t.get().reports.widget}</option>
+                        <option value="helpcenter">{move || t.get().reports().helpcenter}</option>
+                        <option value="widget">{move || t.get().reports().widget}</option>
                     </select>
                 </label>
                 <label class="field">

@@ -12,7 +12,7 @@ use crate::net::PickedFile;
 
 /// A row's error in the console's words (or *정상*).
 fn row_error(error: &Option<String>, code: &Option<String>) -> String {
-    let t = crate::i18n::texts_now().import;
+    let t = crate::i18n::texts_now().import();
     match error {
         Some(e) => t.row_error(code.as_deref(), e).into_owned(),
         None => t.ok.to_owned(),
@@ -66,12 +66,12 @@ pub fn ImportPanel() -> impl IntoView {
     };
     view! {
         <section class="card import-panel" data-testid="import-panel">
-            <h2>{move || t.get().import.title}</h2>
-            <p class="muted">{move || t.get().import.hint}</p>
-            <p><a href=client::import_template_url() download="" data-testid="import-template">{move || t.get().import.template}</a></p>
+            <h2>{move || t.get().import().title}</h2>
+            <p class="muted">{move || t.get().import().hint}</p>
+            <p><a href=client::import_template_url() download="" data-testid="import-template">{move || t.get().import().template}</a></p>
             <div class="row">
                 <label class="field grow">
-                    <span>{move || t.get().import.file}</span>
+                    <span>{move || t.get().import().file}</span>
                     <input type="file" accept=".xlsx" data-testid="import-file"
                         on:change:target=move |ev| {
                             #[cfg(feature = "hydrate")]
@@ -87,22 +87,22 @@ pub fn ImportPanel() -> impl IntoView {
                         }/>
                 </label>
                 <button type="button" class="button" data-testid="import-preview"
-                    disabled=move || !picked.get() || busy.get() on:click=run_preview>{move || t.get().import.preview}</button>
+                    disabled=move || !picked.get() || busy.get() on:click=run_preview>{move || t.get().import().preview}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="import-error">{e}</p> })}
             {move || preview.get().map(|p| {
-                let summary = fill(&fill(&fill(t.get().import.summary, "agents", p.agents_to_create), "categories", p.categories_to_create), "errors", p.errors);
+                let summary = fill(&fill(&fill(t.get().import().summary, "agents", p.agents_to_create), "categories", p.categories_to_create), "errors", p.errors);
                 let clean = p.errors == 0;
                 view! {
                     <p data-testid="import-summary" class:form-error=!clean>{summary}</p>
                     {(!p.agents.is_empty()).then(|| view! {
                         <table class="table" data-testid="import-agents">
                             <thead><tr>
-                                <th>{move || t.get().import.row}</th>
+                                <th>{move || t.get().import().row}</th>
                                 <th>{move || t.get().admin_col_name}</th>
                                 <th>"Email"</th>
                                 <th>{move || t.get().admin_col_role}</th>
-                                <th>{move || t.get().import.error}</th>
+                                <th>{move || t.get().import().error}</th>
                             </tr></thead>
                             <tbody>
                                 {p.agents.clone().into_iter().map(|r| {
@@ -118,10 +118,10 @@ pub fn ImportPanel() -> impl IntoView {
                     {(!p.categories.is_empty()).then(|| view! {
                         <table class="table" data-testid="import-categories">
                             <thead><tr>
-                                <th>{move || t.get().import.row}</th>
-                                <th>{move || t.get().import.path}</th>
-                                <th>{move || t.get().import.creates}</th>
-                                <th>{move || t.get().import.error}</th>
+                                <th>{move || t.get().import().row}</th>
+                                <th>{move || t.get().import().path}</th>
+                                <th>{move || t.get().import().creates}</th>
+                                <th>{move || t.get().import().error}</th>
                             </tr></thead>
                             <tbody>
                                 {p.categories.clone().into_iter().map(|r| {
@@ -136,18 +136,18 @@ pub fn ImportPanel() -> impl IntoView {
                     })}
                     <div class="row">
                         <button type="button" class="button primary" data-testid="import-run"
-                            disabled=move || !clean || busy.get() on:click=run_import>{move || t.get().import.import}</button>
-                        <button type="button" class="button" data-testid="import-cancel" on:click=cancel>{move || t.get().import.cancel}</button>
+                            disabled=move || !clean || busy.get() on:click=run_import>{move || t.get().import().import}</button>
+                        <button type="button" class="button" data-testid="import-cancel" on:click=cancel>{move || t.get().import().cancel}</button>
                     </div>
                 }
             })}
             {move || done.get().map(|d| view! {
                 <div data-testid="import-done">
-                    <p class="form-note" role="status">{move || t.get().import.done}</p>
-                    <p>{fill(t.get().import.categories_created, "n", d.categories_created)}</p>
+                    <p class="form-note" role="status">{move || t.get().import().done}</p>
+                    <p>{fill(t.get().import().categories_created, "n", d.categories_created)}</p>
                     {(!d.agents.is_empty()).then(|| view! {
                         <table class="table">
-                            <thead><tr><th>{move || t.get().admin_col_name}</th><th>"Email"</th><th>{move || t.get().import.password}</th></tr></thead>
+                            <thead><tr><th>{move || t.get().admin_col_name}</th><th>"Email"</th><th>{move || t.get().import().password}</th></tr></thead>
                             <tbody>
                                 {d.agents.clone().into_iter().map(|a| view! {
                                     <tr><td>{a.name}</td><td>{a.email}</td><td><code>{a.password}</code></td></tr>

@@ -59,7 +59,7 @@ pub fn PrivacyPanel() -> impl IntoView {
                 Ok(r) => {
                     show(r);
                     error.set(None);
-                    note.set(Some(t.get_untracked().privacy.saved.to_owned()));
+                    note.set(Some(t.get_untracked().privacy().saved.to_owned()));
                 }
                 Err(e) => error.set(Some(e.shown())),
             }
@@ -70,7 +70,7 @@ pub fn PrivacyPanel() -> impl IntoView {
             match client::run_retention().await {
                 Ok(done) => {
                     error.set(None);
-                    note.set(Some(erased_text(t.get_untracked().privacy.erased, &done)));
+                    note.set(Some(erased_text(t.get_untracked().privacy().erased, &done)));
                     if let Ok(r) = client::retention().await {
                         show(r);
                     }
@@ -119,7 +119,7 @@ pub fn PrivacyPanel() -> impl IntoView {
                     error.set(None);
                     confirming.set(false);
                     found.set(None);
-                    note.set(Some(erased_text(t.get_untracked().privacy.erased, &done)));
+                    note.set(Some(erased_text(t.get_untracked().privacy().erased, &done)));
                 }
                 Err(e) => error.set(Some(e.shown())),
             }
@@ -127,59 +127,59 @@ pub fn PrivacyPanel() -> impl IntoView {
     };
     view! {
         <section class="card privacy-panel" data-testid="privacy-panel">
-            <h2>{move || t.get().privacy.title}</h2>
+            <h2>{move || t.get().privacy().title}</h2>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || note.get().map(|n| view! { <p class="form-note" role="status" data-testid="privacy-note">{n}</p> })}
-            <h3>{move || t.get().privacy.retention}</h3>
-            <p class="muted">{move || t.get().privacy.retention_hint}</p>
+            <h3>{move || t.get().privacy().retention}</h3>
+            <p class="muted">{move || t.get().privacy().retention_hint}</p>
             <div class="row">
                 <label class="field inline">
-                    <span>{move || format!("{} ({})", t.get().privacy.retention, t.get().privacy.days)}</span>
+                    <span>{move || format!("{} ({})", t.get().privacy().retention, t.get().privacy().days)}</span>
                     <input type="number" min="1" max="3650" inputmode="numeric" data-testid="retention-days"
                         prop:value=days on:input:target=move |ev| days.set(ev.target().value())/>
                 </label>
-                <button type="button" class="button" data-testid="retention-save" on:click=save>{move || t.get().privacy.save}</button>
+                <button type="button" class="button" data-testid="retention-save" on:click=save>{move || t.get().privacy().save}</button>
                 <button type="button" class="button" data-testid="retention-run" on:click=run_now
-                    disabled=move || days.get().trim().is_empty()>{move || t.get().privacy.run_now}</button>
+                    disabled=move || days.get().trim().is_empty()>{move || t.get().privacy().run_now}</button>
             </div>
             <p class="muted" data-testid="retention-last-run">
-                {move || format!("{}: {}", t.get().privacy.last_run, last_run.get().unwrap_or_else(|| t.get().privacy.never.to_owned()))}
+                {move || format!("{}: {}", t.get().privacy().last_run, last_run.get().unwrap_or_else(|| t.get().privacy().never.to_owned()))}
             </p>
-            <h3>{move || t.get().privacy.erase_title}</h3>
-            <p class="muted">{move || t.get().privacy.erase_hint}</p>
+            <h3>{move || t.get().privacy().erase_title}</h3>
+            <p class="muted">{move || t.get().privacy().erase_hint}</p>
             <form class="row" on:submit=find>
                 <label class="field inline">
-                    <span>{move || t.get().privacy.by}</span>
+                    <span>{move || t.get().privacy().by}</span>
                     <select data-testid="erase-by" prop:value=by on:change:target=move |ev| by.set(ev.target().value())>
-                        <option value="email">{move || t.get().privacy.email}</option>
-                        <option value="visitor_id">{move || t.get().privacy.visitor_id}</option>
-                        <option value="user_id">{move || t.get().privacy.user_id}</option>
+                        <option value="email">{move || t.get().privacy().email}</option>
+                        <option value="visitor_id">{move || t.get().privacy().visitor_id}</option>
+                        <option value="user_id">{move || t.get().privacy().user_id}</option>
                     </select>
                 </label>
                 <label class="field inline grow">
-                    <span>{move || t.get().privacy.value}</span>
+                    <span>{move || t.get().privacy().value}</span>
                     <input type="text" data-testid="erase-value" maxlength="320" autocomplete="off"
                         prop:value=value on:input:target=move |ev| { value.set(ev.target().value()); found.set(None); }/>
                 </label>
-                <button type="submit" class="button" data-testid="erase-find">{move || t.get().privacy.find}</button>
+                <button type="submit" class="button" data-testid="erase-find">{move || t.get().privacy().find}</button>
             </form>
             {move || found.get().map(|c| {
-                let text = fill(&fill(t.get().privacy.found, "ended", c.ended), "open", c.open);
+                let text = fill(&fill(t.get().privacy().found, "ended", c.ended), "open", c.open);
                 view! {
                     <p data-testid="erase-found">{text}</p>
                     {(c.ended > 0).then(|| view! {
                         {move || if confirming.get() {
                             view! {
-                                <div class="danger-zone" role="alertdialog" aria-label=move || t.get().privacy.erase>
-                                    <p>{fill(t.get().privacy.confirm, "ended", c.ended)}</p>
-                                    <button type="button" class="button danger" data-testid="erase-confirm" on:click=erase>{move || t.get().privacy.erase}</button>
+                                <div class="danger-zone" role="alertdialog" aria-label=move || t.get().privacy().erase>
+                                    <p>{fill(t.get().privacy().confirm, "ended", c.ended)}</p>
+                                    <button type="button" class="button danger" data-testid="erase-confirm" on:click=erase>{move || t.get().privacy().erase}</button>
                                     <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t.get().cancel}</button>
                                 </div>
                             }.into_any()
                         } else {
                             view! {
                                 <button type="button" class="button danger" data-testid="erase-start"
-                                    on:click=move |_| confirming.set(true)>{move || t.get().privacy.erase}</button>
+                                    on:click=move |_| confirming.set(true)>{move || t.get().privacy().erase}</button>
                             }.into_any()
                         }}
                     })}

@@ -460,7 +460,7 @@ pub fn AuditPanel() -> impl IntoView {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th>{t.get().audit_when}</th><th>{t.get().audit_action}</th><th>{t.get().admin_col_name}</th><th>"chat / message"</th><th>{t.get().privacy.value}</th>
+                            <th>{t.get().audit_when}</th><th>{t.get().audit_action}</th><th>{t.get().admin_col_name}</th><th>"chat / message"</th><th>{t.get().privacy().value}</th>
                         </tr></thead>
                         <tbody>
                             {entries.get().into_iter().map(|e| view! {

@@ -66,7 +66,7 @@ pub fn TwoFactorPanel(
     let code_input = move || {
         view! {
             <label class="field inline">
-                <span>{move || t.get().two_factor.code}</span>
+                <span>{move || t.get().two_factor().code}</span>
                 <input type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="9"
                     data-testid="two-factor-code" prop:value=code
                     on:input:target=move |ev| code.set(ev.target().value())/>
@@ -75,45 +75,45 @@ pub fn TwoFactorPanel(
     };
     view! {
         <section class="card two-factor-panel" data-testid="two-factor-panel">
-            <h2>{move || t.get().two_factor.title}</h2>
-            <p class="muted">{move || t.get().two_factor.intro}</p>
+            <h2>{move || t.get().two_factor().title}</h2>
+            <p class="muted">{move || t.get().two_factor().intro}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {move || match (codes.get(), setup.get(), on.get()) {
                 (Some(list), _, _) => view! {
                     <div class="recovery-codes" data-testid="recovery-codes">
-                        <h3>{move || t.get().two_factor.recovery}</h3>
-                        <p class="muted">{move || t.get().two_factor.recovery_hint}</p>
+                        <h3>{move || t.get().two_factor().recovery}</h3>
+                        <p class="muted">{move || t.get().two_factor().recovery_hint}</p>
                         <ul>{list.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
                         <button type="button" class="button primary" data-testid="two-factor-done" on:click=done>
-                            {move || t.get().two_factor.done}</button>
+                            {move || t.get().two_factor().done}</button>
                     </div>
                 }.into_any(),
                 (None, Some(s), _) => view! {
                     <div class="two-factor-setup">
-                        <p>{move || t.get().two_factor.scan}</p>
+                        <p>{move || t.get().two_factor().scan}</p>
                         <div class="qr" data-testid="two-factor-qr" inner_html=s.qr_svg.clone()></div>
-                        <p><span>{move || t.get().two_factor.key}": "</span>
+                        <p><span>{move || t.get().two_factor().key}": "</span>
                             <code data-testid="two-factor-secret">{s.secret.clone()}</code></p>
                         <form class="row" on:submit=confirm>
                             {code_input()}
                             <button type="submit" class="button primary" data-testid="two-factor-confirm">
-                                {move || t.get().two_factor.confirm}</button>
+                                {move || t.get().two_factor().confirm}</button>
                         </form>
                     </div>
                 }.into_any(),
                 (None, None, true) => view! {
-                    <p data-testid="two-factor-on"><strong>{move || t.get().two_factor.on}</strong></p>
-                    <p class="muted">{move || t.get().two_factor.disable_hint}</p>
+                    <p data-testid="two-factor-on"><strong>{move || t.get().two_factor().on}</strong></p>
+                    <p class="muted">{move || t.get().two_factor().disable_hint}</p>
                     <form class="row" on:submit=disable>
                         {code_input()}
                         <button type="submit" class="button danger" data-testid="two-factor-disable">
-                            {move || t.get().two_factor.disable}</button>
+                            {move || t.get().two_factor().disable}</button>
                     </form>
                 }.into_any(),
                 (None, None, false) => view! {
-                    <p data-testid="two-factor-off">{move || t.get().two_factor.off}</p>
+                    <p data-testid="two-factor-off">{move || t.get().two_factor().off}</p>
                     <button type="button" class="button primary" data-testid="two-factor-start" on:click=start>
-                        {move || t.get().two_factor.start}</button>
+                        {move || t.get().two_factor().start}</button>
                 }.into_any(),
             }}
         </section>
@@ -157,14 +157,14 @@ pub fn TwoFactorPolicy() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="two-factor-policy">
-            <h2>{move || t.get().two_factor.title}</h2>
+            <h2>{move || t.get().two_factor().title}</h2>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <label class="toggle">
                 <input type="checkbox" role="switch" data-testid="require-two-factor"
                     prop:checked=required on:change:target=move |ev| set(ev.target().checked())/>
-                <span>{move || t.get().two_factor.require}</span>
+                <span>{move || t.get().two_factor().require}</span>
             </label>
-            <p class="muted">{move || t.get().two_factor.require_hint}</p>
+            <p class="muted">{move || t.get().two_factor().require_hint}</p>
         </section>
     }
 }

@@ -51,7 +51,7 @@ pub fn WebhooksPanel() -> impl IntoView {
         });
     };
     let state_text = move |s: &str| {
-        let w = t.get().webhooks;
+        let w = t.get().webhooks();
         match s {
             "delivered" => w.delivered,
             "failed" => w.failed,
@@ -60,17 +60,17 @@ pub fn WebhooksPanel() -> impl IntoView {
     };
     view! {
         <section class="card webhooks-panel" data-testid="webhooks-panel">
-            <h2>{move || t.get().webhooks.title}</h2>
-            <p class="muted">{move || t.get().webhooks.hint}</p>
+            <h2>{move || t.get().webhooks().title}</h2>
+            <p class="muted">{move || t.get().webhooks().hint}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <form class="webhook-form" on:submit=add>
                 <label class="field grow">
-                    <span>{move || t.get().webhooks.url}</span>
+                    <span>{move || t.get().webhooks().url}</span>
                     <input type="url" data-testid="webhook-url" placeholder="https://crm.example.com/hooks/chat"
                         prop:value=url on:input:target=move |ev| url.set(ev.target().value())/>
                 </label>
                 <fieldset class="webhook-events">
-                    <legend>{move || t.get().webhooks.events}</legend>
+                    <legend>{move || t.get().webhooks().events}</legend>
                     {WEBHOOK_EVENTS.iter().map(|e| {
                         let e = (*e).to_string();
                         let name = e.clone();
@@ -93,10 +93,10 @@ pub fn WebhooksPanel() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <button type="submit" class="button primary" data-testid="webhook-add">{move || t.get().webhooks.add}</button>
+                <button type="submit" class="button primary" data-testid="webhook-add">{move || t.get().webhooks().add}</button>
             </form>
             {move || if hooks.get().is_empty() {
-                view! { <p class="muted">{t.get().webhooks.empty}</p> }.into_any()
+                view! { <p class="muted">{t.get().webhooks().empty}</p> }.into_any()
             } else {
                 hooks.get().into_iter().map(|h| {
                     let id = h.id.clone();
@@ -108,25 +108,25 @@ pub fn WebhooksPanel() -> impl IntoView {
                                 <code class="webhook-url">{h.url.clone()}</code>
                                 <span class="muted">{h.events.join(", ")}</span>
                                 <button type="button" class="button" on:click=move |_| shown.update(|s| *s = !*s)>
-                                    {move || t.get().webhooks.show_secret}</button>
+                                    {move || t.get().webhooks().show_secret}</button>
                                 <button type="button" class="button danger" data-testid="webhook-delete"
-                                    on:click=move |_| remove(id.clone())>{move || t.get().webhooks.delete}</button>
+                                    on:click=move |_| remove(id.clone())>{move || t.get().webhooks().delete}</button>
                             </div>
                             {move || shown.get().then(|| view! {
-                                <p class="webhook-secret"><span>{t.get().webhooks.secret}": "</span><code>{secret.clone()}</code></p>
+                                <p class="webhook-secret"><span>{t.get().webhooks().secret}": "</span><code>{secret.clone()}</code></p>
                             })}
-                            <h3>{move || t.get().webhooks.log}</h3>
+                            <h3>{move || t.get().webhooks().log}</h3>
                             {if h.deliveries.is_empty() {
-                                view! { <p class="muted">{move || t.get().webhooks.none}</p> }.into_any()
+                                view! { <p class="muted">{move || t.get().webhooks().none}</p> }.into_any()
                             } else {
                                 view! {
                                     <table class="table" data-testid="webhook-log">
                                         <thead><tr>
-                                            <th>{move || t.get().webhooks.when}</th>
-                                            <th>{move || t.get().webhooks.events}</th>
-                                            <th>{move || t.get().webhooks.state}</th>
-                                            <th>{move || t.get().webhooks.attempts}</th>
-                                            <th>{move || t.get().webhooks.answer}</th>
+                                            <th>{move || t.get().webhooks().when}</th>
+                                            <th>{move || t.get().webhooks().events}</th>
+                                            <th>{move || t.get().webhooks().state}</th>
+                                            <th>{move || t.get().webhooks().attempts}</th>
+                                            <th>{move || t.get().webhooks().answer}</th>
                                         </tr></thead>
                                         <tbody>
                                             {h.deliveries.into_iter().map(|d| {

@@ -381,7 +381,7 @@ impl Engine {
         let texts = Locale::parse(q.lang.as_deref().unwrap_or("ko"))
             .unwrap_or(Locale::Ko)
             .texts()
-            .reports;
+            .reports();
         let name = format!("report-{}-{}.xlsx", report.from, report.to);
         let bytes = tokio::task::spawn_blocking(move || workbook(&report, texts))
             .await

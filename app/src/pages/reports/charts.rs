@@ -41,11 +41,11 @@ pub fn DayBars(days: Vec<DayFigures>, drill: Drill) -> impl IntoView {
                 "{}: {} · {} {} · {} {} · {} {}",
                 d.day,
                 f.started,
-                t.get_untracked().reports.handled,
+                t.get_untracked().reports().handled,
                 f.handled,
-                t.get_untracked().reports.unhandled,
+                t.get_untracked().reports().unhandled,
                 f.unhandled,
-                t.get_untracked().reports.open,
+                t.get_untracked().reports().open,
                 f.open
             );
             let name = label.clone();
@@ -72,26 +72,26 @@ pub fn DayBars(days: Vec<DayFigures>, drill: Drill) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card report-card">
-            <h2>{move || t.get().reports.per_day}</h2>
-            <p class="muted">{move || t.get().reports.per_day_hint}</p>
+            <h2>{move || t.get().reports().per_day}</h2>
+            <p class="muted">{move || t.get().reports().per_day_hint}</p>
             // a group, not an image: its bars are links (one per day)
             <svg class="chart" viewBox=format!("0 0 {W} {H}") role="group" data-testid="report-days-chart"
-                aria-label=move || t.get().reports.per_day>
+                aria-label=move || t.get().reports().per_day>
                 {bars}
             </svg>
             <p class="legend">
-                <span class="key handled"></span>{move || t.get().reports.handled}
-                <span class="key unhandled"></span>{move || t.get().reports.unhandled}
-                <span class="key open"></span>{move || t.get().reports.open}
+                <span class="key handled"></span>{move || t.get().reports().handled}
+                <span class="key unhandled"></span>{move || t.get().reports().unhandled}
+                <span class="key open"></span>{move || t.get().reports().open}
             </p>
             <details>
-                <summary>{move || t.get().reports.as_table}</summary>
+                <summary>{move || t.get().reports().as_table}</summary>
                 <table class="report-table">
                     <thead><tr>
-                        <th scope="col">{move || t.get().reports.day}</th>
-                        <th scope="col">{move || t.get().reports.started}</th>
-                        <th scope="col">{move || t.get().reports.handled}</th>
-                        <th scope="col">{move || t.get().reports.unhandled}</th>
+                        <th scope="col">{move || t.get().reports().day}</th>
+                        <th scope="col">{move || t.get().reports().started}</th>
+                        <th scope="col">{move || t.get().reports().handled}</th>
+                        <th scope="col">{move || t.get().reports().unhandled}</th>
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|d| view! { <tr>
@@ -118,7 +118,7 @@ pub fn Trend(days: Vec<DayFigures>, first_response: bool) -> impl IntoView {
         }
     };
     let title = move || {
-        let r = t.get().reports;
+        let r = t.get().reports();
         if first_response {
             r.trend_first_response
         } else {
@@ -188,7 +188,7 @@ pub fn Trend(days: Vec<DayFigures>, first_response: bool) -> impl IntoView {
     view! {
         <section class="card report-card">
             <h2>{title}</h2>
-            {empty.then(|| view! { <p class="muted">{move || t.get().reports.no_durations}</p> })}
+            {empty.then(|| view! { <p class="muted">{move || t.get().reports().no_durations}</p> })}
             <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" data-testid=testid
                 aria-label=title>
                 <line class="axis" x1=0 y1=H - 20.0 x2=W y2=H - 20.0/>
@@ -201,17 +201,17 @@ pub fn Trend(days: Vec<DayFigures>, first_response: bool) -> impl IntoView {
                 }))}
             </svg>
             <p class="legend">
-                <span class="key p50"></span>{move || t.get().reports.median}
-                <span class="key p90"></span>{move || t.get().reports.p90}
+                <span class="key p50"></span>{move || t.get().reports().median}
+                <span class="key p90"></span>{move || t.get().reports().p90}
             </p>
             <details>
-                <summary>{move || t.get().reports.as_table}</summary>
+                <summary>{move || t.get().reports().as_table}</summary>
                 <table class="report-table">
                     <thead><tr>
-                        <th scope="col">{move || t.get().reports.day}</th>
+                        <th scope="col">{move || t.get().reports().day}</th>
                         <th scope="col">"p50"</th>
                         <th scope="col">"p90"</th>
-                        <th scope="col">{move || t.get().reports.count}</th>
+                        <th scope="col">{move || t.get().reports().count}</th>
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|(day, d)| view! { <tr>
@@ -249,13 +249,13 @@ pub fn CsatBars(csat: Csat) -> impl IntoView {
     let rows = csat.distribution;
     view! {
         <section class="card report-card">
-            <h2>{move || t.get().reports.csat_distribution}</h2>
+            <h2>{move || t.get().reports().csat_distribution}</h2>
             <svg class="chart small" viewBox="0 0 320 165" role="img" data-testid="report-csat-chart"
-                aria-label=move || t.get().reports.csat_distribution>
+                aria-label=move || t.get().reports().csat_distribution>
                 {bars}
             </svg>
             <details>
-                <summary>{move || t.get().reports.as_table}</summary>
+                <summary>{move || t.get().reports().as_table}</summary>
                 <table class="report-table"><tbody>
                     {rows.into_iter().enumerate().map(|(i, n)| view! { <tr><th scope="row">{i + 1}</th><td>{n}</td></tr> }).collect_view()}
                 </tbody></table>
@@ -270,7 +270,7 @@ pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
     let t = use_texts();
     let top = cells.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
     let rows = cells.clone();
-    let names = t.get_untracked().reports.weekdays;
+    let names = t.get_untracked().reports().weekdays;
     let grid = cells
         .iter()
         .enumerate()
@@ -292,7 +292,7 @@ pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
         .collect_view();
     let labels = move || {
         t.get()
-            .reports
+            .reports()
             .weekdays
             .iter()
             .enumerate()
@@ -301,24 +301,24 @@ pub fn Heatmap(cells: Vec<Vec<i64>>) -> impl IntoView {
     };
     view! {
         <section class="card report-card">
-            <h2>{move || t.get().reports.heatmap}</h2>
+            <h2>{move || t.get().reports().heatmap}</h2>
             <svg class="chart" viewBox="0 0 640 175" role="img" data-testid="report-heatmap"
-                aria-label=move || t.get().reports.heatmap>
+                aria-label=move || t.get().reports().heatmap>
                 {labels}
                 {grid}
                 {(0..24).step_by(3).map(|h| view! { <text x=30.0 + h as f64 * 25.0 y=170>{format!("{h:02}")}</text> }).collect_view()}
             </svg>
             <details>
-                <summary>{move || t.get().reports.as_table}</summary>
+                <summary>{move || t.get().reports().as_table}</summary>
                 <div class="table-scroll">
                     <table class="report-table heat-table" data-testid="report-heatmap-table">
                         <thead><tr>
-                            <th scope="col">{move || t.get().reports.day}</th>
+                            <th scope="col">{move || t.get().reports().day}</th>
                             {(0..24).map(|h| view! { <th scope="col">{format!("{h:02}")}</th> }).collect_view()}
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().enumerate().map(|(d, row)| view! { <tr>
-                                <th scope="row">{move || t.get().reports.weekdays.get(d).copied().unwrap_or("")}</th>
+                                <th scope="row">{move || t.get().reports().weekdays.get(d).copied().unwrap_or("")}</th>
                                 {row.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
                             </tr> }).collect_view()}
                         </tbody>

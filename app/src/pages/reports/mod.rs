@@ -135,54 +135,54 @@ pub fn ReportsScreen() -> impl IntoView {
     view! {
         <section class="screen reports" data-testid="reports">
             <header class="reports-head">
-                <h1>{move || t.get().reports.title}</h1>
+                <h1>{move || t.get().reports().title}</h1>
                 <div class="reports-filters">
                     <label class="field inline">
-                        <span>{move || t.get().reports.period}</span>
+                        <span>{move || t.get().reports().period}</span>
                         <select data-testid="report-period" prop:value=period
                             on:change:target=move |ev| { period.set(ev.target().value()); load(); }>
-                            <option value="today">{move || t.get().reports.today}</option>
-                            <option value="7d">{move || t.get().reports.week}</option>
-                            <option value="30d">{move || t.get().reports.month}</option>
-                            <option value="custom">{move || t.get().reports.custom}</option>
+                            <option value="today">{move || t.get().reports().today}</option>
+                            <option value="7d">{move || t.get().reports().week}</option>
+                            <option value="30d">{move || t.get().reports().month}</option>
+                            <option value="custom">{move || t.get().reports().custom}</option>
                         </select>
                     </label>
                     {move || (period.get() == "custom").then(|| view! {
                         <label class="field inline">
-                            <span>{move || t.get().reports.from}</span>
+                            <span>{move || t.get().reports().from}</span>
                             <input type="date" data-testid="report-from" prop:value=from
                                 on:change:target=move |ev| { from.set(ev.target().value()); load(); }/>
                         </label>
                         <label class="field inline">
-                            <span>{move || t.get().reports.to}</span>
+                            <span>{move || t.get().reports().to}</span>
                             <input type="date" data-testid="report-to" prop:value=to
                                 on:change:target=move |ev| { to.set(ev.target().value()); load(); }/>
                         </label>
                     })}
                     {move || (!agents.get().is_empty()).then(|| view! {
                         <label class="field inline">
-                            <span>{move || t.get().reports.agent}</span>
+                            <span>{move || t.get().reports().agent}</span>
                             <select data-testid="report-agent" prop:value=agent
                                 on:change:target=move |ev| { agent.set(ev.target().value()); load(); }>
-                                <option value="">{move || t.get().reports.any}</option>
+                                <option value="">{move || t.get().reports().any}</option>
                                 {agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
                             </select>
                         </label>
                     })}
                     <label class="field inline">
-                        <span>{move || t.get().reports.channel}</span>
+                        <span>{move || t.get().reports().channel}</span>
                         <select data-testid="report-channel" prop:value=channel
                             on:change:target=move |ev| { channel.set(ev.target().value()); load(); }>
-                            <option value="">{move || t.get().reports.any}</option>
-                            <option value="helpcenter">{move || t.get().reports.helpcenter}</option>
-                            <option value="widget">{move || t.get().reports.widget}</option>
+                            <option value="">{move || t.get().reports().any}</option>
+                            <option value="helpcenter">{move || t.get().reports().helpcenter}</option>
+                            <option value="widget">{move || t.get().reports().widget}</option>
                         </select>
                     </label>
                     <label class="field inline">
-                        <span>{move || t.get().reports.category}</span>
+                        <span>{move || t.get().reports().category}</span>
                         <select data-testid="report-category" prop:value=category
                             on:change:target=move |ev| { category.set(ev.target().value()); load(); }>
-                            <option value="">{move || t.get().reports.any}</option>
+                            <option value="">{move || t.get().reports().any}</option>
                             {move || categories.get().into_iter().map(|c| {
                                 let label = format!("{}{}", "— ".repeat(c.depth.saturating_sub(1) as usize), c.name);
                                 view! { <option value=c.id.to_string()>{label}</option> }
@@ -191,7 +191,7 @@ pub fn ReportsScreen() -> impl IntoView {
                     </label>
                     {move || report.get().map(|(_, q)| view! {
                         <a class="button" data-testid="report-export" download=""
-                            href=client::report_export_url(&q)>{move || t.get().reports.export}</a>
+                            href=client::report_export_url(&q)>{move || t.get().reports().export}</a>
                     })}
                 </div>
             </header>
@@ -209,7 +209,7 @@ fn ReportBody(report: Report, drill: Drill) -> impl IntoView {
     let t = use_texts();
     let f = report.totals.clone();
     let tiles = move || {
-        let r = t.get().reports;
+        let r = t.get().reports();
         vec![
             ("tile-started", r.started, f.started.to_string()),
             ("tile-handled", r.handled, f.handled.to_string()),
@@ -255,7 +255,7 @@ fn ReportBody(report: Report, drill: Drill) -> impl IntoView {
             }).collect_view()}
         </div>
         <p class="muted report-note">{move || format!("p50 / p90 · {}", report.time_zone)}</p>
-        {empty.then(|| view! { <p class="report-empty" data-testid="report-empty">{move || t.get().reports.empty}</p> })}
+        {empty.then(|| view! { <p class="report-empty" data-testid="report-empty">{move || t.get().reports().empty}</p> })}
         <div class="report-grid">
             <charts::DayBars days=days.clone() drill=drill.clone()/>
             <charts::Trend days=days.clone() first_response=true/>
@@ -265,24 +265,24 @@ fn ReportBody(report: Report, drill: Drill) -> impl IntoView {
             <types::TypeBars types=report.categories.clone() from=report.from.clone() to=report.to.clone() drill=drill/>
         </div>
         <section class="card report-card">
-            <h2>{move || t.get().reports.agents}</h2>
+            <h2>{move || t.get().reports().agents}</h2>
             <table class="report-table" data-testid="report-agents">
                 <thead><tr>
-                    <th scope="col">{move || t.get().reports.agent}</th>
-                    <th scope="col">{move || t.get().reports.started}</th>
-                    <th scope="col">{move || t.get().reports.handled_share}</th>
-                    <th scope="col">{move || t.get().reports.first_response}</th>
-                    <th scope="col">{move || t.get().reports.handling}</th>
-                    <th scope="col">{move || t.get().reports.csat}</th>
-                    <th scope="col">{move || t.get().reports.online}</th>
-                    <th scope="col">{move || t.get().reports.on_break}</th>
+                    <th scope="col">{move || t.get().reports().agent}</th>
+                    <th scope="col">{move || t.get().reports().started}</th>
+                    <th scope="col">{move || t.get().reports().handled_share}</th>
+                    <th scope="col">{move || t.get().reports().first_response}</th>
+                    <th scope="col">{move || t.get().reports().handling}</th>
+                    <th scope="col">{move || t.get().reports().csat}</th>
+                    <th scope="col">{move || t.get().reports().online}</th>
+                    <th scope="col">{move || t.get().reports().on_break}</th>
                 </tr></thead>
                 <tbody>
                     {agents.into_iter().map(|a| {
                         let g = a.figures;
                         let href = agent_link(&a.agent_id);
                         view! { <tr data-testid="report-agent-row">
-                            <td><a href=href data-testid="report-agent-link" title=move || t.get().reports.open_history>{a.name}</a></td>
+                            <td><a href=href data-testid="report-agent-link" title=move || t.get().reports().open_history>{a.name}</a></td>
                             <td>{g.started}</td>
                             <td>{share(g.handled, g.handled + g.unhandled)}</td>
                             <td>{secs(g.first_response.p50_secs)}</td>

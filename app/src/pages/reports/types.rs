@@ -76,8 +76,8 @@ pub fn TypeBars(
     let name_of = move |r: &LevelRow| -> String {
         match (&r.name, opened.get().last()) {
             (Some(n), _) => n.clone(),
-            (None, Some(_)) => t.get().reports.itself.to_owned(),
-            (None, None) => t.get().reports.no_type.to_owned(),
+            (None, Some(_)) => t.get().reports().itself.to_owned(),
+            (None, None) => t.get().reports().no_type.to_owned(),
         }
     };
     let bars =
@@ -120,11 +120,11 @@ pub fn TypeBars(
     let drill = StoredValue::new(drill);
     view! {
         <section class="card report-card">
-            <h2>{move || t.get().reports.top_types}</h2>
-            <p class="muted">{move || t.get().reports.types_hint}</p>
-            <nav class="type-path" aria-label=move || t.get().reports.top_types>
+            <h2>{move || t.get().reports().top_types}</h2>
+            <p class="muted">{move || t.get().reports().types_hint}</p>
+            <nav class="type-path" aria-label=move || t.get().reports().top_types>
                 <button type="button" class="link-button" data-testid="report-types-top"
-                    on:click=move |_| opened.set(Vec::new())>{move || t.get().reports.all_types}</button>
+                    on:click=move |_| opened.set(Vec::new())>{move || t.get().reports().all_types}</button>
                 {move || opened.get().into_iter().enumerate().map(|(i, (_, name))| view! {
                     " › "
                     <button type="button" class="link-button" data-testid="report-types-up"
@@ -132,14 +132,14 @@ pub fn TypeBars(
                 }).collect_view()}
             </nav>
             <svg class="chart" viewBox=move || format!("0 0 640 {}", height()) role="group"
-                data-testid="report-types-chart" aria-label=move || t.get().reports.top_types>
+                data-testid="report-types-chart" aria-label=move || t.get().reports().top_types>
                 {bars}
             </svg>
             <table class="report-table" data-testid="report-types">
                 <thead><tr>
-                    <th scope="col">{move || t.get().reports.category}</th>
-                    <th scope="col">{move || t.get().reports.started}</th>
-                    <th scope="col">{move || t.get().reports.handled_share}</th>
+                    <th scope="col">{move || t.get().reports().category}</th>
+                    <th scope="col">{move || t.get().reports().started}</th>
+                    <th scope="col">{move || t.get().reports().handled_share}</th>
                 </tr></thead>
                 <tbody>
                     {move || rows().into_iter().map(|r| {
@@ -151,7 +151,7 @@ pub fn TypeBars(
                         });
                         view! { <tr data-testid="report-type-row">
                             <td>{match link {
-                                Some(href) => view! { <a href=href data-testid="report-type-link" title=move || t.get().reports.open_history>{name}</a> }.into_any(),
+                                Some(href) => view! { <a href=href data-testid="report-type-link" title=move || t.get().reports().open_history>{name}</a> }.into_any(),
                                 None => view! { <span>{name}</span> }.into_any(),
                             }}</td>
                             <td>{r.started}</td>
