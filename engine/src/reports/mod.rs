@@ -3,12 +3,13 @@
 //!
 //! By concern: [`rules`] (what each figure means, per chat — pure), [`rollup`] (the
 //! rollup tables and keeping them exact), [`period`] (a period as months and days),
-//! [`query`] (a report from them), [`export`]
+//! [`reading`] (a report's reads of them), [`query`] (the report), [`export`]
 //! (a report as an `.xlsx` workbook with native charts).
 
 mod export;
 mod period;
 mod query;
+mod reading;
 pub(crate) mod rollup;
 pub(crate) mod rules;
 
