@@ -56,6 +56,9 @@ pub struct AppState {
     /// The token `GET /metrics` wants on the public port; `None`: not served there
     /// (issue 21).
     pub metrics_token: Option<String>,
+    /// Whether this server serves metrics at all (a token or a private address): when
+    /// not, no recorder is installed and requests are not counted (issue 30).
+    pub metrics_on: bool,
     /// Whether webhooks may call loopback and private addresses (off: SSRF).
     pub webhooks_allow_private: bool,
 }
@@ -69,12 +72,18 @@ impl FromRef<AppState> for LeptosOptions {
 /// Logs to stderr; `RUST_LOG` filters (default `info`). `OC_LOG_FORMAT=json` writes
 /// one JSON object per line (time, level, target, message and fields) for log shippers
 /// (issue 21); anything else, text for people.
+///
+/// A log that cannot be written (a full disk under a redirected stderr) is dropped,
+/// never a panic (issue 30): tracing-subscriber reports its own write errors with
+/// `eprintln!`, which panics when stderr itself fails — inside whichever request
+/// logged — so that report is switched off.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .log_internal_errors(false);
     let _ = if std::env::var("OC_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
         builder.json().flatten_event(true).try_init()
     } else {
@@ -216,6 +225,8 @@ pub async fn serve(
         stopping: engine.stopping(),
         sockets: tokio_util::task::TaskTracker::new(),
         metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+        metrics_on: args.metrics_token.as_deref().is_some_and(|t| !t.is_empty())
+            || args.metrics_addr.is_some(),
         webhooks_allow_private: args.webhooks_allow_private,
     };
     // webhooks: the outbox's deliveries, off the chat's path (issue 21)
@@ -225,8 +236,11 @@ pub async fn serve(
         args.webhook_retry_scale,
         state.stopping.clone(),
     ));
-    // metrics: the recorder, and the private address that serves them without a token
-    metrics::handle();
+    // metrics: the recorder (only when something serves it), and the private address
+    // that serves them without a token
+    if state.metrics_on {
+        metrics::handle();
+    }
     if let Some(metrics_addr) = args.metrics_addr {
         let listener = TcpListener::bind(metrics_addr)
             .await
@@ -394,7 +408,10 @@ pub fn router(state: AppState) -> Router {
     >(page_context, move |options| {
         app::shell(options, assets.clone())
     }))
-    .layer(axum::middleware::from_fn(metrics::track))
+    .layer(axum::middleware::from_fn_with_state(
+        state.metrics_on,
+        metrics::track,
+    ))
     .layer(axum::middleware::from_fn_with_state(
         state.site.clone(),
         site::pkg_files,

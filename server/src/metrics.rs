@@ -7,8 +7,13 @@
 //! `OC_METRICS_ADDR` is set, without a token on that separate address (meant for a
 //! private interface). Figures read at scrape time (queue lengths, agents by status,
 //! database pool use) come from the engine then; counters and histograms are kept as
-//! they happen. Labels never carry a request's own path or ids (the route's pattern,
-//! a service's slug), so their number stays bounded.
+//! they happen.
+//!
+//! Every label value comes from a closed set, so no client can grow the recorder's
+//! memory (issue 30): the method is one of HTTP's nine or `other`, the route is the
+//! router's pattern (`unmatched` for a path no route has), the status is one the server
+//! itself chose, and services are the operator's own slugs. When metrics are off (no
+//! token, no private address) no recorder is installed and requests are not counted.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -49,13 +54,42 @@ pub fn handle() -> Option<PrometheusHandle> {
         .clone()
 }
 
-/// Counts every request by method, route pattern and status, and times it.
-pub async fn track(req: Request, next: Next) -> Response {
+/// Whether a recorder is installed in this process (issue 30: not when no server in it
+/// serves metrics).
+pub fn recorder_installed() -> bool {
+    HANDLE.get().is_some_and(Option::is_some)
+}
+
+/// A request's method as a label: one of the methods HTTP defines, else `other` — a
+/// client may send any token as its method, and each distinct label value would be
+/// kept for ever.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
+
+/// Counts every request by method, route pattern and status, and times it — only on a
+/// server that serves metrics (`on`).
+pub async fn track(State(on): State<bool>, req: Request, next: Next) -> Response {
+    if !on {
+        return next.run(req).await;
+    }
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let started = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
@@ -164,5 +198,16 @@ mod tests {
         assert!(!token_matches(&h, "s3cret!"));
         h.insert(header::AUTHORIZATION, "s3cret".parse().unwrap());
         assert!(!token_matches(&h, "s3cret"));
+    }
+
+    #[test]
+    fn methods_outside_http_are_one_label() {
+        use axum::http::Method;
+        assert_eq!(method_label(&Method::POST), "POST");
+        assert_eq!(method_label(&Method::TRACE), "TRACE");
+        for made_up in ["XAB12", "get", "PROPFIND", "BREW"] {
+            let m = Method::from_bytes(made_up.as_bytes()).unwrap();
+            assert_eq!(method_label(&m), "other", "{made_up}");
+        }
     }
 }
