@@ -128,43 +128,74 @@ fn read_book(bytes: &[u8]) -> Result<(Option<Rows>, Option<Rows>)> {
                 d.start.0 + 1
             )));
         }
-        if let Ok(formulas) = book.worksheet_formula(&name)
-            && let Some((r, c, _)) = formulas.used_cells().find(|(_, _, f)| !f.is_empty())
-        {
-            let (r0, c0) = formulas.start().unwrap_or((0, 0));
-            return Err(bad_file(format!(
-                "sheet {name}: formulas are not accepted (row {}, column {}); paste the values",
-                r0 as usize + r + 1,
-                c0 as usize + c + 1
-            )));
-        }
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|_| bad_file(format!("sheet {name} cannot be read")))?;
-        if range.height() > MAX_IMPORT_ROWS + 1 {
-            return Err(bad_file(format!(
-                "sheet {name} has {} rows; at most {MAX_IMPORT_ROWS} are read at once",
-                range.height() - 1
-            )));
-        }
-        let first_row = range.start().map_or(0, |(r, _)| r);
-        let rows = range
-            .rows()
-            .enumerate()
-            .skip(1)
-            .map(|(i, cells)| {
-                (
-                    first_row + i as u32 + 1,
-                    cells.iter().map(text).collect::<Vec<_>>(),
-                )
-            })
-            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-            .collect();
-        Ok(Some(rows))
+        sheet_rows(&mut book, &name).map(Some)
     };
     let agents = read(agents_sheet)?;
     let types = read(types_sheet)?;
     Ok((agents, types))
+}
+
+/// Columns a sheet may use: the agents' sheet has four, the types' three; a cell further
+/// right is refused, not read.
+const MAX_COLUMNS: u32 = 64;
+
+/// A sheet's rows after its header, read cell by cell as the file lists them (issue 30):
+/// nothing is sized by the sheet's declared dimension (`A1:XFD1048576` in a 2 KB file
+/// made calamine's `worksheet_range` allocate gigabytes), a cell past [`MAX_COLUMNS`] or
+/// more than [`MAX_IMPORT_ROWS`] rows below the first is refused as soon as it is met,
+/// and so is a formula. The header is the first row holding a value; columns count from
+/// the leftmost column holding one.
+fn sheet_rows(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Rows> {
+    let unreadable = || bad_file(format!("sheet {name} cannot be read"));
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|_| unreadable())?;
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let (mut top, mut bottom, mut left) = (u32::MAX, 0u32, u32::MAX);
+    while let Some(cell) = reader.next_cell_with_formula().map_err(|_| unreadable())? {
+        let (r, c) = cell.pos;
+        if cell.formula.as_deref().is_some_and(|f| !f.is_empty()) {
+            return Err(bad_file(format!(
+                "sheet {name}: formulas are not accepted (row {}, column {}); paste the values",
+                r as u64 + 1,
+                c as u64 + 1
+            )));
+        }
+        let value = text(&Data::from(cell.value));
+        if value.is_empty() {
+            continue;
+        }
+        if c >= MAX_COLUMNS {
+            return Err(bad_file(format!(
+                "sheet {name} uses column {}; at most {MAX_COLUMNS} columns are read",
+                c as u64 + 1
+            )));
+        }
+        (top, bottom, left) = (top.min(r), bottom.max(r), left.min(c));
+        if (bottom - top) as usize > MAX_IMPORT_ROWS {
+            return Err(bad_file(format!(
+                "sheet {name} has more than {MAX_IMPORT_ROWS} rows; at most {MAX_IMPORT_ROWS} are read at once"
+            )));
+        }
+        cells.push((r, c, value));
+    }
+    if cells.is_empty() {
+        return Ok(Vec::new());
+    }
+    let width = cells
+        .iter()
+        .map(|(_, c, _)| c - left + 1)
+        .max()
+        .unwrap_or(0) as usize;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    for (r, c, value) in cells {
+        if r == top {
+            continue;
+        }
+        let row = rows.entry(r).or_insert_with(|| vec![String::new(); width]);
+        row[(c - left) as usize] = value;
+    }
+    Ok(rows.into_iter().map(|(r, cells)| (r + 1, cells)).collect())
 }
 
 /// The import as planned: every row with its error, and what would be created.

@@ -7,9 +7,14 @@
 //! scoped to the chat) — see the README's *Files and images*.
 //!
 //! Decoding is bounded: at most [`MAX_SIDE`] pixels a side and [`MAX_DECODE_BYTES`] of
-//! decoder memory, so a "decompression bomb" is refused, not decoded. A broken image
-//! is an `Err`, never a panic (the caller also runs this on a blocking thread, so even
-//! a decoder's panic would only fail this one upload).
+//! decoder memory, so a "decompression bomb" is refused, not decoded. The memory bound
+//! is checked here, from the header's size, before a pixel is decoded (issue 30): the
+//! JPEG decoder does not honour `Limits::max_alloc`, and a progressive JPEG of
+//! 11,900 × 11,900 in 812 KiB took 830 MB. An image that is whole but too large to
+//! decode within the budget keeps its size and gets no thumbnail (it is still sent, as
+//! a file shown by name); a broken image is an `Err`, never a panic (the caller also
+//! runs this on a blocking thread, so even a decoder's panic would only fail this one
+//! upload).
 
 use std::io::Cursor;
 
@@ -22,10 +27,11 @@ pub(crate) const MAX_SIDE: u32 = 12_000;
 /// The most memory a decoder may ask for.
 pub(crate) const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// A thumbnail, with the original's upright size.
+/// A thumbnail (none when decoding the picture would pass [`MAX_DECODE_BYTES`]), with
+/// the original's upright size.
 #[derive(Debug)]
 pub(crate) struct Thumb {
-    pub(crate) jpeg: Vec<u8>,
+    pub(crate) jpeg: Option<Vec<u8>>,
     pub(crate) width: u32,
     pub(crate) height: u32,
 }
@@ -44,6 +50,18 @@ pub(crate) fn thumbnail(bytes: &[u8]) -> Result<Thumb, String> {
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 {
+        return Err("the image is empty".into());
+    }
+    if decoding_cost(decoder.total_bytes(), jpeg(bytes), orientation) > MAX_DECODE_BYTES {
+        let (width, height) = upright(w, h, orientation);
+        return Ok(Thumb {
+            jpeg: None,
+            width,
+            height,
+        });
+    }
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
@@ -61,10 +79,35 @@ pub(crate) fn thumbnail(bytes: &[u8]) -> Result<Thumb, String> {
         .encode_image(&rgb)
         .map_err(|e| e.to_string())?;
     Ok(Thumb {
-        jpeg,
+        jpeg: Some(jpeg),
         width,
         height,
     })
+}
+
+/// Whether `bytes` are a JPEG (its start-of-image marker).
+fn jpeg(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+
+/// The memory decoding a picture of `pixels_bytes` (the decoded image's size) asks for
+/// at its peak: the picture itself, a JPEG decoder's coefficients (two bytes a sample
+/// for a progressive one — counted for every JPEG, as the header alone does not say
+/// which), and an upright copy when the photo must be turned.
+fn decoding_cost(pixels_bytes: u64, jpeg: bool, orientation: image::metadata::Orientation) -> u64 {
+    use image::metadata::Orientation::NoTransforms;
+    let coefficients = if jpeg { 2 } else { 0 };
+    let turned = u64::from(orientation != NoTransforms);
+    pixels_bytes.saturating_mul(1 + coefficients + turned)
+}
+
+/// The size of a `w` × `h` picture once turned by `orientation`.
+fn upright(w: u32, h: u32, orientation: image::metadata::Orientation) -> (u32, u32) {
+    use image::metadata::Orientation::*;
+    match orientation {
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (h, w),
+        NoTransforms | Rotate180 | FlipHorizontal | FlipVertical => (w, h),
+    }
 }
 
 /// The image over a white background (JPEG has no transparency; a transparent
@@ -103,18 +146,41 @@ pub(crate) mod tests {
     fn a_thumbnail_is_small_upright_and_a_fresh_jpeg() {
         let t = thumbnail(&png(800, 400)).unwrap();
         assert_eq!((t.width, t.height), (800, 400));
-        let back = image::load_from_memory(&t.jpeg).unwrap();
+        let jpeg = t.jpeg.unwrap();
+        let back = image::load_from_memory(&jpeg).unwrap();
         assert_eq!((back.width(), back.height()), (EDGE, EDGE / 2));
-        assert_eq!(&t.jpeg[..2], b"\xff\xd8");
+        assert_eq!(&jpeg[..2], b"\xff\xd8");
         // no EXIF segment in what we wrote
-        assert!(!t.jpeg.windows(4).any(|w| w == b"Exif"));
+        assert!(!jpeg.windows(4).any(|w| w == b"Exif"));
         // the transparent corner became white, not black
         let px = back.to_rgb8().get_pixel(0, 0).0;
         assert!(px.iter().all(|c| *c > 180), "{px:?}");
         // small images keep their size
         let t = thumbnail(&png(30, 20)).unwrap();
-        let back = image::load_from_memory(&t.jpeg).unwrap();
+        let back = image::load_from_memory(&t.jpeg.unwrap()).unwrap();
         assert_eq!((back.width(), back.height()), (30, 20));
+    }
+
+    /// A JPEG whose header claims 11,900 × 11,900 (425 MB of pixels, more with a
+    /// progressive decoder's coefficients) is measured, not decoded: its size, no
+    /// thumbnail. One of 6,000 × 4,000 (a 24-megapixel photo) would still be decoded.
+    #[test]
+    fn a_jpeg_past_the_budget_is_not_decoded() {
+        let img = image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([x as u8, 9, 9]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+            .unwrap();
+        let at = out.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        out[at + 5..at + 7].copy_from_slice(&11_900u16.to_be_bytes());
+        out[at + 7..at + 9].copy_from_slice(&11_800u16.to_be_bytes());
+        let t = thumbnail(&out).unwrap();
+        assert_eq!((t.width, t.height), (11_800, 11_900));
+        assert!(t.jpeg.is_none());
+        use image::metadata::Orientation::*;
+        assert!(decoding_cost(6_000 * 4_000 * 3, true, NoTransforms) <= MAX_DECODE_BYTES);
+        assert!(decoding_cost(11_900 * 11_900 * 3, true, NoTransforms) > MAX_DECODE_BYTES);
+        assert_eq!(upright(40, 30, Rotate90), (30, 40));
     }
 
     /// Fuzzing by hand (deterministic, so a failure reproduces): every prefix of a real
