@@ -391,6 +391,16 @@ async fn a_masked_file_is_kept_only_encrypted() {
         common::stored_texts_containing(&s.db_url, "신분증").await,
         0
     );
+    // while the server runs (what a kill -9 would leave, issue 30) and after a stop
+    if common::backend() == common::Backend::Sqlite {
+        for needle in [SECRET.as_bytes(), "신분증".as_bytes()] {
+            let holding = common::sqlite_files_holding(dir.path(), needle);
+            assert!(
+                holding.is_empty(),
+                "{holding:?} hold the file while running"
+            );
+        }
+    }
     let db_url = s.db_url.clone();
     s.stop().await;
     if common::backend() == common::Backend::Sqlite {
@@ -565,4 +575,100 @@ async fn files_are_named_in_history_tickets_and_the_export() {
     assert!(cells.contains("[파일] 견적 요청서.pdf"), "{cells}");
     assert!(cells.contains("[가려진 파일]"), "{cells}");
     assert!(!cells.contains("증빙"), "{cells}");
+}
+
+/// An upload's request head sent over a raw connection (the body is the caller's to
+/// send, or not); the connection is answered when the server gives up on it.
+async fn raw_upload(
+    s: &TestServer,
+    chat: &str,
+    token: &str,
+    from: &str,
+    client_id: &str,
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let addr = s.base.trim_start_matches("http://");
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/chats/{chat}/files?name=a.png&client_id={client_id} HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\nX-Forwarded-For: {from}\r\nContent-Length: 5000000\r\n\r\n"
+    );
+    c.write_all(head.as_bytes()).await.unwrap();
+    c
+}
+
+/// The status line's code of what the server answered on `c` (waits up to `secs`).
+async fn answered(c: &mut tokio::net::TcpStream, secs: u64) -> Option<u16> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(secs), c.read(&mut buf))
+        .await
+        .ok()?
+        .ok()?;
+    let head = String::from_utf8_lossy(&buf[..n]);
+    head.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Issue 30: upload slots are shared out — two at once per chat side, four per
+/// customer address — and an upload holds one of the server's slots only once bytes
+/// flow, and only as long as they flow at a minimum rate; so a few trickling clients
+/// cannot keep everybody else's uploads at 503.
+#[tokio::test]
+async fn no_one_holds_the_upload_slots() {
+    let s = TestServer::demo_behind_proxy().await;
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let chat = || s.start_chat(json!({"consent": true}));
+    // per chat: a third upload of one chat is refused at once
+    let (a, ta) = chat().await;
+    let _held: Vec<_> = vec![
+        raw_upload(&s, &a, &ta, "10.0.0.1", "h1").await,
+        raw_upload(&s, &a, &ta, "10.0.0.2", "h2").await,
+    ];
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (st, v) = upload(&s, &a, &ta, "third.png", "h3", png(20, 20)).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert_eq!(v["error"], "too_many_uploads");
+
+    // per address: a fifth at once from one address is refused, over any chats
+    let mut by_one = Vec::new();
+    for _ in 0..4 {
+        let (c, t) = chat().await;
+        by_one.push(raw_upload(&s, &c, &t, "10.9.9.9", "x").await);
+    }
+    let (c, t) = chat().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut fifth = raw_upload(&s, &c, &t, "10.9.9.9", "x").await;
+    assert_eq!(answered(&mut fifth, 5).await, Some(429));
+
+    // 40 uploads from 20 addresses that declared 5 MB and send nothing hold no slot of
+    // the server's: a real upload goes through
+    let mut silent = Vec::new();
+    for i in 0..20 {
+        let (c, t) = chat().await;
+        for k in 0..2 {
+            silent.push(raw_upload(&s, &c, &t, &format!("10.1.{i}.1"), &format!("s{k}")).await);
+        }
+    }
+    let (c, t) = chat().await;
+    let (st, v) = upload(&s, &c, &t, "real.png", "real", png(64, 48)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+
+    // a trickle (a byte every 2 s) is ended within seconds, not 15 minutes
+    let (c, t) = chat().await;
+    let mut trickle = raw_upload(&s, &c, &t, "10.2.0.1", "t").await;
+    let started = std::time::Instant::now();
+    let mut code = None;
+    for _ in 0..15 {
+        use tokio::io::AsyncWriteExt;
+        if trickle.write_all(b"\x89").await.is_err() {
+            break;
+        }
+        if let Some(c) = answered(&mut trickle, 2).await {
+            code = Some(c);
+            break;
+        }
+    }
+    assert_eq!(code, Some(408), "the trickle was not ended");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    drop((silent, by_one));
 }

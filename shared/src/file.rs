@@ -215,7 +215,11 @@ pub fn safe_file_name(sent: &str, mime: &str) -> String {
     let base = sent.rsplit(['/', '\\']).next().unwrap_or_default();
     let mut name: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_format_char(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .collect::<String>()
         .trim()
         .trim_start_matches('.')
@@ -244,6 +248,19 @@ pub fn safe_file_name(sent: &str, mime: &str) -> String {
         };
     }
     name + &suffix
+}
+
+/// Whether `c` is a Unicode format character (general category `Cf`, Unicode 16):
+/// bidirectional overrides and isolates (`invoice\u{202E}fdp.png` shows as
+/// `invoicegnp.pdf`), zero-width characters, the BOM, tags. Written out by hand because
+/// it is 21 ranges, and a general-category table crate would carry every category's
+/// tables into the customers' wasm for this one question (issue 30).
+pub fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
 /// A size for people: `512 B`, `12.3 KB`, `4.0 MB`. Integer arithmetic, rounded to
@@ -346,6 +363,21 @@ mod tests {
             accept_list(&r),
             "image/png,image/jpeg,image/gif,image/webp,.pdf"
         );
+    }
+
+    /// Issue 30: format characters (bidi overrides, zero-width) are dropped, so a name
+    /// cannot display as something it is not.
+    #[test]
+    fn format_characters_are_dropped_from_names() {
+        assert_eq!(
+            safe_file_name("invoice\u{202E}fdp.png", "image/png"),
+            "invoicefdp.png"
+        );
+        assert_eq!(
+            safe_file_name("\u{2066}a\u{200B}b\u{FEFF}.pdf\u{2069}", "application/pdf"),
+            "ab.pdf"
+        );
+        assert!(is_format_char('\u{E0041}') && !is_format_char('가') && !is_format_char('a'));
     }
 
     #[test]

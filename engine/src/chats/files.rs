@@ -22,9 +22,6 @@ use crate::files::{CHUNK_BYTES, store, thumb};
 
 use super::*;
 
-/// Uploads being received at once in this process; more wait for none and get 503
-/// (each holds up to a chunk — an image its whole bytes — in memory).
-pub(crate) const MAX_UPLOADS: usize = 32;
 /// Thumbnails decoded at once (CPU-bound; one per core of the 2-core target machine).
 pub(crate) const MAX_THUMBNAILING: usize = 2;
 
@@ -45,7 +42,9 @@ pub struct Upload {
     mime: Option<&'static str>,
     /// An image's whole bytes: the thumbnailer decodes the picture at the end.
     image: Option<Vec<u8>>,
-    _slot: tokio::sync::OwnedSemaphorePermit,
+    /// Its place in the upload slots (issue 30): counted per chat and address from the
+    /// start, holding a process-wide slot once bytes arrive.
+    claim: crate::files::slots::Claim,
 }
 
 fn too_large(rules: &FileRules) -> Error {
@@ -62,13 +61,16 @@ fn kinds_named(rules: &FileRules) -> String {
 
 impl Engine {
     /// Checks an upload to `chat` by `party` before its body is read; `declared` is the
-    /// request's `Content-Length` when it has one.
+    /// request's `Content-Length` when it has one, `addr` the client's address,
+    /// `client_id` the sender's key for the message that will carry the file.
     pub async fn begin_upload(
         &self,
         party: Party<'_>,
         chat: ChatId,
         name: &str,
+        client_id: &str,
         declared: Option<u64>,
+        addr: Option<&str>,
     ) -> Result<Upload> {
         let row = chat_row(self.db.ex(), chat).await?;
         check_access(party, &row)?;
@@ -95,16 +97,10 @@ impl Engine {
         if declared == Some(0) {
             return Err(Error::rule("empty_file", "the file is empty"));
         }
-        if let Party::Customer(_) = party {
-            self.limits.customer_message(chat)?;
+        if let Party::Customer(c) = party {
+            self.customer_may_send(c, chat, client_id).await?;
         }
-        let slot = self
-            .uploads
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| Error::Busy {
-                retry_after: std::time::Duration::from_secs(2),
-            })?;
+        let claim = self.uploads.claim(chat, author, addr)?;
         let file = store::create(self, row.service_id, chat, author).await?;
         Ok(Upload {
             file,
@@ -117,7 +113,7 @@ impl Engine {
             pending: Vec::with_capacity(CHUNK_BYTES),
             mime: None,
             image: None,
-            _slot: slot,
+            claim,
         })
     }
 
@@ -133,6 +129,10 @@ impl Engine {
     /// The next piece of an upload's body. An `Err` (over the limit, a refused kind)
     /// means the upload is over: call [`Engine::abort_upload`].
     pub async fn upload_bytes(&self, up: &mut Upload, mut bytes: &[u8]) -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        up.claim.bytes_flow()?;
         up.received += bytes.len() as u64;
         if up.received > up.rules.max_bytes() {
             return Err(too_large(&up.rules));
@@ -247,7 +247,7 @@ impl Engine {
             })?;
             width = Some(i64::from(t.width));
             height = Some(i64::from(t.height));
-            jpeg = Some(t.jpeg);
+            jpeg = t.jpeg;
         }
         let size = up.received as i64;
         store::finish(

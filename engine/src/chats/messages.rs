@@ -73,6 +73,41 @@ impl Engine {
         self.send(party, chat, client_id, text, None).await
     }
 
+    /// The anonymous message limit for a customer's send — except that a resend of a
+    /// message already stored (same `client_id`) is never limited (issue 30): the
+    /// browser's outbox retries until it hears back, and the stored message is the
+    /// answer it needs, however fast it retried. `Ok(())`: go on and send.
+    pub(super) async fn customer_may_send(
+        &self,
+        customer: &crate::Customer,
+        chat: ChatId,
+        client_id: &str,
+    ) -> Result<()> {
+        let Err(limited) = self.limits.customer_message(chat) else {
+            return Ok(());
+        };
+        if customer.chat_id() == chat
+            && self
+                .stored_customer_message(chat, client_id)
+                .await?
+                .is_some()
+        {
+            return Ok(()); // the writer answers it with the stored message
+        }
+        Err(limited)
+    }
+
+    /// The customer's message of `chat` sent with `client_id`, when there is one.
+    async fn stored_customer_message(&self, chat: ChatId, client_id: &str) -> Result<Option<i64>> {
+        Ok(db::query_scalar(
+            "SELECT id FROM messages WHERE chat_id = ? AND author = 'customer' AND client_id = ?",
+        )
+        .bind(chat.0)
+        .bind(client_id)
+        .fetch_optional(self.db.ex())
+        .await?)
+    }
+
     /// [`Engine::send_message`], or the message carrying an uploaded file (issue 19;
     /// `text` is then the file's name).
     pub(super) async fn send(
@@ -85,8 +120,8 @@ impl Engine {
     ) -> Result<Sent> {
         shared::validate_client_id(client_id)?;
         shared::validate_message(text)?;
-        if let Party::Customer(_) = party {
-            self.limits.customer_message(chat)?;
+        if let Party::Customer(c) = party {
+            self.customer_may_send(c, chat, client_id).await?;
         }
         let author = party.author();
         let (reply, answer) = tokio::sync::oneshot::channel();

@@ -9,10 +9,11 @@
 //! An `attachments` row whose upload never finished (`message_id` still NULL) is
 //! deleted by [`sweep_pending`] after [`PENDING_TTL`].
 //!
-//! By concern: [`sniff`] (what the bytes are), [`thumb`] (thumbnails), [`store`] (the
+//! By concern: [`slots`] (who may hold an upload slot), [`sniff`] (what the bytes are), [`thumb`] (thumbnails), [`store`] (the
 //! rows), [`mask`] (hiding a file: AES-256-GCM like a masked run).
 
 pub(crate) mod mask;
+pub(crate) mod slots;
 pub(crate) mod sniff;
 pub(crate) mod store;
 pub(crate) mod thumb;

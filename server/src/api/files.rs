@@ -20,13 +20,20 @@ use shared::{ChatId, ErrorBody, MessageEnvelope};
 
 use super::ApiError;
 use super::chats::AnyParty;
-use super::extract::{AgentAuth, ApiQuery};
+use super::extract::{AgentAuth, ApiQuery, Client};
 use super::masks::ids;
 use crate::AppState;
 
 /// A pause longer than this between two pieces of an upload ends it (408): a slow
 /// sender cannot hold one of the server's upload slots for ever.
 const IDLE: Duration = Duration::from_secs(30);
+/// The slowest an upload may arrive on average after its first [`RATE_GRACE`] (issue
+/// 30): one byte every 20 seconds kept a slot for 15 minutes. 4 KiB/s is far below
+/// any mobile network that can send a file at all (2G EDGE is ≈ 20 KB/s).
+const MIN_RATE: u64 = 4 * 1024;
+/// Time an upload has before [`MIN_RATE`] is asked of it (connection set-up, a slow
+/// start).
+const RATE_GRACE: Duration = Duration::from_secs(10);
 /// The longest an upload may take at all (50 MB at 60 KB/s); well inside the hour
 /// after which the engine deletes an unfinished upload's rows.
 const MAX_UPLOAD_TIME: Duration = Duration::from_secs(15 * 60);
@@ -50,12 +57,16 @@ pub struct UploadQuery {
         (status = 415, description = "file_type_not_allowed, broken_image", body = ErrorBody),
         (status = 409, description = "chat_closed", body = ErrorBody),
         (status = 403, description = "files_off", body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 408, body = ErrorBody), (status = 429, body = ErrorBody)),
+        (status = 404, body = ErrorBody),
+        (status = 408, description = "upload_stalled (a pause of 30 s, or slower than 4 KiB/s on average after 10 s)", body = ErrorBody),
+        (status = 429, description = "too_many_messages, too_many_uploads (two at once per chat side, four per customer address)", body = ErrorBody),
+        (status = 503, description = "busy: every upload slot of the server is receiving bytes", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
     Path(id): Path<String>,
+    Client(addr): Client,
     ApiQuery(q): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Body,
@@ -69,12 +80,27 @@ pub async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
     let engine = &state.engine;
     let mut up = engine
-        .begin_upload(party.as_party(), chat, &q.name, declared)
+        .begin_upload(
+            party.as_party(),
+            chat,
+            &q.name,
+            &q.client_id,
+            declared,
+            Some(&addr),
+        )
         .await?;
     let mut stream = body.into_data_stream();
-    let deadline = tokio::time::Instant::now() + MAX_UPLOAD_TIME;
+    let started = tokio::time::Instant::now();
+    let deadline = started + MAX_UPLOAD_TIME;
+    let mut received = 0u64;
     loop {
-        let wait = IDLE.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        // the next piece must come before the pause limit, the total limit, and the
+        // moment the average since the start would fall below MIN_RATE
+        let rate_deadline = started + RATE_GRACE + Duration::from_secs(received / MIN_RATE);
+        let now = tokio::time::Instant::now();
+        let wait = IDLE
+            .min(deadline.saturating_duration_since(now))
+            .min(rate_deadline.saturating_duration_since(now));
         let piece = match tokio::time::timeout(wait, stream.next()).await {
             Ok(Some(Ok(bytes))) => bytes,
             Ok(None) => break,
@@ -91,10 +117,11 @@ pub async fn upload(
                 return Err(ApiError::new(
                     StatusCode::REQUEST_TIMEOUT,
                     "upload_stalled",
-                    "the upload stalled; please send the file again",
+                    "the upload stalled or was too slow; please send the file again",
                 ));
             }
         };
+        received += piece.len() as u64;
         if let Err(e) = engine.upload_bytes(&mut up, &piece).await {
             engine.abort_upload(up).await;
             return Err(e.into());
