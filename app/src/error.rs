@@ -86,6 +86,14 @@ impl From<engine::Error> for AppError {
             E::Rule { code, .. } => (*code, 422),
             E::TooLarge { code, .. } => (*code, 413),
             E::Unsupported { code, .. } => (*code, 415),
+            E::Database(_) if e.storage_failure().is_some() => {
+                tracing::error!(error = %e, "server function failed: storage unavailable");
+                return AppError::new(
+                    "storage_unavailable",
+                    "Nothing could be saved just now. Please try again in a moment.",
+                )
+                .with_status(503);
+            }
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "server function failed");
                 return AppError::new(

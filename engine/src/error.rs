@@ -66,6 +66,34 @@ pub enum Error {
 }
 
 impl Error {
+    /// Why the database cannot store anything now, when that is what this error is
+    /// (issue 30): SQLite's full disk, I/O error, read-only or unopenable file, and
+    /// PostgreSQL's disk full, out of resources or I/O error. The edges answer these
+    /// with 503 `storage_unavailable` instead of a bare 500: nothing is wrong with the
+    /// request, and it may be sent again once the operator has made room.
+    pub fn storage_failure(&self) -> Option<&'static str> {
+        let Error::Database(sqlx::Error::Database(db)) = self else {
+            return None;
+        };
+        let code = db.code()?;
+        if let Ok(n) = code.parse::<i64>() {
+            // SQLite: the primary result code is the low byte of the extended one
+            return match n & 0xff {
+                13 => Some("the disk holding the database is full"),
+                10 => Some("the database file could not be read or written (I/O error)"),
+                8 => Some("the database file is read-only"),
+                14 => Some("the database file cannot be opened"),
+                _ => None,
+            };
+        }
+        match code.as_ref() {
+            "53100" => Some("the disk holding the database is full"),
+            "53000" | "53200" => Some("the database server is out of resources"),
+            "58030" => Some("the database server had an I/O error"),
+            _ => None,
+        }
+    }
+
     pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
         Error::Forbidden {
             code,

@@ -101,9 +101,10 @@ pub struct Engine {
     typists: Arc<chats::Typists>,
     /// Agents whose `agent.counters` frame is already scheduled (bursts coalesce).
     counters_due: Arc<std::sync::Mutex<std::collections::HashSet<shared::AgentId>>>,
-    /// Uploads being received at once (issue 19): each holds memory, so past
-    /// [`chats::MAX_UPLOADS`] the next is told to retry (503) instead of queueing.
-    uploads: Arc<tokio::sync::Semaphore>,
+    /// Uploads being received (issues 19, 30): each holds memory, so the process takes
+    /// a bounded number at once (503 past it), shared out per chat and address so no
+    /// one client holds them all.
+    uploads: Arc<files::slots::UploadSlots>,
     /// Thumbnails decoded at once: decoding is CPU-bound, so it takes a turn.
     thumbnailing: Arc<tokio::sync::Semaphore>,
     /// Cancelled by [`Engine::close`]: the message writer drains and stops, and every
@@ -141,7 +142,7 @@ impl Engine {
             typists: Arc::default(),
             limits: Arc::new(limits::Limiter::new(limits)),
             instance: Arc::new(bus::instance_id()),
-            uploads: Arc::new(tokio::sync::Semaphore::new(chats::MAX_UPLOADS)),
+            uploads: Arc::default(),
             thumbnailing: Arc::new(tokio::sync::Semaphore::new(chats::MAX_THUMBNAILING)),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
@@ -152,6 +153,7 @@ impl Engine {
             .spawn(chats::message_writer(engine.clone(), jobs));
         engine.spawn_background(sweep_exports(engine.clone()));
         engine.spawn_background(chats::routing_ticks(engine.clone()));
+        engine.spawn_background(chats::idle_ends(engine.clone()));
         engine.spawn_background(files::sweep_pending(engine.clone()));
         engine.spawn_background(reports::rollup::build_missing(engine.clone()));
         engine.spawn_background(privacy::daily_retention(engine.clone()));
@@ -217,6 +219,51 @@ impl Engine {
     pub async fn health(&self) -> Result<()> {
         db::query("SELECT 1").execute(self.db.ex()).await?;
         Ok(())
+    }
+
+    /// Whether a write can commit now (issue 30): one row updated through the same
+    /// writer connection and write section every write uses, so a full disk, an I/O
+    /// error or a writer stuck in a failed transaction shows here — and a writer that
+    /// recovered shows that too.
+    pub async fn can_write(&self) -> Result<()> {
+        let mut tx = self.side_tx().await?;
+        db::query("UPDATE health_probe SET checked_at = ? WHERE id = 1")
+            .bind(chrono::Utc::now())
+            .execute(tx.ex())
+            .await?;
+        tx.commit().await
+    }
+
+    /// Leaves no earlier version of any page on disk (issue 30): called when erasing or
+    /// masking has committed, before it answers. `secure_delete` zeroes what a change
+    /// frees in the pages it writes, but the WAL still held the pages as they were
+    /// (the plaintext) until a graceful stop's checkpoint — and after a kill -9, until
+    /// the next one. So the WAL is checkpointed into the main file and truncated to
+    /// nothing now, inside the write section so no write slips in between. A reader in
+    /// the middle of a query can hold the checkpoint back; it is retried for up to
+    /// [`SCRUB_WAIT`], then the caller gets 503 (the change itself is committed, and
+    /// repeating the request repeats the scrub). On PostgreSQL: nothing (README).
+    pub(crate) async fn scrub_log(&self) -> Result<()> {
+        if self.db.backend() != db::Backend::Sqlite {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let done = {
+                let _section = self.write_lock.clone().lock_owned().await;
+                db::checkpoint_truncate(&self.db).await?
+            };
+            if done {
+                return Ok(());
+            }
+            if started.elapsed() > SCRUB_WAIT {
+                tracing::warn!("the WAL could not be truncated after erasing or masking");
+                return Err(Error::Busy {
+                    retry_after: std::time::Duration::from_secs(2),
+                });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Stops the background tasks (the message writer first writes what is queued),
@@ -297,6 +344,9 @@ impl Engine {
         }
     }
 }
+
+/// How long [`Engine::scrub_log`] retries a checkpoint held back by readers.
+const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How long [`Engine::close`] waits for background tasks.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);

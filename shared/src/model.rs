@@ -187,6 +187,11 @@ pub struct ServiceOverview {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
+    /// `ok` or `unavailable`.
     pub status: String,
+    /// `ok`, `unreachable` (reads fail) or `cannot_write` (a write cannot commit).
     pub database: String,
+    /// Why, when not `ok` (issue 30): e.g. "the disk holding the database is full".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }

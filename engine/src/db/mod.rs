@@ -561,7 +561,9 @@ impl Builder {
 
 mod open;
 
-pub(crate) use open::{checkpoint_and_close, connect, data_dir, file_path, is_postgres};
+pub(crate) use open::{
+    checkpoint_and_close, checkpoint_truncate, connect, data_dir, file_path, is_postgres,
+};
 
 #[cfg(test)]
 mod tests {

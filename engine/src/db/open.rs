@@ -70,12 +70,18 @@ pub(crate) async fn connect(url: &str) -> Result<Pool> {
         .pragma("cache_size", "-16384")
         .pragma("mmap_size", "268435456");
     let pool_of = |connections: u32| {
-        SqlitePoolOptions::new()
+        let options = SqlitePoolOptions::new()
             .max_connections(connections)
             // No ping before handing out a connection (issue 16): a file in this process
             // cannot drop the connection, and each ping was one more hand-off to sqlx's
             // worker thread for every query and every message group.
-            .test_before_acquire(false)
+            .test_before_acquire(false);
+        // An in-memory database lives in its one connection: it is never replaced.
+        if in_memory {
+            options
+        } else {
+            options.before_acquire(|conn, _| Box::pin(fresh_enough(conn)))
+        }
     };
     // Each in-memory connection would be its own empty database.
     let pool = pool_of(if in_memory { 1 } else { 8 })
@@ -94,12 +100,49 @@ async fn connect_postgres(url: &str) -> Result<Pool> {
     let options = PgConnectOptions::from_str(url)?.application_name("online-contact");
     let pool = PgPoolOptions::new()
         .max_connections(16)
+        .before_acquire(|conn, _| Box::pin(fresh_enough(conn)))
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await?;
     // Several instances may start at once; sqlx takes an advisory lock around migrating.
     sqlx::migrate!("../migrations/postgres").run(&pool).await?;
     Ok(Pool::Postgres(pool))
+}
+
+/// Whether a pooled connection may be handed out again (issue 30). A transaction whose
+/// `COMMIT` failed — a full disk, an I/O error on the WAL — leaves sqlx's transaction
+/// count above zero on its connection, and every later `BEGIN` on it failed ("begin_with
+/// at non-zero transaction depth") until a restart: with one writer connection, every
+/// write. Such a connection is closed here instead (`false`) and the pool opens a fresh
+/// one, so writes resume by themselves once the cause is gone. The rollback of a
+/// transaction dropped without a commit is queued on the connection, so it is waited
+/// for (a ping runs after it) before the connection is judged.
+async fn fresh_enough<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    if conn.ping().await.is_err() {
+        return Ok(false);
+    }
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection was left inside a failed transaction; replacing it");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// SQLite: copies the WAL into the main file and truncates the WAL to nothing
+/// (`wal_checkpoint(TRUNCATE)`) on the writer connection; `Ok(false)` when a reader
+/// kept it from finishing (try again). PostgreSQL: nothing to do here (its WAL is the
+/// server's; see the README's *Security*).
+pub(crate) async fn checkpoint_truncate(pool: &Pool) -> Result<bool> {
+    let Pool::Sqlite { writer, .. } = pool else {
+        return Ok(true);
+    };
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(writer)
+        .await?;
+    Ok(busy == 0)
 }
 
 pub(crate) async fn checkpoint_and_close(pool: &Pool) {

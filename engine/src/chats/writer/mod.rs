@@ -239,8 +239,10 @@ impl Engine {
                 }
             }
             Err(e) => {
-                for job in group {
-                    let _ = job.reply.send(Err(Error::Internal(e.to_string())));
+                // one send (or none) left: it gets the database's own error, so a full
+                // disk reaches the sender as "storage unavailable", not a bare 500
+                if let Some(job) = group.into_iter().next() {
+                    let _ = job.reply.send(Err(e));
                 }
             }
         }
