@@ -123,6 +123,18 @@ impl MaskKey {
 
     /// Encrypts bytes under a fresh random nonce: `(nonce, ciphertext)` (masked runs and
     /// masked files, issue 19).
+    /// A separate key for another purpose (`purpose` names it), derived from this one
+    /// with HMAC-SHA-256, so one secret to keep serves both and neither reveals the
+    /// other (issue 30: the recovery codes' hashing key).
+    pub(crate) fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes any key length");
+        mac.update(b"online-contact derived key: ");
+        mac.update(purpose);
+        mac.finalize().into_bytes().into()
+    }
+
     pub(crate) fn seal_bytes(&self, plain: &[u8]) -> (Vec<u8>, Vec<u8>) {
         let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
         let mut nonce = [0u8; 12];
@@ -272,6 +284,7 @@ impl Engine {
         crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         self.drop_exports_of(tx.ex(), caller.service_id()).await?;
         tx.commit().await?;
+        self.scrub_log().await?;
         if let (crate::Topology::Shared, Some(pg)) = (self.topology, self.db.postgres()) {
             crate::bus::forget_spilled(pg, &original).await;
         }

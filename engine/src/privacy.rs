@@ -125,6 +125,9 @@ impl Engine {
             tx.commit().await?;
             total.add(&e);
         }
+        if !chats.is_empty() {
+            self.scrub_log().await?;
+        }
         Ok(total)
     }
 
@@ -200,6 +203,7 @@ impl Engine {
             .rows_affected() as i64;
             self.drop_exports_of(tx.ex(), service).await?;
             tx.commit().await?;
+            self.scrub_log().await?;
         }
         self.audit_privacy(
             service,

@@ -102,7 +102,17 @@ async fn mask_unmask_at_rest_and_live() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "customers cannot mask");
 
-    // restart (graceful: WAL checkpointed), then search the raw files for the number
+    // while the server runs — what a kill -9 now would leave (issue 30) — and after a
+    // graceful stop, the raw files hold no part of the number
+    if common::backend() == common::Backend::Sqlite {
+        for needle in [SECRET_PHONE.as_bytes(), b"9876"] {
+            let holding = common::sqlite_files_holding(dir.path(), needle);
+            assert!(
+                holding.is_empty(),
+                "{holding:?} hold the original while running"
+            );
+        }
+    }
     let db_url = s.db_url.clone();
     s.stop().await;
     assert_eq!(common::stored_texts_containing(&db_url, "9876").await, 0);

@@ -277,6 +277,14 @@ async fn erasure_and_retention_leave_no_personal_data_and_keep_reports() {
         )
         .await;
     assert_eq!(v["chats"], 1, "{v}");
+    // while the server runs — what a kill -9 now would leave (issue 30): no plaintext
+    // in the WAL either
+    if common::backend() == common::Backend::Sqlite {
+        for needle in [PHONE, EMAIL, FILE_MARK, "홍길동"] {
+            let holding = common::sqlite_files_holding(dir.path(), needle.as_bytes());
+            assert!(holding.is_empty(), "{needle} while running: {holding:?}");
+        }
+    }
     let db_url = s.db_url.clone();
     s.stop().await;
     assert_eq!(

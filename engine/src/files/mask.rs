@@ -54,6 +54,7 @@ impl Engine {
         crate::tickets::refresh_chat_ticket_subject(tx.ex(), chat).await?;
         self.drop_exports_of(tx.ex(), caller.service_id()).await?;
         tx.commit().await?;
+        self.scrub_log().await?;
         if let (crate::Topology::Shared, Some(pg)) = (self.topology, self.db.postgres()) {
             crate::bus::forget_spilled(pg, &name).await;
         }
