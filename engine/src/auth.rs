@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 
 /// A login attempt's place in the throttle (in memory, or the time of its rows).
 #[derive(Clone, Copy, Debug)]
-enum LoginPlace {
+pub(crate) enum LoginPlace {
     Memory(throttle::Reservation),
     Shared(DateTime<Utc>),
 }
@@ -59,7 +59,7 @@ impl Engine {
     /// every instance counts, checked and written under per-key advisory locks, so
     /// parallel attempts on several instances cannot all pass; with SQLite (one
     /// process) they stay in memory.
-    async fn reserve_login(&self, email: &str, addr: &str) -> Result<LoginPlace> {
+    pub(crate) async fn reserve_login(&self, email: &str, addr: &str) -> Result<LoginPlace> {
         let refused = |wait: std::time::Duration| {
             tracing::warn!(%email, client_addr = addr, "login throttled");
             Error::Throttled { retry_after: wait }
@@ -120,7 +120,12 @@ impl Engine {
     }
 
     /// Gives a throttle place back (the attempt was not evaluated).
-    async fn release_login(&self, email: &str, addr: &str, place: LoginPlace) -> Result<()> {
+    pub(crate) async fn release_login(
+        &self,
+        email: &str,
+        addr: &str,
+        place: LoginPlace,
+    ) -> Result<()> {
         match place {
             LoginPlace::Memory(r) => self.throttle.release(email, addr, r),
             LoginPlace::Shared(at) => {
@@ -140,7 +145,12 @@ impl Engine {
     }
 
     /// A successful login forgets the account's failures and returns its place.
-    async fn login_succeeded(&self, email: &str, addr: &str, place: LoginPlace) -> Result<()> {
+    pub(crate) async fn login_succeeded(
+        &self,
+        email: &str,
+        addr: &str,
+        place: LoginPlace,
+    ) -> Result<()> {
         match place {
             LoginPlace::Memory(r) => self.throttle.succeed(email, addr, r),
             LoginPlace::Shared(_) => {

@@ -13,10 +13,17 @@
 //! - **Required by the service**: an account without it may sign in, but its session
 //!   may only set it up (the API's extractor refuses the rest with
 //!   `two_factor_setup_required`).
+//! - **Protecting itself** (issue 30): with it on, replacing the secret (a new set-up)
+//!   or turning it off needs a current code or a recovery code — a session alone is
+//!   not enough, or a stolen session could lock the owner out —, and those codes are
+//!   throttled in the login's places (per account and address), so they cannot be
+//!   guessed at speed. Turning it on ends the account's other sessions. Recovery codes
+//!   are 16 characters (about 80 bits) kept as HMAC-SHA-256 under a key derived from
+//!   the server's masking key, so a copy of the database alone cannot test guesses.
 
 use chrono::Utc;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use shared::two_factor::{RECOVERY_CODES, TwoFactorSetup};
 
 use crate::Engine;
@@ -34,14 +41,23 @@ fn totp(secret: &[u8], account: &str) -> Result<totp_rs::Totp> {
         .map_err(|e| Error::Internal(format!("totp: {e:?}")))
 }
 
-/// A recovery code looks like `abcd-efgh` (9 characters with the dash).
+/// Characters of a recovery code without its dashes: 16 of a 31-letter alphabet,
+/// ≈ 79 bits.
+const RECOVERY_CHARS: usize = 16;
+
+/// A recovery code looks like `abcd-efgh-jkmn-pqrs` (four groups of four).
 fn is_recovery_code(code: &str) -> bool {
     let c = code.trim();
-    c.len() == 9 && c.as_bytes()[4] == b'-'
+    c.len() == RECOVERY_CHARS + 3 && c.split('-').all(|g| g.len() == 4)
 }
 
-fn recovery_hash(code: &str) -> Vec<u8> {
-    Sha256::digest(code.trim().to_ascii_lowercase().as_bytes()).to_vec()
+/// How a recovery code is stored: HMAC-SHA-256 under `key` (derived from the masking
+/// key), so the stored value is no use without the server's key.
+fn recovery_hash(key: &[u8; 32], code: &str) -> Vec<u8> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(code.trim().to_ascii_lowercase().as_bytes());
+    mac.finalize().into_bytes().to_vec()
 }
 
 /// Ten fresh recovery codes (letters and digits without look-alikes).
@@ -50,12 +66,20 @@ fn new_recovery_codes() -> Vec<String> {
     let mut rng = rand::rngs::OsRng;
     (0..RECOVERY_CODES)
         .map(|_| {
-            let mut s = String::with_capacity(9);
-            for i in 0..8 {
-                if i == 4 {
+            let mut s = String::with_capacity(RECOVERY_CHARS + 3);
+            for i in 0..RECOVERY_CHARS {
+                if i > 0 && i % 4 == 0 {
                     s.push('-');
                 }
-                s.push(ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char);
+                // rejection sampling: no letter more likely than another
+                let limit = u32::MAX - u32::MAX % ALPHABET.len() as u32;
+                let n = loop {
+                    let n = rng.next_u32();
+                    if n < limit {
+                        break n;
+                    }
+                };
+                s.push(ALPHABET[(n as usize) % ALPHABET.len()] as char);
             }
             s
         })
@@ -94,7 +118,23 @@ pub(crate) fn invalid_code() -> Error {
 
 impl Engine {
     /// Starts an enrolment for the caller: a new secret, not in force until confirmed.
-    pub async fn begin_two_factor(&self, caller: &Caller) -> Result<TwoFactorSetup> {
+    /// With two-factor login already on, only with a current code or recovery code
+    /// (`current_code`, throttled like a login from `addr`).
+    pub async fn begin_two_factor(
+        &self,
+        caller: &Caller,
+        current_code: Option<&str>,
+        addr: &str,
+    ) -> Result<TwoFactorSetup> {
+        if self.has_two_factor(caller.agent_id().0).await? {
+            let Some(code) = current_code.filter(|c| !c.trim().is_empty()) else {
+                return Err(Error::SecondFactor {
+                    code: "two_factor_required",
+                    message: "two-factor login is on: a current code (or a recovery code) is needed to replace it".into(),
+                });
+            };
+            self.confirm_current_factor(caller, code, addr).await?;
+        }
         let mut secret = [0u8; 20];
         rand::rngs::OsRng.fill_bytes(&mut secret);
         let email: String = db::query_scalar("SELECT email FROM agents WHERE id = ?")
@@ -120,7 +160,14 @@ impl Engine {
     }
 
     /// Confirms the enrolment with a first code; answers the recovery codes (once).
-    pub async fn enable_two_factor(&self, caller: &Caller, code: &str) -> Result<Vec<String>> {
+    /// Every other session of the account ends (`session` is the caller's own token,
+    /// kept): a session opened with the password alone must not outlive the factor.
+    pub async fn enable_two_factor(
+        &self,
+        caller: &Caller,
+        code: &str,
+        session: &str,
+    ) -> Result<Vec<String>> {
         let agent = caller.agent_id().0;
         let Some((email, secret)) = self.account_secret(agent, true).await? else {
             return Err(Error::rule(
@@ -147,24 +194,30 @@ impl Engine {
             .bind(agent)
             .execute(tx.ex())
             .await?;
+        let key = self.mask_key.derive(b"recovery codes");
         for c in &codes {
             db::query("INSERT INTO agent_recovery_codes (agent_id, code_hash) VALUES (?, ?)")
                 .bind(agent)
-                .bind(recovery_hash(c))
+                .bind(recovery_hash(&key, c))
                 .execute(tx.ex())
                 .await?;
         }
+        db::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ?")
+            .bind(agent)
+            .bind(crate::auth::token_hash(session))
+            .execute(tx.ex())
+            .await?;
         tx.commit().await?;
-        tracing::info!(agent, "two-factor login enabled");
+        self.sessions_changed(caller.agent_id());
+        tracing::info!(agent, "two-factor login enabled; other sessions ended");
         Ok(codes)
     }
 
-    /// Turns two-factor login off for the caller, with a current code.
-    pub async fn disable_two_factor(&self, caller: &Caller, code: &str) -> Result<()> {
+    /// Turns two-factor login off for the caller, with a current code (or recovery
+    /// code), throttled like a login from `addr`.
+    pub async fn disable_two_factor(&self, caller: &Caller, code: &str, addr: &str) -> Result<()> {
         let agent = caller.agent_id().0;
-        if !self.second_factor(agent, code).await? {
-            return Err(invalid_code());
-        }
+        self.confirm_current_factor(caller, code, addr).await?;
         let mut tx = self.write_tx().await?;
         db::query(
             "UPDATE agents SET totp_nonce = NULL, totp_secret = NULL, totp_enabled_at = NULL,
@@ -208,6 +261,33 @@ impl Engine {
         )))
     }
 
+    /// Checks the account's current second factor for a change to it, in the login
+    /// throttle's places (issue 30): each attempt takes a place per account and
+    /// address like a failed login (429 past them), a right code gives it back.
+    async fn confirm_current_factor(&self, caller: &Caller, code: &str, addr: &str) -> Result<()> {
+        let agent = caller.agent_id().0;
+        let email: String = db::query_scalar("SELECT email FROM agents WHERE id = ?")
+            .bind(agent)
+            .fetch_one(self.db.ex())
+            .await?;
+        let place = self.reserve_login(&email, addr).await?;
+        match self.second_factor(agent, code).await {
+            Ok(true) => self.login_succeeded(&email, addr, place).await,
+            Ok(false) => {
+                tracing::warn!(
+                    agent,
+                    client_addr = addr,
+                    "a wrong code to change two-factor login"
+                );
+                Err(invalid_code())
+            }
+            Err(e) => {
+                let _ = self.release_login(&email, addr, place).await;
+                Err(e)
+            }
+        }
+    }
+
     /// Whether the account has two-factor login on.
     pub(crate) async fn has_two_factor(&self, agent: i64) -> Result<bool> {
         let at: Option<chrono::DateTime<Utc>> =
@@ -231,7 +311,7 @@ impl Engine {
             )
             .bind(Utc::now())
             .bind(agent)
-            .bind(recovery_hash(code))
+            .bind(recovery_hash(&self.mask_key.derive(b"recovery codes"), code))
             .execute(self.db.ex())
             .await?
             .rows_affected();
@@ -288,7 +368,18 @@ mod tests {
         let set: std::collections::HashSet<_> = codes.iter().collect();
         assert_eq!(set.len(), 10);
         assert!(!is_recovery_code("123456"));
-        assert_eq!(recovery_hash("ABCD-efgh "), recovery_hash("abcd-efgh"));
+        assert!(!is_recovery_code("abcd-efgh"), "the old, short form");
+        assert!(codes.iter().all(|c| c.len() == 19));
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        assert_eq!(
+            recovery_hash(&k1, "ABCD-efgh-jkmn-pqrs "),
+            recovery_hash(&k1, "abcd-efgh-jkmn-pqrs")
+        );
+        assert_ne!(
+            recovery_hash(&k1, "abcd-efgh-jkmn-pqrs"),
+            recovery_hash(&k2, "abcd-efgh-jkmn-pqrs"),
+            "the stored value depends on the server's key"
+        );
     }
 
     #[test]

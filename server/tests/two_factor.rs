@@ -193,3 +193,106 @@ async fn a_service_may_require_it() {
     let (st, _) = s.get("/api/v1/chats", Some(&token)).await;
     assert_eq!(st, StatusCode::OK, "set up: the session works");
 }
+
+/// Issue 30: with two-factor login on, a session alone can neither replace the factor
+/// nor turn it off — a current code is needed, and wrong ones are throttled like a
+/// login's; turning it on ends the account's other sessions.
+#[tokio::test]
+async fn the_second_factor_protects_itself() {
+    let s = TestServer::demo().await;
+    let email = "agent1@demo.test";
+    let token = s.login(email, DEMO_PASSWORD).await;
+    let other = s.login(email, DEMO_PASSWORD).await;
+    let (_, setup) = s
+        .post("/api/v1/account/two-factor/setup", Some(&token), json!({}))
+        .await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    let (st, first) = s
+        .post(
+            "/api/v1/account/two-factor/enable",
+            Some(&token),
+            json!({"code": code(&secret, 0)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{first}");
+    // the other session (opened with the password alone) is over; this one is not
+    assert_eq!(
+        s.get("/api/v1/agent/me", Some(&other)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.get("/api/v1/agent/me", Some(&token)).await.0,
+        StatusCode::OK
+    );
+
+    // a new set-up needs the current code
+    let (st, v) = s
+        .post("/api/v1/account/two-factor/setup", Some(&token), json!({}))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["error"], "two_factor_required");
+    let (st, v) = s
+        .post(
+            "/api/v1/account/two-factor/setup",
+            Some(&token),
+            json!({"current_code": "000000"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["error"], "two_factor_invalid");
+    let (st, setup) = s
+        .post(
+            "/api/v1/account/two-factor/setup",
+            Some(&token),
+            json!({"current_code": code(&secret, 30)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{setup}");
+    let second = setup["secret"].as_str().unwrap().to_owned();
+    assert_ne!(second, secret);
+    let (st, v) = s
+        .post(
+            "/api/v1/account/two-factor/enable",
+            Some(&token),
+            json!({"code": code(&second, 0)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let code_now = v["recovery_codes"][0].as_str().unwrap().to_owned();
+    assert_eq!(code_now.len(), 19, "four groups of four: {code_now}");
+    // the first set's recovery codes went with the first secret
+    let old = first["recovery_codes"][0].as_str().unwrap();
+    assert_eq!(
+        login(&s, email, Some(old)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // turning it off: wrong codes are throttled (the audit sent 895 a second)
+    let mut throttled = false;
+    for i in 0..30 {
+        let (st, v) = s
+            .post(
+                "/api/v1/account/two-factor/disable",
+                Some(&token),
+                json!({"code": format!("{:06}", i)}),
+            )
+            .await;
+        if st == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(v["error"], "too_many_attempts");
+            throttled = true;
+            break;
+        }
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "{v}");
+    }
+    assert!(throttled, "wrong codes to turn it off are throttled");
+    let (st, _) = s
+        .post(
+            "/api/v1/account/two-factor/disable",
+            Some(&token),
+            json!({"code": code_now}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "even a right code waits");
+    let (_, me) = s.get("/api/v1/agent/me", Some(&token)).await;
+    assert_eq!(me["two_factor"], true, "still on");
+}

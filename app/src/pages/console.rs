@@ -75,7 +75,7 @@ fn LoginForm(login: ServerAction<Login>) -> impl IntoView {
                         <label class="field">
                             <span>{move || t.get().two_factor().login_code}</span>
                             <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
-                                maxlength="9" required autofocus data-testid="login-code"/>
+                                maxlength="19" required autofocus data-testid="login-code"/>
                         </label>
                     })}
                     {move || error().map(|m| view! { <p class="form-error" role="alert" data-testid="login-error">{m}</p> })}

@@ -67,7 +67,7 @@ pub fn TwoFactorPanel(
         view! {
             <label class="field inline">
                 <span>{move || t.get().two_factor().code}</span>
-                <input type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="9"
+                <input type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="19"
                     data-testid="two-factor-code" prop:value=code
                     on:input:target=move |ev| code.set(ev.target().value())/>
             </label>
