@@ -33,38 +33,53 @@ const CLAIM_SECS: i64 = 60;
 /// How long delivered and failed rows stay in the log.
 const KEEP_LOG: chrono::Duration = chrono::Duration::days(7);
 
-/// Whether a receiver's address is on the public internet: not loopback, private
-/// (RFC 1918, CGNAT, unique-local), link-local (cloud metadata lives there),
-/// unspecified, broadcast, multicast or documentation ranges — what a webhook may call
-/// unless the operator allows private addresses (SSRF).
+/// Whether a receiver's address is on the public internet — what a webhook may call
+/// unless the operator allows private addresses (SSRF). Checked against IANA's
+/// special-purpose address registries (issue 30: the earlier list let through
+/// `::127.0.0.1`, `::ffff:0:127.0.0.1`, 6to4 `2002:7f00:1::`, site-local `fec0::1`,
+/// benchmarking `198.18.0.1` and discard-only `100::1`):
+///
+/// * IPv4: anything in a special-purpose block that is not globally reachable, and the
+///   few global ones in `192.0.0.0/24` too (this-network, private, shared CGNAT,
+///   loopback, link-local — cloud metadata lives there —, IETF assignments,
+///   documentation, 6to4 relay anycast, benchmarking, multicast, reserved, broadcast);
+/// * IPv6: only global unicast `2000::/3` is allowed at all, minus IETF protocol
+///   assignments `2001::/23` (Teredo and others), documentation `2001:db8::/32` and
+///   `3fff::/20`, and 6to4 `2002::/16` (it carries an IPv4 address a relay would call);
+///   an IPv4-mapped address is judged as its IPv4 address. That leaves out loopback,
+///   unspecified, IPv4-compatible and -translated forms, NAT64, discard-only, unique-
+///   and site-local, link-local and multicast by construction.
 pub fn address_is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-                || o[0] >= 240)
+            let [a, b, c, _] = v4.octets();
+            let special = a == 0
+                || a == 10
+                || (a == 100 && (64..128).contains(&b))
+                || a == 127
+                || (a == 169 && b == 254)
+                || (a == 172 && (16..32).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 192 && b == 0 && c == 2)
+                || (a == 192 && b == 88 && c == 99)
+                || (a == 192 && b == 168)
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 198 && b == 51 && c == 100)
+                || (a == 203 && b == 0 && c == 113)
+                || a >= 224;
+            !special
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return address_is_public(IpAddr::V4(v4));
             }
             let s = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
+            let global_unicast = (s[0] & 0xe000) == 0x2000;
+            let special = (s[0] == 0x2001 && s[1] < 0x0200)
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
-                || (s[0] == 0x64 && s[1] == 0xff9b))
+                || s[0] == 0x2002
+                || (s[0] & 0xfff0) == 0x3ff0;
+            global_unicast && !special
         }
     }
 }
@@ -400,6 +415,18 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "::",
+            // issue 30's findings
+            "::127.0.0.1",
+            "::ffff:0:127.0.0.1",
+            "2002:7f00:1::",
+            "fec0::1",
+            "198.18.0.1",
+            "100::1",
+            "64:ff9b::7f00:1",
+            "2001::1",
+            "3fff::1",
+            "192.88.99.1",
+            "240.0.0.1",
         ] {
             assert!(!address_is_public(private.parse().unwrap()), "{private}");
         }
@@ -408,6 +435,9 @@ mod tests {
             "1.1.1.1",
             "2606:4700:4700::1111",
             "::ffff:8.8.8.8",
+            "2a00:1450:4001:82a::200e",
+            "198.20.0.1",
+            "100.128.0.1",
         ] {
             assert!(address_is_public(public.parse().unwrap()), "{public}");
         }

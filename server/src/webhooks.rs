@@ -35,6 +35,14 @@ pub async fn receiver_addresses(
         .trim_matches(['[', ']'])
         .to_owned();
     let port = url.port_or_known_default().unwrap_or(443);
+    // One answer for every way a host can fail the check (issue 30): naming the
+    // address it resolved to, or telling "does not resolve" apart from "is private",
+    // would let an admin map the server's internal DNS.
+    let refused = || {
+        format!(
+            "url: {host} is not a public address; the operator may allow private ones with OC_WEBHOOKS_ALLOW_PRIVATE"
+        )
+    };
     let addrs: Vec<SocketAddr> = match tokio::time::timeout(
         Duration::from_secs(5),
         tokio::net::lookup_host((host.as_str(), port)),
@@ -42,18 +50,10 @@ pub async fn receiver_addresses(
     .await
     {
         Ok(Ok(a)) => a.collect(),
-        Ok(Err(e)) => return Err(format!("url: {host} does not resolve ({e})")),
-        Err(_) => return Err(format!("url: resolving {host} timed out")),
+        Ok(Err(_)) | Err(_) => return Err(refused()),
     };
-    if addrs.is_empty() {
-        return Err(format!("url: {host} has no address"));
-    }
-    if !allow_private && let Some(a) = addrs.iter().find(|a| !address_is_public(a.ip())) {
-        return Err(format!(
-            "url: {host} resolves to {}, a loopback, private or link-local address; \
-             the operator may allow those with OC_WEBHOOKS_ALLOW_PRIVATE",
-            a.ip()
-        ));
+    if addrs.is_empty() || (!allow_private && addrs.iter().any(|a| !address_is_public(a.ip()))) {
+        return Err(refused());
     }
     Ok((url, addrs))
 }
@@ -67,6 +67,9 @@ async fn post(d: &Delivery, allow_private: bool) -> Attempt {
     let host = url.host_str().unwrap_or_default().to_owned();
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // HTTP(S)_PROXY from the environment would connect to the proxy instead of the
+        // checked addresses (issue 30)
+        .no_proxy()
         .timeout(TIMEOUT)
         .resolve_to_addrs(&host, &addrs)
         .user_agent(concat!(

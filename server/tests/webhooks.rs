@@ -204,6 +204,23 @@ async fn private_addresses_and_bad_input_are_refused() {
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // no DNS oracle (issue 30): a name resolving to loopback and a name that does not
+    // resolve at all get the same answer, naming no address
+    let mut said = Vec::new();
+    for host in ["localhost", "no-such-host.invalid"] {
+        let (st, v) = s
+            .post(
+                "/api/v1/webhooks",
+                Some(&admin),
+                json!({"url": format!("http://{host}/hook"), "events": ["chat.ended"]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let m = v["message"].as_str().unwrap().replace(host, "HOST");
+        assert!(!m.contains("127.0.0.1") && !m.contains("::1"), "{m}");
+        said.push(m);
+    }
+    assert_eq!(said[0], said[1]);
 }
 
 #[tokio::test]
