@@ -171,6 +171,15 @@ async fn anonymous_chat_starts_inquiries_and_sends_are_limited() {
     let (st, v) = s.send_message(&chat, &token, "m-over", "하나 더").await;
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert_eq!(v["error"], "too_many_messages");
+    // a resend of a stored message is answered with it, bucket empty or not (issue 30:
+    // the browser's outbox retries until it hears back)
+    let (st, v) = s.send_message(&chat, &token, "m7", "안녕하세요").await;
+    assert_eq!(
+        st,
+        StatusCode::CREATED,
+        "a resend answers the stored message: {v}"
+    );
+    assert_eq!(v["message"]["client_id"], "m7", "{v}");
     let mut ws = Ws::connect(&s.ws_url(&token)).await;
     ws.send(json!({"type": "message.send", "chat_id": chat, "client_id": "ws-over", "text": "소켓으로"}))
         .await;
@@ -1109,4 +1118,70 @@ async fn a_mask_clears_spilled_bus_events() {
         .await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(common::count_rows(&s.db_url, &spilled).await, 0);
+}
+
+/// Issue 30: a chat still waiting or active with no message for a day is ended as if
+/// its customer had left (the agent may still finish it), and its customer token then
+/// lasts the rating window like any ended chat's — no customer token lives for ever.
+#[tokio::test]
+async fn idle_chats_end_and_their_tokens_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oc.db");
+    let s = TestServer::start_on(&path, true).await;
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let (idle, idle_token) = s
+        .start_chat(json!({"consent": true, "first_message": "여보세요?"}))
+        .await;
+    let (fresh, fresh_token) = s.start_chat(json!({"consent": true})).await;
+    let db_url = s.db_url.clone();
+    s.stop().await;
+    let day_ago = chrono::Utc::now() - chrono::Duration::hours(25);
+    let id = Arg::Int(idle.parse().unwrap());
+    common::exec(
+        &db_url,
+        "UPDATE chats SET created_at = ? WHERE id = ?",
+        &[Arg::Time(day_ago), Arg::Int(idle.parse().unwrap())],
+    )
+    .await;
+    common::exec(
+        &db_url,
+        "UPDATE messages SET created_at = ? WHERE chat_id = ?",
+        &[Arg::Time(day_ago), id],
+    )
+    .await;
+
+    // the idle end runs at start-up
+    let s = TestServer::start_on(&path, true).await;
+    let status = |token: String, chat: String| {
+        let s = &s;
+        async move {
+            let (st, v) = s.get(&format!("/api/v1/chats/{chat}"), Some(&token)).await;
+            (st, v["status"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let mut seen = String::new();
+    for _ in 0..50 {
+        seen = status(idle_token.clone(), idle.clone()).await.1;
+        if seen == "customer_ended" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, "customer_ended", "the idle chat was not ended");
+    let (st, fresh_status) = status(fresh_token.clone(), fresh.clone()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        fresh_status == "waiting" || fresh_status == "active",
+        "a chat with recent activity stays open: {fresh_status}"
+    );
+    // the token lasts the rating window from that end, then answers 401
+    common::exec(
+        &db_url,
+        "UPDATE chats SET customer_ended_at = ? WHERE id = ?",
+        &[Arg::Time(day_ago), Arg::Int(idle.parse().unwrap())],
+    )
+    .await;
+    assert_eq!(status(idle_token, idle).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(status(fresh_token, fresh).await.0, StatusCode::OK);
+    s.stop().await;
 }

@@ -126,17 +126,22 @@ impl Engine {
             return Err(Error::Unauthenticated);
         }
         let r = db::query(
-            "SELECT id, service_id, status, ended_at FROM chats WHERE customer_token_hash = ?",
+            "SELECT id, service_id, status, ended_at, customer_ended_at FROM chats WHERE customer_token_hash = ?",
         )
         .bind(token_hash(token))
         .fetch_optional(self.db.ex())
         .await?
         .ok_or(Error::Unauthenticated)?;
-        let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
+        // A token lasts the rating window after its chat's end — by the agent, or by
+        // the customer (or the idle end standing in for them, issue 30); an open chat
+        // is ended by the idle end, so no token lives for ever.
+        let closed_at: Option<DateTime<Utc>> = match r.try_get::<&str, _>("status")? {
+            s if s == ChatStatus::Ended.as_str() => r.try_get("ended_at")?,
+            s if s == ChatStatus::CustomerEnded.as_str() => r.try_get("customer_ended_at")?,
+            _ => None,
+        };
         let window = chrono::Duration::hours(shared::RATING_WINDOW_HOURS);
-        if r.try_get::<&str, _>("status")? == ChatStatus::Ended.as_str()
-            && ended_at.is_some_and(|e| Utc::now() - e > window)
-        {
+        if closed_at.is_some_and(|e| Utc::now() - e > window) {
             return Err(Error::Unauthenticated);
         }
         Ok(Customer {

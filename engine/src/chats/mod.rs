@@ -10,11 +10,12 @@
 //! hand-over, info), [`queue`] (capacity and the waiting queue in the store), [`board`]
 //! (the routing board), [`handover`] (transfer and re-routing), [`signals`] (typing and
 //! read receipts), [`notes`] (internal notes), [`files`] (uploads and downloads in a
-//! chat).
+//! chat), [`idle`] (the idle end of chats whose customer left).
 
 mod board;
 mod files;
 mod handover;
+mod idle;
 mod intake;
 mod lists;
 mod messages;
@@ -26,9 +27,10 @@ mod signals;
 mod status;
 mod writer;
 
+pub(crate) use files::MAX_THUMBNAILING;
 pub use files::{FileDownload, Upload};
-pub(crate) use files::{MAX_THUMBNAILING, MAX_UPLOADS};
 pub(crate) use handover::routing_ticks;
+pub(crate) use idle::idle_ends;
 pub(crate) use intake::business_hours;
 pub use messages::Sent;
 pub use parties::{ChatParty, ClientInfo, Customer, Party};
