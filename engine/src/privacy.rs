@@ -274,7 +274,8 @@ impl Engine {
                 .fetch_one(self.db.ex())
                 .await?;
         let Some(days) = days else {
-            return Err(Error::rule(
+            // a state the service or account is in, not a wrong field: 409 (issue 30)
+            return Err(Error::conflict(
                 "retention_off",
                 "retention is off for this service",
             ));

@@ -170,7 +170,8 @@ impl Engine {
     ) -> Result<Vec<String>> {
         let agent = caller.agent_id().0;
         let Some((email, secret)) = self.account_secret(agent, true).await? else {
-            return Err(Error::rule(
+            // a state the service or account is in, not a wrong field: 409 (issue 30)
+            return Err(Error::conflict(
                 "two_factor_not_started",
                 "start the set-up first (a new secret and QR code)",
             ));

@@ -136,6 +136,14 @@ async fn junk_input_gets_a_clear_4xx() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_fields",
         ),
+        // issue 30: JSON that is not an object is no request body of ours
+        (
+            post("[null, null]", Some("application/json"))
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_fields",
+        ),
         (
             post(r#"{"email":"a@b.c","password":"x"}"#, None)
                 .await
@@ -153,6 +161,19 @@ async fn junk_input_gets_a_clear_4xx() {
     let (status, v) = s.get("/api/v1/no/such/thing", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(v["error"], "no_such_endpoint");
+    // an id that cannot be one is "not found" in the error shape, not axum's plain 400
+    // (issue 30)
+    let agent = s.login("agent1@demo.test", DEMO_PASSWORD).await;
+    let r = s
+        .http
+        .delete(s.url("/api/v1/canned-replies/exp_not-an-id"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "not_found");
     let r = s
         .http
         .delete(s.url("/api/v1/auth/login"))

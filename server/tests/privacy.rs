@@ -230,7 +230,9 @@ async fn erasure_and_retention_leave_no_personal_data_and_keep_reports() {
     let (st, v) = s
         .post("/api/v1/privacy/retention/run", Some(&admin), json!({}))
         .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "off: {v}");
+    // a state of the service, not a wrong field (issue 30: the contract check)
+    assert_eq!(st, StatusCode::CONFLICT, "off: {v}");
+    assert_eq!(v["error"], "retention_off");
     let (st, v) = s
         .put(
             "/api/v1/privacy/retention",

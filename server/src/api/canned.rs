@@ -2,12 +2,12 @@
 //! `PUT|DELETE /canned-replies/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::{CannedId, CannedReply, CannedReplyInput, ErrorBody};
 
 use super::ApiError;
-use super::extract::{AgentAuth, ApiJson};
+use super::extract::{AgentAuth, ApiJson, ApiPath};
 use crate::AppState;
 
 /// The service's canned replies and the caller's own, by title.
@@ -46,7 +46,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<CannedId>,
+    ApiPath(id): ApiPath<CannedId>,
     ApiJson(input): ApiJson<CannedReplyInput>,
 ) -> Result<Json<CannedReply>, ApiError> {
     Ok(Json(
@@ -62,7 +62,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<CannedId>,
+    ApiPath(id): ApiPath<CannedId>,
 ) -> Result<StatusCode, ApiError> {
     state.engine.delete_canned_reply(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT)

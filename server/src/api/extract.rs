@@ -14,39 +14,80 @@ use super::ApiError;
 use crate::AppState;
 
 /// `axum::Json`, but a broken body answers in the API's error shape:
-/// 415 without a JSON content type, 400 for malformed JSON, 422 for wrong fields.
+/// 415 without a JSON content type, 400 for malformed JSON, 422 for wrong fields —
+/// and 422 for JSON that is not an object (issue 30: serde reads a struct from an
+/// array too, so `[null, null]` was taken as an empty settings update). Every body
+/// of the API is an object.
 pub struct ApiJson<T>(pub T);
+
+/// Whether `headers` declare JSON (`application/json`, or `application/…+json`).
+fn declares_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| {
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_fields",
-                    e.body_text(),
-                ),
-                JsonRejection::JsonSyntaxError(e) => {
-                    ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.body_text())
+        if !declares_json(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "json_required",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        format!(
+                            "the request body is larger than {} KiB",
+                            crate::api::MAX_BODY_BYTES / 1024
+                        ),
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        rejection.body_text(),
+                    )
                 }
-                JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "json_required",
-                    "send the body as JSON with `Content-Type: application/json`",
-                ),
-                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    format!(
-                        "the request body is larger than {} KiB",
-                        crate::api::MAX_BODY_BYTES / 1024
+            })?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_fields",
+                        "the body must be a JSON object",
                     ),
-                ),
-                other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
-            }),
+                    Err(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
+                },
+            );
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                e.body_text(),
+            )),
+            Err(other) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                other.body_text(),
+            )),
         }
     }
 }
@@ -63,6 +104,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|axum::extract::Query(v)| ApiQuery(v))
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
+/// A typed path segment (an id) whose text cannot be one answers 404 `not_found` in
+/// the API's error shape (issue 30: axum's own rejection was a plain-text 400) — no
+/// such thing exists, the same answer as an id of another service.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such thing"))
     }
 }
 

@@ -40,7 +40,7 @@ pub async fn set_retention(
 /// Runs the retention now (it also runs daily by itself); answers what was erased.
 #[utoipa::path(post, path = "/api/v1/privacy/retention/run", tag = "privacy",
     responses((status = 200, body = Erased),
-        (status = 422, description = "retention is off", body = ErrorBody)),
+        (status = 409, description = "`retention_off`: no retention period is set", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn run_retention(
     State(state): State<AppState>,

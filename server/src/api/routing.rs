@@ -2,13 +2,13 @@
 //! `PUT /agents/{id}/status` (an admin sets an agent's status from the board).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::{
     AgentId, ChatDetail, ChatId, ErrorBody, RoutingBoard, StatusRequest, TransferRequest,
 };
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth, ApiJson};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath};
 use crate::AppState;
 
 /// Hands an active chat to another online agent (capacity does not stop an explicit
@@ -22,7 +22,7 @@ use crate::AppState;
 pub async fn transfer(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<ChatId>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> Result<Json<ChatDetail>, ApiError> {
     Ok(Json(state.engine.transfer_chat(&caller, id, req).await?))
@@ -49,7 +49,7 @@ pub async fn board(
 pub async fn set_agent_status(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Path(id): Path<AgentId>,
+    ApiPath(id): ApiPath<AgentId>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<Json<StatusRequest>, ApiError> {
     let status = state

@@ -56,7 +56,8 @@ pub async fn setup(
 #[utoipa::path(post, path = "/api/v1/account/two-factor/enable", tag = "account",
     request_body = TwoFactorCode,
     responses((status = 200, body = RecoveryCodes),
-        (status = 401, description = "`two_factor_invalid`", body = ErrorBody)),
+        (status = 401, description = "`two_factor_invalid`", body = ErrorBody),
+        (status = 409, description = "`two_factor_not_started`: no set-up to confirm", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn enable(
     State(state): State<AppState>,
