@@ -34,6 +34,7 @@ pub const DEFAULT_TZ: &str = "+09:00";
 /// The query string of `GET /api/v1/chats` and the export, as received (all optional).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct HistoryQuery {
     /// Start of the period: RFC 3339 instant or `YYYY-MM-DD` (inclusive).
     #[serde(default)]

@@ -13,6 +13,7 @@ pub const MAX_REPORT_DAYS: i64 = 731;
 /// `GET /api/v1/reports?…` (every field optional).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ReportQuery {
     /// `today`, `7d` or `30d` (ending today, in the service's time zone); ignored when
     /// `from` is given. Default `7d`.

@@ -39,6 +39,7 @@ const RATE_GRACE: Duration = Duration::from_secs(10);
 const MAX_UPLOAD_TIME: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name as the sender knows it (kept without any path; the extension of
     /// what the content really is is added when it claims another).
@@ -135,6 +136,7 @@ pub async fn upload(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DownloadQuery {
     /// `1`: always as a download, also for an image.
     #[serde(default)]

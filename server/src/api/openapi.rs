@@ -221,6 +221,16 @@ mod tests {
                 if path.contains('{') {
                     assert!(has("404"), "{method} {path}");
                 }
+                // a query's fields declared as path parameters named no real path
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    if p["in"] == "path" {
+                        let name = p["name"].as_str().unwrap();
+                        assert!(
+                            path.contains(&format!("{{{name}}}")),
+                            "{method} {path}: `{name}` is no path parameter"
+                        );
+                    }
+                }
                 checked += 1;
             }
         }
