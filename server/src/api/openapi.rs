@@ -5,9 +5,9 @@
 //! in front of its handler — not of the handler itself — are added here once
 //! ([`CommonAnswers`], issue 30), so the document declares every status the server
 //! really sends: a signed-in endpoint can answer 401 and 403, one with path ids 404,
-//! one with a query 400 `invalid_query`, one with a JSON body 400/413/415/422, and any
-//! of them 503 (`storage_unavailable`, `busy`). `scripts/contract-check.sh` runs
-//! schemathesis against the document in the test command.
+//! one with a query 400 `invalid_query`, one with a JSON body 400/404/413/415/422, and
+//! any of them 503 (`storage_unavailable`, `busy`). Checked by schemathesis (README,
+//! *Tests*).
 
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -175,6 +175,10 @@ impl Modify for CommonAnswers {
                     add.push((
                         "422",
                         "`invalid_input` (the field and why) or a rule's code",
+                    ));
+                    add.push((
+                        "404",
+                        "`not_found`: a thing the body refers to does not exist",
                     ));
                 }
                 for (status, why) in add {
