@@ -72,6 +72,11 @@ if [ "$WANT_TEST" = 1 ]; then
     apt-get update >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk >/dev/null
   fi
+  # schemathesis: the API against its OpenAPI document (issue 30, scripts/contract-check.sh)
+  if ! python3 -c 'import schemathesis, sys; sys.exit(schemathesis.__version__ != "4.32.5")' 2>/dev/null; then
+    log "installing schemathesis 4.32.5 (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+  fi
   # axe-core: the browser tests check every screen they look at (issue 17)
   if ! [ -f /opt/web-audit/node_modules/axe-core/axe.min.js ]; then
     log "installing axe-core (npm)"

@@ -4,7 +4,8 @@
 #      temp SQLite files),
 #   2. the server's integration suite again on PostgreSQL (a throwaway cluster from
 #      Debian's packages when none listens on 127.0.0.1:5432; scripts/pg-test-server.sh),
-#   3. the browser tests in end2end/ (headless chromium against the built binary + site).
+#   3. the API against its OpenAPI document (schemathesis; scripts/contract-check.sh),
+#   4. the browser tests in end2end/ (headless chromium against the built binary + site).
 # Honours CARGO_TARGET_DIR (CI keeps one outside the clone so repeat runs are fast).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,10 @@ OC_TEST_DB=postgres OC_TEST_PG_URL="$PG_ADMIN_URL" OC_MASK_KEY=$(printf '%064d' 
 drop_test_databases
 t2b=$(date +%s)
 
+step "the API against its OpenAPI document (schemathesis, issue 30)"
+timeout 600 bash scripts/contract-check.sh
+t2c=$(date +%s)
+
 step "browser tests (headless chromium)"
 timeout 1500 cargo test --locked -p end2end -- --test-threads=1
 t3=$(date +%s)
@@ -56,5 +61,5 @@ step "the development loop: cargo leptos watch serves the demo with live reload"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/watch" timeout 1500 bash scripts/check-watch.sh
 t4=$(date +%s)
 
-printf '\nall tests passed: setup+build %ss, unit+integration %ss, PostgreSQL %ss, browser %ss, watch %ss, total %ss\n' \
-  $((t1 - t0)) $((t2 - t1)) $((t2b - t2)) $((t3 - t2b)) $((t4 - t3)) $((t4 - t0))
+printf '\nall tests passed: setup+build %ss, unit+integration %ss, PostgreSQL %ss, contract %ss, browser %ss, watch %ss, total %ss\n' \
+  $((t1 - t0)) $((t2 - t1)) $((t2b - t2)) $((t2c - t2b)) $((t3 - t2c)) $((t4 - t3)) $((t4 - t0))

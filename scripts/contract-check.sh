@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The API against its own OpenAPI document (issue 30): schemathesis (PyPI, installed by
+# scripts/install-tools.sh --test) drives the built server — a fresh demo on a temp
+# SQLite file, signed in as the demo admin — with every check but one, and fails on
+# any finding: a server error, a status the document does not declare, an answer that
+# is not its declared schema or content type, a schema-violating request accepted, a
+# missing auth accepted, a deleted thing still there.
+#
+# Left out, and why:
+#   * the check `positive_data_acceptance`: it counts every 422 to a request the schema
+#     allows as a failure, and our rules go beyond what the schema says (consent given,
+#     a non-blank text in some language, a trimmed name); the document does not yet
+#     carry those as patterns (README, *Status*: the next step);
+#   * logout and the two-factor endpoints (they end or fence the session the run uses,
+#     so everything after would be 401/403), and the Excel import (a workbook body
+#     schemathesis cannot make).
+# A fixed seed and example count keep a run repeatable; about a minute on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${CARGO_TARGET_DIR:-target}/debug/online-contact"
+[ -x "$bin" ] || { echo "contract-check: build the server first ($bin)" >&2; exit 1; }
+# schemathesis's command, installed beside the python3 that pip used
+st=$(python3 -c 'import os, sys; print(os.path.join(os.path.dirname(sys.executable), "st"))')
+[ -x "$st" ] || st=st
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+"$bin" serve --demo --addr "127.0.0.1:$port" --database-url "sqlite://$work/contract.db" \
+  --site-root "$work" --presence-grace-secs 5 \
+  --limit-chat-starts-per-address off --limit-chat-starts-per-visitor off \
+  --limit-inquiries-per-address off --limit-customer-messages off >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+token=$(curl -fsS -X POST -H 'content-type: application/json' \
+  -d '{"email":"admin@demo.test","password":"demo-password"}' "$base/api/v1/auth/login" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+"$st" --no-color run "$base/api/v1/openapi.json" --url "$base" \
+  --checks all --exclude-checks positive_data_acceptance \
+  -H "Authorization: Bearer $token" \
+  --max-examples 15 --workers 1 --seed 266894911308427074480155718143560819958 \
+  --exclude-path /api/v1/auth/logout --exclude-path /api/v1/settings/two-factor \
+  --exclude-path-regex '^/api/v1/account/two-factor' \
+  --exclude-path /api/v1/import --exclude-path /api/v1/import/preview \
+  | tail -n 25
+status=${PIPESTATUS[0]}
+if grep -q "panicked" "$work/server.log"; then
+  echo "contract-check: the server panicked" >&2
+  grep -m5 "panicked" "$work/server.log" >&2
+  exit 1
+fi
+exit "$status"
