@@ -9,13 +9,46 @@ pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
 /// How a customer is identified for an erasure: `{"email": …}`, `{"visitor_id": …}` or
 /// `{"user_id": …}` (a host site's signed user id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerKey {
     Email(String),
     VisitorId(String),
     UserId(String),
 }
+
+/// Written by hand (issue 30): the derived schema let each variant carry any other
+/// property, of any type, so a schema-valid body could be `{"email": …, "x": NaN}` —
+/// which is no JSON. Each variant is exactly one key, as serde reads it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CustomerKey {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let variant = |key: &str| {
+            ObjectBuilder::new()
+                .property(
+                    key,
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(320)),
+                )
+                .required(key)
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+                .build()
+        };
+        utoipa::openapi::schema::Schema::OneOf(
+            OneOfBuilder::new()
+                .item(variant("email"))
+                .item(variant("visitor_id"))
+                .item(variant("user_id"))
+                .build(),
+        )
+        .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CustomerKey {}
 
 impl CustomerKey {
     /// `email`, `visitor_id` or `user_id` (what the audit records, never the value).

@@ -140,6 +140,7 @@ pub async fn upload(
 pub struct DownloadQuery {
     /// `1`: always as a download, also for an image.
     #[serde(default)]
+    #[param(minimum = 0, maximum = 1)]
     pub download: Option<u8>,
 }
 

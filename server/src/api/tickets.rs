@@ -67,15 +67,20 @@ pub async fn create_from_chat(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketQuery {
+    /// `open`, `pending` or `closed` (empty: all).
+    #[param(pattern = "^(open|pending|closed)?$")]
     status: Option<String>,
+    /// `chat` or `inquiry` (empty: both).
+    #[param(pattern = "^(chat|inquiry)?$")]
     channel: Option<String>,
 }
 
 /// The service's tickets, newest first; filter by `status` and `channel`.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
-    params(("status" = Option<String>, Query, description = "open|pending|closed"), ("channel" = Option<String>, Query, description = "chat|inquiry")),
+    params(TicketQuery),
     responses((status = 200, body = TicketList), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
