@@ -142,3 +142,92 @@ async fn a_full_disk_is_503_and_writes_resume_when_room_is_made() {
     }
     s.stop().await;
 }
+
+/// The binary itself, its log (stderr) on the same full disk (issue 30): every request
+/// still gets an answer and the process lives — a log line that cannot be written is
+/// dropped. Before, tracing reported its own write error with `eprintln!`, which
+/// panicked on the full stderr inside the request: the connection closed unanswered.
+#[tokio::test]
+async fn a_log_on_a_full_disk_never_takes_a_request_down() {
+    if common::backend() == Backend::Postgres {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    let _fs = Tmpfs::mount(&mnt, 12);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = std::fs::File::create(mnt.join("server.log")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_online-contact"))
+        .args([
+            "serve",
+            "--demo",
+            "--limit-customer-messages",
+            "off",
+            "--addr",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", mnt.join("oc.db").display()))
+        .arg("--site-root")
+        .arg(dir.path())
+        .env("RUST_LOG", "debug")
+        .env_remove("OC_MASK_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let s = TestServer::client_of(&format!("http://127.0.0.1:{port}"));
+    let mut up = false;
+    for _ in 0..100 {
+        if let Ok(r) = s.http.get(s.url("/healthz")).send().await
+            && r.status() == StatusCode::OK
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server did not start");
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let (chat, customer) = s.start_chat(json!({"consent": true})).await;
+
+    fill(&mnt.join("filler"));
+    let mut answered = 0;
+    for i in 0..60 {
+        let r = s
+            .http
+            .post(s.url(&format!("/api/v1/chats/{chat}/messages")))
+            .bearer_auth(&customer)
+            .json(&json!({"client_id": format!("full-{i}"), "text": "가".repeat(500)}))
+            .send()
+            .await;
+        let r = r.unwrap_or_else(|e| panic!("request {i} got no answer: {e}"));
+        assert!(
+            r.status() == StatusCode::CREATED || r.status() == StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            r.status()
+        );
+        answered += 1;
+    }
+    assert_eq!(answered, 60);
+    assert!(child.try_wait().unwrap().is_none(), "the server died");
+    std::fs::remove_file(mnt.join("filler")).unwrap();
+    let mut resumed = false;
+    for i in 0..50 {
+        let (st, _) = s
+            .send_message(&chat, &customer, &format!("room-{i}"), "다시")
+            .await;
+        if st == StatusCode::CREATED {
+            resumed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(resumed, "writes did not resume");
+    let _ = child.kill();
+    let _ = child.wait();
+}
