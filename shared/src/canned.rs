@@ -37,6 +37,7 @@ pub struct CannedReply {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedReplyInput {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub title: String,
     #[serde(default)]
     pub shortcut: Option<String>,

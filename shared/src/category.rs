@@ -39,6 +39,7 @@ pub struct CategoryNode {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCategory {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     #[serde(default)]

@@ -446,7 +446,11 @@ pub struct InquiryResponse {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendMessageRequest {
+    /// The sender's idempotency key: 1 to 64 visible ASCII characters.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,64}$"))]
     pub client_id: String,
+    /// Not blank, at most 4,000 characters.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S", max_length = 4000))]
     pub text: String,
 }
 

@@ -308,8 +308,16 @@ pub fn embed_snippet(origin: &str, slug: &str, locale: &str) -> String {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAgentRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^\s*[^@\s]+@[^@\s.-]([^@\s.]*[^@\s.-])?(\.[^@\s.-]([^@\s.]*[^@\s.-])?)+\s*$"
+        )
+    )]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
     pub role: Role,
     #[serde(default = "yes")]

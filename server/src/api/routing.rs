@@ -44,7 +44,8 @@ pub async fn board(
 /// agent does it, recorded as the admin's change.
 #[utoipa::path(put, path = "/api/v1/agents/{id}/status", tag = "routing",
     params(("id" = String, Path)), request_body = StatusRequest,
-    responses((status = 200, body = StatusRequest), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = StatusRequest), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "`agent_inactive`: the account is deactivated", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_agent_status(
     State(state): State<AppState>,
