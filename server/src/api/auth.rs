@@ -40,8 +40,8 @@ pub async fn login(
 /// Ends the session of the presented token (bearer or cookie). Idempotent.
 #[utoipa::path(
     post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204, description = "Signed out")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Signed out (also without a session: signing out is idempotent)")),
+    security((), ("bearer" = []))
 )]
 pub async fn logout(State(state): State<AppState>, parts: Parts) -> Result<StatusCode, ApiError> {
     if let Some(token) = request_token(&parts) {
