@@ -36,6 +36,19 @@ done
 token=$(curl -fsS -X POST -H 'content-type: application/json' \
   -d '{"email":"admin@demo.test","password":"demo-password"}' "$base/api/v1/auth/login" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+# One schemathesis pass: `fuzz NAME TOKEN [selection…]`; the whole report when it found
+# something, else its summary.
+fuzz() {
+  local name=$1 bearer=$2
+  shift 2
+  local status=0
+  "$st" --no-color --config-file scripts/contract.toml run "$base/api/v1/openapi.json" --url "$base" \
+    --checks all -H "Authorization: Bearer $bearer" \
+    --max-examples 15 --workers 1 --seed 266894911308427074480155718143560819958 \
+    "$@" >"$work/$name.log" 2>&1 || status=$?
+  if [ "$status" = 0 ]; then tail -n 12 "$work/$name.log"; else cat "$work/$name.log"; fi
+  return "$status"
+}
 # First the operations that end or fence a session, in a pass of their own, with the
 # session of an agent made for it (an admin's could require two-factor of everybody
 # and fence the main pass's session too).
@@ -45,25 +58,15 @@ curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'content-typ
 agent_token=$(curl -fsS -X POST -H 'content-type: application/json' \
   -d '{"email":"contract@demo.test","password":"contract-password"}' "$base/api/v1/auth/login" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-"$st" --no-color --config-file scripts/contract.toml run "$base/api/v1/openapi.json" --url "$base" \
-  --checks all \
-  -H "Authorization: Bearer $agent_token" \
-  --max-examples 15 --workers 1 --seed 266894911308427074480155718143560819958 \
-  --include-path /api/v1/auth/logout --include-path /api/v1/settings/two-factor \
-  --include-path-regex '^/api/v1/account/two-factor' \
-  >"$work/st-session.log" 2>&1 && session=0 || session=$?
-if [ "$session" = 0 ]; then tail -n 12 "$work/st-session.log"; else cat "$work/st-session.log"; exit "$session"; fi
+sessions=(--include-path /api/v1/auth/logout --include-path /api/v1/settings/two-factor
+  --include-path-regex '^/api/v1/account/two-factor')
+status=0
+fuzz session "$agent_token" "${sessions[@]}" || status=$?
 # then everything else, as the demo admin
-"$st" --no-color --config-file scripts/contract.toml run "$base/api/v1/openapi.json" --url "$base" \
-  --checks all \
-  -H "Authorization: Bearer $token" \
-  --max-examples 15 --workers 1 --seed 266894911308427074480155718143560819958 \
-  --exclude-path /api/v1/auth/logout --exclude-path /api/v1/settings/two-factor \
-  --exclude-path-regex '^/api/v1/account/two-factor' \
-  --exclude-path /api/v1/import --exclude-path /api/v1/import/preview \
-  >"$work/st.log" 2>&1 && status=0 || status=$?
-# the whole report when something was found, else its summary
-if [ "$status" = 0 ]; then tail -n 12 "$work/st.log"; else cat "$work/st.log"; fi
+if [ "$status" = 0 ]; then
+  fuzz main "$token" "${sessions[@]/--include/--exclude}" \
+    --exclude-path /api/v1/import --exclude-path /api/v1/import/preview || status=$?
+fi
 if grep -q "panicked" "$work/server.log"; then
   echo "contract-check: the server panicked" >&2
   grep -m5 "panicked" "$work/server.log" >&2

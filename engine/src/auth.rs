@@ -46,6 +46,21 @@ pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Ends an account's sessions, all of them or all but the one of `keep` (a token):
+/// a password change, a deactivation, two-factor turned on (issue 30).
+pub(crate) async fn end_sessions(
+    mut conn: db::Ex<'_>,
+    agent: i64,
+    keep: Option<&str>,
+) -> Result<()> {
+    db::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ?")
+        .bind(agent)
+        .bind(keep.map(token_hash).unwrap_or_default())
+        .execute(conn.ex())
+        .await?;
+    Ok(())
+}
+
 /// A fresh random token: `prefix` + 256 bits, base64url.
 pub(crate) fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
@@ -223,7 +238,7 @@ impl Engine {
                 // a wrong code keeps the place taken: a failed login, throttled alike
                 Some(c) if !self.second_factor(agent_id, c).await? => {
                     tracing::info!(%email, client_addr, "login failed: second factor");
-                    return Err(crate::two_factor::invalid_code());
+                    return Err(Error::second_factor_invalid());
                 }
                 Some(_) => {}
             }

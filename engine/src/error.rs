@@ -94,6 +94,14 @@ impl Error {
         }
     }
 
+    /// A second factor that is not right, or was used already (401).
+    pub(crate) fn second_factor_invalid() -> Error {
+        Error::SecondFactor {
+            code: "two_factor_invalid",
+            message: "the code is not right (or was used already)".into(),
+        }
+    }
+
     pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
         Error::Forbidden {
             code,

@@ -121,8 +121,6 @@ impl MaskKey {
             .map_err(|_| Error::Internal("a masked run is not text".into()))
     }
 
-    /// Encrypts bytes under a fresh random nonce: `(nonce, ciphertext)` (masked runs and
-    /// masked files, issue 19).
     /// A separate key for another purpose (`purpose` names it), derived from this one
     /// with HMAC-SHA-256, so one secret to keep serves both and neither reveals the
     /// other (issue 30: the recovery codes' hashing key).
@@ -135,6 +133,8 @@ impl MaskKey {
         mac.finalize().into_bytes().into()
     }
 
+    /// Encrypts bytes under a fresh random nonce: `(nonce, ciphertext)` (masked runs and
+    /// masked files, issue 19).
     pub(crate) fn seal_bytes(&self, plain: &[u8]) -> (Vec<u8>, Vec<u8>) {
         let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
         let mut nonce = [0u8; 12];

@@ -34,7 +34,9 @@ const BATCH: usize = 200;
 
 /// ` AND …` matching a customer's chats.
 fn customer_sql(key: &CustomerKey, b: &mut db::Builder) -> Result<()> {
-    let blank = |v: &str| v.trim().is_empty() || v.chars().count() > 320;
+    let blank = |v: &str| {
+        v.trim().is_empty() || v.chars().count() > shared::privacy::MAX_CUSTOMER_KEY_CHARS
+    };
     match key {
         CustomerKey::Email(e) if !blank(e) => {
             b.push(" AND customer_email = ")

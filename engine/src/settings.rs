@@ -239,10 +239,7 @@ impl Engine {
             ));
         }
         if !active || change.password.is_some() {
-            db::query("DELETE FROM sessions WHERE agent_id = ?")
-                .bind(id.0)
-                .execute(tx.ex())
-                .await?;
+            crate::auth::end_sessions(tx.ex(), id.0, None).await?;
         }
         tx.commit().await?;
         // open sockets re-check their session (closed when it is gone, and on a role or

@@ -109,13 +109,6 @@ fn unix_now() -> u64 {
     Utc::now().timestamp().max(0) as u64
 }
 
-pub(crate) fn invalid_code() -> Error {
-    Error::SecondFactor {
-        code: "two_factor_invalid",
-        message: "the code is not right (or was used already)".into(),
-    }
-}
-
 impl Engine {
     /// Starts an enrolment for the caller: a new secret, not in force until confirmed.
     /// With two-factor login already on, only with a current code or recovery code
@@ -177,7 +170,7 @@ impl Engine {
             ));
         };
         let Some(step) = totp(&secret, &email)?.check(code.trim(), unix_now()) else {
-            return Err(invalid_code());
+            return Err(Error::second_factor_invalid());
         };
         let codes = new_recovery_codes();
         let mut tx = self.write_tx().await?;
@@ -203,11 +196,7 @@ impl Engine {
                 .execute(tx.ex())
                 .await?;
         }
-        db::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ?")
-            .bind(agent)
-            .bind(crate::auth::token_hash(session))
-            .execute(tx.ex())
-            .await?;
+        crate::auth::end_sessions(tx.ex(), agent, Some(session)).await?;
         tx.commit().await?;
         self.sessions_changed(caller.agent_id());
         tracing::info!(agent, "two-factor login enabled; other sessions ended");
@@ -280,7 +269,7 @@ impl Engine {
                     client_addr = addr,
                     "a wrong code to change two-factor login"
                 );
-                Err(invalid_code())
+                Err(Error::second_factor_invalid())
             }
             Err(e) => {
                 let _ = self.release_login(&email, addr, place).await;

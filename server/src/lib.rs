@@ -212,6 +212,8 @@ pub async fn serve(
                 .unwrap_or(3001),
         )
         .build();
+    let metrics_token = args.metrics_token.clone().filter(|t| !t.is_empty());
+    let metrics_on = metrics_token.is_some() || args.metrics_addr.is_some();
     let state = AppState {
         engine: engine.clone(),
         site: site::Site::scan(&args.site_root),
@@ -224,9 +226,8 @@ pub async fn serve(
         public_url: args.public_url.clone(),
         stopping: engine.stopping(),
         sockets: tokio_util::task::TaskTracker::new(),
-        metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
-        metrics_on: args.metrics_token.as_deref().is_some_and(|t| !t.is_empty())
-            || args.metrics_addr.is_some(),
+        metrics_token,
+        metrics_on,
         webhooks_allow_private: args.webhooks_allow_private,
     };
     // webhooks: the outbox's deliveries, off the chat's path (issue 21)

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 /// The shortest and longest retention a service may set (days).
 pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
 
+/// The longest email, visitor id or user id an erasure is asked by.
+pub const MAX_CUSTOMER_KEY_CHARS: usize = 320;
+
 /// How a customer is identified for an erasure: `{"email": …}`, `{"visitor_id": …}` or
 /// `{"user_id": …}` (a host site's signed user id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +33,7 @@ impl utoipa::PartialSchema for CustomerKey {
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .min_length(Some(1))
-                        .max_length(Some(320)),
+                        .max_length(Some(MAX_CUSTOMER_KEY_CHARS)),
                 )
                 .required(key)
                 .additional_properties(Some(AdditionalProperties::FreeForm(false)))

@@ -47,6 +47,13 @@ pub struct Upload {
     claim: crate::files::slots::Claim,
 }
 
+impl Upload {
+    /// Bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+}
+
 fn too_large(rules: &FileRules) -> Error {
     Error::TooLarge {
         code: "file_too_large",

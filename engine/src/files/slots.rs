@@ -63,14 +63,13 @@ impl UploadSlots {
         author: Author,
         addr: Option<&str>,
     ) -> Result<Claim> {
-        let mut keys = vec![format!("chat:{}:{}", chat.0, author.as_str())];
-        let mut limits = vec![PER_CHAT];
+        let mut shares = vec![(format!("chat:{}:{}", chat.0, author.as_str()), PER_CHAT)];
         if let (Author::Customer, Some(addr)) = (author, addr) {
-            keys.push(format!("addr:{}", crate::throttle::address_key(addr)));
-            limits.push(PER_ADDRESS);
+            let key = format!("addr:{}", crate::throttle::address_key(addr));
+            shares.push((key, PER_ADDRESS));
         }
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, limit) in keys.iter().zip(&limits) {
+        for (key, limit) in &shares {
             if held.get(key).copied().unwrap_or(0) >= *limit {
                 return Err(Error::Limited {
                     code: "too_many_uploads",
@@ -80,6 +79,7 @@ impl UploadSlots {
                 });
             }
         }
+        let keys: Vec<String> = shares.into_iter().map(|(key, _)| key).collect();
         for key in &keys {
             *held.entry(key.clone()).or_insert(0) += 1;
         }

@@ -65,9 +65,6 @@ pub(crate) fn thumbnail(bytes: &[u8]) -> Result<Thumb, String> {
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
-    if width == 0 || height == 0 {
-        return Err("the image is empty".into());
-    }
     let small = if width > EDGE || height > EDGE {
         img.thumbnail(EDGE, EDGE)
     } else {

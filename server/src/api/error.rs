@@ -31,6 +31,17 @@ impl ApiError {
 impl From<engine::Error> for ApiError {
     fn from(e: engine::Error) -> Self {
         use engine::Error as E;
+        // the database cannot store now: nothing wrong with the request (issue 30)
+        if let Some(why) = e.storage_failure() {
+            tracing::error!(error = %e, "request failed: storage unavailable");
+            let mut err = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                format!("{why}; nothing was saved, please try again in a moment"),
+            );
+            err.retry_after = Some(std::time::Duration::from_secs(5));
+            return err;
+        }
         let (status, code) = match &e {
             E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             E::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -64,17 +75,6 @@ impl From<engine::Error> for ApiError {
             E::Rule { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             E::TooLarge { code, .. } => (StatusCode::PAYLOAD_TOO_LARGE, *code),
             E::Unsupported { code, .. } => (StatusCode::UNSUPPORTED_MEDIA_TYPE, *code),
-            E::Database(_) if e.storage_failure().is_some() => {
-                let why = e.storage_failure().unwrap_or_default();
-                tracing::error!(error = %e, "request failed: storage unavailable");
-                let mut err = ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "storage_unavailable",
-                    format!("{why}; nothing was saved, please try again in a moment"),
-                );
-                err.retry_after = Some(std::time::Duration::from_secs(5));
-                return err;
-            }
             E::Database(_) | E::Migrate(_) | E::Internal(_) => {
                 tracing::error!(error = %e, "request failed");
                 return ApiError::new(

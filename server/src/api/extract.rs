@@ -32,63 +32,100 @@ fn declares_json(headers: &axum::http::HeaderMap) -> bool {
         })
 }
 
+/// The body of a request, bounded by the body limit (413 in our shape past it).
+async fn body_bytes<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    format!(
+                        "the request body is larger than {} KiB",
+                        crate::api::MAX_BODY_BYTES / 1024
+                    ),
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    rejection.body_text(),
+                )
+            }
+        })
+}
+
+fn json_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "json_required",
+        "send the body as JSON with `Content-Type: application/json`",
+    )
+}
+
+/// A JSON object's bytes read as `T`: 400 for malformed JSON, 422 for JSON that is not
+/// an object or has wrong fields.
+fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Ok(_) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_fields",
+                    "the body must be a JSON object",
+                ),
+                Err(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
+            },
+        );
+    }
+    match axum::Json::<T>::from_bytes(bytes) {
+        Ok(axum::Json(v)) => Ok(v),
+        Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_fields",
+            e.body_text(),
+        )),
+        Err(other) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            other.body_text(),
+        )),
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !declares_json(req.headers()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "json_required",
-                "send the body as JSON with `Content-Type: application/json`",
-            ));
+            return Err(json_required());
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        format!(
-                            "the request body is larger than {} KiB",
-                            crate::api::MAX_BODY_BYTES / 1024
-                        ),
-                    )
-                } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_request",
-                        rejection.body_text(),
-                    )
-                }
-            })?;
-        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-        if first != Some(&b'{') {
-            return Err(
-                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-                    Ok(_) => ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_fields",
-                        "the body must be a JSON object",
-                    ),
-                    Err(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
-                },
-            );
+        let bytes = body_bytes(req, state).await?;
+        json_object(&bytes).map(ApiJson)
+    }
+}
+
+/// `Option<ApiJson<T>>`: an optional body — none at all, or JSON `null`, is `None`;
+/// anything else goes through the same checks as a required one.
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::OptionalFromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let declared = declares_json(req.headers());
+        let bytes = body_bytes(req, state).await?;
+        let text = bytes.trim_ascii();
+        if text.is_empty() || (declared && text == b"null") {
+            return Ok(None);
         }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_fields",
-                e.body_text(),
-            )),
-            Err(other) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
-                other.body_text(),
-            )),
+        if !declared {
+            return Err(json_required());
         }
+        json_object(&bytes).map(|v| Some(ApiJson(v)))
     }
 }
 

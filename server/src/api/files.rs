@@ -93,11 +93,10 @@ pub async fn upload(
     let mut stream = body.into_data_stream();
     let started = tokio::time::Instant::now();
     let deadline = started + MAX_UPLOAD_TIME;
-    let mut received = 0u64;
     loop {
         // the next piece must come before the pause limit, the total limit, and the
         // moment the average since the start would fall below MIN_RATE
-        let rate_deadline = started + RATE_GRACE + Duration::from_secs(received / MIN_RATE);
+        let rate_deadline = started + RATE_GRACE + Duration::from_secs(up.received() / MIN_RATE);
         let now = tokio::time::Instant::now();
         let wait = IDLE
             .min(deadline.saturating_duration_since(now))
@@ -122,7 +121,6 @@ pub async fn upload(
                 ));
             }
         };
-        received += piece.len() as u64;
         if let Err(e) = engine.upload_bytes(&mut up, &piece).await {
             engine.abort_upload(up).await;
             return Err(e.into());

@@ -168,10 +168,7 @@ impl Modify for CommonAnswers {
                 if json_body {
                     add.push(("400", "`invalid_json`: the body is not JSON"));
                     add.push(("413", "`body_too_large`: over 256 KiB"));
-                    add.push((
-                        "415",
-                        "`unsupported_media_type`: the body is not declared JSON",
-                    ));
+                    add.push(("415", "`json_required`: the body is not declared JSON"));
                     add.push((
                         "422",
                         "`invalid_input` (the field and why) or a rule's code",

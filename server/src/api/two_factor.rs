@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use shared::ErrorBody;
 use shared::two_factor::{RecoveryCodes, TwoFactorCode, TwoFactorSetup};
 
@@ -26,7 +25,6 @@ pub struct SetupRequest {
 #[utoipa::path(post, path = "/api/v1/account/two-factor/setup", tag = "account",
     request_body(content = Option<SetupRequest>, description = "optional; `current_code` when two-factor login is on"),
     responses((status = 200, body = TwoFactorSetup),
-        (status = 400, body = ErrorBody),
         (status = 401, description = "`two_factor_required` (it is on: send `current_code`), `two_factor_invalid`", body = ErrorBody),
         (status = 429, description = "too_many_attempts", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -34,15 +32,9 @@ pub async fn setup(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
     Client(addr): Client,
-    body: axum::body::Bytes,
+    body: Option<ApiJson<SetupRequest>>,
 ) -> Result<Json<TwoFactorSetup>, ApiError> {
-    let req: SetupRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        SetupRequest::default()
-    } else {
-        serde_json::from_slice::<Option<SetupRequest>>(&body)
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()))?
-            .unwrap_or_default()
-    };
+    let req = body.map(|ApiJson(r)| r).unwrap_or_default();
     Ok(Json(
         state
             .engine
