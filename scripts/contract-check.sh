@@ -3,8 +3,8 @@
 # scripts/install-tools.sh --test) drives the built server — a fresh demo on a temp
 # SQLite file, signed in as the demo admin — with every check, and fails on any
 # finding: a server error, a status the document does not declare, an answer that is
-# not its declared schema or content type, a schema-valid request refused as malformed
-# (400/415; a 422 for a rule is an answer, see scripts/contract.toml), a
+# not its declared schema or content type, a schema-valid request refused (400, 415, or
+# 422 outside the few operations scripts/contract.toml names with their reasons), a
 # schema-violating request accepted, a missing auth accepted, a deleted thing still
 # there — or a panic in the server's log.
 #

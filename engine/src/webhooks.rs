@@ -92,7 +92,7 @@ pub fn check_url(raw: &str) -> Result<url::Url> {
             reason: reason.to_owned(),
         })
     };
-    if raw.len() > 2000 {
+    if raw.chars().count() > 2000 {
         return Err(bad("at most 2000 characters"));
     }
     let url = url::Url::parse(raw.trim()).map_err(|_| bad("must be an http(s) URL"))?;

@@ -37,10 +37,13 @@ pub struct CannedReply {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedReplyInput {
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_title))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_shortcut))]
     pub shortcut: Option<String>,
+    /// `ko` and/or `en`; at least one not blank, each within the message limit.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_texts))]
     pub texts: BTreeMap<String, String>,
     /// A personal reply (any agent) or a service-wide one (admins); fixed at creation.
     #[serde(default)]

@@ -39,9 +39,9 @@ pub struct CategoryNode {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCategory {
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::category_name))]
     pub name: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id_or_null))]
     #[serde(default)]
     pub parent_id: Option<CategoryId>,
 }
@@ -60,6 +60,7 @@ pub enum MoveDirection {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::category_name_or_null))]
     pub name: Option<String>,
     #[serde(default)]
     pub enabled: Option<bool>,

@@ -306,11 +306,47 @@ impl From<&ChatDetail> for CustomerChatView {
 /// A chat as its reader may see it: agents the whole [`ChatDetail`], the customer
 /// their [`CustomerChatView`]. On the wire it is just the one object (untagged).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ChatView {
     Agent(Box<ChatDetail>),
     Customer(CustomerChatView),
+}
+
+/// Written by hand (issue 30): the derived `oneOf` is false for every agent's view,
+/// which also fits the customer's (it has all of its required fields, and a schema
+/// allows more) — so `anyOf`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ChatView {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::{AnyOfBuilder, Schema};
+        Schema::AnyOf(
+            AnyOfBuilder::new()
+                .item(Ref::from_schema_name("ChatDetail"))
+                .item(Ref::from_schema_name("CustomerChatView"))
+                .description(Some(
+                    "A chat as its reader may see it: agents the whole ChatDetail, the customer their CustomerChatView.",
+                ))
+                .build(),
+        )
+        .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ChatView {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("ChatDetail".into(), ChatDetail::schema()));
+        ChatDetail::schemas(schemas);
+        schemas.push(("CustomerChatView".into(), CustomerChatView::schema()));
+        CustomerChatView::schemas(schemas);
+    }
 }
 
 impl ChatView {
@@ -397,12 +433,23 @@ fn yes() -> bool {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartChatRequest {
+    /// The privacy notice accepted: a chat starts only with `true`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::consent, required = true))]
     pub consent: bool,
+    /// 1 to 128 visible ASCII characters (the widget's own id of the browser).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,128}$"))]
     pub visitor_id: Option<String>,
+    /// Blank, or a name.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::blank_or_name))]
     pub name: Option<String>,
+    /// Blank, or an email address.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::blank_or_email))]
     pub email: Option<String>,
+    /// The customer's language; one the service does not offer falls back to its first.
     pub locale: Option<String>,
+    /// The page the chat starts on.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::page_url_or_null))]
     pub channel_url: Option<String>,
     /// A signed-in user of the host site (widget `data-user-id`)…
     #[serde(default)]
@@ -426,12 +473,22 @@ pub struct StartChatResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InquiryRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name, required = true))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email, required = true))]
     pub email: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(schema_with = crate::schema::inquiry_subject, required = true)
+    )]
     pub subject: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(schema_with = crate::schema::inquiry_body, required = true)
+    )]
     pub body: String,
 }
 
@@ -450,7 +507,7 @@ pub struct SendMessageRequest {
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,64}$"))]
     pub client_id: String,
     /// Not blank, at most 4,000 characters.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S", max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::message_text))]
     pub text: String,
 }
 
@@ -490,17 +547,20 @@ pub struct ChatInfoUpdate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerInfoUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::blank_or_name))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::blank_or_email))]
     pub email: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub memo: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultInfoUpdate {
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id_or_null))]
     #[serde(default)]
     pub category_id: Option<crate::ids::CategoryId>,
 }

@@ -44,18 +44,23 @@ pub struct HistoryQuery {
     pub to: Option<String>,
     /// Offset for bare dates, `+09:00` by default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::offset_param))]
     pub tz: Option<String>,
     /// `handled` (처리) or `unhandled` (미처리).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::handled_param))]
     pub status: Option<String>,
     /// Agent id: chats assigned to that agent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::id_param))]
     pub agent: Option<String>,
     /// Handling type id at any level: that category and everything below it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::id_param))]
     pub category: Option<String>,
     /// `helpcenter` (our help center) or `widget` (sites embedding the widget).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::channel_param))]
     pub channel: Option<String>,
     /// Part of the customer's name or email.
     #[serde(default)]
@@ -65,12 +70,15 @@ pub struct HistoryQuery {
     pub q: Option<String>,
     /// The cursor from the previous page's `next_page`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::id_param))]
     pub page: Option<String>,
     /// Page size, 1–200 (50).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::limit_param))]
     pub limit: Option<String>,
     /// Language of the export's headers and labels: `ko` (default) or `en`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::language_param))]
     pub lang: Option<String>,
 }
 

@@ -20,6 +20,8 @@ pub mod queue;
 pub mod report;
 pub mod request;
 pub mod routing;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod settings;
 pub mod ticket;
 pub mod transfer;

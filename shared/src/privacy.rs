@@ -102,6 +102,7 @@ impl Erased {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Retention {
     /// Anonymise chats ended more than this many days ago (1–3,650); `null`: off.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
     pub retention_days: Option<i64>,
     /// When it last ran (RFC 3339); read only.
     #[serde(default)]

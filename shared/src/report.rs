@@ -15,9 +15,10 @@ pub const MAX_REPORT_DAYS: i64 = 731;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ReportQuery {
-    /// `today`, `7d` or `30d` (ending today, in the service's time zone); ignored when
-    /// `from` is given. Default `7d`.
+    /// `today`, `7d` or `30d` (ending today, in the service's time zone); checked but
+    /// unused when `from` is given. Blank or absent: `7d`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::period_param))]
     pub period: Option<String>,
     /// First day, `YYYY-MM-DD` (the service's time zone).
     #[serde(default)]
@@ -27,15 +28,19 @@ pub struct ReportQuery {
     pub to: Option<String>,
     /// Agent id: that agent's chats.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::id_param))]
     pub agent: Option<String>,
     /// Handling type id at any level: that type and everything below it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::id_param))]
     pub category: Option<String>,
     /// `helpcenter` or `widget`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::channel_param))]
     pub channel: Option<String>,
     /// The export's language (`ko`, default, or `en`); the JSON answer ignores it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::language_param))]
     pub lang: Option<String>,
 }
 
@@ -79,6 +84,13 @@ pub fn report_days(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, Naiv
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map_err(|_| invalid(field, "must be a date as YYYY-MM-DD"))
     };
+    // checked even when `from` makes it unused: a wrong word is never silently ignored
+    let back = match crate::history::present(&q.period).unwrap_or("7d") {
+        "today" => 0,
+        "7d" => 6,
+        "30d" => 29,
+        _ => return Err(invalid("period", "must be today, 7d or 30d")),
+    };
     let (from, to) = match crate::history::present(&q.from) {
         Some(f) => {
             let from = day("from", f)?;
@@ -88,15 +100,7 @@ pub fn report_days(q: &ReportQuery, today: NaiveDate) -> Result<(NaiveDate, Naiv
             };
             (from, to)
         }
-        None => {
-            let back = match q.period.as_deref().unwrap_or("7d") {
-                "today" => 0,
-                "7d" => 6,
-                "30d" => 29,
-                _ => return Err(invalid("period", "must be today, 7d or 30d")),
-            };
-            (today - chrono::Duration::days(back), today)
-        }
+        None => (today - chrono::Duration::days(back), today),
     };
     if to < from {
         return Err(invalid("to", "must not be before from"));
@@ -283,5 +287,16 @@ mod tests {
             "from"
         );
         assert!(report_days(&q(None, Some("2024-01-01"), Some("2025-12-31")), today).is_ok());
+        // issue 30: blank is the default, and a wrong word is refused even beside `from`
+        assert_eq!(
+            report_days(&q(Some(" "), None, None), today).unwrap(),
+            (d("2026-11-24"), today)
+        );
+        assert_eq!(
+            report_days(&q(Some("1y"), Some("2026-01-01"), None), today)
+                .unwrap_err()
+                .field,
+            "period"
+        );
     }
 }

@@ -308,14 +308,9 @@ pub fn embed_snippet(origin: &str, slug: &str, locale: &str) -> String {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAgentRequest {
-    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name))]
     pub name: String,
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^\s*[^@\s]+@[^@\s.-]([^@\s.]*[^@\s.-])?(\.[^@\s.-]([^@\s.]*[^@\s.-])?)+\s*$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
@@ -333,6 +328,7 @@ fn yes() -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::name_or_null))]
     pub name: Option<String>,
     #[serde(default)]
     pub role: Option<Role>,
@@ -342,6 +338,7 @@ pub struct AgentUpdate {
     pub active: Option<bool>,
     /// A new password (reset).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::password_or_null))]
     pub password: Option<String>,
     /// The agent's own cap (1–50); `null` = back to the service's; absent = unchanged.
     #[serde(
@@ -349,7 +346,10 @@ pub struct AgentUpdate {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<i64>, minimum = 1, maximum = 50)
+    )]
     pub capacity: Option<Option<i64>>,
 }
 
@@ -366,8 +366,10 @@ where
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub comment: Option<String>,
 }
 

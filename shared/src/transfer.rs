@@ -52,6 +52,7 @@ pub struct Handover {
     pub to_agent: Option<String>,
     /// The transferring agent's note for the receiver.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
@@ -65,7 +66,7 @@ pub const MAX_TRANSFER_NOTE_CHARS: usize = 500;
 pub struct TransferRequest {
     /// The receiving agent (online, of the service; capacity does not stop an explicit
     /// choice); `null` = back to the queue for anyone.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id_or_null))]
     #[serde(default)]
     pub to_agent_id: Option<crate::AgentId>,
     #[serde(default)]

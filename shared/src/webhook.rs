@@ -20,8 +20,10 @@ pub const MAX_WEBHOOKS: i64 = 20;
 pub struct NewWebhook {
     /// `https://…` (or `http://`); hosts in loopback or private ranges are refused
     /// unless the operator allows them.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::webhook_url))]
     pub url: String,
     /// Some of [`WEBHOOK_EVENTS`] (at least one).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::webhook_events))]
     pub events: Vec<String>,
 }
 

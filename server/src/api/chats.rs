@@ -63,6 +63,7 @@ pub async fn availability(
     responses((status = 201, body = StartChatResponse),
         (status = 422, description = "consent_required or invalid fields", body = ErrorBody),
         (status = 409, description = "agents_absent", body = ErrorBody),
+        (status = 403, description = "domain_not_allowed, identity_invalid or identity_required", body = ErrorBody),
         (status = 404, description = "unknown service or chat off", body = ErrorBody)))]
 pub async fn start(
     State(state): State<AppState>,

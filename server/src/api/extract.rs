@@ -85,17 +85,47 @@ fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }
     match axum::Json::<T>::from_bytes(bytes) {
         Ok(axum::Json(v)) => Ok(v),
-        Err(JsonRejection::JsonDataError(e)) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_fields",
-            e.body_text(),
-        )),
+        Err(JsonRejection::JsonDataError(e)) => whole_numbers_as_integers(bytes).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                e.body_text(),
+            )
+        }),
         Err(other) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             other.body_text(),
         )),
     }
+}
+
+/// A second reading of a body serde refused, with every whole-number float (`312.0`,
+/// `2e3`) made an integer: JSON Schema counts them as integers, so the document's
+/// `integer` fields must take them (schemathesis sends them); serde's integer types
+/// do not. Tried only after the typed reading failed, so the usual body costs one
+/// parse. `None` when the body still does not fit (the first error is answered).
+fn whole_numbers_as_integers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn walk(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => match n.as_f64() {
+                // within ±2^63 a whole f64 converts exactly
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.2e18 => {
+                    *v = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, i| walk(i) | c),
+            serde_json::Value::Object(map) => map.values_mut().fold(false, |c, i| walk(i) | c),
+            _ => false,
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !walk(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
@@ -253,5 +283,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
                 .map(|a| a.0.clone())
                 .unwrap_or_else(|| "unknown".into()),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_number_floats_are_read_as_integers() {
+        let r: shared::RatingRequest = json_object(br#"{"score": 5.0, "comment": null}"#)
+            .unwrap_or_else(|_| panic!("5.0 is a whole number"));
+        assert_eq!(r.score, 5);
+        let r: shared::MaskRequest =
+            json_object(br#"{"start": 2e1, "end": 312.0}"#).unwrap_or_else(|_| panic!("whole"));
+        assert_eq!((r.start, r.end), (20, 312));
+        for broken in [
+            &br#"{"score": 4.5}"#[..],
+            br#"{"score": 1e300}"#,
+            br#"{"score": "5"}"#,
+        ] {
+            let e = json_object::<shared::RatingRequest>(broken)
+                .err()
+                .expect("refused");
+            assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY, "{broken:?}");
+        }
     }
 }

@@ -37,14 +37,17 @@ pub async fn put(
     Ok(Json(state.engine.update_settings(&caller, change).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocaleQuery {
+    /// `ko` (default; also when blank) or `en`.
+    #[param(schema_with = shared::schema::language_param)]
     locale: Option<String>,
 }
 
 /// The `<script>` snippet for one help-center language (C-SET-5).
 #[utoipa::path(get, path = "/api/v1/settings/embed-code", tag = "settings",
-    params(("locale" = Option<String>, Query, description = "ko (default) or en")),
+    params(LocaleQuery),
     responses((status = 200, body = EmbedCode), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn embed_code(
     State(state): State<AppState>,
@@ -52,7 +55,10 @@ pub async fn embed_code(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<LocaleQuery>,
 ) -> Result<Json<EmbedCode>, ApiError> {
-    let locale = q.locale.unwrap_or_else(|| "ko".into());
+    let locale = match q.locale.as_deref().map(str::trim) {
+        None | Some("") => "ko".to_owned(),
+        Some(l) => l.to_owned(),
+    };
     if !shared::SUPPORTED_LOCALES.contains(&locale.as_str()) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
