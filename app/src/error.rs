@@ -36,8 +36,9 @@ impl AppError {
         }
     }
 
-    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-    fn with_status(mut self, status: u16) -> AppError {
+    /// The same error with the HTTP status it came with (the outbox retries 5xx, 408
+    /// and 429, issue 31).
+    pub fn with_status(mut self, status: u16) -> AppError {
         self.status = status;
         self
     }

@@ -39,8 +39,9 @@ mod imp {
                 .map_err(|e| AppError::new("bad_response", e.to_string()))
         } else {
             match res.json::<shared::ErrorBody>().await {
-                Ok(b) => Err(AppError::new(&b.error, b.message)),
-                Err(_) => Err(AppError::new("http", format!("HTTP {}", res.status()))),
+                Ok(b) => Err(AppError::new(&b.error, b.message).with_status(res.status())),
+                Err(_) => Err(AppError::new("http", format!("HTTP {}", res.status()))
+                    .with_status(res.status())),
             }
         }
     }
@@ -232,6 +233,35 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 
+/// `fut`'s answer, or `None` when it takes longer than `ms` (browser; on the server
+/// `fut` runs to its end).
+pub async fn within<T>(ms: u32, fut: impl std::future::Future<Output = T>) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        use futures::future::{Either, select};
+        let fut = std::pin::pin!(fut);
+        match select(fut, gloo_timers::future::TimeoutFuture::new(ms)).await {
+            Either::Left((answer, _)) => Some(answer),
+            Either::Right(_) => None,
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ms;
+        Some(fut.await)
+    }
+}
+
+/// A random number in `[0, 1)` (timer jitter; 0.5 on the server).
+pub fn random_unit() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Math::random()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0.5
+}
+
 /// Waits in the browser (a no-op on the server).
 pub async fn sleep_ms(ms: u32) {
     #[cfg(feature = "hydrate")]
@@ -334,9 +364,20 @@ pub fn ws_origin() -> String {
 #[cfg(feature = "hydrate")]
 const SESSION_ENDED: u16 = 4001;
 
+/// The browser's heartbeat (issue 31): every [`HEARTBEAT_MS`] without a frame from the
+/// server it sends `ping` (answered by `pong`); a socket that has said nothing for
+/// [`DEAD_AFTER_MS`] is taken as dead — a network that vanished without closing it
+/// (no FIN), which the browser itself would notice only after minutes — and replaced.
+/// The server's own WebSocket pings are invisible to a page, hence this one.
+#[cfg(feature = "hydrate")]
+const HEARTBEAT_MS: u32 = 10_000;
+#[cfg(feature = "hydrate")]
+const DEAD_AFTER_MS: f64 = 22_000.0;
+
 /// Keeps a WebSocket open to `url`: reconnects with back-off (0.5 s doubling to 8 s),
 /// calls `on_open` after every (re)connect — the place to send `resume` frames — and
 /// hands every server frame to `on_frame`. `on_state(true/false)` reports the link.
+/// A socket silent past the heartbeat's limit is closed and replaced (within 30 s).
 /// Runs while `alive()` holds (checked on every frame and before reconnecting).
 /// Frames are decoded as `F`: the console reads [`shared::ServerMsg`], the customer's
 /// window the leaner [`shared::CustomerFrame`] (issue 17).
@@ -356,12 +397,34 @@ pub fn keep_socket<F: serde::de::DeserializeOwned + 'static>(
             if let Ok(ws) = WebSocket::open(&url) {
                 let (mut tx, mut rx) = ws.split();
                 let mut opened = false;
-                for frame in on_open() {
+                // a first ping: its pong tells the link is up even when nothing else
+                // comes
+                for frame in on_open().into_iter().chain([shared::ClientMsg::Ping]) {
                     if let Ok(text) = serde_json::to_string(&frame) {
                         let _ = tx.send(Message::Text(text)).await;
                     }
                 }
-                while let Some(msg) = rx.next().await {
+                let mut heard = js_sys::Date::now();
+                loop {
+                    let next = rx.next();
+                    let beat = gloo_timers::future::TimeoutFuture::new(HEARTBEAT_MS / 2);
+                    let msg = match futures::future::select(next, beat).await {
+                        futures::future::Either::Left((Some(msg), _)) => msg,
+                        futures::future::Either::Left((None, _)) => break,
+                        futures::future::Either::Right(_) => {
+                            let quiet = js_sys::Date::now() - heard;
+                            if quiet >= DEAD_AFTER_MS {
+                                break;
+                            }
+                            if quiet >= f64::from(HEARTBEAT_MS)
+                                && let Ok(ping) = serde_json::to_string(&shared::ClientMsg::Ping)
+                            {
+                                let _ = tx.send(Message::Text(ping)).await;
+                            }
+                            continue;
+                        }
+                    };
+                    heard = js_sys::Date::now();
                     if !alive() {
                         return;
                     }

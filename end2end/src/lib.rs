@@ -586,6 +586,189 @@ impl Browser {
     }
 }
 
+/// A command of chromedriver's own (its `/session/{id}/…` extensions), as JSON.
+#[derive(Debug)]
+struct ChromeCommand {
+    path: &'static str,
+    body: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// A flaky network, as a phone has it (issue 31).
+impl Browser {
+    async fn chrome(&self, path: &'static str, body: serde_json::Value) {
+        self.client
+            .issue_cmd(ChromeCommand { path, body })
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver {path}: {e}"));
+    }
+
+    /// Chromium's own offline mode (DevTools network emulation through chromedriver):
+    /// every new request of this browser fails at once while `offline`; a WebSocket
+    /// already open may stay open, as on a real phone that lost its network.
+    pub async fn set_offline(&self, offline: bool) {
+        self.chrome(
+            "chromium/network_conditions",
+            json!({"network_conditions": {
+                "offline": offline, "latency": 0,
+                "download_throughput": 1_000_000, "upload_throughput": 1_000_000,
+            }}),
+        )
+        .await;
+    }
+
+    /// Makes the browser refuse requests to URLs matching the patterns (`*` as a
+    /// wildcard; empty: none), through the DevTools protocol: one endpoint can be down
+    /// while the page itself still loads.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        self.chrome(
+            "goog/cdp/execute",
+            json!({"cmd": "Network.enable", "params": {}}),
+        )
+        .await;
+        self.chrome(
+            "goog/cdp/execute",
+            json!({"cmd": "Network.setBlockedURLs", "params": {"urls": patterns}}),
+        )
+        .await;
+    }
+
+    /// The texts of every element matching `css`, in page order.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+        {
+            out.push(e.text().await.unwrap_or_default());
+        }
+        out
+    }
+}
+
+/// A TCP proxy in front of the server whose connections can silently stop (issue 31):
+/// [`Proxy::freeze`] stops forwarding on every connection open at that moment — no FIN,
+/// no RST, whatever arrives is swallowed — as when a phone's network vanishes under an
+/// open socket; connections opened afterwards are forwarded as usual (the network is
+/// back). It notes when the server closes a frozen connection: the server noticed.
+pub struct Proxy {
+    pub port: u16,
+    state: std::sync::Arc<ProxyState>,
+}
+
+#[derive(Default)]
+struct ProxyState {
+    /// Connections are numbered as they come; those below this number are frozen.
+    frozen_below: std::sync::atomic::AtomicU64,
+    next: std::sync::atomic::AtomicU64,
+    /// When the server closed a frozen connection.
+    server_closed: std::sync::Mutex<Vec<Instant>>,
+}
+
+impl Proxy {
+    /// Listens on a free port and forwards to `server`.
+    pub fn start(server: &Server) -> Proxy {
+        let target: u16 = server
+            .base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the server's port");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state = std::sync::Arc::new(ProxyState::default());
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(upstream) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                let n = shared
+                    .next
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                for (from, to, from_server) in [
+                    (
+                        client.try_clone().unwrap(),
+                        upstream.try_clone().unwrap(),
+                        false,
+                    ),
+                    (upstream, client, true),
+                ] {
+                    let state = shared.clone();
+                    std::thread::spawn(move || pump(from, to, n, from_server, &state));
+                }
+            }
+        });
+        Proxy { port, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Every connection open now stops forwarding, silently.
+    pub fn freeze(&self) -> Instant {
+        let next = self.state.next.load(std::sync::atomic::Ordering::SeqCst);
+        self.state
+            .frozen_below
+            .store(next, std::sync::atomic::Ordering::SeqCst);
+        Instant::now()
+    }
+
+    /// When the server closed frozen connections, in order.
+    pub fn server_closed_frozen(&self) -> Vec<Instant> {
+        self.state.server_closed.lock().unwrap().clone()
+    }
+}
+
+/// Copies one direction of one connection until either side ends it; once the
+/// connection is frozen it reads and drops (the sender sees nothing wrong) and never
+/// passes an end on.
+fn pump(mut from: TcpStream, mut to: TcpStream, n: u64, from_server: bool, state: &ProxyState) {
+    let frozen = || n < state.frozen_below.load(std::sync::atomic::Ordering::SeqCst);
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) | Err(_) => {
+                if frozen() {
+                    if from_server {
+                        state.server_closed.lock().unwrap().push(Instant::now());
+                    }
+                    // the other side hears nothing of it; keep its socket open a while
+                    std::thread::sleep(Duration::from_secs(120));
+                } else {
+                    let _ = to.shutdown(std::net::Shutdown::Write);
+                }
+                return;
+            }
+            Ok(k) => {
+                if !frozen() && to.write_all(&buf[..k]).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /// A fresh PostgreSQL database for a browser test on the server `OC_TEST_PG_URL`
 /// (default `postgres://postgres@127.0.0.1:5432/postgres`, which `scripts/test-all.sh`
 /// starts before the browser tests); `None` when no server answers there.

@@ -9,10 +9,11 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 use shared::{
     AgentChatItem, AgentChats, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, ClientMsg,
-    Message, SendMessageRequest, ServerMsg, StatusRequest,
+    Message, ServerMsg, StatusRequest,
 };
 
 use super::alerts::{Alerts, console_hidden};
+use super::outbox::{Kind, Outbox};
 use super::signals::{Typing, TypingThrottle};
 use super::upsert_message;
 use crate::client;
@@ -62,6 +63,8 @@ pub struct AgentDesk {
     pub alerts: Alerts,
     /// A chat whose end (asked for with Alt+E) waits for confirmation.
     pub confirm_close: RwSignal<Option<ChatId>>,
+    /// Messages and notes typed and not stored yet (issue 31).
+    pub outbox: Outbox,
 }
 
 impl AgentDesk {
@@ -91,11 +94,24 @@ impl AgentDesk {
             canned: RwSignal::new(Vec::new()),
             alerts: Alerts::new(),
             confirm_close: RwSignal::new(None),
+            outbox: Outbox::new(),
         }
     }
 
-    /// Loads the list and keeps the socket (browser only; called from an effect).
-    pub fn start(self) {
+    /// Loads the list and keeps the socket (browser only; called from an effect); what
+    /// this agent left unsent in this browser is sent again.
+    pub fn start(self, agent: shared::AgentId) {
+        self.outbox.open(
+            format!("oc_outbox_agent_{agent}"),
+            None,
+            Callback::new(move |message: Message| {
+                self.on_frame(ServerMsg::MessageCreated {
+                    chat_id: message.chat_id,
+                    message,
+                })
+            }),
+            Some(Callback::new(move |why| self.error.set(Some(why)))),
+        );
         leptos::task::spawn_local(async move {
             if let Ok(list) = client::agent_chats().await {
                 self.apply_list(list);
@@ -109,7 +125,8 @@ impl AgentDesk {
             client::agent_socket_url(&net::ws_origin()),
             || true,
             move || {
-                // catch up the open conversation after a reconnect
+                // send what waits, and catch up the open conversation after a reconnect
+                self.outbox.retry_now();
                 self.selected
                     .get_untracked()
                     .map(|id| ClientMsg::Resume {
@@ -213,6 +230,9 @@ impl AgentDesk {
             ServerMsg::MessageCreated { chat_id, message }
             | ServerMsg::MessageUpdated { chat_id, message } => {
                 let seq = message.seq;
+                if let Some(cid) = message.client_id.as_deref() {
+                    self.outbox.acknowledged(cid);
+                }
                 let from_customer = message.author == Author::Customer;
                 if from_customer {
                     self.typing.hide(chat_id);
@@ -343,38 +363,15 @@ impl AgentDesk {
         });
     }
 
+    /// Sends a message through the outbox (issue 31): kept until stored.
     pub(super) fn send(self, chat: ChatId, text: String) {
         self.throttle.reset();
-        let body = SendMessageRequest {
-            client_id: format!("a_{}", net::random_id()),
-            text,
-        };
-        leptos::task::spawn_local(async move {
-            match client::send_message(chat, &body, None).await {
-                Ok(message) => self.on_frame(ServerMsg::MessageCreated {
-                    chat_id: chat,
-                    message,
-                }),
-                Err(e) => self.error.set(Some(e.shown())),
-            }
-        });
+        self.outbox.push(chat, Kind::Message, text);
     }
 
-    /// Adds an internal note (issue 19): shown to agents only.
+    /// Adds an internal note (issue 19): shown to agents only; through the outbox too.
     pub(super) fn add_note(self, chat: ChatId, text: String) {
-        let body = SendMessageRequest {
-            client_id: format!("n_{}", net::random_id()),
-            text,
-        };
-        leptos::task::spawn_local(async move {
-            match client::add_note(chat, &body).await {
-                Ok(env) => self.on_frame(ServerMsg::MessageCreated {
-                    chat_id: chat,
-                    message: env.message,
-                }),
-                Err(e) => self.error.set(Some(e.shown())),
-            }
-        });
+        self.outbox.push(chat, Kind::Note, text);
     }
 
     /// Masks characters `start..end` of a message (C-PII-2).

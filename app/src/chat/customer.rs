@@ -1,16 +1,18 @@
 //! The customer's chat in the help center (C-IN-1..3, C-END-3): the chat icon at the
 //! bottom right, the agent-absent popup with the 1:1 inquiry form, privacy consent, and
 //! the chat itself. The chat survives a reload (its id and token are kept in
-//! localStorage) and a dropped connection (the socket reconnects and resumes by `seq`;
-//! unsent messages are retried with their `client_id`, so nothing is lost or doubled).
+//! localStorage) and a dropped connection (the socket reconnects and resumes by `seq`);
+//! what the customer types goes through the [`Outbox`], which keeps it — across a
+//! reload too — and sends it in order until the server has stored it (issue 31).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::{
     BusinessHours, ChatId, ChatStatus, ClientMsg, CustomerFrame, Message, QueuePlace,
-    SendMessageRequest, StartChatRequest,
+    StartChatRequest,
 };
 
+use super::outbox::{Kind, Outbox};
 use super::signals::{Typing, TypingNote, TypingThrottle, page_in_view};
 use super::waiting::QueueBanner;
 use super::{Bubble, upsert_message};
@@ -41,14 +43,6 @@ struct Saved {
     token: String,
 }
 
-/// A message typed but not yet acknowledged.
-#[derive(Clone, Debug, PartialEq)]
-struct Pending {
-    client_id: String,
-    text: String,
-    failed: Option<String>,
-}
-
 /// Where the chat runs when it is the embedded widget on someone else's page (issue 6).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Embed {
@@ -67,7 +61,8 @@ struct CustomerChatState {
     panel: RwSignal<Panel>,
     session: RwSignal<Option<Saved>>,
     messages: RwSignal<Vec<Message>>,
-    pending: RwSignal<Vec<Pending>>,
+    /// What the customer typed and the server has not stored yet (issue 31).
+    outbox: Outbox,
     status: RwSignal<ChatStatus>,
     connected: RwSignal<bool>,
     error: RwSignal<Option<String>>,
@@ -111,6 +106,11 @@ fn session_key(slug: &str) -> String {
     format!("oc_chat_{slug}")
 }
 
+/// Where the customer's unsent messages wait (issue 31), beside the session.
+fn outbox_key(slug: &str) -> String {
+    format!("oc_outbox_{slug}")
+}
+
 /// The browser's stable visitor id (C-SET-4 matches on it).
 fn visitor_id() -> String {
     if let Some(v) = storage::get("oc_visitor").filter(|v| !v.is_empty()) {
@@ -150,8 +150,8 @@ impl CustomerChatState {
                 if message.author == shared::Author::Agent {
                     self.agent_typing.hide(message.chat_id);
                 }
-                if let Some(cid) = message.client_id.clone() {
-                    self.pending.update(|p| p.retain(|x| x.client_id != cid));
+                if let Some(cid) = message.client_id.as_deref() {
+                    self.outbox.acknowledged(cid);
                 }
                 self.messages.update(|list| upsert_message(list, message));
             }
@@ -225,30 +225,6 @@ impl CustomerChatState {
         }
     }
 
-    /// Sends (or re-sends) one pending message over REST; the same `client_id` makes a
-    /// repeat harmless.
-    fn deliver(self, client_id: String, text: String) {
-        let Some(saved) = self.session.get_untracked() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let body = SendMessageRequest {
-                client_id: client_id.clone(),
-                text,
-            };
-            match client::send_message(saved.chat_id, &body, Some(&saved.token)).await {
-                Ok(message) => self.on_frame(CustomerFrame::MessageCreated { message }),
-                // offline: stays pending, retried after the socket is back
-                Err(e) if e.is("network") => {}
-                Err(e) => self.pending.update(|p| {
-                    if let Some(x) = p.iter_mut().find(|x| x.client_id == client_id) {
-                        x.failed = Some(shown(&e, self.texts.get_untracked()));
-                    }
-                }),
-            }
-        });
-    }
-
     /// Sends a picked, dropped or pasted file (issue 19).
     fn send_file(self, file: net::PickedFile) {
         let Some(saved) = self.session.get_untracked() else {
@@ -262,25 +238,27 @@ impl CustomerChatState {
     }
 
     fn send(self, text: String) {
+        let Some(saved) = self.session.get_untracked() else {
+            return;
+        };
         if text.trim().is_empty() {
             return;
         }
-        let client_id = format!("c_{}", net::random_id());
         self.throttle.reset();
-        self.pending.update(|p| {
-            p.push(Pending {
-                client_id: client_id.clone(),
-                text: text.clone(),
-                failed: None,
-            })
-        });
-        self.deliver(client_id, text);
+        self.outbox.push(saved.chat_id, Kind::Message, text);
     }
 
     /// Opens the chat view for a session: history, then the live socket.
     fn attach(self, saved: Saved) {
         self.session.set(Some(saved.clone()));
         self.panel.set(Panel::Chat);
+        // what a reload or a closed tab left unsent goes now (issue 31)
+        self.outbox.open(
+            outbox_key(&self.slug.get_value()),
+            Some(saved.token.clone()),
+            Callback::new(move |message| self.on_frame(CustomerFrame::MessageCreated { message })),
+            None,
+        );
         let fetch = saved.clone();
         leptos::task::spawn_local(async move {
             let saved = fetch;
@@ -310,15 +288,8 @@ impl CustomerChatState {
                     .is_some_and(|s| s.chat_id == chat)
             },
             move || {
-                // after every (re)connect: catch up, then retry what was not acknowledged
-                for p in me
-                    .pending
-                    .get_untracked()
-                    .into_iter()
-                    .filter(|p| p.failed.is_none())
-                {
-                    me.deliver(p.client_id, p.text);
-                }
+                // after every (re)connect: catch up, and send what waits
+                me.outbox.retry_now();
                 vec![ClientMsg::Resume {
                     chat_id: chat,
                     after_seq: me.last_seq(),
@@ -333,7 +304,7 @@ impl CustomerChatState {
         storage::remove(&session_key(&self.slug.get_value()));
         self.session.set(None);
         self.messages.set(Vec::new());
-        self.pending.set(Vec::new());
+        self.outbox.close();
         self.status.set(ChatStatus::Active);
         self.queue.set(None);
         self.rating_open.set(false);
@@ -353,7 +324,7 @@ pub fn CustomerChat(slug: String, #[prop(optional)] embed: Option<Embed>) -> imp
         panel: RwSignal::new(Panel::Closed),
         session: RwSignal::new(None),
         messages: RwSignal::new(Vec::new()),
-        pending: RwSignal::new(Vec::new()),
+        outbox: Outbox::new(),
         status: RwSignal::new(ChatStatus::Active),
         connected: RwSignal::new(true),
         error: RwSignal::new(None),
@@ -581,7 +552,7 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
     let log = NodeRef::<leptos::html::Div>::new();
     super::follow_bottom(log, move || {
         state.messages.track();
-        state.pending.track();
+        state.outbox.items.track();
     });
     let submit = move || {
         let text = draft.get_untracked();
@@ -591,23 +562,15 @@ fn Conversation(state: CustomerChatState) -> impl IntoView {
         }
     };
     view! {
-        {move || (!state.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
+        <super::outbox::OfflineBanner outbox=state.outbox connected=state.connected/>
         {move || (state.status.get() == ChatStatus::Waiting).then(|| view! { <QueueBanner place=state.queue.into()/> })}
         <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>
             <For each=move || state.messages.get() key=|m| (m.seq, m.text.clone(), m.masks.len()) let:m>
                 <Bubble mine=m.author == shared::Author::Customer message=m read_upto=state.agent_read
                     token=state.session.get_untracked().map(|s| s.token).unwrap_or_default()/>
             </For>
-            <For each=move || state.pending.get() key=|p| (p.client_id.clone(), p.failed.clone()) let:p>
-                <div class="bubble-row mine">
-                    <div class="bubble pending" data-testid="message-pending">
-                        <span class="bubble-text">{p.text.clone()}</span>
-                        <span class="bubble-time">
-                            {move || p.failed.clone().map(|f| format!("{} · {f}", t.get().send_failed)).unwrap_or_else(|| t.get().sending.to_string())}
-                        </span>
-                    </div>
-                </div>
-            </For>
+            <super::outbox::Unsent outbox=state.outbox
+                chat=Signal::derive(move || state.session.get().map(|s| s.chat_id))/>
         </div>
         <TypingNote
             shown=Signal::derive(move || state.session.get().is_some_and(|s| state.agent_typing.is_typing(s.chat_id)))

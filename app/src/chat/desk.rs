@@ -120,7 +120,7 @@ pub fn AgentChatScreen(desk: AgentDesk) -> impl IntoView {
                         <ChatListItem desk item/>
                     </For>
                 </ul>
-                {move || (!desk.connected.get()).then(|| view! { <p class="chat-banner" role="status">{t.get().reconnecting}</p> })}
+                <super::outbox::OfflineBanner outbox=desk.outbox connected=desk.connected/>
             </aside>
             {move || match desk.selected.get() {
                 Some(id) => view! { <DeskConversation desk chat=id/> }.into_any(),
@@ -258,6 +258,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                         view! { <Bubble mine=m.author == Author::Agent message=m actions=actions read_upto=read/> }
                     }
                 </For>
+                <super::outbox::Unsent outbox=desk.outbox chat=Signal::derive(move || Some(chat))/>
             </div>
             <TypingNote shown=Signal::derive(move || desk.typing.is_typing(chat)) text=|s| s.customer_typing
                 preview=Signal::derive(move || desk.typing.preview(chat))/>

@@ -10,6 +10,7 @@ pub mod desk;
 pub mod files;
 pub mod info;
 pub mod keys;
+pub mod outbox;
 pub mod signals;
 pub mod transfer;
 pub mod waiting;

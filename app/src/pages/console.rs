@@ -100,12 +100,13 @@ fn ConsoleFrame(agent: AgentProfile, logout: ServerAction<Logout>) -> impl IntoV
     let desk = AgentDesk::new(agent.status);
     desk.alerts.prefs.set(agent.alerts);
     provide_context(desk);
+    let agent_id = agent.id;
     let setup_first = agent.two_factor_setup_required;
     let chat_permission = agent.chat_permission && !setup_first;
     // browser only: the live list and socket, and the unseen-chat badge in the tab title
     Effect::new(move |_| {
         if chat_permission {
-            desk.start();
+            desk.start(agent_id);
         }
     });
     Effect::new(move |_| {

@@ -12,6 +12,7 @@ mod desk;
 mod files;
 mod import;
 mod notes;
+mod outbox;
 mod privacy;
 mod reports;
 mod routing;
@@ -23,6 +24,7 @@ pub use desk::DeskTexts;
 pub use files::FileTexts;
 pub use import::ImportTexts;
 pub use notes::NoteTexts;
+pub use outbox::OutboxTexts;
 pub use privacy::PrivacyTexts;
 pub use reports::ReportTexts;
 pub use routing::{RoutingTexts, fill};
@@ -342,6 +344,8 @@ pub struct Texts {
     pub desk: &'static DeskTexts,
     /// Files and images (issue 19).
     pub files: &'static FileTexts,
+    /// The message outbox (issue 31).
+    pub outbox: &'static OutboxTexts,
 }
 
 impl Texts {
@@ -777,6 +781,7 @@ pub static KO: Texts = Texts {
     canned: &canned::KO,
     notes: &notes::KO,
     files: &files::KO,
+    outbox: &outbox::KO,
     desk: &desk::KO,
 };
 
@@ -1138,6 +1143,7 @@ pub static EN: Texts = Texts {
     canned: &canned::EN,
     notes: &notes::EN,
     files: &files::EN,
+    outbox: &outbox::EN,
     desk: &desk::EN,
 };
 

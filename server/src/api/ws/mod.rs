@@ -28,8 +28,14 @@ use super::chats::ChatParty;
 use super::extract::{TokenSource, request_token_from};
 use crate::AppState;
 
-/// Ping interval; a socket silent for three intervals is closed.
-const PING_EVERY: Duration = Duration::from_secs(25);
+/// How often a socket's silence is looked at (issue 31).
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+/// A socket that said nothing for this long gets a WebSocket ping (answered with a pong
+/// by every client; our pages also send their own `ping` every 10 s).
+const PING_AFTER: Duration = Duration::from_secs(10);
+/// A socket silent this long is taken as dead — a network gone without a FIN or RST —
+/// and closed, freeing its task and subscription: found within 30 s.
+const SILENT_LIMIT: Duration = Duration::from_secs(25);
 
 #[derive(Deserialize)]
 pub struct WsQuery {
@@ -144,12 +150,16 @@ async fn send(socket: &mut WebSocket, frame: &Frame) -> bool {
         Frame::Own(msg) => serde_json::to_string(msg).ok().map(Arc::from),
     };
     match text {
-        Some(text) => socket
-            .send(WsMessage::Text(text.as_ref().into()))
-            .await
-            .is_ok(),
+        Some(text) => within_limit(socket.send(WsMessage::Text(text.as_ref().into()))).await,
         None => true,
     }
+}
+
+/// A write to the socket, given up after [`SILENT_LIMIT`]: to a peer gone without a
+/// FIN, writes block once the kernel's buffer is full, and a blocked write would keep
+/// the task from ever noticing the silence (issue 31).
+async fn within_limit<E>(write: impl std::future::Future<Output = Result<(), E>>) -> bool {
+    matches!(tokio::time::timeout(SILENT_LIMIT, write).await, Ok(Ok(())))
 }
 
 fn error_frame(e: ApiError, client_id: Option<String>, chat_id: Option<ChatId>) -> ServerMsg {
@@ -292,7 +302,7 @@ async fn session(
     };
     let hold_ends = tokio::time::sleep(RESUME_HOLD);
     tokio::pin!(hold_ends);
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut ping = tokio::time::interval(CHECK_EVERY);
     let mut last_heard = Instant::now();
 
     if let ChatParty::Agent(c) = &out.party
@@ -373,11 +383,14 @@ async fn session(
                 return;
             }
             _ = ping.tick() => {
-                if last_heard.elapsed() > PING_EVERY * 3 {
+                let quiet = last_heard.elapsed();
+                if quiet > SILENT_LIMIT {
                     tracing::info!(?topic, "socket silent too long; closing");
                     break;
                 }
-                if socket.send(WsMessage::Ping(Vec::new().into())).await.is_err() {
+                if quiet >= PING_AFTER
+                    && !within_limit(socket.send(WsMessage::Ping(Vec::new().into()))).await
+                {
                     break;
                 }
                 Vec::new()
@@ -389,17 +402,16 @@ async fn session(
             }
         }
     }
-    let _ = socket.send(WsMessage::Close(None)).await;
+    within_limit(socket.send(WsMessage::Close(None))).await;
 }
 
 /// Sends the client a close frame with `code` (it may already be gone).
 async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(WsMessage::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
+    within_limit(socket.send(WsMessage::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))))
+    .await;
 }
 
 /// The close code of a socket closed by shutdown (RFC 6455 "service restart").
