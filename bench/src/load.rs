@@ -1,12 +1,19 @@
 //! The chat load driver: N customer sockets and M agent sockets; customers send at a
 //! fixed total rate, agents time each message from the customer's send to its arrival.
 //! The same driver runs against Online Contact and against the bare relay baseline.
+//!
+//! With churn (issue 31) customer sockets are cut as mobile networks cut them — a
+//! given share per second, each at a random moment — and the customer reconnects at
+//! once and sends again every message not acknowledged yet, with its `client_id`, as
+//! the browser's outbox does. Every delivery to the agents is counted by `client_id`,
+//! so the run says whether each acknowledged message arrived exactly once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -24,6 +31,9 @@ pub struct Plan {
     /// Each customer also sends a `typing` frame this often (issue 19; the server
     /// forwards at most one per typist every 2 s).
     pub typing_every: Option<Duration>,
+    /// The share of customer sockets cut (and reconnected) per second (Online Contact
+    /// only; 0.003 = 0.3 %).
+    pub churn_per_sec: f64,
 }
 
 /// What the driver saw.
@@ -44,6 +54,62 @@ pub struct Outcome {
     /// Typing frames the customers sent and the agents received.
     pub typing_sent: u64,
     pub typing_delivered: u64,
+    /// Sockets cut and reconnected, and messages sent again after a cut.
+    pub cuts: u64,
+    pub resent: u64,
+    /// Distinct `client_id`s acknowledged to customers, delivered to agents, delivered
+    /// more than once, and acknowledged but never delivered (JSON runs).
+    pub acked_ids: u64,
+    pub delivered_ids: u64,
+    pub duplicated_ids: u64,
+    pub lost_ids: u64,
+}
+
+/// The `client_id` of a message frame, without parsing the whole frame.
+pub fn client_id(text: &str) -> Option<&str> {
+    let at = text.find(r#""client_id":""#)? + 13;
+    let len = text[at..].find('"')?;
+    Some(&text[at..at + len])
+}
+
+/// Which customer is cut when: `share` of `n` sockets per second over `seconds`, at
+/// random moments (a fixed seed, so runs compare).
+fn cut_plan(n: usize, share: f64, seconds: u64) -> Vec<Vec<Duration>> {
+    let mut plan = vec![Vec::new(); n];
+    let cuts = (share * n as f64 * seconds as f64).round() as usize;
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..cuts {
+        let who = (next() % n.max(1) as u64) as usize;
+        let at = Duration::from_millis(next() % (seconds * 1000).max(1));
+        plan[who].push(at);
+    }
+    for p in &mut plan {
+        p.sort();
+    }
+    plan
+}
+
+/// Counts the `client_id`s a customer's socket gets back (its acknowledgements).
+fn read_acks(
+    mut stream: Source,
+    acked: Arc<Mutex<HashSet<String>>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(Ok(frame)) = stream.next().await {
+            if let Frame::Text(t) = frame
+                && stamp(t.as_str()).is_some()
+                && let Some(id) = client_id(t.as_str())
+            {
+                acked.lock().unwrap().insert(id.to_owned());
+            }
+        }
+    })
 }
 
 fn config() -> WebSocketConfig {
@@ -88,6 +154,10 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     let sent = Arc::new(AtomicU64::new(0));
     let typing_sent = Arc::new(AtomicU64::new(0));
     let typing_delivered = Arc::new(AtomicU64::new(0));
+    let delivered_ids = Arc::new(Mutex::new(HashMap::<String, u32>::new()));
+    let acked_ids = Arc::new(Mutex::new(HashSet::<String>::new()));
+    let cuts = Arc::new(AtomicU64::new(0));
+    let resent = Arc::new(AtomicU64::new(0));
 
     // agents: time every customer message that arrives
     let mut sockets = 0;
@@ -97,6 +167,7 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         let (lat, delivered) = (latencies.clone(), delivered.clone());
         let last = last_delivery_us.clone();
         let typed = typing_delivered.clone();
+        let seen = delivered_ids.clone();
         tokio::spawn(async move {
             let _keep = _sink;
             while let Some(Ok(frame)) = stream.next().await {
@@ -110,6 +181,14 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
                     && let Some(at) = stamp(t.as_str())
                     && (!t.as_str().contains("\"type\"") || t.as_str().contains("message.created"))
                 {
+                    if let Some(id) = client_id(t.as_str()) {
+                        let mut seen = seen.lock().unwrap();
+                        let count = seen.entry(id.to_owned()).or_insert(0u32);
+                        *count += 1;
+                        if *count > 1 {
+                            continue;
+                        }
+                    }
                     let now = epoch.elapsed().as_micros() as u64;
                     lat.lock().unwrap().push(now.saturating_sub(at));
                     delivered.fetch_add(1, Ordering::Relaxed);
@@ -128,19 +207,24 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         }
         for j in joins {
             let (socket, chat) = j.await.unwrap();
-            let (sink, mut stream) = socket.expect("customer socket");
+            let (sink, stream) = socket.expect("customer socket");
             sockets += 1;
-            let acked = acked.clone();
-            tokio::spawn(async move {
-                while let Some(Ok(frame)) = stream.next().await {
-                    if let Frame::Text(t) = frame
-                        && stamp(t.as_str()).is_some()
-                    {
-                        acked.fetch_add(1, Ordering::Relaxed);
+            let reader = if plan.json {
+                read_acks(stream, acked_ids.clone())
+            } else {
+                let acked = acked.clone();
+                let mut stream = stream;
+                tokio::spawn(async move {
+                    while let Some(Ok(frame)) = stream.next().await {
+                        if let Frame::Text(t) = frame
+                            && stamp(t.as_str()).is_some()
+                        {
+                            acked.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
-                }
-            });
-            sinks.push((sink, chat));
+                })
+            };
+            sinks.push((sink, chat, reader));
         }
     }
     after_connect(sockets);
@@ -151,14 +235,26 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     let deadline = Duration::from_secs(plan.seconds);
     let start = Instant::now();
     let start_us = epoch.elapsed().as_micros() as u64;
+    let churn = if plan.json {
+        cut_plan(sinks.len(), plan.churn_per_sec, plan.seconds)
+    } else {
+        vec![Vec::new(); sinks.len()]
+    };
     let mut tasks = Vec::new();
-    for (i, (mut sink, chat)) in sinks.into_iter().enumerate() {
+    for (i, ((mut sink, chat, mut reader), cut_at)) in sinks.into_iter().zip(churn).enumerate() {
         let sent = sent.clone();
         let typing_sent = typing_sent.clone();
         let offset = period.mul_f64(i as f64 / n);
         let json = plan.json;
         let typing_every = plan.typing_every;
+        let url = plan.customers[i].0.clone();
+        let (acked_ids, cuts, resent) = (acked_ids.clone(), cuts.clone(), resent.clone());
         tasks.push(tokio::spawn(async move {
+            // what this customer sent and has not seen acknowledged: sent again after a
+            // cut (only kept when this customer is ever cut)
+            let mut unacked: Vec<(String, String)> = Vec::new();
+            let mut cut_at = cut_at.into_iter();
+            let mut next_cut = cut_at.next();
             tokio::time::sleep(offset).await;
             let mut tick = tokio::time::interval(period);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -169,8 +265,32 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
             typing.tick().await;
             let mut k = 0u64;
             loop {
+                let cut = tokio::time::sleep_until(
+                    (start + next_cut.unwrap_or(Duration::from_secs(86_400))).into(),
+                );
                 tokio::select! {
                     _ = tick.tick() => {}
+                    () = cut => {
+                        // the network drops this socket; the customer is back at once
+                        reader.abort();
+                        drop(sink);
+                        cuts.fetch_add(1, Ordering::Relaxed);
+                        let Some((new_sink, stream)) = connect(&url).await else {
+                            return None;
+                        };
+                        sink = new_sink;
+                        reader = read_acks(stream, acked_ids.clone());
+                        let done = acked_ids.lock().unwrap().clone();
+                        unacked.retain(|(id, _)| !done.contains(id));
+                        for (_, frame) in &unacked {
+                            if sink.send(Frame::text(frame.clone())).await.is_err() {
+                                break;
+                            }
+                            resent.fetch_add(1, Ordering::Relaxed);
+                        }
+                        next_cut = cut_at.next();
+                        continue;
+                    }
                     _ = typing.tick() => {
                         if start.elapsed() >= deadline {
                             break;
@@ -203,18 +323,25 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
                 } else {
                     text
                 };
+                if next_cut.is_some() {
+                    if unacked.len() >= 64 {
+                        let done = acked_ids.lock().unwrap().clone();
+                        unacked.retain(|(id, _)| !done.contains(id));
+                    }
+                    unacked.push((format!("b{i}-{k}"), frame.clone()));
+                }
                 if sink.send(Frame::text(frame)).await.is_err() {
                     break;
                 }
                 sent.fetch_add(1, Ordering::Relaxed);
                 k += 1;
             }
-            sink
+            Some(sink)
         }));
     }
     let mut open = Vec::new();
     for t in tasks {
-        if let Ok(s) = t.await {
+        if let Ok(Some(s)) = t.await {
             open.push(s);
         }
     }
@@ -222,9 +349,15 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
     // let the tail arrive
     let total_sent = sent.load(Ordering::Relaxed);
     let drain = Instant::now() + Duration::from_secs(10);
+    let acked_now = || {
+        if plan.json {
+            acked_ids.lock().unwrap().len() as u64
+        } else {
+            acked.load(Ordering::Relaxed)
+        }
+    };
     while Instant::now() < drain
-        && (delivered.load(Ordering::Relaxed) < total_sent
-            || acked.load(Ordering::Relaxed) < total_sent)
+        && (delivered.load(Ordering::Relaxed) < total_sent || acked_now() < total_sent)
     {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -233,10 +366,14 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
         let _ = s.close().await;
     }
     let latencies_us = std::mem::take(&mut *latencies.lock().unwrap());
+    let (acked_set, delivered_map) = (
+        acked_ids.lock().unwrap().clone(),
+        delivered_ids.lock().unwrap().clone(),
+    );
     Outcome {
         latencies_us,
         sent: total_sent,
-        acked: acked.load(Ordering::Relaxed),
+        acked: acked_now(),
         delivered: delivered.load(Ordering::Relaxed),
         sockets,
         send_secs,
@@ -246,6 +383,15 @@ pub async fn run(plan: Plan, after_connect: impl FnOnce(usize)) -> Outcome {
             / 1e6,
         typing_sent: typing_sent.load(Ordering::Relaxed),
         typing_delivered: typing_delivered.load(Ordering::Relaxed),
+        cuts: cuts.load(Ordering::Relaxed),
+        resent: resent.load(Ordering::Relaxed),
+        acked_ids: acked_set.len() as u64,
+        delivered_ids: delivered_map.len() as u64,
+        duplicated_ids: delivered_map.values().filter(|&&c| c > 1).count() as u64,
+        lost_ids: acked_set
+            .iter()
+            .filter(|id| !delivered_map.contains_key(*id))
+            .count() as u64,
     }
 }
 
@@ -261,5 +407,16 @@ mod tests {
             Some(99)
         );
         assert_eq!(stamp("hello"), None);
+    }
+
+    #[test]
+    fn client_ids_and_cuts() {
+        assert_eq!(
+            client_id(r#"{"message":{"client_id":"b3-7","text":"bench:1"}}"#),
+            Some("b3-7")
+        );
+        let plan = cut_plan(1000, 0.003, 10);
+        assert_eq!(plan.iter().map(Vec::len).sum::<usize>(), 30);
+        assert!(plan.iter().flatten().all(|d| *d < Duration::from_secs(10)));
     }
 }

@@ -6,6 +6,8 @@
 //!   fixed message rate — delivery latency percentiles, messages stored per second,
 //!   sockets held, server RSS per socket and CPU — and, in the same run, the same load
 //!   against a bare relay process and a bare group-commit SQLite writer, as ratios.
+//!   `--churn 0.003` cuts 0.3 % of the customer sockets per second (issue 31) and
+//!   counts every acknowledged message's deliveries by `client_id`.
 //! - `sqlite`: only the group-commit SQLite baseline.
 //! - `history`: generates synthetic chats with Korean messages into a database, then
 //!   measures filtered-search latency and a large export's time and peak memory.
@@ -79,6 +81,10 @@ enum Command {
         /// Each customer also sends a `typing` frame every this many ms (issue 19).
         #[arg(long)]
         typing_every_ms: Option<u64>,
+        /// The share of customer sockets cut and reconnected per second (issue 31;
+        /// 0.003 = 0.3 %); the customers resend what was not acknowledged.
+        #[arg(long, default_value_t = 0.0)]
+        churn: f64,
     },
     /// Only the group-commit SQLite baseline.
     Sqlite {
@@ -193,6 +199,7 @@ fn main() {
             split_customers,
             label,
             typing_every_ms,
+            churn,
         } => {
             let split = if split_customers { "-split" } else { "" };
             let name = match (&database_url, instances) {
@@ -213,7 +220,13 @@ fn main() {
                 no_baselines,
                 (database_url, instances, split_customers),
                 typing_every_ms.map(Duration::from_millis),
+                churn,
             ));
+            let name = if churn > 0.0 {
+                format!("{name}-churn{}", (churn * 10_000.0).round() as u64)
+            } else {
+                name
+            };
             let name = match label {
                 Some(l) => format!("{l}-{name}"),
                 None => name,
@@ -395,6 +408,14 @@ fn load_figures(o: &load::Outcome) -> Value {
         "delivery_latency": util::latency_summary(o.latencies_us.clone()),
         "typing_frames_sent": o.typing_sent,
         "typing_frames_delivered": o.typing_delivered,
+        "sockets_cut_and_reconnected": o.cuts,
+        "messages_sent_again_after_a_cut": o.resent,
+        "exactly_once": {
+            "acknowledged_client_ids": o.acked_ids,
+            "delivered_client_ids": o.delivered_ids,
+            "delivered_more_than_once": o.duplicated_ids,
+            "acknowledged_never_delivered": o.lost_ids,
+        },
     })
 }
 
@@ -407,6 +428,7 @@ async fn chat(
     no_baselines: bool,
     (database_url, instances, split_customers): (Option<String>, usize, bool),
     typing_every: Option<Duration>,
+    churn_per_sec: f64,
 ) -> Value {
     let nofile = util::raise_nofile();
     eprintln!("open-file limit {nofile}; starting {}", bin.display());
@@ -479,6 +501,7 @@ async fn chat(
         seconds,
         json: true,
         typing_every,
+        churn_per_sec,
     };
     let pid = server.pid;
     let mut watch = ProcessWatch {
@@ -560,6 +583,7 @@ async fn chat(
         seconds,
         json: false,
         typing_every: None,
+        churn_per_sec: 0.0,
     };
     let mut rwatch = ProcessWatch {
         rss_before: util::anon_bytes(relay_pid),

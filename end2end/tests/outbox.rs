@@ -116,6 +116,23 @@ async fn pending_messages_survive_a_reload_and_an_agent_offline_loses_nothing() 
         .wait_text(r#"[data-testid="offline-banner"]"#, "연결이 끊겼습니다")
         .await;
     agent.screenshot("console-offline-outbox").await;
+    // a status change that cannot reach the server says so and changes nothing
+    agent
+        .find(r#"[data-testid="agent-status"]"#)
+        .await
+        .select_by_value("break")
+        .await
+        .unwrap();
+    agent
+        .wait_text(r#"[data-testid="desk-error"]"#, "서버에 연결할 수 없습니다")
+        .await;
+    let shown = agent
+        .find(r#"[data-testid="agent-status"]"#)
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(shown.as_deref(), Some("online"));
     tokio::time::sleep(Duration::from_secs(2)).await;
     agent.set_offline(false).await;
     wait_texts(&customer, AGENT_TEXTS, &replies).await;

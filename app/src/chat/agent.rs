@@ -433,11 +433,18 @@ impl AgentDesk {
         });
     }
 
+    /// Changes the agent's status; when it fails (offline, issue 31) the reason shows
+    /// and the selector goes back to the status the server still has — nothing looks
+    /// changed that is not.
     pub(super) fn set_status(self, status: AgentStatus) {
         leptos::task::spawn_local(async move {
             match client::set_agent_status(&StatusRequest { status }).await {
                 Ok(s) => self.status.set(s.status),
-                Err(e) => self.error.set(Some(e.shown())),
+                Err(e) => {
+                    self.error.set(Some(e.shown()));
+                    // set (not update) notifies even unchanged: the select shows it again
+                    self.status.set(self.status.get_untracked());
+                }
             }
         });
     }

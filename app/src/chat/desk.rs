@@ -243,7 +243,7 @@ fn DeskConversation(desk: AgentDesk, chat: ChatId) -> impl IntoView {
                     {move || t.get().end_chat}
                 </button>
             </header>
-            {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || desk.error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="desk-error">{e}</p> })}
             {move || (status() == ChatStatus::CustomerEnded).then(|| view! { <p class="chat-banner" data-testid="customer-ended-note">{t.get().customer_ended_note}</p> })}
             <HandoverList detail=Signal::derive(move || desk.details.get().get(&chat).cloned())/>
             <div class="chat-log" node_ref=log role="log" tabindex="0" aria-live="polite" aria-label=move || t.get().transcript_label>

@@ -81,8 +81,21 @@ impl FileSender {
         let name = file.name.clone();
         self.sending.update(|s| s.push(name.clone()));
         leptos::task::spawn_local(async move {
+            // one client_id for every attempt: a repeat the server already stored
+            // answers that message (issue 31); a lost network is waited out with the
+            // outbox's backoff, a refusal is shown
             let client_id = format!("f_{}", net::random_id());
-            let sent = client::upload_file(chat, token.as_deref(), &file, &client_id).await;
+            let mut wait = 0;
+            let sent = loop {
+                let sent = client::upload_file(chat, token.as_deref(), &file, &client_id).await;
+                match &sent {
+                    Err(e) if super::outbox::transient(e) => {
+                        wait = super::outbox::next_backoff(wait);
+                        net::sleep_ms(wait).await;
+                    }
+                    _ => break sent,
+                }
+            };
             self.sending.update(|s| {
                 if let Some(i) = s.iter().position(|n| *n == name) {
                     s.remove(i);
