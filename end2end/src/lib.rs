@@ -83,11 +83,54 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
         .ok()
 }
 
+/// Starts the server binary on `port` with the demo, its log appended to
+/// `dir/server.log`.
+fn spawn_server(port: u16, database_url: &str, dir: &std::path::Path) -> Child {
+    let bin = std::env::var_os("OC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/online-contact"));
+    let site = std::env::var_os("OC_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_site);
+    assert!(
+        bin.exists(),
+        "server binary {} missing: run `cargo leptos build` first",
+        bin.display()
+    );
+    assert!(
+        site.join("pkg").exists(),
+        "site {} missing: run `cargo leptos build` first",
+        site.display()
+    );
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .unwrap();
+    Command::new(&bin)
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .arg("--database-url")
+        .arg(database_url)
+        .env(
+            "OC_MASK_KEY",
+            std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "e".repeat(64)),
+        )
+        .arg("--site-root")
+        .arg(&site)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .expect("start the server binary")
+}
+
 /// A running server binary with its own temp database.
 pub struct Server {
     pub base: String,
     child: Child,
     _dir: tempfile::TempDir,
+    port: u16,
+    database_url: String,
 }
 
 impl Server {
@@ -104,54 +147,47 @@ impl Server {
     }
 
     fn start_on(database_url: &str, dir: tempfile::TempDir) -> Server {
-        let bin = std::env::var_os("OC_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| target_dir().join("debug/online-contact"));
-        let site = std::env::var_os("OC_SITE_ROOT")
-            .map(PathBuf::from)
-            .unwrap_or_else(default_site);
-        assert!(
-            bin.exists(),
-            "server binary {} missing: run `cargo leptos build` first",
-            bin.display()
-        );
-        assert!(
-            site.join("pkg").exists(),
-            "site {} missing: run `cargo leptos build` first",
-            site.display()
-        );
         let port = free_port();
-        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
-        let child = Command::new(&bin)
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--database-url")
-            .arg(database_url)
-            .env(
-                "OC_MASK_KEY",
-                std::env::var("OC_MASK_KEY").unwrap_or_else(|_| "e".repeat(64)),
-            )
-            .arg("--site-root")
-            .arg(&site)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .process_group(0)
-            .spawn()
-            .expect("start the server binary");
+        let child = spawn_server(port, database_url, dir.path());
         let server = Server {
             base: format!("http://127.0.0.1:{port}"),
             child,
             _dir: dir,
+            port,
+            database_url: database_url.to_owned(),
         };
+        server.wait_up();
+        server
+    }
+
+    fn wait_up(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while http_status(port, "/healthz") != Some(200) {
+        while http_status(self.port, "/healthz") != Some(200) {
             assert!(
                 Instant::now() < deadline,
                 "server did not come up: {}",
-                server.log()
+                self.log()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        server
+    }
+
+    /// Stops the server as an operator does (SIGTERM: sockets are told "restarting",
+    /// the database is checkpointed) and starts it again on the same port and data
+    /// (issue 31: a restart in the middle of a chat).
+    pub fn restart(&mut self) {
+        // SAFETY: plain syscall to our own child.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.child.try_wait().ok().flatten().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.child = spawn_server(self.port, &self.database_url, self._dir.path());
+        self.wait_up();
     }
 
     pub fn url(&self, path: &str) -> String {

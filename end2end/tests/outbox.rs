@@ -1,7 +1,8 @@
 //! Issue 31 in two real browsers: nothing typed is lost on a flaky network. A customer
 //! and an agent lose the network (Chromium's offline mode) or one endpoint (blocked by
-//! the DevTools protocol) while they type, reload with messages pending, and come
-//! back: every message arrives exactly once, in order, and nothing is left "sending".
+//! the DevTools protocol) while they type, reload with messages pending, live through a
+//! server restart, and come back: every message arrives exactly once, in order, and
+//! nothing is left "sending"; a connection that silently stops is replaced.
 
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ async fn wait_texts(b: &Browser, css: &str, want: &[&str]) {
 
 #[tokio::test]
 async fn a_customer_offline_for_seconds_loses_nothing() {
-    let server = Server::start_demo();
+    let mut server = Server::start_demo();
     let agent = Browser::start().await;
     agent.agent_online(&server, "agent1@demo.test").await;
     let customer = Browser::start().await;
@@ -69,6 +70,18 @@ async fn a_customer_offline_for_seconds_loses_nothing() {
     customer
         .wait_count(r#"[data-testid="offline-banner"] .chat-banner"#, 0)
         .await;
+
+    // offline again, and the server restarts meanwhile (SIGTERM, then up again)
+    customer.set_offline(true).await;
+    customer.send_message("재시작 중 하나").await;
+    customer.send_message("재시작 중 둘").await;
+    customer.wait_count(PENDING, 2).await;
+    server.restart();
+    customer.set_offline(false).await;
+    want.extend(["재시작 중 하나", "재시작 중 둘"]);
+    wait_texts(&agent, CUSTOMER_TEXTS, &want).await;
+    wait_texts(&customer, CUSTOMER_TEXTS, &want).await;
+    customer.wait_count(PENDING, 0).await;
     agent.close().await;
     customer.close().await;
 }
