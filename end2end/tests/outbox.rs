@@ -151,6 +151,35 @@ async fn pending_messages_survive_a_reload_and_an_agent_offline_loses_nothing() 
     wait_texts(&customer, AGENT_TEXTS, &replies).await;
     wait_texts(&agent, AGENT_TEXTS, &replies).await;
     agent.wait_count(PENDING, 0).await;
+
+    // the agent ends the chat while the customer's last message waits: it is marked
+    // not sent, with the reason, and can be removed
+    customer.set_offline(true).await;
+    customer.send_message("마지막으로 하나만요").await;
+    customer.wait_count(PENDING, 1).await;
+    agent.click_centered(r#"[data-testid="end-chat"]"#).await;
+    agent
+        .wait_count(r#"[data-testid="chat-list-item"]"#, 0)
+        .await;
+    customer.set_offline(false).await;
+    customer
+        .wait_text(
+            r#"[data-testid="message-pending"][data-state="refused"]"#,
+            "보내지 못했습니다",
+        )
+        .await;
+    customer.screenshot("customer-message-refused").await;
+    customer
+        .click_centered(r#"[data-testid="message-discard"]"#)
+        .await;
+    customer.wait_count(PENDING, 0).await;
+    assert!(
+        !agent
+            .texts(CUSTOMER_TEXTS)
+            .await
+            .iter()
+            .any(|t| t.contains("마지막"))
+    );
     agent.close().await;
     customer.close().await;
 }
