@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
+pub mod kept;
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use super::*;
@@ -165,6 +167,11 @@ impl PickedFile {
             mime: file.type_(),
             file,
         }
+    }
+
+    /// The browser's `File` (kept in IndexedDB while it waits, issue 31).
+    pub fn browser_file(&self) -> &web_sys::File {
+        &self.file
     }
 
     /// The files of a `FileList` (from an input, a drop or a paste).

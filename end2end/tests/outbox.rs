@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use end2end::{Browser, Proxy, Server};
 
-const CUSTOMER_TEXTS: &str = r#"[data-testid="message"][data-author="customer"] .bubble-text"#;
+const CUSTOMER_TEXTS: &str =
+    r#"[data-testid="message"][data-author="customer"] .bubble-text:not([hidden])"#;
 const AGENT_TEXTS: &str = r#"[data-testid="message"][data-author="agent"] .bubble-text"#;
 const PENDING: &str = r#"[data-testid="message-pending"]"#;
 
@@ -100,16 +101,35 @@ async fn pending_messages_survive_a_reload_and_an_agent_offline_loses_nothing() 
         .await;
     agent.wait_text(CUSTOMER_TEXTS, "환불 문의").await;
 
-    // sending is down (the page still loads); two messages wait, then the page reloads
-    customer.block_urls(&["*/api/v1/chats/*/messages"]).await;
+    // sending is down (the page still loads); two messages and a file wait, then the
+    // page reloads
+    customer
+        .block_urls(&["*/api/v1/chats/*/messages", "*/api/v1/chats/*/files*"])
+        .await;
     customer.send_message("주문번호는 1234").await;
     customer.send_message("카드 결제였어요").await;
     customer.wait_count(PENDING, 2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("영수증.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n% receipt\ntrailer << >>\n%%EOF\n").unwrap();
+    customer
+        .client
+        .find(fantoccini::Locator::Css(r#"[data-testid="attach-input"]"#))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    customer
+        .wait_text(r#"[data-testid="file-sending"]"#, "영수증.pdf")
+        .await;
     customer
         .find(r#"[data-testid="message-pending"][data-state="waiting"]"#)
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(agent.texts(CUSTOMER_TEXTS).await, ["환불 문의"]);
+    assert!(agent.texts(r#"[data-testid="file-card"]"#).await.is_empty());
+    customer.find(r#"[data-testid="file-sending"]"#).await;
     customer.client.refresh().await.unwrap();
     customer.wait_hydrated().await;
     customer.block_urls(&[]).await;
@@ -117,6 +137,14 @@ async fn pending_messages_survive_a_reload_and_an_agent_offline_loses_nothing() 
     wait_texts(&agent, CUSTOMER_TEXTS, &want).await;
     wait_texts(&customer, CUSTOMER_TEXTS, &want).await;
     customer.wait_count(PENDING, 0).await;
+    // the file too, kept in IndexedDB across the reload, once
+    agent
+        .wait_text(r#"[data-testid="file-card"]"#, "영수증.pdf")
+        .await;
+    agent.wait_count(r#"[data-testid="file-card"]"#, 1).await;
+    customer
+        .wait_count(r#"[data-testid="file-sending"]"#, 0)
+        .await;
 
     // the agent's console: three replies typed offline arrive once, in order
     agent.set_offline(true).await;

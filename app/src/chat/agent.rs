@@ -112,6 +112,16 @@ impl AgentDesk {
             }),
             Some(Callback::new(move |why| self.error.set(Some(why)))),
         );
+        self.files.resume(
+            format!("a:{agent}"),
+            None,
+            Callback::new(move |message: Message| {
+                self.on_frame(ServerMsg::MessageCreated {
+                    chat_id: message.chat_id,
+                    message,
+                })
+            }),
+        );
         leptos::task::spawn_local(async move {
             if let Ok(list) = client::agent_chats().await {
                 self.apply_list(list);

@@ -259,6 +259,11 @@ impl CustomerChatState {
             Callback::new(move |message| self.on_frame(CustomerFrame::MessageCreated { message })),
             None,
         );
+        self.files.resume(
+            format!("c:{}:{}", self.slug.get_value(), saved.chat_id),
+            Some(saved.token.clone()),
+            Callback::new(move |message| self.on_frame(CustomerFrame::MessageCreated { message })),
+        );
         let fetch = saved.clone();
         leptos::task::spawn_local(async move {
             let saved = fetch;
@@ -305,6 +310,7 @@ impl CustomerChatState {
         self.session.set(None);
         self.messages.set(Vec::new());
         self.outbox.close();
+        self.files.forget();
         self.status.set(ChatStatus::Active);
         self.queue.set(None);
         self.rating_open.set(false);

@@ -20,6 +20,9 @@ pub struct FileSender {
     pub sending: RwSignal<Vec<String>>,
     pub error: RwSignal<Option<String>>,
     texts: Signal<&'static shared::i18n::Texts>,
+    /// Whose uploads these are (`c:{slug}:{chat}` or `a:{agent}`): a file waits in
+    /// IndexedDB under it until stored (issue 31). `None`: not kept.
+    party: StoredValue<Option<String>>,
 }
 
 /// Why a file is refused, in the reader's language, with the limit named.
@@ -48,7 +51,39 @@ impl FileSender {
             sending: RwSignal::new(Vec::new()),
             error: RwSignal::new(None),
             texts: crate::i18n::use_texts(),
+            party: StoredValue::new(None),
         }
+    }
+
+    /// Starts keeping this party's uploads, and sends again what a reload or a closed
+    /// tab left unsent (issue 31); `done` gets each stored message.
+    pub fn resume(self, party: String, token: Option<String>, done: Callback<Message>) {
+        self.party.set_value(Some(party.clone()));
+        leptos::task::spawn_local(async move {
+            for kept in net::kept::of_party(&party).await {
+                self.upload(
+                    kept.chat,
+                    token.clone(),
+                    FileRules::default(),
+                    kept.file,
+                    kept.client_id,
+                    done,
+                );
+            }
+        });
+    }
+
+    /// Forgets the party's kept uploads (the customer starts a new chat).
+    pub fn forget(self) {
+        let Some(party) = self.party.get_value() else {
+            return;
+        };
+        self.party.set_value(None);
+        leptos::task::spawn_local(async move {
+            for kept in net::kept::of_party(&party).await {
+                net::kept::remove(&kept.client_id).await;
+            }
+        });
     }
 
     /// Sends `file` into `chat` (`token`: the customer's; agents use their cookie)
@@ -78,13 +113,31 @@ impl FileSender {
             return;
         }
         self.error.set(None);
+        let client_id = format!("f_{}", net::random_id());
+        self.upload(chat, token, rules, file, client_id, done);
+    }
+
+    /// Sends a file (again) until the server stored or refused it, kept in IndexedDB
+    /// meanwhile.
+    fn upload(
+        self,
+        chat: ChatId,
+        token: Option<String>,
+        rules: FileRules,
+        file: PickedFile,
+        client_id: String,
+        done: Callback<Message>,
+    ) {
         let name = file.name.clone();
         self.sending.update(|s| s.push(name.clone()));
+        let party = self.party.get_value();
         leptos::task::spawn_local(async move {
+            if let Some(party) = &party {
+                net::kept::put(party, chat, &client_id, &file).await;
+            }
             // one client_id for every attempt: a repeat the server already stored
             // answers that message (issue 31); a lost network is waited out with the
             // outbox's backoff, a refusal is shown
-            let client_id = format!("f_{}", net::random_id());
             let mut wait = 0;
             let sent = loop {
                 let sent = client::upload_file(chat, token.as_deref(), &file, &client_id).await;
@@ -96,6 +149,7 @@ impl FileSender {
                     _ => break sent,
                 }
             };
+            net::kept::remove(&client_id).await;
             self.sending.update(|s| {
                 if let Some(i) = s.iter().position(|n| *n == name) {
                     s.remove(i);
