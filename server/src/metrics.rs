@@ -132,9 +132,11 @@ fn token_matches(headers: &HeaderMap, token: &str) -> bool {
 /// wrong token).
 pub async fn public(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match state.metrics_token.as_deref() {
-        None => crate::api::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page")
-            .into_response(),
-        Some(t) if !token_matches(&headers, t) => crate::api::ApiError::new(
+        None => {
+            crate::api::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page")
+                .into_response()
+        }
+        Some(t) if !token_matches(&headers, t) => crate::api::error::ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "send the metrics token as Authorization: Bearer …",

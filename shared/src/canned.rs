@@ -37,13 +37,13 @@ pub struct CannedReply {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedReplyInput {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_title))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::canned_title))]
     pub title: String,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_shortcut))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::canned_shortcut))]
     pub shortcut: Option<String>,
     /// `ko` and/or `en`; at least one not blank, each within the message limit.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::canned_texts))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::canned_texts))]
     pub texts: BTreeMap<String, String>,
     /// A personal reply (any agent) or a service-wide one (admins); fixed at creation.
     #[serde(default)]
@@ -146,6 +146,78 @@ pub fn fill_placeholders(text: &str, customer: &str, agent: &str, service: &str)
     text.replace(PLACEHOLDERS[0], customer)
         .replace(PLACEHOLDERS[1], agent)
         .replace(PLACEHOLDERS[2], service)
+}
+
+/// The request schemas of a canned reply's fields (issue 30).
+#[cfg(feature = "openapi")]
+mod schemas {
+    use crate::schema::{self, CONTROL, string, whitespace};
+    use utoipa::openapi::Object;
+    use utoipa::openapi::schema::{
+        AdditionalProperties, AllOfBuilder, AnyOfBuilder, ObjectBuilder, Schema, Type,
+    };
+
+    /// Trimmed, 1 to [`super::MAX_CANNED_TITLE_CHARS`].
+    pub fn canned_title() -> Object {
+        schema::trimmed(super::MAX_CANNED_TITLE_CHARS)
+    }
+
+    /// Blank (none), or after trimming and dropping leading `/`s, 1 to
+    /// [`super::MAX_SHORTCUT_CHARS`] characters without whitespace or control
+    /// characters.
+    pub fn canned_shortcut() -> Object {
+        let ws = whitespace();
+        string(true)
+            .pattern(Some(format!(
+                "^[{ws}]*(/*[^{ws}{CONTROL}/][^{ws}{CONTROL}]{{0,{}}})?[{ws}]*$",
+                super::MAX_SHORTCUT_CHARS - 1
+            )))
+            .build()
+    }
+
+    /// Texts by language: only [`crate::SUPPORTED_LOCALES`] as keys, each at most the
+    /// message limit, at least one not blank (a blank one is dropped).
+    pub fn canned_texts() -> Schema {
+        let all = crate::SUPPORTED_LOCALES.iter().fold(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false))),
+            |o, lang| {
+                o.property(
+                    *lang,
+                    string(false).max_length(Some(crate::MAX_MESSAGE_CHARS)),
+                )
+            },
+        );
+        let one = crate::SUPPORTED_LOCALES
+            .iter()
+            .fold(AnyOfBuilder::new(), |any, lang| {
+                any.item(
+                    ObjectBuilder::new()
+                        .property(*lang, crate::chat::schemas::message_text())
+                        .required(*lang),
+                )
+            });
+        Schema::AllOf(AllOfBuilder::new().item(all).item(one).build())
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::schemas::{canned_shortcut, canned_title};
+    use crate::schema::check::agrees;
+
+    #[test]
+    fn canned_titles_and_shortcuts_as_the_rule_reads_them() {
+        let input = |title: &str, shortcut: &str| crate::CannedReplyInput {
+            title: title.into(),
+            shortcut: Some(shortcut.into()),
+            texts: [("ko".to_owned(), "안녕하세요".to_owned())].into(),
+            personal: true,
+        };
+        agrees(canned_title(), |s| input(s, "").normalized().is_ok());
+        agrees(canned_shortcut(), |s| input("인사", s).normalized().is_ok());
+    }
 }
 
 #[cfg(test)]

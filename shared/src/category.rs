@@ -39,7 +39,7 @@ pub struct CategoryNode {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCategory {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::category_name))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::category_name))]
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::id_or_null))]
     #[serde(default)]
@@ -60,7 +60,7 @@ pub enum MoveDirection {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryUpdate {
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::category_name_or_null))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::category_name_or_null))]
     pub name: Option<String>,
     #[serde(default)]
     pub enabled: Option<bool>,
@@ -126,6 +126,40 @@ pub fn swap_partner(
     match dir {
         MoveDirection::Up => i.checked_sub(1).map(|j| siblings_in_order[j]),
         MoveDirection::Down => siblings_in_order.get(i + 1).copied(),
+    }
+}
+
+/// The request schemas of a handling type's fields (issue 30).
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::openapi::Object;
+
+    /// 1 to [`super::MAX_CATEGORY_NAME_CHARS`] after trimming, no control character
+    /// (`engine::categories`).
+    pub fn category_name() -> Object {
+        crate::schema::display_name(super::MAX_CATEGORY_NAME_CHARS, false)
+    }
+
+    /// A new name, or `null` (unchanged).
+    pub fn category_name_or_null() -> Object {
+        crate::schema::display_name(super::MAX_CATEGORY_NAME_CHARS, true)
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::schemas::category_name;
+    use crate::schema::check::agrees;
+
+    #[test]
+    fn category_names_as_the_rule_reads_them() {
+        // engine::categories::check_name: trimmed, 1–50, no control character
+        agrees(category_name(), |s| {
+            let t = s.trim();
+            !t.is_empty()
+                && t.chars().count() <= super::MAX_CATEGORY_NAME_CHARS
+                && !t.chars().any(char::is_control)
+        });
     }
 }
 

@@ -435,7 +435,7 @@ fn yes() -> bool {
 pub struct StartChatRequest {
     /// The privacy notice accepted: a chat starts only with `true`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::consent, required = true))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::consent, required = true))]
     pub consent: bool,
     /// 1 to 128 visible ASCII characters (the widget's own id of the browser).
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,128}$"))]
@@ -449,7 +449,7 @@ pub struct StartChatRequest {
     /// The customer's language; one the service does not offer falls back to its first.
     pub locale: Option<String>,
     /// The page the chat starts on.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::page_url_or_null))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::page_url_or_null))]
     pub channel_url: Option<String>,
     /// A signed-in user of the host site (widget `data-user-id`)…
     #[serde(default)]
@@ -481,13 +481,13 @@ pub struct InquiryRequest {
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
-        schema(schema_with = crate::schema::inquiry_subject, required = true)
+        schema(schema_with = schemas::inquiry_subject, required = true)
     )]
     pub subject: String,
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
-        schema(schema_with = crate::schema::inquiry_body, required = true)
+        schema(schema_with = schemas::inquiry_body, required = true)
     )]
     pub body: String,
 }
@@ -507,7 +507,7 @@ pub struct SendMessageRequest {
     #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,64}$"))]
     pub client_id: String,
     /// Not blank, at most 4,000 characters.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::message_text))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::message_text))]
     pub text: String,
 }
 
@@ -626,6 +626,51 @@ pub fn validate_client_id(id: &str) -> Result<(), Invalid> {
             field: "client_id",
             reason: format!("must be 1 to {MAX_CLIENT_ID_CHARS} visible ASCII characters"),
         })
+    }
+}
+
+/// The request schemas of this module's fields (issue 30), from [`crate::schema`]'s
+/// pieces and this module's limits.
+#[cfg(feature = "openapi")]
+pub(crate) mod schemas {
+    use crate::schema;
+    use utoipa::openapi::Object;
+
+    /// A chat message's text ([`super::validate_message`]).
+    pub fn message_text() -> Object {
+        schema::non_blank(super::MAX_MESSAGE_CHARS, false)
+    }
+
+    /// An inquiry's subject (`engine::tickets`: 200 characters).
+    pub fn inquiry_subject() -> Object {
+        schema::non_blank(200, false)
+    }
+
+    /// An inquiry's body (`engine::tickets`: 5,000 characters).
+    pub fn inquiry_body() -> Object {
+        schema::non_blank(5000, false)
+    }
+
+    /// The page a chat starts on (`engine::chats::intake`).
+    pub fn page_url_or_null() -> Object {
+        schema::http_url(false, true)
+    }
+
+    /// The customer's consent to the privacy notice: a chat starts only with `true`.
+    pub fn consent() -> Object {
+        schema::only_true()
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use crate::schema::check::agrees;
+
+    #[test]
+    fn message_texts_as_the_rule_reads_them() {
+        agrees(super::schemas::message_text(), |s| {
+            crate::validate_message(s).is_ok()
+        });
     }
 }
 

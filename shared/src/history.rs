@@ -48,7 +48,7 @@ pub struct HistoryQuery {
     pub tz: Option<String>,
     /// `handled` (처리) or `unhandled` (미처리).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::handled_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = schemas::handled_param))]
     pub status: Option<String>,
     /// Agent id: chats assigned to that agent.
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct HistoryQuery {
     pub category: Option<String>,
     /// `helpcenter` (our help center) or `widget` (sites embedding the widget).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::channel_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = schemas::channel_param))]
     pub channel: Option<String>,
     /// Part of the customer's name or email.
     #[serde(default)]
@@ -74,11 +74,11 @@ pub struct HistoryQuery {
     pub page: Option<String>,
     /// Page size, 1–200 (50).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::limit_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = schemas::limit_param))]
     pub limit: Option<String>,
     /// Language of the export's headers and labels: `ko` (default) or `en`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::language_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::settings::schemas::language_param))]
     pub lang: Option<String>,
 }
 
@@ -368,6 +368,107 @@ pub fn cap_chars(text: &str, max: usize) -> String {
 pub fn last_week(now: DateTime<Utc>, tz: FixedOffset) -> (NaiveDate, NaiveDate) {
     let today = now.with_timezone(&tz).date_naive();
     (today - Duration::days(6), today)
+}
+
+/// The request schemas of the history's query words (issue 30).
+#[cfg(feature = "openapi")]
+pub(crate) mod schemas {
+    use crate::schema::{query_word, string, whitespace};
+    use utoipa::openapi::Object;
+
+    /// `status`: `handled` or `unhandled`.
+    pub fn handled_param() -> Object {
+        query_word(&["handled", "unhandled"])
+    }
+
+    /// `channel`: `helpcenter` or `widget` ([`super::parse_channel`]).
+    pub fn channel_param() -> Object {
+        query_word(&["helpcenter", "widget"])
+    }
+
+    /// A page size: 1 to [`super::MAX_PAGE_SIZE`] (200), or blank.
+    pub fn limit_param() -> Object {
+        let ws = whitespace();
+        string(false)
+            .pattern(Some(format!(
+                "^[{ws}]*(0*([1-9][0-9]?|1[0-9][0-9]|200))?[{ws}]*$"
+            )))
+            .build()
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::schemas::{channel_param, handled_param, limit_param};
+    use crate::schema::check::{corpus, pattern};
+    use crate::schema::{id_param, offset_param};
+    use crate::settings::schemas::language_param;
+
+    #[test]
+    fn query_words_and_ids_as_the_filters_read_them() {
+        let history = |field: &str, v: &str| {
+            let mut q = crate::HistoryQuery::default();
+            let v = Some(v.to_owned());
+            match field {
+                "limit" => q.limit = v,
+                "agent" => q.agent = v,
+                "page" => q.page = v,
+                "tz" => q.tz = v,
+                "status" => q.status = v,
+                "channel" => q.channel = v,
+                _ => q.lang = v,
+            }
+            q.filter().is_ok()
+        };
+        for (field, schema) in [
+            ("limit", limit_param()),
+            ("agent", id_param()),
+            ("page", id_param()),
+            ("tz", offset_param()),
+            ("status", handled_param()),
+            ("channel", channel_param()),
+            ("lang", language_param()),
+        ] {
+            let re = pattern(schema);
+            let mut words: Vec<String> = corpus();
+            words.extend(
+                [
+                    "1",
+                    "50",
+                    "200",
+                    "201",
+                    "0",
+                    "007",
+                    "+5",
+                    "-3",
+                    "9223372036854775807",
+                    "+09:00",
+                    "-05:30",
+                    "Z",
+                    "utc",
+                    "+14",
+                    "+15",
+                    "+9:60",
+                    " 7 ",
+                    "handled",
+                    "unhandled",
+                    "widget",
+                    "helpcenter",
+                    "ko",
+                    " en ",
+                    "fr",
+                ]
+                .map(String::from),
+            );
+            for w in words {
+                // the schema may be stricter than the filter (a 19-digit id, `+5`),
+                // never looser: what it accepts, the filter accepts
+                if re.is_match(&w) {
+                    assert!(history(field, &w), "{field}={w:?}");
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

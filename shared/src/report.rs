@@ -18,7 +18,7 @@ pub struct ReportQuery {
     /// `today`, `7d` or `30d` (ending today, in the service's time zone); checked but
     /// unused when `from` is given. Blank or absent: `7d`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::period_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = schemas::period_param))]
     pub period: Option<String>,
     /// First day, `YYYY-MM-DD` (the service's time zone).
     #[serde(default)]
@@ -36,11 +36,11 @@ pub struct ReportQuery {
     pub category: Option<String>,
     /// `helpcenter` or `widget`.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::channel_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::history::schemas::channel_param))]
     pub channel: Option<String>,
     /// The export's language (`ko`, default, or `en`); the JSON answer ignores it.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::schema::language_param))]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::settings::schemas::language_param))]
     pub lang: Option<String>,
 }
 
@@ -221,6 +221,34 @@ pub struct Report {
     pub heatmap: Vec<Vec<i64>>,
     /// 1:1 inquiries left (absent agents, outside hours) in the period.
     pub inquiries: i64,
+}
+
+/// The request schema of `period` (issue 30).
+#[cfg(feature = "openapi")]
+mod schemas {
+    /// `today`, `7d` or `30d`, or blank ([`super::report_days`]).
+    pub fn period_param() -> utoipa::openapi::Object {
+        crate::schema::query_word(&["today", "7d", "30d"])
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod schema_tests {
+    use super::schemas::period_param;
+    use crate::schema::check::agrees;
+
+    #[test]
+    fn periods_as_the_rule_reads_them() {
+        let report = |period: &str| {
+            let q = crate::ReportQuery {
+                period: Some(period.into()),
+                ..Default::default()
+            };
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).expect("a date");
+            crate::report::report_days(&q, today).is_ok()
+        };
+        agrees(period_param(), report);
+    }
 }
 
 #[cfg(test)]

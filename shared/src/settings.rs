@@ -406,6 +406,17 @@ impl RatingRequest {
     }
 }
 
+/// The request schemas of this module's words (issue 30).
+#[cfg(feature = "openapi")]
+pub mod schemas {
+    use utoipa::openapi::Object;
+
+    /// `lang` / `locale` of an answer: one of [`super::SUPPORTED_LOCALES`], or blank.
+    pub fn language_param() -> Object {
+        crate::schema::query_word(&super::SUPPORTED_LOCALES)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

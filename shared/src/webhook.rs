@@ -20,10 +20,10 @@ pub const MAX_WEBHOOKS: i64 = 20;
 pub struct NewWebhook {
     /// `https://…` (or `http://`); hosts in loopback or private ranges are refused
     /// unless the operator allows them.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::webhook_url))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::webhook_url))]
     pub url: String,
     /// Some of [`WEBHOOK_EVENTS`] (at least one).
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::webhook_events))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::webhook_events))]
     pub events: Vec<String>,
 }
 
@@ -57,4 +57,29 @@ pub struct Webhook {
     pub created_at: String,
     /// The latest deliveries, newest first (at most 20).
     pub deliveries: Vec<WebhookDelivery>,
+}
+
+/// The request schemas of a webhook's fields (issue 30).
+#[cfg(feature = "openapi")]
+mod schemas {
+    use utoipa::openapi::Object;
+    use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, Type};
+
+    /// `engine::webhooks::check_url`: an http(s) address, trimmed. Whether its host is
+    /// public is known only by resolving it.
+    pub fn webhook_url() -> Object {
+        crate::schema::http_url(true, false)
+    }
+
+    /// One or more of [`super::WEBHOOK_EVENTS`].
+    pub fn webhook_events() -> Array {
+        ArrayBuilder::new()
+            .items(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(super::WEBHOOK_EVENTS)),
+            )
+            .min_items(Some(1))
+            .build()
+    }
 }

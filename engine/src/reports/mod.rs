@@ -12,5 +12,6 @@ mod query;
 mod reading;
 pub(crate) mod rollup;
 pub(crate) mod rules;
+mod sums;
 
 pub(crate) use rollup::refresh_chat;

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::period::{Stretch, stretches};
-use super::query::{Filter, Sums};
 use super::rollup::{self, measure_columns, measures};
 use super::rules;
+use super::sums::{Filter, Sums};
 use crate::db;
 use crate::error::Result;
 

@@ -41,7 +41,7 @@ pub async fn put(
 #[into_params(parameter_in = Query)]
 pub struct LocaleQuery {
     /// `ko` (default; also when blank) or `en`.
-    #[param(schema_with = shared::schema::language_param)]
+    #[param(schema_with = shared::settings::schemas::language_param)]
     locale: Option<String>,
 }
 
