@@ -73,16 +73,16 @@ impl From<engine::Error> for AppError {
     fn from(e: engine::Error) -> Self {
         use engine::Error as E;
         let (code, status) = match &e {
-            E::NotFound(_) => ("not_found", 404),
-            E::Unauthenticated => ("unauthenticated", 401),
-            E::InvalidCredentials => ("invalid_credentials", 401),
-            E::AccountDeactivated => ("account_deactivated", 403),
-            E::Throttled { .. } => ("too_many_attempts", 429),
+            E::NotFound(_) => (shared::ErrorCode::NotFound, 404),
+            E::Unauthenticated => (shared::ErrorCode::Unauthenticated, 401),
+            E::InvalidCredentials => (shared::ErrorCode::InvalidCredentials, 401),
+            E::AccountDeactivated => (shared::ErrorCode::AccountDeactivated, 403),
+            E::Throttled { .. } => (shared::ErrorCode::TooManyAttempts, 429),
             E::Limited { code, .. } => (*code, 429),
-            E::Busy { .. } => ("busy", 503),
+            E::Busy { .. } => (shared::ErrorCode::Busy, 503),
             E::Forbidden { code, .. } => (*code, 403),
             E::SecondFactor { code, .. } => (*code, 401),
-            E::Invalid(_) => ("invalid_input", 422),
+            E::Invalid(_) => (shared::ErrorCode::InvalidInput, 422),
             E::Conflict { code, .. } => (*code, 409),
             E::Rule { code, .. } => (*code, 422),
             E::TooLarge { code, .. } => (*code, 413),
@@ -103,6 +103,6 @@ impl From<engine::Error> for AppError {
                 );
             }
         };
-        AppError::new(code, e.to_string()).with_status(status)
+        AppError::new(code.as_str(), e.to_string()).with_status(status)
     }
 }

@@ -78,7 +78,7 @@ pub(crate) async fn insert(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            Error::conflict("email_taken", format!("an account with email {email} already exists"))
+            Error::conflict(shared::ErrorCode::EmailTaken, format!("an account with email {email} already exists"))
         } else {
             e.into()
         }

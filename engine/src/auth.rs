@@ -230,7 +230,7 @@ impl Engine {
                 None => {
                     self.release_login(&email, client_addr, place).await?;
                     return Err(Error::SecondFactor {
-                        code: "two_factor_required",
+                        code: shared::ErrorCode::TwoFactorRequired,
                         message: "enter the code from your authenticator app (or a recovery code)"
                             .into(),
                     });

@@ -30,7 +30,7 @@ impl Caller {
     pub fn require_two_factor_set_up(&self) -> Result<()> {
         if self.two_factor_pending {
             return Err(Error::forbidden(
-                "two_factor_setup_required",
+                shared::ErrorCode::TwoFactorSetupRequired,
                 "this service requires two-factor login: set it up first",
             ));
         }
@@ -98,7 +98,7 @@ impl Caller {
             Ok(())
         } else {
             Err(Error::forbidden(
-                "admin_only",
+                shared::ErrorCode::AdminOnly,
                 "only admins of this service may do this",
             ))
         }

@@ -64,7 +64,7 @@ impl Engine {
         .await?;
         if kept >= MAX_CANNED_PER_OWNER {
             return Err(Error::rule(
-                "too_many_canned_replies",
+                shared::ErrorCode::TooManyCannedReplies,
                 format!("at most {MAX_CANNED_PER_OWNER} canned replies each"),
             ));
         }

@@ -105,7 +105,7 @@ impl Engine {
                 .ok_or(Error::NotFound("parent category"))?;
             if !can_have_child(p.depth) {
                 return Err(Error::rule(
-                    "category_too_deep",
+                    shared::ErrorCode::CategoryTooDeep,
                     "categories have at most 3 levels",
                 ));
             }

@@ -1,6 +1,7 @@
 //! The engine's one error type. Edges map it to HTTP statuses and messages; nothing
 //! here knows about HTTP.
 
+use shared::ErrorCode;
 use std::time::Duration;
 
 use shared::validate::Invalid;
@@ -28,7 +29,7 @@ pub enum Error {
     /// after the given time. `code` names the limit (`too_many_chats`, …).
     #[error("{message}")]
     Limited {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after: Duration,
     },
@@ -38,25 +39,25 @@ pub enum Error {
     /// The password was right but the account's second factor is missing (`code`
     /// `two_factor_required`) or wrong (`two_factor_invalid`): 401 (issue 21).
     #[error("{message}")]
-    SecondFactor { code: &'static str, message: String },
+    SecondFactor { code: ErrorCode, message: String },
     /// Authenticated but not allowed (e.g. an agent on an admin endpoint).
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { code: ErrorCode, message: String },
     /// Input broke a rule; says which field and why.
     #[error(transparent)]
     Invalid(#[from] Invalid),
     /// Well-formed input that breaks a rule of the product (`consent_required`, …): 422.
     #[error("{message}")]
-    Rule { code: &'static str, message: String },
+    Rule { code: ErrorCode, message: String },
     /// The request clashes with what exists (a taken slug or email).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// An upload over the service's size limit (413); the message names the limit.
     #[error("{message}")]
-    TooLarge { code: &'static str, message: String },
+    TooLarge { code: ErrorCode, message: String },
     /// An upload whose content is not a kind the service allows (415).
     #[error("{message}")]
-    Unsupported { code: &'static str, message: String },
+    Unsupported { code: ErrorCode, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -97,26 +98,26 @@ impl Error {
     /// A second factor that is not right, or was used already (401).
     pub(crate) fn second_factor_invalid() -> Error {
         Error::SecondFactor {
-            code: "two_factor_invalid",
+            code: ErrorCode::TwoFactorInvalid,
             message: "the code is not right (or was used already)".into(),
         }
     }
 
-    pub(crate) fn forbidden(code: &'static str, message: impl Into<String>) -> Error {
+    pub(crate) fn forbidden(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Forbidden {
             code,
             message: message.into(),
         }
     }
 
-    pub(crate) fn rule(code: &'static str, message: impl Into<String>) -> Error {
+    pub(crate) fn rule(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Rule {
             code,
             message: message.into(),
         }
     }
 
-    pub(crate) fn conflict(code: &'static str, message: impl Into<String>) -> Error {
+    pub(crate) fn conflict(code: ErrorCode, message: impl Into<String>) -> Error {
         Error::Conflict {
             code,
             message: message.into(),

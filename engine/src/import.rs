@@ -380,7 +380,7 @@ impl Engine {
         let plan = self.plan_import(caller, bytes).await?;
         if plan.preview.errors > 0 {
             return Err(Error::rule(
-                "import_has_errors",
+                shared::ErrorCode::ImportHasErrors,
                 format!(
                     "{} rows have errors; nothing was imported (see the preview)",
                     plan.preview.errors

@@ -162,7 +162,7 @@ pub(crate) struct Limiter {
     customer_sockets: Mutex<std::collections::HashMap<ChatId, u32>>,
 }
 
-fn limited(code: &'static str, message: &str, wait: Duration) -> Error {
+fn limited(code: shared::ErrorCode, message: &str, wait: Duration) -> Error {
     Error::Limited {
         code,
         message: message.to_owned(),
@@ -190,12 +190,12 @@ impl Limiter {
             let key = crate::throttle::address_key(addr);
             self.chat_starts_per_address
                 .take(&key)
-                .map_err(|w| limited("too_many_chats", WHY, w))?;
+                .map_err(|w| limited(shared::ErrorCode::TooManyChats, WHY, w))?;
         }
         if let Some(visitor) = visitor {
             self.chat_starts_per_visitor
                 .take(visitor)
-                .map_err(|w| limited("too_many_chats", WHY, w))?;
+                .map_err(|w| limited(shared::ErrorCode::TooManyChats, WHY, w))?;
         }
         Ok(())
     }
@@ -207,7 +207,7 @@ impl Limiter {
             .take(&crate::throttle::address_key(addr))
             .map_err(|w| {
                 limited(
-                    "too_many_inquiries",
+                    shared::ErrorCode::TooManyInquiries,
                     "too many inquiries were sent from here; please try again later",
                     w,
                 )
@@ -220,7 +220,7 @@ impl Limiter {
             .take(&chat.0.to_string())
             .map_err(|w| {
                 limited(
-                    "too_many_messages",
+                    shared::ErrorCode::TooManyMessages,
                     "you are sending messages too fast; please wait a moment",
                     w,
                 )
@@ -237,7 +237,7 @@ impl Limiter {
         let n = open.entry(chat).or_insert(0);
         if self.config.sockets_per_customer > 0 && *n >= self.config.sockets_per_customer {
             return Err(limited(
-                "too_many_sockets",
+                shared::ErrorCode::TooManySockets,
                 "this chat is already open in too many windows",
                 Duration::from_secs(5),
             ));
@@ -291,7 +291,7 @@ mod tests {
             Err(Error::Limited {
                 code, retry_after, ..
             }) => {
-                assert_eq!(code, "too_many_chats");
+                assert_eq!(code, shared::ErrorCode::TooManyChats);
                 assert!(
                     retry_after >= Duration::from_secs(1) && retry_after <= Duration::from_secs(20)
                 );

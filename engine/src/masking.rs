@@ -184,7 +184,7 @@ impl Engine {
             Ok(())
         } else {
             Err(Error::forbidden(
-                "security_service_off",
+                shared::ErrorCode::SecurityServiceOff,
                 "PII masking needs the security service (contract)",
             ))
         }

@@ -278,7 +278,7 @@ impl Engine {
         let Some(days) = days else {
             // a state the service or account is in, not a wrong field: 409 (issue 30)
             return Err(Error::conflict(
-                "retention_off",
+                shared::ErrorCode::RetentionOff,
                 "retention is off for this service",
             ));
         };

@@ -47,7 +47,7 @@ pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<S
     .map_err(|e| {
         if is_unique_violation(&e) {
             Error::conflict(
-                "slug_taken",
+                shared::ErrorCode::SlugTaken,
                 format!("a service with slug `{slug}` already exists"),
             )
         } else {

@@ -234,7 +234,7 @@ impl Engine {
         .await?;
         if admins == 0 {
             return Err(Error::rule(
-                "last_admin",
+                shared::ErrorCode::LastAdmin,
                 "the service must keep at least one active admin",
             ));
         }
@@ -288,7 +288,7 @@ impl Engine {
             })
         {
             return Err(Error::conflict(
-                "rating_closed",
+                shared::ErrorCode::RatingClosed,
                 "ratings are accepted up to 24 hours after the chat ended",
             ));
         }
@@ -339,13 +339,13 @@ impl Engine {
         let detail = self.chat(crate::Party::Agent(caller), chat).await?;
         if detail.agent.as_ref().map(|a| a.id) != Some(caller.agent_id()) {
             return Err(Error::forbidden(
-                "not_assigned",
+                shared::ErrorCode::NotAssigned,
                 "this chat is assigned to another agent",
             ));
         }
         if !detail.status.accepts_message_from(Author::Agent) {
             return Err(Error::conflict(
-                "chat_closed",
+                shared::ErrorCode::ChatClosed,
                 "the customer has left this chat",
             ));
         }

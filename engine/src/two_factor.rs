@@ -122,7 +122,7 @@ impl Engine {
         if self.has_two_factor(caller.agent_id().0).await? {
             let Some(code) = current_code.filter(|c| !c.trim().is_empty()) else {
                 return Err(Error::SecondFactor {
-                    code: "two_factor_required",
+                    code: shared::ErrorCode::TwoFactorRequired,
                     message: "two-factor login is on: a current code (or a recovery code) is needed to replace it".into(),
                 });
             };
@@ -165,7 +165,7 @@ impl Engine {
         let Some((email, secret)) = self.account_secret(agent, true).await? else {
             // a state the service or account is in, not a wrong field: 409 (issue 30)
             return Err(Error::conflict(
-                "two_factor_not_started",
+                shared::ErrorCode::TwoFactorNotStarted,
                 "start the set-up first (a new secret and QR code)",
             ));
         };

@@ -244,7 +244,7 @@ impl Engine {
             .await?;
         if count >= MAX_WEBHOOKS {
             return Err(Error::rule(
-                "too_many_webhooks",
+                shared::ErrorCode::TooManyWebhooks,
                 format!("a service has at most {MAX_WEBHOOKS} webhooks"),
             ));
         }

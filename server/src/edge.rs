@@ -67,7 +67,7 @@ pub(crate) async fn csrf(State(state): State<AppState>, req: Request, next: Next
             tracing::info!(path = req.uri().path(), "cross-site request refused");
             return crate::api::ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
-                "foreign_origin",
+                shared::ErrorCode::ForeignOrigin,
                 "this request must come from this site's own pages",
             )
             .into_response();
@@ -189,7 +189,7 @@ pub(crate) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> 
     tracing::error!(panic = what, "a request handler panicked");
     crate::api::ApiError::new(
         axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
+        shared::ErrorCode::Internal,
         "something went wrong on our side; please try again",
     )
     .into_response()

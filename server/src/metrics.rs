@@ -132,13 +132,15 @@ fn token_matches(headers: &HeaderMap, token: &str) -> bool {
 /// wrong token).
 pub async fn public(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match state.metrics_token.as_deref() {
-        None => {
-            crate::api::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page")
-                .into_response()
-        }
+        None => crate::api::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "no such page",
+        )
+        .into_response(),
         Some(t) if !token_matches(&headers, t) => crate::api::error::ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            shared::ErrorCode::Unauthenticated,
             "send the metrics token as Authorization: Bearer …",
         )
         .into_response(),

@@ -7,6 +7,7 @@
 pub mod canned;
 pub mod category;
 pub mod chat;
+pub mod error_code;
 pub mod file;
 pub mod frames;
 pub mod history;
@@ -32,6 +33,7 @@ pub mod webhook;
 pub use canned::{CannedReply, CannedReplyInput};
 pub use category::*;
 pub use chat::*;
+pub use error_code::ErrorCode;
 pub use file::{Attachment, FileKind, FileRules};
 pub use frames::*;
 pub use history::*;

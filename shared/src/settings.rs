@@ -139,7 +139,7 @@ pub struct ContractUpdate {
 /// Why a settings change is refused (422 with this code).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsRule {
-    pub code: &'static str,
+    pub code: crate::ErrorCode,
     pub message: String,
 }
 
@@ -164,7 +164,7 @@ impl Settings {
         if let Some(on) = change.helpcenter_chat_enabled {
             if on && !next.contract.chat {
                 return Err(SettingsRule {
-                    code: "contract_chat_off",
+                    code: crate::ErrorCode::ContractChatOff,
                     message:
                         "help-center chat can be turned on only while the contract's chat is on"
                             .into(),
@@ -177,13 +177,13 @@ impl Settings {
             for l in locales {
                 if !SUPPORTED_LOCALES.contains(&l.as_str()) {
                     return Err(SettingsRule {
-                        code: "unsupported_locale",
+                        code: crate::ErrorCode::UnsupportedLocale,
                         message: format!("`{l}` is not a supported language (ko, en)"),
                     });
                 }
                 if seen.contains(l) {
                     return Err(SettingsRule {
-                        code: "duplicate_locale",
+                        code: crate::ErrorCode::DuplicateLocale,
                         message: format!("`{l}` is listed twice"),
                     });
                 }
@@ -191,7 +191,7 @@ impl Settings {
             }
             if seen.is_empty() {
                 return Err(SettingsRule {
-                    code: "no_locale",
+                    code: crate::ErrorCode::NoLocale,
                     message: "the help center needs at least one language".into(),
                 });
             }
@@ -209,13 +209,13 @@ impl Settings {
                 for (lang, text) in map {
                     if !SUPPORTED_LOCALES.contains(&lang.as_str()) {
                         return Err(SettingsRule {
-                            code: "unsupported_locale",
+                            code: crate::ErrorCode::UnsupportedLocale,
                             message: format!("{field}: `{lang}` is not a supported language"),
                         });
                     }
                     if text.chars().count() > MAX_SETTING_TEXT_CHARS {
                         return Err(SettingsRule {
-                            code: "text_too_long",
+                            code: crate::ErrorCode::TextTooLong,
                             message: format!(
                                 "{field}.{lang}: at most {MAX_SETTING_TEXT_CHARS} characters"
                             ),
@@ -237,7 +237,7 @@ impl Settings {
             {
                 if !valid_domain_pattern(&d) {
                     return Err(SettingsRule {
-                        code: "invalid_domain",
+                        code: crate::ErrorCode::InvalidDomain,
                         message: format!(
                             "`{d}` is not a host name (e.g. shop.example.com or *.example.com)"
                         ),
@@ -469,7 +469,7 @@ mod tests {
                     ..Default::default()
                 })
                 .unwrap_err();
-            assert_eq!(e.code, "invalid_domain", "{bad}");
+            assert_eq!(e.code.as_str(), "invalid_domain", "{bad}");
         }
     }
 
@@ -495,7 +495,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap_err();
-        assert_eq!(err.code, "contract_chat_off");
+        assert_eq!(err.code.as_str(), "contract_chat_off");
         // both in one change is fine
         let both = off
             .apply(&SettingsUpdate {
@@ -544,6 +544,7 @@ mod tests {
                 })
                 .unwrap_err()
                 .code
+                .as_str()
         };
         assert_eq!(err(vec!["ko", "fr"]), "unsupported_locale");
         assert_eq!(err(vec!["ko", "ko"]), "duplicate_locale");
@@ -555,7 +556,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap_err();
-        assert_eq!(e.code, "text_too_long");
+        assert_eq!(e.code.as_str(), "text_too_long");
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Engine {
         let profile = self.agent(caller, agent).await?;
         if !profile.active {
             return Err(Error::conflict(
-                "agent_inactive",
+                shared::ErrorCode::AgentInactive,
                 "this account is deactivated",
             ));
         }

@@ -56,7 +56,7 @@ impl Upload {
 
 fn too_large(rules: &FileRules) -> Error {
     Error::TooLarge {
-        code: "file_too_large",
+        code: shared::ErrorCode::FileTooLarge,
         message: format!("files may be at most {} MB", rules.max_mb),
     }
 }
@@ -87,14 +87,14 @@ impl Engine {
         }
         if !row.status.accepts_message_from(author) {
             return Err(Error::conflict(
-                "chat_closed",
+                shared::ErrorCode::ChatClosed,
                 format!("this chat is {}; no more files", row.status.as_str()),
             ));
         }
         let rules = self.file_rules(row.service_id).await?;
         if rules.types.is_empty() {
             return Err(Error::forbidden(
-                "files_off",
+                shared::ErrorCode::FilesOff,
                 "this service does not take files",
             ));
         }
@@ -102,7 +102,10 @@ impl Engine {
             return Err(too_large(&rules));
         }
         if declared == Some(0) {
-            return Err(Error::rule("empty_file", "the file is empty"));
+            return Err(Error::rule(
+                shared::ErrorCode::EmptyFile,
+                "the file is empty",
+            ));
         }
         if let Party::Customer(c) = party {
             self.customer_may_send(c, chat, client_id).await?;
@@ -162,7 +165,7 @@ impl Engine {
     /// the whole of a smaller file).
     fn sniff_upload(&self, up: &mut Upload) -> Result<()> {
         let mime = sniff(&up.pending, &up.name).ok_or_else(|| Error::Unsupported {
-            code: "file_type_not_allowed",
+            code: shared::ErrorCode::FileTypeNotAllowed,
             message: format!(
                 "this kind of file is not accepted; allowed: {}",
                 kinds_named(&up.rules)
@@ -171,7 +174,7 @@ impl Engine {
         let kind = FileKind::of_mime(mime).unwrap_or(FileKind::Zip);
         if !up.rules.allows(kind) {
             return Err(Error::Unsupported {
-                code: "file_type_not_allowed",
+                code: shared::ErrorCode::FileTypeNotAllowed,
                 message: format!(
                     "{} files are not accepted here; allowed: {}",
                     kind.as_str(),
@@ -228,7 +231,10 @@ impl Engine {
     ) -> Result<Sent> {
         shared::validate_client_id(client_id)?;
         if up.received == 0 {
-            return Err(Error::rule("empty_file", "the file is empty"));
+            return Err(Error::rule(
+                shared::ErrorCode::EmptyFile,
+                "the file is empty",
+            ));
         }
         if up.mime.is_none() {
             self.sniff_upload(up)?;
@@ -248,7 +254,7 @@ impl Engine {
             let t = made.map_err(|why| {
                 tracing::info!(why, "a broken image was refused");
                 Error::Unsupported {
-                    code: "broken_image",
+                    code: shared::ErrorCode::BrokenImage,
                     message: "this image cannot be read (damaged or not really an image)".into(),
                 }
             })?;
@@ -305,7 +311,7 @@ impl Engine {
         }
         if f.masked {
             return Err(Error::conflict(
-                "file_masked",
+                shared::ErrorCode::FileMasked,
                 "this file was hidden by an agent",
             ));
         }

@@ -120,7 +120,7 @@ async fn require_available(mut conn: Ex<'_>, service: ServiceId, agent: AgentId)
         Ok(())
     } else {
         Err(Error::conflict(
-            "agent_unavailable",
+            shared::ErrorCode::AgentUnavailable,
             "that agent is not online to take chats",
         ))
     }
@@ -148,7 +148,7 @@ impl Engine {
         }
         if row.status != ChatStatus::Active {
             return Err(Error::conflict(
-                "chat_not_active",
+                shared::ErrorCode::ChatNotActive,
                 format!(
                     "only an active chat can be transferred; this one is {}",
                     row.status.as_str()
@@ -159,7 +159,7 @@ impl Engine {
         if let Some(to) = req.to_agent_id {
             if Some(to) == from {
                 return Err(Error::rule(
-                    "same_agent",
+                    shared::ErrorCode::SameAgent,
                     "the chat is already this agent's",
                 ));
             }

@@ -190,7 +190,7 @@ impl Engine {
     ) -> Result<StartChatResponse> {
         if !req.consent {
             return Err(Error::rule(
-                "consent_required",
+                shared::ErrorCode::ConsentRequired,
                 "the customer must accept the privacy notice before chatting",
             ));
         }
@@ -236,13 +236,13 @@ impl Engine {
                 Some(host) if shared::domain_allowed(&allowed, host) => {}
                 Some(host) => {
                     return Err(Error::forbidden(
-                        "domain_not_allowed",
+                        shared::ErrorCode::DomainNotAllowed,
                         format!("chat is not enabled on {host}"),
                     ));
                 }
                 None => {
                     return Err(Error::forbidden(
-                        "domain_not_allowed",
+                        shared::ErrorCode::DomainNotAllowed,
                         "this service chats only on its allowed sites; send the page (channel_url)",
                     ));
                 }
@@ -254,7 +254,7 @@ impl Engine {
                 let secret = self.identity_secret(service.0).await?;
                 if !crate::identity::verify(&secret, user, hash.as_deref().unwrap_or_default()) {
                     return Err(Error::forbidden(
-                        "identity_invalid",
+                        shared::ErrorCode::IdentityInvalid,
                         "the signed-in user could not be verified (data-user-hash)",
                     ));
                 }
@@ -262,7 +262,7 @@ impl Engine {
             }
             (None, _) if svc.try_get::<bool, _>("require_signed_user")? => {
                 return Err(Error::forbidden(
-                    "identity_required",
+                    shared::ErrorCode::IdentityRequired,
                     "this service chats only with signed-in users",
                 ));
             }
@@ -293,7 +293,7 @@ impl Engine {
             .await?;
             if open >= i64::from(cap) {
                 return Err(Error::Limited {
-                    code: "too_many_open_chats",
+                    code: shared::ErrorCode::TooManyOpenChats,
                     message: "you already have chats open; please continue in one of them".into(),
                     retry_after: std::time::Duration::from_secs(60),
                 });
@@ -316,14 +316,14 @@ impl Engine {
         let online = queue::candidates(tx.ex(), service, None).await?;
         if online.is_empty() {
             return Err(Error::conflict(
-                "agents_absent",
+                shared::ErrorCode::AgentsAbsent,
                 "no agent is online; leave a 1:1 inquiry instead",
             ));
         }
         let hours = business_hours(svc.try_get("business_hours")?);
         if !hours.chat_outside_hours && !hours::open_at(&hours, now) {
             return Err(Error::conflict(
-                "outside_hours",
+                shared::ErrorCode::OutsideHours,
                 "chat is closed outside business hours; leave a 1:1 inquiry instead",
             ));
         }

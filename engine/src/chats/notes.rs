@@ -43,7 +43,7 @@ impl Engine {
         if let Some(r) = stored {
             if !r.try_get::<bool, _>("internal")? {
                 return Err(Error::conflict(
-                    "client_id_taken",
+                    shared::ErrorCode::ClientIdTaken,
                     "this client_id belongs to a message of this chat; use a new one",
                 ));
             }

@@ -62,7 +62,7 @@ pub(super) fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
         Ok(())
     } else {
         Err(Error::forbidden(
-            "not_assigned",
+            shared::ErrorCode::NotAssigned,
             "this chat is assigned to another agent",
         ))
     }

@@ -91,7 +91,7 @@ impl Engine {
         }
         if !row.status.accepts_message_from(by) {
             return Err(Error::conflict(
-                "chat_closed",
+                shared::ErrorCode::ChatClosed,
                 format!("this chat is {}", row.status.as_str()),
             ));
         }

@@ -54,7 +54,7 @@ impl Engine {
         }
         let next = row.status.after_end(who).ok_or_else(|| {
             Error::conflict(
-                "chat_closed",
+                shared::ErrorCode::ChatClosed,
                 format!("this chat is already {}", row.status.as_str()),
             )
         })?;

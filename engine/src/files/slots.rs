@@ -72,7 +72,7 @@ impl UploadSlots {
         for (key, limit) in &shares {
             if held.get(key).copied().unwrap_or(0) >= *limit {
                 return Err(Error::Limited {
-                    code: "too_many_uploads",
+                    code: shared::ErrorCode::TooManyUploads,
                     message: "other files are still being sent from here; wait until they finish"
                         .into(),
                     retry_after: Duration::from_secs(5),
@@ -147,7 +147,7 @@ mod tests {
         assert!(matches!(
             err,
             Err(Error::Limited {
-                code: "too_many_uploads",
+                code: shared::ErrorCode::TooManyUploads,
                 ..
             })
         ));

@@ -157,7 +157,7 @@ impl Engine {
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(Error::conflict(
-                "export_running",
+                shared::ErrorCode::ExportRunning,
                 "an export of yours is still running; wait for it to finish",
             ));
         }
@@ -284,12 +284,12 @@ impl Engine {
                 Ok((Arc::new(file.into_temp_path()), r.try_get("file_name")?))
             }
             ExportState::Failed => Err(Error::conflict(
-                "export_failed",
+                shared::ErrorCode::ExportFailed,
                 r.try_get::<Option<String>, _>("error")?
                     .unwrap_or_else(|| "the export failed".into()),
             )),
             ExportState::Running => Err(Error::conflict(
-                "export_running",
+                shared::ErrorCode::ExportRunning,
                 "the export is still running",
             )),
         }

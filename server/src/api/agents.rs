@@ -61,8 +61,12 @@ pub async fn get_one(
     AgentAuth(caller): AgentAuth,
     Path(id): Path<String>,
 ) -> Result<Json<AgentProfile>, ApiError> {
-    let id: AgentId = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "agent not found"))?;
+    let id: AgentId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "agent not found",
+        )
+    })?;
     Ok(Json(state.engine.agent(&caller, id).await?))
 }

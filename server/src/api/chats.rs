@@ -33,7 +33,7 @@ impl axum::extract::FromRequestParts<AppState> for AnyParty {
         let token = request_token(parts).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                shared::ErrorCode::Unauthenticated,
                 "send `Authorization: Bearer <token>` (agent or customer token)",
             )
         })?;
@@ -42,8 +42,13 @@ impl axum::extract::FromRequestParts<AppState> for AnyParty {
 }
 
 fn chat_id(raw: &str) -> Result<ChatId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))
+    raw.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "chat not found",
+        )
+    })
 }
 
 /// Whether chat is on for a help center and how many agents are online.
@@ -177,7 +182,7 @@ pub async fn messages(
         Some(s) => s.parse().map_err(|_| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_query",
+                shared::ErrorCode::InvalidQuery,
                 "`after` must be a whole number (a seq)",
             )
         })?,

@@ -1,6 +1,7 @@
 //! `ApiError`: the REST boundary's one error type. Engine errors become fitting 4xx/5xx
 //! statuses with a person-readable message; internals are logged, never shown.
 
+use shared::ErrorCode;
 use std::time::Duration;
 
 use axum::Json;
@@ -11,14 +12,14 @@ use shared::ErrorBody;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// For 429: when to try again.
     pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -36,21 +37,21 @@ impl From<engine::Error> for ApiError {
             tracing::error!(error = %e, "request failed: storage unavailable");
             let mut err = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage_unavailable",
+                shared::ErrorCode::StorageUnavailable,
                 format!("{why}; nothing was saved, please try again in a moment"),
             );
             err.retry_after = Some(std::time::Duration::from_secs(5));
             return err;
         }
         let (status, code) = match &e {
-            E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            E::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            E::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            E::AccountDeactivated => (StatusCode::FORBIDDEN, "account_deactivated"),
+            E::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            E::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
+            E::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
+            E::AccountDeactivated => (StatusCode::FORBIDDEN, ErrorCode::AccountDeactivated),
             E::Throttled { retry_after } => {
                 let mut err = ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_attempts",
+                    shared::ErrorCode::TooManyAttempts,
                     e.to_string(),
                 );
                 err.retry_after = Some(*retry_after);
@@ -59,18 +60,22 @@ impl From<engine::Error> for ApiError {
             E::Limited {
                 code, retry_after, ..
             } => {
-                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, e.to_string());
+                let mut err = ApiError::new(StatusCode::TOO_MANY_REQUESTS, *code, e.to_string());
                 err.retry_after = Some(*retry_after);
                 return err;
             }
             E::Busy { retry_after } => {
-                let mut err = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string());
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    shared::ErrorCode::Busy,
+                    e.to_string(),
+                );
                 err.retry_after = Some(*retry_after);
                 return err;
             }
             E::Forbidden { code, .. } => (StatusCode::FORBIDDEN, *code),
             E::SecondFactor { code, .. } => (StatusCode::UNAUTHORIZED, *code),
-            E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+            E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidInput),
             E::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             E::Rule { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             E::TooLarge { code, .. } => (StatusCode::PAYLOAD_TOO_LARGE, *code),
@@ -79,7 +84,7 @@ impl From<engine::Error> for ApiError {
                 tracing::error!(error = %e, "request failed");
                 return ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    shared::ErrorCode::Internal,
                     "something went wrong on our side; please try again",
                 );
             }
@@ -91,7 +96,7 @@ impl From<engine::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: self.code.to_owned(),
+            error: self.code.as_str().to_owned(),
             message: self.message,
         };
         let mut res = (self.status, Json(body)).into_response();
@@ -109,7 +114,7 @@ impl IntoResponse for ApiError {
 pub async fn no_such_endpoint() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "no_such_endpoint",
+        shared::ErrorCode::NoSuchEndpoint,
         "there is no such API endpoint",
     )
 }
@@ -118,7 +123,7 @@ pub async fn no_such_endpoint() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        shared::ErrorCode::MethodNotAllowed,
         "this endpoint does not take that method",
     )
 }

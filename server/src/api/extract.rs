@@ -43,7 +43,7 @@ async fn body_bytes<S: Send + Sync>(
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
+                    shared::ErrorCode::BodyTooLarge,
                     format!(
                         "the request body is larger than {} KiB",
                         crate::api::MAX_BODY_BYTES / 1024
@@ -52,7 +52,7 @@ async fn body_bytes<S: Send + Sync>(
             } else {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "bad_request",
+                    shared::ErrorCode::BadRequest,
                     rejection.body_text(),
                 )
             }
@@ -62,7 +62,7 @@ async fn body_bytes<S: Send + Sync>(
 fn json_required() -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "json_required",
+        shared::ErrorCode::JsonRequired,
         "send the body as JSON with `Content-Type: application/json`",
     )
 }
@@ -76,10 +76,14 @@ fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
                 Ok(_) => ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_fields",
+                    shared::ErrorCode::InvalidFields,
                     "the body must be a JSON object",
                 ),
-                Err(e) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.to_string()),
+                Err(e) => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    shared::ErrorCode::InvalidJson,
+                    e.to_string(),
+                ),
             },
         );
     }
@@ -88,13 +92,13 @@ fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         Err(JsonRejection::JsonDataError(e)) => whole_numbers_as_integers(bytes).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_fields",
+                shared::ErrorCode::InvalidFields,
                 e.body_text(),
             )
         }),
         Err(other) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_json",
+            shared::ErrorCode::InvalidJson,
             other.body_text(),
         )),
     }
@@ -170,7 +174,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| ApiQuery(v))
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    shared::ErrorCode::InvalidQuery,
+                    e.body_text(),
+                )
+            })
     }
 }
 
@@ -186,7 +196,13 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| ApiPath(v))
-            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such thing"))
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    shared::ErrorCode::NotFound,
+                    "no such thing",
+                )
+            })
     }
 }
 
@@ -230,7 +246,7 @@ impl FromRequestParts<AppState> for AgentAuth {
         let token = request_token(parts).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                shared::ErrorCode::Unauthenticated,
                 "sign in first: send `Authorization: Bearer <token>`",
             )
         })?;

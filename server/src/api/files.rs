@@ -72,9 +72,13 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
-    let chat: ChatId = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    let chat: ChatId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "chat not found",
+        )
+    })?;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -108,7 +112,7 @@ pub async fn upload(
                 engine.abort_upload(up).await;
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "upload_broken",
+                    shared::ErrorCode::UploadBroken,
                     "the upload was cut off; please send the file again",
                 ));
             }
@@ -116,7 +120,7 @@ pub async fn upload(
                 engine.abort_upload(up).await;
                 return Err(ApiError::new(
                     StatusCode::REQUEST_TIMEOUT,
-                    "upload_stalled",
+                    shared::ErrorCode::UploadStalled,
                     "the upload stalled or was too slow; please send the file again",
                 ));
             }

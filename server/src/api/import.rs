@@ -21,7 +21,7 @@ fn workbook(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     let bytes = body.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            shared::ErrorCode::FileTooLarge,
             format!(
                 "a workbook may be at most {} MB",
                 MAX_IMPORT_BYTES / 1024 / 1024
@@ -31,7 +31,7 @@ fn workbook(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
+            shared::ErrorCode::InvalidInput,
             "file: send the .xlsx workbook as the request body",
         ));
     }

@@ -12,7 +12,13 @@ use crate::AppState;
 
 /// A chat's and one of its messages' ids from the path (unparseable: 404).
 pub(super) fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
-    let nf = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "message not found");
+    let nf = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "message not found",
+        )
+    };
     Ok((
         chat.parse().map_err(|_| nf())?,
         message.parse().map_err(|_| nf())?,
@@ -51,9 +57,13 @@ pub async fn unmask(
     Path((chat, message, mask)): Path<(String, String, String)>,
 ) -> Result<Json<MessageEnvelope>, ApiError> {
     let (chat, message) = ids(&chat, &message)?;
-    let mask: i64 = mask
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "mask not found"))?;
+    let mask: i64 = mask.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "mask not found",
+        )
+    })?;
     Ok(Json(MessageEnvelope {
         message: state.engine.unmask(&caller, chat, message, mask).await?,
     }))

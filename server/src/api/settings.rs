@@ -62,7 +62,7 @@ pub async fn embed_code(
     if !shared::SUPPORTED_LOCALES.contains(&locale.as_str()) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "unsupported_locale",
+            shared::ErrorCode::UnsupportedLocale,
             "locale must be ko or en",
         ));
     }
@@ -70,7 +70,7 @@ pub async fn embed_code(
     let origin = crate::origin::public_origin(&state, &headers).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "public_url_required",
+            shared::ErrorCode::PublicUrlRequired,
             "the request's Host is not a plain host name; start the server with --public-url",
         )
     })?;
@@ -103,9 +103,13 @@ pub async fn update_agent(
     Path(id): Path<String>,
     ApiJson(change): ApiJson<AgentUpdate>,
 ) -> Result<Json<AgentProfile>, ApiError> {
-    let id: AgentId = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "agent not found"))?;
+    let id: AgentId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "agent not found",
+        )
+    })?;
     Ok(Json(state.engine.update_agent(&caller, id, change).await?))
 }
 
@@ -119,14 +123,18 @@ pub async fn rate(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RatingRequest>,
 ) -> Result<Json<Rating>, ApiError> {
-    let chat: ChatId = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    let chat: ChatId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "chat not found",
+        )
+    })?;
     match party {
         ChatParty::Customer(c) => Ok(Json(state.engine.rate_chat(&c, chat, req).await?)),
         ChatParty::Agent(_) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "customers_only",
+            shared::ErrorCode::CustomersOnly,
             "only the customer rates a chat",
         )),
     }
@@ -140,9 +148,13 @@ pub async fn request_rating(
     AgentAuth(caller): AgentAuth,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let chat: ChatId = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "chat not found"))?;
+    let chat: ChatId = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "chat not found",
+        )
+    })?;
     state.engine.request_rating(&caller, chat).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,7 @@ use crate::AppState;
 fn not_found(what: &'static str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        shared::ErrorCode::NotFound,
         format!("{what} not found"),
     )
 }
@@ -92,7 +92,7 @@ pub async fn list(
         Some(s) => Some(TicketStatus::parse(s).ok_or_else(|| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_query",
+                shared::ErrorCode::InvalidQuery,
                 "status must be open, pending or closed",
             )
         })?),
@@ -103,7 +103,7 @@ pub async fn list(
         Some(_) => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_query",
+                shared::ErrorCode::InvalidQuery,
                 "channel must be chat or inquiry",
             ));
         }

@@ -38,9 +38,9 @@ pub async fn create(
         // a URL that does not parse is the usual `invalid_input`; one that resolves
         // nowhere or to a private address has a code the console explains
         let code = if engine::webhooks::check_url(&new.url).is_err() {
-            "invalid_input"
+            shared::ErrorCode::InvalidInput
         } else {
-            "webhook_address_refused"
+            shared::ErrorCode::WebhookAddressRefused
         };
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -61,9 +61,13 @@ pub async fn delete(
     AdminAuth(caller): AdminAuth,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "webhook not found"))?;
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            shared::ErrorCode::NotFound,
+            "webhook not found",
+        )
+    })?;
     state.engine.delete_webhook(&caller, id).await?;
     Ok(Json(serde_json::json!({"deleted": true})))
 }

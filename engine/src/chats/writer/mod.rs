@@ -309,7 +309,7 @@ impl Engine {
                 Ok(_) if seen.contains_key(&key) => Decision::SameAs(seen[&key]),
                 Ok(target) if !target.row.status.accepts_message_from(author) => {
                     Decision::Refused(Error::conflict(
-                        "chat_closed",
+                        shared::ErrorCode::ChatClosed,
                         format!(
                             "this chat is {}; no more messages",
                             target.row.status.as_str()

@@ -53,7 +53,7 @@ pub async fn upgrade(
         None => request_token_from(&parts.headers).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthenticated",
+                shared::ErrorCode::Unauthenticated,
                 "pass ?token=<token> or the session cookie",
             )
         })?,
@@ -63,7 +63,7 @@ pub async fn upgrade(
     if source == TokenSource::Cookie && !crate::origin::same_origin(&state, &parts.headers) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "foreign_origin",
+            shared::ErrorCode::ForeignOrigin,
             "a cookie-authenticated socket must come from this site's own pages",
         ));
     }
@@ -79,8 +79,13 @@ pub async fn upgrade(
             ChatParty::Agent(_) => None,
         },
     };
-    let ws = ws
-        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "websocket_required", r.body_text()))?;
+    let ws = ws.map_err(|r| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            shared::ErrorCode::WebsocketRequired,
+            r.body_text(),
+        )
+    })?;
     let slot = opened;
     let engine = state.engine.clone();
     let grace = state.presence_grace;
@@ -164,7 +169,7 @@ async fn within_limit<E>(write: impl std::future::Future<Output = Result<(), E>>
 
 fn error_frame(e: ApiError, client_id: Option<String>, chat_id: Option<ChatId>) -> ServerMsg {
     ServerMsg::Error {
-        code: e.code.to_owned(),
+        code: e.code.as_str().to_owned(),
         message: e.message,
         client_id,
         chat_id,
@@ -351,7 +356,7 @@ async fn session(
                 match frame {
                     WsMessage::Text(text) => own(handle_frame(&mut out, text.as_str()).await),
                     WsMessage::Binary(_) => vec![Frame::Own(error_frame(
-                        ApiError::new(StatusCode::BAD_REQUEST, "text_frames_only", "send JSON text frames"), None, None))],
+                        ApiError::new(StatusCode::BAD_REQUEST, shared::ErrorCode::TextFramesOnly, "send JSON text frames"), None, None))],
                     WsMessage::Close(_) => break,
                     WsMessage::Ping(_) | WsMessage::Pong(_) => Vec::new(),
                 }
@@ -428,7 +433,7 @@ async fn handle_frame(out: &mut Outbox, text: &str) -> Vec<ServerMsg> {
             return vec![error_frame(
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    "invalid_frame",
+                    shared::ErrorCode::InvalidFrame,
                     format!("not a client frame: {e}"),
                 ),
                 None,
