@@ -5,12 +5,11 @@
 use chrono::Utc;
 use shared::{AgentId, AgentLoad, AgentStatus, ChatId, HandoverKind, QueuedChat, RoutingBoard};
 
-use crate::Engine;
+use super::intake::business_hours;
+use super::rows::display_name;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
-
-use super::*;
+use crate::{Engine, db};
 
 impl Engine {
     /// The routing board (issue 18): every agent of the caller's service with status,

@@ -14,13 +14,11 @@
 use shared::file::safe_file_name;
 use shared::{Attachment, Author, ChatId, FileKind, FileRules, ServiceId};
 
-use crate::Engine;
-use crate::db;
+use super::rows::{chat_row, check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::files::sniff::{SNIFF_BYTES, sniff};
 use crate::files::{CHUNK_BYTES, store, thumb};
-
-use super::*;
+use crate::{Engine, Party, Sent, db};
 
 /// Thumbnails decoded at once (CPU-bound; one per core of the 2-core target machine).
 pub(crate) const MAX_THUMBNAILING: usize = 2;

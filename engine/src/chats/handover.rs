@@ -10,14 +10,15 @@ use shared::{
     Role, ServerMsg, ServiceId, TransferRequest,
 };
 
-use crate::Engine;
+use super::assignment::assign;
+use super::queue;
+use super::rows::{append_message, chat_row, check_access, require_assigned};
 use crate::caller::Caller;
 use crate::db::{self, Ex};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::routing::{pick_agent, reroute};
-
-use super::*;
+use crate::{Engine, Party};
 
 /// How often the routing tick looks for unanswered chats and expired holds.
 pub(crate) const ROUTING_TICK: std::time::Duration = std::time::Duration::from_secs(2);

@@ -1,19 +1,18 @@
 //! What agents and customers read of chats: the agent's list and 대화중 counters
 //! (coalesced during bursts), one chat's detail and the view a party may see.
 
-use crate::db;
+use super::handover;
+use super::rows::{category_path, chat_agent, chat_row, check_access, display_name};
+use crate::{Engine, Party, db};
 use chrono::{DateTime, Utc};
 use shared::{
     AgentChatItem, AgentChats, AgentId, AgentStatus, ChatConsult, ChatCustomer, ChatCustomerName,
     ChatDetail, ChatId, ChatStatus, ServerMsg,
 };
 
-use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-
-use super::*;
 
 /// How long counters wait to gather a burst of customer messages.
 pub(crate) const COUNTERS_DELAY: std::time::Duration = std::time::Duration::from_millis(50);

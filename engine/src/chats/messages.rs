@@ -2,15 +2,14 @@
 //! the group-commit writer ([`super::writer`]), read markers, system messages and
 //! transcripts.
 
-use crate::db;
+use super::SendJob;
+use super::rows::{append_message, chat_row, check_access, message_by_id, message_columns};
+use crate::{ChatParty, Engine, Party, db};
 use chrono::Utc;
 use shared::{Author, ChatId, Message, MessageId, ServerMsg};
 
-use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
-
-use super::*;
 
 /// What a send did: stored a new message (published to both sides), or found the one
 /// stored earlier with the same `client_id` (a resend; nothing is published again).

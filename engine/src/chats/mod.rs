@@ -4,14 +4,16 @@
 //! the hub hears of it (persist, then publish).
 //!
 //! By concern: [`parties`] (who acts), [`rows`] (row shapes and the access rules read
-//! off them), [`intake`] (starting and assigning), [`messages`] (sending through the
-//! group-commit writer, reading), [`writer`] (the group commit itself), [`lists`]
-//! (agents' lists, counters, details), [`status`] (open, end, agent status and
-//! hand-over, info), [`queue`] (capacity and the waiting queue in the store), [`board`]
-//! (the routing board), [`handover`] (transfer and re-routing), [`signals`] (typing and
-//! read receipts), [`notes`] (internal notes), [`files`] (uploads and downloads in a
-//! chat), [`idle`] (the idle end of chats whose customer left).
+//! off them), [`intake`] (starting a chat), [`assignment`] (giving a chat to an agent),
+//! [`messages`] (sending through the group-commit writer, reading), [`writer`] (the
+//! group commit itself), [`lists`] (agents' lists, counters, details), [`status`]
+//! (open, end, agent status and hand-over, info), [`queue`] (capacity and the waiting
+//! queue in the store), [`board`] (the routing board), [`handover`] (transfer and
+//! re-routing), [`signals`] (typing and read receipts), [`notes`] (internal notes),
+//! [`files`] (uploads and downloads in a chat), [`idle`] (the idle end of chats whose
+//! customer left).
 
+mod assignment;
 mod board;
 mod files;
 mod handover;
@@ -37,6 +39,3 @@ pub use parties::{ChatParty, ClientInfo, Customer, Party};
 pub(crate) use rows::{category_path, chat_agent, display_name};
 pub(crate) use signals::Typists;
 pub(crate) use writer::{SendJob, message_writer};
-
-use intake::*;
-use rows::*;

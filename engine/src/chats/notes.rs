@@ -8,13 +8,11 @@
 use chrono::Utc;
 use shared::{Author, ChatId, Message, ServerMsg};
 
-use crate::Engine;
+use super::rows::{append_message, chat_row, check_access};
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-
-use super::*;
+use crate::{Engine, Party, db};
 
 impl Engine {
     /// Adds a note to a chat of the caller's service (any agent who may see the chat,

@@ -10,14 +10,14 @@
 use chrono::{DateTime, Duration, Utc};
 use shared::{AgentId, ChatId, QueuePlace, ServerMsg, ServiceId};
 
+use super::assignment::assign;
+use super::rows::chat_row;
 use crate::Engine;
 use crate::db::{self, Ex};
 use crate::error::Result;
 use crate::hub::Topic;
 use crate::routing::Candidate;
 use crate::routing::queue::{self, Waiting};
-
-use super::*;
 
 /// Online, active agents of a service with the chat permission, with their load and
 /// capacity (their own cap, else the service's).

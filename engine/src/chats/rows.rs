@@ -6,10 +6,9 @@ use crate::db::{self, Ex, FromRow, Row};
 use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatAgent, ChatId, ChatStatus, Message, MessageId, ServiceId};
 
+use crate::Party;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
-
-use super::*;
 
 /// The columns of a chat that rules look at.
 pub(super) struct ChatRow {

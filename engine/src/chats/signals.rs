@@ -11,12 +11,10 @@ use std::time::Instant;
 
 use shared::{Author, ChatId, ChatStatus, ServerMsg};
 
-use crate::Engine;
-use crate::db;
+use super::rows::{chat_row, check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-
-use super::*;
+use crate::{Engine, Party, db};
 
 /// At most one typing frame per typist in this time.
 pub const TYPING_EVERY: std::time::Duration = std::time::Duration::from_secs(2);

@@ -1,20 +1,19 @@
 //! A chat's and an agent's state: opening (C-HIS-2), ending (C-END-3), the agent's
 //! status with hand-over (C-AG-2), and saving customer and consult info (C-AG-7).
 
-use crate::db;
+use super::rows::{chat_row, check_access, require_assigned};
+use super::{handover, queue};
+use crate::{Engine, Party, db};
 use chrono::Utc;
 use shared::validate;
 use shared::{
     AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, HandoverKind, ServerMsg,
 };
 
-use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::routing::pick_agent;
-
-use super::*;
 
 impl Engine {
     /// The agent opened (clicked) the request: recorded once, and everything so far is read.

@@ -26,11 +26,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use shared::{AgentId, Author, ChatId, Message, MessageId, PiiHint};
 
-use crate::Engine;
+use super::rows::{ChatRow, check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::masking::AutoMasked;
-
-use super::*;
+use crate::{ChatParty, Engine, Party};
 
 mod postgres;
 mod statements;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatId, Message};
 
 use super::{Planned, SendJob, Target, stored_key};
-use crate::chats::{ChatRow, message_columns};
+use crate::chats::rows::{ChatRow, message_columns};
 use crate::db::{self, Ex, FromRow, Row};
 use crate::error::{Error, Result};
 
