@@ -1,12 +1,11 @@
 //! Accounts of the caller's service: `GET /agent/me`, `GET /agents`, `GET /agents/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use shared::{AgentId, AgentProfile, AlertPrefs, ErrorBody};
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth};
+use super::extract::{AdminAuth, AgentAuth, ApiPath};
 use crate::AppState;
 
 /// The signed-in account.
@@ -59,14 +58,7 @@ pub async fn list(
 pub async fn get_one(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<AgentId>,
 ) -> Result<Json<AgentProfile>, ApiError> {
-    let id: AgentId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "agent not found",
-        )
-    })?;
     Ok(Json(state.engine.agent(&caller, id).await?))
 }

@@ -14,7 +14,7 @@ use shared::{
 };
 
 use super::ApiError;
-use super::extract::{AgentAuth, ApiJson, ApiQuery, Client, request_token};
+use super::extract::{AgentAuth, ApiJson, ApiPath, ApiQuery, Client, request_token};
 use crate::AppState;
 
 pub use engine::ChatParty;
@@ -39,16 +39,6 @@ impl axum::extract::FromRequestParts<AppState> for AnyParty {
         })?;
         Ok(AnyParty(state.engine.authenticate_party(&token).await?))
     }
-}
-
-fn chat_id(raw: &str) -> Result<ChatId, ApiError> {
-    raw.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "chat not found",
-        )
-    })
 }
 
 /// Whether chat is on for a help center and how many agents are online.
@@ -139,14 +129,9 @@ pub async fn agent_chats(
 pub async fn detail(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
 ) -> Result<Json<ChatView>, ApiError> {
-    Ok(Json(
-        state
-            .engine
-            .chat_view(party.as_party(), chat_id(&id)?)
-            .await?,
-    ))
+    Ok(Json(state.engine.chat_view(party.as_party(), id).await?))
 }
 
 /// The assigned agent opened the request (C-HIS-2).
@@ -156,9 +141,9 @@ pub async fn detail(
 pub async fn open(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
 ) -> Result<Json<ChatDetail>, ApiError> {
-    Ok(Json(state.engine.open_chat(&caller, chat_id(&id)?).await?))
+    Ok(Json(state.engine.open_chat(&caller, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -174,7 +159,7 @@ pub struct AfterQuery {
 pub async fn messages(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiQuery(q): ApiQuery<AfterQuery>,
 ) -> Result<Json<MessageList>, ApiError> {
     let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
@@ -187,10 +172,7 @@ pub async fn messages(
             )
         })?,
     };
-    let messages = state
-        .engine
-        .messages(party.as_party(), chat_id(&id)?, after)
-        .await?;
+    let messages = state.engine.messages(party.as_party(), id, after).await?;
     Ok(Json(MessageList { messages }))
 }
 
@@ -203,12 +185,12 @@ pub async fn messages(
 pub async fn send(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
     let message = state
         .engine
-        .send_message(party.as_party(), chat_id(&id)?, &req.client_id, &req.text)
+        .send_message(party.as_party(), id, &req.client_id, &req.text)
         .await?
         .message();
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
@@ -223,12 +205,12 @@ pub async fn send(
 pub async fn note(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
     let message = state
         .engine
-        .add_note(&caller, chat_id(&id)?, &req.client_id, &req.text)
+        .add_note(&caller, id, &req.client_id, &req.text)
         .await?;
     Ok((StatusCode::CREATED, Json(MessageEnvelope { message })))
 }
@@ -241,14 +223,9 @@ pub async fn note(
 pub async fn end(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
 ) -> Result<Json<ChatView>, ApiError> {
-    Ok(Json(
-        state
-            .engine
-            .end_chat(party.as_party(), chat_id(&id)?)
-            .await?,
-    ))
+    Ok(Json(state.engine.end_chat(party.as_party(), id).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -265,12 +242,12 @@ pub struct ReadRequest {
 pub async fn read(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<ReadRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .engine
-        .mark_read_by(party.as_party(), chat_id(&id)?, req.seq)
+        .mark_read_by(party.as_party(), id, req.seq)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -292,12 +269,12 @@ pub struct TypingRequest {
 pub async fn typing(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ChatId>,
     ApiJson(req): ApiJson<TypingRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .engine
-        .typing(party.as_party(), chat_id(&id)?, req.preview.as_deref())
+        .typing(party.as_party(), id, req.preview.as_deref())
         .await?;
     Ok(StatusCode::ACCEPTED)
 }

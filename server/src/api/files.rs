@@ -16,12 +16,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use shared::{ChatId, ErrorBody, MessageEnvelope};
+use shared::{ChatId, ErrorBody, MessageEnvelope, MessageId};
 
 use super::ApiError;
 use super::chats::AnyParty;
-use super::extract::{AgentAuth, ApiQuery, Client};
-use super::masks::ids;
+use super::extract::{AgentAuth, ApiPath, ApiQuery, Client};
 use crate::AppState;
 
 /// A pause longer than this between two pieces of an upload ends it (408): a slow
@@ -66,19 +65,12 @@ pub struct UploadQuery {
 pub async fn upload(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(chat): ApiPath<ChatId>,
     Client(addr): Client,
     ApiQuery(q): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<MessageEnvelope>), ApiError> {
-    let chat: ChatId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "chat not found",
-        )
-    })?;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -267,9 +259,8 @@ fn rfc5987(name: &str) -> String {
 pub async fn mask(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path((chat, message)): Path<(String, String)>,
+    ApiPath((chat, message)): ApiPath<(ChatId, MessageId)>,
 ) -> Result<Json<MessageEnvelope>, ApiError> {
-    let (chat, message) = ids(&chat, &message)?;
     Ok(Json(MessageEnvelope {
         message: state.engine.mask_file(&caller, chat, message).await?,
     }))
@@ -283,9 +274,8 @@ pub async fn mask(
 pub async fn unmask(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path((chat, message)): Path<(String, String)>,
+    ApiPath((chat, message)): ApiPath<(ChatId, MessageId)>,
 ) -> Result<Json<MessageEnvelope>, ApiError> {
-    let (chat, message) = ids(&chat, &message)?;
     Ok(Json(MessageEnvelope {
         message: state.engine.unmask_file(&caller, chat, message).await?,
     }))

@@ -1,29 +1,13 @@
 //! PII masking endpoints (C-PII-2/3) and the audit log.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use serde::Deserialize;
 use shared::{AuditEntry, ChatId, ErrorBody, MaskRequest, MessageEnvelope, MessageId};
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-
-/// A chat's and one of its messages' ids from the path (unparseable: 404).
-pub(super) fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiError> {
-    let nf = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "message not found",
-        )
-    };
-    Ok((
-        chat.parse().map_err(|_| nf())?,
-        message.parse().map_err(|_| nf())?,
-    ))
-}
 
 /// Masks characters `start..end` (Unicode scalar values, end exclusive) of a message.
 #[utoipa::path(post, path = "/api/v1/chats/{id}/messages/{message_id}/masks", tag = "masking",
@@ -34,10 +18,9 @@ pub(super) fn ids(chat: &str, message: &str) -> Result<(ChatId, MessageId), ApiE
 pub async fn mask(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path((chat, message)): Path<(String, String)>,
+    ApiPath((chat, message)): ApiPath<(ChatId, MessageId)>,
     ApiJson(req): ApiJson<MaskRequest>,
 ) -> Result<Json<MessageEnvelope>, ApiError> {
-    let (chat, message) = ids(&chat, &message)?;
     Ok(Json(MessageEnvelope {
         message: state
             .engine
@@ -54,16 +37,8 @@ pub async fn mask(
 pub async fn unmask(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path((chat, message, mask)): Path<(String, String, String)>,
+    ApiPath((chat, message, mask)): ApiPath<(ChatId, MessageId, i64)>,
 ) -> Result<Json<MessageEnvelope>, ApiError> {
-    let (chat, message) = ids(&chat, &message)?;
-    let mask: i64 = mask.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "mask not found",
-        )
-    })?;
     Ok(Json(MessageEnvelope {
         message: state.engine.unmask(&caller, chat, message, mask).await?,
     }))

@@ -2,7 +2,7 @@
 //! (C-END-1/2).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::{
@@ -12,7 +12,7 @@ use shared::{
 
 use super::ApiError;
 use super::chats::{AnyParty, ChatParty};
-use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
 /// The service's settings (admins).
@@ -100,16 +100,9 @@ pub async fn create_agent(
 pub async fn update_agent(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<AgentId>,
     ApiJson(change): ApiJson<AgentUpdate>,
 ) -> Result<Json<AgentProfile>, ApiError> {
-    let id: AgentId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "agent not found",
-        )
-    })?;
     Ok(Json(state.engine.update_agent(&caller, id, change).await?))
 }
 
@@ -120,16 +113,9 @@ pub async fn update_agent(
 pub async fn rate(
     State(state): State<AppState>,
     AnyParty(party): AnyParty,
-    Path(id): Path<String>,
+    ApiPath(chat): ApiPath<ChatId>,
     ApiJson(req): ApiJson<RatingRequest>,
 ) -> Result<Json<Rating>, ApiError> {
-    let chat: ChatId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "chat not found",
-        )
-    })?;
     match party {
         ChatParty::Customer(c) => Ok(Json(state.engine.rate_chat(&c, chat, req).await?)),
         ChatParty::Agent(_) => Err(ApiError::new(
@@ -146,15 +132,8 @@ pub async fn rate(
 pub async fn request_rating(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(chat): ApiPath<ChatId>,
 ) -> Result<StatusCode, ApiError> {
-    let chat: ChatId = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "chat not found",
-        )
-    })?;
     state.engine.request_rating(&caller, chat).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,7 @@
 //! handling-type categories (C-AG-5..8, C-SET-6).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::{
@@ -12,20 +12,8 @@ use shared::{
 };
 
 use super::ApiError;
-use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiQuery};
+use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-
-fn not_found(what: &'static str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        shared::ErrorCode::NotFound,
-        format!("{what} not found"),
-    )
-}
-
-fn parse<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| not_found(what))
-}
 
 /// The Save button: replaces customer info and the handling type (C-AG-7). Every field
 /// is written as sent; an empty or missing one is cleared.
@@ -36,10 +24,9 @@ fn parse<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, ApiEr
 pub async fn save_info(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(chat): ApiPath<ChatId>,
     ApiJson(info): ApiJson<ChatInfoUpdate>,
 ) -> Result<Json<ChatDetail>, ApiError> {
-    let chat: ChatId = parse(&id, "chat")?;
     Ok(Json(
         state.engine.save_chat_info(&caller, chat, info).await?,
     ))
@@ -53,9 +40,8 @@ pub async fn save_info(
 pub async fn create_from_chat(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(chat): ApiPath<ChatId>,
 ) -> Result<(StatusCode, Json<TicketCreated>), ApiError> {
-    let chat: ChatId = parse(&id, "chat")?;
     let (ticket_id, new) = state.engine.create_ticket_from_chat(&caller, chat).await?;
     Ok((
         if new {
@@ -121,9 +107,8 @@ pub async fn list(
 pub async fn detail(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<TicketId>,
 ) -> Result<Json<TicketDetail>, ApiError> {
-    let id: TicketId = parse(&id, "ticket")?;
     Ok(Json(state.engine.ticket(&caller, id).await?))
 }
 
@@ -134,10 +119,9 @@ pub async fn detail(
 pub async fn update(
     State(state): State<AppState>,
     AgentAuth(caller): AgentAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<TicketId>,
     ApiJson(change): ApiJson<TicketUpdate>,
 ) -> Result<Json<TicketDetail>, ApiError> {
-    let id: TicketId = parse(&id, "ticket")?;
     Ok(Json(state.engine.update_ticket(&caller, id, change).await?))
 }
 
@@ -174,10 +158,9 @@ pub async fn create_category(
 pub async fn update_category(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CategoryId>,
     ApiJson(change): ApiJson<CategoryUpdate>,
 ) -> Result<Json<Category>, ApiError> {
-    let id: CategoryId = parse(&id, "category")?;
     Ok(Json(
         state.engine.update_category(&caller, id, change).await?,
     ))
@@ -189,8 +172,7 @@ pub async fn update_category(
 pub async fn delete_category(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CategoryId>,
 ) -> Result<Json<CategoryDeleted>, ApiError> {
-    let id: CategoryId = parse(&id, "category")?;
     Ok(Json(state.engine.delete_category(&caller, id).await?))
 }

@@ -2,13 +2,13 @@
 //! addresses only (SSRF), unless the operator allows private ones.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::ErrorBody;
 use shared::webhook::{NewWebhook, Webhook};
 
 use super::ApiError;
-use super::extract::{AdminAuth, ApiJson};
+use super::extract::{AdminAuth, ApiJson, ApiPath};
 use crate::AppState;
 
 /// The service's webhooks, each with its latest deliveries (the delivery log).
@@ -59,15 +59,8 @@ pub async fn create(
 pub async fn delete(
     State(state): State<AppState>,
     AdminAuth(caller): AdminAuth,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            shared::ErrorCode::NotFound,
-            "webhook not found",
-        )
-    })?;
     state.engine.delete_webhook(&caller, id).await?;
     Ok(Json(serde_json::json!({"deleted": true})))
 }
