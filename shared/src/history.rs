@@ -406,20 +406,7 @@ mod schema_tests {
 
     #[test]
     fn query_words_and_ids_as_the_filters_read_them() {
-        let history = |field: &str, v: &str| {
-            let mut q = crate::HistoryQuery::default();
-            let v = Some(v.to_owned());
-            match field {
-                "limit" => q.limit = v,
-                "agent" => q.agent = v,
-                "page" => q.page = v,
-                "tz" => q.tz = v,
-                "status" => q.status = v,
-                "channel" => q.channel = v,
-                _ => q.lang = v,
-            }
-            q.filter().is_ok()
-        };
+        let history = |field: &str, v: &str| super::tests::q(&[(field, v)]).filter().is_ok();
         for (field, schema) in [
             ("limit", limit_param()),
             ("agent", id_param()),
@@ -475,7 +462,7 @@ mod schema_tests {
 mod tests {
     use super::*;
 
-    fn q(pairs: &[(&str, &str)]) -> HistoryQuery {
+    pub(super) fn q(pairs: &[(&str, &str)]) -> HistoryQuery {
         let mut h = HistoryQuery::default();
         for (k, v) in pairs {
             let v = Some(v.to_string());

@@ -92,16 +92,6 @@ struct CustomerChatState {
     file_rules: RwSignal<shared::FileRules>,
 }
 
-/// What the customer reads for a refused request: the limits of issue 15 in their own
-/// language, anything else as the server worded it.
-fn shown(e: &crate::error::AppError, t: &shared::i18n::Texts) -> String {
-    match e.code.as_str() {
-        "too_many_open_chats" => t.too_many_open_chats.to_owned(),
-        code if code.starts_with("too_many") => t.too_many_requests.to_owned(),
-        _ => t.error_text(&e.code).to_owned(),
-    }
-}
-
 fn session_key(slug: &str) -> String {
     format!("oc_chat_{slug}")
 }
@@ -500,9 +490,9 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
                 Err(e) if e.is("agents_absent") || e.is("outside_hours") => {
                     state.panel.set(Panel::Absent)
                 }
-                Err(e) => state
-                    .error
-                    .set(Some(shown(&e, state.texts.get_untracked()))),
+                Err(e) => state.error.set(Some(
+                    state.texts.get_untracked().error_text(&e.code).to_owned(),
+                )),
             }
             busy.set(false);
         });

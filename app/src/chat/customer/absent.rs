@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use shared::InquiryRequest;
 
 use super::super::waiting::HoursTable;
-use super::{CustomerChatState, Panel, shown};
+use super::{CustomerChatState, Panel};
 use crate::client;
 use crate::i18n::use_texts;
 
@@ -61,7 +61,9 @@ pub(super) fn InquiryForm(state: CustomerChatState) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client::leave_inquiry(&slug, &req).await {
                 Ok(_) => state.panel.set(Panel::InquirySent),
-                Err(e) => problem.set(Some(shown(&e, state.texts.get_untracked()))),
+                Err(e) => problem.set(Some(
+                    state.texts.get_untracked().error_text(&e.code).to_owned(),
+                )),
             }
             busy.set(false);
         });
