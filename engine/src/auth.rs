@@ -11,13 +11,12 @@ use chrono::{DateTime, SubsecRound, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::validate;
-use shared::{AgentId, AgentProfile, Role, ServiceId};
+use shared::{AgentId, AgentProfile};
 
 use crate::Engine;
-use crate::accounts::PROFILE_COLUMNS;
 use crate::caller::Caller;
-use crate::db::FromRow;
 use crate::error::{Error, Result};
+use crate::store;
 
 /// A login attempt's place in the throttle (in memory, or the time of its rows).
 #[derive(Clone, Copy, Debug)]
@@ -200,14 +199,8 @@ impl Engine {
         }
         // the place is taken before the slow check: a refused attempt costs no hashing
         let place = self.reserve_login(&email, client_addr).await?;
-        let row = db::query("SELECT id, password_hash, active FROM agents WHERE email = ?")
-            .bind(&email)
-            .fetch_optional(self.db.ex())
-            .await?;
-        let stored = row
-            .as_ref()
-            .map(|r| r.try_get::<String, _>("password_hash"))
-            .transpose()?;
+        let row = store::sessions::login_of(self.db.ex(), &email).await?;
+        let stored = row.as_ref().map(|r| r.password_hash.clone());
         let verified = match crate::password::verify(password.to_owned(), stored).await {
             Ok(v) => v,
             Err(busy) => {
@@ -220,10 +213,10 @@ impl Engine {
             tracing::info!(%email, client_addr, "login failed");
             return Err(Error::InvalidCredentials);
         };
-        if !row.try_get::<bool, _>("active")? {
+        if !row.active {
             return Err(Error::AccountDeactivated);
         }
-        let agent_id: i64 = row.try_get("id")?;
+        let agent_id: i64 = row.agent.0;
         if self.has_two_factor(agent_id).await? {
             match code.map(str::trim).filter(|c| !c.is_empty()) {
                 // the password's step passed: asking for the code is no failure
@@ -254,15 +247,7 @@ impl Engine {
             .bind(expires_at)
             .execute(self.db.ex())
             .await?;
-        let sql = format!(
-            "SELECT {PROFILE_COLUMNS} FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?"
-        );
-        let agent = AgentProfile::from_row(
-            &db::query(&sql)
-                .bind(agent_id)
-                .fetch_one(self.db.ex())
-                .await?,
-        )?;
+        let agent = store::agents::profile_by_id(self.db.ex(), row.agent).await?;
         tracing::info!(agent_id, service = %agent.service, "login");
         Ok(LoginOutcome {
             token,
@@ -277,33 +262,20 @@ impl Engine {
         if token.is_empty() || token.len() > 200 {
             return Err(Error::Unauthenticated);
         }
-        let row = db::query(
-            "SELECT a.id, a.service_id, a.role, a.chat_permission, a.active, s.expires_at,
-                    v.agents_see_all_history, v.require_two_factor, a.totp_enabled_at
-             FROM sessions s JOIN agents a ON a.id = s.agent_id JOIN services v ON v.id = a.service_id
-             WHERE s.token_hash = ?",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::Unauthenticated)?;
-        let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
-        if expires_at <= Utc::now() || !row.try_get::<bool, _>("active")? {
+        let s = store::sessions::by_token_hash(self.db.ex(), &token_hash(token))
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if s.expires_at <= Utc::now() || !s.active {
             return Err(Error::Unauthenticated);
         }
         Ok(Caller::new(
-            AgentId(row.try_get("id")?),
-            ServiceId(row.try_get("service_id")?),
-            Role::parse(row.try_get("role")?).unwrap_or(Role::Agent),
-            row.try_get("chat_permission")?,
-            row.try_get("agents_see_all_history")?,
+            s.agent,
+            s.service,
+            s.role,
+            s.chat_permission,
+            s.sees_all_history,
         )
-        .with_two_factor_pending(
-            row.try_get::<bool, _>("require_two_factor")?
-                && row
-                    .try_get::<Option<DateTime<Utc>>, _>("totp_enabled_at")?
-                    .is_none(),
-        ))
+        .with_two_factor_pending(s.two_factor_pending))
     }
 
     /// Ends the session of this token (idempotent), and sweeps expired sessions. The

@@ -35,6 +35,7 @@ mod reports;
 pub mod routing;
 mod services;
 mod settings;
+mod store;
 pub mod throttle;
 mod tickets;
 mod topology;

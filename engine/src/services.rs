@@ -1,16 +1,17 @@
 //! Services (tenants): creation with a first admin, the public help-center view, and the
-//! admin's overview. All SQL on the `services` table lives here.
+//! admin's overview. Its rows are read through [`crate::store::services`].
 
 use crate::db::{self, Ex};
 use chrono::Utc;
 use serde::Deserialize;
 use shared::validate;
-use shared::{Contract, HelpCenterInfo, Role, ServiceId, ServiceOverview};
+use shared::{HelpCenterInfo, Role, ServiceId, ServiceOverview};
 
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
 use crate::caller::Caller;
 use crate::error::{Error, Result, is_unique_violation};
+use crate::store;
 
 /// What `online-contact service create` and the demo seed hand in.
 #[derive(Clone, Debug, Deserialize)]
@@ -57,10 +58,6 @@ pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<S
     Ok(ServiceId(id))
 }
 
-fn parse_locales(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_else(|_| vec!["ko".into()])
-}
-
 impl Engine {
     /// Creates a service with its first admin, in one transaction (all or nothing).
     pub async fn create_service(&self, new: NewService) -> Result<ServiceId> {
@@ -82,44 +79,26 @@ impl Engine {
 
     /// The public face of a service for its help center; `None` for an unknown slug.
     pub async fn help_center(&self, slug: &str) -> Result<Option<HelpCenterInfo>> {
-        let row = db::query(
-            "SELECT slug, name, contract_chat, helpcenter_chat_enabled, locales FROM services WHERE slug = ?",
-        )
-        .bind(slug)
-        .fetch_optional(self.db.ex())
-        .await?;
-        row.map(|r| {
-            Ok(HelpCenterInfo {
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                chat_enabled: r.try_get::<bool, _>("contract_chat")?
-                    && r.try_get::<bool, _>("helpcenter_chat_enabled")?,
-                locales: parse_locales(r.try_get("locales")?),
-            })
-        })
-        .transpose()
+        Ok(store::services::by_slug(self.db.ex(), slug)
+            .await?
+            .map(|s| HelpCenterInfo {
+                chat_enabled: s.chat_enabled(),
+                slug: s.slug,
+                name: s.name,
+                locales: s.settings.locales,
+            }))
     }
 
     /// The caller's own service, as its admin sees it.
     pub async fn service_overview(&self, caller: &Caller) -> Result<ServiceOverview> {
-        let r = db::query(
-            "SELECT id, slug, name, contract_chat, contract_security, helpcenter_chat_enabled, locales
-             FROM services WHERE id = ?",
-        )
-        .bind(caller.service_id().0)
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::NotFound("service"))?;
+        let s = store::services::by_id(self.db.ex(), caller.service_id()).await?;
         Ok(ServiceOverview {
-            id: ServiceId(r.try_get("id")?),
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            contract: Contract {
-                chat: r.try_get("contract_chat")?,
-                security_service: r.try_get("contract_security")?,
-            },
-            helpcenter_chat_enabled: r.try_get("helpcenter_chat_enabled")?,
-            locales: parse_locales(r.try_get("locales")?),
+            id: s.id,
+            slug: s.slug,
+            name: s.name,
+            contract: s.settings.contract,
+            helpcenter_chat_enabled: s.settings.helpcenter_chat_enabled,
+            locales: s.settings.locales,
         })
     }
 }

@@ -2,14 +2,12 @@
 //! ratings (C-END-1/2). SQL on the settings columns of `services` and on ratings lives
 //! here; rules are `shared::Settings::apply` and `shared::RatingRequest::validate`.
 
-use std::collections::BTreeMap;
-
 use crate::db;
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
-    AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, Contract,
-    NewAgentRequest, Rating, RatingRequest, ServerMsg, Settings, SettingsUpdate,
+    AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, NewAgentRequest,
+    Rating, RatingRequest, ServerMsg, Settings, SettingsUpdate,
 };
 
 use crate::Engine;
@@ -18,55 +16,12 @@ use crate::caller::Caller;
 use crate::chats::Customer;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-
-fn map(json: &str) -> BTreeMap<String, String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
+use crate::store;
 
 impl Engine {
     async fn load_settings(&self, service: i64) -> Result<(String, Settings)> {
-        let r = db::query(
-            "SELECT slug, contract_chat, contract_security, helpcenter_chat_enabled, prefer_recent_agent, locales,
-                    greetings, satisfaction_messages, allowed_domains, require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history, require_two_factor,
-                    agent_capacity, reroute_after_secs, recent_agent_hold_secs, business_hours, typing_preview, file_max_mb, file_types
-             FROM services WHERE id = ?",
-        )
-        .bind(service)
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::NotFound("service"))?;
-        Ok((
-            r.try_get("slug")?,
-            Settings {
-                contract: Contract {
-                    chat: r.try_get("contract_chat")?,
-                    security_service: r.try_get("contract_security")?,
-                },
-                helpcenter_chat_enabled: r.try_get("helpcenter_chat_enabled")?,
-                greetings: map(r.try_get("greetings")?),
-                satisfaction_messages: map(r.try_get("satisfaction_messages")?),
-                prefer_recent_agent: r.try_get("prefer_recent_agent")?,
-                locales: serde_json::from_str(r.try_get("locales")?)
-                    .unwrap_or_else(|_| vec!["ko".into()]),
-                allowed_domains: serde_json::from_str(r.try_get("allowed_domains")?)
-                    .unwrap_or_default(),
-                require_signed_user: r.try_get("require_signed_user")?,
-                auto_mask_pii: r.try_get("auto_mask_pii")?,
-                agents_see_all_history: r.try_get("agents_see_all_history")?,
-                require_two_factor: r.try_get("require_two_factor")?,
-                identity_secret: r
-                    .try_get::<Option<String>, _>("identity_secret")?
-                    .unwrap_or_default(),
-                routing: shared::Routing {
-                    agent_capacity: r.try_get("agent_capacity")?,
-                    reroute_after_secs: r.try_get("reroute_after_secs")?,
-                    recent_agent_hold_secs: r.try_get("recent_agent_hold_secs")?,
-                },
-                hours: crate::chats::business_hours(r.try_get("business_hours")?),
-                typing_preview: r.try_get("typing_preview")?,
-                files: crate::files::rules_of(&r)?,
-            },
-        ))
+        let s = store::services::by_id(self.db.ex(), shared::ServiceId(service)).await?;
+        Ok((s.slug, s.settings))
     }
 
     /// The service's identity secret (made with the service, and by migration 0005 for
@@ -280,7 +235,7 @@ impl Engine {
             .bind(chat.0)
             .fetch_one(self.db.ex())
             .await?;
-        let status = ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended);
+        let status = store::columns::chat_status(r.try_get("status")?);
         let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
         if status == ChatStatus::Ended
             && ended_at.is_some_and(|e| {
@@ -388,17 +343,11 @@ pub struct WidgetConfig {
 impl Engine {
     /// The widget's switches for a service; `None` for an unknown slug.
     pub async fn widget_config(&self, slug: &str) -> Result<Option<WidgetConfig>> {
-        let r = db::query("SELECT (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, allowed_domains FROM services WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(self.db.ex())
-            .await?;
-        r.map(|r| {
-            Ok(WidgetConfig {
-                chat_enabled: r.try_get("enabled")?,
-                allowed_domains: serde_json::from_str(r.try_get("allowed_domains")?)
-                    .unwrap_or_default(),
-            })
-        })
-        .transpose()
+        Ok(store::services::by_slug(self.db.ex(), slug)
+            .await?
+            .map(|s| WidgetConfig {
+                chat_enabled: s.chat_enabled(),
+                allowed_domains: s.settings.allowed_domains,
+            }))
     }
 }

@@ -3,13 +3,12 @@
 //! admin setting an agent's status from it.
 
 use chrono::Utc;
-use shared::{AgentId, AgentLoad, AgentStatus, ChatId, HandoverKind, QueuedChat, RoutingBoard};
+use shared::{AgentId, AgentStatus, HandoverKind, QueuedChat, RoutingBoard};
 
-use super::intake::business_hours;
-use super::rows::display_name;
+use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
-use crate::{Engine, db};
+use crate::store::{self, columns::display_name};
 
 impl Engine {
     /// The routing board (issue 18): every agent of the caller's service with status,
@@ -20,60 +19,19 @@ impl Engine {
     pub async fn routing_board(&self, caller: &Caller) -> Result<RoutingBoard> {
         let service = caller.service_id();
         let mut conn = self.db.acquire().await?;
-        let rows = db::query(
-            "SELECT a.id, a.name, a.status, a.chat_permission, COALESCE(a.capacity, s.agent_capacity) AS capacity,
-                    (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
-             FROM agents a JOIN services s ON s.id = a.service_id
-             WHERE a.service_id = ? AND a.active = 1 ORDER BY a.name, a.id",
-        )
-        .bind(service.0)
-        .fetch_all(conn.ex())
-        .await?;
-        let agents = rows
-            .iter()
-            .map(|r| {
-                Ok(AgentLoad {
-                    id: AgentId(r.try_get("id")?),
-                    name: r.try_get("name")?,
-                    status: AgentStatus::parse(r.try_get("status")?)
-                        .unwrap_or(AgentStatus::Offline),
-                    open_chats: r.try_get("open_chats")?,
-                    capacity: r.try_get("capacity")?,
-                    chat_permission: r.try_get("chat_permission")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let rows = db::query(
-            "SELECT id, customer_name, created_at FROM chats
-             WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
-        )
-        .bind(service.0)
-        .fetch_all(conn.ex())
-        .await?;
-        let queue = rows
-            .iter()
+        let agents = store::agents::loads(conn.ex(), service).await?;
+        let queue = store::chats::queue(conn.ex(), service)
+            .await?
+            .into_iter()
             .enumerate()
-            .map(|(i, r)| {
-                let id: i64 = r.try_get("id")?;
-                let name = caller
-                    .sees_all_chats()
-                    .then(|| r.try_get::<Option<String>, _>("customer_name"))
-                    .transpose()?
-                    .flatten();
-                Ok(QueuedChat {
-                    chat_id: ChatId(id),
-                    customer_name: display_name(id, name),
-                    position: i as i64 + 1,
-                    since: r.try_get("created_at")?,
-                })
+            .map(|(i, (w, name))| QueuedChat {
+                chat_id: w.chat_id,
+                customer_name: display_name(w.chat_id.0, name.filter(|_| caller.sees_all_chats())),
+                position: i as i64 + 1,
+                since: w.since,
             })
-            .collect::<Result<Vec<_>>>()?;
-        let hours: Option<String> =
-            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
-                .bind(service.0)
-                .fetch_one(conn.ex())
-                .await?;
-        let hours = business_hours(hours.as_deref());
+            .collect();
+        let hours = store::services::business_hours(conn.ex(), service).await?;
         Ok(RoutingBoard {
             agents,
             queue,

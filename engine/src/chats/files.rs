@@ -14,11 +14,12 @@
 use shared::file::safe_file_name;
 use shared::{Attachment, Author, ChatId, FileKind, FileRules, ServiceId};
 
-use super::rows::{chat_row, check_access, require_assigned};
+use super::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::files::sniff::{SNIFF_BYTES, sniff};
 use crate::files::{CHUNK_BYTES, store, thumb};
-use crate::{Engine, Party, Sent, db};
+use crate::store::chats::chat_row;
+use crate::{Engine, Party, Sent};
 
 /// Thumbnails decoded at once (CPU-bound; one per core of the 2-core target machine).
 pub(crate) const MAX_THUMBNAILING: usize = 2;
@@ -127,11 +128,7 @@ impl Engine {
 
     /// The service's file rules.
     pub(crate) async fn file_rules(&self, service: ServiceId) -> Result<FileRules> {
-        let r = db::query("SELECT file_max_mb, file_types FROM services WHERE id = ?")
-            .bind(service.0)
-            .fetch_one(self.db.ex())
-            .await?;
-        crate::files::rules_of(&r)
+        crate::store::services::file_rules(self.db.ex(), service).await
     }
 
     /// The next piece of an upload's body. An `Err` (over the limit, a refused kind)

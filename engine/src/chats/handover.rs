@@ -6,18 +6,20 @@
 
 use chrono::{DateTime, Duration, Utc};
 use shared::{
-    AgentId, AgentStatus, Author, ChatDetail, ChatId, ChatStatus, Handover, HandoverKind, Message,
-    Role, ServerMsg, ServiceId, TransferRequest,
+    AgentId, Author, ChatDetail, ChatId, ChatStatus, HandoverKind, Message, Role, ServerMsg,
+    ServiceId, TransferRequest,
 };
 
+use super::access::{check_access, require_assigned};
 use super::assignment::assign;
 use super::queue;
-use super::rows::{append_message, chat_row, check_access, require_assigned};
 use crate::caller::Caller;
 use crate::db::{self, Ex};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::routing::{pick_agent, reroute};
+use crate::store::chats::chat_row;
+use crate::store::messages::append_message;
 use crate::{Engine, Party};
 
 /// How often the routing tick looks for unanswered chats and expired holds.
@@ -80,44 +82,15 @@ async fn agent_changed_line(mut conn: Ex<'_>, chat: ChatId, now: DateTime<Utc>) 
     .await
 }
 
-/// A chat's changes of hands, oldest first.
-pub(super) async fn handovers_of(mut conn: Ex<'_>, chat: ChatId) -> Result<Vec<Handover>> {
-    let rows = db::query(
-        "SELECT h.kind, h.note, h.at, f.name AS from_name, t.name AS to_name
-         FROM chat_handovers h
-         LEFT JOIN agents f ON f.id = h.from_agent_id
-         LEFT JOIN agents t ON t.id = h.to_agent_id
-         WHERE h.chat_id = ? ORDER BY h.id",
-    )
-    .bind(chat.0)
-    .fetch_all(conn.ex())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Handover {
-                kind: HandoverKind::parse(r.try_get("kind")?).unwrap_or(HandoverKind::Transfer),
-                from_agent: r.try_get("from_name")?,
-                to_agent: r.try_get("to_name")?,
-                note: r.try_get("note")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
-}
+pub(super) use crate::store::chats::handovers as handovers_of;
 
 /// Whether an agent of the service can be handed a chat by name: online, active and
 /// with the chat permission (capacity does not stop an explicit choice).
 async fn require_available(mut conn: Ex<'_>, service: ServiceId, agent: AgentId) -> Result<()> {
-    let r = db::query(
-        "SELECT status, active, chat_permission FROM agents WHERE id = ? AND service_id = ?",
-    )
-    .bind(agent.0)
-    .bind(service.0)
-    .fetch_optional(conn.ex())
-    .await?
-    .ok_or(Error::NotFound("agent"))?;
-    let online = AgentStatus::parse(r.try_get("status")?) == Some(AgentStatus::Online);
-    if online && r.try_get::<bool, _>("active")? && r.try_get::<bool, _>("chat_permission")? {
+    let can = crate::store::agents::can_take_chats(conn.ex(), service, agent)
+        .await?
+        .ok_or(Error::NotFound("agent"))?;
+    if can {
         Ok(())
     } else {
         Err(Error::conflict(

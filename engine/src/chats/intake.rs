@@ -12,22 +12,13 @@ use shared::{
 };
 
 use super::queue;
-use super::rows::append_message;
 use crate::auth::{new_token, token_hash};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::routing::hours;
+use crate::store;
+use crate::store::messages::append_message;
 use crate::{ClientInfo, Customer, Engine};
-
-/// A service's stored business hours (`NULL` or unreadable: off, with the defaults).
-pub(crate) fn business_hours(json: Option<&str>) -> shared::BusinessHours {
-    json.and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default()
-}
-
-pub(super) fn parse_locale_map(json: &str) -> std::collections::BTreeMap<String, String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
 
 /// The page a chat starts on (`channel_url`), parsed with the `url` crate (WHATWG
 /// rules, as browsers read it — `https://evil.test\@shop.example.com/` is evil.test):
@@ -125,7 +116,7 @@ impl Engine {
         if !enabled {
             return Err(Error::NotFound("chat for this service"));
         }
-        let hours = business_hours(r.try_get("business_hours")?);
+        let hours = store::columns::business_hours(r.try_get("business_hours")?);
         let online: i64 = r.try_get("online")?;
         let open = hours::open_at(&hours, Utc::now());
         Ok(Availability {
@@ -171,26 +162,19 @@ impl Engine {
         let now = Utc::now();
         let token = new_token("occ_");
         let mut tx = self.write_tx().await?;
-        let svc = db::query(
-            "SELECT id, (contract_chat = 1 AND helpcenter_chat_enabled = 1) AS enabled, prefer_recent_agent, greetings, locales,
-                    allowed_domains, require_signed_user, business_hours
-             FROM services WHERE slug = ?",
-        )
-        .bind(slug)
-        .fetch_optional(tx.ex())
-        .await?
-        .ok_or(Error::NotFound("service"))?;
-        if !svc.try_get::<bool, _>("enabled")? {
+        let svc = store::services::by_slug(tx.ex(), slug)
+            .await?
+            .ok_or(Error::NotFound("service"))?;
+        if !svc.chat_enabled() {
             return Err(Error::NotFound("chat for this service"));
         }
-        let service = ServiceId(svc.try_get("id")?);
+        let service = svc.id;
         // The widget (issue 6): only on allowed sites, and signed users when required.
-        let allowed: Vec<String> =
-            serde_json::from_str(svc.try_get("allowed_domains")?).unwrap_or_default();
+        let allowed = &svc.settings.allowed_domains;
         // with a list set, a chat needs a page on it (or our own help center)
         if !allowed.is_empty() && !own_page {
             match page.as_ref().map(|p| p.host.as_str()) {
-                Some(host) if shared::domain_allowed(&allowed, host) => {}
+                Some(host) if shared::domain_allowed(allowed, host) => {}
                 Some(host) => {
                     return Err(Error::forbidden(
                         shared::ErrorCode::DomainNotAllowed,
@@ -217,7 +201,7 @@ impl Engine {
                 }
                 req.visitor_id = Some(format!("user:{user}"));
             }
-            (None, _) if svc.try_get::<bool, _>("require_signed_user")? => {
+            (None, _) if svc.settings.require_signed_user => {
                 return Err(Error::forbidden(
                     shared::ErrorCode::IdentityRequired,
                     "this service chats only with signed-in users",
@@ -225,9 +209,8 @@ impl Engine {
             }
             _ => {}
         }
-        let locales: Vec<String> =
-            serde_json::from_str(svc.try_get("locales")?).unwrap_or_else(|_| vec!["ko".into()]);
-        let default_locale = locales.first().cloned().unwrap_or_else(|| "ko".into());
+        let locales = &svc.settings.locales;
+        let default_locale = svc.default_locale().to_owned();
         let locale = req
             .locale
             .as_deref()
@@ -256,7 +239,7 @@ impl Engine {
                 });
             }
         }
-        let preferred = match (&req.visitor_id, svc.try_get::<bool, _>("prefer_recent_agent")?) {
+        let preferred = match (&req.visitor_id, svc.settings.prefer_recent_agent) {
             (Some(visitor), true) => db::query_scalar::<i64>(
                 "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
                  ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -277,8 +260,8 @@ impl Engine {
                 "no agent is online; leave a 1:1 inquiry instead",
             ));
         }
-        let hours = business_hours(svc.try_get("business_hours")?);
-        if !hours.chat_outside_hours && !hours::open_at(&hours, now) {
+        let hours = &svc.settings.hours;
+        if !hours.chat_outside_hours && !hours::open_at(hours, now) {
             return Err(Error::conflict(
                 shared::ErrorCode::OutsideHours,
                 "chat is closed outside business hours; leave a 1:1 inquiry instead",
@@ -324,9 +307,8 @@ impl Engine {
         // the new chat joins the queue's tail, and free seats are filled in queue
         // order: it is assigned at once only when nobody waits before it
         let assigned = queue::fill_seats_of(tx.ex(), service, online, now).await?;
-        let greetings = parse_locale_map(svc.try_get("greetings")?);
-        let greeting =
-            shared::Settings::pick(&greetings, &locale, &default_locale).map(str::to_owned);
+        let greeting = shared::Settings::pick(&svc.settings.greetings, &locale, &default_locale)
+            .map(str::to_owned);
         let greeting = match greeting {
             Some(text) => {
                 Some(append_message(tx.ex(), chat, Author::System, None, None, &text, now).await?)

@@ -1,14 +1,11 @@
 //! What agents and customers read of chats: the agent's list and 대화중 counters
 //! (coalesced during bursts), one chat's detail and the view a party may see.
 
+use super::access::check_access;
 use super::handover;
-use super::rows::{category_path, chat_agent, chat_row, check_access, display_name};
-use crate::{Engine, Party, db};
-use chrono::{DateTime, Utc};
-use shared::{
-    AgentChatItem, AgentChats, AgentId, AgentStatus, ChatConsult, ChatCustomer, ChatCustomerName,
-    ChatDetail, ChatId, ChatStatus, ServerMsg,
-};
+use crate::store::{self, chats::ListOf, chats::chat_row};
+use crate::{Engine, Party};
+use shared::{AgentChatItem, AgentChats, AgentId, ChatDetail, ChatId, ChatStatus, ServerMsg};
 
 use crate::caller::Caller;
 use crate::error::{Error, Result};
@@ -63,81 +60,28 @@ impl Engine {
         }
     }
 
-    /// Each agent's 대화중 count, unread total and status: one indexed sum over their
-    /// open chats' `unread` columns (issue 16: not the whole list). The sum is cast:
-    /// PostgreSQL answers `SUM(bigint)` as `numeric`.
+    /// Each agent's 대화중 count, unread total and status, in one query.
     async fn agent_counters(&self, agents: &[AgentId]) -> Result<Vec<(AgentId, ServerMsg)>> {
-        if agents.is_empty() {
-            return Ok(Vec::new());
-        }
-        let marks = vec!["?"; agents.len()].join(", ");
-        let mut q = db::query(format!(
-            "SELECT a.id, a.status, COALESCE(a.capacity, s.agent_capacity) AS capacity,
-                    (SELECT COUNT(*) FROM chats c WHERE c.service_id = a.service_id AND c.status = 'waiting') AS waiting,
-                    (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id
-                       AND c.status IN ('active', 'customer_ended')) AS open_count,
-                    (SELECT CAST(COALESCE(SUM(c.unread), 0) AS BIGINT) FROM chats c WHERE c.agent_id = a.id
-                       AND c.status IN ('active', 'customer_ended')) AS unread
-             FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id IN ({marks})"
-        ));
-        for agent in agents {
-            q = q.bind(agent.0);
-        }
-        q.fetch_all(self.db.ex())
+        Ok(store::agents::counters(self.db.ex(), agents)
             .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    AgentId(r.try_get("id")?),
+            .into_iter()
+            .map(|c| {
+                (
+                    c.id,
                     ServerMsg::AgentCounters {
-                        open_count: r.try_get("open_count")?,
-                        unread: r.try_get("unread")?,
-                        status: AgentStatus::parse(r.try_get("status")?)
-                            .unwrap_or(AgentStatus::Offline),
-                        capacity: r.try_get("capacity")?,
-                        waiting: r.try_get("waiting")?,
+                        open_count: c.open_count,
+                        unread: c.unread,
+                        status: c.status,
+                        capacity: c.capacity,
+                        waiting: c.waiting,
                     },
-                ))
+                )
             })
-            .collect()
-    }
-
-    pub(super) async fn agent_chat_items(
-        &self,
-        filter: &str,
-        bind: i64,
-    ) -> Result<Vec<AgentChatItem>> {
-        let sql = format!(
-            "SELECT c.id, c.customer_name, c.status, c.assigned_at, c.opened_at, c.last_seq, c.channel,
-                    c.unread,
-                    (SELECT m.text FROM messages m WHERE m.chat_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
-             FROM chats c WHERE {filter} ORDER BY c.assigned_at, c.id"
-        );
-        let rows = db::query(&sql).bind(bind).fetch_all(self.db.ex()).await?;
-        rows.iter()
-            .map(|r| {
-                let id: i64 = r.try_get("id")?;
-                Ok(AgentChatItem {
-                    id: ChatId(id),
-                    customer: ChatCustomerName {
-                        name: display_name(id, r.try_get("customer_name")?),
-                    },
-                    status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Active),
-                    unread: r.try_get("unread")?,
-                    assigned_at: r.try_get("assigned_at")?,
-                    opened: r
-                        .try_get::<Option<DateTime<Utc>>, _>("opened_at")?
-                        .is_some(),
-                    last_message: r.try_get("last_message")?,
-                    last_seq: r.try_get("last_seq")?,
-                    channel: r.try_get("channel")?,
-                })
-            })
-            .collect()
+            .collect())
     }
 
     pub(super) async fn agent_chat_item(&self, chat: ChatId) -> Result<AgentChatItem> {
-        self.agent_chat_items("c.id = ?", chat.0)
+        store::chats::agent_chat_items(self.db.ex(), ListOf::Chat(chat))
             .await?
             .into_iter()
             .next()
@@ -145,28 +89,15 @@ impl Engine {
     }
 
     pub(super) async fn agent_chats_of(&self, agent: AgentId) -> Result<AgentChats> {
-        let chats = self
-            .agent_chat_items(
-                "c.agent_id = ? AND c.status IN ('active', 'customer_ended')",
-                agent.0,
-            )
-            .await?;
-        let r = db::query(
-            "SELECT a.status, s.contract_security, COALESCE(a.capacity, s.agent_capacity) AS capacity,
-                    (SELECT COUNT(*) FROM chats c WHERE c.service_id = a.service_id AND c.status = 'waiting') AS waiting
-             FROM agents a JOIN services s ON s.id = a.service_id WHERE a.id = ?",
-        )
-            .bind(agent.0)
-            .fetch_one(self.db.ex())
-            .await?;
-        let status: String = r.try_get("status")?;
+        let chats = store::chats::agent_chat_items(self.db.ex(), ListOf::OpenOf(agent)).await?;
+        let desk = store::agents::desk(self.db.ex(), agent).await?;
         Ok(AgentChats {
-            security_service: r.try_get("contract_security")?,
+            security_service: desk.security_service,
             open_count: chats.len() as i64,
-            status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+            status: desk.status,
             chats,
-            capacity: r.try_get("capacity")?,
-            waiting: r.try_get("waiting")?,
+            capacity: desk.capacity,
+            waiting: desk.waiting,
         })
     }
 
@@ -176,56 +107,9 @@ impl Engine {
     }
 
     pub(super) async fn chat_detail(&self, chat: ChatId) -> Result<ChatDetail> {
-        let r = db::query(
-            "SELECT c.*, a.name AS agent_name, k1.name AS cat1, k2.name AS cat2, k3.name AS cat3,
-                    s.file_max_mb, s.file_types
-             FROM chats c
-             JOIN services s ON s.id = c.service_id
-             LEFT JOIN agents a ON a.id = c.agent_id
-             LEFT JOIN categories k1 ON k1.id = c.category_id
-             LEFT JOIN categories k2 ON k2.id = k1.parent_id
-             LEFT JOIN categories k3 ON k3.id = k2.parent_id
-             WHERE c.id = ?",
-        )
-        .bind(chat.0)
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::NotFound("chat"))?;
-        let id: i64 = r.try_get("id")?;
-        let category_path = category_path(&r)?;
-        let handovers = handover::handovers_of(self.db.ex(), chat).await?;
-        Ok(ChatDetail {
-            id: ChatId(id),
-            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-            handled: r.try_get("handled")?,
-            customer: ChatCustomer {
-                name: display_name(id, r.try_get("customer_name")?),
-                email: r.try_get("customer_email")?,
-                memo: r.try_get("customer_memo")?,
-                ip: r.try_get("customer_ip")?,
-                device: r.try_get("customer_device")?,
-            },
-            consult: ChatConsult {
-                channel: r.try_get("channel")?,
-                category_id: r
-                    .try_get::<Option<i64>, _>("category_id")?
-                    .map(shared::CategoryId),
-                category_path,
-            },
-            agent: chat_agent(&r)?,
-            rating: r.try_get("rating")?,
-            rating_comment: r.try_get("rating_comment")?,
-            locale: r.try_get("locale")?,
-            created_at: r.try_get("created_at")?,
-            assigned_at: r.try_get("assigned_at")?,
-            opened_at: r.try_get("opened_at")?,
-            ended_at: r.try_get("ended_at")?,
-            last_seq: r.try_get("last_seq")?,
-            handovers,
-            agent_read_seq: r.try_get("agent_read_seq")?,
-            customer_read_seq: r.try_get("customer_read_seq")?,
-            files: crate::files::rules_of(&r)?,
-        })
+        let mut detail = store::chats::detail(self.db.ex(), chat).await?;
+        detail.handovers = handover::handovers_of(self.db.ex(), chat).await?;
+        Ok(detail)
     }
 
     /// One chat's whole detail, for an agent of its service (or the engine itself).

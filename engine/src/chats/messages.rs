@@ -3,7 +3,9 @@
 //! transcripts.
 
 use super::SendJob;
-use super::rows::{append_message, chat_row, check_access, message_by_id, message_columns};
+use super::access::check_access;
+use crate::store::chats::chat_row;
+use crate::store::messages::{append_message, message_by_id, message_columns};
 use crate::{ChatParty, Engine, Party, db};
 use chrono::Utc;
 use shared::{Author, ChatId, Message, MessageId, ServerMsg};

@@ -13,6 +13,7 @@
 //! [`files`] (uploads and downloads in a chat), [`idle`] (the idle end of chats whose
 //! customer left).
 
+pub(crate) mod access;
 mod assignment;
 mod board;
 mod files;
@@ -24,7 +25,6 @@ mod messages;
 mod notes;
 mod parties;
 mod queue;
-mod rows;
 mod signals;
 mod status;
 mod writer;
@@ -33,9 +33,7 @@ pub(crate) use files::MAX_THUMBNAILING;
 pub use files::{FileDownload, Upload};
 pub(crate) use handover::routing_ticks;
 pub(crate) use idle::idle_ends;
-pub(crate) use intake::business_hours;
 pub use messages::Sent;
 pub use parties::{ChatParty, ClientInfo, Customer, Party};
-pub(crate) use rows::{category_path, chat_agent, display_name};
 pub(crate) use signals::Typists;
 pub(crate) use writer::{SendJob, message_writer};

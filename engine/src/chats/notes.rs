@@ -8,10 +8,12 @@
 use chrono::Utc;
 use shared::{Author, ChatId, Message, ServerMsg};
 
-use super::rows::{append_message, chat_row, check_access};
+use super::access::check_access;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
+use crate::store::chats::chat_row;
+use crate::store::messages::append_message;
 use crate::{Engine, Party, db};
 
 impl Engine {

@@ -11,64 +11,16 @@ use chrono::{DateTime, Duration, Utc};
 use shared::{AgentId, ChatId, QueuePlace, ServerMsg, ServiceId};
 
 use super::assignment::assign;
-use super::rows::chat_row;
 use crate::Engine;
 use crate::db::{self, Ex};
 use crate::error::Result;
 use crate::hub::Topic;
 use crate::routing::Candidate;
 use crate::routing::queue::{self, Waiting};
+use crate::store::{self, chats::chat_row};
 
-/// Online, active agents of a service with the chat permission, with their load and
-/// capacity (their own cap, else the service's).
-pub(super) async fn candidates(
-    mut conn: Ex<'_>,
-    service: ServiceId,
-    except: Option<AgentId>,
-) -> Result<Vec<Candidate>> {
-    let rows = db::query(
-        "SELECT a.id, a.last_assigned_at, COALESCE(a.capacity, s.agent_capacity) AS capacity,
-                (SELECT COUNT(*) FROM chats c WHERE c.agent_id = a.id AND c.status IN ('active', 'customer_ended')) AS open_chats
-         FROM agents a JOIN services s ON s.id = a.service_id
-         WHERE a.service_id = ? AND a.status = 'online' AND a.active = 1 AND a.chat_permission = 1 AND a.id != ?",
-    )
-    .bind(service.0)
-    .bind(except.map_or(0, |a| a.0))
-    .fetch_all(conn.ex())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Candidate {
-                agent_id: AgentId(r.try_get("id")?),
-                open_chats: r.try_get("open_chats")?,
-                capacity: r.try_get("capacity")?,
-                last_assigned_at: r.try_get("last_assigned_at")?,
-            })
-        })
-        .collect()
-}
-
-/// The service's waiting chats in queue order (start time, then id).
-pub(super) async fn waiting(mut conn: Ex<'_>, service: ServiceId) -> Result<Vec<Waiting>> {
-    let rows = db::query(
-        "SELECT id, created_at, preferred_agent_id FROM chats
-         WHERE service_id = ? AND status = 'waiting' ORDER BY created_at, id",
-    )
-    .bind(service.0)
-    .fetch_all(conn.ex())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Waiting {
-                chat_id: ChatId(r.try_get("id")?),
-                since: r.try_get("created_at")?,
-                preferred: r
-                    .try_get::<Option<i64>, _>("preferred_agent_id")?
-                    .map(AgentId),
-            })
-        })
-        .collect()
-}
+pub(super) use crate::store::agents::candidates;
+pub(super) use crate::store::chats::waiting;
 
 /// Gives waiting chats to agents with room, in queue order ([`queue::plan`]), inside
 /// the caller's write transaction; `except` takes no chat in this pass (the agent who
@@ -115,7 +67,7 @@ async fn assign_from(
     }
     // the hold matters only for chats with a recent agent
     let hold = if queue.iter().any(|w| w.preferred.is_some()) {
-        hold_of(conn.re(), service).await?
+        store::services::recent_agent_hold(conn.re(), service).await?
     } else {
         Duration::zero()
     };
@@ -124,14 +76,6 @@ async fn assign_from(
         assign(conn.re(), *chat, *agent, now).await?;
     }
     Ok(plan)
-}
-
-async fn hold_of(mut conn: Ex<'_>, service: ServiceId) -> Result<Duration> {
-    let secs: i64 = db::query_scalar("SELECT recent_agent_hold_secs FROM services WHERE id = ?")
-        .bind(service.0)
-        .fetch_one(conn.ex())
-        .await?;
-    Ok(Duration::seconds(secs))
 }
 
 /// The median handling time (assignment → end) of the service's last 200 handled
@@ -143,24 +87,12 @@ async fn median_handling_secs(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let since = now - Duration::days(7);
-    let rows = db::query(
-        "SELECT assigned_at, ended_at FROM chats
-         WHERE service_id = ? AND created_at >= ? AND status = 'ended'
-           AND assigned_at IS NOT NULL AND ended_at IS NOT NULL
-         ORDER BY created_at DESC, id DESC LIMIT 200",
-    )
-    .bind(service.0)
-    .bind(since - Duration::days(1))
-    .fetch_all(conn.ex())
-    .await?;
-    let mut samples = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let assigned: DateTime<Utc> = r.try_get("assigned_at")?;
-        let ended: DateTime<Utc> = r.try_get("ended_at")?;
-        if ended >= since {
-            samples.push((ended - assigned).num_seconds().max(0));
-        }
-    }
+    let spans = store::chats::recent_handled(conn.ex(), service, since - Duration::days(1)).await?;
+    let samples = spans
+        .into_iter()
+        .filter(|(_, ended)| *ended >= since)
+        .map(|(assigned, ended)| (ended - assigned).num_seconds().max(0))
+        .collect();
     Ok(queue::median_secs(samples))
 }
 

@@ -11,9 +11,10 @@ use std::time::Instant;
 
 use shared::{Author, ChatId, ChatStatus, ServerMsg};
 
-use super::rows::{chat_row, check_access, require_assigned};
+use super::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
+use crate::store::chats::chat_row;
 use crate::{Engine, Party, db};
 
 /// At most one typing frame per typist in this time.

@@ -1,8 +1,9 @@
 //! A chat's and an agent's state: opening (C-HIS-2), ending (C-END-3), the agent's
 //! status with hand-over (C-AG-2), and saving customer and consult info (C-AG-7).
 
-use super::rows::{chat_row, check_access, require_assigned};
+use super::access::{check_access, require_assigned};
 use super::{handover, queue};
+use crate::store::chats::chat_row;
 use crate::{Engine, Party, db};
 use chrono::Utc;
 use shared::validate;

@@ -265,7 +265,7 @@ impl Pool {
 }
 
 mod row;
-mod value;
+pub(crate) mod value;
 
 pub(crate) use row::{FromRow, Row};
 

@@ -73,13 +73,6 @@ pub(crate) fn attachment_of(json: Option<&str>) -> Option<Attachment> {
 }
 
 /// A service's file rules from the `file_max_mb` and `file_types` columns of a row.
-pub(crate) fn rules_of(r: &crate::db::Row) -> crate::Result<shared::FileRules> {
-    Ok(shared::FileRules {
-        max_mb: r.try_get("file_max_mb")?,
-        types: serde_json::from_str(r.try_get("file_types")?).unwrap_or_default(),
-    })
-}
-
 /// Deletes unfinished uploads older than [`PENDING_TTL`], every ten minutes.
 pub(crate) async fn sweep_pending(engine: Engine) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));

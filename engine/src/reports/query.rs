@@ -32,12 +32,9 @@ impl Engine {
     /// own figures only, as in history).
     pub async fn report(&self, caller: &Caller, q: &ReportQuery) -> Result<Report> {
         let service = caller.service_id().0;
-        let hours: Option<String> =
-            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
-                .bind(service)
-                .fetch_one(self.db.ex())
-                .await?;
-        let zone = rollup::zone_of(hours.as_deref());
+        let hours =
+            crate::store::services::business_hours(self.db.ex(), caller.service_id()).await?;
+        let zone = rollup::zone_of(&hours);
         let today = Utc::now().with_timezone(&zone).date_naive();
         let asked = q.validate(today)?;
         let (from, to) = (asked.from, asked.to);

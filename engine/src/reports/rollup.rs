@@ -247,8 +247,7 @@ pub(crate) fn local_day(at: DateTime<Utc>, zone: chrono_tz::Tz) -> (String, i64)
 }
 
 /// The service's report zone: its business-hours zone (Seoul when unreadable).
-pub(crate) fn zone_of(business_hours_json: Option<&str>) -> chrono_tz::Tz {
-    let hours = crate::chats::business_hours(business_hours_json);
+pub(crate) fn zone_of(hours: &shared::BusinessHours) -> chrono_tz::Tz {
     crate::routing::hours::zone(&hours.time_zone).unwrap_or(chrono_tz::Asia::Seoul)
 }
 
@@ -270,7 +269,9 @@ pub(crate) fn timeline_of(
     let ended = r.try_get::<&str, _>("status")? == "ended";
     let zone = match zone {
         Some(z) => z,
-        None => zone_of(r.try_get("business_hours")?),
+        None => zone_of(&crate::store::columns::business_hours(
+            r.try_get("business_hours")?,
+        )),
     };
     let (day, hour) = local_day(created_at, zone);
     let place = Place {
@@ -463,12 +464,8 @@ impl Engine {
         let mut after = 0i64;
         let mut summed = 0u64;
         // the zone once, not a JSON parse per chat
-        let business_hours: Option<String> =
-            db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
-                .bind(service.0)
-                .fetch_one(self.db.ex())
-                .await?;
-        let zone = Some(zone_of(business_hours.as_deref()));
+        let business_hours = crate::store::services::business_hours(self.db.ex(), service).await?;
+        let zone = Some(zone_of(&business_hours));
         let sql = format!(
             "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
              WHERE c.service_id = ? AND c.status = 'ended' AND c.id > ? ORDER BY c.id LIMIT {REBUILD_PAGE}"

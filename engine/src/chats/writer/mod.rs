@@ -26,9 +26,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use shared::{AgentId, Author, ChatId, Message, MessageId, PiiHint};
 
-use super::rows::{ChatRow, check_access, require_assigned};
+use crate::chats::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::masking::AutoMasked;
+use crate::store::chats::ChatRow;
 use crate::{ChatParty, Engine, Party};
 
 mod postgres;

@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatId, Message};
 
 use super::{Planned, SendJob, Target, stored_key};
-use crate::chats::rows::{ChatRow, message_columns};
 use crate::db::{self, Ex, FromRow, Row};
 use crate::error::{Error, Result};
+use crate::store::chats::ChatRow;
+use crate::store::messages::message_columns;
 
 /// `?, ?, …` for `n` values.
 fn marks(n: usize) -> String {

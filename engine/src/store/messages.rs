@@ -1,105 +1,17 @@
-//! Chat and message rows and the rules read off them: the columns the rules look at,
-//! tenant scoping of a chat ([`check_access`]), message rows with their masks, and the
-//! append of a message with the chat's next `seq`.
+//! The `messages` table: a message row with its masks and attachment (aggregated in
+//! SQL, so a transcript is one query), and the append of a message with the chat's next
+//! `seq`. The message writer's grouped statements are in [`super::writer`].
 
-use crate::db::{self, Ex, FromRow, Row};
 use chrono::{DateTime, Utc};
-use shared::{AgentId, Author, ChatAgent, ChatId, ChatStatus, Message, MessageId, ServiceId};
+use shared::{AgentId, Author, ChatId, Message, MessageId};
 
-use crate::Party;
-use crate::caller::Caller;
+use super::columns;
+use crate::db::{self, Ex, FromRow, Row};
 use crate::error::{Error, Result};
-
-/// The columns of a chat that rules look at.
-pub(super) struct ChatRow {
-    pub(super) id: ChatId,
-    pub(super) service_id: ServiceId,
-    pub(super) status: ChatStatus,
-    pub(super) agent_id: Option<AgentId>,
-}
-
-pub(super) async fn chat_row(mut conn: Ex<'_>, id: ChatId) -> Result<ChatRow> {
-    db::query("SELECT id, service_id, status, agent_id FROM chats WHERE id = ?")
-        .bind(id.0)
-        .fetch_optional_as(conn.ex())
-        .await?
-        .ok_or(Error::NotFound("chat"))
-}
-
-impl FromRow for ChatRow {
-    fn from_row(r: &Row) -> Result<ChatRow> {
-        Ok(ChatRow {
-            id: ChatId(r.try_get("id")?),
-            service_id: ServiceId(r.try_get("service_id")?),
-            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-            agent_id: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
-        })
-    }
-}
-
-/// Tenant scoping for chats: agents see their service's chats (only those assigned to
-/// them when the service limits agents to their own), a customer only theirs.
-/// Anything else is "not found".
-pub(super) fn check_access(party: Party<'_>, chat: &ChatRow) -> Result<()> {
-    let ok = match party {
-        Party::Agent(c) => {
-            c.service_id() == chat.service_id
-                && (c.sees_all_chats() || chat.agent_id == Some(c.agent_id()))
-        }
-        Party::Customer(c) => c.chat_id == chat.id,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::NotFound("chat"))
-    }
-}
-
-/// Agents act on a chat only while it is theirs.
-pub(super) fn require_assigned(caller: &Caller, chat: &ChatRow) -> Result<()> {
-    if chat.agent_id == Some(caller.agent_id()) {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            shared::ErrorCode::NotAssigned,
-            "this chat is assigned to another agent",
-        ))
-    }
-}
-
-/// A handling type's names from the top level down, from the `cat1..cat3` columns of
-/// a chat joined with up to three levels of its category.
-pub(crate) fn category_path(r: &Row) -> Result<Vec<String>> {
-    let mut path = Vec::new();
-    for k in ["cat3", "cat2", "cat1"] {
-        if let Some(name) = r.try_get::<Option<String>, _>(k)? {
-            path.push(name);
-        }
-    }
-    Ok(path)
-}
-
-/// The chat's agent from the `agent_id` and `agent_name` columns, if it has one.
-pub(crate) fn chat_agent(r: &Row) -> Result<Option<ChatAgent>> {
-    let Some(id) = r.try_get::<Option<i64>, _>("agent_id")? else {
-        return Ok(None);
-    };
-    Ok(Some(ChatAgent {
-        id: AgentId(id),
-        name: r
-            .try_get::<Option<String>, _>("agent_name")?
-            .unwrap_or_default(),
-    }))
-}
-
-pub(crate) fn display_name(id: i64, name: Option<String>) -> String {
-    name.filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| shared::default_customer_name(id))
-}
 
 /// The columns of a message row, with its masks as a JSON array (aggregated in SQL so a
 /// transcript is one query).
-pub(super) fn message_columns(backend: db::Backend) -> String {
+pub(crate) fn message_columns(backend: db::Backend) -> String {
     let masks = backend.json_array_of(
         "'id', CAST(k.id AS TEXT), 'start', k.start_char, 'end', k.end_char",
         "masks k WHERE k.message_id = m.id",
@@ -121,20 +33,13 @@ impl FromRow for Message {
             id: MessageId(r.try_get("id")?),
             chat_id: ChatId(r.try_get("chat_id")?),
             seq: r.try_get("seq")?,
-            author: Author::parse(author).unwrap_or(Author::System),
+            author: columns::author(author),
             created_at: r.try_get("created_at")?,
-            masks: serde_json::from_str(
-                &r.try_get::<Option<String>, _>("masks_json")?
-                    .unwrap_or_default(),
-            )
-            .unwrap_or_default(),
+            masks: columns::json_list(r.try_get("masks_json")?),
             client_id: r.try_get("client_id")?,
             agent_name: r.try_get("agent_name")?,
             // computed once when stored, where the security service was on (issue 16)
-            pii: match r.try_get::<Option<&str>, _>("pii")? {
-                Some(json) => serde_json::from_str(json).unwrap_or_default(),
-                None => Vec::new(),
-            },
+            pii: columns::json_list(r.try_get("pii")?),
             internal: r.try_get("internal")?,
             attachment: crate::files::attachment_of(r.try_get("file_json")?),
             text,
@@ -142,7 +47,7 @@ impl FromRow for Message {
     }
 }
 
-pub(super) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
+pub(crate) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> {
     let sql = format!(
         "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.id = ?",
         cols = message_columns(conn.backend())
@@ -155,7 +60,7 @@ pub(super) async fn message_by_id(mut conn: Ex<'_>, id: i64) -> Result<Message> 
 }
 
 /// Appends a message with the chat's next `seq`.
-pub(super) async fn append_message(
+pub(crate) async fn append_message(
     mut conn: Ex<'_>,
     chat: ChatId,
     author: Author,
@@ -189,8 +94,8 @@ pub(super) async fn append_message(
 
 #[cfg(test)]
 mod tests {
-    use super::ChatRow;
     use crate::db::{FromRow, Row, Value};
+    use crate::store::chats::ChatRow;
     use shared::{Author, ChatStatus, Message};
 
     const MESSAGE: [&str; 12] = [

@@ -1,0 +1,18 @@
+//! The store: one module per table or aggregate, the only place a column is spelled in
+//! a read. Each module holds its row structs, the statements that fill them and the
+//! decoding of its cells — every JSON column is decoded once, here, with one fallback
+//! policy (written in [`columns`]), so two screens can never read the same cell two
+//! ways. Domain modules (chats/, routing/, reports/, privacy, …) keep the rules: typed
+//! rows in, a decision, typed writes out.
+//!
+//! The statements run over the storage seam ([`crate::db`]): one SQL text for both
+//! dialects where they agree, a [`crate::db::Backend`] branch where they differ. A
+//! check in the test command (`scripts/check-store.sh`) fails when a string-keyed
+//! `try_get("…")` appears outside this directory.
+
+pub(crate) mod agents;
+pub(crate) mod chats;
+pub(crate) mod columns;
+pub(crate) mod messages;
+pub(crate) mod services;
+pub(crate) mod sessions;

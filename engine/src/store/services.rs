@@ -1,0 +1,205 @@
+//! The `services` table: a service (tenant) with its settings, read whole into one
+//! [`ServiceRow`] — every settings column decoded once (see [`super::columns`]) — and
+//! the single-column reads the hot paths make.
+
+use shared::{BusinessHours, Contract, FileRules, ServiceId, Settings};
+
+use super::columns;
+use crate::db::{self, Ex, FromRow, Row};
+use crate::error::{Error, Result};
+
+/// A service and its settings as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceRow {
+    pub(crate) id: ServiceId,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) settings: Settings,
+}
+
+impl ServiceRow {
+    /// Chat is offered at all: contracted and switched on for the help center.
+    pub(crate) fn chat_enabled(&self) -> bool {
+        self.settings.contract.chat && self.settings.helpcenter_chat_enabled
+    }
+
+    /// The default language (the first of the list, which is never empty).
+    pub(crate) fn default_locale(&self) -> &str {
+        self.settings.locales.first().map_or("ko", String::as_str)
+    }
+}
+
+const COLUMNS: &str = "id, slug, name, contract_chat, contract_security, helpcenter_chat_enabled,
+    prefer_recent_agent, locales, greetings, satisfaction_messages, allowed_domains,
+    require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
+    require_two_factor, agent_capacity, reroute_after_secs, recent_agent_hold_secs,
+    business_hours, typing_preview, file_max_mb, file_types";
+
+impl FromRow for ServiceRow {
+    fn from_row(r: &Row) -> Result<ServiceRow> {
+        Ok(ServiceRow {
+            id: ServiceId(r.try_get("id")?),
+            slug: r.try_get("slug")?,
+            name: r.try_get("name")?,
+            settings: Settings {
+                contract: Contract {
+                    chat: r.try_get("contract_chat")?,
+                    security_service: r.try_get("contract_security")?,
+                },
+                helpcenter_chat_enabled: r.try_get("helpcenter_chat_enabled")?,
+                greetings: columns::text_map(r.try_get("greetings")?),
+                satisfaction_messages: columns::text_map(r.try_get("satisfaction_messages")?),
+                prefer_recent_agent: r.try_get("prefer_recent_agent")?,
+                locales: columns::locales(r.try_get("locales")?),
+                allowed_domains: columns::list(r.try_get("allowed_domains")?),
+                require_signed_user: r.try_get("require_signed_user")?,
+                auto_mask_pii: r.try_get("auto_mask_pii")?,
+                agents_see_all_history: r.try_get("agents_see_all_history")?,
+                require_two_factor: r.try_get("require_two_factor")?,
+                identity_secret: r
+                    .try_get::<Option<String>, _>("identity_secret")?
+                    .unwrap_or_default(),
+                routing: shared::Routing {
+                    agent_capacity: r.try_get("agent_capacity")?,
+                    reroute_after_secs: r.try_get("reroute_after_secs")?,
+                    recent_agent_hold_secs: r.try_get("recent_agent_hold_secs")?,
+                },
+                hours: columns::business_hours(r.try_get("business_hours")?),
+                typing_preview: r.try_get("typing_preview")?,
+                files: file_rules_of(r)?,
+            },
+        })
+    }
+}
+
+/// The service with this id.
+pub(crate) async fn by_id(mut ex: Ex<'_>, id: ServiceId) -> Result<ServiceRow> {
+    db::query(format!("SELECT {COLUMNS} FROM services WHERE id = ?"))
+        .bind(id.0)
+        .fetch_optional_as(ex.ex())
+        .await?
+        .ok_or(Error::NotFound("service"))
+}
+
+/// The service with this slug, if there is one.
+pub(crate) async fn by_slug(mut ex: Ex<'_>, slug: &str) -> Result<Option<ServiceRow>> {
+    db::query(format!("SELECT {COLUMNS} FROM services WHERE slug = ?"))
+        .bind(slug)
+        .fetch_optional_as(ex.ex())
+        .await
+}
+
+/// A service's business hours (read on every routing decision and report).
+pub(crate) async fn business_hours(mut ex: Ex<'_>, id: ServiceId) -> Result<BusinessHours> {
+    let cell: Option<String> = db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(ex.ex())
+        .await?
+        .flatten();
+    Ok(columns::business_hours(cell.as_deref()))
+}
+
+/// How long a customer's recent agent is held for them (C-SET-4, issue 18).
+pub(crate) async fn recent_agent_hold(mut ex: Ex<'_>, id: ServiceId) -> Result<chrono::Duration> {
+    let secs: i64 = db::query_scalar("SELECT recent_agent_hold_secs FROM services WHERE id = ?")
+        .bind(id.0)
+        .fetch_one(ex.ex())
+        .await?;
+    Ok(chrono::Duration::seconds(secs))
+}
+
+/// A service's file rules (checked on every upload).
+pub(crate) async fn file_rules(mut ex: Ex<'_>, id: ServiceId) -> Result<FileRules> {
+    let r = db::query("SELECT file_max_mb, file_types FROM services WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(ex.ex())
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+    file_rules_of(&r)
+}
+
+/// The `file_max_mb` and `file_types` cells of a row that has them.
+pub(crate) fn file_rules_of(r: &Row) -> Result<FileRules> {
+    Ok(FileRules {
+        max_mb: r.try_get("file_max_mb")?,
+        types: columns::list(r.try_get("file_types")?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::value::Value;
+
+    fn row(locales: &str, greetings: &str, hours: Option<&str>) -> Row {
+        let names = [
+            "id",
+            "slug",
+            "name",
+            "contract_chat",
+            "contract_security",
+            "helpcenter_chat_enabled",
+            "prefer_recent_agent",
+            "locales",
+            "greetings",
+            "satisfaction_messages",
+            "allowed_domains",
+            "require_signed_user",
+            "identity_secret",
+            "auto_mask_pii",
+            "agents_see_all_history",
+            "require_two_factor",
+            "agent_capacity",
+            "reroute_after_secs",
+            "recent_agent_hold_secs",
+            "business_hours",
+            "typing_preview",
+            "file_max_mb",
+            "file_types",
+        ];
+        let t = |s: &str| Value::Text(s.to_owned());
+        let values = vec![
+            Value::Int(7),
+            t("acme"),
+            t("Acme"),
+            Value::Int(1),
+            Value::Int(0),
+            Value::Int(1),
+            Value::Int(0),
+            t(locales),
+            t(greetings),
+            t("{}"),
+            t("[]"),
+            Value::Int(0),
+            Value::Null(crate::db::value::Kind::Text),
+            Value::Int(0),
+            Value::Int(1),
+            Value::Int(0),
+            Value::Int(3),
+            Value::Int(60),
+            Value::Int(600),
+            hours.map_or(Value::Null(crate::db::value::Kind::Text), t),
+            Value::Int(0),
+            Value::Int(10),
+            t("not json"),
+        ];
+        Row::of(&names, values)
+    }
+
+    #[test]
+    fn a_service_row_reads_whole_and_corrupt_json_cells_fall_back() {
+        let s =
+            ServiceRow::from_row(&row(r#"["en","ko"]"#, r#"{"ko":"안녕하세요"}"#, None)).unwrap();
+        assert_eq!(s.id, ServiceId(7));
+        assert!(s.chat_enabled());
+        assert_eq!(s.default_locale(), "en");
+        assert_eq!(s.settings.greetings["ko"], "안녕하세요");
+        assert!(s.settings.files.types.is_empty());
+        assert_eq!(s.settings.identity_secret, "");
+        let broken = ServiceRow::from_row(&row("oops", "{", Some("[["))).unwrap();
+        assert_eq!(broken.settings.locales, vec!["ko"]);
+        assert_eq!(broken.default_locale(), "ko");
+        assert!(broken.settings.greetings.is_empty());
+        assert_eq!(broken.settings.hours, BusinessHours::default());
+    }
+}
