@@ -2,6 +2,7 @@
 //! is scoped to the caller's service, and only admins change the tree.
 
 use crate::db::{self, Ex};
+use crate::store;
 use chrono::Utc;
 use shared::validate::Invalid;
 use shared::{
@@ -29,61 +30,8 @@ fn check_name(name: &str) -> Result<String> {
 }
 
 /// Every category of a service with its depth and whether a chat uses it.
-async fn load(mut conn: Ex<'_>, service: i64) -> Result<Vec<Category>> {
-    let rows = db::query(
-        "SELECT k.id, k.parent_id, k.name, k.position, k.enabled,
-                EXISTS (SELECT 1 FROM chats c WHERE c.category_id = k.id) AS in_use
-         FROM categories k WHERE k.service_id = ?",
-    )
-    .bind(service)
-    .fetch_all(conn.ex())
-    .await?;
-    let mut flat: Vec<Category> = rows
-        .iter()
-        .map(|r| -> Result<Category> {
-            Ok(Category {
-                id: CategoryId(r.try_get("id")?),
-                parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(CategoryId),
-                name: r.try_get("name")?,
-                position: r.try_get("position")?,
-                enabled: r.try_get("enabled")?,
-                depth: 0,
-                in_use: r.try_get("in_use")?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let parents: std::collections::HashMap<CategoryId, Option<CategoryId>> =
-        flat.iter().map(|c| (c.id, c.parent_id)).collect();
-    for c in &mut flat {
-        let mut depth = 1u8;
-        let mut p = c.parent_id;
-        while let Some(id) = p {
-            depth += 1;
-            p = parents.get(&id).copied().flatten();
-            if depth > 10 {
-                break;
-            }
-        }
-        c.depth = depth;
-    }
-    flat.sort_by_key(|c| (c.depth, c.position, c.id));
-    Ok(flat)
-}
-
-/// The category and all categories under it.
-fn subtree(flat: &[Category], root: CategoryId) -> Vec<CategoryId> {
-    let mut out = vec![root];
-    let mut i = 0;
-    while i < out.len() {
-        let id = out[i];
-        out.extend(
-            flat.iter()
-                .filter(|c| c.parent_id == Some(id))
-                .map(|c| c.id),
-        );
-        i += 1;
-    }
-    out
+async fn load(conn: Ex<'_>, service: i64) -> Result<Vec<Category>> {
+    Ok(store::categories::tree(conn, service).await?.into_vec())
 }
 
 impl Engine {
@@ -207,12 +155,12 @@ impl Engine {
     ) -> Result<CategoryDeleted> {
         caller.require_admin()?;
         let mut tx = self.write_tx().await?;
-        let flat = load(tx.ex(), caller.service_id().0).await?;
-        if !flat.iter().any(|c| c.id == id) {
+        let tree = store::categories::tree(tx.ex(), caller.service_id().0).await?;
+        if tree.get(id).is_none() {
             return Err(Error::NotFound("category"));
         }
-        let ids = subtree(&flat, id);
-        let used = flat.iter().any(|c| ids.contains(&c.id) && c.in_use);
+        let ids = tree.below(id);
+        let used = tree.all().iter().any(|c| ids.contains(&c.id) && c.in_use);
         for cid in ids.iter().rev() {
             if used {
                 db::query("UPDATE categories SET enabled = 0 WHERE id = ?")

@@ -334,37 +334,12 @@ impl Engine {
 
     /// Every existing handling-type path of the service (names from the top).
     async fn category_paths(&self, service: i64) -> Result<HashSet<Vec<String>>> {
-        let rows: Vec<(i64, Option<i64>, String)> =
-            db::query("SELECT id, parent_id, name FROM categories WHERE service_id = ?")
-                .bind(service)
-                .fetch_all(self.db.ex())
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("id")?,
-                        r.try_get("parent_id")?,
-                        r.try_get("name")?,
-                    ))
-                })
-                .collect::<Result<_>>()?;
-        let by_id: HashMap<i64, (Option<i64>, String)> =
-            rows.iter().map(|(i, p, n)| (*i, (*p, n.clone()))).collect();
-        let mut out = HashSet::new();
-        for (id, _, _) in &rows {
-            let mut path = Vec::new();
-            let mut at = Some(*id);
-            while let Some(c) = at {
-                let Some((p, n)) = by_id.get(&c) else { break };
-                path.push(n.clone());
-                at = *p;
-                if path.len() > 3 {
-                    break;
-                }
-            }
-            path.reverse();
-            out.insert(path);
-        }
+        let tree = crate::store::categories::tree(self.db.ex(), service).await?;
+        let out = tree
+            .all()
+            .iter()
+            .map(|c| tree.path(c.id).into_iter().map(|(_, name)| name).collect())
+            .collect();
         Ok(out)
     }
 

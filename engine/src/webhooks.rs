@@ -16,8 +16,8 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
-use shared::webhook::{MAX_WEBHOOKS, NewWebhook, WEBHOOK_EVENTS, Webhook, WebhookDelivery};
+use chrono::Utc;
+use shared::webhook::{MAX_WEBHOOKS, NewWebhook, WEBHOOK_EVENTS, Webhook};
 
 use crate::Engine;
 use crate::caller::Caller;
@@ -159,56 +159,15 @@ pub enum Attempt {
     Failed(String),
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+use crate::store;
 
 impl Engine {
     /// The service's webhooks with their latest deliveries (admins).
     pub async fn webhooks(&self, caller: &Caller) -> Result<Vec<Webhook>> {
         caller.require_admin()?;
-        let service = caller.service_id().0;
-        let hooks = db::query(
-            "SELECT id, url, secret, events, created_at FROM webhooks WHERE service_id = ? ORDER BY id",
-        )
-        .bind(service)
-        .fetch_all(self.db.ex())
-        .await?;
-        let mut out = Vec::new();
-        for h in hooks {
-            let id: i64 = h.try_get("id")?;
-            let deliveries = db::query(
-                "SELECT id, event, state, attempts, last_status, last_error, created_at, last_at
-                 FROM webhook_outbox WHERE webhook_id = ? ORDER BY id DESC LIMIT 20",
-            )
-            .bind(id)
-            .fetch_all(self.db.ex())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(WebhookDelivery {
-                    id: r.try_get::<i64, _>("id")?.to_string(),
-                    event: r.try_get("event")?,
-                    state: r.try_get("state")?,
-                    attempts: r.try_get("attempts")?,
-                    last_status: r.try_get("last_status")?,
-                    last_error: r.try_get("last_error")?,
-                    created_at: rfc3339(r.try_get("created_at")?),
-                    last_at: r
-                        .try_get::<Option<DateTime<Utc>>, _>("last_at")?
-                        .map(rfc3339),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-            out.push(Webhook {
-                id: id.to_string(),
-                url: h.try_get("url")?,
-                secret: h.try_get("secret")?,
-                events: serde_json::from_str(&h.try_get::<String, _>("events")?)
-                    .unwrap_or_default(),
-                created_at: rfc3339(h.try_get("created_at")?),
-                deliveries,
-            });
+        let mut out = store::webhooks::of_service(self.db.ex(), caller.service_id()).await?;
+        for hook in &mut out {
+            hook.deliveries = store::webhooks::deliveries(self.db.ex(), &hook.id).await?;
         }
         Ok(out)
     }
@@ -312,29 +271,20 @@ impl Engine {
         .await?;
         let mut out = Vec::new();
         for id in ids {
-            let r = db::query(
-                "SELECT o.id, o.event, o.payload, o.created_at, o.attempts, w.url, w.secret
-                 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id WHERE o.id = ?",
-            )
-            .bind(id)
-            .fetch_one(tx.ex())
-            .await?;
-            let event: String = r.try_get("event")?;
-            let data: serde_json::Value =
-                serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
+            let r = store::webhooks::claimed(tx.ex(), id).await?;
             let body = serde_json::json!({
                 "id": id.to_string(),
-                "event": event,
-                "occurred_at": rfc3339(r.try_get("created_at")?),
-                "data": data,
+                "event": r.event,
+                "occurred_at": store::webhooks::rfc3339(r.created_at),
+                "data": r.payload,
             });
             out.push(Delivery {
                 id,
-                url: r.try_get("url")?,
-                secret: r.try_get("secret")?,
+                url: r.url,
+                secret: r.secret,
                 body: body.to_string(),
-                event,
-                attempt: r.try_get("attempts")?,
+                event: r.event,
+                attempt: r.attempts,
             });
         }
         tx.commit().await?;

@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::db::{self, Row};
+use crate::db;
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_xlsxwriter::{Format, Workbook};
+use shared::Author;
 use shared::i18n::{Locale, Texts};
 use shared::{
     ExportProgress, ExportState, HistoryFilter, HistoryRow, XLSX_CELL_MAX_CHARS, export_file_name,
@@ -23,6 +24,7 @@ use shared::{
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
+use crate::store::{self, exports::ExportJob};
 
 /// How long a finished export file waits to be downloaded.
 pub const EXPORT_TTL: Duration = Duration::from_secs(60 * 60);
@@ -34,14 +36,6 @@ const EXPORT_BATCH: i64 = 200;
 /// this long at most, so a job whose instance died does not block its owner for the whole
 /// [`EXPORT_TTL`].
 const EXPORT_RUNNING_MAX: Duration = Duration::from_secs(15 * 60);
-
-fn export_state(s: &str) -> ExportState {
-    match s {
-        "done" => ExportState::Done,
-        "failed" => ExportState::Failed,
-        _ => ExportState::Running,
-    }
-}
 
 fn ago(d: Duration) -> DateTime<Utc> {
     Utc::now() - chrono::Duration::from_std(d).unwrap_or_default()
@@ -60,45 +54,32 @@ impl Engine {
         if chats.is_empty() {
             return Ok(out);
         }
-        let mut qb = db::Builder::new(
-            "SELECT m.chat_id, m.author, m.text, m.created_at, m.internal, a.name AS agent_name,
-                    (SELECT f.masked FROM attachments f WHERE f.message_id = m.id) AS file_masked
-             FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
-        );
-        for (i, id) in chats.iter().enumerate() {
-            if i > 0 {
-                qb.push(", ");
-            }
-            qb.push_bind(*id);
-        }
-        qb.push(") ORDER BY m.chat_id, m.seq");
         let mut lengths: HashMap<i64, usize> = HashMap::new();
-        let rows = qb.build().fetch_all(self.db.ex()).await?;
-        for r in rows {
-            let chat: i64 = r.try_get("chat_id")?;
+        for line in store::messages::transcript_lines(self.db.ex(), chats).await? {
+            let chat = line.chat_id.0;
             let len = lengths.entry(chat).or_default();
             if *len > XLSX_CELL_MAX_CHARS {
                 continue;
             }
-            let at: DateTime<Utc> = r.try_get("created_at")?;
-            let who = match r.try_get::<&str, _>("author")? {
-                "customer" => t.author_customer.to_owned(),
-                "agent" => match r.try_get::<Option<String>, _>("agent_name")? {
+            let at = line.created_at;
+            let who = match line.author {
+                Author::Customer => t.author_customer.to_owned(),
+                Author::Agent => match line.agent_name {
                     Some(n) => format!("{} ({n})", t.author_agent),
                     None => t.author_agent.to_owned(),
                 },
-                _ => t.author_system.to_owned(),
+                Author::System => t.author_system.to_owned(),
             };
             // an internal note is the agents' own: marked as such (issue 19)
-            let who = if r.try_get::<bool, _>("internal")? {
+            let who = if line.internal {
                 format!("{who} [{}]", t.notes.label)
             } else {
                 who
             };
             // a file is its name, marked (issue 19); a hidden one only as hidden
-            let text: &str = r.try_get("text")?;
-            let text = match r.try_get::<Option<bool>, _>("file_masked")? {
-                None => text.to_owned(),
+            let text = line.text;
+            let text = match line.file_masked {
+                None => text,
                 Some(false) => format!("[{}] {text}", t.files.file),
                 Some(true) => format!("[{}]", t.files.masked),
             };
@@ -239,28 +220,25 @@ impl Engine {
         let r = self.export_row(caller, id, false).await?;
         Ok(ExportProgress {
             id: id.to_owned(),
-            state: export_state(r.try_get("state")?),
-            written: r.try_get("written")?,
-            total: r.try_get("total")?,
-            file_name: r.try_get("file_name")?,
-            error: r.try_get("error")?,
+            state: r.state,
+            written: r.written,
+            total: r.total,
+            file_name: r.file_name,
+            error: r.error,
         })
     }
 
-    async fn export_row(&self, caller: &Caller, id: &str, with_file: bool) -> Result<Row> {
-        let sql = format!(
-            "SELECT state, written, total, file_name, error{} FROM export_jobs
-             WHERE id = ? AND agent_id = ? AND service_id = ? AND created_at >= ?",
-            if with_file { ", file" } else { "" }
-        );
-        db::query(sql)
-            .bind(id)
-            .bind(caller.agent_id().0)
-            .bind(caller.service_id().0)
-            .bind(ago(EXPORT_TTL))
-            .fetch_optional(self.db.ex())
-            .await?
-            .ok_or(Error::NotFound("export"))
+    async fn export_row(&self, caller: &Caller, id: &str, with_file: bool) -> Result<ExportJob> {
+        store::exports::job(
+            self.db.ex(),
+            id,
+            caller.agent_id(),
+            caller.service_id(),
+            ago(EXPORT_TTL),
+            with_file,
+        )
+        .await?
+        .ok_or(Error::NotFound("export"))
     }
 
     /// The finished file of an export of the caller's (a temp file, deleted when the
@@ -271,9 +249,9 @@ impl Engine {
         id: &str,
     ) -> Result<(Arc<tempfile::TempPath>, String)> {
         let r = self.export_row(caller, id, true).await?;
-        match export_state(r.try_get("state")?) {
+        match r.state {
             ExportState::Done => {
-                let bytes: &[u8] = r.try_get("file")?;
+                let bytes: &[u8] = r.file.as_deref().unwrap_or_default();
                 let mut file = tempfile::Builder::new()
                     .prefix("oc-export-")
                     .suffix(".xlsx")
@@ -281,12 +259,11 @@ impl Engine {
                     .map_err(|e| Error::Internal(format!("cannot create the export file: {e}")))?;
                 std::io::Write::write_all(&mut file, bytes)
                     .map_err(|e| Error::Internal(format!("cannot write the export file: {e}")))?;
-                Ok((Arc::new(file.into_temp_path()), r.try_get("file_name")?))
+                Ok((Arc::new(file.into_temp_path()), r.file_name))
             }
             ExportState::Failed => Err(Error::conflict(
                 shared::ErrorCode::ExportFailed,
-                r.try_get::<Option<String>, _>("error")?
-                    .unwrap_or_else(|| "the export failed".into()),
+                r.error.unwrap_or_else(|| "the export failed".into()),
             )),
             ExportState::Running => Err(Error::conflict(
                 shared::ErrorCode::ExportRunning,

@@ -9,25 +9,15 @@ mod export;
 
 pub use export::EXPORT_TTL;
 
-use crate::db::{self, FromRow, Row};
+use crate::db::{self};
 use chrono::{DateTime, Utc};
-use shared::{
-    AgentId, ChatAgent, ChatId, ChatStatus, HistoryFilter, HistoryPage, HistoryRow, span_secs,
-};
+use shared::{HistoryFilter, HistoryPage, HistoryRow};
 
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::Result;
 
-const HISTORY_COLUMNS: &str = "c.id, c.created_at, c.customer_name, c.customer_email, c.agent_id, a.name AS agent_name,
-     c.channel, c.status, c.handled, c.rating, c.customer_ended_at, c.ended_at, c.first_response_at, c.last_seq,
-     k1.name AS cat1, k2.name AS cat2, k3.name AS cat3";
-
-const HISTORY_FROM: &str = " FROM chats c
-     LEFT JOIN agents a ON a.id = c.agent_id
-     LEFT JOIN categories k1 ON k1.id = c.category_id
-     LEFT JOIN categories k2 ON k2.id = k1.parent_id
-     LEFT JOIN categories k3 ON k3.id = k2.parent_id";
+use crate::store::history::{HISTORY_COLUMNS, HISTORY_FROM};
 
 /// Periods up to this many days search text by reading their chats' messages; longer
 /// ones (and no period) go through the trigram index.
@@ -164,33 +154,6 @@ fn push_filter(
     }
 }
 
-impl FromRow for HistoryRow {
-    fn from_row(r: &Row) -> Result<HistoryRow> {
-        let id: i64 = r.try_get("id")?;
-        let created_at: DateTime<Utc> = r.try_get("created_at")?;
-        let ended: Option<DateTime<Utc>> =
-            match r.try_get::<Option<DateTime<Utc>>, _>("ended_at")? {
-                Some(t) => Some(t),
-                None => r.try_get("customer_ended_at")?,
-            };
-        Ok(HistoryRow {
-            id: ChatId(id),
-            created_at,
-            customer_name: crate::store::columns::display_name(id, r.try_get("customer_name")?),
-            customer_email: r.try_get("customer_email")?,
-            agent: crate::store::chats::chat_agent(r)?,
-            channel: r.try_get("channel")?,
-            category_path: crate::store::chats::category_path(r)?,
-            status: ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended),
-            handled: r.try_get("handled")?,
-            rating: r.try_get("rating")?,
-            duration_secs: span_secs(created_at, ended),
-            first_response_secs: span_secs(created_at, r.try_get("first_response_at")?),
-            message_count: r.try_get("last_seq")?,
-        })
-    }
-}
-
 impl Engine {
     /// One page of the chat history, newest first, and how many chats match in all.
     pub async fn history(&self, caller: &Caller, filter: &HistoryFilter) -> Result<HistoryPage> {
@@ -211,22 +174,8 @@ impl Engine {
                 .bind(caller.service_id().0)
                 .fetch_one(self.db.ex())
                 .await?;
-        let agents = db::query(
-            "SELECT id, name FROM agents WHERE service_id = ? AND (? = 1 OR id = ?) ORDER BY name, id",
-        )
-        .bind(caller.service_id().0)
-        .bind(caller.sees_all_chats())
-        .bind(caller.agent_id().0)
-        .fetch_all(self.db.ex())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ChatAgent {
-                id: AgentId(r.try_get("id")?),
-                name: r.try_get("name")?,
-            })
-        })
-        .collect::<Result<_>>()?;
+        let only = (!caller.sees_all_chats()).then(|| caller.agent_id());
+        let agents = crate::store::agents::names(self.db.ex(), caller.service_id(), only).await?;
         Ok(HistoryPage {
             chats,
             next_page,

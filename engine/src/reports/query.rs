@@ -6,9 +6,10 @@
 //! plus the chats of the period that are still open, read live (few, through a partial
 //! index) and summed by the same rules.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use shared::CategoryId;
 use shared::report::{AgentFigures, CategoryFigures, DayFigures, Report, ReportQuery};
 
 use super::period::local_midnight;
@@ -55,10 +56,15 @@ impl Engine {
         if !caller.sees_all_chats() {
             agent = Some(caller.agent_id().0);
         }
-        let tree = self.category_rows(service).await?;
+        let tree = crate::store::categories::tree(self.db.ex(), service).await?;
         let categories = match asked.category {
             None => None,
-            Some(id) if tree.contains_key(&id) => Some(below(&tree, id)),
+            Some(id) if tree.get(CategoryId(id)).is_some() => Some(
+                tree.below(CategoryId(id))
+                    .into_iter()
+                    .map(|c| c.0)
+                    .collect(),
+            ),
             Some(_) => return Err(bad("category", "is not a handling type of this service")),
         };
         let channel = asked.channel;
@@ -115,7 +121,11 @@ impl Engine {
             .iter()
             .filter(|(_, s)| counted(s))
             .map(|(id, s)| {
-                let (path_ids, path) = path_of(&tree, *id).into_iter().unzip();
+                let (path_ids, path) = tree
+                    .path(CategoryId(*id))
+                    .into_iter()
+                    .map(|(c, name)| (c.to_string(), name))
+                    .unzip();
                 CategoryFigures {
                     category_id: (*id != 0).then(|| id.to_string()),
                     path,
@@ -158,22 +168,6 @@ impl Engine {
         })
     }
 
-    /// The service's handling types: id → (parent, name).
-    async fn category_rows(&self, service: i64) -> Result<HashMap<i64, (Option<i64>, String)>> {
-        db::query("SELECT id, parent_id, name FROM categories WHERE service_id = ?")
-            .bind(service)
-            .fetch_all(self.db.ex())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    (r.try_get("parent_id")?, r.try_get("name")?),
-                ))
-            })
-            .collect()
-    }
-
     /// Seconds each agent spent online and on a break between `start` and `end`, from
     /// the status log (the status before `start` carries in).
     async fn status_time(
@@ -213,61 +207,5 @@ impl Engine {
             }
         }
         Ok((online, breaks))
-    }
-}
-
-/// A handling type and everything below it.
-fn below(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<i64> {
-    let mut out = vec![id];
-    let mut i = 0;
-    while i < out.len() {
-        let parent = out[i];
-        out.extend(
-            tree.iter()
-                .filter(|(_, (p, _))| *p == Some(parent))
-                .map(|(c, _)| *c),
-        );
-        i += 1;
-    }
-    out
-}
-
-/// A handling type's ids and names from the top level down (empty for none).
-fn path_of(tree: &HashMap<i64, (Option<i64>, String)>, id: i64) -> Vec<(String, String)> {
-    let mut path = Vec::new();
-    let mut at = Some(id);
-    let mut seen = HashSet::new();
-    while let Some(c) = at.filter(|c| seen.insert(*c)) {
-        let Some((parent, name)) = tree.get(&c) else {
-            break;
-        };
-        path.push((c.to_string(), name.clone()));
-        at = *parent;
-    }
-    path.reverse();
-    path
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn handling_types_below_and_paths() {
-        let tree: HashMap<i64, (Option<i64>, String)> = [
-            (1, (None, "회원".to_owned())),
-            (2, (Some(1), "가입".to_owned())),
-            (3, (Some(2), "본인인증".to_owned())),
-            (4, (None, "배송".to_owned())),
-        ]
-        .into();
-        let mut b = below(&tree, 1);
-        b.sort();
-        assert_eq!(b, [1, 2, 3]);
-        assert_eq!(below(&tree, 4), [4]);
-        let names: Vec<String> = path_of(&tree, 3).into_iter().map(|(_, n)| n).collect();
-        assert_eq!(names, ["회원", "가입", "본인인증"]);
-        assert_eq!(path_of(&tree, 2)[0].0, "1");
-        assert!(path_of(&tree, 0).is_empty());
     }
 }

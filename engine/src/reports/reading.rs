@@ -247,7 +247,11 @@ impl<'a> Reading<'a> {
             .push_bind(start)
             .push(" AND c.created_at < ")
             .push_bind(end);
-        for r in b.build().fetch_all(self.pool.ex()).await? {
+        for r in b
+            .build()
+            .fetch_all_as::<crate::store::reports::ChatTimeline>(self.pool.ex())
+            .await?
+        {
             let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
             let keep = f.agent.is_none_or(|a| a == place.agent)
                 && f.categories

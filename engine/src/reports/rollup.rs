@@ -8,6 +8,7 @@
 //! rollup of a service from the chats (the `online-contact reports rebuild` command,
 //! and after data was loaded behind the engine's back).
 
+use crate::store::reports::ChatTimeline;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -251,50 +252,26 @@ pub(crate) fn zone_of(hours: &shared::BusinessHours) -> chrono_tz::Tz {
     crate::routing::hours::zone(&hours.time_zone).unwrap_or(chrono_tz::Asia::Seoul)
 }
 
-/// The columns [`timeline_of`] reads, over `chats c JOIN services s`.
-pub(crate) const TIMELINE_COLUMNS: &str = "c.id, c.service_id, c.status, c.created_at, c.first_assigned_at, c.first_opened_at,
-    c.first_response_at, c.ended_at, c.handled, c.rating, c.agent_id, c.category_id, c.channel, s.business_hours,
-    (SELECT MIN(m.created_at) FROM messages m WHERE m.chat_id = c.id AND m.author = 'customer') AS first_customer_message_at,
-    (SELECT COUNT(*) FROM chat_handovers h WHERE h.chat_id = c.id AND h.kind = 'transfer') AS transfers,
-    (SELECT COUNT(*) FROM chat_handovers h WHERE h.chat_id = c.id AND h.kind = 'reroute') AS reroutes";
+pub(crate) use crate::store::reports::TIMELINE_COLUMNS;
 
-/// A chat row (of [`TIMELINE_COLUMNS`]) as the rules read it, with its place; `ended`
-/// says whether its facts are final. `zone`: the service's, when the caller read it
-/// once for many rows (else it is read off the row's `business_hours`).
+/// A chat's stored timeline as the rules read it, with its place; `ended` says
+/// whether its facts are final. `zone`: the service's, when the caller read it once
+/// for many rows (else the row's own business hours').
 pub(crate) fn timeline_of(
-    r: &db::Row,
+    r: &ChatTimeline,
     zone: Option<chrono_tz::Tz>,
 ) -> Result<(Place, Timeline, bool)> {
-    let created_at: DateTime<Utc> = r.try_get("created_at")?;
-    let ended = r.try_get::<&str, _>("status")? == "ended";
-    let zone = match zone {
-        Some(z) => z,
-        None => zone_of(&crate::store::columns::business_hours(
-            r.try_get("business_hours")?,
-        )),
-    };
-    let (day, hour) = local_day(created_at, zone);
+    let zone = zone.unwrap_or_else(|| zone_of(&r.business_hours));
+    let (day, hour) = local_day(r.timeline.created_at, zone);
     let place = Place {
-        service: r.try_get("service_id")?,
+        service: r.service_id,
         day,
         hour,
-        agent: r.try_get::<Option<i64>, _>("agent_id")?.unwrap_or(0),
-        category: r.try_get::<Option<i64>, _>("category_id")?.unwrap_or(0),
-        channel: channel_kind(r.try_get("channel")?).to_owned(),
+        agent: r.agent_id.unwrap_or(0),
+        category: r.category_id.unwrap_or(0),
+        channel: channel_kind(&r.channel).to_owned(),
     };
-    let timeline = Timeline {
-        created_at,
-        first_assigned_at: r.try_get("first_assigned_at")?,
-        first_opened_at: r.try_get("first_opened_at")?,
-        first_customer_message_at: r.try_get("first_customer_message_at")?,
-        first_response_at: r.try_get("first_response_at")?,
-        ended_at: if ended { r.try_get("ended_at")? } else { None },
-        handled: r.try_get("handled")?,
-        rating: r.try_get("rating")?,
-        transfers: r.try_get("transfers")?,
-        reroutes: r.try_get("reroutes")?,
-    };
-    Ok((place, timeline, ended))
+    Ok((place, r.timeline.clone(), r.ended))
 }
 
 /// Adds (`sign` 1) or takes out (-1) one chat's facts at its place.
@@ -356,7 +333,11 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
     let sql = format!(
         "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id WHERE c.id = ?"
     );
-    let Some(r) = db::query(sql).bind(chat).fetch_optional(conn.ex()).await? else {
+    let Some(r) = db::query(sql)
+        .bind(chat)
+        .fetch_optional_as::<ChatTimeline>(conn.ex())
+        .await?
+    else {
         return Ok(());
     };
     let (place, timeline, ended) = timeline_of(&r, None)?;
@@ -474,14 +455,14 @@ impl Engine {
             let rows = db::query(sql.clone())
                 .bind(service.0)
                 .bind(after)
-                .fetch_all(self.db.ex())
+                .fetch_all_as::<ChatTimeline>(self.db.ex())
                 .await?;
             let Some(last) = rows.last() else { break };
-            after = last.try_get("id")?;
+            after = last.id;
             let mut page = Vec::with_capacity(rows.len());
             for r in &rows {
                 let (place, timeline, _) = timeline_of(r, zone)?;
-                page.push((r.try_get::<i64, _>("id")?, place, rules::facts(&timeline)));
+                page.push((r.id, place, rules::facts(&timeline)));
             }
             let mut tx = self.write_tx().await?;
             let mut inserted = std::collections::HashSet::new();

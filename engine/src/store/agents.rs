@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use shared::validate;
-use shared::{AgentId, AgentLoad, AgentProfile, AgentStatus, Role, ServiceId};
+use shared::{AgentId, AgentLoad, AgentProfile, AgentStatus, ChatAgent, Role, ServiceId};
 
 use super::columns;
 use crate::db::{self, Ex, FromRow, Row};
@@ -288,4 +288,28 @@ impl FromRow for Candidate {
             last_assigned_at: r.try_get("last_assigned_at")?,
         })
     }
+}
+
+/// The names of a service's accounts (`only` one of them when given), by name.
+pub(crate) async fn names(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    only: Option<AgentId>,
+) -> Result<Vec<ChatAgent>> {
+    db::query(
+        "SELECT id, name FROM agents WHERE service_id = ? AND (? = 0 OR id = ?) ORDER BY name, id",
+    )
+    .bind(service.0)
+    .bind(only.is_some())
+    .bind(only.map_or(0, |a| a.0))
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ChatAgent {
+            id: AgentId(r.try_get("id")?),
+            name: r.try_get("name")?,
+        })
+    })
+    .collect()
 }

@@ -92,6 +92,53 @@ pub(crate) async fn append_message(
     message_by_id(conn, id).await
 }
 
+/// One line of a transcript as an export writes it.
+pub(crate) struct TranscriptLine {
+    pub(crate) chat_id: ChatId,
+    pub(crate) author: Author,
+    pub(crate) agent_name: Option<String>,
+    pub(crate) internal: bool,
+    pub(crate) text: String,
+    /// `None` for a plain message; for a file, whether it is hidden.
+    pub(crate) file_masked: Option<bool>,
+    pub(crate) created_at: DateTime<Utc>,
+}
+
+/// Every message of these chats, by chat and `seq`.
+pub(crate) async fn transcript_lines(mut ex: Ex<'_>, chats: &[i64]) -> Result<Vec<TranscriptLine>> {
+    if chats.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = db::Builder::new(
+        "SELECT m.chat_id, m.author, m.text, m.created_at, m.internal, a.name AS agent_name,
+                (SELECT f.masked FROM attachments f WHERE f.message_id = m.id) AS file_masked
+         FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id IN (",
+    );
+    for (i, id) in chats.iter().enumerate() {
+        if i > 0 {
+            qb.push(", ");
+        }
+        qb.push_bind(*id);
+    }
+    qb.push(") ORDER BY m.chat_id, m.seq");
+    qb.build()
+        .fetch_all(ex.ex())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(TranscriptLine {
+                chat_id: ChatId(r.try_get("chat_id")?),
+                author: columns::author(r.try_get("author")?),
+                agent_name: r.try_get("agent_name")?,
+                internal: r.try_get("internal")?,
+                text: r.try_get("text")?,
+                file_masked: r.try_get("file_masked")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::{FromRow, Row, Value};
