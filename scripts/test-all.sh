@@ -20,6 +20,9 @@ bash scripts/install-tools.sh --test
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
+step "columns are read by name only in the engine's store (issue 32)"
+bash scripts/check-store.sh
+
 step "building the site and the server binary (scripts/build-site.sh)"
 # its own site directory, so a demo running from this checkout keeps its files
 export LEPTOS_SITE_ROOT=target/site-test OC_SITE_ROOT="$PWD/target/site-test"

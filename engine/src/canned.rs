@@ -3,32 +3,16 @@
 //! its agent (another agent's is "not found"). Admins keep the service's replies; any
 //! agent keeps their own. Rules are `shared::canned`.
 
-use std::collections::BTreeMap;
-
 use chrono::Utc;
 use shared::canned::MAX_CANNED_PER_OWNER;
 use shared::{CannedId, CannedReply, CannedReplyInput};
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db::{self, FromRow, Row};
+use crate::db::{self};
 use crate::error::{Error, Result};
 
-impl FromRow for CannedReply {
-    fn from_row(r: &Row) -> Result<CannedReply> {
-        let texts: BTreeMap<String, String> =
-            serde_json::from_str(r.try_get("texts")?).unwrap_or_default();
-        Ok(CannedReply {
-            id: CannedId(r.try_get("id")?),
-            title: r.try_get("title")?,
-            shortcut: r.try_get("shortcut")?,
-            texts,
-            personal: r.try_get::<Option<i64>, _>("agent_id")?.is_some(),
-        })
-    }
-}
-
-const COLUMNS: &str = "id, title, shortcut, texts, agent_id";
+use crate::store::canned::COLUMNS;
 
 impl Engine {
     /// The service's replies and the caller's own, by title.

@@ -25,25 +25,8 @@ pub struct Gauges {
 impl Engine {
     /// Reads [`Gauges`]: three small grouped counts.
     pub async fn gauges(&self) -> Result<Gauges> {
-        let queue = db::query(
-            "SELECT s.slug, (SELECT COUNT(*) FROM chats c WHERE c.service_id = s.id AND c.status = 'waiting') AS n
-             FROM services s ORDER BY s.slug",
-        )
-        .fetch_all(self.db.ex())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("slug")?, r.try_get("n")?)))
-        .collect::<Result<_>>()?;
-        let agents = db::query(
-            "SELECT s.slug, a.status, COUNT(*) AS n FROM agents a JOIN services s ON s.id = a.service_id
-             WHERE a.active = ? GROUP BY s.slug, a.status ORDER BY s.slug, a.status",
-        )
-        .bind(true)
-        .fetch_all(self.db.ex())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("slug")?, r.try_get("status")?, r.try_get("n")?)))
-        .collect::<Result<_>>()?;
+        let queue = crate::store::services::queue_lengths(self.db.ex()).await?;
+        let agents = crate::store::agents::status_counts(self.db.ex()).await?;
         let exports_running: i64 =
             db::query_scalar("SELECT COUNT(*) FROM export_jobs WHERE state = 'running'")
                 .fetch_one(self.db.ex())

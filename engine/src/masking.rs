@@ -7,6 +7,7 @@
 //! next to the database, created at first start. Losing the key makes masked runs
 //! unrecoverable (the masked text itself is unaffected).
 
+use crate::store;
 use std::path::Path;
 
 use crate::db::{self, Ex};
@@ -199,21 +200,14 @@ impl Engine {
         chat: ChatId,
         message: MessageId,
     ) -> Result<(String, Option<i64>)> {
-        let r = db::query(
-            "SELECT m.text, c.agent_id FROM messages m JOIN chats c ON c.id = m.chat_id
-             WHERE m.id = ? AND m.chat_id = ? AND c.service_id = ?",
-        )
-        .bind(message.0)
-        .bind(chat.0)
-        .bind(caller.service_id().0)
-        .fetch_optional(conn.ex())
-        .await?
-        .ok_or(Error::NotFound("message"))?;
-        let agent: Option<i64> = r.try_get("agent_id")?;
+        let (text, agent) =
+            store::masks::message_text(conn.ex(), caller.service_id(), chat, message)
+                .await?
+                .ok_or(Error::NotFound("message"))?;
         if !caller.sees_all_chats() && agent != Some(caller.agent_id().0) {
             return Err(Error::NotFound("message"));
         }
-        Ok((r.try_get("text")?, agent))
+        Ok((text, agent))
     }
 
     pub(crate) async fn audit(
@@ -306,30 +300,15 @@ impl Engine {
     ) -> Result<(String, Option<i64>)> {
         let (text, agent) = self.scoped_message(tx.re(), caller, chat, message).await?;
         let new = check_range(text.chars().count(), start, end)?;
-        let rows = db::query("SELECT id, start_char, end_char, nonce, ciphertext FROM masks WHERE message_id = ? ORDER BY start_char")
-            .bind(message.0)
-            .fetch_all(tx.ex())
-            .await?;
-        let existing: Vec<Run> = rows
-            .iter()
-            .map(|r| {
-                Ok(Run {
-                    start: r.try_get::<i64, _>("start_char")? as usize,
-                    end: r.try_get::<i64, _>("end_char")? as usize,
-                })
-            })
-            .collect::<Result<_>>()?;
+        let rows = store::masks::of_message(tx.ex(), message).await?;
+        let existing: Vec<Run> = rows.iter().map(|m| m.run).collect();
         let (union, absorbed) = merge(&existing, new);
         let mut originals = Vec::new();
         for &i in &absorbed {
             let r = &rows[i];
-            originals.push((
-                existing[i],
-                self.mask_key
-                    .open(r.try_get("nonce")?, r.try_get("ciphertext")?)?,
-            ));
+            originals.push((existing[i], self.mask_key.open(&r.nonce, &r.ciphertext)?));
             db::query("DELETE FROM masks WHERE id = ?")
-                .bind(r.try_get::<i64, _>("id")?)
+                .bind(r.id)
                 .execute(tx.ex())
                 .await?;
         }
@@ -384,22 +363,11 @@ impl Engine {
         mask_id: i64,
     ) -> Result<Option<i64>> {
         let (text, agent) = self.scoped_message(tx.ex(), caller, chat, message).await?;
-        let r = db::query(
-            "SELECT start_char, nonce, ciphertext FROM masks WHERE id = ? AND message_id = ?",
-        )
-        .bind(mask_id)
-        .bind(message.0)
-        .fetch_optional(tx.ex())
-        .await?
-        .ok_or(Error::NotFound("mask"))?;
-        let original = self
-            .mask_key
-            .open(r.try_get("nonce")?, r.try_get("ciphertext")?)?;
-        let restored = shared::mask::restore(
-            &text,
-            r.try_get::<i64, _>("start_char")? as usize,
-            &original,
-        );
+        let r = store::masks::one(tx.ex(), message, mask_id)
+            .await?
+            .ok_or(Error::NotFound("mask"))?;
+        let original = self.mask_key.open(&r.nonce, &r.ciphertext)?;
+        let restored = shared::mask::restore(&text, r.run.start, &original);
         db::query("DELETE FROM masks WHERE id = ?")
             .bind(mask_id)
             .execute(tx.ex())
@@ -471,32 +439,7 @@ impl Engine {
     /// The service's audit log, newest first (admins).
     pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<AuditEntry>> {
         caller.require_admin()?;
-        let rows = db::query(
-            "SELECT l.id, l.action, a.name AS agent, l.chat_id, l.message_id, l.detail, l.created_at
-             FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id
-             WHERE l.service_id = ? ORDER BY l.created_at DESC, l.id DESC LIMIT ?",
-        )
-        .bind(caller.service_id().0)
-        .bind(limit.clamp(1, 1000))
-        .fetch_all(self.db.ex())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get::<i64, _>("id")?.to_string(),
-                    action: r.try_get("action")?,
-                    agent: r.try_get("agent")?,
-                    chat_id: r
-                        .try_get::<Option<i64>, _>("chat_id")?
-                        .map(|c| c.to_string()),
-                    message_id: r
-                        .try_get::<Option<i64>, _>("message_id")?
-                        .map(|m| m.to_string()),
-                    detail: r.try_get("detail")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        store::audit::entries(self.db.ex(), caller.service_id(), limit.clamp(1, 1000)).await
     }
 }
 

@@ -165,11 +165,8 @@ impl Engine {
         );
         b.push_bind(caller.service_id().0);
         customer_sql(key, &mut b)?;
-        let r = b.build().fetch_one(self.db.ex()).await?;
-        Ok(CustomerChats {
-            ended: r.try_get("ended")?,
-            open: r.try_get("open")?,
-        })
+        let (ended, open) = crate::store::chats::ended_and_open(self.db.ex(), b.build()).await?;
+        Ok(CustomerChats { ended, open })
     }
 
     /// Erases every ended chat of one customer in the caller's service (admins), and
@@ -180,12 +177,11 @@ impl Engine {
         let mut b = db::Builder::new("SELECT id, status FROM chats WHERE service_id = ");
         b.push_bind(service.0);
         customer_sql(key, &mut b)?;
-        let rows = b.build().fetch_all(self.db.ex()).await?;
         let mut ended = Vec::new();
         let mut open_left = 0;
-        for r in rows {
-            if r.try_get::<String, _>("status")? == "ended" {
-                ended.push(r.try_get::<i64, _>("id")?);
+        for (id, status) in crate::store::chats::ids_and_statuses(self.db.ex(), b.build()).await? {
+            if status == shared::ChatStatus::Ended {
+                ended.push(id);
             } else {
                 open_left += 1;
             }
@@ -245,13 +241,10 @@ impl Engine {
     /// The service's retention: days (`None`: off) and when it last ran.
     pub async fn retention(&self, caller: &Caller) -> Result<Retention> {
         caller.require_admin()?;
-        let r = db::query("SELECT retention_days, retention_ran_at FROM services WHERE id = ?")
-            .bind(caller.service_id().0)
-            .fetch_one(self.db.ex())
-            .await?;
-        let ran: Option<chrono::DateTime<Utc>> = r.try_get("retention_ran_at")?;
+        let (retention_days, ran) =
+            crate::store::services::retention(self.db.ex(), caller.service_id()).await?;
         Ok(Retention {
-            retention_days: r.try_get("retention_days")?,
+            retention_days,
             last_run_at: ran.map(|t| t.to_rfc3339()),
         })
     }

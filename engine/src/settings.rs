@@ -3,7 +3,7 @@
 //! here; rules are `shared::Settings::apply` and `shared::RatingRequest::validate`.
 
 use crate::db;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use shared::validate;
 use shared::{
     AgentId, AgentProfile, AgentStatus, AgentUpdate, Author, ChatId, ChatStatus, NewAgentRequest,
@@ -231,12 +231,8 @@ impl Engine {
         if customer.chat_id() != chat {
             return Err(Error::NotFound("chat"));
         }
-        let r = db::query("SELECT status, ended_at, agent_id FROM chats WHERE id = ?")
-            .bind(chat.0)
-            .fetch_one(self.db.ex())
-            .await?;
-        let status = store::columns::chat_status(r.try_get("status")?);
-        let ended_at: Option<DateTime<Utc>> = r.try_get("ended_at")?;
+        let (row, ended_at) = store::chats::ending(self.db.ex(), chat).await?;
+        let status = row.status;
         if status == ChatStatus::Ended
             && ended_at.is_some_and(|e| {
                 Utc::now() - e > chrono::Duration::hours(shared::RATING_WINDOW_HOURS)
@@ -268,11 +264,11 @@ impl Engine {
             customer.service_id().0,
             "chat.rated",
             serde_json::json!({"chat_id": chat.0.to_string(), "score": req.score,
-                               "agent_id": r.try_get::<Option<i64>, _>("agent_id")?.map(|a| a.to_string())}),
+                               "agent_id": row.agent_id.map(|a| a.to_string())}),
         )
         .await?;
         tx.commit().await?;
-        if let Some(agent) = r.try_get::<Option<i64>, _>("agent_id")?
+        if let Some(agent) = row.agent_id.map(|a| a.0)
             && let Ok(detail) = self.chat(crate::Party::Customer(customer), chat).await
         {
             self.hub.publish(

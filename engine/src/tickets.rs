@@ -122,8 +122,8 @@ mod tests {
     }
 }
 
-use crate::db::{self, FromRow, Row};
-use shared::{ChatAgent, ChatId, TicketDetail, TicketStatus, TicketSummary, TicketUpdate};
+use crate::db::{self};
+use shared::{ChatId, TicketDetail, TicketStatus, TicketSummary, TicketUpdate};
 
 use crate::caller::Caller;
 
@@ -144,31 +144,7 @@ const TICKET_SCOPE: &str =
     "(? = 1 OR t.assignee_id = ? OR (t.assignee_id IS NULL AND t.chat_id IS NULL)
      OR EXISTS (SELECT 1 FROM chats c WHERE c.id = t.chat_id AND c.agent_id = ?))";
 
-const TICKET_COLUMNS: &str = "t.id, t.channel, t.subject, t.body, t.status, t.requester_name, t.requester_email, \
-     t.assignee_id, a.name AS assignee_name, t.chat_id, t.created_at";
-
-impl FromRow for TicketSummary {
-    fn from_row(r: &Row) -> Result<TicketSummary> {
-        Ok(TicketSummary {
-            id: TicketId(r.try_get("id")?),
-            channel: r.try_get("channel")?,
-            subject: r.try_get("subject")?,
-            status: TicketStatus::parse(r.try_get("status")?).unwrap_or(TicketStatus::Open),
-            requester_name: r.try_get("requester_name")?,
-            assignee: match r.try_get::<Option<i64>, _>("assignee_id")? {
-                Some(id) => Some(ChatAgent {
-                    id: shared::AgentId(id),
-                    name: r
-                        .try_get::<Option<String>, _>("assignee_name")?
-                        .unwrap_or_default(),
-                }),
-                None => None,
-            },
-            chat_id: r.try_get::<Option<i64>, _>("chat_id")?.map(ChatId),
-            created_at: r.try_get("created_at")?,
-        })
-    }
-}
+use crate::store::tickets::{TICKET_COLUMNS, TicketRow};
 
 /// A chat ticket's subject: the customer and the start of their first message.
 fn chat_ticket_subject(customer: &str, first_message: Option<&str>) -> String {
@@ -290,16 +266,19 @@ impl Engine {
             "SELECT {TICKET_COLUMNS} FROM tickets t LEFT JOIN agents a ON a.id = t.assignee_id
              WHERE t.id = ? AND t.service_id = ? AND {TICKET_SCOPE}"
         );
-        let r = db::query(&sql)
+        let TicketRow {
+            summary: s,
+            body,
+            requester_email,
+        } = db::query(&sql)
             .bind(id.0)
             .bind(caller.service_id().0)
             .bind(caller.sees_all_chats())
             .bind(caller.agent_id().0)
             .bind(caller.agent_id().0)
-            .fetch_optional(self.db.ex())
+            .fetch_optional_as(self.db.ex())
             .await?
             .ok_or(Error::NotFound("ticket"))?;
-        let s = TicketSummary::from_row(&r)?;
         let transcript = match s.chat_id {
             Some(chat) => Some(self.transcript(chat).await?),
             None => None,
@@ -308,10 +287,10 @@ impl Engine {
             id: s.id,
             channel: s.channel,
             subject: s.subject,
-            body: r.try_get("body")?,
+            body,
             status: s.status,
             requester_name: s.requester_name,
-            requester_email: r.try_get("requester_email")?,
+            requester_email,
             assignee: s.assignee,
             chat_id: s.chat_id,
             created_at: s.created_at,

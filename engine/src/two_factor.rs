@@ -21,6 +21,7 @@
 //!   are 16 characters (about 80 bits) kept as HMAC-SHA-256 under a key derived from
 //!   the server's masking key, so a copy of the database alone cannot test guesses.
 
+use crate::store;
 use chrono::Utc;
 use rand::RngCore;
 use sha2::Sha256;
@@ -228,27 +229,12 @@ impl Engine {
     /// The account's email and TOTP secret, opened: the one in force, or (`pending`)
     /// the one being set up; `None` without one.
     async fn account_secret(&self, agent: i64, pending: bool) -> Result<Option<(String, Vec<u8>)>> {
-        let (nonce_col, secret_col) = if pending {
-            ("totp_pending_nonce", "totp_pending")
-        } else {
-            ("totp_nonce", "totp_secret")
-        };
-        let r = db::query(format!(
-            "SELECT email, {nonce_col} AS nonce, {secret_col} AS sealed FROM agents WHERE id = ?"
-        ))
-        .bind(agent)
-        .fetch_one(self.db.ex())
-        .await?;
-        let (Some(nonce), Some(sealed)) = (
-            r.try_get::<Option<Vec<u8>>, _>("nonce")?,
-            r.try_get::<Option<Vec<u8>>, _>("sealed")?,
-        ) else {
+        let Some((email, nonce, sealed)) =
+            store::agents::sealed_totp(self.db.ex(), shared::AgentId(agent), pending).await?
+        else {
             return Ok(None);
         };
-        Ok(Some((
-            r.try_get("email")?,
-            self.mask_key.open_bytes(&nonce, &sealed)?,
-        )))
+        Ok(Some((email, self.mask_key.open_bytes(&nonce, &sealed)?)))
     }
 
     /// Checks the account's current second factor for a change to it, in the login

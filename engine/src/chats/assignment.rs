@@ -3,6 +3,7 @@
 //! with its webhook and the assignment-wait metric. Its own module so the three
 //! callers depend on it and not on each other.
 
+use crate::store;
 use chrono::{DateTime, Utc};
 use shared::{AgentId, ChatId};
 
@@ -16,29 +17,17 @@ pub(super) async fn assign(
     agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let row = db::query(
-        "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
-         first_assigned_at = COALESCE(first_assigned_at, ?), agent_read_seq = 0,
-         unread = (SELECT COUNT(*) FROM messages m WHERE m.chat_id = chats.id AND m.author = 'customer')
-         WHERE id = ? RETURNING service_id, created_at, first_assigned_at",
-    )
-    .bind(agent.0)
-    .bind(now)
-    .bind(now)
-    .bind(chat.0)
-    .fetch_optional(conn.ex())
-    .await?;
+    let row = store::chats::assign(conn.re(), chat, agent, now).await?;
     // a first assignment: how long the customer waited for an agent (metrics)
     if let Some(r) = row {
         crate::webhooks::enqueue(
             conn.re(),
-            r.try_get("service_id")?,
+            r.service.0,
             "chat.assigned",
             serde_json::json!({"chat_id": chat.0.to_string(), "agent_id": agent.0.to_string()}),
         )
         .await?;
-        let created: DateTime<Utc> = r.try_get("created_at")?;
-        let first: Option<DateTime<Utc>> = r.try_get("first_assigned_at")?;
+        let (created, first) = (r.created_at, r.first_assigned_at);
         if first.is_some_and(|f| (f - now).num_milliseconds().abs() < 1) {
             metrics::histogram!("oc_assignment_wait_seconds")
                 .record((now - created).num_milliseconds().max(0) as f64 / 1000.0);

@@ -17,7 +17,8 @@ use shared::{Attachment, Author, ChatId, FileKind, FileRules, ServiceId};
 use super::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::files::sniff::{SNIFF_BYTES, sniff};
-use crate::files::{CHUNK_BYTES, store, thumb};
+use crate::files::{CHUNK_BYTES, thumb};
+use crate::store;
 use crate::store::chats::chat_row;
 use crate::{Engine, Party, Sent};
 
@@ -110,7 +111,7 @@ impl Engine {
             self.customer_may_send(c, chat, client_id).await?;
         }
         let claim = self.uploads.claim(chat, author, addr)?;
-        let file = store::create(self, row.service_id, chat, author).await?;
+        let file = store::files::create(self, row.service_id, chat, author).await?;
         Ok(Upload {
             file,
             chat,
@@ -188,7 +189,7 @@ impl Engine {
         if up.pending.is_empty() {
             return Ok(());
         }
-        store::put_chunk(self, up.file, up.next_seq, &up.pending).await?;
+        store::files::put_chunk(self, up.file, up.next_seq, &up.pending).await?;
         if let Some(image) = &mut up.image {
             image.extend_from_slice(&up.pending);
         }
@@ -210,7 +211,7 @@ impl Engine {
         match &done {
             Ok(Sent::New(_)) => {}
             _ => {
-                if let Err(e) = store::discard(self, up.file).await {
+                if let Err(e) = store::files::discard(self, up.file).await {
                     tracing::warn!(error = %e, file = up.file, "could not discard an upload");
                 }
             }
@@ -258,10 +259,10 @@ impl Engine {
             jpeg = t.jpeg;
         }
         let size = up.received as i64;
-        store::finish(
+        store::files::finish(
             self,
             up.file,
-            store::Finished {
+            store::files::Finished {
                 mime,
                 size,
                 width,
@@ -288,7 +289,7 @@ impl Engine {
 
     /// Drops an upload that failed or was cut off.
     pub async fn abort_upload(&self, up: Upload) {
-        if let Err(e) = store::discard(self, up.file).await {
+        if let Err(e) = store::files::discard(self, up.file).await {
             tracing::warn!(error = %e, file = up.file, "could not discard an upload");
         }
     }
@@ -296,7 +297,7 @@ impl Engine {
     /// A file as `party` may download it (scoped like the chat), or "not found".
     pub async fn file(&self, party: Party<'_>, file: &str) -> Result<FileDownload> {
         let id: i64 = file.parse().map_err(|_| Error::NotFound("file"))?;
-        let f = store::file_row(self, id)
+        let f = store::files::file_row(self, id)
             .await?
             .ok_or(Error::NotFound("file"))?;
         let row = chat_row(self.db.ex(), f.chat).await?;
@@ -321,14 +322,14 @@ impl Engine {
 
     /// Piece `seq` of a file found with [`Engine::file`].
     pub async fn file_chunk(&self, file: &FileDownload, seq: i64) -> Result<Vec<u8>> {
-        store::chunk(self, file.id, seq)
+        store::files::chunk(self, file.id, seq)
             .await?
             .ok_or(Error::NotFound("file"))
     }
 
     /// The thumbnail (JPEG) of an image found with [`Engine::file`].
     pub async fn file_thumbnail(&self, file: &FileDownload) -> Result<Vec<u8>> {
-        store::thumbnail(self, file.id)
+        store::files::thumbnail(self, file.id)
             .await?
             .ok_or(Error::NotFound("thumbnail"))
     }

@@ -4,6 +4,7 @@
 //! history shows in order. The customer reads "상담원이 변경되었습니다" whenever a new
 //! agent takes over.
 
+use crate::store;
 use chrono::{DateTime, Duration, Utc};
 use shared::{
     AgentId, Author, ChatDetail, ChatId, ChatStatus, HandoverKind, Message, Role, ServerMsg,
@@ -213,18 +214,10 @@ impl Engine {
     pub(crate) async fn reroute_unanswered(&self) -> Result<usize> {
         let now = Utc::now();
         let min_after = Duration::seconds(*shared::routing::REROUTE_RANGE.start());
-        let rows = db::query(
-            "SELECT c.id, s.reroute_after_secs FROM services s
-             JOIN chats c ON c.service_id = s.id AND c.status = 'active'
-             WHERE s.reroute_after_secs IS NOT NULL AND c.assigned_at <= ?",
-        )
-        .bind(now - min_after)
-        .fetch_all(self.db.ex())
-        .await?;
+        let rows = store::chats::reroute_candidates(self.db.ex(), now - min_after).await?;
         let mut moved = 0;
-        for r in &rows {
-            let chat = ChatId(r.try_get("id")?);
-            let after = Duration::seconds(r.try_get("reroute_after_secs")?);
+        for (chat, after_secs) in rows {
+            let after = Duration::seconds(after_secs);
             if self.reroute_one(chat, after).await? {
                 moved += 1;
             }
@@ -235,26 +228,16 @@ impl Engine {
     async fn reroute_one(&self, chat: ChatId, after: Duration) -> Result<bool> {
         let now = Utc::now();
         let mut tx = self.write_tx().await?;
-        let r = db::query(
-            "SELECT c.service_id, c.agent_id, c.assigned_at,
-                    EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.author = 'agent' AND m.internal = 0
-                              AND m.agent_id = c.agent_id AND m.created_at >= c.assigned_at) AS replied
-             FROM chats c WHERE c.id = ? AND c.status = 'active'",
-        )
-        .bind(chat.0)
-        .fetch_optional(tx.ex())
-        .await?;
-        let Some(r) = r else { return Ok(false) };
-        let (Some(from), Some(assigned_at)) = (
-            r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
-            r.try_get::<Option<DateTime<Utc>>, _>("assigned_at")?,
-        ) else {
+        let Some(r) = store::chats::unanswered(tx.ex(), chat).await? else {
             return Ok(false);
         };
-        if !reroute::due(Some(after), assigned_at, r.try_get("replied")?, now) {
+        let (Some(from), Some(assigned_at)) = (r.agent, r.assigned_at) else {
+            return Ok(false);
+        };
+        if !reroute::due(Some(after), assigned_at, r.replied, now) {
             return Ok(false);
         }
-        let service = ServiceId(r.try_get("service_id")?);
+        let service = r.service;
         let to = pick_agent(
             &queue::candidates(tx.ex(), service, Some(from)).await?,
             None,

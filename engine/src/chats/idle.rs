@@ -6,11 +6,10 @@
 //! the agent ended ([`Engine::authenticate_customer`]) — so no customer token lives for
 //! ever. Checked at start-up and every [`EVERY`].
 
+use crate::store;
 use chrono::Utc;
-use shared::{ChatId, ServiceId};
 
 use crate::Engine;
-use crate::db;
 use crate::error::Result;
 
 use super::{Customer, Party};
@@ -28,22 +27,12 @@ impl Engine {
     /// Ends the chats idle for [`IDLE_END`]; answers how many.
     pub(crate) async fn end_idle_chats(&self) -> Result<usize> {
         let since = Utc::now() - IDLE_END;
-        let rows = db::query(
-            "SELECT c.id, c.service_id FROM chats c
-              WHERE c.status IN ('waiting', 'active') AND c.created_at < ?
-                AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.created_at >= ?)
-              ORDER BY c.id LIMIT ?",
-        )
-        .bind(since)
-        .bind(since)
-        .bind(BATCH)
-        .fetch_all(self.db.ex())
-        .await?;
+        let rows = store::chats::idle_since(self.db.ex(), since, BATCH).await?;
         let mut ended = 0;
-        for r in rows {
+        for (chat_id, service_id) in rows {
             let customer = Customer {
-                chat_id: ChatId(r.try_get("id")?),
-                service_id: ServiceId(r.try_get("service_id")?),
+                chat_id,
+                service_id,
             };
             match self
                 .end_chat(Party::Customer(&customer), customer.chat_id)

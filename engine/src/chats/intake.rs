@@ -7,7 +7,7 @@ use crate::db;
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
-    AgentId, Author, Availability, ChatId, ChatStatus, ServerMsg, ServiceId, StartChatRequest,
+    AgentId, Author, Availability, ChatId, ChatStatus, ServerMsg, StartChatRequest,
     StartChatResponse,
 };
 
@@ -73,19 +73,15 @@ impl Engine {
         if !token.starts_with("occ_") || token.len() > 200 {
             return Err(Error::Unauthenticated);
         }
-        let r = db::query(
-            "SELECT id, service_id, status, ended_at, customer_ended_at FROM chats WHERE customer_token_hash = ?",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::Unauthenticated)?;
+        let r = store::chats::by_customer_token(self.db.ex(), &token_hash(token))
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         // A token lasts the rating window after its chat's end — by the agent, or by
         // the customer (or the idle end standing in for them, issue 30); an open chat
         // is ended by the idle end, so no token lives for ever.
-        let closed_at: Option<DateTime<Utc>> = match r.try_get::<&str, _>("status")? {
-            s if s == ChatStatus::Ended.as_str() => r.try_get("ended_at")?,
-            s if s == ChatStatus::CustomerEnded.as_str() => r.try_get("customer_ended_at")?,
+        let closed_at: Option<DateTime<Utc>> = match r.row.status {
+            ChatStatus::Ended => r.ended_at,
+            ChatStatus::CustomerEnded => r.customer_ended_at,
             _ => None,
         };
         let window = chrono::Duration::hours(shared::RATING_WINDOW_HOURS);
@@ -93,8 +89,8 @@ impl Engine {
             return Err(Error::Unauthenticated);
         }
         Ok(Customer {
-            chat_id: ChatId(r.try_get("id")?),
-            service_id: ServiceId(r.try_get("service_id")?),
+            chat_id: r.row.id,
+            service_id: r.row.service_id,
         })
     }
 
@@ -102,22 +98,14 @@ impl Engine {
     /// online and, when the service keeps business hours, inside them (or its online
     /// agents take chats outside them).
     pub async fn availability(&self, slug: &str) -> Result<Availability> {
-        let r = db::query(
-            "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled, s.business_hours,
-                    (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
-                       AND a.active = 1 AND a.chat_permission = 1) AS online
-             FROM services s WHERE s.slug = ?",
-        )
-        .bind(slug)
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::NotFound("service"))?;
-        let enabled: bool = r.try_get("enabled")?;
-        if !enabled {
+        let service = store::services::by_slug(self.db.ex(), slug)
+            .await?
+            .ok_or(Error::NotFound("service"))?;
+        if !service.chat_enabled() {
             return Err(Error::NotFound("chat for this service"));
         }
-        let hours = store::columns::business_hours(r.try_get("business_hours")?);
-        let online: i64 = r.try_get("online")?;
+        let online = store::agents::online_count(self.db.ex(), service.id).await?;
+        let hours = service.settings.hours;
         let open = hours::open_at(&hours, Utc::now());
         Ok(Availability {
             chat_enabled: true,

@@ -5,6 +5,7 @@
 //! live frames, a mask's update — leaves it out. It counts as no reply: it neither
 //! marks the chat handled nor stops a re-route. History searches and shows it.
 
+use crate::store;
 use chrono::Utc;
 use shared::{Author, ChatId, Message, ServerMsg};
 
@@ -33,22 +34,16 @@ impl Engine {
         let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
         // agents' messages and notes share the agent side's `client_id`s of the chat
-        let stored = db::query(
-            "SELECT id, internal FROM messages WHERE chat_id = ? AND author = 'agent' AND client_id = ?",
-        )
-        .bind(chat.0)
-        .bind(client_id)
-        .fetch_optional(tx.ex())
-        .await?;
-        if let Some(r) = stored {
-            if !r.try_get::<bool, _>("internal")? {
+        let stored = store::messages::agent_send(tx.ex(), chat, client_id).await?;
+        if let Some((id, internal)) = stored {
+            if !internal {
                 return Err(Error::conflict(
                     shared::ErrorCode::ClientIdTaken,
                     "this client_id belongs to a message of this chat; use a new one",
                 ));
             }
             drop(tx);
-            return self.message(shared::MessageId(r.try_get("id")?)).await;
+            return self.message(id).await;
         }
         let note = append_message(
             tx.ex(),

@@ -7,6 +7,7 @@
 //! the service turns it on: the customer has not chosen to send those words yet, so by
 //! default nobody sees them, and even with the preview on they are never stored.
 
+use crate::store;
 use std::time::Instant;
 
 use shared::{Author, ChatId, ChatStatus, ServerMsg};
@@ -147,25 +148,17 @@ impl Engine {
 
     /// Sends the current read marker of `by` to the chat's other side.
     pub(super) async fn publish_read(&self, chat: ChatId, by: Author) -> Result<()> {
-        let r = db::query(
-            "SELECT agent_id, agent_read_seq, customer_read_seq, status FROM chats WHERE id = ?",
-        )
-        .bind(chat.0)
-        .fetch_optional(self.db.ex())
-        .await?
-        .ok_or(Error::NotFound("chat"))?;
-        let status = ChatStatus::parse(r.try_get("status")?).unwrap_or(ChatStatus::Ended);
-        if status == ChatStatus::Ended && by == Author::Customer {
+        let r = store::chats::read_marks(self.db.ex(), chat).await?;
+        if r.row.status == ChatStatus::Ended && by == Author::Customer {
             return Ok(());
         }
-        let (column, topic) = match by {
-            Author::Customer => match r.try_get::<Option<i64>, _>("agent_id")? {
-                Some(agent) => ("customer_read_seq", Topic::Agent(shared::AgentId(agent))),
+        let (seq, topic) = match by {
+            Author::Customer => match r.row.agent_id {
+                Some(agent) => (r.customer_read_seq, Topic::Agent(agent)),
                 None => return Ok(()),
             },
-            _ => ("agent_read_seq", Topic::Chat(chat)),
+            _ => (r.agent_read_seq, Topic::Chat(chat)),
         };
-        let seq: i64 = r.try_get(column)?;
         self.hub.publish(
             topic,
             ServerMsg::ChatRead {

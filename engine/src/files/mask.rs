@@ -14,12 +14,9 @@ use crate::error::{Error, Result};
 
 /// The file of a message: its id and whether it is masked.
 async fn file_of(mut conn: Ex<'_>, message: MessageId) -> Result<(i64, bool)> {
-    let r = db::query("SELECT id, masked FROM attachments WHERE message_id = ?")
-        .bind(message.0)
-        .fetch_optional(conn.ex())
+    crate::store::files::of_message(conn.ex(), message.0)
         .await?
-        .ok_or(Error::NotFound("file"))?;
-    Ok((r.try_get("id")?, r.try_get("masked")?))
+        .ok_or(Error::NotFound("file"))
 }
 
 impl Engine {
@@ -110,15 +107,8 @@ impl Engine {
         .fetch_all(tx.ex())
         .await?;
         for seq in seqs {
-            let r = db::query(
-                "SELECT nonce, data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?",
-            )
-            .bind(file)
-            .bind(seq)
-            .fetch_one(tx.ex())
-            .await?;
-            let (nonce, data) =
-                self.crypt(r.try_get("nonce")?, r.try_get::<Vec<u8>, _>("data")?, seal)?;
+            let (nonce, data) = crate::store::files::sealed_chunk(tx.ex(), file, seq).await?;
+            let (nonce, data) = self.crypt(nonce, data, seal)?;
             db::query(
                 "UPDATE attachment_chunks SET nonce = ?, data = ? WHERE attachment_id = ? AND seq = ?",
             )
@@ -129,12 +119,9 @@ impl Engine {
             .execute(tx.ex())
             .await?;
         }
-        let r = db::query("SELECT thumb, thumb_nonce FROM attachments WHERE id = ?")
-            .bind(file)
-            .fetch_one(tx.ex())
-            .await?;
-        let thumb = match r.try_get::<Option<Vec<u8>>, _>("thumb")? {
-            Some(t) => Some(self.crypt(r.try_get("thumb_nonce")?, t, seal)?),
+        let (thumb_nonce, thumb) = crate::store::files::sealed_thumbnail(tx.ex(), file).await?;
+        let thumb = match thumb {
+            Some(t) => Some(self.crypt(thumb_nonce, t, seal)?),
             None => None,
         };
         let (thumb_nonce, thumb) = thumb.map_or((None, None), |(n, t)| (n, Some(t)));

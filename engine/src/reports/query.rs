@@ -40,13 +40,11 @@ impl Engine {
         let asked = q.validate(today)?;
         let (from, to) = (asked.from, asked.to);
         let names: HashMap<i64, String> =
-            db::query("SELECT id, name FROM agents WHERE service_id = ?")
-                .bind(service)
-                .fetch_all(self.db.ex())
+            crate::store::agents::names(self.db.ex(), caller.service_id(), None)
                 .await?
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-                .collect::<Result<_>>()?;
+                .into_iter()
+                .map(|a| (a.id.0, a.name))
+                .collect();
         let mut agent = match asked.agent {
             Some(id) if !names.contains_key(&id) => {
                 return Err(bad("agent", "is not an agent of this service"));
@@ -176,18 +174,11 @@ impl Engine {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<(HashMap<i64, i64>, HashMap<i64, i64>)> {
-        let rows = db::query(
-            "SELECT agent_id, status, at FROM agent_status_log WHERE service_id = ? AND at < ? ORDER BY agent_id, at, id",
-        )
-        .bind(service)
-        .bind(end)
-        .fetch_all(self.db.ex())
-        .await?;
         let mut log: BTreeMap<i64, Vec<(DateTime<Utc>, String)>> = BTreeMap::new();
-        for r in rows {
-            log.entry(r.try_get("agent_id")?)
-                .or_default()
-                .push((r.try_get("at")?, r.try_get("status")?));
+        for (agent, at, status) in
+            crate::store::agents::status_log(self.db.ex(), service, end).await?
+        {
+            log.entry(agent).or_default().push((at, status));
         }
         let now = Utc::now().min(end);
         let (mut online, mut breaks) = (HashMap::new(), HashMap::new());

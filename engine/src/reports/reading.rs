@@ -3,6 +3,7 @@
 //! heatmap, and the period's open chats summed live by the same rules — into a
 //! [`Tally`] that `query` turns into the report.
 
+use crate::store;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -115,16 +116,9 @@ impl<'a> Reading<'a> {
         self.f.sql(&mut b);
         b.push(&format!(" GROUP BY {by}"));
         let width = measure_columns().len();
-        for r in b.build().fetch_all(self.pool.ex()).await? {
-            let values = (0..width)
-                .map(|i| {
-                    r.try_get::<Option<i64>, _>(i + 1)
-                        .map(Option::unwrap_or_default)
-                })
-                .collect::<std::result::Result<Vec<i64>, _>>()?;
-            into.entry(r.try_get("k")?)
-                .or_insert_with(Sums::zero)
-                .add(&values);
+        for (k, values) in store::reports::keyed_sums::<K>(self.pool.ex(), b.build(), width).await?
+        {
+            into.entry(k).or_insert_with(Sums::zero).add(&values);
         }
         Ok(())
     }
@@ -170,15 +164,14 @@ impl<'a> Reading<'a> {
         let f = &self.f;
         if f.agent.is_none() && f.categories.is_none() && f.channel.is_none() {
             let mut b = db::Builder::new(
-                "SELECT day, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
+                "SELECT day AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
             );
             b.push_bind(self.service);
             Stretch::Days(self.from, self.to).sql(&mut b);
             b.push(" GROUP BY day, hour");
-            for r in b.build().fetch_all(self.pool.ex()).await? {
-                if let Some(w) = weekday_of(&r.try_get::<String, _>("day")?) {
-                    let n = r.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
-                    tally.add_heat(w, r.try_get("hour")?, n);
+            for (day, hour, n) in store::reports::heat::<String>(self.pool.ex(), b.build()).await? {
+                if let Some(w) = weekday_of(&day) {
+                    tally.add_heat(w, hour, n);
                 }
             }
             return Ok(());
@@ -213,14 +206,21 @@ impl<'a> Reading<'a> {
             stretch.sql(&mut b);
             f.sql(&mut b);
             b.push(by);
-            for r in b.build().fetch_all(self.pool.ex()).await? {
-                let weekday = match stretch {
-                    Stretch::Months(..) => usize::try_from(r.try_get::<i64, _>("w")?).ok(),
-                    Stretch::Days(..) => weekday_of(&r.try_get::<String, _>("w")?),
-                };
+            let cells: Vec<(Option<usize>, i64, i64)> = match stretch {
+                Stretch::Months(..) => store::reports::heat::<i64>(self.pool.ex(), b.build())
+                    .await?
+                    .into_iter()
+                    .map(|(w, h, n)| (usize::try_from(w).ok(), h, n))
+                    .collect(),
+                Stretch::Days(..) => store::reports::heat::<String>(self.pool.ex(), b.build())
+                    .await?
+                    .into_iter()
+                    .map(|(day, h, n)| (weekday_of(&day), h, n))
+                    .collect(),
+            };
+            for (weekday, hour, n) in cells {
                 if let Some(w) = weekday {
-                    let n = r.try_get::<Option<i64>, _>("n")?.unwrap_or(0);
-                    tally.add_heat(w, r.try_get("hour")?, n);
+                    tally.add_heat(w, hour, n);
                 }
             }
         }

@@ -468,7 +468,7 @@ impl Engine {
             let mut inserted = std::collections::HashSet::new();
             for part in page.chunks(200) {
                 let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; part.len()].join(", ");
-                let mut q = db::query(format!(
+                let mut q = db::query_scalar::<i64>(format!(
                     "INSERT INTO report_facts (chat_id, service_id, day, hour, agent_id, category_id, channel_kind, facts)
                      VALUES {values} ON CONFLICT (chat_id) DO NOTHING RETURNING chat_id"
                 ));
@@ -487,9 +487,7 @@ impl Engine {
                         .bind(place.channel.as_str())
                         .bind(serde_json::to_string(&stored).unwrap_or_default());
                 }
-                for r in q.fetch_all(tx.ex()).await? {
-                    inserted.insert(r.try_get::<i64, _>("chat_id")?);
-                }
+                inserted.extend(q.fetch_all(tx.ex()).await?);
             }
             tx.commit().await?;
             for (_, place, facts) in page.iter().filter(|(id, ..)| inserted.contains(id)) {

@@ -313,3 +313,81 @@ pub(crate) async fn names(
     })
     .collect()
 }
+
+/// Agents' names from rows of `id, name`.
+pub(crate) fn id_names(rows: &[Row]) -> Result<std::collections::HashMap<AgentId, String>> {
+    rows.iter()
+        .map(|r| Ok((AgentId(r.try_get("id")?), r.try_get("name")?)))
+        .collect()
+}
+
+/// How many agents of a service are online, active and allowed to chat.
+pub(crate) async fn online_count(mut ex: Ex<'_>, service: ServiceId) -> Result<i64> {
+    Ok(db::query_scalar(
+        "SELECT COUNT(*) FROM agents WHERE service_id = ? AND status = 'online'
+           AND active = 1 AND chat_permission = 1",
+    )
+    .bind(service.0)
+    .fetch_one(ex.ex())
+    .await?)
+}
+
+/// An account's email and sealed TOTP secret (nonce, ciphertext): the one in force, or
+/// (`pending`) the one being set up; `None` without one.
+pub(crate) async fn sealed_totp(
+    mut ex: Ex<'_>,
+    agent: AgentId,
+    pending: bool,
+) -> Result<Option<(String, Vec<u8>, Vec<u8>)>> {
+    let (nonce_col, secret_col) = if pending {
+        ("totp_pending_nonce", "totp_pending")
+    } else {
+        ("totp_nonce", "totp_secret")
+    };
+    let r = db::query(format!(
+        "SELECT email, {nonce_col} AS nonce, {secret_col} AS sealed FROM agents WHERE id = ?"
+    ))
+    .bind(agent.0)
+    .fetch_one(ex.ex())
+    .await?;
+    let (Some(nonce), Some(sealed)) = (
+        r.try_get::<Option<Vec<u8>>, _>("nonce")?,
+        r.try_get::<Option<Vec<u8>>, _>("sealed")?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some((r.try_get("email")?, nonce, sealed)))
+}
+
+/// Agents' status changes of a service before `end`, by agent and time:
+/// (agent, when, status).
+pub(crate) async fn status_log(
+    mut ex: Ex<'_>,
+    service: i64,
+    end: chrono::DateTime<Utc>,
+) -> Result<Vec<(i64, chrono::DateTime<Utc>, String)>> {
+    db::query(
+        "SELECT agent_id, status, at FROM agent_status_log WHERE service_id = ? AND at < ? ORDER BY agent_id, at, id",
+    )
+    .bind(service)
+    .bind(end)
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("agent_id")?, r.try_get("at")?, r.try_get("status")?)))
+    .collect()
+}
+
+/// How many active accounts each service has in each status: (slug, status, count).
+pub(crate) async fn status_counts(mut ex: Ex<'_>) -> Result<Vec<(String, String, i64)>> {
+    db::query(
+        "SELECT s.slug, a.status, COUNT(*) AS n FROM agents a JOIN services s ON s.id = a.service_id
+         WHERE a.active = ? GROUP BY s.slug, a.status ORDER BY s.slug, a.status",
+    )
+    .bind(true)
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("slug")?, r.try_get("status")?, r.try_get("n")?)))
+    .collect()
+}

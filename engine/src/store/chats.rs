@@ -257,3 +257,231 @@ pub(crate) async fn handovers(mut ex: Ex<'_>, chat: ChatId) -> Result<Vec<Handov
     })
     .collect()
 }
+
+/// A chat as the message writer's rules see it, with its service's flags (read with
+/// the [`ChatRow`] columns, `opened_by`, `handled`, `contract_security` and
+/// `auto_mask_pii`).
+#[derive(Clone, Debug)]
+pub(crate) struct WriteTarget {
+    pub(crate) row: ChatRow,
+    pub(crate) opened_by: Option<AgentId>,
+    pub(crate) handled: bool,
+    /// The security service is on (PII hints are stored).
+    pub(crate) security: bool,
+    /// … and masks detected PII on arrival.
+    pub(crate) auto_mask: bool,
+}
+
+impl FromRow for WriteTarget {
+    fn from_row(r: &Row) -> Result<WriteTarget> {
+        let security: bool = r.try_get("contract_security")?;
+        Ok(WriteTarget {
+            row: ChatRow::from_row(r)?,
+            opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
+            handled: r.try_get("handled")?,
+            security,
+            auto_mask: security && r.try_get::<bool, _>("auto_mask_pii")?,
+        })
+    }
+}
+
+/// Chats' new `last_seq` from an update's `RETURNING id, last_seq`.
+pub(crate) fn last_seqs(rows: &[Row]) -> Result<std::collections::HashMap<ChatId, i64>> {
+    rows.iter()
+        .map(|r| Ok((ChatId(r.try_get("id")?), r.try_get("last_seq")?)))
+        .collect()
+}
+
+/// A chat found by its customer's token, with the times its token's life ends from.
+pub(crate) struct CustomerChat {
+    pub(crate) row: ChatRow,
+    pub(crate) ended_at: Option<DateTime<Utc>>,
+    pub(crate) customer_ended_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) async fn by_customer_token(mut ex: Ex<'_>, hash: &[u8]) -> Result<Option<CustomerChat>> {
+    db::query(
+        "SELECT id, service_id, status, agent_id, ended_at, customer_ended_at FROM chats
+         WHERE customer_token_hash = ?",
+    )
+    .bind(hash)
+    .fetch_optional(ex.ex())
+    .await?
+    .map(|r| {
+        Ok(CustomerChat {
+            row: ChatRow::from_row(&r)?,
+            ended_at: r.try_get("ended_at")?,
+            customer_ended_at: r.try_get("customer_ended_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Active chats of services that re-route, assigned before `before`, with their
+/// service's re-routing time.
+pub(crate) async fn reroute_candidates(
+    mut ex: Ex<'_>,
+    before: DateTime<Utc>,
+) -> Result<Vec<(ChatId, i64)>> {
+    db::query(
+        "SELECT c.id, s.reroute_after_secs FROM services s
+         JOIN chats c ON c.service_id = s.id AND c.status = 'active'
+         WHERE s.reroute_after_secs IS NOT NULL AND c.assigned_at <= ?",
+    )
+    .bind(before)
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| Ok((ChatId(r.try_get("id")?), r.try_get("reroute_after_secs")?)))
+    .collect()
+}
+
+/// An active chat as re-routing decides on it: its agent, when it was assigned and
+/// whether that agent has replied since.
+pub(crate) struct Unanswered {
+    pub(crate) service: ServiceId,
+    pub(crate) agent: Option<AgentId>,
+    pub(crate) assigned_at: Option<DateTime<Utc>>,
+    pub(crate) replied: bool,
+}
+
+pub(crate) async fn unanswered(mut ex: Ex<'_>, chat: ChatId) -> Result<Option<Unanswered>> {
+    db::query(
+        "SELECT c.service_id, c.agent_id, c.assigned_at,
+                EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.author = 'agent' AND m.internal = 0
+                          AND m.agent_id = c.agent_id AND m.created_at >= c.assigned_at) AS replied
+         FROM chats c WHERE c.id = ? AND c.status = 'active'",
+    )
+    .bind(chat.0)
+    .fetch_optional(ex.ex())
+    .await?
+    .map(|r| {
+        Ok(Unanswered {
+            service: ServiceId(r.try_get("service_id")?),
+            agent: r.try_get::<Option<i64>, _>("agent_id")?.map(AgentId),
+            assigned_at: r.try_get("assigned_at")?,
+            replied: r.try_get("replied")?,
+        })
+    })
+    .transpose()
+}
+
+/// Chats waiting or active, started before `since` and silent since then (the idle
+/// end's candidates), oldest first.
+pub(crate) async fn idle_since(
+    mut ex: Ex<'_>,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(ChatId, ServiceId)>> {
+    db::query(
+        "SELECT c.id, c.service_id FROM chats c
+          WHERE c.status IN ('waiting', 'active') AND c.created_at < ?
+            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.created_at >= ?)
+          ORDER BY c.id LIMIT ?",
+    )
+    .bind(since)
+    .bind(since)
+    .bind(limit)
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            ChatId(r.try_get("id")?),
+            ServiceId(r.try_get("service_id")?),
+        ))
+    })
+    .collect()
+}
+
+/// A chat's read markers: how far each side has read.
+pub(crate) struct ReadMarks {
+    pub(crate) row: ChatRow,
+    pub(crate) agent_read_seq: i64,
+    pub(crate) customer_read_seq: i64,
+}
+
+pub(crate) async fn read_marks(mut ex: Ex<'_>, chat: ChatId) -> Result<ReadMarks> {
+    let r = db::query(
+        "SELECT id, service_id, status, agent_id, agent_read_seq, customer_read_seq FROM chats WHERE id = ?",
+    )
+    .bind(chat.0)
+    .fetch_optional(ex.ex())
+    .await?
+    .ok_or(Error::NotFound("chat"))?;
+    Ok(ReadMarks {
+        row: ChatRow::from_row(&r)?,
+        agent_read_seq: r.try_get("agent_read_seq")?,
+        customer_read_seq: r.try_get("customer_read_seq")?,
+    })
+}
+
+/// What an assignment answers of the chat it changed.
+pub(crate) struct Assigned {
+    pub(crate) service: ServiceId,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) first_assigned_at: Option<DateTime<Utc>>,
+}
+
+/// Gives the chat to `agent`: active, unopened, unread = the customer's messages so far
+/// (`None` when the chat is gone).
+pub(crate) async fn assign(
+    mut ex: Ex<'_>,
+    chat: ChatId,
+    agent: AgentId,
+    now: DateTime<Utc>,
+) -> Result<Option<Assigned>> {
+    db::query(
+        "UPDATE chats SET agent_id = ?, status = 'active', assigned_at = ?, opened_at = NULL, opened_by = NULL,
+         first_assigned_at = COALESCE(first_assigned_at, ?), agent_read_seq = 0,
+         unread = (SELECT COUNT(*) FROM messages m WHERE m.chat_id = chats.id AND m.author = 'customer')
+         WHERE id = ? RETURNING service_id, created_at, first_assigned_at",
+    )
+    .bind(agent.0)
+    .bind(now)
+    .bind(now)
+    .bind(chat.0)
+    .fetch_optional(ex.ex())
+    .await?
+    .map(|r| {
+        Ok(Assigned {
+            service: ServiceId(r.try_get("service_id")?),
+            created_at: r.try_get("created_at")?,
+            first_assigned_at: r.try_get("first_assigned_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Answers a count of a customer's chats built by the privacy rules (`ended`, `open`
+/// columns; the rules choose the rows).
+pub(crate) async fn ended_and_open(mut ex: Ex<'_>, counts: db::Query) -> Result<(i64, i64)> {
+    let r = counts.fetch_one(ex.ex()).await?;
+    Ok((r.try_get("ended")?, r.try_get("open")?))
+}
+
+/// A chat's row and, once ended, when.
+pub(crate) async fn ending(
+    mut ex: Ex<'_>,
+    chat: ChatId,
+) -> Result<(ChatRow, Option<DateTime<Utc>>)> {
+    let r = db::query("SELECT id, service_id, status, agent_id, ended_at FROM chats WHERE id = ?")
+        .bind(chat.0)
+        .fetch_optional(ex.ex())
+        .await?
+        .ok_or(Error::NotFound("chat"))?;
+    Ok((ChatRow::from_row(&r)?, r.try_get("ended_at")?))
+}
+
+/// Answers the chats a rule's query chose (`id`, `status` columns).
+pub(crate) async fn ids_and_statuses(
+    mut ex: Ex<'_>,
+    chosen: db::Query,
+) -> Result<Vec<(i64, ChatStatus)>> {
+    chosen
+        .fetch_all(ex.ex())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, columns::chat_status(r.try_get("status")?))))
+        .collect()
+}

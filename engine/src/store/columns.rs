@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use shared::{AgentStatus, Author, BusinessHours, ChatStatus, HandoverKind, Role};
+use shared::{AgentStatus, Author, BusinessHours, ChatStatus, HandoverKind, Role, TicketStatus};
 
 /// A chat's `status` cell.
 pub(crate) fn chat_status(cell: &str) -> ChatStatus {
@@ -33,6 +33,12 @@ pub(crate) fn role(cell: &str) -> Role {
 /// A hand-over's `kind` cell; an unknown one reads as a transfer.
 pub(crate) fn handover_kind(cell: &str) -> HandoverKind {
     HandoverKind::parse(cell).unwrap_or(HandoverKind::Transfer)
+}
+
+/// A ticket's `status` cell; an unknown one reads as open (kept in the inbox, where
+/// someone will look at it).
+pub(crate) fn ticket_status(cell: &str) -> TicketStatus {
+    TicketStatus::parse(cell).unwrap_or(TicketStatus::Open)
 }
 
 /// A message's `author` cell; an unknown one reads as `system` (shown to no one as a

@@ -17,7 +17,7 @@ pub(crate) fn message_columns(backend: db::Backend) -> String {
         "masks k WHERE k.message_id = m.id",
         "k.start_char",
     );
-    let files = crate::files::attachment_json(backend);
+    let files = super::files::attachment_json(backend);
     format!(
         "m.id, m.chat_id, m.seq, m.author, m.client_id, m.text, m.created_at, m.pii, m.internal, a.name AS agent_name, {masks} AS masks_json, {files} AS file_json"
     )
@@ -41,7 +41,7 @@ impl FromRow for Message {
             // computed once when stored, where the security service was on (issue 16)
             pii: columns::json_list(r.try_get("pii")?),
             internal: r.try_get("internal")?,
-            attachment: crate::files::attachment_of(r.try_get("file_json")?),
+            attachment: super::files::attachment_of(r.try_get("file_json")?),
             text,
         })
     }
@@ -137,6 +137,81 @@ pub(crate) async fn transcript_lines(mut ex: Ex<'_>, chats: &[i64]) -> Result<Ve
             })
         })
         .collect()
+}
+
+/// A send already stored, found by its key (rows of `id, chat_id, author, client_id`).
+pub(crate) struct StoredSend {
+    pub(crate) id: i64,
+    pub(crate) chat: ChatId,
+    /// `None` for an author this version does not know (never a resend's match).
+    pub(crate) author: Option<Author>,
+    pub(crate) client_id: String,
+}
+
+pub(crate) fn sends(rows: &[Row]) -> Result<Vec<StoredSend>> {
+    rows.iter()
+        .map(|r| {
+            Ok(StoredSend {
+                id: r.try_get("id")?,
+                chat: ChatId(r.try_get("chat_id")?),
+                author: Author::parse(r.try_get("author")?),
+                client_id: r.try_get("client_id")?,
+            })
+        })
+        .collect()
+}
+
+/// Written rows' (chat, seq, id) from an insert's `RETURNING id, chat_id, seq`.
+pub(crate) fn written(rows: &[Row]) -> Result<Vec<(ChatId, i64, i64)>> {
+    rows.iter()
+        .map(|r| {
+            Ok((
+                ChatId(r.try_get("chat_id")?),
+                r.try_get("seq")?,
+                r.try_get("id")?,
+            ))
+        })
+        .collect()
+}
+
+/// What the PostgreSQL writer's one read adds to a chat's row: the group's sends it
+/// already holds (a JSON array of `[id, author, client_id]`) and its agent's name.
+pub(crate) struct PgReadExtra {
+    pub(crate) stored: Vec<(i64, Option<Author>, String)>,
+    pub(crate) agent_name: Option<String>,
+}
+
+pub(crate) fn pg_read_extra(r: &Row) -> Result<PgReadExtra> {
+    let stored = match r.try_get::<Option<String>, _>("stored")? {
+        None => Vec::new(),
+        Some(json) => serde_json::from_str::<Vec<(i64, String, String)>>(&json)
+            .map_err(|e| Error::Internal(format!("stored sends: {e}")))?
+            .into_iter()
+            .map(|(id, author, client_id)| (id, Author::parse(&author), client_id))
+            .collect(),
+    };
+    Ok(PgReadExtra {
+        stored,
+        agent_name: r.try_get("agent_name")?,
+    })
+}
+
+/// An agent's message of the chat with this client id: its id and whether it is an
+/// internal note.
+pub(crate) async fn agent_send(
+    mut ex: Ex<'_>,
+    chat: ChatId,
+    client_id: &str,
+) -> Result<Option<(MessageId, bool)>> {
+    db::query(
+        "SELECT id, internal FROM messages WHERE chat_id = ? AND author = 'agent' AND client_id = ?",
+    )
+    .bind(chat.0)
+    .bind(client_id)
+    .fetch_optional(ex.ex())
+    .await?
+    .map(|r| Ok((MessageId(r.try_get("id")?), r.try_get("internal")?)))
+    .transpose()
 }
 
 #[cfg(test)]

@@ -11,13 +11,18 @@
 //! `try_get("…")` appears outside this directory.
 
 pub(crate) mod agents;
+pub(crate) mod audit;
+pub(crate) mod canned;
 pub(crate) mod categories;
 pub(crate) mod chats;
 pub(crate) mod columns;
 pub(crate) mod exports;
+pub(crate) mod files;
 pub(crate) mod history;
+pub(crate) mod masks;
 pub(crate) mod messages;
 pub(crate) mod reports;
 pub(crate) mod services;
 pub(crate) mod sessions;
+pub(crate) mod tickets;
 pub(crate) mod webhooks;

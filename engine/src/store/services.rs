@@ -126,6 +126,32 @@ pub(crate) fn file_rules_of(r: &Row) -> Result<FileRules> {
     })
 }
 
+/// Every service's queue length: (slug, chats waiting).
+pub(crate) async fn queue_lengths(mut ex: Ex<'_>) -> Result<Vec<(String, i64)>> {
+    db::query(
+        "SELECT s.slug, (SELECT COUNT(*) FROM chats c WHERE c.service_id = s.id AND c.status = 'waiting') AS n
+         FROM services s ORDER BY s.slug",
+    )
+    .fetch_all(ex.ex())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("slug")?, r.try_get("n")?)))
+    .collect()
+}
+
+/// A service's retention: days (`None`: off) and when it last ran.
+pub(crate) async fn retention(
+    mut ex: Ex<'_>,
+    id: ServiceId,
+) -> Result<(Option<i64>, Option<chrono::DateTime<chrono::Utc>>)> {
+    let r = db::query("SELECT retention_days, retention_ran_at FROM services WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(ex.ex())
+        .await?
+        .ok_or(Error::NotFound("service"))?;
+    Ok((r.try_get("retention_days")?, r.try_get("retention_ran_at")?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,6 @@ use shared::{AgentId, Author, ChatId, Message, MessageId, PiiHint};
 use crate::chats::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::masking::AutoMasked;
-use crate::store::chats::ChatRow;
 use crate::{ChatParty, Engine, Party};
 
 mod postgres;
@@ -146,15 +145,7 @@ fn take_waiting(jobs: &mut tokio::sync::mpsc::Receiver<SendJob>, group: &mut Vec
 }
 
 /// A chat as the writer's rules see it, with its service's flags.
-struct Target {
-    row: ChatRow,
-    opened_by: Option<AgentId>,
-    handled: bool,
-    /// The security service is on (PII hints are stored).
-    security: bool,
-    /// … and masks detected PII on arrival.
-    auto_mask: bool,
-}
+use crate::store::chats::WriteTarget as Target;
 
 /// A send that passed the rules and becomes a row.
 struct Planned {
@@ -266,7 +257,7 @@ impl Engine {
             mark_agent_replies(tx.ex(), &planned, &targets, now).await?;
             for (p, id) in planned.iter().zip(&ids) {
                 if let Some(file) = p.attachment.as_ref().and_then(|a| a.id.parse().ok()) {
-                    crate::files::store::link(tx.ex(), file, *id).await?;
+                    crate::store::files::link(tx.ex(), file, *id).await?;
                 }
             }
         }

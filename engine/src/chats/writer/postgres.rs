@@ -37,6 +37,7 @@ use super::{Decision, Planned, SendJob, Stored, Target, answers};
 use crate::Engine;
 use crate::db::{self, FromRow};
 use crate::error::{Error, Result};
+use crate::store;
 
 /// Step 1's statement.
 const READ: &str = "
@@ -171,19 +172,14 @@ async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
     for r in db::rows_of_pg(rows)? {
         let target = Target::from_row(&r)?;
         let id = target.row.id;
-        if let Some(json) = r.try_get::<Option<String>, _>("stored")? {
-            let found: Vec<(i64, String, String)> = serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored sends of chat {}: {e}", id.0)))?;
-            for (message, author, client_id) in found {
-                let Some(author) = Author::parse(&author) else {
-                    continue;
-                };
-                if let Some(key) = super::stored_key(group, id, author, &client_id) {
-                    stored.insert(key, message);
-                }
+        let extra = store::messages::pg_read_extra(&r)?;
+        for (message, author, client_id) in extra.stored {
+            let Some(author) = author else { continue };
+            if let Some(key) = super::stored_key(group, id, author, &client_id) {
+                stored.insert(key, message);
             }
         }
-        if let Some(name) = r.try_get::<Option<String>, _>("agent_name")? {
+        if let Some(name) = extra.agent_name {
             agent_names.insert(id, name);
         }
         targets.insert(id, target);
@@ -270,12 +266,8 @@ async fn write(
         .await?;
     // the written rows of each chat, by seq: the chat's planned rows in order
     let mut by_chat: HashMap<ChatId, Vec<(i64, i64)>> = HashMap::new();
-    for r in db::rows_of_pg(rows)? {
-        let chat = ChatId(r.try_get("chat_id")?);
-        by_chat
-            .entry(chat)
-            .or_default()
-            .push((r.try_get("seq")?, r.try_get("id")?));
+    for (chat, seq, id) in store::messages::written(&db::rows_of_pg(rows)?)? {
+        by_chat.entry(chat).or_default().push((seq, id));
     }
     let mut ids = HashMap::with_capacity(planned.len());
     for c in &per_chat {

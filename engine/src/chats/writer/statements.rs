@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatId, Message};
 
 use super::{Planned, SendJob, Target, stored_key};
-use crate::db::{self, Ex, FromRow, Row};
+use crate::db::{self, Ex};
 use crate::error::{Error, Result};
-use crate::store::chats::ChatRow;
+use crate::store;
 use crate::store::messages::message_columns;
 
 /// `?, ?, …` for `n` values.
@@ -41,19 +41,6 @@ pub(super) async fn targets(mut tx: Ex<'_>, group: &[SendJob]) -> Result<HashMap
         .collect())
 }
 
-impl FromRow for Target {
-    fn from_row(r: &Row) -> Result<Target> {
-        let security: bool = r.try_get("contract_security")?;
-        Ok(Target {
-            row: ChatRow::from_row(r)?,
-            opened_by: r.try_get::<Option<i64>, _>("opened_by")?.map(AgentId),
-            handled: r.try_get("handled")?,
-            security,
-            auto_mask: security && r.try_get::<bool, _>("auto_mask_pii")?,
-        })
-    }
-}
-
 /// Step 2: sends of the group already stored, by (chat, author, client id).
 pub(super) async fn stored_before<'g>(
     mut tx: Ex<'_>,
@@ -67,14 +54,10 @@ pub(super) async fn stored_before<'g>(
             .bind(job.client_id.as_str());
     }
     let mut out = HashMap::new();
-    for r in q.fetch_all(tx.ex()).await? {
-        let chat = ChatId(r.try_get("chat_id")?);
-        let Some(author) = Author::parse(r.try_get("author")?) else {
-            continue;
-        };
-        let client_id: &str = r.try_get("client_id")?;
-        if let Some(key) = stored_key(group, chat, author, client_id) {
-            out.insert(key, r.try_get("id")?);
+    for s in store::messages::sends(&q.fetch_all(tx.ex()).await?)? {
+        let Some(author) = s.author else { continue };
+        if let Some(key) = stored_key(group, s.chat, author, &s.client_id) {
+            out.insert(key, s.id);
         }
     }
     Ok(out)
@@ -117,10 +100,7 @@ pub(super) async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Resu
     for (chat, n, customers) in &per_chat {
         q = q.bind(chat.0).bind(*n).bind(*customers);
     }
-    let mut last: HashMap<ChatId, i64> = HashMap::with_capacity(per_chat.len());
-    for r in q.fetch_all(tx.ex()).await? {
-        last.insert(ChatId(r.try_get("id")?), r.try_get("last_seq")?);
-    }
+    let last: HashMap<ChatId, i64> = store::chats::last_seqs(&q.fetch_all(tx.ex()).await?)?;
     // the chat's new rows take the numbers up to its new last_seq, in group order
     for (chat, n, _) in per_chat {
         let top = *last
@@ -160,10 +140,10 @@ pub(super) async fn insert_rows(
             .bind(pii);
     }
     // RETURNING order is not promised: match rows by (chat, seq)
-    let mut ids: HashMap<(i64, i64), i64> = HashMap::with_capacity(planned.len());
-    for r in q.fetch_all(tx.ex()).await? {
-        ids.insert((r.try_get("chat_id")?, r.try_get("seq")?), r.try_get("id")?);
-    }
+    let ids: HashMap<(i64, i64), i64> = store::messages::written(&q.fetch_all(tx.ex()).await?)?
+        .into_iter()
+        .map(|(chat, seq, id)| ((chat.0, seq), id))
+        .collect();
     planned
         .iter()
         .map(|p| {
@@ -240,11 +220,7 @@ pub(super) async fn agent_names(
     for id in &agents {
         q = q.bind(*id);
     }
-    let mut out = HashMap::with_capacity(agents.len());
-    for r in q.fetch_all(tx.ex()).await? {
-        out.insert(AgentId(r.try_get("id")?), r.try_get("name")?);
-    }
-    Ok(out)
+    store::agents::id_names(&q.fetch_all(tx.ex()).await?)
 }
 
 /// Stored messages by id (the originals of resends), in one query.
@@ -287,7 +263,7 @@ mod tests {
             .await
             .unwrap()
             .iter()
-            .map(|r| r.try_get::<String, _>("detail").unwrap())
+            .map(|r| r.try_get::<String, _>(3).unwrap()) // EXPLAIN QUERY PLAN: id, parent, notused, detail
             .collect();
         assert!(
             plan.iter().any(|d| d.contains("messages_by_client_id")

@@ -1,8 +1,12 @@
 //! The rows of files: `attachments` (one per file) and `attachment_chunks` (its bytes,
-//! [`super::CHUNK_BYTES`] a row). Rules (who may upload or read) are the callers'.
+//! a fixed size a row, `CHUNK_BYTES` of the files module). Rules (who may upload or read) are the callers'.
 //! Writes go through [`crate::SideTx`]: on PostgreSQL they take no chat write lock.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use shared::{Attachment, FileKind};
+
+use crate::db::Backend;
 use shared::{Author, ChatId, ServiceId};
 
 use crate::Engine;
@@ -95,12 +99,12 @@ async fn delete_in(mut conn: Ex<'_>, file: i64) -> Result<()> {
     Ok(())
 }
 
-/// Deletes unfinished uploads older than [`super::PENDING_TTL`]; answers how many.
-pub(crate) async fn delete_stale(engine: &Engine) -> Result<usize> {
+/// Deletes unfinished uploads started before `before`; answers how many.
+pub(crate) async fn delete_stale(engine: &Engine, before: DateTime<Utc>) -> Result<usize> {
     let stale: Vec<i64> = db::query_scalar(
         "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? LIMIT 500",
     )
-    .bind(Utc::now() - super::PENDING_TTL)
+    .bind(before)
     .fetch_all(engine.db.ex())
     .await?;
     for id in &stale {
@@ -174,6 +178,83 @@ pub(crate) async fn thumbnail(engine: &Engine, file: i64) -> Result<Option<Vec<u
     .await?)
 }
 
+/// The file of a message: its id and whether it is masked.
+pub(crate) async fn of_message(mut ex: Ex<'_>, message: i64) -> Result<Option<(i64, bool)>> {
+    db::query("SELECT id, masked FROM attachments WHERE message_id = ?")
+        .bind(message)
+        .fetch_optional(ex.ex())
+        .await?
+        .map(|r| Ok((r.try_get("id")?, r.try_get("masked")?)))
+        .transpose()
+}
+
+/// A stored piece as it lies: its nonce when sealed (masked), and its bytes.
+pub(crate) async fn sealed_chunk(
+    mut ex: Ex<'_>,
+    file: i64,
+    seq: i64,
+) -> Result<(Option<Vec<u8>>, Vec<u8>)> {
+    let r =
+        db::query("SELECT nonce, data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?")
+            .bind(file)
+            .bind(seq)
+            .fetch_one(ex.ex())
+            .await?;
+    Ok((r.try_get("nonce")?, r.try_get("data")?))
+}
+
+/// A file's thumbnail as it lies: its nonce when sealed, and its bytes if it has one.
+pub(crate) async fn sealed_thumbnail(
+    mut ex: Ex<'_>,
+    file: i64,
+) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    let r = db::query("SELECT thumb, thumb_nonce FROM attachments WHERE id = ?")
+        .bind(file)
+        .fetch_one(ex.ex())
+        .await?;
+    Ok((r.try_get("thumb_nonce")?, r.try_get("thumb")?))
+}
+
+/// The attachment of message `m` as a JSON array of zero or one object (a scalar
+/// subquery, so a transcript stays one query).
+pub(crate) fn attachment_json(backend: Backend) -> String {
+    backend.json_array_of(
+        "'id', CAST(k.id AS TEXT), 'mime', k.mime, 'size', k.size, 'width', k.width, \
+         'height', k.height, 'thumb', CASE WHEN k.thumb IS NULL THEN 0 ELSE 1 END, 'masked', k.masked",
+        "attachments k WHERE k.message_id = m.id",
+        "k.id",
+    )
+}
+
+/// One element of [`attachment_json`] (flags are 0/1 integers in both databases).
+#[derive(Deserialize)]
+struct Cell {
+    id: String,
+    mime: String,
+    size: i64,
+    width: Option<i64>,
+    height: Option<i64>,
+    thumb: i64,
+    masked: i64,
+}
+
+/// The attachment of a message row; `None` for a plain message (or an unreadable
+/// cell, which then shows as its name only).
+pub(crate) fn attachment_of(json: Option<&str>) -> Option<Attachment> {
+    let cells: Vec<Cell> = serde_json::from_str(json?).ok()?;
+    let c = cells.into_iter().next()?;
+    Some(Attachment {
+        kind: FileKind::of_mime(&c.mime).unwrap_or(FileKind::Zip),
+        id: c.id,
+        mime: c.mime,
+        size: c.size,
+        width: c.width,
+        height: c.height,
+        thumbnail: c.thumb != 0,
+        masked: c.masked != 0,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +309,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        assert_eq!(delete_stale(&engine).await.unwrap(), 1);
+        assert_eq!(delete_stale(&engine, Utc::now() - chrono::Duration::hours(1)).await.unwrap(), 1);
         let left: Vec<i64> =
             db::query_scalar("SELECT attachment_id FROM attachment_chunks ORDER BY attachment_id")
                 .fetch_all(engine.db.ex())
@@ -242,5 +323,18 @@ mod tests {
             chunk(&engine, old_linked, 0).await.unwrap().as_deref(),
             Some(&b"bytes"[..])
         );
+    }
+
+    #[test]
+    fn an_attachment_cell_maps_or_is_none() {
+        let a = attachment_of(Some(
+            r#"[{"id":"3","mime":"application/pdf","size":9,"width":null,"height":null,"thumb":0,"masked":1}]"#,
+        ))
+        .unwrap();
+        assert_eq!(a.kind, FileKind::Pdf);
+        assert!(a.masked && !a.thumbnail);
+        assert_eq!(attachment_of(Some("[]")), None);
+        assert_eq!(attachment_of(None), None);
+        assert_eq!(attachment_of(Some("{broken")), None);
     }
 }
