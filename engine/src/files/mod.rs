@@ -17,11 +17,8 @@ pub(crate) mod slots;
 pub(crate) mod sniff;
 pub(crate) mod thumb;
 
-use serde::Deserialize;
-use shared::{Attachment, FileKind};
 
 use crate::Engine;
-use crate::db::Backend;
 
 /// The size of one stored piece of a file: large enough that a 10 MB upload is 40
 /// inserts, small enough that a download holds one piece in memory at a time.

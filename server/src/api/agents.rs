@@ -10,7 +10,7 @@ use crate::AppState;
 
 /// The signed-in account.
 #[utoipa::path(
-    get, path = "/api/v1/agent/me", tag = "agents",
+    get, path = "/agent/me", tag = "agents",
     responses((status = 200, body = AgentProfile), (status = 401, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -23,7 +23,7 @@ pub async fn me(
 
 /// The caller's alert preferences (issue 19): desktop notifications and sound.
 #[utoipa::path(
-    put, path = "/api/v1/agent/alerts", tag = "agents", request_body = AlertPrefs,
+    put, path = "/agent/alerts", tag = "agents", request_body = AlertPrefs,
     responses((status = 200, body = AgentProfile), (status = 401, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -37,7 +37,7 @@ pub async fn set_alerts(
 
 /// Every account of the caller's service (admins only).
 #[utoipa::path(
-    get, path = "/api/v1/agents", tag = "agents",
+    get, path = "/agents", tag = "agents",
     responses((status = 200, body = [AgentProfile]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -50,7 +50,7 @@ pub async fn list(
 
 /// One account of the caller's service; another service's id is 404.
 #[utoipa::path(
-    get, path = "/api/v1/agents/{id}", tag = "agents",
+    get, path = "/agents/{id}", tag = "agents",
     params(("id" = String, Path, description = "Agent id")),
     responses((status = 200, body = AgentProfile), (status = 404, body = ErrorBody)),
     security(("bearer" = []))

@@ -12,7 +12,7 @@ use crate::AppState;
 
 /// Signs in with email and password; answers a bearer token.
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth",
+    post, path = "/auth/login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = LoginResponse),
@@ -39,7 +39,7 @@ pub async fn login(
 
 /// Ends the session of the presented token (bearer or cookie). Idempotent.
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth",
+    post, path = "/auth/logout", tag = "auth",
     responses((status = 204, description = "Signed out (also without a session: signing out is idempotent)")),
     security((), ("bearer" = []))
 )]

@@ -11,7 +11,7 @@ use super::extract::{AgentAuth, ApiJson, ApiPath};
 use crate::AppState;
 
 /// The service's canned replies and the caller's own, by title.
-#[utoipa::path(get, path = "/api/v1/canned-replies", tag = "canned replies",
+#[utoipa::path(get, path = "/canned-replies", tag = "canned replies",
     responses((status = 200, body = [CannedReply]), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -23,7 +23,7 @@ pub async fn list(
 
 /// Adds a canned reply: `personal: true` for the caller's own (any agent), false for
 /// the service's (admins).
-#[utoipa::path(post, path = "/api/v1/canned-replies", tag = "canned replies",
+#[utoipa::path(post, path = "/canned-replies", tag = "canned replies",
     request_body = CannedReplyInput,
     responses((status = 201, body = CannedReply), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -38,7 +38,7 @@ pub async fn create(
 
 /// Replaces a reply's title, shortcut and texts: the caller's own, or (admins) the
 /// service's; another agent's is 404.
-#[utoipa::path(put, path = "/api/v1/canned-replies/{id}", tag = "canned replies",
+#[utoipa::path(put, path = "/canned-replies/{id}", tag = "canned replies",
     params(("id" = String, Path)), request_body = CannedReplyInput,
     responses((status = 200, body = CannedReply), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)),
@@ -55,7 +55,7 @@ pub async fn update(
 }
 
 /// Deletes a reply (same rights as changing it).
-#[utoipa::path(delete, path = "/api/v1/canned-replies/{id}", tag = "canned replies",
+#[utoipa::path(delete, path = "/canned-replies/{id}", tag = "canned replies",
     params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

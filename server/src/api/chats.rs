@@ -42,7 +42,7 @@ impl axum::extract::FromRequestParts<AppState> for AnyParty {
 }
 
 /// Whether chat is on for a help center and how many agents are online.
-#[utoipa::path(get, path = "/api/v1/services/{slug}/chat/availability", tag = "chats",
+#[utoipa::path(get, path = "/services/{slug}/chat/availability", tag = "chats",
     params(("slug" = String, Path)),
     responses((status = 200, body = Availability), (status = 404, description = "unknown service or chat off", body = ErrorBody)))]
 pub async fn availability(
@@ -53,7 +53,7 @@ pub async fn availability(
 }
 
 /// Starts a chat (consent required); answers the chat id and the customer token.
-#[utoipa::path(post, path = "/api/v1/services/{slug}/chats", tag = "chats",
+#[utoipa::path(post, path = "/services/{slug}/chats", tag = "chats",
     params(("slug" = String, Path)), request_body = StartChatRequest,
     responses((status = 201, body = StartChatResponse),
         (status = 422, description = "consent_required or invalid fields", body = ErrorBody),
@@ -87,7 +87,7 @@ pub async fn start(
 }
 
 /// Leaves a 1:1 inquiry; it becomes a ticket (channel `inquiry`).
-#[utoipa::path(post, path = "/api/v1/services/{slug}/inquiries", tag = "chats",
+#[utoipa::path(post, path = "/services/{slug}/inquiries", tag = "chats",
     params(("slug" = String, Path)), request_body = InquiryRequest,
     responses((status = 201, body = InquiryResponse), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn inquiry(
@@ -101,7 +101,7 @@ pub async fn inquiry(
 }
 
 /// Sets the caller's status: online, break or offline (C-AG-2).
-#[utoipa::path(put, path = "/api/v1/agent/status", tag = "agents", request_body = StatusRequest,
+#[utoipa::path(put, path = "/agent/status", tag = "agents", request_body = StatusRequest,
     responses((status = 200, body = StatusRequest), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_status(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ pub async fn set_status(
 }
 
 /// The caller's open chats and the 대화중 count (C-AG-3).
-#[utoipa::path(get, path = "/api/v1/agent/chats", tag = "agents",
+#[utoipa::path(get, path = "/agent/chats", tag = "agents",
     responses((status = 200, body = AgentChats)), security(("bearer" = [])))]
 pub async fn agent_chats(
     State(state): State<AppState>,
@@ -124,7 +124,7 @@ pub async fn agent_chats(
 
 /// One chat: agents of its service get the whole detail, its customer their own view
 /// (no memo, handling type, IP or device).
-#[utoipa::path(get, path = "/api/v1/chats/{id}", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/chats/{id}", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -135,7 +135,7 @@ pub async fn detail(
 }
 
 /// The assigned agent opened the request (C-HIS-2).
-#[utoipa::path(post, path = "/api/v1/chats/{id}/open", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/open", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn open(
@@ -153,7 +153,7 @@ pub struct AfterQuery {
 }
 
 /// Messages after a seq, oldest first (at most 500 per call).
-#[utoipa::path(get, path = "/api/v1/chats/{id}/messages", tag = "chats",
+#[utoipa::path(get, path = "/chats/{id}/messages", tag = "chats",
     params(("id" = String, Path), ("after" = Option<i64>, Query, description = "only messages with a greater seq")),
     responses((status = 200, body = MessageList), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn messages(
@@ -177,7 +177,7 @@ pub async fn messages(
 }
 
 /// Sends a message; the same `client_id` again returns the stored message.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/messages", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/messages", tag = "chats", params(("id" = String, Path)),
     request_body = SendMessageRequest,
     responses((status = 201, body = MessageEnvelope), (status = 409, description = "chat_closed", body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 403, description = "not_assigned", body = ErrorBody)),
@@ -198,7 +198,7 @@ pub async fn send(
 
 /// Adds an internal note (issue 19): agents of the service only; never sent to the
 /// customer. The same `client_id` again answers the stored note.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/notes", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/notes", tag = "chats", params(("id" = String, Path)),
     request_body = SendMessageRequest,
     responses((status = 201, body = MessageEnvelope), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -217,7 +217,7 @@ pub async fn note(
 
 /// Ends the chat for the caller's side (C-END-3); answers the chat as the caller may
 /// see it.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/end", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/end", tag = "chats", params(("id" = String, Path)),
     responses((status = 200, body = ChatView), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn end(
@@ -236,7 +236,7 @@ pub struct ReadRequest {
 
 /// The caller has read the chat up to `seq`: the assigned agent (clears unread
 /// counts) or the chat's customer (issue 19); the other side hears `chat.read`.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/read", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/read", tag = "chats", params(("id" = String, Path)),
     request_body = ReadRequest,
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn read(
@@ -262,7 +262,7 @@ pub struct TypingRequest {
 
 /// The caller is typing (issue 19): the other side hears `typing`. At most one frame
 /// per typist every 2 s goes out (202 either way); nothing is stored.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/typing", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/typing", tag = "chats", params(("id" = String, Path)),
     request_body = TypingRequest,
     responses((status = 202), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]

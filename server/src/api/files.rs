@@ -49,7 +49,7 @@ pub struct UploadQuery {
 
 /// Sends a file or image into a chat (either party). Answers the message that carries
 /// it, as `POST …/messages` does.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/files", tag = "files",
+#[utoipa::path(post, path = "/chats/{id}/files", tag = "files",
     params(("id" = String, Path), UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
     responses((status = 201, body = MessageEnvelope),
@@ -141,7 +141,7 @@ pub struct DownloadQuery {
 /// A file's bytes, for the chat's customer and the service's agents who may see the
 /// chat (others: 404). Images are shown inline unless `download=1`; everything else is
 /// `Content-Disposition: attachment`. Always `nosniff` and a sandboxing CSP.
-#[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files",
+#[utoipa::path(get, path = "/files/{id}", tag = "files",
     params(("id" = String, Path), DownloadQuery),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"),
         (status = 409, description = "file_masked", body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -180,7 +180,7 @@ pub async fn download(
 }
 
 /// The thumbnail of an image (JPEG, at most 320 pixels a side, no metadata).
-#[utoipa::path(get, path = "/api/v1/files/{id}/thumbnail", tag = "files",
+#[utoipa::path(get, path = "/files/{id}/thumbnail", tag = "files",
     params(("id" = String, Path)),
     responses((status = 200, description = "a JPEG", content_type = "image/jpeg"),
         (status = 409, description = "file_masked", body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -251,7 +251,7 @@ fn rfc5987(name: &str) -> String {
 }
 
 /// Hides a message's file (가려진 파일): kept only encrypted, its name masked; audited.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
+#[utoipa::path(post, path = "/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
     params(("id" = String, Path), ("message_id" = String, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 403, description = "security_service_off", body = ErrorBody),
         (status = 404, body = ErrorBody)),
@@ -267,7 +267,7 @@ pub async fn mask(
 }
 
 /// Restores a hidden file and its name; audited.
-#[utoipa::path(delete, path = "/api/v1/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
+#[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}/file-mask", tag = "masking",
     params(("id" = String, Path), ("message_id" = String, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

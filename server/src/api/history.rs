@@ -15,7 +15,7 @@ use crate::AppState;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The service's chats matching the filter, newest first, one keyset page at a time.
-#[utoipa::path(get, path = "/api/v1/chats", tag = "history", params(HistoryQuery),
+#[utoipa::path(get, path = "/chats", tag = "history", params(HistoryQuery),
     responses((status = 200, body = HistoryPage), (status = 422, description = "a filter value is malformed", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -64,7 +64,7 @@ async fn xlsx_response(
 }
 
 /// Every chat matching the filter (not just a page) as `chat-history-YYYYMMDD-HHMM.xlsx`.
-#[utoipa::path(get, path = "/api/v1/chats/export.xlsx", tag = "history", params(HistoryQuery),
+#[utoipa::path(get, path = "/chats/export.xlsx", tag = "history", params(HistoryQuery),
     responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -79,7 +79,7 @@ pub async fn export_now(
 }
 
 /// Starts an export job; poll `GET /chats/exports/{id}` and fetch `…/file` when done.
-#[utoipa::path(post, path = "/api/v1/chats/exports", tag = "history", params(HistoryQuery),
+#[utoipa::path(post, path = "/chats/exports", tag = "history", params(HistoryQuery),
     responses((status = 202, body = ExportProgress), (status = 409, description = "export_running", body = ErrorBody),
         (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -96,7 +96,7 @@ pub async fn start_export(
 }
 
 /// How far an export job of the caller's is.
-#[utoipa::path(get, path = "/api/v1/chats/exports/{id}", tag = "history", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/chats/exports/{id}", tag = "history", params(("id" = String, Path)),
     responses((status = 200, body = ExportProgress), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn export_progress(
@@ -108,7 +108,7 @@ pub async fn export_progress(
 }
 
 /// The finished workbook of an export job.
-#[utoipa::path(get, path = "/api/v1/chats/exports/{id}/file", tag = "history", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/chats/exports/{id}/file", tag = "history", params(("id" = String, Path)),
     responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 409, description = "export_running or export_failed", body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]

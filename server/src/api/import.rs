@@ -39,7 +39,7 @@ fn workbook(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 /// The template workbook: the 상담원 and 처리유형 sheets with headers and an example.
-#[utoipa::path(get, path = "/api/v1/import/template.xlsx", tag = "import",
+#[utoipa::path(get, path = "/import/template.xlsx", tag = "import",
     responses((status = 200, description = "the template")), security(("bearer" = [])))]
 pub async fn template(AdminAuth(_caller): AdminAuth) -> Result<impl IntoResponse, ApiError> {
     let bytes = engine::import::template()?;
@@ -59,7 +59,7 @@ pub async fn template(AdminAuth(_caller): AdminAuth) -> Result<impl IntoResponse
 }
 
 /// Every row of the workbook with its error, and what would be created; writes nothing.
-#[utoipa::path(post, path = "/api/v1/import/preview", tag = "import",
+#[utoipa::path(post, path = "/import/preview", tag = "import",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = ImportPreview),
         (status = 413, body = ErrorBody),
@@ -77,7 +77,7 @@ pub async fn preview(
 /// Imports the workbook in one transaction — or nothing, when any row has an error
 /// (422 `import_has_errors`). Answers the created accounts with their generated
 /// passwords (shown once).
-#[utoipa::path(post, path = "/api/v1/import", tag = "import",
+#[utoipa::path(post, path = "/import", tag = "import",
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 201, body = ImportDone),
         (status = 422, description = "rows with errors: nothing was written", body = ErrorBody)),

@@ -10,7 +10,7 @@ use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
 /// Masks characters `start..end` (Unicode scalar values, end exclusive) of a message.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/messages/{message_id}/masks", tag = "masking",
+#[utoipa::path(post, path = "/chats/{id}/messages/{message_id}/masks", tag = "masking",
     params(("id" = String, Path), ("message_id" = String, Path)), request_body = MaskRequest,
     responses((status = 200, body = MessageEnvelope), (status = 403, description = "security_service_off", body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -30,7 +30,7 @@ pub async fn mask(
 }
 
 /// Restores a masked run.
-#[utoipa::path(delete, path = "/api/v1/chats/{id}/messages/{message_id}/masks/{mask_id}", tag = "masking",
+#[utoipa::path(delete, path = "/chats/{id}/messages/{message_id}/masks/{mask_id}", tag = "masking",
     params(("id" = String, Path), ("message_id" = String, Path), ("mask_id" = String, Path)),
     responses((status = 200, body = MessageEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -50,7 +50,7 @@ pub struct AuditQuery {
 }
 
 /// Who masked, unmasked or exported what (admins), newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "masking", params(("limit" = Option<i64>, Query)),
+#[utoipa::path(get, path = "/audit", tag = "masking", params(("limit" = Option<i64>, Query)),
     responses((status = 200, body = [AuditEntry]), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn audit(
     State(state): State<AppState>,

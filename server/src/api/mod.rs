@@ -24,7 +24,10 @@ pub mod webhooks;
 pub mod ws;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::AppState;
 pub use error::ApiError;
@@ -33,117 +36,94 @@ pub use error::ApiError;
 /// larger bodies are refused with 413 before they are buffered.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/agent/me", get(agents::me))
-        .route("/agent/alerts", put(agents::set_alerts))
-        .route("/agent/status", put(chats::set_status))
-        .route("/agent/chats", get(chats::agent_chats))
-        .route(
-            "/services/{slug}/chat/availability",
-            get(chats::availability),
-        )
-        .route("/services/{slug}/chats", post(chats::start))
-        .route("/services/{slug}/inquiries", post(chats::inquiry))
-        .route("/chats", get(history::list))
-        .route("/chats/export.xlsx", get(history::export_now))
-        .route("/chats/exports", post(history::start_export))
-        .route("/chats/exports/{id}", get(history::export_progress))
-        .route("/chats/exports/{id}/file", get(history::export_file))
-        .route("/chats/{id}", get(chats::detail))
-        .route("/chats/{id}/open", post(chats::open))
-        .route(
-            "/chats/{id}/messages",
-            get(chats::messages).post(chats::send),
-        )
-        .route("/chats/{id}/end", post(chats::end))
-        .route("/chats/{id}/read", post(chats::read))
-        .route("/chats/{id}/typing", post(chats::typing))
-        .route("/chats/{id}/notes", post(chats::note))
+/// Every endpoint of the API, written once (issue 32): each `routes!` entry takes the
+/// method and path from the handler's `#[utoipa::path]`, so the router ([`router`]) and
+/// the OpenAPI document ([`openapi::document`]) are built from this one list and cannot
+/// disagree. Paths are relative to `/api/v1`, where the server nests them. Handlers
+/// sharing a path share one entry (axum takes one method router per path).
+fn endpoints() -> OpenApiRouter<AppState> {
+    // the Excel import's workbook may be larger than a JSON body
+    let workbook = || DefaultBodyLimit::max(shared::import::MAX_IMPORT_BYTES);
+    OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(agents::me))
+        .routes(routes!(agents::set_alerts))
+        .routes(routes!(chats::set_status))
+        .routes(routes!(chats::agent_chats))
+        .routes(routes!(chats::availability))
+        .routes(routes!(chats::start))
+        .routes(routes!(chats::inquiry))
+        .routes(routes!(history::list))
+        .routes(routes!(history::export_now))
+        .routes(routes!(history::start_export))
+        .routes(routes!(history::export_progress))
+        .routes(routes!(history::export_file))
+        .routes(routes!(chats::detail))
+        .routes(routes!(chats::open))
+        .routes(routes!(chats::messages, chats::send))
+        .routes(routes!(chats::end))
+        .routes(routes!(chats::read))
+        .routes(routes!(chats::typing))
+        .routes(routes!(chats::note))
         // issue 19: the body is the file, read as it arrives against the service's
         // own limit — the global JSON body limit does not apply here
-        .route(
-            "/chats/{id}/files",
-            post(files::upload).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-        .route("/files/{id}", get(files::download))
-        .route("/files/{id}/thumbnail", get(files::thumbnail))
-        .route(
-            "/chats/{id}/messages/{message_id}/file-mask",
-            post(files::mask).delete(files::unmask),
-        )
-        .route("/chats/{id}/transfer", post(routing::transfer))
-        .route("/routing/board", get(routing::board))
-        .route("/reports", get(reports::report))
-        .route("/reports/export.xlsx", get(reports::export))
-        .route(
-            "/privacy/retention",
-            get(privacy::retention).put(privacy::set_retention),
-        )
-        .route("/privacy/retention/run", post(privacy::run_retention))
-        .route("/privacy/customers/find", post(privacy::find_customer))
-        .route("/privacy/customers/erase", post(privacy::erase_customer))
-        .route("/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/import/template.xlsx", get(import::template))
-        .route(
-            "/import/preview",
-            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(
-                shared::import::MAX_IMPORT_BYTES,
-            )),
-        )
-        .route(
-            "/import",
-            post(import::import).layer(axum::extract::DefaultBodyLimit::max(
-                shared::import::MAX_IMPORT_BYTES,
-            )),
-        )
-        .route("/account/two-factor/setup", post(two_factor::setup))
-        .route("/account/two-factor/enable", post(two_factor::enable))
-        .route("/account/two-factor/disable", post(two_factor::disable))
-        .route(
-            "/settings/two-factor",
-            axum::routing::put(two_factor::require),
-        )
-        .route("/webhooks/{id}", axum::routing::delete(webhooks::delete))
-        .route("/canned-replies", get(canned::list).post(canned::create))
-        .route(
-            "/canned-replies/{id}",
-            put(canned::update).delete(canned::delete),
-        )
-        .route("/agents/{id}/status", put(routing::set_agent_status))
-        .route("/chats/{id}/messages/{message_id}/masks", post(masks::mask))
-        .route(
-            "/chats/{id}/messages/{message_id}/masks/{mask_id}",
-            axum::routing::delete(masks::unmask),
-        )
-        .route("/audit", get(masks::audit))
-        .route("/chats/{id}/info", put(tickets::save_info))
-        .route("/chats/{id}/ticket", post(tickets::create_from_chat))
-        .route("/tickets", get(tickets::list))
-        .route("/tickets/{id}", get(tickets::detail).put(tickets::update))
-        .route(
-            "/categories",
-            get(tickets::categories).post(tickets::create_category),
-        )
-        .route(
-            "/categories/{id}",
-            put(tickets::update_category).delete(tickets::delete_category),
-        )
+        .routes(routes!(files::upload).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(files::download))
+        .routes(routes!(files::thumbnail))
+        .routes(routes!(files::mask, files::unmask))
+        .routes(routes!(routing::transfer))
+        .routes(routes!(routing::board))
+        .routes(routes!(routing::set_agent_status))
+        .routes(routes!(reports::report))
+        .routes(routes!(reports::export))
+        .routes(routes!(privacy::retention, privacy::set_retention))
+        .routes(routes!(privacy::run_retention))
+        .routes(routes!(privacy::find_customer))
+        .routes(routes!(privacy::erase_customer))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(import::template))
+        .routes(routes!(import::preview).layer(workbook()))
+        .routes(routes!(import::import).layer(workbook()))
+        .routes(routes!(two_factor::setup))
+        .routes(routes!(two_factor::enable))
+        .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::require))
+        .routes(routes!(canned::list, canned::create))
+        .routes(routes!(canned::update, canned::delete))
+        .routes(routes!(masks::mask))
+        .routes(routes!(masks::unmask))
+        .routes(routes!(masks::audit))
+        .routes(routes!(tickets::save_info))
+        .routes(routes!(tickets::create_from_chat))
+        .routes(routes!(tickets::list))
+        .routes(routes!(tickets::detail, tickets::update))
+        .routes(routes!(tickets::categories, tickets::create_category))
+        .routes(routes!(tickets::update_category, tickets::delete_category))
+        .routes(routes!(agents::list, settings::create_agent))
+        .routes(routes!(agents::get_one, settings::update_agent))
+        .routes(routes!(settings::get, settings::put))
+        .routes(routes!(settings::embed_code))
+        .routes(routes!(settings::rate))
+        .routes(routes!(settings::request_rating))
+        .routes(routes!(services::overview))
+        .routes(routes!(services::help_center))
+}
+
+/// The API's router (nested at `/api/v1` by the server): the endpoints, the WebSocket
+/// (described in API.md, not in OpenAPI, which has no words for it), the document
+/// itself, and the JSON answers for unknown paths and methods.
+pub fn router() -> Router<AppState> {
+    let (router, _) = endpoints().split_for_parts();
+    router
         .route("/ws", get(ws::upgrade))
-        .route("/agents", get(agents::list).post(settings::create_agent))
-        .route(
-            "/agents/{id}",
-            get(agents::get_one).put(settings::update_agent),
-        )
-        .route("/settings", get(settings::get).put(settings::put))
-        .route("/settings/embed-code", get(settings::embed_code))
-        .route("/chats/{id}/rating", post(settings::rate))
-        .route("/chats/{id}/rating-request", post(settings::request_rating))
-        .route("/service", get(services::overview))
-        .route("/services/{slug}", get(services::help_center))
         .route("/openapi.json", get(openapi::document))
         .fallback(error::no_such_endpoint)
         .method_not_allowed_fallback(error::method_not_allowed)
+}
+
+/// The endpoints' paths and schemas, nested at `/api/v1` (for [`openapi`]).
+fn documented() -> utoipa::openapi::OpenApi {
+    endpoints().split_for_parts().1
 }

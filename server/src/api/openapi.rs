@@ -1,5 +1,6 @@
 //! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the endpoints that exist,
-//! generated from the handlers' annotations so it cannot drift from the code.
+//! generated with the router from one list of endpoints (`api::endpoints`) and the
+//! handlers' annotations, so it cannot drift from the code.
 //!
 //! The answers every endpoint of a kind can give because of the layers and extractors
 //! in front of its handler — not of the handler itself — are added here once
@@ -16,86 +17,22 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Online Contact API", version = "1", description = "Live chat for contact centers (API.md)."),
-    paths(
-        super::health::healthz,
-        super::auth::login,
-        super::auth::logout,
-        super::agents::me,
-        super::agents::set_alerts,
-        super::agents::list,
-        super::agents::get_one,
-        super::services::overview,
-        super::services::help_center,
-        super::chats::availability,
-        super::chats::start,
-        super::chats::inquiry,
-        super::chats::set_status,
-        super::chats::agent_chats,
-        super::chats::detail,
-        super::chats::open,
-        super::chats::messages,
-        super::chats::send,
-        super::chats::end,
-        super::chats::read,
-        super::chats::typing,
-        super::chats::note,
-        super::tickets::save_info,
-        super::tickets::create_from_chat,
-        super::tickets::list,
-        super::tickets::detail,
-        super::tickets::update,
-        super::tickets::categories,
-        super::tickets::create_category,
-        super::tickets::update_category,
-        super::tickets::delete_category,
-        super::settings::get,
-        super::settings::put,
-        super::settings::embed_code,
-        super::settings::create_agent,
-        super::settings::update_agent,
-        super::settings::rate,
-        super::settings::request_rating,
-        super::reports::report,
-        super::reports::export,
-        super::privacy::retention,
-        super::privacy::set_retention,
-        super::privacy::run_retention,
-        super::privacy::find_customer,
-        super::privacy::erase_customer,
-        super::webhooks::list,
-        super::webhooks::create,
-        super::webhooks::delete,
-        super::import::template,
-        super::import::preview,
-        super::import::import,
-        super::two_factor::setup,
-        super::two_factor::enable,
-        super::two_factor::disable,
-        super::two_factor::require,
-        super::files::upload,
-        super::files::download,
-        super::files::thumbnail,
-        super::files::mask,
-        super::files::unmask,
-        super::masks::mask,
-        super::masks::unmask,
-        super::masks::audit,
-        super::history::list,
-        super::history::export_now,
-        super::history::start_export,
-        super::history::export_progress,
-        super::history::export_file,
-        super::routing::transfer,
-        super::routing::board,
-        super::routing::set_agent_status,
-        super::canned::list,
-        super::canned::create,
-        super::canned::update,
-        super::canned::delete,
-    ),
-    modifiers(&BearerAuth, &CommonAnswers)
+    paths(super::health::healthz),
+    modifiers(&BearerAuth)
 )]
-pub struct ApiDoc;
+struct ApiDoc;
+
+/// The whole document: the server's own paths (`/healthz`) and the API's endpoints from
+/// their one list ([`super::endpoints`]) under `/api/v1`, with the answers every
+/// endpoint of a kind can give added once ([`CommonAnswers`]).
+pub fn build() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi().nest("/api/v1", super::documented());
+    CommonAnswers.modify(&mut doc);
+    doc
+}
+
+/// Built once: the document is the same for the process's life.
+static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(build);
 
 struct BearerAuth;
 
@@ -189,8 +126,8 @@ impl Modify for CommonAnswers {
     }
 }
 
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn document() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(&*DOCUMENT)
 }
 
 #[cfg(test)]
@@ -201,7 +138,7 @@ mod tests {
     /// it applies to (schemathesis found 97 statuses the document did not declare).
     #[test]
     fn every_operation_declares_what_its_layers_answer() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(build()).unwrap();
         let mut checked = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {

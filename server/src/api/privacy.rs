@@ -11,7 +11,7 @@ use super::extract::{AdminAuth, ApiJson};
 use crate::AppState;
 
 /// The service's retention setting and its last run.
-#[utoipa::path(get, path = "/api/v1/privacy/retention", tag = "privacy",
+#[utoipa::path(get, path = "/privacy/retention", tag = "privacy",
     responses((status = 200, body = Retention)), security(("bearer" = [])))]
 pub async fn retention(
     State(state): State<AppState>,
@@ -21,7 +21,7 @@ pub async fn retention(
 }
 
 /// Sets the retention: `retention_days` 1–3,650, or `null` for off.
-#[utoipa::path(put, path = "/api/v1/privacy/retention", tag = "privacy", request_body = Retention,
+#[utoipa::path(put, path = "/privacy/retention", tag = "privacy", request_body = Retention,
     responses((status = 200, body = Retention),
         (status = 422, description = "outside 1–3,650 days", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -38,7 +38,7 @@ pub async fn set_retention(
 }
 
 /// Runs the retention now (it also runs daily by itself); answers what was erased.
-#[utoipa::path(post, path = "/api/v1/privacy/retention/run", tag = "privacy",
+#[utoipa::path(post, path = "/privacy/retention/run", tag = "privacy",
     responses((status = 200, body = Erased),
         (status = 409, description = "`retention_off`: no retention period is set", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -51,7 +51,7 @@ pub async fn run_retention(
 
 /// How many chats of the service belong to a customer (by email, visitor id or signed
 /// user id).
-#[utoipa::path(post, path = "/api/v1/privacy/customers/find", tag = "privacy", request_body = CustomerKey,
+#[utoipa::path(post, path = "/privacy/customers/find", tag = "privacy", request_body = CustomerKey,
     responses((status = 200, body = CustomerChats)), security(("bearer" = [])))]
 pub async fn find_customer(
     State(state): State<AppState>,
@@ -63,7 +63,7 @@ pub async fn find_customer(
 
 /// Erases the personal data of every ended chat of a customer (and their 1:1
 /// inquiries, by email); audited.
-#[utoipa::path(post, path = "/api/v1/privacy/customers/erase", tag = "privacy", request_body = CustomerKey,
+#[utoipa::path(post, path = "/privacy/customers/erase", tag = "privacy", request_body = CustomerKey,
     responses((status = 200, body = Erased)), security(("bearer" = [])))]
 pub async fn erase_customer(
     State(state): State<AppState>,

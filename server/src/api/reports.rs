@@ -13,7 +13,7 @@ use crate::AppState;
 /// The figures of a period (the service's time zone): totals, every day, per agent,
 /// per handling type, the weekday × hour heatmap of starts and the inquiries left.
 /// Agents whom the service limits to their own chats get their own figures only.
-#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(ReportQuery),
+#[utoipa::path(get, path = "/reports", tag = "reports", params(ReportQuery),
     responses((status = 200, body = Report),
         (status = 422, description = "a bad period, range, agent, handling type or channel (named)", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -28,7 +28,7 @@ pub async fn report(
 /// The same report as an `.xlsx` workbook: sheets for the summary, the days, the agents,
 /// the handling types, the satisfaction scores and the weekday × hour starts, with
 /// native charts; headers in `lang` (`ko`, default, or `en`).
-#[utoipa::path(get, path = "/api/v1/reports/export.xlsx", tag = "reports", params(ReportQuery),
+#[utoipa::path(get, path = "/reports/export.xlsx", tag = "reports", params(ReportQuery),
     responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 422, description = "a bad period, range, agent, handling type, channel or language (named)", body = ErrorBody)),
     security(("bearer" = [])))]

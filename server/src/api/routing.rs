@@ -14,7 +14,7 @@ use crate::AppState;
 /// Hands an active chat to another online agent (capacity does not stop an explicit
 /// choice) or, with `to_agent_id: null`, back to the queue; the note is kept for the
 /// receiver. The chat's agent or an admin.
-#[utoipa::path(post, path = "/api/v1/chats/{id}/transfer", tag = "routing",
+#[utoipa::path(post, path = "/chats/{id}/transfer", tag = "routing",
     params(("id" = String, Path)), request_body = TransferRequest,
     responses((status = 200, body = ChatDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -30,7 +30,7 @@ pub async fn transfer(
 
 /// Every agent's status, open chats and cap, the queue in order, and whether the
 /// service is inside its hours (any agent of the service).
-#[utoipa::path(get, path = "/api/v1/routing/board", tag = "routing",
+#[utoipa::path(get, path = "/routing/board", tag = "routing",
     responses((status = 200, body = RoutingBoard), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn board(
@@ -42,7 +42,7 @@ pub async fn board(
 
 /// Sets an agent's status (admins): going offline hands their chats over as when the
 /// agent does it, recorded as the admin's change.
-#[utoipa::path(put, path = "/api/v1/agents/{id}/status", tag = "routing",
+#[utoipa::path(put, path = "/agents/{id}/status", tag = "routing",
     params(("id" = String, Path)), request_body = StatusRequest,
     responses((status = 200, body = StatusRequest), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "`agent_inactive`: the account is deactivated", body = ErrorBody)),

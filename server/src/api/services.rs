@@ -11,7 +11,7 @@ use crate::AppState;
 
 /// The caller's service: contract flags and help-center configuration.
 #[utoipa::path(
-    get, path = "/api/v1/service", tag = "services",
+    get, path = "/service", tag = "services",
     responses((status = 200, body = ServiceOverview), (status = 403, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -24,7 +24,7 @@ pub async fn overview(
 
 /// What a help center shows of its service (public).
 #[utoipa::path(
-    get, path = "/api/v1/services/{slug}", tag = "services",
+    get, path = "/services/{slug}", tag = "services",
     params(("slug" = String, Path, description = "Service slug")),
     responses((status = 200, body = HelpCenterInfo), (status = 404, body = ErrorBody))
 )]

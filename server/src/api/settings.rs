@@ -16,7 +16,7 @@ use super::extract::{AdminAuth, AgentAuth, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
 /// The service's settings (admins).
-#[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
+#[utoipa::path(get, path = "/settings", tag = "settings",
     responses((status = 200, body = Settings), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
@@ -26,7 +26,7 @@ pub async fn get(
 }
 
 /// Changes any subset of the settings; 422 for a broken rule (e.g. `contract_chat_off`).
-#[utoipa::path(put, path = "/api/v1/settings", tag = "settings", request_body = SettingsUpdate,
+#[utoipa::path(put, path = "/settings", tag = "settings", request_body = SettingsUpdate,
     responses((status = 200, body = Settings), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn put(
@@ -46,7 +46,7 @@ pub struct LocaleQuery {
 }
 
 /// The `<script>` snippet for one help-center language (C-SET-5).
-#[utoipa::path(get, path = "/api/v1/settings/embed-code", tag = "settings",
+#[utoipa::path(get, path = "/settings/embed-code", tag = "settings",
     params(LocaleQuery),
     responses((status = 200, body = EmbedCode), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn embed_code(
@@ -79,7 +79,7 @@ pub async fn embed_code(
 }
 
 /// Adds an agent or admin to the service (admins).
-#[utoipa::path(post, path = "/api/v1/agents", tag = "agents", request_body = NewAgentRequest,
+#[utoipa::path(post, path = "/agents", tag = "agents", request_body = NewAgentRequest,
     responses((status = 201, body = AgentProfile), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_agent(
@@ -94,7 +94,7 @@ pub async fn create_agent(
 }
 
 /// Changes role, chat permission, active state, name or password (admins).
-#[utoipa::path(put, path = "/api/v1/agents/{id}", tag = "agents", params(("id" = String, Path)), request_body = AgentUpdate,
+#[utoipa::path(put, path = "/agents/{id}", tag = "agents", params(("id" = String, Path)), request_body = AgentUpdate,
     responses((status = 200, body = AgentProfile), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_agent(
@@ -107,7 +107,7 @@ pub async fn update_agent(
 }
 
 /// The customer rates the chat, 1–5 with an optional comment (C-END-1).
-#[utoipa::path(post, path = "/api/v1/chats/{id}/rating", tag = "chats", params(("id" = String, Path)), request_body = RatingRequest,
+#[utoipa::path(post, path = "/chats/{id}/rating", tag = "chats", params(("id" = String, Path)), request_body = RatingRequest,
     responses((status = 200, body = Rating), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn rate(
@@ -127,7 +127,7 @@ pub async fn rate(
 }
 
 /// The agent sends the satisfaction guidance and the rating form (C-END-2).
-#[utoipa::path(post, path = "/api/v1/chats/{id}/rating-request", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/rating-request", tag = "chats", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn request_rating(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@ use crate::AppState;
 
 /// The Save button: replaces customer info and the handling type (C-AG-7). Every field
 /// is written as sent; an empty or missing one is cleared.
-#[utoipa::path(put, path = "/api/v1/chats/{id}/info", tag = "chats", params(("id" = String, Path)),
+#[utoipa::path(put, path = "/chats/{id}/info", tag = "chats", params(("id" = String, Path)),
     request_body = ChatInfoUpdate,
     responses((status = 200, body = ChatDetail), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -33,7 +33,7 @@ pub async fn save_info(
 }
 
 /// Makes a ticket (channel `chat`) from a chat; one per chat (C-AG-8).
-#[utoipa::path(post, path = "/api/v1/chats/{id}/ticket", tag = "tickets", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/chats/{id}/ticket", tag = "tickets", params(("id" = String, Path)),
     responses((status = 201, body = TicketCreated), (status = 200, description = "the chat's existing ticket", body = TicketCreated),
         (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -65,7 +65,7 @@ pub struct TicketQuery {
 }
 
 /// The service's tickets, newest first; filter by `status` and `channel`.
-#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+#[utoipa::path(get, path = "/tickets", tag = "tickets",
     params(TicketQuery),
     responses((status = 200, body = TicketList), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list(
@@ -102,7 +102,7 @@ pub async fn list(
 }
 
 /// One ticket; chat tickets include the transcript.
-#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = String, Path)),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ pub async fn detail(
 }
 
 /// Changes a ticket's status.
-#[utoipa::path(put, path = "/api/v1/tickets/{id}", tag = "tickets", params(("id" = String, Path)), request_body = TicketUpdate,
+#[utoipa::path(put, path = "/tickets/{id}", tag = "tickets", params(("id" = String, Path)), request_body = TicketUpdate,
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
@@ -126,7 +126,7 @@ pub async fn update(
 }
 
 /// The service's handling types, flat (depth, order, enabled, in use).
-#[utoipa::path(get, path = "/api/v1/categories", tag = "categories",
+#[utoipa::path(get, path = "/categories", tag = "categories",
     responses((status = 200, body = [Category])), security(("bearer" = [])))]
 pub async fn categories(
     State(state): State<AppState>,
@@ -136,7 +136,7 @@ pub async fn categories(
 }
 
 /// Adds a category (admins); a fourth level is 422 `category_too_deep`.
-#[utoipa::path(post, path = "/api/v1/categories", tag = "categories", request_body = NewCategory,
+#[utoipa::path(post, path = "/categories", tag = "categories", request_body = NewCategory,
     responses((status = 201, body = Category), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_category(
@@ -151,7 +151,7 @@ pub async fn create_category(
 }
 
 /// Renames, enables/disables or moves (`"move": "up"|"down"`) a category (admins).
-#[utoipa::path(put, path = "/api/v1/categories/{id}", tag = "categories", params(("id" = String, Path)),
+#[utoipa::path(put, path = "/categories/{id}", tag = "categories", params(("id" = String, Path)),
     request_body = CategoryUpdate,
     responses((status = 200, body = Category), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -167,7 +167,7 @@ pub async fn update_category(
 }
 
 /// Deletes a category and its children; one in use is disabled instead (admins).
-#[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "categories", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/categories/{id}", tag = "categories", params(("id" = String, Path)),
     responses((status = 200, body = CategoryDeleted), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn delete_category(
     State(state): State<AppState>,

@@ -22,7 +22,7 @@ pub struct SetupRequest {
 /// A new secret for an authenticator app (text, `otpauth://` URL, QR code as SVG); not
 /// in force until confirmed with a code. Replacing a factor in force needs its current
 /// code (issue 30), throttled like a login.
-#[utoipa::path(post, path = "/api/v1/account/two-factor/setup", tag = "account",
+#[utoipa::path(post, path = "/account/two-factor/setup", tag = "account",
     request_body(content = Option<SetupRequest>, description = "optional; `current_code` when two-factor login is on"),
     responses((status = 200, body = TwoFactorSetup),
         (status = 401, description = "`two_factor_required` (it is on: send `current_code`), `two_factor_invalid`", body = ErrorBody),
@@ -45,7 +45,7 @@ pub async fn setup(
 
 /// Confirms the set-up with a first code; answers ten one-time recovery codes (shown
 /// once).
-#[utoipa::path(post, path = "/api/v1/account/two-factor/enable", tag = "account",
+#[utoipa::path(post, path = "/account/two-factor/enable", tag = "account",
     request_body = TwoFactorCode,
     responses((status = 200, body = RecoveryCodes),
         (status = 401, description = "`two_factor_invalid`", body = ErrorBody),
@@ -69,7 +69,7 @@ pub async fn enable(
 }
 
 /// Turns two-factor login off, with a current code (or a recovery code).
-#[utoipa::path(post, path = "/api/v1/account/two-factor/disable", tag = "account",
+#[utoipa::path(post, path = "/account/two-factor/disable", tag = "account",
     request_body = TwoFactorCode,
     responses((status = 200), (status = 401, description = "`two_factor_invalid`", body = ErrorBody),
         (status = 429, description = "too_many_attempts (the login's throttle)", body = ErrorBody)),
@@ -94,7 +94,7 @@ pub struct RequireTwoFactor {
     pub required: bool,
 }
 
-#[utoipa::path(put, path = "/api/v1/settings/two-factor", tag = "settings",
+#[utoipa::path(put, path = "/settings/two-factor", tag = "settings",
     request_body = RequireTwoFactor, responses((status = 200)), security(("bearer" = [])))]
 pub async fn require(
     State(state): State<AppState>,

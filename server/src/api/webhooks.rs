@@ -12,7 +12,7 @@ use super::extract::{AdminAuth, ApiJson, ApiPath};
 use crate::AppState;
 
 /// The service's webhooks, each with its latest deliveries (the delivery log).
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/webhooks", tag = "webhooks",
     responses((status = 200, body = Vec<Webhook>)), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -22,7 +22,7 @@ pub async fn list(
 }
 
 /// Subscribes a URL to events; answers the webhook with its signing secret.
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = NewWebhook,
+#[utoipa::path(post, path = "/webhooks", tag = "webhooks", request_body = NewWebhook,
     responses((status = 201, body = Webhook),
         (status = 422, description = "a bad or private URL, unknown events", body = ErrorBody)),
     security(("bearer" = [])))]
@@ -53,7 +53,7 @@ pub async fn create(
 }
 
 /// Removes a webhook and its log.
-#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "webhooks",
     params(("id" = String, Path)),
     responses((status = 200, description = "`{\"deleted\": true}`"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn delete(
