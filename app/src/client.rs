@@ -313,6 +313,16 @@ pub async fn report(q: &shared::ReportQuery) -> Answer<shared::Report> {
     get_json(&format!("{API}/reports?{}", report_query_string(q)), None).await
 }
 
+/// The console's reports screen showing this report (its address bar after a change of
+/// period or filter; issue 32). `lang` is the screen's own and is left out.
+pub fn reports_link(q: &shared::ReportQuery) -> String {
+    let q = shared::ReportQuery {
+        lang: None,
+        ..q.clone()
+    };
+    format!("/console/reports?{}", report_query_string(&q))
+}
+
 /// The same report as an `.xlsx` workbook (the browser downloads it).
 pub fn report_export_url(q: &shared::ReportQuery) -> String {
     format!("{API}/reports/export.xlsx?{}", report_query_string(q))
@@ -519,6 +529,19 @@ pub async fn audit_log(limit: u32) -> Answer<Vec<AuditEntry>> {
 
 // ---------------------------------------------------------------------------------------
 // Tickets
+
+/// The console's ticket list filtered by status and channel (empty: any).
+pub fn tickets_link(status: &str, channel: &str) -> String {
+    format!(
+        "/console/tickets?{}",
+        query(&[("status", Some(status)), ("channel", Some(channel))])
+    )
+}
+
+/// The console's page of one ticket.
+pub fn ticket_link(id: shared::TicketId) -> String {
+    format!("/console/tickets/{id}")
+}
 
 /// Tickets filtered by status and channel (empty: any).
 pub async fn tickets(status: &str, channel: &str) -> Answer<TicketList> {

@@ -45,6 +45,47 @@ impl Filters {
         }
     }
 
+    /// The filter a link carries (`/console/history?from=…`): the page's own URL after
+    /// a search, a report's drill-down, a copied link. No period: the last 7 days.
+    fn of_link(link: &leptos_router::params::ParamsMap) -> Filters {
+        let mut f = Filters::last_week();
+        if let Some(from) = link.get("from") {
+            f.to = link.get("to").unwrap_or_else(|| from.clone());
+            f.from = from;
+            f.tz = link.get("tz");
+        }
+        for (key, field) in [
+            ("agent", &mut f.agent),
+            ("category", &mut f.category),
+            ("status", &mut f.status),
+            ("channel", &mut f.channel),
+            ("customer", &mut f.customer),
+            ("q", &mut f.q),
+        ] {
+            if let Some(v) = link.get(key) {
+                *field = v;
+            }
+        }
+        f
+    }
+
+    /// The link of these values (what the address bar shows after a search).
+    fn link(&self) -> String {
+        let set = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        client::history_link(&HistoryQuery {
+            tz: self.tz.clone(),
+            from: set(&self.from),
+            to: set(&self.to),
+            status: set(&self.status),
+            agent: set(&self.agent),
+            category: set(&self.category),
+            channel: set(&self.channel),
+            customer: set(&self.customer),
+            q: set(&self.q),
+            ..HistoryQuery::default()
+        })
+    }
+
     /// The history filter of these values (blank ones unset), in the browser's zone.
     fn to_query(&self, tz: &str, lang: &str) -> HistoryQuery {
         let set = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
@@ -93,12 +134,17 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
 #[component]
 pub fn HistoryScreen() -> impl IntoView {
     let t = use_texts();
+    // The applied filter is the page's URL (issue 32): a search navigates to the
+    // filter's link, so back/forward and a copied link show the same chats; the form
+    // follows the URL and holds what is typed until the next search.
+    let url = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let applied = Memo::new(move |_| Filters::of_link(&url.read()));
     let form = RwSignal::new(Filters::default());
-    let applied = RwSignal::new(Filters::default());
     let rows = RwSignal::new(Vec::<HistoryRow>::new());
     let next_page = RwSignal::new(None::<String>);
     let total = RwSignal::new(None::<(i64, bool)>);
-    let loading = RwSignal::new(false);
+    let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let selected = RwSignal::new(None::<ChatId>);
     let security = RwSignal::new(false);
@@ -108,62 +154,68 @@ pub fn HistoryScreen() -> impl IntoView {
     let locale = crate::i18n::use_locale();
     let lang = move || locale.get_untracked().code();
 
-    // one page of the applied filter; `more` appends the next (older) page
-    let load = move |more: bool| {
-        let cursor = if more {
-            next_page.get_untracked()
-        } else {
-            None
+    // The first page of the URL's filter. A resource keyed on the URL: when the filter
+    // changes while an answer is on its way, that answer is dropped when it comes (the
+    // resource keeps only its latest source's), so a slow earlier search can never
+    // replace a newer one.
+    let first_page = LocalResource::new(move || {
+        let query = applied
+            .get()
+            .to_query(&net::browser_offset(), locale.get().code());
+        async move { client::history(&query).await.map_err(|e| e.shown()) }
+    });
+    Effect::new(move |_| {
+        let f = applied.get();
+        form.set(f);
+        selected.set(None);
+        loading.set(true);
+    });
+    Effect::new(move |_| {
+        let Some(answer) = first_page.get() else {
+            return;
         };
-        let mut query = applied
-            .get_untracked()
-            .to_query(&net::browser_offset(), lang());
-        query.page = cursor;
+        match answer {
+            Ok(page) => {
+                error.set(None);
+                security.set(page.security_service);
+                agents.set(page.agents);
+                total.set(Some((page.total, page.total_capped)));
+                next_page.set(page.next_page);
+                rows.set(page.chats);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        loading.set(false);
+    });
+    // the next (older) page of the same filter, appended; dropped if the filter
+    // changed meanwhile
+    let load_more = move || {
+        let Some(cursor) = next_page.get_untracked() else {
+            return;
+        };
+        let filter = applied.get_untracked();
+        let mut query = filter.to_query(&net::browser_offset(), lang());
+        query.page = Some(cursor);
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match client::history(&query).await {
+            let answer = client::history(&query).await;
+            if applied.get_untracked() != filter {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     error.set(None);
-                    security.set(page.security_service);
-                    agents.set(page.agents);
-                    total.set(Some((page.total, page.total_capped)));
                     next_page.set(page.next_page);
-                    if more {
-                        rows.update(|r| r.extend(page.chats));
-                    } else {
-                        rows.set(page.chats);
-                    }
+                    rows.update(|r| r.extend(page.chats));
                 }
                 Err(e) => error.set(Some(e.shown())),
             }
             loading.set(false);
         });
     };
-    // a link may carry a filter (a report's drill-down, issue 20)
-    let url = leptos_router::hooks::use_query_map();
-    // browser only: default period (or the link's filter), handling types, first page
+    // browser only: the handling types for the filter
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
-            let mut initial = Filters::last_week();
-            let link = url.get_untracked();
-            if let Some(from) = link.get("from") {
-                initial.to = link.get("to").unwrap_or_else(|| from.clone());
-                initial.from = from;
-                initial.tz = link.get("tz");
-            }
-            for (key, field) in [
-                ("agent", &mut initial.agent),
-                ("category", &mut initial.category),
-                ("status", &mut initial.status),
-                ("channel", &mut initial.channel),
-            ] {
-                if let Some(v) = link.get(key) {
-                    *field = v;
-                }
-            }
-            form.set(initial.clone());
-            applied.set(initial);
-            load(false);
             leptos::task::spawn_local(async move {
                 if let Ok(list) = client::categories().await {
                     categories.set(list);
@@ -171,19 +223,25 @@ pub fn HistoryScreen() -> impl IntoView {
             });
         }
     });
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        applied.set(form.get_untracked());
-        selected.set(None);
-        load(false);
+    let go = {
+        let navigate = navigate.clone();
+        move |f: Filters| {
+            if f == applied.get_untracked() {
+                // the same filter again: read it anew (new chats may have ended)
+                first_page.refetch();
+            } else {
+                navigate(&f.link(), Default::default());
+            }
+        }
     };
-    let reset = move |_| {
-        let initial = Filters::last_week();
-        form.set(initial.clone());
-        applied.set(initial);
-        selected.set(None);
-        load(false);
+    let search = {
+        let go = go.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            go(form.get_untracked());
+        }
     };
+    let reset = move |_| go(Filters::last_week());
     let start_export = move |_| {
         let query = applied
             .get_untracked()
@@ -368,7 +426,7 @@ pub fn HistoryScreen() -> impl IntoView {
                     {move || (total.get().is_some_and(|(n, _)| n == 0)).then(|| view! { <div class="empty-state"><p class="muted">{t.get().history_empty}</p></div> })}
                     {move || next_page.get().is_some().then(|| view! {
                         <div class="load-more">
-                            <button type="button" class="button" data-testid="history-more" disabled=loading on:click=move |_| load(true)>
+                            <button type="button" class="button" data-testid="history-more" disabled=loading on:click=move |_| load_more()>
                                 {t.get().history_more}
                             </button>
                         </div>

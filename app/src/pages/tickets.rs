@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::{TicketDetail, TicketId, TicketList, TicketStatus, TicketUpdate};
+use shared::{TicketDetail, TicketId, TicketStatus, TicketUpdate};
 
 use crate::chat::Bubble;
 use crate::client;
@@ -28,19 +28,29 @@ fn channel_text(t: &shared::i18n::Texts, c: &str) -> &'static str {
 #[component]
 pub fn TicketsScreen() -> impl IntoView {
     let t = use_texts();
-    let status = RwSignal::new(String::new());
-    let channel = RwSignal::new(String::new());
-    let list = RwSignal::new(None::<Result<TicketList, String>>);
-    Effect::new(move |_| {
+    // the filters are the page's URL (issue 32): back/forward and a copied link show
+    // the same list, and only the latest filter's answer is shown (a resource keyed on
+    // the URL drops the answers of filters left meanwhile)
+    let url = leptos_router::hooks::use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let status = Memo::new(move |_| url.read().get("status").unwrap_or_default());
+    let channel = Memo::new(move |_| url.read().get("channel").unwrap_or_default());
+    let list = LocalResource::new(move || {
         let (status, channel) = (status.get(), channel.get());
-        leptos::task::spawn_local(async move {
-            list.set(Some(
-                client::tickets(&status, &channel)
-                    .await
-                    .map_err(|e| e.shown()),
-            ));
-        });
+        async move {
+            client::tickets(&status, &channel)
+                .await
+                .map_err(|e| e.shown())
+        }
     });
+    let go = move |status: String, channel: String| {
+        navigate(&client::tickets_link(&status, &channel), Default::default());
+    };
+    let go_status = {
+        let go = go.clone();
+        move |v: String| go(v, channel.get_untracked())
+    };
+    let go_channel = move |v: String| go(status.get_untracked(), v);
     view! {
         <section class="screen" data-testid="tickets-screen">
             <div class="screen-head">
@@ -48,7 +58,7 @@ pub fn TicketsScreen() -> impl IntoView {
                 <div class="filters">
                     <label class="field inline">
                         <span>{move || t.get().ticket_col_status}</span>
-                        <select data-testid="ticket-filter-status" on:change:target=move |ev| status.set(ev.target().value())>
+                        <select data-testid="ticket-filter-status" prop:value=status on:change:target=move |ev| go_status(ev.target().value())>
                             <option value="">{move || t.get().filter_all}</option>
                             <option value="open">{move || t.get().ticket_status_open}</option>
                             <option value="pending">{move || t.get().ticket_status_pending}</option>
@@ -57,7 +67,7 @@ pub fn TicketsScreen() -> impl IntoView {
                     </label>
                     <label class="field inline">
                         <span>{move || t.get().ticket_col_channel}</span>
-                        <select data-testid="ticket-filter-channel" on:change:target=move |ev| channel.set(ev.target().value())>
+                        <select data-testid="ticket-filter-channel" prop:value=channel on:change:target=move |ev| go_channel(ev.target().value())>
                             <option value="">{move || t.get().filter_all}</option>
                             <option value="chat">{move || t.get().ticket_channel_chat}</option>
                             <option value="inquiry">{move || t.get().ticket_channel_inquiry}</option>
@@ -65,6 +75,7 @@ pub fn TicketsScreen() -> impl IntoView {
                     </label>
                 </div>
             </div>
+            <Transition fallback=move || view! { <p class="loading">{t.get().loading}</p> }>
             {move || match list.get() {
                 None => view! { <p class="loading">{t.get().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error-banner" role="alert">{e}</p> }.into_any(),
@@ -87,7 +98,7 @@ pub fn TicketsScreen() -> impl IntoView {
                                     <tr data-testid="ticket-row" data-channel=tk.channel.clone()>
                                         <td>{format!("#{}", tk.id)}</td>
                                         <td><span class="tag">{channel_text(t.get_untracked(), &tk.channel)}</span></td>
-                                        <td><a href=format!("/console/tickets/{}", tk.id) data-testid="ticket-link">{tk.subject.clone()}</a></td>
+                                        <td><a href=client::ticket_link(tk.id) data-testid="ticket-link">{tk.subject.clone()}</a></td>
                                         <td>{status_text(t.get_untracked(), tk.status)}</td>
                                         <td>{tk.assignee.map(|a| a.name).unwrap_or_else(|| "-".into())}</td>
                                         <td>{tk.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
@@ -98,6 +109,7 @@ pub fn TicketsScreen() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            </Transition>
         </section>
     }
 }

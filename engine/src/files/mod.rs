@@ -17,7 +17,6 @@ pub(crate) mod slots;
 pub(crate) mod sniff;
 pub(crate) mod thumb;
 
-
 use crate::Engine;
 
 /// The size of one stored piece of a file: large enough that a 10 MB upload is 40
@@ -33,7 +32,9 @@ pub(crate) async fn sweep_pending(engine: Engine) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        if let Err(e) = crate::store::files::delete_stale(&engine, chrono::Utc::now() - PENDING_TTL).await {
+        if let Err(e) =
+            crate::store::files::delete_stale(&engine, chrono::Utc::now() - PENDING_TTL).await
+        {
             tracing::warn!(error = %e, "sweeping unfinished uploads failed");
         }
     }

@@ -309,7 +309,12 @@ mod tests {
                 .await
                 .unwrap();
         }
-        assert_eq!(delete_stale(&engine, Utc::now() - chrono::Duration::hours(1)).await.unwrap(), 1);
+        assert_eq!(
+            delete_stale(&engine, Utc::now() - chrono::Duration::hours(1))
+                .await
+                .unwrap(),
+            1
+        );
         let left: Vec<i64> =
             db::query_scalar("SELECT attachment_id FROM attachment_chunks ORDER BY attachment_id")
                 .fetch_all(engine.db.ex())

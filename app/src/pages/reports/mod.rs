@@ -78,50 +78,75 @@ fn share(part: i64, whole: i64) -> String {
     format!("{}%", (part * 100 + whole / 2) / whole)
 }
 
+/// The report a link asks for (`/console/reports?period=30d&agent=3`, the screen's
+/// own URL; issue 32): blank values unset, no period the last 7 days, a day range only
+/// with `period=custom`.
+fn asked_of(link: &leptos_router::params::ParamsMap) -> ReportQuery {
+    let get = |k: &str| link.get(k).filter(|v| !v.trim().is_empty());
+    let period = get("period").unwrap_or_else(|| "7d".to_owned());
+    let custom = period == "custom";
+    ReportQuery {
+        from: get("from").filter(|_| custom),
+        to: get("to").filter(|_| custom),
+        period: Some(period),
+        agent: get("agent"),
+        channel: get("channel"),
+        category: get("category"),
+        lang: None,
+    }
+}
+
 #[component]
 pub fn ReportsScreen() -> impl IntoView {
     let t = use_texts();
-    let period = RwSignal::new("7d".to_string());
-    let channel = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
+    // the period and filters are the page's URL: a change navigates, so back/forward
+    // and a copied link show the same report
+    let url = leptos_router::hooks::use_query_map();
+    // kept in the reactive owner so the handlers below are `Copy`
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    let asked = Memo::new(move |_| asked_of(&url.read()));
     let categories = RwSignal::new(Vec::<shared::Category>::new());
-    let agent = RwSignal::new(String::new());
     // the service's agents: admins only (an agent's own report needs no choice)
     let agents = RwSignal::new(Vec::<shared::AgentProfile>::new());
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    // the report with the query it answers (its drill-down links and export use both)
-    let report = RwSignal::new(None::<(Report, ReportQuery)>);
     let locale = crate::i18n::use_locale();
-    let error = RwSignal::new(None::<String>);
-    let load = move || {
-        let set = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.is_empty());
-        let custom = period.get_untracked() == "custom";
-        if custom && set(from).is_none() {
-            return; // waiting for the first day
-        }
-        let q = ReportQuery {
-            period: (!custom).then(|| period.get_untracked()),
-            from: if custom { set(from) } else { None },
-            to: if custom { set(to) } else { None },
-            agent: set(agent),
-            channel: set(channel),
-            category: set(category),
-            lang: Some(locale.get_untracked().code().to_owned()),
-        };
-        leptos::task::spawn_local(async move {
-            match client::report(&q).await {
-                Ok(r) => {
-                    error.set(None);
-                    report.set(Some((r, q)));
-                }
-                Err(e) => error.set(Some(e.shown())),
+    // The report of the URL with the query it answers (its drill-down links and export
+    // use both); `None` while a custom period waits for its first day. Keyed on the URL:
+    // an answer for a filter left meanwhile is dropped, never shown over a newer one.
+    let report = LocalResource::new(move || {
+        let mut q = asked.get();
+        q.lang = Some(locale.get().code().to_owned());
+        async move {
+            if q.period.as_deref() == Some("custom") {
+                q.from.as_ref()?;
+                q.period = None;
             }
-        });
+            Some(
+                client::report(&q)
+                    .await
+                    .map(|r| (r, q))
+                    .map_err(|e| e.shown()),
+            )
+        }
+    });
+    let change = move |field: &'static str, value: String| {
+        let mut q = asked.get_untracked();
+        let value = Some(value).filter(|v| !v.is_empty());
+        match field {
+            "period" => q.period = value,
+            "from" => q.from = value,
+            "to" => q.to = value,
+            "agent" => q.agent = value,
+            "channel" => q.channel = value,
+            _ => q.category = value,
+        }
+        navigate.with_value(|go| go(&client::reports_link(&q), Default::default()));
+    };
+    let period = move || asked.get().period.unwrap_or_default();
+    let value = move |get: fn(&ReportQuery) -> Option<String>| {
+        move || get(&asked.get()).unwrap_or_default()
     };
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
-            load();
             leptos::task::spawn_local(async move {
                 if let Ok(list) = client::categories().await {
                     categories.set(list);
@@ -140,30 +165,30 @@ pub fn ReportsScreen() -> impl IntoView {
                     <label class="field inline">
                         <span>{move || t.get().reports().period}</span>
                         <select data-testid="report-period" prop:value=period
-                            on:change:target=move |ev| { period.set(ev.target().value()); load(); }>
+                            on:change:target=move |ev| change("period", ev.target().value())>
                             <option value="today">{move || t.get().reports().today}</option>
                             <option value="7d">{move || t.get().reports().week}</option>
                             <option value="30d">{move || t.get().reports().month}</option>
                             <option value="custom">{move || t.get().reports().custom}</option>
                         </select>
                     </label>
-                    {move || (period.get() == "custom").then(|| view! {
+                    {move || (period() == "custom").then(|| view! {
                         <label class="field inline">
                             <span>{move || t.get().reports().from}</span>
-                            <input type="date" data-testid="report-from" prop:value=from
-                                on:change:target=move |ev| { from.set(ev.target().value()); load(); }/>
+                            <input type="date" data-testid="report-from" prop:value=value(|q| q.from.clone())
+                                on:change:target=move |ev| change("from", ev.target().value())/>
                         </label>
                         <label class="field inline">
                             <span>{move || t.get().reports().to}</span>
-                            <input type="date" data-testid="report-to" prop:value=to
-                                on:change:target=move |ev| { to.set(ev.target().value()); load(); }/>
+                            <input type="date" data-testid="report-to" prop:value=value(|q| q.to.clone())
+                                on:change:target=move |ev| change("to", ev.target().value())/>
                         </label>
                     })}
                     {move || (!agents.get().is_empty()).then(|| view! {
                         <label class="field inline">
                             <span>{move || t.get().reports().agent}</span>
-                            <select data-testid="report-agent" prop:value=agent
-                                on:change:target=move |ev| { agent.set(ev.target().value()); load(); }>
+                            <select data-testid="report-agent" prop:value=value(|q| q.agent.clone())
+                                on:change:target=move |ev| change("agent", ev.target().value())>
                                 <option value="">{move || t.get().reports().any}</option>
                                 {agents.get().into_iter().map(|a| view! { <option value=a.id.to_string()>{a.name}</option> }).collect_view()}
                             </select>
@@ -171,8 +196,8 @@ pub fn ReportsScreen() -> impl IntoView {
                     })}
                     <label class="field inline">
                         <span>{move || t.get().reports().channel}</span>
-                        <select data-testid="report-channel" prop:value=channel
-                            on:change:target=move |ev| { channel.set(ev.target().value()); load(); }>
+                        <select data-testid="report-channel" prop:value=value(|q| q.channel.clone())
+                            on:change:target=move |ev| change("channel", ev.target().value())>
                             <option value="">{move || t.get().reports().any}</option>
                             <option value="helpcenter">{move || t.get().reports().helpcenter}</option>
                             <option value="widget">{move || t.get().reports().widget}</option>
@@ -180,8 +205,8 @@ pub fn ReportsScreen() -> impl IntoView {
                     </label>
                     <label class="field inline">
                         <span>{move || t.get().reports().category}</span>
-                        <select data-testid="report-category" prop:value=category
-                            on:change:target=move |ev| { category.set(ev.target().value()); load(); }>
+                        <select data-testid="report-category" prop:value=value(|q| q.category.clone())
+                            on:change:target=move |ev| change("category", ev.target().value())>
                             <option value="">{move || t.get().reports().any}</option>
                             {move || categories.get().into_iter().map(|c| {
                                 let label = format!("{}{}", "— ".repeat(c.depth.saturating_sub(1) as usize), c.name);
@@ -189,17 +214,22 @@ pub fn ReportsScreen() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    {move || report.get().map(|(_, q)| view! {
+                    {move || report.get().flatten().and_then(Result::ok).map(|(_, q)| view! {
                         <a class="button" data-testid="report-export" download=""
                             href=client::report_export_url(&q)>{move || t.get().reports().export}</a>
                     })}
                 </div>
             </header>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {move || report.get().map(|(r, q)| {
-                let drill = Drill::of(&r, &q);
-                view! { <ReportBody report=r drill=drill/> }
-            })}
+            <Transition fallback=move || view! { <p class="loading">{t.get().loading}</p> }>
+                {move || match report.get().flatten() {
+                    None => None,
+                    Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e}</p> }.into_any()),
+                    Some(Ok((r, q))) => {
+                        let drill = Drill::of(&r, &q);
+                        Some(view! { <ReportBody report=r drill=drill/> }.into_any())
+                    }
+                }}
+            </Transition>
         </section>
     }
 }
