@@ -255,6 +255,15 @@ impl Pool {
         })
     }
 
+    /// The SQLite writer connection, for driving directly on the writer thread
+    /// ([`direct`]); `None` on PostgreSQL. The caller holds the write section.
+    pub(crate) async fn sqlite_writer(&self) -> Result<Option<sqlx::pool::PoolConnection<Sqlite>>> {
+        Ok(match self {
+            Pool::Sqlite { writer, .. } => Some(writer.acquire().await?),
+            Pool::Postgres(_) => None,
+        })
+    }
+
     /// The PostgreSQL pool, for the cross-instance bus (LISTEN/NOTIFY).
     pub(crate) fn postgres(&self) -> Option<&PgPool> {
         match self {
@@ -264,6 +273,7 @@ impl Pool {
     }
 }
 
+pub(crate) mod direct;
 mod row;
 pub(crate) mod value;
 

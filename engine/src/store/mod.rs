@@ -16,6 +16,7 @@ pub(crate) mod canned;
 pub(crate) mod categories;
 pub(crate) mod chats;
 pub(crate) mod columns;
+pub(crate) mod direct;
 pub(crate) mod exports;
 pub(crate) mod files;
 pub(crate) mod history;

@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::masking::AutoMasked;
 use crate::{ChatParty, Engine, Party};
 
+mod direct;
 mod postgres;
 mod statements;
 
@@ -211,6 +212,25 @@ impl Engine {
             }
             if group.is_empty() {
                 return;
+            }
+        }
+        // SQLite: plain groups on the directly driven writer connection ([`direct`]);
+        // what it leaves, through the locked transaction below
+        if self.db.backend() == crate::db::Backend::Sqlite && crate::db::direct::enabled() {
+            match self.store_group_direct(group, now).await {
+                Ok(direct::Outcome::Stored(sent, answers)) => {
+                    for (job, answer) in sent.into_iter().zip(answers) {
+                        job.answer(answer);
+                    }
+                    return;
+                }
+                Ok(direct::Outcome::Left(left)) => group = left,
+                Err(e) => {
+                    // the group went with the failed hand-off: its senders were
+                    // answered with an error by the dropped channel
+                    tracing::warn!(error = %e, "the SQLite writer thread failed a group");
+                    return;
+                }
             }
         }
         match self.store_group(&group, now).await {

@@ -66,7 +66,7 @@ pub(super) async fn stored_before<'g>(
 /// Step 2's statement for `n` sends: one probe of the (chat, author, client id) index
 /// per send — a lookup by chat and client id alone walked every message of the chat, a
 /// cost that grew with the chat's length.
-fn stored_before_sql(n: usize) -> String {
+pub(super) fn stored_before_sql(n: usize) -> String {
     let keys = vec!["(?, ?, ?)"; n].join(", ");
     format!(
         "SELECT m.id, m.chat_id, m.author, m.client_id FROM (VALUES {keys}) AS k
@@ -75,12 +75,12 @@ fn stored_before_sql(n: usize) -> String {
     )
 }
 
-/// Step 4: each planned row's `seq`, from one update of the chats' counters.
-pub(super) async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Result<()> {
-    // per chat: rows, and customer rows (unread for the agent; an agent reply in the
-    // group resets the count, see [`mark_agent_replies`])
+/// Per chat of the planned rows (in group order): how many rows, and how many of them
+/// are the customer's (unread for the agent; an agent reply in the group resets the
+/// count, see [`last_replies`]).
+pub(super) fn seq_counts(planned: &[Planned]) -> Vec<(ChatId, i64, i64)> {
     let mut per_chat: Vec<(ChatId, i64, i64)> = Vec::new();
-    for p in planned.iter() {
+    for p in planned {
         let customer = i64::from(p.author == Author::Customer);
         match per_chat.last_mut() {
             Some((c, n, k)) if *c == p.chat => {
@@ -90,6 +90,31 @@ pub(super) async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Resu
             _ => per_chat.push((p.chat, 1, customer)),
         }
     }
+    per_chat
+}
+
+/// The chat's new rows take the numbers up to its new `last_seq`, in group order.
+pub(super) fn number_rows(
+    planned: &mut [Planned],
+    per_chat: &[(ChatId, i64, i64)],
+    last: &HashMap<ChatId, i64>,
+) -> Result<()> {
+    for (chat, n, _) in per_chat {
+        let top = *last
+            .get(chat)
+            .ok_or(Error::Internal("a chat's sequence was not updated".into()))?;
+        let mut seq = top - n;
+        for p in planned.iter_mut().filter(|p| p.chat == *chat) {
+            seq += 1;
+            p.seq = seq;
+        }
+    }
+    Ok(())
+}
+
+/// Step 4: each planned row's `seq`, from one update of the chats' counters.
+pub(super) async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Result<()> {
+    let per_chat = seq_counts(planned);
     // `column1, column2, …`: both databases name the columns of a VALUES list so
     let values = vec!["(?, ?, ?)"; per_chat.len()].join(", ");
     let sql = format!(
@@ -101,18 +126,7 @@ pub(super) async fn assign_seqs(mut tx: Ex<'_>, planned: &mut [Planned]) -> Resu
         q = q.bind(chat.0).bind(*n).bind(*customers);
     }
     let last: HashMap<ChatId, i64> = store::chats::last_seqs(&q.fetch_all(tx.ex()).await?)?;
-    // the chat's new rows take the numbers up to its new last_seq, in group order
-    for (chat, n, _) in per_chat {
-        let top = *last
-            .get(&chat)
-            .ok_or(Error::Internal("a chat's sequence was not updated".into()))?;
-        let mut seq = top - n;
-        for p in planned.iter_mut().filter(|p| p.chat == chat) {
-            seq += 1;
-            p.seq = seq;
-        }
-    }
-    Ok(())
+    number_rows(planned, &per_chat, &last)
 }
 
 /// Step 5: the rows, in one insert; answers their ids in `planned` order.
@@ -154,16 +168,9 @@ pub(super) async fn insert_rows(
         .collect()
 }
 
-/// Step 6: for chats the agent answered, the agent's read marker moves to their reply
-/// (what the customer wrote after it in the same group stays unread) and C-HIS-2
-/// applies: handled once the agent who opened the request answers it.
-pub(super) async fn mark_agent_replies(
-    mut tx: Ex<'_>,
-    planned: &[Planned],
-    targets: &HashMap<ChatId, Target>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    // (chat, agent, the reply's seq, customer rows after it)
+/// The last agent reply of each chat in the group: (chat, agent, its seq, customer
+/// rows after it).
+pub(super) fn last_replies(planned: &[Planned]) -> Vec<(ChatId, AgentId, i64, i64)> {
     let mut last_reply: Vec<(ChatId, AgentId, i64, i64)> = Vec::new();
     for p in planned {
         match (p.agent, last_reply.last_mut()) {
@@ -178,7 +185,19 @@ pub(super) async fn mark_agent_replies(
             (None, _) => {}
         }
     }
-    for (chat, agent, seq, unread) in last_reply {
+    last_reply
+}
+
+/// Step 6: for chats the agent answered, the agent's read marker moves to their reply
+/// (what the customer wrote after it in the same group stays unread) and C-HIS-2
+/// applies: handled once the agent who opened the request answers it.
+pub(super) async fn mark_agent_replies(
+    mut tx: Ex<'_>,
+    planned: &[Planned],
+    targets: &HashMap<ChatId, Target>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for (chat, agent, seq, unread) in last_replies(planned) {
         let Some(t) = targets.get(&chat) else {
             continue;
         };
