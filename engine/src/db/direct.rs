@@ -25,12 +25,14 @@ use sqlx::pool::PoolConnection;
 
 use crate::error::{Error, Result};
 
-/// Whether message groups take this path (the default). `OC_SQLITE_WRITER=sqlx` turns
-/// it off for the process: every group then goes through sqlx as before — the
-/// benchmark's "before" in the same binary, and a way back should this path misbehave.
+/// Whether message groups take this path: only with `OC_SQLITE_WRITER=direct`. Off by
+/// default because it did not pay on this machine (BENCHMARKS.md, *The SQLite writer
+/// without hand-offs*): at 2,000 msg/s the server's CPU was the same within noise (the
+/// time is in SQLite's own work, not the hand-offs), and at saturation it delivered
+/// less. Kept, tested, for measuring on other machines and for the next attempt.
 pub(crate) fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var("OC_SQLITE_WRITER").map_or(true, |v| v != "sqlx"))
+    *ON.get_or_init(|| std::env::var("OC_SQLITE_WRITER").is_ok_and(|v| v == "direct"))
 }
 
 /// Work for the writer thread: runs with the connection, answers on its own channel.

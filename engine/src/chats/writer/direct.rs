@@ -251,7 +251,7 @@ mod tests {
             });
             answers.push(answer);
         }
-        engine.write_message_group(jobs).await;
+        engine.write_group(jobs, true).await;
         let mut out = Vec::new();
         for a in answers {
             out.push(a.await.unwrap().map(|s| s.message.text));

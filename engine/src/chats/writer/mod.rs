@@ -184,7 +184,13 @@ impl SendJob {
 
 impl Engine {
     /// Commits a group of sends and answers each sender.
-    pub(crate) async fn write_message_group(&self, mut group: Vec<SendJob>) {
+    pub(crate) async fn write_message_group(&self, group: Vec<SendJob>) {
+        self.write_group(group, crate::db::direct::enabled()).await;
+    }
+
+    /// [`Engine::write_message_group`]; `direct`: SQLite's plain groups go through
+    /// [`direct`] first.
+    async fn write_group(&self, mut group: Vec<SendJob>, direct: bool) {
         // chats in ascending id order (a stable sort keeps each chat's sends in order),
         // so concurrent groups on other instances take row locks in the same order
         group.sort_by_key(|job| job.chat.0);
@@ -214,9 +220,9 @@ impl Engine {
                 return;
             }
         }
-        // SQLite: plain groups on the directly driven writer connection ([`direct`]);
-        // what it leaves, through the locked transaction below
-        if self.db.backend() == crate::db::Backend::Sqlite && crate::db::direct::enabled() {
+        // SQLite, when asked: plain groups on the directly driven writer connection
+        // ([`direct`]); what it leaves, through the locked transaction below
+        if self.db.backend() == crate::db::Backend::Sqlite && direct {
             match self.store_group_direct(group, now).await {
                 Ok(direct::Outcome::Stored(sent, answers)) => {
                     for (job, answer) in sent.into_iter().zip(answers) {
