@@ -69,21 +69,13 @@ impl Filters {
         f
     }
 
-    /// The link of these values (what the address bar shows after a search).
+    /// The link of these values (what the address bar shows after a search): the
+    /// filter without the screen's own language, in the link's zone if it gave one.
     fn link(&self) -> String {
-        let set = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-        client::history_link(&HistoryQuery {
-            tz: self.tz.clone(),
-            from: set(&self.from),
-            to: set(&self.to),
-            status: set(&self.status),
-            agent: set(&self.agent),
-            category: set(&self.category),
-            channel: set(&self.channel),
-            customer: set(&self.customer),
-            q: set(&self.q),
-            ..HistoryQuery::default()
-        })
+        let mut q = self.to_query("", "");
+        q.tz = self.tz.clone();
+        q.lang = None;
+        client::history_link(&q)
     }
 
     /// The history filter of these values (blank ones unset), in the browser's zone.

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use shared::{AgentId, ChatId, Message};
 
-use super::statements::{last_replies, number_rows, seq_counts, stored_before_sql};
+use super::statements::{last_replies, number_rows, seq_counts, stored_before_sql, writing_agents};
 use super::{SendJob, Stored, Target, answers, message_of, stored_key};
 use crate::Engine;
 use crate::error::Result;
@@ -168,13 +168,7 @@ impl Engine {
                 direct::mark_reply(c, chat, seq, unread, newly_handled, now)?;
             }
         }
-        let mut agents: Vec<i64> = planned
-            .iter()
-            .filter_map(|p| p.agent.map(|a| a.0))
-            .collect();
-        agents.sort_unstable();
-        agents.dedup();
-        let names: HashMap<AgentId, String> = direct::agent_names(c, &agents)?;
+        let names: HashMap<AgentId, String> = direct::agent_names(c, &writing_agents(&planned))?;
         direct::commit(c)?;
         let messages: Vec<Message> = planned
             .iter()

@@ -217,17 +217,23 @@ pub(super) async fn mark_agent_replies(
     Ok(())
 }
 
-/// The names of the agents who wrote in the group.
-pub(super) async fn agent_names(
-    mut tx: Ex<'_>,
-    planned: &[Planned],
-) -> Result<HashMap<AgentId, String>> {
+/// The agents who wrote in the group, each once.
+pub(super) fn writing_agents(planned: &[Planned]) -> Vec<i64> {
     let mut agents: Vec<i64> = planned
         .iter()
         .filter_map(|p| p.agent.map(|a| a.0))
         .collect();
     agents.sort_unstable();
     agents.dedup();
+    agents
+}
+
+/// The names of the agents who wrote in the group.
+pub(super) async fn agent_names(
+    mut tx: Ex<'_>,
+    planned: &[Planned],
+) -> Result<HashMap<AgentId, String>> {
+    let agents = writing_agents(planned);
     if agents.is_empty() {
         return Ok(HashMap::new());
     }
