@@ -1,7 +1,7 @@
 //! Handling-type categories (C-SET-6). All SQL on `categories` lives here; every query
 //! is scoped to the caller's service, and only admins change the tree.
 
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::store;
 use chrono::Utc;
 use shared::validate::Invalid;
@@ -64,20 +64,19 @@ impl Engine {
             .map(|c| c.position + 1)
             .max()
             .unwrap_or(0);
-        let id: i64 = db::query_scalar(
-            "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        let id = store::categories::insert(
+            tx.ex(),
+            caller.service_id().0,
+            new.parent_id,
+            &name,
+            position,
+            Utc::now(),
         )
-        .bind(caller.service_id().0)
-        .bind(new.parent_id.map(|p| p.0))
-        .bind(&name)
-        .bind(position)
-        .bind(Utc::now())
-        .fetch_one(tx.ex())
         .await?;
         let created = load(tx.ex(), caller.service_id().0)
             .await?
             .into_iter()
-            .find(|c| c.id.0 == id)
+            .find(|c| c.id == id)
             .ok_or(Error::NotFound("category"))?;
         tx.commit().await?;
         Ok(created)
@@ -100,18 +99,10 @@ impl Engine {
             .ok_or(Error::NotFound("category"))?
             .clone();
         if let Some(name) = name {
-            db::query("UPDATE categories SET name = ? WHERE id = ?")
-                .bind(name)
-                .bind(id.0)
-                .execute(tx.ex())
-                .await?;
+            store::categories::rename(tx.ex(), id, &name).await?;
         }
         if let Some(enabled) = change.enabled {
-            db::query("UPDATE categories SET enabled = ? WHERE id = ?")
-                .bind(enabled)
-                .bind(id.0)
-                .execute(tx.ex())
-                .await?;
+            store::categories::set_enabled(tx.ex(), id, enabled).await?;
         }
         if let Some(dir) = change.move_to {
             let mut siblings: Vec<&Category> = flat
@@ -129,11 +120,7 @@ impl Engine {
                 );
                 order.swap(i, j);
                 for (pos, cid) in order.iter().enumerate() {
-                    db::query("UPDATE categories SET position = ? WHERE id = ?")
-                        .bind(pos as i64)
-                        .bind(cid.0)
-                        .execute(tx.ex())
-                        .await?;
+                    store::categories::set_position(tx.ex(), *cid, pos as i64).await?;
                 }
             }
         }
@@ -163,15 +150,9 @@ impl Engine {
         let used = tree.all().iter().any(|c| ids.contains(&c.id) && c.in_use);
         for cid in ids.iter().rev() {
             if used {
-                db::query("UPDATE categories SET enabled = 0 WHERE id = ?")
-                    .bind(cid.0)
-                    .execute(tx.ex())
-                    .await?;
+                store::categories::set_enabled(tx.ex(), *cid, false).await?;
             } else {
-                db::query("DELETE FROM categories WHERE id = ?")
-                    .bind(cid.0)
-                    .execute(tx.ex())
-                    .await?;
+                store::categories::delete(tx.ex(), *cid).await?;
             }
         }
         tx.commit().await?;

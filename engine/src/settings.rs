@@ -2,7 +2,6 @@
 //! ratings (C-END-1/2). SQL on the settings columns of `services` and on ratings lives
 //! here; rules are `shared::Settings::apply` and `shared::RatingRequest::validate`.
 
-use crate::db;
 use chrono::Utc;
 use shared::validate;
 use shared::{
@@ -27,13 +26,8 @@ impl Engine {
     /// The service's identity secret (made with the service, and by migration 0005 for
     /// older rows), for checking `data-user-hash`.
     pub(crate) async fn identity_secret(&self, service: i64) -> Result<String> {
-        let secret: Option<String> =
-            db::query_scalar("SELECT identity_secret FROM services WHERE id = ?")
-                .bind(service)
-                .fetch_optional(self.db.ex())
-                .await?
-                .flatten();
-        secret
+        store::services::identity_secret(self.db.ex(), shared::ServiceId(service))
+            .await?
             .filter(|s| !s.is_empty())
             .ok_or_else(|| Error::Internal("service has no identity secret".into()))
     }
@@ -74,34 +68,7 @@ impl Engine {
         let next = current
             .apply(&change)
             .map_err(|r| Error::rule(r.code, r.message))?;
-        db::query(
-            "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
-                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
-                    agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
-                    typing_preview = ?, file_max_mb = ?, file_types = ?
-             WHERE id = ?",
-        )
-        .bind(next.contract.chat)
-        .bind(next.contract.security_service)
-        .bind(next.helpcenter_chat_enabled)
-        .bind(next.prefer_recent_agent)
-        .bind(serde_json::to_string(&next.locales).unwrap_or_default())
-        .bind(serde_json::to_string(&next.greetings).unwrap_or_default())
-        .bind(serde_json::to_string(&next.satisfaction_messages).unwrap_or_default())
-        .bind(serde_json::to_string(&next.allowed_domains).unwrap_or_default())
-        .bind(next.require_signed_user)
-        .bind(next.auto_mask_pii)
-        .bind(next.agents_see_all_history)
-        .bind(next.routing.agent_capacity)
-        .bind(next.routing.reroute_after_secs)
-        .bind(next.routing.recent_agent_hold_secs)
-        .bind(serde_json::to_string(&next.hours).unwrap_or_default())
-        .bind(next.typing_preview)
-        .bind(next.files.max_mb)
-        .bind(serde_json::to_string(&next.files.types).unwrap_or_default())
-        .bind(caller.service_id().0)
-        .execute(tx.ex())
-        .await?;
+        store::services::save_settings(tx.ex(), caller.service_id(), &next).await?;
         tx.commit().await?;
         tracing::info!(service = %caller.service_id(), "settings changed");
         if change.routing.is_some() {
@@ -164,30 +131,27 @@ impl Engine {
         // two admins demoting each other at once are serialised, and the second finds
         // no other admin left.
         let mut tx = self.write_tx().await?;
-        db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ?, capacity = ? WHERE id = ? AND service_id = ?")
-            .bind(change.name.as_deref().map(str::trim).unwrap_or(&before.name))
-            .bind(role.as_str())
-            .bind(chat_permission)
-            .bind(active)
-            .bind(capacity)
-            .bind(id.0)
-            .bind(caller.service_id().0)
-            .execute(tx.ex())
-            .await?;
-        if let Some(h) = hash {
-            db::query("UPDATE agents SET password_hash = ? WHERE id = ?")
-                .bind(h)
-                .bind(id.0)
-                .execute(tx.ex())
-                .await?;
-        }
-        let admins: i64 = db::query_scalar(
-            "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1",
+        store::agents::update(
+            tx.ex(),
+            caller.service_id(),
+            id,
+            &store::agents::AccountChange {
+                name: change
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or(&before.name),
+                role,
+                chat_permission,
+                active,
+                capacity,
+            },
         )
-        .bind(caller.service_id().0)
-        .fetch_one(tx.ex())
         .await?;
-        if admins == 0 {
+        if let Some(h) = hash {
+            store::agents::set_password_hash(tx.ex(), id, &h).await?;
+        }
+        if store::agents::active_admins(tx.ex(), caller.service_id()).await? == 0 {
             return Err(Error::rule(
                 shared::ErrorCode::LastAdmin,
                 "the service must keep at least one active admin",
@@ -250,13 +214,7 @@ impl Engine {
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
         let mut tx = self.write_tx().await?;
-        db::query("UPDATE chats SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?")
-            .bind(req.score)
-            .bind(&comment)
-            .bind(Utc::now())
-            .bind(chat.0)
-            .execute(tx.ex())
-            .await?;
+        store::chats::rate(tx.ex(), chat, req.score, comment.as_deref(), Utc::now()).await?;
         // a rating given after the end counts in the reports too (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         crate::webhooks::enqueue(
@@ -316,11 +274,7 @@ impl Engine {
                     .to_owned()
             });
         self.post_system_message(chat, &text).await?;
-        db::query("UPDATE chats SET rating_requested_at = ? WHERE id = ?")
-            .bind(Utc::now())
-            .bind(chat.0)
-            .execute(self.db.ex())
-            .await?;
+        store::chats::mark_rating_requested(self.db.ex(), chat, Utc::now()).await?;
         self.hub.publish(
             Topic::Chat(chat),
             ServerMsg::RatingRequested { chat_id: chat },

@@ -21,7 +21,7 @@ use shared::webhook::{MAX_WEBHOOKS, NewWebhook, WEBHOOK_EVENTS, Webhook};
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::error::{Error, Result};
 
 /// Waits before the 2nd, 3rd, … attempt (seconds); after the last, the delivery fails.
@@ -119,22 +119,7 @@ pub(crate) async fn enqueue(
     event: &'static str,
     data: serde_json::Value,
 ) -> Result<()> {
-    let now = Utc::now();
-    db::query(
-        "INSERT INTO webhook_outbox (service_id, webhook_id, event, payload, created_at, next_at)
-         SELECT service_id, id, ?, ?, ?, ? FROM webhooks
-         WHERE service_id = ? AND active = ? AND events LIKE ?",
-    )
-    .bind(event)
-    .bind(data.to_string())
-    .bind(now)
-    .bind(now)
-    .bind(service)
-    .bind(true)
-    .bind(format!("%\"{event}\"%"))
-    .execute(conn.ex())
-    .await?;
-    Ok(())
+    store::webhooks::enqueue(conn.ex(), service, event, &data, Utc::now()).await
 }
 
 /// A claimed delivery: where to post what.
@@ -197,26 +182,20 @@ impl Engine {
         }
         let service = caller.service_id().0;
         let mut tx = self.write_tx().await?;
-        let count: i64 = db::query_scalar("SELECT COUNT(*) FROM webhooks WHERE service_id = ?")
-            .bind(service)
-            .fetch_one(tx.ex())
-            .await?;
-        if count >= MAX_WEBHOOKS {
+        if store::webhooks::count(tx.ex(), service).await? >= MAX_WEBHOOKS {
             return Err(Error::rule(
                 shared::ErrorCode::TooManyWebhooks,
                 format!("a service has at most {MAX_WEBHOOKS} webhooks"),
             ));
         }
-        let id: i64 = db::query_scalar(
-            "INSERT INTO webhooks (service_id, url, secret, events, active, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        let id = store::webhooks::insert(
+            tx.ex(),
+            service,
+            url.as_str(),
+            &crate::identity::new_secret(),
+            &events,
+            Utc::now(),
         )
-        .bind(service)
-        .bind(url.as_str())
-        .bind(crate::identity::new_secret())
-        .bind(serde_json::to_string(&events).unwrap_or_default())
-        .bind(true)
-        .bind(Utc::now())
-        .fetch_one(tx.ex())
         .await?;
         tx.commit().await?;
         self.webhooks(caller)
@@ -230,19 +209,9 @@ impl Engine {
     pub async fn delete_webhook(&self, caller: &Caller, id: i64) -> Result<()> {
         caller.require_admin()?;
         let mut tx = self.write_tx().await?;
-        db::query("DELETE FROM webhook_outbox WHERE webhook_id = ? AND service_id = ?")
-            .bind(id)
-            .bind(caller.service_id().0)
-            .execute(tx.ex())
-            .await?;
-        let gone = db::query("DELETE FROM webhooks WHERE id = ? AND service_id = ?")
-            .bind(id)
-            .bind(caller.service_id().0)
-            .execute(tx.ex())
-            .await?
-            .rows_affected();
+        let gone = store::webhooks::delete(tx.ex(), caller.service_id().0, id).await?;
         tx.commit().await?;
-        if gone == 0 {
+        if !gone {
             return Err(Error::NotFound("webhook"));
         }
         Ok(())
@@ -255,20 +224,7 @@ impl Engine {
         let until = now + chrono::Duration::seconds(CLAIM_SECS);
         let skip_locked = self.db.backend().skip_locked();
         let mut tx = self.write_tx().await?;
-        let ids: Vec<i64> = db::query_scalar(&format!(
-            "UPDATE webhook_outbox SET claimed_until = ?, attempts = attempts + 1
-             WHERE id IN (SELECT id FROM webhook_outbox
-                          WHERE state = 'pending' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-                          ORDER BY id LIMIT {limit}{skip_locked})
-               AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)
-             RETURNING id"
-        ))
-        .bind(until)
-        .bind(now)
-        .bind(now)
-        .bind(now)
-        .fetch_all(tx.ex())
-        .await?;
+        let ids = store::webhooks::claim_due(tx.ex(), limit, skip_locked, now, until).await?;
         let mut out = Vec::new();
         for id in ids {
             let r = store::webhooks::claimed(tx.ex(), id).await?;
@@ -320,25 +276,20 @@ impl Engine {
         let error = error.or_else(|| {
             (!delivered).then(|| format!("the receiver answered {}", status.unwrap_or(0)))
         });
-        db::query(
-            "UPDATE webhook_outbox SET state = ?, next_at = ?, claimed_until = NULL,
-               last_status = ?, last_error = ?, last_at = ? WHERE id = ?",
+        store::webhooks::record_attempt(
+            self.db.ex(),
+            d.id,
+            state,
+            next,
+            status,
+            if delivered { None } else { error },
+            now,
         )
-        .bind(state)
-        .bind(next)
-        .bind(status)
-        .bind(if delivered { None } else { error })
-        .bind(now)
-        .bind(d.id)
-        .execute(self.db.ex())
         .await?;
         metrics::counter!("oc_webhook_attempts_total", "outcome" => if delivered { "delivered" } else { state })
             .increment(1);
         if d.id % 100 == 0 {
-            db::query("DELETE FROM webhook_outbox WHERE state <> 'pending' AND last_at < ?")
-                .bind(now - KEEP_LOG)
-                .execute(self.db.ex())
-                .await?;
+            store::webhooks::prune(self.db.ex(), now - KEEP_LOG).await?;
         }
         Ok(())
     }

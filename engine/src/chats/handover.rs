@@ -15,7 +15,7 @@ use super::access::{check_access, require_assigned};
 use super::assignment::assign;
 use super::queue;
 use crate::caller::Caller;
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::routing::{pick_agent, reroute};
@@ -40,34 +40,16 @@ pub(super) async fn move_chat(
     match to {
         Some(agent) => assign(conn.re(), chat, agent, now).await?,
         None => {
-            db::query(
-                "UPDATE chats SET status = 'waiting', agent_id = NULL, opened_at = NULL, opened_by = NULL WHERE id = ?",
-            )
-            .bind(chat.0)
-            .execute(conn.ex())
-            .await?;
+            store::chats::requeue(conn.re(), chat).await?;
         }
     }
-    db::query(
-        "INSERT INTO chat_handovers (chat_id, kind, from_agent_id, to_agent_id, note, at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(chat.0)
-    .bind(kind.as_str())
-    .bind(from.map(|a| a.0))
-    .bind(to.map(|a| a.0))
-    .bind(note)
-    .bind(now)
-    .execute(conn.ex())
-    .await?;
+    store::chats::log_handover(conn.re(), chat, kind, from, to, note, now).await?;
     Ok(())
 }
 
 /// The customer's "your agent changed" line, in the chat's language.
 async fn agent_changed_line(mut conn: Ex<'_>, chat: ChatId, now: DateTime<Utc>) -> Result<Message> {
-    let locale: String = db::query_scalar("SELECT locale FROM chats WHERE id = ?")
-        .bind(chat.0)
-        .fetch_one(conn.ex())
-        .await?;
+    let locale = store::chats::locale_of(conn.re(), chat).await?;
     let texts = shared::i18n::Locale::parse(&locale)
         .unwrap_or_default()
         .texts();
@@ -269,13 +251,7 @@ impl Engine {
     /// Fills seats of every service with chats waiting (a recent-agent hold may have
     /// run out); announces only when something moved.
     pub(crate) async fn fill_waiting_seats(&self) -> Result<()> {
-        let services: Vec<i64> = db::query_scalar(
-            "SELECT s.id FROM services s
-             WHERE EXISTS (SELECT 1 FROM chats c WHERE c.service_id = s.id AND c.status = 'waiting')",
-        )
-        .fetch_all(self.db.ex())
-        .await?;
-        for service in services.into_iter().map(ServiceId) {
+        for service in store::services::with_waiting_chats(self.db.ex()).await? {
             self.route_waiting(service).await?;
         }
         Ok(())

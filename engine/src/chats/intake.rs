@@ -3,7 +3,6 @@
 //! and placing it atomically: to the right online agent with room, else in the queue
 //! (C-IN-3, C-AG-9, issue 18).
 
-use crate::db;
 use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{
@@ -211,14 +210,7 @@ impl Engine {
         // transaction (exact across instances)
         let cap = self.limits.config.open_chats_per_visitor;
         if let (Some(visitor), true) = (&req.visitor_id, cap > 0) {
-            let open: i64 = db::query_scalar(
-                "SELECT COUNT(*) FROM chats WHERE service_id = ? AND visitor_id = ?
-                   AND status IN ('waiting', 'active')",
-            )
-            .bind(service.0)
-            .bind(visitor)
-            .fetch_one(tx.ex())
-            .await?;
+            let open = store::chats::open_of_visitor(tx.ex(), service, visitor).await?;
             if open >= i64::from(cap) {
                 return Err(Error::Limited {
                     code: shared::ErrorCode::TooManyOpenChats,
@@ -228,15 +220,9 @@ impl Engine {
             }
         }
         let preferred = match (&req.visitor_id, svc.settings.prefer_recent_agent) {
-            (Some(visitor), true) => db::query_scalar::<i64>(
-                "SELECT agent_id FROM chats WHERE service_id = ? AND visitor_id = ? AND agent_id IS NOT NULL
-                 ORDER BY created_at DESC, id DESC LIMIT 1",
-            )
-            .bind(service.0)
-            .bind(visitor)
-            .fetch_optional(tx.ex())
-            .await?
-            .map(AgentId),
+            (Some(visitor), true) => {
+                store::chats::recent_agent_of_visitor(tx.ex(), service, visitor).await?
+            }
             _ => None,
         };
         // nobody online: the 1:1 inquiry (C-IN-2); outside the hours likewise, unless
@@ -256,34 +242,45 @@ impl Engine {
             ));
         }
 
-        let chat_id: i64 = db::query_scalar(
-            "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
-                                locale, channel, customer_token_hash, consent_at, consent_version, created_at, customer_device,
-                                preferred_agent_id)
-             VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        let chat = store::chats::insert(
+            tx.ex(),
+            &store::chats::NewChat {
+                service,
+                visitor_id: req.visitor_id.clone(),
+                customer_name: req
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned),
+                customer_email: req
+                    .email
+                    .as_deref()
+                    .map(validate::normalize_email)
+                    .filter(|e| !e.is_empty()),
+                customer_ip: client.ip.clone(),
+                user_agent: client
+                    .user_agent
+                    .as_deref()
+                    .map(|u| u.chars().take(512).collect()),
+                locale: locale.clone(),
+                channel: req
+                    .channel_url
+                    .as_deref()
+                    .filter(|_| !own_page)
+                    .unwrap_or("helpcenter")
+                    .to_owned(),
+                token_hash: token_hash(&token),
+                device: client
+                    .user_agent
+                    .as_deref()
+                    .and_then(crate::device::describe),
+                preferred_agent: preferred,
+            },
+            now,
         )
-        .bind(service.0)
-        .bind(&req.visitor_id)
-        .bind(req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()))
-        .bind(req.email.as_deref().map(validate::normalize_email).filter(|e| !e.is_empty()))
-        .bind(&client.ip)
-        .bind(client.user_agent.as_deref().map(|u| u.chars().take(512).collect::<String>()))
-        .bind(&locale)
-        .bind(
-            req.channel_url
-                .as_deref()
-                .filter(|_| !own_page)
-                .unwrap_or("helpcenter"),
-        )
-        .bind(token_hash(&token))
-        .bind(now)
-        .bind(shared::CONSENT_VERSION)
-        .bind(now)
-        .bind(client.user_agent.as_deref().and_then(crate::device::describe))
-        .bind(preferred.map(|a| a.0))
-        .fetch_one(tx.ex())
         .await?;
-        let chat = ChatId(chat_id);
+        let chat_id = chat.0;
         crate::webhooks::enqueue(
             tx.ex(),
             service.0,

@@ -4,9 +4,9 @@
 
 use super::SendJob;
 use super::access::check_access;
-use crate::store::chats::chat_row;
-use crate::store::messages::{append_message, message_by_id, message_columns};
-use crate::{ChatParty, Engine, Party, db};
+use crate::store::messages::{append_message, message_by_id};
+use crate::store::{self, chats::chat_row};
+use crate::{ChatParty, Engine, Party};
 use chrono::Utc;
 use shared::{Author, ChatId, Message, MessageId, ServerMsg};
 
@@ -44,20 +44,8 @@ impl Engine {
         let row = chat_row(conn.ex(), chat).await?;
         check_access(party, &row)?;
         // a customer never reads internal notes (issue 19)
-        let notes = match party {
-            Party::Agent(_) => "",
-            Party::Customer(_) => " AND m.internal = 0",
-        };
-        let sql = format!(
-            "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
-             WHERE m.chat_id = ? AND m.seq > ?{notes} ORDER BY m.seq LIMIT 500",
-            cols = message_columns(self.db.backend())
-        );
-        db::query(&sql)
-            .bind(chat.0)
-            .bind(after.max(0))
-            .fetch_all_as(conn.ex())
-            .await
+        let with_notes = matches!(party, Party::Agent(_));
+        store::messages::page(conn.ex(), chat, after.max(0), with_notes).await
     }
 
     /// Stores a message (idempotent per `client_id`) and publishes it. Answers
@@ -100,13 +88,7 @@ impl Engine {
 
     /// The customer's message of `chat` sent with `client_id`, when there is one.
     async fn stored_customer_message(&self, chat: ChatId, client_id: &str) -> Result<Option<i64>> {
-        Ok(db::query_scalar(
-            "SELECT id FROM messages WHERE chat_id = ? AND author = 'customer' AND client_id = ?",
-        )
-        .bind(chat.0)
-        .bind(client_id)
-        .fetch_optional(self.db.ex())
-        .await?)
+        store::messages::customer_send(self.db.ex(), chat, client_id).await
     }
 
     /// [`Engine::send_message`], or the message carrying an uploaded file (issue 19;
@@ -163,22 +145,15 @@ impl Engine {
 
     /// The assigned agent has read up to `seq`.
     pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
-        let (greatest, least) = self.db.backend().greatest_least();
-        let read = format!("{greatest}(agent_read_seq, {least}(?, last_seq))");
-        let done = db::query(format!(
-            "UPDATE chats SET agent_read_seq = {read},
-               unread = (SELECT COUNT(*) FROM messages m
-                         WHERE m.chat_id = chats.id AND m.author = 'customer' AND m.seq > {read})
-             WHERE id = ? AND agent_id = ? AND service_id = ?"
-        ))
-        .bind(seq)
-        .bind(seq)
-        .bind(chat.0)
-        .bind(caller.agent_id().0)
-        .bind(caller.service_id().0)
-        .execute(self.db.ex())
+        let read = store::chats::agent_read_to(
+            self.db.ex(),
+            chat,
+            caller.service_id(),
+            caller.agent_id(),
+            seq,
+        )
         .await?;
-        if done.rows_affected() == 0 {
+        if !read {
             return Err(Error::NotFound("chat"));
         }
         self.publish_counters(caller.agent_id()).await;
@@ -209,13 +184,6 @@ impl Engine {
 
     /// The whole transcript of a chat (all pages), for tickets and history.
     pub(crate) async fn transcript(&self, chat: ChatId) -> Result<Vec<Message>> {
-        let sql = format!(
-            "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq",
-            cols = message_columns(self.db.backend())
-        );
-        db::query(&sql)
-            .bind(chat.0)
-            .fetch_all_as(self.db.ex())
-            .await
+        store::messages::transcript(self.db.ex(), chat).await
     }
 }

@@ -7,7 +7,6 @@
 //! the service turns it on: the customer has not chosen to send those words yet, so by
 //! default nobody sees them, and even with the preview on they are never stored.
 
-use crate::store;
 use std::time::Instant;
 
 use shared::{Author, ChatId, ChatStatus, ServerMsg};
@@ -15,8 +14,8 @@ use shared::{Author, ChatId, ChatStatus, ServerMsg};
 use super::access::{check_access, require_assigned};
 use crate::error::{Error, Result};
 use crate::hub::Topic;
-use crate::store::chats::chat_row;
-use crate::{Engine, Party, db};
+use crate::store::{self, chats::chat_row};
+use crate::{Engine, Party};
 
 /// At most one typing frame per typist in this time.
 pub const TYPING_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -101,10 +100,7 @@ impl Engine {
         let preview = match (by, preview.filter(|p| !p.trim().is_empty())) {
             (Author::Customer, Some(text)) => {
                 let allowed: bool =
-                    db::query_scalar("SELECT typing_preview FROM services WHERE id = ?")
-                        .bind(row.service_id.0)
-                        .fetch_one(conn.ex())
-                        .await?;
+                    store::services::typing_preview(conn.ex(), row.service_id).await?;
                 allowed.then(|| cut(text))
             }
             _ => None,
@@ -133,14 +129,7 @@ impl Engine {
                 if customer.chat_id != chat {
                     return Err(Error::NotFound("chat"));
                 }
-                let (greatest, least) = self.db.backend().greatest_least();
-                db::query(format!(
-                    "UPDATE chats SET customer_read_seq = {greatest}(customer_read_seq, {least}(?, last_seq)) WHERE id = ?"
-                ))
-                .bind(seq)
-                .bind(chat.0)
-                .execute(self.db.ex())
-                .await?;
+                store::chats::customer_read_to(self.db.ex(), chat, seq).await?;
                 self.publish_read(chat, Author::Customer).await
             }
         }

@@ -3,8 +3,8 @@
 
 use super::access::{check_access, require_assigned};
 use super::{handover, queue};
-use crate::store::chats::chat_row;
-use crate::{Engine, Party, db};
+use crate::store::{self, chats::chat_row};
+use crate::{Engine, Party};
 use chrono::Utc;
 use shared::validate;
 use shared::{
@@ -23,16 +23,7 @@ impl Engine {
         let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
         require_assigned(caller, &row)?;
-        db::query(
-            "UPDATE chats SET opened_at = COALESCE(opened_at, ?), opened_by = COALESCE(opened_by, ?),
-               first_opened_at = COALESCE(first_opened_at, ?), agent_read_seq = last_seq, unread = 0 WHERE id = ?",
-        )
-        .bind(Utc::now())
-        .bind(caller.agent_id().0)
-        .bind(Utc::now())
-        .bind(chat.0)
-        .execute(tx.ex())
-        .await?;
+        store::chats::mark_opened(tx.ex(), chat, caller.agent_id(), Utc::now()).await?;
         tx.commit().await?;
         self.publish_counters(caller.agent_id()).await;
         self.agent_read(chat).await;
@@ -58,23 +49,7 @@ impl Engine {
                 format!("this chat is already {}", row.status.as_str()),
             )
         })?;
-        // the customer's end is stamped on its own column; `ended_at` is set once, when
-        // the chat is closed for good (each column assigned once: PostgreSQL insists)
-        let customer_ended = if who == Author::Customer {
-            "customer_ended_at = ?,"
-        } else {
-            "customer_ended_at = COALESCE(customer_ended_at, ?),"
-        };
-        db::query(format!(
-            "UPDATE chats SET status = ?, {customer_ended} ended_at = CASE WHEN ? = 'ended' THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ?"
-        ))
-        .bind(next.as_str())
-        .bind(if who == Author::Customer { Some(now) } else { None })
-        .bind(next.as_str())
-        .bind(now)
-        .bind(chat.0)
-        .execute(tx.ex())
-        .await?;
+        store::chats::set_ended(tx.ex(), chat, next, who == Author::Customer, now).await?;
         // an ended chat's figures join the report rollups in this transaction (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         if next == ChatStatus::Ended {
@@ -137,34 +112,10 @@ impl Engine {
         let now = Utc::now();
         let mut moved: Vec<(ChatId, Option<AgentId>)> = Vec::new();
         let mut tx = self.write_tx().await?;
-        db::query(
-            "UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?",
-        )
-        .bind(status.as_str())
-        .bind(now)
-        .bind(me.0)
-        .bind(service.0)
-        .execute(tx.ex())
-        .await?;
-        // the reports' time online / on a break per agent (issue 20)
-        db::query(
-            "INSERT INTO agent_status_log (service_id, agent_id, status, at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(service.0)
-        .bind(me.0)
-        .bind(status.as_str())
-        .bind(now)
-        .execute(tx.ex())
-        .await?;
+        // with the reports' log of time online / on a break per agent (issue 20)
+        store::agents::set_status(tx.ex(), service, me, status, now).await?;
         if status == AgentStatus::Offline {
-            let mine: Vec<i64> = db::query_scalar(
-                "SELECT id FROM chats WHERE agent_id = ? AND status = 'active' ORDER BY assigned_at, id",
-            )
-            .bind(me.0)
-            .fetch_all(tx.ex())
-            .await?;
-            for id in mine {
-                let chat = ChatId(id);
+            for chat in store::chats::active_of(tx.ex(), me).await? {
                 let next = pick_agent(&queue::candidates(tx.ex(), service, Some(me)).await?, None);
                 handover::move_chat(tx.ex(), chat, Some(me), next, kind, None, now).await?;
                 moved.push((chat, next));
@@ -224,15 +175,16 @@ impl Engine {
         if let Some(category) = info.consult.category_id {
             self.choosable_category(tx.ex(), caller, category).await?;
         }
-        db::query(
-            "UPDATE chats SET customer_name = ?, customer_email = ?, customer_memo = ?, category_id = ? WHERE id = ?",
+        store::chats::set_info(
+            tx.ex(),
+            chat,
+            &store::chats::ChatInfo {
+                customer_name: clean(&info.customer.name),
+                customer_email: clean(&info.customer.email).map(|e| validate::normalize_email(&e)),
+                customer_memo: info.customer.memo.clone().filter(|m| !m.trim().is_empty()),
+                category: info.consult.category_id,
+            },
         )
-        .bind(clean(&info.customer.name))
-        .bind(clean(&info.customer.email).map(|e| validate::normalize_email(&e)))
-        .bind(info.customer.memo.as_deref().filter(|m| !m.trim().is_empty()))
-        .bind(info.consult.category_id.map(|c| c.0))
-        .bind(chat.0)
-        .execute(tx.ex())
         .await?;
         // a handling type changed after the end moves the chat in the reports
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;

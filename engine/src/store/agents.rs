@@ -391,3 +391,79 @@ pub(crate) async fn status_counts(mut ex: Ex<'_>) -> Result<Vec<(String, String,
     .map(|r| Ok((r.try_get("slug")?, r.try_get("status")?, r.try_get("n")?)))
     .collect()
 }
+
+/// Sets an agent's status, logged for the reports' time online / on a break.
+pub(crate) async fn set_status(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    agent: AgentId,
+    status: AgentStatus,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    db::query(
+        "UPDATE agents SET status = ?, status_changed_at = ? WHERE id = ? AND service_id = ?",
+    )
+    .bind(status.as_str())
+    .bind(now)
+    .bind(agent.0)
+    .bind(service.0)
+    .execute(ex.re())
+    .await?;
+    db::query(
+        "INSERT INTO agent_status_log (service_id, agent_id, status, at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(service.0)
+    .bind(agent.0)
+    .bind(status.as_str())
+    .bind(now)
+    .execute(ex.ex())
+    .await?;
+    Ok(())
+}
+
+/// An account's settings an admin changes.
+pub(crate) struct AccountChange<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) role: Role,
+    pub(crate) chat_permission: bool,
+    pub(crate) active: bool,
+    pub(crate) capacity: Option<i64>,
+}
+
+pub(crate) async fn update(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    id: AgentId,
+    c: &AccountChange<'_>,
+) -> Result<()> {
+    db::query("UPDATE agents SET name = ?, role = ?, chat_permission = ?, active = ?, capacity = ? WHERE id = ? AND service_id = ?")
+        .bind(c.name)
+        .bind(c.role.as_str())
+        .bind(c.chat_permission)
+        .bind(c.active)
+        .bind(c.capacity)
+        .bind(id.0)
+        .bind(service.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_password_hash(mut ex: Ex<'_>, id: AgentId, hash: &str) -> Result<()> {
+    db::query("UPDATE agents SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// How many active admins a service has.
+pub(crate) async fn active_admins(mut ex: Ex<'_>, service: ServiceId) -> Result<i64> {
+    Ok(db::query_scalar(
+        "SELECT COUNT(*) FROM agents WHERE service_id = ? AND role = 'admin' AND active = 1",
+    )
+    .bind(service.0)
+    .fetch_one(ex.ex())
+    .await?)
+}

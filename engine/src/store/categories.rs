@@ -118,6 +118,63 @@ pub(crate) async fn tree(mut ex: Ex<'_>, service: i64) -> Result<CategoryTree> {
     Ok(CategoryTree::of(flat))
 }
 
+/// Stores a new handling type; answers its id.
+pub(crate) async fn insert(
+    mut ex: Ex<'_>,
+    service: i64,
+    parent: Option<CategoryId>,
+    name: &str,
+    position: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<CategoryId> {
+    let id: i64 = db::query_scalar(
+        "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(service)
+    .bind(parent.map(|p| p.0))
+    .bind(name)
+    .bind(position)
+    .bind(now)
+    .fetch_one(ex.ex())
+    .await?;
+    Ok(CategoryId(id))
+}
+
+pub(crate) async fn rename(mut ex: Ex<'_>, id: CategoryId, name: &str) -> Result<()> {
+    db::query("UPDATE categories SET name = ? WHERE id = ?")
+        .bind(name)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_enabled(mut ex: Ex<'_>, id: CategoryId, enabled: bool) -> Result<()> {
+    db::query("UPDATE categories SET enabled = ? WHERE id = ?")
+        .bind(enabled)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_position(mut ex: Ex<'_>, id: CategoryId, position: i64) -> Result<()> {
+    db::query("UPDATE categories SET position = ? WHERE id = ?")
+        .bind(position)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn delete(mut ex: Ex<'_>, id: CategoryId) -> Result<()> {
+    db::query("DELETE FROM categories WHERE id = ?")
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

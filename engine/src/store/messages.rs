@@ -214,6 +214,65 @@ pub(crate) async fn agent_send(
     .transpose()
 }
 
+/// The text of the customer's first message in a chat.
+pub(crate) async fn first_customer_text(mut ex: Ex<'_>, chat: ChatId) -> Result<Option<String>> {
+    Ok(db::query_scalar(
+        "SELECT text FROM messages WHERE chat_id = ? AND author = 'customer' ORDER BY seq LIMIT 1",
+    )
+    .bind(chat.0)
+    .fetch_optional(ex.ex())
+    .await?)
+}
+
+/// Up to 500 messages of a chat after `after`, in order; internal notes only when
+/// `with_notes` (agents).
+pub(crate) async fn page(
+    mut ex: Ex<'_>,
+    chat: ChatId,
+    after: i64,
+    with_notes: bool,
+) -> Result<Vec<Message>> {
+    let notes = if with_notes {
+        ""
+    } else {
+        " AND m.internal = 0"
+    };
+    let sql = format!(
+        "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
+         WHERE m.chat_id = ? AND m.seq > ?{notes} ORDER BY m.seq LIMIT 500",
+        cols = message_columns(ex.backend())
+    );
+    db::query(sql)
+        .bind(chat.0)
+        .bind(after)
+        .fetch_all_as(ex.ex())
+        .await
+}
+
+/// Every message of a chat, in order (tickets and history).
+pub(crate) async fn transcript(mut ex: Ex<'_>, chat: ChatId) -> Result<Vec<Message>> {
+    let sql = format!(
+        "SELECT {cols} FROM messages m LEFT JOIN agents a ON a.id = m.agent_id WHERE m.chat_id = ? ORDER BY m.seq",
+        cols = message_columns(ex.backend())
+    );
+    db::query(sql).bind(chat.0).fetch_all_as(ex.ex()).await
+}
+
+/// The customer's message of the chat sent with `client_id`, if any.
+pub(crate) async fn customer_send(
+    mut ex: Ex<'_>,
+    chat: ChatId,
+    client_id: &str,
+) -> Result<Option<i64>> {
+    Ok(db::query_scalar(
+        "SELECT id FROM messages WHERE chat_id = ? AND author = 'customer' AND client_id = ?",
+    )
+    .bind(chat.0)
+    .bind(client_id)
+    .fetch_optional(ex.ex())
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::{FromRow, Row, Value};

@@ -89,6 +89,84 @@ pub(crate) async fn by_slug(mut ex: Ex<'_>, slug: &str) -> Result<Option<Service
         .await
 }
 
+/// Whether agents see what a customer is typing (issue 19).
+pub(crate) async fn typing_preview(mut ex: Ex<'_>, id: ServiceId) -> Result<bool> {
+    Ok(
+        db::query_scalar("SELECT typing_preview FROM services WHERE id = ?")
+            .bind(id.0)
+            .fetch_one(ex.ex())
+            .await?,
+    )
+}
+
+/// The services with chats waiting.
+pub(crate) async fn with_waiting_chats(mut ex: Ex<'_>) -> Result<Vec<ServiceId>> {
+    Ok(db::query_scalar::<i64>(
+        "SELECT s.id FROM services s
+         WHERE EXISTS (SELECT 1 FROM chats c WHERE c.service_id = s.id AND c.status = 'waiting')",
+    )
+    .fetch_all(ex.ex())
+    .await?
+    .into_iter()
+    .map(ServiceId)
+    .collect())
+}
+
+/// The id of the service with this slug.
+pub(crate) async fn id_of(mut ex: Ex<'_>, slug: &str) -> Result<Option<ServiceId>> {
+    Ok(
+        db::query_scalar::<i64>("SELECT id FROM services WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(ex.ex())
+            .await?
+            .map(ServiceId),
+    )
+}
+
+/// Stores a service's settings (all of them, as [`ServiceRow`] reads them back).
+pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings) -> Result<()> {
+    db::query(
+            "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
+                    locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
+                    agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
+                    typing_preview = ?, file_max_mb = ?, file_types = ?
+             WHERE id = ?",
+        )
+        .bind(next.contract.chat)
+        .bind(next.contract.security_service)
+        .bind(next.helpcenter_chat_enabled)
+        .bind(next.prefer_recent_agent)
+        .bind(serde_json::to_string(&next.locales).unwrap_or_default())
+        .bind(serde_json::to_string(&next.greetings).unwrap_or_default())
+        .bind(serde_json::to_string(&next.satisfaction_messages).unwrap_or_default())
+        .bind(serde_json::to_string(&next.allowed_domains).unwrap_or_default())
+        .bind(next.require_signed_user)
+        .bind(next.auto_mask_pii)
+        .bind(next.agents_see_all_history)
+        .bind(next.routing.agent_capacity)
+        .bind(next.routing.reroute_after_secs)
+        .bind(next.routing.recent_agent_hold_secs)
+        .bind(serde_json::to_string(&next.hours).unwrap_or_default())
+        .bind(next.typing_preview)
+        .bind(next.files.max_mb)
+        .bind(serde_json::to_string(&next.files.types).unwrap_or_default())
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// The service's identity secret (`None` when unset).
+pub(crate) async fn identity_secret(mut ex: Ex<'_>, id: ServiceId) -> Result<Option<String>> {
+    Ok(
+        db::query_scalar::<Option<String>>("SELECT identity_secret FROM services WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(ex.ex())
+            .await?
+            .flatten(),
+    )
+}
+
 /// A service's business hours (read on every routing decision and report).
 pub(crate) async fn business_hours(mut ex: Ex<'_>, id: ServiceId) -> Result<BusinessHours> {
     let cell: Option<String> = db::query_scalar("SELECT business_hours FROM services WHERE id = ?")
