@@ -52,12 +52,7 @@ pub(crate) async fn end_sessions(
     agent: i64,
     keep: Option<&str>,
 ) -> Result<()> {
-    db::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ?")
-        .bind(agent)
-        .bind(keep.map(token_hash).unwrap_or_default())
-        .execute(conn.ex())
-        .await?;
-    Ok(())
+    store::sessions::end_all_but(conn.ex(), agent, &keep.map(token_hash).unwrap_or_default()).await
 }
 
 /// A fresh random token: `prefix` + 256 bits, base64url.
@@ -95,20 +90,11 @@ impl Engine {
         let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
         let mut tx = self.db.begin().await?;
         for (key, _) in &keys {
-            db::query("SELECT pg_advisory_xact_lock(hashtext(?))")
-                .bind(key)
-                .execute(tx.ex())
-                .await?;
+            store::login_failures::lock(tx.ex(), key).await?;
         }
         let mut wait = None;
         for (key, rule) in &keys {
-            let times: Vec<DateTime<Utc>> = db::query_scalar(
-                "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 64",
-            )
-            .bind(key)
-            .bind(now - window)
-            .fetch_all(tx.ex())
-            .await?;
+            let times = store::login_failures::since(tx.ex(), key, now - window).await?;
             let ages: Vec<std::time::Duration> = times
                 .iter()
                 .map(|t| (now - *t).to_std().unwrap_or_default())
@@ -119,16 +105,9 @@ impl Engine {
             return Err(refused(wait));
         }
         for (key, _) in &keys {
-            db::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
-                .bind(key)
-                .bind(now)
-                .execute(tx.ex())
-                .await?;
+            store::login_failures::record(tx.ex(), key, now).await?;
         }
-        db::query("DELETE FROM login_failures WHERE at < ?")
-            .bind(now - window)
-            .execute(tx.ex())
-            .await?;
+        store::login_failures::prune(tx.ex(), now - window).await?;
         tx.commit().await?;
         Ok(LoginPlace::Shared(now))
     }
@@ -144,14 +123,7 @@ impl Engine {
             LoginPlace::Memory(r) => self.throttle.release(email, addr, r),
             LoginPlace::Shared(at) => {
                 for (key, _) in throttle::keys(email, addr) {
-                    db::query(
-                        "DELETE FROM login_failures WHERE ctid IN
-                           (SELECT ctid FROM login_failures WHERE key = ? AND at = ? LIMIT 1)",
-                    )
-                    .bind(key)
-                    .bind(at)
-                    .execute(self.db.ex())
-                    .await?;
+                    store::login_failures::release_one(self.db.ex(), &key, at).await?;
                 }
             }
         }
@@ -170,11 +142,7 @@ impl Engine {
             LoginPlace::Shared(_) => {
                 self.release_login(email, addr, place).await?;
                 let [(by_addr, _), _, (anywhere, _)] = throttle::keys(email, addr);
-                db::query("DELETE FROM login_failures WHERE key = ? OR key = ?")
-                    .bind(by_addr)
-                    .bind(anywhere)
-                    .execute(self.db.ex())
-                    .await?;
+                store::login_failures::forget(self.db.ex(), &[&by_addr, &anywhere]).await?;
             }
         }
         Ok(())
@@ -240,13 +208,14 @@ impl Engine {
         let token = new_token("oc_");
         let now = Utc::now();
         let expires_at = now + self.session_ttl;
-        db::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .bind(token_hash(&token))
-            .bind(agent_id)
-            .bind(now)
-            .bind(expires_at)
-            .execute(self.db.ex())
-            .await?;
+        store::sessions::insert(
+            self.db.ex(),
+            &token_hash(&token),
+            row.agent,
+            now,
+            expires_at,
+        )
+        .await?;
         let agent = store::agents::profile_by_id(self.db.ex(), row.agent).await?;
         tracing::info!(agent_id, service = %agent.service, "login");
         Ok(LoginOutcome {
@@ -281,18 +250,11 @@ impl Engine {
     /// Ends the session of this token (idempotent), and sweeps expired sessions. The
     /// agent's open sockets re-check their sessions, so the socket of this one closes.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        let agent: Option<i64> =
-            db::query_scalar("SELECT agent_id FROM sessions WHERE token_hash = ?")
-                .bind(token_hash(token))
-                .fetch_optional(self.db.ex())
-                .await?;
-        db::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
-            .bind(token_hash(token))
-            .bind(Utc::now())
-            .execute(self.db.ex())
-            .await?;
+        let hash = token_hash(token);
+        let agent = store::sessions::agent_of(self.db.ex(), &hash).await?;
+        store::sessions::end_with_expired(self.db.ex(), &hash, Utc::now()).await?;
         if let Some(agent) = agent {
-            self.sessions_changed(AgentId(agent));
+            self.sessions_changed(agent);
         }
         Ok(())
     }

@@ -29,7 +29,6 @@ use shared::two_factor::{RECOVERY_CODES, TwoFactorSetup};
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
 
 /// The TOTP of a secret for an account.
@@ -131,21 +130,13 @@ impl Engine {
         }
         let mut secret = [0u8; 20];
         rand::rngs::OsRng.fill_bytes(&mut secret);
-        let email: String = db::query_scalar("SELECT email FROM agents WHERE id = ?")
-            .bind(caller.agent_id().0)
-            .fetch_one(self.db.ex())
-            .await?;
+        let email = store::agents::email_of(self.db.ex(), caller.agent_id()).await?;
         let t = totp(&secret, &email)?;
         let url = t
             .to_url()
             .map_err(|e| Error::Internal(format!("totp url: {e:?}")))?;
         let (nonce, sealed) = self.mask_key.seal_bytes(&secret);
-        db::query("UPDATE agents SET totp_pending_nonce = ?, totp_pending = ? WHERE id = ?")
-            .bind(nonce)
-            .bind(sealed)
-            .bind(caller.agent_id().0)
-            .execute(self.db.ex())
-            .await?;
+        store::two_factor::set_pending(self.db.ex(), caller.agent_id().0, &nonce, &sealed).await?;
         Ok(TwoFactorSetup {
             secret: t.secret().to_base32(),
             qr_svg: qr_svg(&url)?,
@@ -175,28 +166,10 @@ impl Engine {
         };
         let codes = new_recovery_codes();
         let mut tx = self.write_tx().await?;
-        db::query(
-            "UPDATE agents SET totp_nonce = totp_pending_nonce, totp_secret = totp_pending,
-               totp_pending_nonce = NULL, totp_pending = NULL, totp_enabled_at = ?, totp_last_step = ?
-             WHERE id = ?",
-        )
-        .bind(Utc::now())
-        .bind(step as i64)
-        .bind(agent)
-        .execute(tx.ex())
-        .await?;
-        db::query("DELETE FROM agent_recovery_codes WHERE agent_id = ?")
-            .bind(agent)
-            .execute(tx.ex())
-            .await?;
+        store::two_factor::enable(tx.ex(), agent, step as i64, Utc::now()).await?;
         let key = self.mask_key.derive(b"recovery codes");
-        for c in &codes {
-            db::query("INSERT INTO agent_recovery_codes (agent_id, code_hash) VALUES (?, ?)")
-                .bind(agent)
-                .bind(recovery_hash(&key, c))
-                .execute(tx.ex())
-                .await?;
-        }
+        let hashes: Vec<Vec<u8>> = codes.iter().map(|c| recovery_hash(&key, c)).collect();
+        store::two_factor::replace_recovery_codes(tx.ex(), agent, &hashes).await?;
         crate::auth::end_sessions(tx.ex(), agent, Some(session)).await?;
         tx.commit().await?;
         self.sessions_changed(caller.agent_id());
@@ -210,17 +183,7 @@ impl Engine {
         let agent = caller.agent_id().0;
         self.confirm_current_factor(caller, code, addr).await?;
         let mut tx = self.write_tx().await?;
-        db::query(
-            "UPDATE agents SET totp_nonce = NULL, totp_secret = NULL, totp_enabled_at = NULL,
-               totp_pending_nonce = NULL, totp_pending = NULL WHERE id = ?",
-        )
-        .bind(agent)
-        .execute(tx.ex())
-        .await?;
-        db::query("DELETE FROM agent_recovery_codes WHERE agent_id = ?")
-            .bind(agent)
-            .execute(tx.ex())
-            .await?;
+        store::two_factor::disable(tx.ex(), agent).await?;
         tx.commit().await?;
         tracing::info!(agent, "two-factor login disabled");
         Ok(())
@@ -242,10 +205,7 @@ impl Engine {
     /// address like a failed login (429 past them), a right code gives it back.
     async fn confirm_current_factor(&self, caller: &Caller, code: &str, addr: &str) -> Result<()> {
         let agent = caller.agent_id().0;
-        let email: String = db::query_scalar("SELECT email FROM agents WHERE id = ?")
-            .bind(agent)
-            .fetch_one(self.db.ex())
-            .await?;
+        let email = store::agents::email_of(self.db.ex(), caller.agent_id()).await?;
         let place = self.reserve_login(&email, addr).await?;
         match self.second_factor(agent, code).await {
             Ok(true) => self.login_succeeded(&email, addr, place).await,
@@ -266,12 +226,7 @@ impl Engine {
 
     /// Whether the account has two-factor login on.
     pub(crate) async fn has_two_factor(&self, agent: i64) -> Result<bool> {
-        let at: Option<chrono::DateTime<Utc>> =
-            db::query_scalar("SELECT totp_enabled_at FROM agents WHERE id = ?")
-                .bind(agent)
-                .fetch_one(self.db.ex())
-                .await?;
-        Ok(at.is_some())
+        store::two_factor::enabled(self.db.ex(), agent).await
     }
 
     /// Checks a second factor: a TOTP code whose step is newer than the last accepted
@@ -282,16 +237,9 @@ impl Engine {
             return Ok(false);
         }
         if is_recovery_code(code) {
-            let used = db::query(
-                "UPDATE agent_recovery_codes SET used_at = ? WHERE agent_id = ? AND code_hash = ? AND used_at IS NULL",
-            )
-            .bind(Utc::now())
-            .bind(agent)
-            .bind(recovery_hash(&self.mask_key.derive(b"recovery codes"), code))
-            .execute(self.db.ex())
-            .await?
-            .rows_affected();
-            return Ok(used == 1);
+            let hash = recovery_hash(&self.mask_key.derive(b"recovery codes"), code);
+            return store::two_factor::use_recovery_code(self.db.ex(), agent, &hash, Utc::now())
+                .await;
         }
         let Some((email, secret)) = self.account_secret(agent, false).await? else {
             return Ok(false);
@@ -300,26 +248,13 @@ impl Engine {
             return Ok(false);
         };
         // each step once: the update wins only over an older step
-        let taken =
-            db::query("UPDATE agents SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
-                .bind(step as i64)
-                .bind(agent)
-                .bind(step as i64)
-                .execute(self.db.ex())
-                .await?
-                .rows_affected();
-        Ok(taken == 1)
+        store::two_factor::take_step(self.db.ex(), agent, step as i64).await
     }
 
     /// Sets whether the service requires two-factor login of every account (admins).
     pub async fn set_require_two_factor(&self, caller: &Caller, on: bool) -> Result<()> {
         caller.require_admin()?;
-        db::query("UPDATE services SET require_two_factor = ? WHERE id = ?")
-            .bind(on)
-            .bind(caller.service_id().0)
-            .execute(self.db.ex())
-            .await?;
-        Ok(())
+        store::services::set_require_two_factor(self.db.ex(), caller.service_id(), on).await
     }
 }
 

@@ -467,3 +467,11 @@ pub(crate) async fn active_admins(mut ex: Ex<'_>, service: ServiceId) -> Result<
     .fetch_one(ex.ex())
     .await?)
 }
+
+/// An account's email.
+pub(crate) async fn email_of(mut ex: Ex<'_>, id: AgentId) -> Result<String> {
+    Ok(db::query_scalar("SELECT email FROM agents WHERE id = ?")
+        .bind(id.0)
+        .fetch_one(ex.ex())
+        .await?)
+}

@@ -112,6 +112,16 @@ pub(crate) async fn with_waiting_chats(mut ex: Ex<'_>) -> Result<Vec<ServiceId>>
     .collect())
 }
 
+/// Whether every account of the service must use two-factor login.
+pub(crate) async fn set_require_two_factor(mut ex: Ex<'_>, id: ServiceId, on: bool) -> Result<()> {
+    db::query("UPDATE services SET require_two_factor = ? WHERE id = ?")
+        .bind(on)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
 /// The id of the service with this slug.
 pub(crate) async fn id_of(mut ex: Ex<'_>, slug: &str) -> Result<Option<ServiceId>> {
     Ok(

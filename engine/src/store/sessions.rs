@@ -71,3 +71,58 @@ pub(crate) async fn by_token_hash(mut ex: Ex<'_>, hash: &[u8]) -> Result<Option<
     })
     .transpose()
 }
+
+/// Opens a session (only the token's hash is stored).
+pub(crate) async fn insert(
+    mut ex: Ex<'_>,
+    hash: &[u8],
+    agent: AgentId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    db::query(
+        "INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(hash)
+    .bind(agent.0)
+    .bind(now)
+    .bind(expires_at)
+    .execute(ex.ex())
+    .await?;
+    Ok(())
+}
+
+/// The account of a session.
+pub(crate) async fn agent_of(mut ex: Ex<'_>, hash: &[u8]) -> Result<Option<AgentId>> {
+    Ok(
+        db::query_scalar::<i64>("SELECT agent_id FROM sessions WHERE token_hash = ?")
+            .bind(hash)
+            .fetch_optional(ex.ex())
+            .await?
+            .map(AgentId),
+    )
+}
+
+/// Ends this session, and every expired one.
+pub(crate) async fn end_with_expired(
+    mut ex: Ex<'_>,
+    hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db::query("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?")
+        .bind(hash)
+        .bind(now)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// Ends an account's sessions but the one of `keep` (a token hash; empty: all).
+pub(crate) async fn end_all_but(mut ex: Ex<'_>, agent: i64, keep: &[u8]) -> Result<()> {
+    db::query("DELETE FROM sessions WHERE agent_id = ? AND token_hash <> ?")
+        .bind(agent)
+        .bind(keep)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
