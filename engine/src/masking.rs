@@ -10,7 +10,7 @@
 use crate::store;
 use std::path::Path;
 
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use chrono::Utc;
@@ -177,11 +177,7 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 impl Engine {
     /// C-PII-1: masking exists only with the service's security-service flag.
     pub(crate) async fn require_security(&self, caller: &Caller) -> Result<()> {
-        let on: bool = db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
-            .bind(caller.service_id().0)
-            .fetch_one(self.db.ex())
-            .await?;
-        if on {
+        if store::services::security_service(self.db.ex(), caller.service_id()).await? {
             Ok(())
         } else {
             Err(Error::forbidden(
@@ -219,17 +215,17 @@ impl Engine {
         message: Option<MessageId>,
         detail: Option<&str>,
     ) -> Result<()> {
-        db::query("INSERT INTO audit_log (service_id, agent_id, action, chat_id, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(caller.service_id().0)
-            .bind(caller.agent_id().0)
-            .bind(action)
-            .bind(chat.map(|c| c.0))
-            .bind(message.map(|m| m.0))
-            .bind(detail)
-            .bind(Utc::now())
-            .execute(conn.ex())
-            .await?;
-        Ok(())
+        store::audit::record(
+            conn.ex(),
+            caller.service_id(),
+            caller.agent_id(),
+            action,
+            chat,
+            message,
+            detail,
+            Utc::now(),
+        )
+        .await
     }
 
     pub(crate) async fn publish_updated(
@@ -307,28 +303,21 @@ impl Engine {
         for &i in &absorbed {
             let r = &rows[i];
             originals.push((existing[i], self.mask_key.open(&r.nonce, &r.ciphertext)?));
-            db::query("DELETE FROM masks WHERE id = ?")
-                .bind(r.id)
-                .execute(tx.ex())
-                .await?;
+            store::masks::delete(tx.ex(), r.id).await?;
         }
         let original = reconstruct(&text, union, &originals);
         let (nonce, ct) = self.mask_key.seal(&original);
-        db::query("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(message.0)
-            .bind(union.start as i64)
-            .bind(union.end as i64)
-            .bind(nonce)
-            .bind(ct)
-            .bind(caller.agent_id().0)
-            .bind(Utc::now())
-            .execute(tx.ex())
-            .await?;
-        db::query("UPDATE messages SET text = ? WHERE id = ?")
-            .bind(star_out(&text, union))
-            .bind(message.0)
-            .execute(tx.ex())
-            .await?;
+        store::masks::insert(
+            tx.ex(),
+            message,
+            union,
+            &nonce,
+            &ct,
+            Some(caller.agent_id()),
+            Utc::now(),
+        )
+        .await?;
+        store::messages::set_text(tx.ex(), message, &star_out(&text, union)).await?;
         Ok((original, agent))
     }
 
@@ -368,15 +357,8 @@ impl Engine {
             .ok_or(Error::NotFound("mask"))?;
         let original = self.mask_key.open(&r.nonce, &r.ciphertext)?;
         let restored = shared::mask::restore(&text, r.run.start, &original);
-        db::query("DELETE FROM masks WHERE id = ?")
-            .bind(mask_id)
-            .execute(tx.ex())
-            .await?;
-        db::query("UPDATE messages SET text = ? WHERE id = ?")
-            .bind(restored)
-            .bind(message.0)
-            .execute(tx.ex())
-            .await?;
+        store::masks::delete(tx.ex(), mask_id).await?;
+        store::messages::set_text(tx.ex(), message, &restored).await?;
         Ok(agent)
     }
 
@@ -417,15 +399,16 @@ impl Engine {
     ) -> Result<Vec<shared::Mask>> {
         let mut masks = Vec::with_capacity(runs.len());
         for r in runs {
-            let id: i64 = db::query_scalar("INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?) RETURNING id")
-                .bind(message)
-                .bind(r.run.start as i64)
-                .bind(r.run.end as i64)
-                .bind(r.nonce.as_slice())
-                .bind(r.ciphertext.as_slice())
-                .bind(now)
-                .fetch_one(conn.ex())
-                .await?;
+            let id = store::masks::insert(
+                conn.ex(),
+                MessageId(message),
+                r.run,
+                &r.nonce,
+                &r.ciphertext,
+                None,
+                now,
+            )
+            .await?;
             masks.push(shared::Mask {
                 id: id.to_string(),
                 start: r.run.start,

@@ -9,7 +9,7 @@ use shared::{ChatId, Message, MessageId};
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::error::{Error, Result};
 
 /// The file of a message: its id and whether it is masked.
@@ -74,10 +74,11 @@ impl Engine {
             drop(tx);
             return self.message(message).await;
         }
-        let runs: Vec<i64> = db::query_scalar("SELECT id FROM masks WHERE message_id = ?")
-            .bind(message.0)
-            .fetch_all(tx.ex())
-            .await?;
+        let runs: Vec<i64> = crate::store::masks::of_message(tx.ex(), message)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         for run in runs {
             self.unmask_in(tx.ex(), caller, chat, message, run).await?;
         }
@@ -100,24 +101,11 @@ impl Engine {
     /// Encrypts (`seal`) or decrypts a file's chunks and thumbnail in place, one chunk
     /// in memory at a time, and sets its `masked` flag.
     async fn crypt_file(&self, mut tx: Ex<'_>, file: i64, seal: bool) -> Result<()> {
-        let seqs: Vec<i64> = db::query_scalar(
-            "SELECT seq FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq",
-        )
-        .bind(file)
-        .fetch_all(tx.ex())
-        .await?;
+        let seqs = crate::store::files::chunk_seqs(tx.ex(), file).await?;
         for seq in seqs {
             let (nonce, data) = crate::store::files::sealed_chunk(tx.ex(), file, seq).await?;
             let (nonce, data) = self.crypt(nonce, data, seal)?;
-            db::query(
-                "UPDATE attachment_chunks SET nonce = ?, data = ? WHERE attachment_id = ? AND seq = ?",
-            )
-            .bind(nonce)
-            .bind(data)
-            .bind(file)
-            .bind(seq)
-            .execute(tx.ex())
-            .await?;
+            crate::store::files::set_chunk(tx.ex(), file, seq, nonce.as_deref(), &data).await?;
         }
         let (thumb_nonce, thumb) = crate::store::files::sealed_thumbnail(tx.ex(), file).await?;
         let thumb = match thumb {
@@ -125,13 +113,14 @@ impl Engine {
             None => None,
         };
         let (thumb_nonce, thumb) = thumb.map_or((None, None), |(n, t)| (n, Some(t)));
-        db::query("UPDATE attachments SET thumb = ?, thumb_nonce = ?, masked = ? WHERE id = ?")
-            .bind(thumb)
-            .bind(thumb_nonce)
-            .bind(seal)
-            .bind(file)
-            .execute(tx.ex())
-            .await?;
+        crate::store::files::set_thumbnail_and_mask(
+            tx.ex(),
+            file,
+            thumb.as_deref(),
+            thumb_nonce.as_deref(),
+            seal,
+        )
+        .await?;
         Ok(())
     }
 

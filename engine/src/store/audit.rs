@@ -1,6 +1,7 @@
 //! The `audit_log` table: who did what to which chat or message (never the text).
 
-use shared::{AuditEntry, ServiceId};
+use chrono::{DateTime, Utc};
+use shared::{AgentId, AuditEntry, ChatId, MessageId, ServiceId};
 
 use crate::db::{self, Ex};
 use crate::error::Result;
@@ -37,4 +38,29 @@ pub(crate) async fn entries(
         })
     })
     .collect()
+}
+
+/// Records what an agent did (never the text it concerned).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    agent: AgentId,
+    action: &str,
+    chat: Option<ChatId>,
+    message: Option<MessageId>,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db::query("INSERT INTO audit_log (service_id, agent_id, action, chat_id, message_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(service.0)
+        .bind(agent.0)
+        .bind(action)
+        .bind(chat.map(|c| c.0))
+        .bind(message.map(|m| m.0))
+        .bind(detail)
+        .bind(now)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
 }

@@ -215,6 +215,54 @@ pub(crate) async fn sealed_thumbnail(
     Ok((r.try_get("thumb_nonce")?, r.try_get("thumb")?))
 }
 
+/// The sequence numbers of a file's stored pieces, in order.
+pub(crate) async fn chunk_seqs(mut ex: Ex<'_>, file: i64) -> Result<Vec<i64>> {
+    Ok(
+        db::query_scalar("SELECT seq FROM attachment_chunks WHERE attachment_id = ? ORDER BY seq")
+            .bind(file)
+            .fetch_all(ex.ex())
+            .await?,
+    )
+}
+
+/// Replaces a piece's bytes (sealed with `nonce`, or plain without).
+pub(crate) async fn set_chunk(
+    mut ex: Ex<'_>,
+    file: i64,
+    seq: i64,
+    nonce: Option<&[u8]>,
+    data: &[u8],
+) -> Result<()> {
+    db::query(
+        "UPDATE attachment_chunks SET nonce = ?, data = ? WHERE attachment_id = ? AND seq = ?",
+    )
+    .bind(nonce)
+    .bind(data)
+    .bind(file)
+    .bind(seq)
+    .execute(ex.ex())
+    .await?;
+    Ok(())
+}
+
+/// Replaces a file's thumbnail (sealed or not) and its `masked` flag.
+pub(crate) async fn set_thumbnail_and_mask(
+    mut ex: Ex<'_>,
+    file: i64,
+    thumb: Option<&[u8]>,
+    thumb_nonce: Option<&[u8]>,
+    masked: bool,
+) -> Result<()> {
+    db::query("UPDATE attachments SET thumb = ?, thumb_nonce = ?, masked = ? WHERE id = ?")
+        .bind(thumb)
+        .bind(thumb_nonce)
+        .bind(masked)
+        .bind(file)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
 /// The attachment of message `m` as a JSON array of zero or one object (a scalar
 /// subquery, so a transcript stays one query).
 pub(crate) fn attachment_json(backend: Backend) -> String {

@@ -3,6 +3,9 @@
 
 use shared::{ChatId, MessageId, ServiceId};
 
+use chrono::{DateTime, Utc};
+use shared::AgentId;
+
 use crate::db::{self, Ex, Row};
 use crate::error::Result;
 use shared::mask::Run;
@@ -77,4 +80,37 @@ pub(crate) async fn message_text(
     .await?
     .map(|r| Ok((r.try_get("text")?, r.try_get("agent_id")?)))
     .transpose()
+}
+
+/// Keeps a masked run's original, sealed; answers the mask's id.
+pub(crate) async fn insert(
+    mut ex: Ex<'_>,
+    message: MessageId,
+    run: Run,
+    nonce: &[u8],
+    ciphertext: &[u8],
+    agent: Option<AgentId>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(db::query_scalar(
+        "INSERT INTO masks (message_id, start_char, end_char, nonce, ciphertext, agent_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(message.0)
+    .bind(run.start as i64)
+    .bind(run.end as i64)
+    .bind(nonce)
+    .bind(ciphertext)
+    .bind(agent.map(|a| a.0))
+    .bind(now)
+    .fetch_one(ex.ex())
+    .await?)
+}
+
+pub(crate) async fn delete(mut ex: Ex<'_>, id: i64) -> Result<()> {
+    db::query("DELETE FROM masks WHERE id = ?")
+        .bind(id)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
 }

@@ -273,6 +273,16 @@ pub(crate) async fn customer_send(
     .await?)
 }
 
+/// Replaces a message's text (masking and unmasking).
+pub(crate) async fn set_text(mut ex: Ex<'_>, id: MessageId, text: &str) -> Result<()> {
+    db::query("UPDATE messages SET text = ? WHERE id = ?")
+        .bind(text)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::{FromRow, Row, Value};

@@ -112,6 +112,16 @@ pub(crate) async fn with_waiting_chats(mut ex: Ex<'_>) -> Result<Vec<ServiceId>>
     .collect())
 }
 
+/// Whether the service has the security service (masking, PII hints).
+pub(crate) async fn security_service(mut ex: Ex<'_>, id: ServiceId) -> Result<bool> {
+    Ok(
+        db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
+            .bind(id.0)
+            .fetch_one(ex.ex())
+            .await?,
+    )
+}
+
 /// Whether every account of the service must use two-factor login.
 pub(crate) async fn set_require_two_factor(mut ex: Ex<'_>, id: ServiceId, on: bool) -> Result<()> {
     db::query("UPDATE services SET require_two_factor = ? WHERE id = ?")
