@@ -27,6 +27,7 @@ use crate::Engine;
 use crate::caller::Caller;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::store;
 
 /// Chats erased per transaction (a retention run over years of chats never holds the
 /// write lock for long).
@@ -59,70 +60,13 @@ fn customer_sql(key: &CustomerKey, b: &mut db::Builder) -> Result<()> {
     Ok(())
 }
 
-/// ` IN (?, ?, …)` of ids.
-fn ids_in(b: &mut db::Builder, ids: &[i64]) {
-    b.push(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.push_bind(*id);
-    }
-    b.push(")");
-}
-
 impl Engine {
     /// Erases these ended chats of the service (the module's rule), in batches.
     pub(crate) async fn erase_chats(&self, service: ServiceId, chats: &[i64]) -> Result<Erased> {
         let mut total = Erased::default();
         for batch in chats.chunks(BATCH) {
             let mut tx = self.write_tx().await?;
-            // `sql` + ` IN (the batch)` + `tail`
-            let run = |sql: &str, tail: &str| {
-                let mut b = db::Builder::new(sql.to_owned());
-                ids_in(&mut b, batch);
-                b.push(tail);
-                b.build()
-            };
-            let mut e = Erased::default();
-            e.messages = run("UPDATE messages SET text = '', pii = NULL, client_id = NULL WHERE text <> '' AND chat_id", "")
-                .execute(tx.ex())
-                .await?
-                .rows_affected() as i64;
-            run(
-                "DELETE FROM masks WHERE message_id IN (SELECT id FROM messages WHERE chat_id",
-                ")",
-            )
-            .execute(tx.ex())
-            .await?;
-            run("DELETE FROM attachment_chunks WHERE attachment_id IN (SELECT id FROM attachments WHERE chat_id", ")")
-                .execute(tx.ex())
-                .await?;
-            e.files = run("DELETE FROM attachments WHERE chat_id", "")
-                .execute(tx.ex())
-                .await?
-                .rows_affected() as i64;
-            // a transfer's note may quote the customer
-            run("UPDATE chat_handovers SET note = NULL WHERE chat_id", "")
-                .execute(tx.ex())
-                .await?;
-            e.tickets = run("UPDATE tickets SET requester_name = NULL, requester_email = NULL, subject = '', body = '' WHERE chat_id", "")
-                .execute(tx.ex())
-                .await?
-                .rows_affected() as i64;
-            let mut b = db::Builder::new(
-                "UPDATE chats SET customer_name = NULL, customer_email = NULL, customer_memo = NULL,
-                   customer_ip = NULL, user_agent = NULL, customer_device = NULL, visitor_id = NULL,
-                   rating_comment = NULL,
-                   channel = CASE WHEN channel = 'helpcenter' THEN channel ELSE 'widget' END,
-                   erased_at = ",
-            );
-            b.push_bind(Utc::now())
-                .push(" WHERE service_id = ")
-                .push_bind(service.0)
-                .push(" AND status = 'ended' AND id");
-            ids_in(&mut b, batch);
-            e.chats = b.build().execute(tx.ex()).await?.rows_affected() as i64;
+            let e = store::privacy::erase(tx.ex(), service, batch, Utc::now()).await?;
             self.drop_exports_of(tx.ex(), service).await?;
             tx.commit().await?;
             total.add(&e);
@@ -140,15 +84,8 @@ impl Engine {
         action: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
-        db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(service.0)
-            .bind(agent)
-            .bind(action)
-            .bind(detail.to_string())
-            .bind(Utc::now())
-            .execute(self.db.ex())
-            .await?;
-        Ok(())
+        store::audit::record_service(self.db.ex(), service, agent, action, &detail, Utc::now())
+            .await
     }
 
     /// How many chats of the caller's service belong to this customer (ended, open).
@@ -190,15 +127,12 @@ impl Engine {
         done.open_left = open_left;
         if let CustomerKey::Email(email) = key {
             let mut tx = self.write_tx().await?;
-            done.tickets += db::query(
-                "UPDATE tickets SET requester_name = NULL, requester_email = NULL, subject = '', body = ''
-                 WHERE service_id = ? AND channel = 'inquiry' AND requester_email = ?",
+            done.tickets += store::privacy::erase_inquiries_of(
+                tx.ex(),
+                service,
+                &shared::validate::normalize_email(email),
             )
-            .bind(service.0)
-            .bind(shared::validate::normalize_email(email))
-            .execute(tx.ex())
-            .await?
-            .rows_affected() as i64;
+            .await?;
             self.drop_exports_of(tx.ex(), service).await?;
             tx.commit().await?;
             self.scrub_log().await?;
@@ -230,12 +164,7 @@ impl Engine {
                 reason: "must be 1 to 3650 days, or null for off".into(),
             }));
         }
-        db::query("UPDATE services SET retention_days = ? WHERE id = ?")
-            .bind(days)
-            .bind(caller.service_id().0)
-            .execute(self.db.ex())
-            .await?;
-        Ok(())
+        store::services::set_retention_days(self.db.ex(), caller.service_id(), days).await
     }
 
     /// The service's retention: days (`None`: off) and when it last ran.
@@ -263,11 +192,7 @@ impl Engine {
         service: ServiceId,
         agent: Option<i64>,
     ) -> Result<Erased> {
-        let days: Option<i64> =
-            db::query_scalar("SELECT retention_days FROM services WHERE id = ?")
-                .bind(service.0)
-                .fetch_one(self.db.ex())
-                .await?;
+        let (days, _) = store::services::retention(self.db.ex(), service).await?;
         let Some(days) = days else {
             // a state the service or account is in, not a wrong field: 409 (issue 30)
             return Err(Error::conflict(
@@ -278,14 +203,7 @@ impl Engine {
         let cutoff = Utc::now() - chrono::Duration::days(days);
         let mut done = Erased::default();
         loop {
-            let due: Vec<i64> = db::query_scalar(&format!(
-                "SELECT id FROM chats WHERE service_id = ? AND erased_at IS NULL AND status = 'ended'
-                   AND ended_at < ? ORDER BY id LIMIT {BATCH}"
-            ))
-            .bind(service.0)
-            .bind(cutoff)
-            .fetch_all(self.db.ex())
-            .await?;
+            let due = store::privacy::ended_before(self.db.ex(), service, cutoff, BATCH).await?;
             if due.is_empty() {
                 break;
             }
@@ -295,11 +213,7 @@ impl Engine {
                 break; // (cannot happen: the rows were due; never loop on them)
             }
         }
-        db::query("UPDATE services SET retention_ran_at = ? WHERE id = ?")
-            .bind(Utc::now())
-            .bind(service.0)
-            .execute(self.db.ex())
-            .await?;
+        store::services::set_retention_ran(self.db.ex(), service, Utc::now()).await?;
         self.audit_privacy(
             service,
             agent,
@@ -322,32 +236,18 @@ pub(crate) async fn daily_retention(engine: Engine) {
         every.tick().await;
         let day_ago = Utc::now() - chrono::Duration::days(1);
         // claim: only the instance whose update moved `retention_ran_at` runs it
-        let due: Result<Vec<i64>> = db::query_scalar(
-            "SELECT id FROM services WHERE retention_days IS NOT NULL
-               AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
-        )
-        .bind(day_ago)
-        .fetch_all(engine.db.ex())
-        .await
-        .map_err(Into::into);
+        let due = store::services::retention_due(engine.db.ex(), day_ago).await;
         for service in due.unwrap_or_default() {
-            let claimed = db::query(
-                "UPDATE services SET retention_ran_at = ? WHERE id = ?
-                   AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
-            )
-            .bind(Utc::now())
-            .bind(service)
-            .bind(day_ago)
-            .execute(engine.db.ex())
-            .await
-            .map(|d| d.rows_affected() == 1)
-            .unwrap_or(false);
+            let claimed =
+                store::services::claim_retention(engine.db.ex(), service, day_ago, Utc::now())
+                    .await
+                    .unwrap_or(false);
             if !claimed {
                 continue;
             }
-            match engine.run_retention(ServiceId(service), None).await {
-                Ok(e) => tracing::info!(service, chats = e.chats, "retention ran"),
-                Err(e) => tracing::warn!(service, error = %e, "retention failed"),
+            match engine.run_retention(service, None).await {
+                Ok(e) => tracing::info!(service = %service, chats = e.chats, "retention ran"),
+                Err(e) => tracing::warn!(service = %service, error = %e, "retention failed"),
             }
         }
     }

@@ -64,3 +64,24 @@ pub(crate) async fn record(
         .await?;
     Ok(())
 }
+
+/// Records a service-wide action (erasure, retention) with its counts as detail;
+/// `agent` `None` for the server's own runs.
+pub(crate) async fn record_service(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    agent: Option<i64>,
+    action: &str,
+    detail: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(service.0)
+        .bind(agent)
+        .bind(action)
+        .bind(detail.to_string())
+        .bind(now)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}

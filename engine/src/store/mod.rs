@@ -23,6 +23,7 @@ pub(crate) mod history;
 pub(crate) mod login_failures;
 pub(crate) mod masks;
 pub(crate) mod messages;
+pub(crate) mod privacy;
 pub(crate) mod reports;
 pub(crate) mod services;
 pub(crate) mod sessions;

@@ -112,6 +112,71 @@ pub(crate) async fn with_waiting_chats(mut ex: Ex<'_>) -> Result<Vec<ServiceId>>
     .collect())
 }
 
+/// Sets the service's retention (`None`: off).
+pub(crate) async fn set_retention_days(
+    mut ex: Ex<'_>,
+    id: ServiceId,
+    days: Option<i64>,
+) -> Result<()> {
+    db::query("UPDATE services SET retention_days = ? WHERE id = ?")
+        .bind(days)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// The retention ran now.
+pub(crate) async fn set_retention_ran(
+    mut ex: Ex<'_>,
+    id: ServiceId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    db::query("UPDATE services SET retention_ran_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// Services with retention on that last ran before `before` (or never).
+pub(crate) async fn retention_due(
+    mut ex: Ex<'_>,
+    before: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<ServiceId>> {
+    Ok(db::query_scalar::<i64>(
+        "SELECT id FROM services WHERE retention_days IS NOT NULL
+           AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
+    )
+    .bind(before)
+    .fetch_all(ex.ex())
+    .await?
+    .into_iter()
+    .map(ServiceId)
+    .collect())
+}
+
+/// Claims a service's daily retention run: `true` only for the instance whose update
+/// moved `retention_ran_at`.
+pub(crate) async fn claim_retention(
+    mut ex: Ex<'_>,
+    id: ServiceId,
+    before: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let done = db::query(
+        "UPDATE services SET retention_ran_at = ? WHERE id = ?
+           AND (retention_ran_at IS NULL OR retention_ran_at < ?)",
+    )
+    .bind(now)
+    .bind(id.0)
+    .bind(before)
+    .execute(ex.ex())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Whether the service has the security service (masking, PII hints).
 pub(crate) async fn security_service(mut ex: Ex<'_>, id: ServiceId) -> Result<bool> {
     Ok(
