@@ -63,29 +63,24 @@ pub(crate) fn start_sync(engine: &Engine) {
                 agent = rx.recv() => {
                     let Some(agent) = agent else { return };
                     let n = engine.presence.count(agent);
-                    crate::db::query(
-                        "INSERT INTO agent_sockets (instance, agent_id, sockets, seen_at) VALUES (?, ?, ?, ?)
-                         ON CONFLICT (agent_id, instance) DO UPDATE SET sockets = excluded.sockets, seen_at = excluded.seen_at",
+                    crate::store::sockets::record(
+                        engine.db.ex(),
+                        &engine.instance,
+                        agent,
+                        i64::from(n),
+                        chrono::Utc::now(),
                     )
-                    .bind(engine.instance.as_str())
-                    .bind(agent.0)
-                    .bind(i64::from(n))
-                    .bind(chrono::Utc::now())
-                    .execute(engine.db.ex())
                     .await
                 }
                 _ = beat.tick() => {
                     let now = chrono::Utc::now();
                     // rows of instances gone for an hour are only clutter
-                    let _ = crate::db::query("DELETE FROM agent_sockets WHERE seen_at < ?")
-                        .bind(now - chrono::Duration::hours(1))
-                        .execute(engine.db.ex())
-                        .await;
-                    crate::db::query("UPDATE agent_sockets SET seen_at = ? WHERE instance = ?")
-                        .bind(now)
-                        .bind(engine.instance.as_str())
-                        .execute(engine.db.ex())
-                        .await
+                    let _ = crate::store::sockets::forget_before(
+                        engine.db.ex(),
+                        now - chrono::Duration::hours(1),
+                    )
+                    .await;
+                    crate::store::sockets::touch(engine.db.ex(), &engine.instance, now).await
                 }
             };
             if let Err(e) = written {
@@ -169,14 +164,7 @@ impl Engine {
         }
         let stale =
             chrono::Utc::now() - chrono::Duration::milliseconds((STALE_SECS * 1000.0) as i64);
-        let n: Result<i64, _> = crate::db::query_scalar(
-            "SELECT COUNT(*) FROM agent_sockets WHERE agent_id = ? AND instance <> ? AND sockets > 0 AND seen_at >= ?",
-        )
-        .bind(agent.0)
-        .bind(self.instance.as_str())
-        .bind(stale)
-        .fetch_one(self.db.ex())
-        .await;
+        let n = crate::store::sockets::elsewhere(self.db.ex(), agent, &self.instance, stale).await;
         // when unsure, keep the agent online: another instance's timer still runs
         n.map_or(true, |n| n > 0)
     }

@@ -116,27 +116,21 @@ impl Engine {
             error: None,
         };
         // expired jobs (and their files) go first
-        db::query("DELETE FROM export_jobs WHERE created_at < ?")
-            .bind(ago(EXPORT_TTL))
-            .execute(self.db.ex())
-            .await?;
-        let inserted = db::query(
-            "INSERT INTO export_jobs (id, service_id, agent_id, state, total, file_name, created_at)
-             SELECT ?, ?, ?, 'running', ?, ?, ?
-             WHERE NOT EXISTS (SELECT 1 FROM export_jobs
-                               WHERE agent_id = ? AND state = 'running' AND created_at >= ?)",
+        store::exports::delete_before(self.db.ex(), ago(EXPORT_TTL)).await?;
+        let inserted = store::exports::start(
+            self.db.ex(),
+            &store::exports::NewJob {
+                id: &progress.id,
+                service: caller.service_id(),
+                agent: caller.agent_id(),
+                total,
+                file_name: &progress.file_name,
+            },
+            now,
+            ago(EXPORT_RUNNING_MAX),
         )
-        .bind(&progress.id)
-        .bind(caller.service_id().0)
-        .bind(caller.agent_id().0)
-        .bind(total)
-        .bind(&progress.file_name)
-        .bind(now)
-        .bind(caller.agent_id().0)
-        .bind(ago(EXPORT_RUNNING_MAX))
-        .execute(self.db.ex())
         .await?;
-        if inserted.rows_affected() == 0 {
+        if !inserted {
             return Err(Error::conflict(
                 shared::ErrorCode::ExportRunning,
                 "an export of yours is still running; wait for it to finish",
@@ -155,27 +149,17 @@ impl Engine {
             };
             let state = if outcome.is_ok() { "done" } else { "failed" };
             metrics::counter!("oc_exports_total", "state" => state).increment(1);
-            let saved =
-                match outcome {
-                    // only while still running: a mask meanwhile failed the job, and
-                    // its file (which may hold the masked text) is dropped here
-                    Ok((bytes, rows)) => db::query(
-                        "UPDATE export_jobs SET state = 'done', written = ?, file = ? WHERE id = ? AND state = 'running'",
-                    )
-                    .bind(rows)
-                    .bind(bytes)
-                    .bind(&id)
-                    .execute(engine.db.ex())
-                    .await,
-                    Err(e) => {
-                        tracing::error!(error = %e, "export failed");
-                        db::query("UPDATE export_jobs SET state = 'failed', error = ? WHERE id = ?")
-                            .bind(e.to_string())
-                            .bind(&id)
-                            .execute(engine.db.ex())
-                            .await
-                    }
-                };
+            let saved = match outcome {
+                // only while still running: a mask meanwhile failed the job, and
+                // its file (which may hold the masked text) is dropped here
+                Ok((bytes, rows)) => {
+                    store::exports::finish(engine.db.ex(), &id, rows, &bytes).await
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "export failed");
+                    store::exports::fail(engine.db.ex(), &id, &e.to_string()).await
+                }
+            };
             if let Err(e) = saved {
                 tracing::error!(error = %e, "could not record the end of an export");
             }
@@ -186,11 +170,7 @@ impl Engine {
     /// Deletes expired export jobs and their files (issue 15): run at start-up and
     /// every few minutes, so no finished file outlives [`EXPORT_TTL`] by much.
     pub(crate) async fn sweep_exports(&self) -> Result<u64> {
-        let done = db::query("DELETE FROM export_jobs WHERE created_at < ?")
-            .bind(ago(EXPORT_TTL))
-            .execute(self.db.ex())
-            .await?;
-        Ok(done.rows_affected())
+        store::exports::delete_before(self.db.ex(), ago(EXPORT_TTL)).await
     }
 
     /// A message of the service was masked: finished exports (which may hold its
@@ -200,19 +180,7 @@ impl Engine {
         mut conn: db::Ex<'_>,
         service: shared::ServiceId,
     ) -> Result<()> {
-        db::query("DELETE FROM export_jobs WHERE service_id = ? AND state <> 'running'")
-            .bind(service.0)
-            .execute(conn.ex())
-            .await?;
-        db::query(
-            "UPDATE export_jobs SET state = 'failed',
-               error = 'a message was masked while this export ran; please export again'
-             WHERE service_id = ? AND state = 'running'",
-        )
-        .bind(service.0)
-        .execute(conn.ex())
-        .await?;
-        Ok(())
+        store::exports::drop_of_service(conn.ex(), service).await
     }
 
     /// How far an export of the caller's is.
@@ -332,11 +300,7 @@ impl Engine {
                 }
                 if let Some(id) = job {
                     let done = written.load(std::sync::atomic::Ordering::Relaxed);
-                    db::query("UPDATE export_jobs SET written = ? WHERE id = ?")
-                        .bind(done)
-                        .bind(id)
-                        .execute(self.db.ex())
-                        .await?;
+                    store::exports::set_written(self.db.ex(), id, done as i64).await?;
                 }
                 if !full {
                     return Ok(());
@@ -372,14 +336,17 @@ impl Engine {
             "q_chars": chars(&f.text),
         })
         .to_string();
-        db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'export', ?, ?)")
-            .bind(caller.service_id().0)
-            .bind(caller.agent_id().0)
-            .bind(detail)
-            .bind(Utc::now())
-            .execute(self.db.ex())
-            .await?;
-        Ok(())
+        store::audit::record(
+            self.db.ex(),
+            caller.service_id(),
+            caller.agent_id(),
+            "export",
+            None,
+            None,
+            Some(&detail),
+            Utc::now(),
+        )
+        .await
     }
 }
 

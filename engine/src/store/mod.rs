@@ -27,6 +27,7 @@ pub(crate) mod privacy;
 pub(crate) mod reports;
 pub(crate) mod services;
 pub(crate) mod sessions;
+pub(crate) mod sockets;
 pub(crate) mod tickets;
 pub(crate) mod two_factor;
 pub(crate) mod webhooks;
