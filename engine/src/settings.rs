@@ -23,15 +23,6 @@ impl Engine {
         Ok((s.slug, s.settings))
     }
 
-    /// The service's identity secret (made with the service, and by migration 0005 for
-    /// older rows), for checking `data-user-hash`.
-    pub(crate) async fn identity_secret(&self, service: i64) -> Result<String> {
-        store::services::identity_secret(self.db.ex(), shared::ServiceId(service))
-            .await?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::Internal("service has no identity secret".into()))
-    }
-
     /// The caller's service settings (admins).
     pub async fn settings(&self, caller: &Caller) -> Result<Settings> {
         caller.require_admin()?;
@@ -214,7 +205,7 @@ impl Engine {
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
         let mut tx = self.write_tx().await?;
-        store::chats::rate(tx.ex(), chat, req.score, comment.as_deref(), Utc::now()).await?;
+        store::chat_changes::rate(tx.ex(), chat, req.score, comment.as_deref(), Utc::now()).await?;
         // a rating given after the end counts in the reports too (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         crate::webhooks::enqueue(
@@ -274,7 +265,7 @@ impl Engine {
                     .to_owned()
             });
         self.post_system_message(chat, &text).await?;
-        store::chats::mark_rating_requested(self.db.ex(), chat, Utc::now()).await?;
+        store::chat_changes::mark_rating_requested(self.db.ex(), chat, Utc::now()).await?;
         self.hub.publish(
             Topic::Chat(chat),
             ServerMsg::RatingRequested { chat_id: chat },

@@ -17,7 +17,7 @@ pub(super) async fn assign(
     agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let row = store::chats::assign(conn.re(), chat, agent, now).await?;
+    let row = store::chat_changes::assign(conn.re(), chat, agent, now).await?;
     // a first assignment: how long the customer waited for an agent (metrics)
     if let Some(r) = row {
         crate::webhooks::enqueue(

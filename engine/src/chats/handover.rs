@@ -40,10 +40,10 @@ pub(super) async fn move_chat(
     match to {
         Some(agent) => assign(conn.re(), chat, agent, now).await?,
         None => {
-            store::chats::requeue(conn.re(), chat).await?;
+            store::chat_changes::requeue(conn.re(), chat).await?;
         }
     }
-    store::chats::log_handover(conn.re(), chat, kind, from, to, note, now).await?;
+    store::chat_changes::log_handover(conn.re(), chat, kind, from, to, note, now).await?;
     Ok(())
 }
 

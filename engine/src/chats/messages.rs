@@ -145,7 +145,7 @@ impl Engine {
 
     /// The assigned agent has read up to `seq`.
     pub async fn mark_read(&self, caller: &Caller, chat: ChatId, seq: i64) -> Result<()> {
-        let read = store::chats::agent_read_to(
+        let read = store::chat_changes::agent_read_to(
             self.db.ex(),
             chat,
             caller.service_id(),

@@ -129,7 +129,7 @@ impl Engine {
                 if customer.chat_id != chat {
                     return Err(Error::NotFound("chat"));
                 }
-                store::chats::customer_read_to(self.db.ex(), chat, seq).await?;
+                store::chat_changes::customer_read_to(self.db.ex(), chat, seq).await?;
                 self.publish_read(chat, Author::Customer).await
             }
         }

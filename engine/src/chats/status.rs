@@ -23,7 +23,7 @@ impl Engine {
         let row = chat_row(tx.ex(), chat).await?;
         check_access(Party::Agent(caller), &row)?;
         require_assigned(caller, &row)?;
-        store::chats::mark_opened(tx.ex(), chat, caller.agent_id(), Utc::now()).await?;
+        store::chat_changes::mark_opened(tx.ex(), chat, caller.agent_id(), Utc::now()).await?;
         tx.commit().await?;
         self.publish_counters(caller.agent_id()).await;
         self.agent_read(chat).await;
@@ -49,7 +49,7 @@ impl Engine {
                 format!("this chat is already {}", row.status.as_str()),
             )
         })?;
-        store::chats::set_ended(tx.ex(), chat, next, who == Author::Customer, now).await?;
+        store::chat_changes::set_ended(tx.ex(), chat, next, who == Author::Customer, now).await?;
         // an ended chat's figures join the report rollups in this transaction (issue 20)
         crate::reports::refresh_chat(tx.ex(), chat.0).await?;
         if next == ChatStatus::Ended {
@@ -175,10 +175,10 @@ impl Engine {
         if let Some(category) = info.consult.category_id {
             self.choosable_category(tx.ex(), caller, category).await?;
         }
-        store::chats::set_info(
+        store::chat_changes::set_info(
             tx.ex(),
             chat,
-            &store::chats::ChatInfo {
+            &store::chat_changes::ChatInfo {
                 customer_name: clean(&info.customer.name),
                 customer_email: clean(&info.customer.email).map(|e| validate::normalize_email(&e)),
                 customer_memo: info.customer.memo.clone().filter(|m| !m.trim().is_empty()),

@@ -169,11 +169,8 @@ impl Engine {
             None
         };
         let (total, total_capped) = self.history_total(caller, filter, common_text).await?;
-        let security_service: bool =
-            db::query_scalar("SELECT contract_security FROM services WHERE id = ?")
-                .bind(caller.service_id().0)
-                .fetch_one(self.db.ex())
-                .await?;
+        let security_service =
+            crate::store::services::security_service(self.db.ex(), caller.service_id()).await?;
         let only = (!caller.sees_all_chats()).then(|| caller.agent_id());
         let agents = crate::store::agents::names(self.db.ex(), caller.service_id(), only).await?;
         Ok(HistoryPage {

@@ -321,17 +321,6 @@ pub(crate) fn id_names(rows: &[Row]) -> Result<std::collections::HashMap<AgentId
         .collect()
 }
 
-/// How many agents of a service are online, active and allowed to chat.
-pub(crate) async fn online_count(mut ex: Ex<'_>, service: ServiceId) -> Result<i64> {
-    Ok(db::query_scalar(
-        "SELECT COUNT(*) FROM agents WHERE service_id = ? AND status = 'online'
-           AND active = 1 AND chat_permission = 1",
-    )
-    .bind(service.0)
-    .fetch_one(ex.ex())
-    .await?)
-}
-
 /// An account's email and sealed TOTP secret (nonce, ciphertext): the one in force, or
 /// (`pending`) the one being set up; `None` without one.
 pub(crate) async fn sealed_totp(

@@ -14,6 +14,7 @@ pub(crate) mod agents;
 pub(crate) mod audit;
 pub(crate) mod canned;
 pub(crate) mod categories;
+pub(crate) mod chat_changes;
 pub(crate) mod chats;
 pub(crate) mod columns;
 pub(crate) mod direct;

@@ -99,6 +99,31 @@ pub(crate) async fn typing_preview(mut ex: Ex<'_>, id: ServiceId) -> Result<bool
     )
 }
 
+/// Whether chat is offered (contracted and switched on), the business hours and how
+/// many agents can take chats, in one read; `None` for an unknown slug.
+pub(crate) async fn availability(
+    mut ex: Ex<'_>,
+    slug: &str,
+) -> Result<Option<(bool, BusinessHours, i64)>> {
+    db::query(
+        "SELECT (s.contract_chat = 1 AND s.helpcenter_chat_enabled = 1) AS enabled, s.business_hours,
+                (SELECT COUNT(*) FROM agents a WHERE a.service_id = s.id AND a.status = 'online'
+                   AND a.active = 1 AND a.chat_permission = 1) AS online
+         FROM services s WHERE s.slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(ex.ex())
+    .await?
+    .map(|r| {
+        Ok((
+            r.try_get("enabled")?,
+            columns::business_hours(r.try_get("business_hours")?),
+            r.try_get("online")?,
+        ))
+    })
+    .transpose()
+}
+
 /// The services with chats waiting.
 pub(crate) async fn with_waiting_chats(mut ex: Ex<'_>) -> Result<Vec<ServiceId>> {
     Ok(db::query_scalar::<i64>(
@@ -239,17 +264,6 @@ pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings
         .execute(ex.ex())
         .await?;
     Ok(())
-}
-
-/// The service's identity secret (`None` when unset).
-pub(crate) async fn identity_secret(mut ex: Ex<'_>, id: ServiceId) -> Result<Option<String>> {
-    Ok(
-        db::query_scalar::<Option<String>>("SELECT identity_secret FROM services WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(ex.ex())
-            .await?
-            .flatten(),
-    )
 }
 
 /// A service's business hours (read on every routing decision and report).
