@@ -3,7 +3,8 @@
 //!   and forwarded to agent `/a/{i % M}`; 4 KiB read buffers), run as its own process;
 //! - a bare group-commit SQLite writer: one task inserts messages in multi-row INSERTs
 //!   of up to 50 rows per transaction (WAL, `synchronous=FULL`), as fast as it can and
-//!   at a paced rate, reporting rows/s and commit latency.
+//!   at a paced rate, reporting rows/s, commit latency and its CPU — on the bare table
+//!   and with the history's FTS5 trigram index kept by trigger.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -80,8 +81,33 @@ pub async fn relay(port: u16, agents: usize) {
     }
 }
 
-/// The group-commit SQLite baseline: unpaced maximum, then the given rate.
+/// The group-commit SQLite baseline: unpaced maximum, then the given rate — on the bare
+/// table, and again on a fresh database whose table carries the history's FTS5 trigram
+/// index kept by trigger (migration 0007's shape), each with the CPU this process spent
+/// (the writer, and a producer that only formats strings), so the chat figures can be
+/// set against what storing (and indexing) a message costs by itself (issue 32).
 pub async fn sqlite(rate: f64, seconds: u64) -> Value {
+    let plain = sqlite_run(rate, seconds, Fts::None).await;
+    let indexed = sqlite_run(rate, seconds, Fts::Trigger).await;
+    let deferred = sqlite_run(rate, seconds, Fts::EverySecond).await;
+    let mut v = plain;
+    v["with_fts5_trigram_trigger"] = indexed;
+    v["with_fts5_trigram_every_second"] = deferred;
+    v
+}
+
+/// How the baseline keeps a full-text index of the messages.
+#[derive(Clone, Copy, PartialEq)]
+enum Fts {
+    None,
+    /// Migration 0007's trigger: every insert indexed in its own transaction.
+    Trigger,
+    /// No trigger; once a second the rows past the last indexed id are indexed in one
+    /// statement (the deferred shape measured for issue 32).
+    EverySecond,
+}
+
+async fn sqlite_run(rate: f64, seconds: u64, fts: Fts) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let opts = SqliteConnectOptions::from_str(&format!(
         "sqlite://{}",
@@ -99,6 +125,38 @@ pub async fn sqlite(rate: f64, seconds: u64) -> Value {
     .execute(&mut conn)
     .await
     .unwrap();
+    if fts != Fts::None {
+        for stmt in [
+            "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content = 'messages', content_rowid = 'id', tokenize = 'trigram')",
+            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1)",
+        ] {
+            sqlx::query(stmt).execute(&mut conn).await.unwrap();
+        }
+    }
+    if fts == Fts::Trigger {
+        sqlx::query("CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let mut indexed_upto = 0i64;
+    let mut last_index = Instant::now();
+    async fn index_tail(conn: &mut sqlx::SqliteConnection, upto: &mut i64) {
+        let mut tx = conn.begin().await.unwrap();
+        let top: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM messages")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let top = top.unwrap_or(0);
+        sqlx::query("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > ? AND id <= ?")
+            .bind(*upto)
+            .bind(top)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        *upto = top;
+    }
 
     async fn commit(conn: &mut sqlx::SqliteConnection, batch: &[(i64, i64, String)]) {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
@@ -130,10 +188,16 @@ pub async fn sqlite(rate: f64, seconds: u64) -> Value {
             .collect();
         commit(&mut conn, &batch).await;
         rows += 50;
+        if fts == Fts::EverySecond && last_index.elapsed() >= Duration::from_secs(1) {
+            index_tail(&mut conn, &mut indexed_upto).await;
+            last_index = Instant::now();
+        }
     }
     let max_rows_per_sec = rows as f64 / start.elapsed().as_secs_f64();
 
     // paced: producers at `rate`, the writer takes what has arrived (≤ 50) per commit
+    let me = std::process::id();
+    let cpu_before = crate::util::cpu_seconds(me);
     let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, String)>();
     let producer = tokio::spawn(async move {
         let period = Duration::from_secs_f64(1.0 / rate.max(1.0));
@@ -171,6 +235,10 @@ pub async fn sqlite(rate: f64, seconds: u64) -> Value {
             }
         }
         commit(&mut conn, &batch).await;
+        if fts == Fts::EverySecond && last_index.elapsed() >= Duration::from_secs(1) {
+            index_tail(&mut conn, &mut indexed_upto).await;
+            last_index = Instant::now();
+        }
         let now = Instant::now();
         for t in stamps.drain(..) {
             waits.push(now.duration_since(t).as_micros() as u64);
@@ -180,11 +248,13 @@ pub async fn sqlite(rate: f64, seconds: u64) -> Value {
     }
     let produced = producer.await.unwrap();
     let paced_secs = begin.elapsed().as_secs_f64();
+    let cpu = crate::util::cpu_seconds(me) - cpu_before;
     json!({
         "group_commit_max_rows_per_sec": max_rows_per_sec.round(),
         "paced_rate": rate,
         "paced_produced": produced,
         "paced_stored_rows_per_sec": (stored as f64 / paced_secs).round(),
         "paced_commit_wait": crate::util::latency_summary(waits),
+        "paced_cpu_percent_of_one_core": (cpu / paced_secs * 1000.0).round() / 10.0,
     })
 }

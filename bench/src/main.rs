@@ -391,7 +391,7 @@ fn process_figures(pid: u32, w: &ProcessWatch, o: &load::Outcome) -> Value {
         "anon_rss_before_sockets_mb": w.rss_before / 1_048_576,
         "anon_rss_with_sockets_mb": w.rss_connected / 1_048_576,
         "anon_rss_per_socket_bytes": per_socket,
-        "cpu_percent_of_one_core": (cpu / o.send_secs * 100.0).round(),
+        "cpu_percent_of_one_core": (cpu / o.send_secs * 1000.0).round() / 10.0,
     })
 }
 

@@ -5,8 +5,9 @@
 //! facade; the server renders both.
 
 use crate::Engine;
-use crate::db;
+use crate::db::Backend;
 use crate::error::Result;
+use crate::store;
 
 /// The scrape-time figures.
 #[derive(Clone, Debug, Default)]
@@ -20,17 +21,21 @@ pub struct Gauges {
     pub pool_idle: usize,
     /// Export jobs running (every instance's, from the shared table).
     pub exports_running: i64,
+    /// Stored messages waiting for the history's trigram index (SQLite; issue 32): a
+    /// figure that keeps growing means the indexing pass cannot keep up.
+    pub search_index_queued: i64,
 }
 
 impl Engine {
-    /// Reads [`Gauges`]: three small grouped counts.
+    /// Reads [`Gauges`]: small grouped counts.
     pub async fn gauges(&self) -> Result<Gauges> {
-        let queue = crate::store::services::queue_lengths(self.db.ex()).await?;
-        let agents = crate::store::agents::status_counts(self.db.ex()).await?;
-        let exports_running: i64 =
-            db::query_scalar("SELECT COUNT(*) FROM export_jobs WHERE state = 'running'")
-                .fetch_one(self.db.ex())
-                .await?;
+        let queue = store::services::queue_lengths(self.db.ex()).await?;
+        let agents = store::agents::status_counts(self.db.ex()).await?;
+        let exports_running = store::exports::running(self.db.ex()).await?;
+        let search_index_queued = match self.db.backend() {
+            Backend::Sqlite => store::search_index::queued(self.db.ex()).await?,
+            Backend::Postgres => 0,
+        };
         let (pool_open, pool_idle) = self.db.usage();
         Ok(Gauges {
             queue,
@@ -38,6 +43,7 @@ impl Engine {
             pool_open,
             pool_idle,
             exports_running,
+            search_index_queued,
         })
     }
 }

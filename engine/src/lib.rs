@@ -36,6 +36,8 @@ pub mod routing;
 mod services;
 mod settings;
 mod store;
+#[cfg(test)]
+mod testing;
 pub mod throttle;
 mod tickets;
 mod topology;
@@ -158,6 +160,7 @@ impl Engine {
         engine.spawn_background(files::sweep_pending(engine.clone()));
         engine.spawn_background(reports::rollup::build_missing(engine.clone()));
         engine.spawn_background(privacy::daily_retention(engine.clone()));
+        engine.spawn_background(history::keep_index(engine.clone()));
         if let (Topology::Shared, Some(pg)) = (topology, engine.db.postgres()) {
             bus::start(&engine, pg.clone()).await?;
             presence::start_sync(&engine);

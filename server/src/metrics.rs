@@ -174,6 +174,7 @@ async fn render(state: &AppState) -> Response {
             metrics::gauge!("oc_db_pool_connections", "state" => "open").set(g.pool_open as f64);
             metrics::gauge!("oc_db_pool_connections", "state" => "idle").set(g.pool_idle as f64);
             metrics::gauge!("oc_exports_running").set(g.exports_running as f64);
+            metrics::gauge!("oc_search_index_queued").set(g.search_index_queued as f64);
         }
         Err(e) => tracing::warn!(error = %e, "metrics: reading the gauges failed"),
     }

@@ -100,6 +100,8 @@ async fn metrics_are_behind_a_token_and_count_what_happens() {
     assert!(get(r#"oc_agents{service="demo",status="offline"}"#) >= 1.0);
     assert!(get(r#"oc_queue_length{service="demo"}"#) >= 0.0);
     assert!(get(r#"oc_db_pool_connections{state="open"}"#) >= 1.0);
+    // messages waiting for the history's trigram index (SQLite's batches, issue 32)
+    assert!(get("oc_search_index_queued") >= 0.0);
     assert!(
         !text.contains(&format!("/chats/{chat}/")),
         "routes are labelled by their pattern, not a chat's path"

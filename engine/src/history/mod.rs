@@ -6,6 +6,9 @@
 //! and so in the index, which makes masked data unsearchable by construction.
 
 mod export;
+mod indexing;
+
+pub(crate) use indexing::keep_index;
 
 pub use export::EXPORT_TTL;
 
@@ -138,8 +141,12 @@ fn push_filter(
                 .push_bind(like_pattern(text))
                 .push(" ESCAPE '\\')");
         } else {
+            // the index, and the stored messages still queued for it (migration 0025)
+            let pattern = format!("%{text}%");
             qb.push(" AND c.id IN (SELECT m.chat_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts.text LIKE ")
-                .push_bind(format!("%{text}%"))
+                .push_bind(pattern.clone())
+                .push(" UNION ALL SELECT q.id FROM messages_fts_pending q JOIN messages qm ON qm.id = q.id WHERE qm.text LIKE ")
+                .push_bind(pattern)
                 .push("))");
         }
     }

@@ -151,3 +151,12 @@ pub(crate) async fn drop_of_service(mut ex: Ex<'_>, service: ServiceId) -> Resul
     .await?;
     Ok(())
 }
+
+/// How many export jobs run now, on every instance.
+pub(crate) async fn running(mut ex: Ex<'_>) -> Result<i64> {
+    Ok(
+        db::query_scalar("SELECT COUNT(*) FROM export_jobs WHERE state = 'running'")
+            .fetch_one(ex.ex())
+            .await?,
+    )
+}

@@ -197,34 +197,10 @@ pub(crate) static STORED_GROUPS: std::sync::atomic::AtomicUsize =
 mod tests {
     use std::sync::atomic::Ordering;
 
-    use shared::{AgentStatus, StartChatRequest};
-
     use super::STORED_GROUPS;
     use crate::chats::writer::SendJob;
-    use crate::{ChatParty, ClientInfo, Engine, db};
-
-    async fn customer(engine: &Engine, name: &str) -> crate::Customer {
-        let started = engine
-            .start_chat(
-                "demo",
-                StartChatRequest {
-                    consent: true,
-                    name: Some(name.into()),
-                    ..StartChatRequest::default()
-                },
-                ClientInfo {
-                    ip: Some(format!("10.0.0.{}", name.len())),
-                    user_agent: None,
-                    own_origin: None,
-                },
-            )
-            .await
-            .unwrap();
-        engine
-            .authenticate_customer(&started.customer_token)
-            .await
-            .unwrap()
-    }
+    use crate::testing::{customer, demo_with_agent_online};
+    use crate::{ChatParty, Engine, db};
 
     /// Sends `texts` (one per customer, in one group) and answers each send's result.
     async fn group(
@@ -260,23 +236,7 @@ mod tests {
     #[tokio::test]
     async fn the_writer_thread_survives_a_failing_group() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("oc.db").display());
-        let engine = Engine::open(&url).await.unwrap();
-        engine.seed_demo().await.unwrap();
-        let agent = engine
-            .login(
-                "agent1@demo.test",
-                crate::demo::DEMO_PASSWORD,
-                None,
-                "127.0.0.1",
-            )
-            .await
-            .unwrap();
-        let caller = engine.authenticate(&agent.token).await.unwrap();
-        engine
-            .set_status(&caller, AgentStatus::Online)
-            .await
-            .unwrap();
+        let (engine, _agent) = demo_with_agent_online(dir.path()).await;
         let (a, b, c) = (
             customer(&engine, "가").await,
             customer(&engine, "나나").await,
