@@ -25,39 +25,33 @@ use shared::privacy::{CustomerChats, CustomerKey, Erased, RETENTION_DAYS, Retent
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
 use crate::store;
+use crate::store::privacy::CustomerMatch;
 
 /// Chats erased per transaction (a retention run over years of chats never holds the
 /// write lock for long).
 const BATCH: usize = 200;
 
-/// ` AND …` matching a customer's chats.
-fn customer_sql(key: &CustomerKey, b: &mut db::Builder) -> Result<()> {
+/// The stored form of a customer key (normalised email, visitor id, `user:` + the host
+/// site's user id); a blank or over-long key is 422.
+fn customer_match(key: &CustomerKey) -> Result<CustomerMatch> {
     let blank = |v: &str| {
         v.trim().is_empty() || v.chars().count() > shared::privacy::MAX_CUSTOMER_KEY_CHARS
     };
     match key {
         CustomerKey::Email(e) if !blank(e) => {
-            b.push(" AND customer_email = ")
-                .push_bind(shared::validate::normalize_email(e));
+            Ok(CustomerMatch::Email(shared::validate::normalize_email(e)))
         }
-        CustomerKey::VisitorId(v) if !blank(v) => {
-            b.push(" AND visitor_id = ").push_bind(v.trim().to_owned());
-        }
+        CustomerKey::VisitorId(v) if !blank(v) => Ok(CustomerMatch::Visitor(v.trim().to_owned())),
         CustomerKey::UserId(u) if !blank(u) => {
-            b.push(" AND visitor_id = ")
-                .push_bind(format!("user:{}", u.trim()));
+            Ok(CustomerMatch::Visitor(format!("user:{}", u.trim())))
         }
-        _ => {
-            return Err(Error::Invalid(shared::validate::Invalid {
-                field: key.kind(),
-                reason: "must be 1 to 320 characters".into(),
-            }));
-        }
+        _ => Err(Error::Invalid(shared::validate::Invalid {
+            field: key.kind(),
+            reason: "must be 1 to 320 characters".into(),
+        })),
     }
-    Ok(())
 }
 
 impl Engine {
@@ -95,14 +89,9 @@ impl Engine {
         key: &CustomerKey,
     ) -> Result<CustomerChats> {
         caller.require_admin()?;
-        let mut b = db::Builder::new(
-            "SELECT COALESCE(SUM(CASE WHEN status = 'ended' AND erased_at IS NULL THEN 1 ELSE 0 END), 0) AS ended,
-                    COALESCE(SUM(CASE WHEN status <> 'ended' THEN 1 ELSE 0 END), 0) AS open
-             FROM chats WHERE service_id = ",
-        );
-        b.push_bind(caller.service_id().0);
-        customer_sql(key, &mut b)?;
-        let (ended, open) = crate::store::chats::ended_and_open(self.db.ex(), b.build()).await?;
+        let customer = customer_match(key)?;
+        let (ended, open) =
+            store::privacy::customer_counts(self.db.ex(), caller.service_id(), &customer).await?;
         Ok(CustomerChats { ended, open })
     }
 
@@ -111,12 +100,11 @@ impl Engine {
     pub async fn erase_customer(&self, caller: &Caller, key: &CustomerKey) -> Result<Erased> {
         caller.require_admin()?;
         let service = caller.service_id();
-        let mut b = db::Builder::new("SELECT id, status FROM chats WHERE service_id = ");
-        b.push_bind(service.0);
-        customer_sql(key, &mut b)?;
+        let customer = customer_match(key)?;
         let mut ended = Vec::new();
         let mut open_left = 0;
-        for (id, status) in crate::store::chats::ids_and_statuses(self.db.ex(), b.build()).await? {
+        for (id, status) in store::privacy::customer_chats(self.db.ex(), service, &customer).await?
+        {
             if status == shared::ChatStatus::Ended {
                 ended.push(id);
             } else {

@@ -12,33 +12,19 @@ pub(crate) use indexing::keep_index;
 
 pub use export::EXPORT_TTL;
 
-use crate::db::{self};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use shared::{HistoryFilter, HistoryPage, HistoryRow};
 
 use crate::Engine;
 use crate::caller::Caller;
+use crate::db::Backend;
 use crate::error::Result;
-
-use crate::store::history::{HISTORY_COLUMNS, HISTORY_FROM};
+use crate::store;
+use crate::store::history::{Search, TextSearch};
 
 /// Periods up to this many days search text by reading their chats' messages; longer
 /// ones (and no period) go through the trigram index.
 const SCAN_PERIOD_DAYS: i64 = 31;
-
-/// `%text%` for LIKE with `\` escaping `%`, `_` and `\`.
-fn like_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
-}
 
 /// Page totals are exact up to this many chats; beyond it a page says "10,000+".
 const TOTAL_CAP: i64 = 10_000;
@@ -47,117 +33,43 @@ const TEXT_TOTAL_CAP: i64 = 1_000;
 /// Index matches from which a search word counts as common.
 const COMMON_TEXT_MATCHES: i64 = 2_000;
 
-/// Appends the WHERE clause of a filter (tenant scope first), with the keyset cursor
-/// (the last row's stored `created_at` text and id) when given.
-///
-/// The cursor is bound as plain values, never as a subquery: SQLite then walks the
-/// `(service_id, created_at, id)` index from the cursor down, so every page costs the
-/// same however deep it is (with a subquery each page re-scanned from the newest row,
-/// which made a 100,000-chat export quadratic).
-fn push_filter(
-    qb: &mut db::Builder,
-    backend: db::Backend,
-    common_text: bool,
-    caller: &Caller,
-    f: &HistoryFilter,
-    cursor: Option<(&db::Value, i64)>,
-) {
-    let like = backend.ilike();
-    qb.push(" WHERE c.service_id = ")
-        .push_bind(caller.service_id().0);
-    if !caller.sees_all_chats() {
-        qb.push(" AND c.agent_id = ").push_bind(caller.agent_id().0);
-    }
-    if let Some(from) = f.from {
-        qb.push(" AND c.created_at >= ").push_bind(from);
-    }
-    let cursor_at = cursor.and_then(|(at, _)| <DateTime<Utc> as db::Decode>::decode(at).ok());
-    if let Some(to) = f.to
-        // below a cursor inside the period the end is implied; leaving it out lets the
-        // index range start at the cursor
-        && !cursor_at.is_some_and(|at| at < to)
-    {
-        qb.push(" AND c.created_at < ").push_bind(to);
-    }
-    if let Some(handled) = f.handled {
-        qb.push(" AND c.handled = ").push_bind(handled);
-    }
-    if let Some(agent) = f.agent {
-        qb.push(" AND c.agent_id = ").push_bind(agent.0);
-    }
-    match f.channel {
-        Some("helpcenter") => {
-            qb.push(" AND c.channel = 'helpcenter'");
-        }
-        Some(_) => {
-            qb.push(" AND c.channel != 'helpcenter'");
-        }
-        None => {}
-    }
-    if let Some(cat) = f.category {
-        // the handling type at any level: itself, its children and grandchildren
-        qb.push(" AND c.category_id IN (SELECT id FROM categories WHERE service_id = ")
-            .push_bind(caller.service_id().0)
-            .push(" AND (id = ")
-            .push_bind(cat.0)
-            .push(" OR parent_id = ")
-            .push_bind(cat.0)
-            .push(" OR parent_id IN (SELECT id FROM categories WHERE parent_id = ")
-            .push_bind(cat.0)
-            .push(")))");
-    }
-    if let Some(customer) = &f.customer {
-        let p = like_pattern(customer);
-        qb.push(" AND (c.customer_name")
-            .push(like)
-            .push_bind(p.clone())
-            .push(" ESCAPE '\\' OR c.customer_email")
-            .push(like)
-            .push_bind(p)
-            .push(" ESCAPE '\\')");
-    }
-    if let Some(text) = &f.text {
-        let short_period = f.from.is_some_and(|from| {
-            f.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
-        });
-        if backend == db::Backend::Postgres && !short_period {
-            // the pg_trgm GIN index on messages.text serves ILIKE, escapes included
-            qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text ILIKE ")
-                .push_bind(like_pattern(text))
-                .push(" ESCAPE '\\')");
-        } else if short_period || common_text || text.chars().count() < 3 {
-            // Within a short period (or for a word shorter than a trigram) reading the
-            // period's own messages beats listing every match in the whole history. So
-            // it does for a common word (see [`Engine::is_common_text`]): walking the
-            // newest chats finds a page of matches long before the index's list of
-            // every match would be built.
-            qb.push(" AND EXISTS (SELECT 1 FROM messages m WHERE m.chat_id = c.id AND m.text")
-                .push(like)
-                .push_bind(like_pattern(text))
-                .push(" ESCAPE '\\')");
-        } else if text.contains(['%', '_', '\\']) {
-            // LIKE metacharacters cannot be escaped inside the trigram index: scan.
-            qb.push(" AND c.id IN (SELECT chat_id FROM messages WHERE text LIKE ")
-                .push_bind(like_pattern(text))
-                .push(" ESCAPE '\\')");
-        } else {
-            // the index, and the stored messages still queued for it (migration 0025)
-            let pattern = format!("%{text}%");
-            qb.push(" AND c.id IN (SELECT m.chat_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts.text LIKE ")
-                .push_bind(pattern.clone())
-                .push(" UNION ALL SELECT q.id FROM messages_fts_pending q JOIN messages qm ON qm.id = q.id WHERE qm.text LIKE ")
-                .push_bind(pattern)
-                .push("))");
-        }
-    }
-    if let Some((at, id)) = cursor {
-        qb.push(" AND c.created_at <= ")
-            .push_bind(at.clone())
-            .push(" AND (c.created_at < ")
-            .push_bind(at.clone())
-            .push(" OR c.id < ")
-            .push_bind(id)
-            .push(")");
+/// Whether the filter's period is short enough to read its chats' messages.
+fn short_period(f: &HistoryFilter) -> bool {
+    f.from.is_some_and(|from| {
+        f.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
+    })
+}
+
+/// Whether a text could be a common word worth probing the index for (SQLite, a long
+/// period, a word of a trigram or more without LIKE metacharacters).
+fn may_be_common(backend: Backend, f: &HistoryFilter) -> bool {
+    f.text.as_deref().is_some_and(|text| {
+        backend == Backend::Sqlite
+            && !short_period(f)
+            && text.chars().count() >= 3
+            && !text.contains(['%', '_', '\\'])
+    })
+}
+
+/// How a filter's text is searched — the rule, on what is known before any query:
+/// PostgreSQL over a long period asks its `pg_trgm` index; within a short period (or for
+/// a word shorter than a trigram, or a common word — see [`Engine::is_common_text`])
+/// reading the candidate chats' own messages beats listing every match in the whole
+/// history; LIKE metacharacters cannot be escaped inside the trigram index, so they scan;
+/// everything else goes through SQLite's trigram index.
+fn text_search(backend: Backend, f: &HistoryFilter, common_text: bool) -> TextSearch {
+    let Some(text) = &f.text else {
+        return TextSearch::None;
+    };
+    let short = short_period(f);
+    if backend == Backend::Postgres && !short {
+        TextSearch::Ilike
+    } else if short || common_text || text.chars().count() < 3 {
+        TextSearch::EachChat
+    } else if text.contains(['%', '_', '\\']) {
+        TextSearch::AllMessages
+    } else {
+        TextSearch::Trigram
     }
 }
 
@@ -199,41 +111,15 @@ impl Engine {
         common_text: bool,
         limit: i64,
     ) -> Result<Vec<HistoryRow>> {
-        // the cursor row's stored time, bound back as read (text in SQLite) so it
-        // compares exactly
-        let cursor = match filter.after {
-            None => None,
-            Some(after) => {
-                let at: Option<db::Value> = db::query_scalar(
-                    "SELECT created_at FROM chats WHERE id = ? AND service_id = ?",
-                )
-                .bind(after.0)
-                .bind(caller.service_id().0)
-                .fetch_optional(self.db.ex())
-                .await?;
-                match at {
-                    Some(at) => Some((at, after.0)),
-                    // an unknown cursor: nothing comes after it
-                    None => return Ok(Vec::new()),
-                }
-            }
-        };
-        let mut qb = self.filtered(
-            format!("SELECT {HISTORY_COLUMNS}{HISTORY_FROM}"),
-            caller,
-            filter,
-            common_text,
-            cursor.as_ref().map(|(at, id)| (at, *id)),
-        );
-        qb.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
-            .push_bind(limit);
-        qb.build().fetch_all_as(self.db.ex()).await
+        let search = self.search(caller, filter, common_text);
+        store::history::page(self.db.ex(), self.db.backend(), &search, limit).await
     }
 
     /// Every chat the filter matches (the export's total).
     async fn history_count(&self, caller: &Caller, filter: &HistoryFilter) -> Result<i64> {
         let common_text = self.is_common_text(filter).await?;
-        self.count_matches(caller, filter, common_text, None).await
+        let search = self.search(caller, filter, common_text);
+        store::history::count(self.db.ex(), self.db.backend(), &search, None).await
     }
 
     /// A page's total, counted up to a cap (issue 16): beyond [`TOTAL_CAP`] matches
@@ -251,53 +137,26 @@ impl Engine {
         } else {
             TOTAL_CAP
         };
-        let n = self
-            .count_matches(caller, filter, common_text, Some(cap + 1))
-            .await?;
+        let search = self.search(caller, filter, common_text);
+        let n =
+            store::history::count(self.db.ex(), self.db.backend(), &search, Some(cap + 1)).await?;
         Ok(if n > cap { (cap, true) } else { (n, false) })
     }
 
-    /// How many chats the filter matches, counting at most `limit` when given.
-    async fn count_matches(
+    /// The caller's scope (tenant first; an agent limited to their own chats) and the
+    /// filter with its text strategy.
+    fn search<'a>(
         &self,
         caller: &Caller,
-        filter: &HistoryFilter,
+        filter: &'a HistoryFilter,
         common_text: bool,
-        limit: Option<i64>,
-    ) -> Result<i64> {
-        let mut qb = self.filtered(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM chats c".into(),
-            caller,
+    ) -> Search<'a> {
+        Search {
+            service: caller.service_id(),
+            only_agent: (!caller.sees_all_chats()).then(|| caller.agent_id()),
             filter,
-            common_text,
-            None,
-        );
-        if let Some(limit) = limit {
-            qb.push(" LIMIT ").push_bind(limit);
+            text: text_search(self.db.backend(), filter, common_text),
         }
-        qb.push(") matching");
-        Ok(qb.build_scalar::<i64>().fetch_one(self.db.ex()).await?)
-    }
-
-    /// `select` (ending in `FROM chats c …`) with the filter's WHERE clause.
-    fn filtered(
-        &self,
-        select: String,
-        caller: &Caller,
-        filter: &HistoryFilter,
-        common_text: bool,
-        cursor: Option<(&db::Value, i64)>,
-    ) -> db::Builder {
-        let mut qb = db::Builder::new(select);
-        push_filter(
-            &mut qb,
-            self.db.backend(),
-            common_text,
-            caller,
-            filter,
-            cursor,
-        );
-        qb
     }
 
     /// Whether a text filter over more than a short period is a common word: SQLite's
@@ -305,37 +164,75 @@ impl Engine {
     /// every match to sort them by time is what made such a search slow (1.4 s at a
     /// million chats); for a common word the newest chats are read instead.
     async fn is_common_text(&self, filter: &HistoryFilter) -> Result<bool> {
-        let Some(text) = &filter.text else {
+        let Some(text) = filter
+            .text
+            .as_deref()
+            .filter(|_| may_be_common(self.db.backend(), filter))
+        else {
             return Ok(false);
         };
-        let short_period = filter.from.is_some_and(|from| {
-            filter.to.unwrap_or_else(Utc::now) - from <= chrono::Duration::days(SCAN_PERIOD_DAYS)
-        });
-        if self.db.backend() != db::Backend::Sqlite
-            || short_period
-            || text.chars().count() < 3
-            || text.contains(['%', '_', '\\'])
-        {
-            return Ok(false);
-        }
-        let matches: i64 = db::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts WHERE messages_fts.text LIKE ? LIMIT ?) probe",
-        )
-        .bind(format!("%{text}%"))
-        .bind(COMMON_TEXT_MATCHES)
-        .fetch_one(self.db.ex())
-        .await?;
+        let matches =
+            store::history::trigram_matches(self.db.ex(), text, COMMON_TEXT_MATCHES).await?;
         Ok(matches >= COMMON_TEXT_MATCHES)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use chrono::{Duration, FixedOffset, Utc};
+    use shared::HistoryFilter;
+
+    use super::{Backend, TextSearch, text_search};
+
+    fn filter(text: &str, days: Option<i64>) -> HistoryFilter {
+        HistoryFilter {
+            from: days.map(|d| Utc::now() - Duration::days(d)),
+            to: None,
+            tz: FixedOffset::east_opt(9 * 3600).unwrap(),
+            handled: None,
+            agent: None,
+            category: None,
+            channel: None,
+            customer: None,
+            text: (!text.is_empty()).then(|| text.to_owned()),
+            after: None,
+            limit: 50,
+            lang: "ko",
+        }
+    }
 
     #[test]
-    fn like_patterns_escape_metacharacters() {
-        assert_eq!(like_pattern("환불"), "%환불%");
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    fn each_text_takes_its_strategy() {
+        let s = Backend::Sqlite;
+        assert_eq!(text_search(s, &filter("", None), false), TextSearch::None);
+        assert_eq!(
+            text_search(s, &filter("환불받고", None), false),
+            TextSearch::Trigram
+        );
+        assert_eq!(
+            text_search(s, &filter("환불받고", None), true),
+            TextSearch::EachChat
+        );
+        assert_eq!(
+            text_search(s, &filter("환불", None), false),
+            TextSearch::EachChat
+        );
+        assert_eq!(
+            text_search(s, &filter("환불받고", Some(7)), false),
+            TextSearch::EachChat
+        );
+        assert_eq!(
+            text_search(s, &filter("50%off", None), false),
+            TextSearch::AllMessages
+        );
+        let p = Backend::Postgres;
+        assert_eq!(
+            text_search(p, &filter("환불", None), false),
+            TextSearch::Ilike
+        );
+        assert_eq!(
+            text_search(p, &filter("환불받고", Some(7)), false),
+            TextSearch::EachChat
+        );
     }
 }

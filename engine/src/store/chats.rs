@@ -416,13 +416,6 @@ pub(crate) async fn read_marks(mut ex: Ex<'_>, chat: ChatId) -> Result<ReadMarks
     })
 }
 
-/// Answers a count of a customer's chats built by the privacy rules (`ended`, `open`
-/// columns; the rules choose the rows).
-pub(crate) async fn ended_and_open(mut ex: Ex<'_>, counts: db::Query) -> Result<(i64, i64)> {
-    let r = counts.fetch_one(ex.ex()).await?;
-    Ok((r.try_get("ended")?, r.try_get("open")?))
-}
-
 /// A chat's row and, once ended, when.
 pub(crate) async fn ending(
     mut ex: Ex<'_>,
@@ -434,19 +427,6 @@ pub(crate) async fn ending(
         .await?
         .ok_or(Error::NotFound("chat"))?;
     Ok((ChatRow::from_row(&r)?, r.try_get("ended_at")?))
-}
-
-/// Answers the chats a rule's query chose (`id`, `status` columns).
-pub(crate) async fn ids_and_statuses(
-    mut ex: Ex<'_>,
-    chosen: db::Query,
-) -> Result<Vec<(i64, ChatStatus)>> {
-    chosen
-        .fetch_all(ex.ex())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, columns::chat_status(r.try_get("status")?))))
-        .collect()
 }
 
 /// An agent's active chats, oldest assignment first.

@@ -3,11 +3,64 @@
 //! retention's due chats. Which chats, and when, is `crate::privacy`'s rule.
 
 use chrono::{DateTime, Utc};
-use shared::ServiceId;
 use shared::privacy::Erased;
+use shared::{ChatStatus, ServiceId};
 
+use super::columns;
 use crate::db::{self, Ex};
 use crate::error::Result;
+
+/// Which chats are one customer's, as stored: their (normalised) email, or the visitor
+/// id the widget or the host site's user id left (`crate::privacy` reads the request
+/// into one).
+pub(crate) enum CustomerMatch {
+    Email(String),
+    Visitor(String),
+}
+
+impl CustomerMatch {
+    fn push(&self, b: &mut db::Builder) {
+        match self {
+            CustomerMatch::Email(e) => b.push(" AND customer_email = ").push_bind(e.clone()),
+            CustomerMatch::Visitor(v) => b.push(" AND visitor_id = ").push_bind(v.clone()),
+        };
+    }
+}
+
+/// How many of the customer's chats in the service are ended and not yet erased, and
+/// how many are still open.
+pub(crate) async fn customer_counts(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    customer: &CustomerMatch,
+) -> Result<(i64, i64)> {
+    let mut b = db::Builder::new(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'ended' AND erased_at IS NULL THEN 1 ELSE 0 END), 0) AS ended,
+                COALESCE(SUM(CASE WHEN status <> 'ended' THEN 1 ELSE 0 END), 0) AS open
+         FROM chats WHERE service_id = ",
+    );
+    b.push_bind(service.0);
+    customer.push(&mut b);
+    let r = b.build().fetch_one(ex.ex()).await?;
+    Ok((r.try_get("ended")?, r.try_get("open")?))
+}
+
+/// The customer's chats in the service with their statuses.
+pub(crate) async fn customer_chats(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    customer: &CustomerMatch,
+) -> Result<Vec<(i64, ChatStatus)>> {
+    let mut b = db::Builder::new("SELECT id, status FROM chats WHERE service_id = ");
+    b.push_bind(service.0);
+    customer.push(&mut b);
+    b.build()
+        .fetch_all(ex.ex())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, columns::chat_status(r.try_get("status")?))))
+        .collect()
+}
 
 /// ` IN (?, ?, …)` of ids.
 fn ids_in(b: &mut db::Builder, ids: &[i64]) {
