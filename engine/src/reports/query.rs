@@ -14,12 +14,13 @@ use shared::report::{AgentFigures, CategoryFigures, DayFigures, Report, ReportQu
 
 use super::period::local_midnight;
 use super::reading::{Reading, Tally};
-use super::rollup::{self, measure_columns};
+use super::rollup;
 use super::sums::{Filter, Sums};
 use crate::Engine;
 use crate::caller::Caller;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::store::rollups::measure_columns;
 
 fn bad(field: &'static str, reason: &str) -> Error {
     Error::Invalid(shared::validate::Invalid {

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::period::{Stretch, stretches};
-use super::rollup::{self, measure_columns, measures};
+use super::rollup;
 use super::rules;
 use super::sums::{Filter, Sums};
 use crate::db;
 use crate::error::Result;
+use crate::store::rollups::{measure_columns, measures};
 
 /// What a report sums: the measures per day, per agent and per handling type, and the
 /// chat starts per weekday × hour.
@@ -240,7 +241,7 @@ impl<'a> Reading<'a> {
         let mut b = db::Builder::new(format!(
             "SELECT {} FROM chats c JOIN services s ON s.id = c.service_id
              WHERE c.service_id = ",
-            rollup::TIMELINE_COLUMNS
+            store::reports::TIMELINE_COLUMNS
         ));
         b.push_bind(self.service)
             .push(" AND c.status != 'ended' AND c.created_at >= ")

@@ -4,9 +4,9 @@
 
 use shared::report::{Csat, Durations, Figures};
 
-use super::rollup::{METRICS, measure_columns};
 use super::rules::{self, BUCKETS};
 use crate::db;
+use crate::store::rollups::{METRICS, measure_columns};
 
 /// Summed measures (the columns of `report_days`).
 #[derive(Clone, Debug)]

@@ -26,6 +26,7 @@ pub(crate) mod masks;
 pub(crate) mod messages;
 pub(crate) mod privacy;
 pub(crate) mod reports;
+pub(crate) mod rollups;
 pub(crate) mod search_index;
 pub(crate) mod services;
 pub(crate) mod sessions;
