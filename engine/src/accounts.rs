@@ -5,7 +5,6 @@ use shared::{AgentId, AgentProfile};
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::Result;
 use crate::store;
 
@@ -29,12 +28,7 @@ impl Engine {
         caller: &Caller,
         prefs: shared::AlertPrefs,
     ) -> Result<AgentProfile> {
-        db::query("UPDATE agents SET notify_desktop = ?, notify_sound = ? WHERE id = ?")
-            .bind(prefs.desktop)
-            .bind(prefs.sound)
-            .bind(caller.agent_id().0)
-            .execute(self.db.ex())
-            .await?;
+        store::agents::save_alerts(self.db.ex(), caller.agent_id(), &prefs).await?;
         self.profile(caller).await
     }
 

@@ -52,7 +52,7 @@ impl Engine {
         let service_id = match existing {
             Some(id) => shared::ServiceId(id),
             None => {
-                let id = crate::services::insert(tx.ex(), DEMO_SLUG, "데모 쇼핑").await?;
+                let id = crate::store::services::insert(tx.ex(), DEMO_SLUG, "데모 쇼핑").await?;
                 db::query(
                     "UPDATE services SET contract_chat = 1, contract_security = 1, helpcenter_chat_enabled = 1,
                      prefer_recent_agent = 1, greetings = ?, satisfaction_messages = ? WHERE id = ?",

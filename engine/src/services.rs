@@ -1,8 +1,6 @@
 //! Services (tenants): creation with a first admin, the public help-center view, and the
 //! admin's overview. Its rows are read through [`crate::store::services`].
 
-use crate::db::{self, Ex};
-use chrono::Utc;
 use serde::Deserialize;
 use shared::validate;
 use shared::{HelpCenterInfo, Role, ServiceId, ServiceOverview};
@@ -10,7 +8,7 @@ use shared::{HelpCenterInfo, Role, ServiceId, ServiceOverview};
 use crate::Engine;
 use crate::accounts::{self, NewAgent};
 use crate::caller::Caller;
-use crate::error::{Error, Result, is_unique_violation};
+use crate::error::Result;
 use crate::store;
 
 /// What `online-contact service create` and the demo seed hand in.
@@ -34,37 +32,13 @@ impl NewService {
     }
 }
 
-/// Inserts a bare service row (all flags off) and returns its id.
-pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<ServiceId> {
-    let id: i64 = db::query_scalar(
-        "INSERT INTO services (slug, name, created_at, identity_secret) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(slug)
-    .bind(name.trim())
-    .bind(Utc::now())
-    .bind(crate::identity::new_secret())
-    .fetch_one(conn.ex())
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            Error::conflict(
-                shared::ErrorCode::SlugTaken,
-                format!("a service with slug `{slug}` already exists"),
-            )
-        } else {
-            e.into()
-        }
-    })?;
-    Ok(ServiceId(id))
-}
-
 impl Engine {
     /// Creates a service with its first admin, in one transaction (all or nothing).
     pub async fn create_service(&self, new: NewService) -> Result<ServiceId> {
         new.validate()?;
         let password_hash = crate::password::hash(new.admin_password.clone()).await?;
         let mut tx = self.db.begin().await?;
-        let id = insert(tx.ex(), &new.slug, &new.name).await?;
+        let id = store::services::insert(tx.ex(), &new.slug, &new.name).await?;
         let admin = NewAgent {
             name: new.admin_name,
             email: new.admin_email,

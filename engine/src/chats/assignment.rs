@@ -7,7 +7,7 @@ use crate::store;
 use chrono::{DateTime, Utc};
 use shared::{AgentId, ChatId};
 
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::error::Result;
 
 /// Gives a chat to an agent (new assignment or hand-over) and stamps the agent.
@@ -33,10 +33,6 @@ pub(super) async fn assign(
                 .record((now - created).num_milliseconds().max(0) as f64 / 1000.0);
         }
     }
-    db::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(agent.0)
-        .execute(conn.ex())
-        .await?;
+    store::agents::mark_assigned(conn.re(), agent, now).await?;
     Ok(())
 }

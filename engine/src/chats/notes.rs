@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::hub::Topic;
 use crate::store::chats::chat_row;
 use crate::store::messages::append_message;
-use crate::{Engine, Party, db};
+use crate::{Engine, Party};
 
 impl Engine {
     /// Adds a note to a chat of the caller's service (any agent who may see the chat,
@@ -55,10 +55,7 @@ impl Engine {
             Utc::now(),
         )
         .await?;
-        db::query("UPDATE messages SET internal = 1 WHERE id = ?")
-            .bind(note.id.0)
-            .execute(tx.ex())
-            .await?;
+        store::messages::mark_internal(tx.ex(), note.id).await?;
         tx.commit().await?;
         let note = Message {
             internal: true,

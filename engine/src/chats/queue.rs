@@ -12,7 +12,7 @@ use shared::{AgentId, ChatId, QueuePlace, ServerMsg, ServiceId};
 
 use super::assignment::assign;
 use crate::Engine;
-use crate::db::{self, Ex};
+use crate::db::Ex;
 use crate::error::Result;
 use crate::hub::Topic;
 use crate::routing::Candidate;
@@ -167,12 +167,7 @@ impl Engine {
     ) -> Result<()> {
         let mut conn = self.db.acquire().await?;
         let places = places(conn.ex(), service, Utc::now()).await?;
-        let agents: Vec<i64> = db::query_scalar(
-            "SELECT id FROM agents WHERE service_id = ? AND status != 'offline' AND active = 1",
-        )
-        .bind(service.0)
-        .fetch_all(conn.ex())
-        .await?;
+        let agents = store::agents::not_offline(conn.ex(), service).await?;
         drop(conn);
         let waiting = places.len() as i64;
         for (chat, place) in places {
@@ -188,10 +183,8 @@ impl Engine {
             );
         }
         for agent in agents {
-            self.hub.publish(
-                Topic::Agent(AgentId(agent)),
-                ServerMsg::QueueLength { waiting },
-            );
+            self.hub
+                .publish(Topic::Agent(agent), ServerMsg::QueueLength { waiting });
         }
         Ok(())
     }

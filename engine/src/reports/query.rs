@@ -18,8 +18,8 @@ use super::rollup;
 use super::sums::{Filter, Sums};
 use crate::Engine;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
+use crate::store;
 use crate::store::rollups::measure_columns;
 
 fn bad(field: &'static str, reason: &str) -> Error {
@@ -136,14 +136,8 @@ impl Engine {
             })
             .collect();
         categories.sort_by(|a, b| b.started.cmp(&a.started).then(a.path.cmp(&b.path)));
-        let inquiries: i64 = db::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND channel = 'inquiry' AND created_at >= ? AND created_at < ?",
-        )
-        .bind(service)
-        .bind(start)
-        .bind(end)
-        .fetch_one(self.db.ex())
-        .await?;
+        let inquiries =
+            store::tickets::inquiries_between(self.db.ex(), service, start, end).await?;
         Ok(Report {
             from: from.to_string(),
             to: to.to_string(),

@@ -1,7 +1,7 @@
 //! The `agents` table: accounts with their profile, the load and state routing reads,
 //! and the insert of a new account.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use shared::validate;
 use shared::{AgentId, AgentLoad, AgentProfile, AgentStatus, ChatAgent, Role, ServiceId};
 
@@ -463,4 +463,42 @@ pub(crate) async fn email_of(mut ex: Ex<'_>, id: AgentId) -> Result<String> {
         .bind(id.0)
         .fetch_one(ex.ex())
         .await?)
+}
+
+/// The agent was just given a chat (the longest-idle rule reads it).
+pub(crate) async fn mark_assigned(mut ex: Ex<'_>, agent: AgentId, at: DateTime<Utc>) -> Result<()> {
+    db::query("UPDATE agents SET last_assigned_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(agent.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// Stores the agent's alert preferences (issue 19).
+pub(crate) async fn save_alerts(
+    mut ex: Ex<'_>,
+    agent: AgentId,
+    prefs: &shared::AlertPrefs,
+) -> Result<()> {
+    db::query("UPDATE agents SET notify_desktop = ?, notify_sound = ? WHERE id = ?")
+        .bind(prefs.desktop)
+        .bind(prefs.sound)
+        .bind(agent.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
+/// The service's active agents who are not offline.
+pub(crate) async fn not_offline(mut ex: Ex<'_>, service: ServiceId) -> Result<Vec<AgentId>> {
+    Ok(db::query_scalar::<i64>(
+        "SELECT id FROM agents WHERE service_id = ? AND status != 'offline' AND active = 1",
+    )
+    .bind(service.0)
+    .fetch_all(ex.ex())
+    .await?
+    .into_iter()
+    .map(AgentId)
+    .collect())
 }

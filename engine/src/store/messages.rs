@@ -283,6 +283,15 @@ pub(crate) async fn set_text(mut ex: Ex<'_>, id: MessageId, text: &str) -> Resul
     Ok(())
 }
 
+/// The message is an internal note (agents only).
+pub(crate) async fn mark_internal(mut ex: Ex<'_>, id: MessageId) -> Result<()> {
+    db::query("UPDATE messages SET internal = 1 WHERE id = ?")
+        .bind(id.0)
+        .execute(ex.ex())
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::{FromRow, Row, Value};

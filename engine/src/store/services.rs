@@ -2,11 +2,12 @@
 //! [`ServiceRow`] — every settings column decoded once (see [`super::columns`]) — and
 //! the single-column reads the hot paths make.
 
+use chrono::Utc;
 use shared::{BusinessHours, Contract, FileRules, ServiceId, Settings};
 
 use super::columns;
 use crate::db::{self, Ex, FromRow, Row};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_unique_violation};
 
 /// A service and its settings as stored.
 #[derive(Clone, Debug)]
@@ -327,6 +328,30 @@ pub(crate) async fn retention(
         .await?
         .ok_or(Error::NotFound("service"))?;
     Ok((r.try_get("retention_days")?, r.try_get("retention_ran_at")?))
+}
+
+/// Inserts a bare service row (all flags off) and returns its id.
+pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<ServiceId> {
+    let id: i64 = db::query_scalar(
+        "INSERT INTO services (slug, name, created_at, identity_secret) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(slug)
+    .bind(name.trim())
+    .bind(Utc::now())
+    .bind(crate::identity::new_secret())
+    .fetch_one(conn.ex())
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            Error::conflict(
+                shared::ErrorCode::SlugTaken,
+                format!("a service with slug `{slug}` already exists"),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(ServiceId(id))
 }
 
 #[cfg(test)]

@@ -197,3 +197,20 @@ pub(crate) async fn set_status(
             .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// How many 1:1 inquiries the service received in `[start, end)`.
+pub(crate) async fn inquiries_between(
+    mut ex: Ex<'_>,
+    service: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(db::query_scalar(
+        "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND channel = 'inquiry' AND created_at >= ? AND created_at < ?",
+    )
+    .bind(service)
+    .bind(start)
+    .bind(end)
+    .fetch_one(ex.ex())
+    .await?)
+}
