@@ -23,13 +23,13 @@ use calamine::{Data, Reader, Xlsx};
 use shared::import::{
     CreatedAccount, ImportAgentRow, ImportCategoryRow, ImportDone, ImportPreview, MAX_IMPORT_ROWS,
 };
-use shared::{Role, validate};
+use shared::{CategoryId, Role, validate};
 
 use crate::Engine;
 use crate::accounts::NewAgent;
 use crate::caller::Caller;
-use crate::db;
 use crate::error::{Error, Result};
+use crate::store;
 
 /// Unpacked bytes a workbook may hold, and the largest packing ratio of an entry.
 const MAX_UNPACKED: u64 = 50 * 1024 * 1024;
@@ -216,11 +216,7 @@ impl Engine {
             .map_err(|e| Error::Internal(format!("import: {e}")))??;
         let mut preview = ImportPreview::default();
         let mut agents = Vec::new();
-        let taken: HashSet<String> = db::query_scalar::<String>("SELECT email FROM agents")
-            .fetch_all(self.db.ex())
-            .await?
-            .into_iter()
-            .collect();
+        let taken = store::agents::all_emails(self.db.ex()).await?;
         let mut seen: HashSet<String> = HashSet::new();
         for (row, cells) in agent_rows.unwrap_or_default() {
             let cell = |i: usize| cells.get(i).cloned().unwrap_or_default();
@@ -389,52 +385,38 @@ impl Engine {
                     continue;
                 }
                 let name = &path[depth - 1];
-                let found: Option<i64> = db::query_scalar(
-                    "SELECT id FROM categories WHERE service_id = ? AND name = ?
-                       AND ((? IS NULL AND parent_id IS NULL) OR parent_id = ?)",
-                )
-                .bind(service.0)
-                .bind(name)
-                .bind(parent)
-                .bind(parent)
-                .fetch_optional(tx.ex())
-                .await?;
+                let found = store::categories::child_named(tx.ex(), service, parent, name).await?;
                 let id = match found {
                     Some(id) => id,
                     None => {
-                        let position: i64 = db::query_scalar(
-                            "SELECT COALESCE(MAX(position) + 1, 0) FROM categories WHERE service_id = ?
-                               AND ((? IS NULL AND parent_id IS NULL) OR parent_id = ?)",
-                        )
-                        .bind(service.0)
-                        .bind(parent)
-                        .bind(parent)
-                        .fetch_one(tx.ex())
-                        .await?;
+                        let position =
+                            store::categories::next_position(tx.ex(), service, parent).await?;
                         created += 1;
-                        db::query_scalar(
-                            "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        store::categories::insert(
+                            tx.ex(),
+                            service.0,
+                            parent.map(CategoryId),
+                            name,
+                            position,
+                            chrono::Utc::now(),
                         )
-                        .bind(service.0)
-                        .bind(parent)
-                        .bind(name)
-                        .bind(position)
-                        .bind(chrono::Utc::now())
-                        .fetch_one(tx.ex())
                         .await?
+                        .0
                     }
                 };
                 ids.insert(key, id);
                 parent = Some(id);
             }
         }
-        db::query("INSERT INTO audit_log (service_id, agent_id, action, detail, created_at) VALUES (?, ?, 'import', ?, ?)")
-            .bind(service.0)
-            .bind(caller.agent_id().0)
-            .bind(serde_json::json!({"agents": accounts.len(), "categories": created}).to_string())
-            .bind(chrono::Utc::now())
-            .execute(tx.ex())
-            .await?;
+        store::audit::record_service(
+            tx.ex(),
+            service,
+            Some(caller.agent_id().0),
+            "import",
+            &serde_json::json!({"agents": accounts.len(), "categories": created}),
+            chrono::Utc::now(),
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(
             service = service.0,

@@ -502,3 +502,12 @@ pub(crate) async fn not_offline(mut ex: Ex<'_>, service: ServiceId) -> Result<Ve
     .map(AgentId)
     .collect())
 }
+
+/// Every account's email (sign-in addresses are unique across services).
+pub(crate) async fn all_emails(mut ex: Ex<'_>) -> Result<std::collections::HashSet<String>> {
+    Ok(db::query_scalar::<String>("SELECT email FROM agents")
+        .fetch_all(ex.ex())
+        .await?
+        .into_iter()
+        .collect())
+}

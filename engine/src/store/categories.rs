@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use shared::{Category, CategoryId};
+use shared::{Category, CategoryId, ServiceId};
 
 use crate::db::{self, Ex};
 use crate::error::Result;
@@ -173,6 +173,42 @@ pub(crate) async fn delete(mut ex: Ex<'_>, id: CategoryId) -> Result<()> {
         .execute(ex.ex())
         .await?;
     Ok(())
+}
+
+/// The handling type named `name` directly under `parent` (the top level for `None`).
+pub(crate) async fn child_named(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    parent: Option<i64>,
+    name: &str,
+) -> Result<Option<i64>> {
+    Ok(db::query_scalar(
+        "SELECT id FROM categories WHERE service_id = ? AND name = ?
+           AND ((? IS NULL AND parent_id IS NULL) OR parent_id = ?)",
+    )
+    .bind(service.0)
+    .bind(name)
+    .bind(parent)
+    .bind(parent)
+    .fetch_optional(ex.ex())
+    .await?)
+}
+
+/// The position after the last of `parent`'s children (the top level for `None`).
+pub(crate) async fn next_position(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    parent: Option<i64>,
+) -> Result<i64> {
+    Ok(db::query_scalar(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM categories WHERE service_id = ?
+           AND ((? IS NULL AND parent_id IS NULL) OR parent_id = ?)",
+    )
+    .bind(service.0)
+    .bind(parent)
+    .bind(parent)
+    .fetch_one(ex.ex())
+    .await?)
 }
 
 #[cfg(test)]
