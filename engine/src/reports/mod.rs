@@ -7,11 +7,11 @@
 //! (a report as an `.xlsx` workbook with native charts).
 
 mod export;
-mod period;
+pub(crate) mod period;
 mod query;
 mod reading;
 pub(crate) mod rollup;
 pub(crate) mod rules;
-mod sums;
+pub(crate) mod sums;
 
 pub(crate) use rollup::refresh_chat;

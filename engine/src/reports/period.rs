@@ -5,11 +5,9 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use crate::db;
-
 /// A stretch of a period, and the rollup it is read from.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum Stretch {
+pub(crate) enum Stretch {
     /// Days `from..=to` (`report_days`).
     Days(NaiveDate, NaiveDate),
     /// Whole calendar months `YYYY-MM..=YYYY-MM` (`report_months`).
@@ -22,18 +20,6 @@ impl Stretch {
             Stretch::Days(..) => "report_days",
             Stretch::Months(..) => "report_months",
         }
-    }
-
-    /// ` AND …` of the stretch.
-    pub(super) fn sql(&self, b: &mut db::Builder) {
-        let (col, first, last) = match self {
-            Stretch::Days(f, t) => ("day", f.to_string(), t.to_string()),
-            Stretch::Months(f, t) => ("month", f.clone(), t.clone()),
-        };
-        b.push(&format!(" AND {col} >= "))
-            .push_bind(first)
-            .push(&format!(" AND {col} <= "))
-            .push_bind(last);
     }
 }
 

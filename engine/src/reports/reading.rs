@@ -14,7 +14,7 @@ use super::rules;
 use super::sums::{Filter, Sums};
 use crate::db;
 use crate::error::Result;
-use crate::store::rollups::{measure_columns, measures};
+use crate::store::rollups::{GroupBy, Slice, measures};
 
 /// What a report sums: the measures per day, per agent and per handling type, and the
 /// chat starts per weekday × hour.
@@ -52,10 +52,6 @@ pub(super) struct Reading<'a> {
     f: Filter,
     from: NaiveDate,
     to: NaiveDate,
-    backend: db::Backend,
-    /// `CAST(SUM(col) AS BIGINT), …` of every measure (PostgreSQL sums BIGINTs as
-    /// NUMERIC: cast back).
-    sums: String,
 }
 
 impl<'a> Reading<'a> {
@@ -66,36 +62,29 @@ impl<'a> Reading<'a> {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Self {
-        let sums = measure_columns()
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-            .collect::<Vec<_>>()
-            .join(", ");
         Reading {
-            backend: pool.backend(),
             pool,
             service,
             f,
             from,
             to,
-            sums,
         }
     }
 
-    /// Narrowed to handling types only, day rows and facts are read through their
-    /// category index (see `Backend::index_hint`).
-    fn hint(&self, index: &str) -> String {
-        if self.f.agent.is_none() && self.f.categories.is_some() {
-            self.backend.index_hint(index)
-        } else {
-            String::new()
+    /// The rollups over `stretch` with the report's filters. Narrowed to handling types
+    /// only, day rows and facts are read through their category index.
+    fn slice<'s>(&'s self, stretch: &'s Stretch) -> Slice<'s> {
+        Slice {
+            service: self.service,
+            stretch,
+            filter: &self.f,
+            by_category_index: self.f.agent.is_none() && self.f.categories.is_some(),
         }
     }
 
-    /// The measures of `table` over `stretch`, narrowed by the filters, grouped by `by`.
     async fn grouped<K>(
         &self,
-        by: &str,
+        by: GroupBy,
         table: &str,
         stretch: &Stretch,
         into: &mut BTreeMap<K, Sums>,
@@ -103,22 +92,16 @@ impl<'a> Reading<'a> {
     where
         K: Ord + for<'r> db::Decode<'r>,
     {
-        let index = if table == "report_days" {
-            self.hint("report_days_by_category")
-        } else {
-            String::new()
-        };
-        let mut b = db::Builder::new(format!(
-            "SELECT {by} AS k, {} FROM {table}{index} WHERE service_id = ",
-            self.sums
-        ));
-        b.push_bind(self.service);
-        stretch.sql(&mut b);
-        self.f.sql(&mut b);
-        b.push(&format!(" GROUP BY {by}"));
-        let width = measure_columns().len();
-        for (k, values) in store::reports::keyed_sums::<K>(self.pool.ex(), b.build(), width).await?
-        {
+        let slice = self.slice(stretch);
+        let rows = store::rollups::grouped_sums::<K>(
+            self.pool.ex(),
+            self.pool.backend(),
+            table,
+            by,
+            &slice,
+        )
+        .await?;
+        for (k, values) in rows {
             into.entry(k).or_insert_with(Sums::zero).add(&values);
         }
         Ok(())
@@ -140,14 +123,19 @@ impl<'a> Reading<'a> {
         } else {
             "report_days"
         };
-        self.grouped("day", day_table, &whole, &mut tally.by_day)
+        self.grouped(GroupBy::Day, day_table, &whole, &mut tally.by_day)
             .await?;
         // per agent and per type: the whole months, then the edge days
         for stretch in stretches(self.from, self.to) {
-            self.grouped("agent_id", stretch.table(), &stretch, &mut tally.by_agent)
-                .await?;
             self.grouped(
-                "category_id",
+                GroupBy::Agent,
+                stretch.table(),
+                &stretch,
+                &mut tally.by_agent,
+            )
+            .await?;
+            self.grouped(
+                GroupBy::Category,
                 stretch.table(),
                 &stretch,
                 &mut tally.by_category,
@@ -164,13 +152,14 @@ impl<'a> Reading<'a> {
     async fn heatmap(&self, tally: &mut Tally) -> Result<()> {
         let f = &self.f;
         if f.agent.is_none() && f.categories.is_none() && f.channel.is_none() {
-            let mut b = db::Builder::new(
-                "SELECT day AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
-            );
-            b.push_bind(self.service);
-            Stretch::Days(self.from, self.to).sql(&mut b);
-            b.push(" GROUP BY day, hour");
-            for (day, hour, n) in store::reports::heat::<String>(self.pool.ex(), b.build()).await? {
+            let cells = store::rollups::starts_by_day_hour(
+                self.pool.ex(),
+                self.service,
+                self.from,
+                self.to,
+            )
+            .await?;
+            for (day, hour, n) in cells {
                 if let Some(w) = weekday_of(&day) {
                     tally.add_heat(w, hour, n);
                 }
@@ -178,46 +167,23 @@ impl<'a> Reading<'a> {
             return Ok(());
         }
         for stretch in stretches(self.from, self.to) {
-            let (sql, by) = match &stretch {
-                Stretch::Months(..) => {
-                    let hint = if f.agent.is_some() {
-                        String::new()
-                    } else if f.categories.is_some() {
-                        self.backend.index_hint("report_week_hours_by_category")
-                    } else {
-                        self.backend.index_hint("report_week_hours_by_channel")
-                    };
-                    (
-                        format!(
-                            "SELECT weekday AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_week_hours{hint} WHERE service_id = "
-                        ),
-                        " GROUP BY weekday, hour",
-                    )
-                }
-                Stretch::Days(..) => (
-                    format!(
-                        "SELECT day AS w, hour, COUNT(*) AS n FROM report_facts{} WHERE service_id = ",
-                        self.hint("report_facts_by_category")
-                    ),
-                    " GROUP BY day, hour",
-                ),
-            };
-            let mut b = db::Builder::new(sql);
-            b.push_bind(self.service);
-            stretch.sql(&mut b);
-            f.sql(&mut b);
-            b.push(by);
+            let slice = self.slice(&stretch);
+            let backend = self.pool.backend();
             let cells: Vec<(Option<usize>, i64, i64)> = match stretch {
-                Stretch::Months(..) => store::reports::heat::<i64>(self.pool.ex(), b.build())
-                    .await?
-                    .into_iter()
-                    .map(|(w, h, n)| (usize::try_from(w).ok(), h, n))
-                    .collect(),
-                Stretch::Days(..) => store::reports::heat::<String>(self.pool.ex(), b.build())
-                    .await?
-                    .into_iter()
-                    .map(|(day, h, n)| (weekday_of(&day), h, n))
-                    .collect(),
+                Stretch::Months(..) => {
+                    store::rollups::starts_by_weekday_hour(self.pool.ex(), backend, &slice)
+                        .await?
+                        .into_iter()
+                        .map(|(w, h, n)| (usize::try_from(w).ok(), h, n))
+                        .collect()
+                }
+                Stretch::Days(..) => {
+                    store::rollups::ended_by_day_hour(self.pool.ex(), backend, &slice)
+                        .await?
+                        .into_iter()
+                        .map(|(day, h, n)| (weekday_of(&day), h, n))
+                        .collect()
+                }
             };
             for (weekday, hour, n) in cells {
                 if let Some(w) = weekday {
@@ -228,8 +194,8 @@ impl<'a> Reading<'a> {
         Ok(())
     }
 
-    /// The period's chats that are still open (not in the rollups yet), read live — few,
-    /// through a partial index — and summed by the same rules.
+    /// The period's chats that are still open (not in the rollups yet), read live and
+    /// summed by the same rules.
     pub(super) async fn add_open(
         &self,
         tally: &mut Tally,
@@ -238,21 +204,7 @@ impl<'a> Reading<'a> {
         end: DateTime<Utc>,
     ) -> Result<()> {
         let f = &self.f;
-        let mut b = db::Builder::new(format!(
-            "SELECT {} FROM chats c JOIN services s ON s.id = c.service_id
-             WHERE c.service_id = ",
-            store::reports::TIMELINE_COLUMNS
-        ));
-        b.push_bind(self.service)
-            .push(" AND c.status != 'ended' AND c.created_at >= ")
-            .push_bind(start)
-            .push(" AND c.created_at < ")
-            .push_bind(end);
-        for r in b
-            .build()
-            .fetch_all_as::<crate::store::reports::ChatTimeline>(self.pool.ex())
-            .await?
-        {
+        for r in store::rollups::open_between(self.pool.ex(), self.service, start, end).await? {
             let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
             let keep = f.agent.is_none_or(|a| a == place.agent)
                 && f.categories

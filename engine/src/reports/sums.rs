@@ -5,7 +5,6 @@
 use shared::report::{Csat, Durations, Figures};
 
 use super::rules::{self, BUCKETS};
-use crate::db;
 use crate::store::rollups::{METRICS, measure_columns};
 
 /// Summed measures (the columns of `report_days`).
@@ -75,31 +74,8 @@ impl Sums {
 }
 
 /// The validated filters of a report.
-pub(super) struct Filter {
-    pub(super) agent: Option<i64>,
-    pub(super) categories: Option<Vec<i64>>,
-    pub(super) channel: Option<&'static str>,
-}
-
-impl Filter {
-    /// ` AND …` of the filters (agent, handling types, channel) over a table with the
-    /// rollup keys.
-    pub(super) fn sql(&self, b: &mut db::Builder) {
-        if let Some(a) = self.agent {
-            b.push(" AND agent_id = ").push_bind(a);
-        }
-        if let Some(cats) = &self.categories {
-            b.push(" AND category_id IN (");
-            for (i, c) in cats.iter().enumerate() {
-                if i > 0 {
-                    b.push(", ");
-                }
-                b.push_bind(*c);
-            }
-            b.push(")");
-        }
-        if let Some(ch) = self.channel {
-            b.push(" AND channel_kind = ").push_bind(ch);
-        }
-    }
+pub(crate) struct Filter {
+    pub(crate) agent: Option<i64>,
+    pub(crate) categories: Option<Vec<i64>>,
+    pub(crate) channel: Option<&'static str>,
 }

@@ -1,11 +1,11 @@
 //! The reports' reads of `chats`: a chat's timeline (the moments and counts the report
 //! rules turn into facts) with its place — service, agent, handling type, channel.
-//! The rollup tables themselves are written and read in `crate::reports`.
+//! The rollup tables themselves are in [`super::rollups`].
 
 use shared::BusinessHours;
 
 use super::columns;
-use crate::db::{self, Decode, Ex, FromRow, Row};
+use crate::db::{FromRow, Row};
 use crate::error::Result;
 use crate::reports::rules::Timeline;
 
@@ -57,50 +57,4 @@ impl FromRow for ChatTimeline {
             },
         })
     }
-}
-
-/// Grouped sums of the rollups, built by the report's reading rules: a key column `k`
-/// and then `width` measure columns (by position; a NULL sum is 0).
-pub(crate) async fn keyed_sums<K>(
-    mut ex: Ex<'_>,
-    grouped: db::Query,
-    width: usize,
-) -> Result<Vec<(K, Vec<i64>)>>
-where
-    K: for<'r> Decode<'r>,
-{
-    grouped
-        .fetch_all(ex.ex())
-        .await?
-        .iter()
-        .map(|r| {
-            let values = (0..width)
-                .map(|i| {
-                    r.try_get::<Option<i64>, _>(i + 1)
-                        .map(Option::unwrap_or_default)
-                })
-                .collect::<std::result::Result<Vec<i64>, _>>()?;
-            Ok((r.try_get("k")?, values))
-        })
-        .collect()
-}
-
-/// Chat starts per (when, hour) from a query with columns `w` (a day or a weekday
-/// number), `hour` and `n` (a NULL count is 0).
-pub(crate) async fn heat<W>(mut ex: Ex<'_>, counts: db::Query) -> Result<Vec<(W, i64, i64)>>
-where
-    W: for<'r> Decode<'r>,
-{
-    counts
-        .fetch_all(ex.ex())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("w")?,
-                r.try_get("hour")?,
-                r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
-            ))
-        })
-        .collect()
 }
