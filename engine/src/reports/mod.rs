@@ -12,6 +12,6 @@ mod query;
 mod reading;
 pub(crate) mod rollup;
 pub(crate) mod rules;
-pub(crate) mod sums;
+mod sums;
 
 pub(crate) use rollup::refresh_chat;

@@ -15,11 +15,12 @@ use shared::report::{AgentFigures, CategoryFigures, DayFigures, Report, ReportQu
 use super::period::local_midnight;
 use super::reading::{Reading, Tally};
 use super::rollup;
-use super::sums::{Filter, Sums};
+use super::sums::Sums;
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::store;
+use crate::store::rollups::Filter;
 use crate::store::rollups::measure_columns;
 
 fn bad(field: &'static str, reason: &str) -> Error {

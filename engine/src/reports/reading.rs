@@ -11,9 +11,10 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use super::period::{Stretch, stretches};
 use super::rollup;
 use super::rules;
-use super::sums::{Filter, Sums};
+use super::sums::Sums;
 use crate::db;
 use crate::error::Result;
+use crate::store::rollups::Filter;
 use crate::store::rollups::{GroupBy, Slice, measures};
 
 /// What a report sums: the measures per day, per agent and per handling type, and the

@@ -72,10 +72,3 @@ impl Sums {
         }
     }
 }
-
-/// The validated filters of a report.
-pub(crate) struct Filter {
-    pub(crate) agent: Option<i64>,
-    pub(crate) categories: Option<Vec<i64>>,
-    pub(crate) channel: Option<&'static str>,
-}

@@ -14,7 +14,6 @@ use crate::db::{self, Ex};
 use crate::error::Result;
 use crate::reports::period::Stretch;
 use crate::reports::rules::{self, BUCKETS, Facts};
-use crate::reports::sums::Filter;
 
 /// Where a chat's facts are summed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -457,6 +456,13 @@ pub(crate) async fn never_built(mut ex: Ex<'_>) -> Result<Vec<ServiceId>> {
     .into_iter()
     .map(ServiceId)
     .collect())
+}
+
+/// The rollup keys a report is narrowed to (validated by `crate::reports`).
+pub(crate) struct Filter {
+    pub(crate) agent: Option<i64>,
+    pub(crate) categories: Option<Vec<i64>>,
+    pub(crate) channel: Option<&'static str>,
 }
 
 /// How a report's rollups are read: the stretch of the period, the rollup keys it is
