@@ -1,7 +1,8 @@
 //! The demo service of API.md (`serve --demo`): created when missing, never changed when
 //! present, so a second start is a no-op.
 
-use crate::db::{self, Ex};
+use crate::db::Ex;
+use crate::store;
 use chrono::Utc;
 use shared::Role;
 
@@ -45,23 +46,12 @@ impl Engine {
         let mut out = DemoOutcome::default();
         let hash = crate::password::hash(DEMO_PASSWORD.to_owned()).await?;
         let mut tx = self.db.begin().await?;
-        let existing: Option<i64> = db::query_scalar("SELECT id FROM services WHERE slug = ?")
-            .bind(DEMO_SLUG)
-            .fetch_optional(tx.ex())
-            .await?;
+        let existing = store::services::id_of(tx.ex(), DEMO_SLUG).await?;
         let service_id = match existing {
-            Some(id) => shared::ServiceId(id),
+            Some(id) => id,
             None => {
-                let id = crate::store::services::insert(tx.ex(), DEMO_SLUG, "데모 쇼핑").await?;
-                db::query(
-                    "UPDATE services SET contract_chat = 1, contract_security = 1, helpcenter_chat_enabled = 1,
-                     prefer_recent_agent = 1, greetings = ?, satisfaction_messages = ? WHERE id = ?",
-                )
-                .bind(GREETINGS)
-                .bind(SATISFACTION)
-                .bind(id.0)
-                .execute(tx.ex())
-                .await?;
+                let id = store::services::insert(tx.ex(), DEMO_SLUG, "데모 쇼핑").await?;
+                store::services::turn_everything_on(tx.ex(), id, GREETINGS, SATISFACTION).await?;
                 insert_categories(tx.ex(), id).await?;
                 out.service_created = true;
                 id
@@ -91,22 +81,17 @@ impl Engine {
 
 async fn insert_categories(mut conn: Ex<'_>, service: shared::ServiceId) -> Result<()> {
     async fn add(
-        mut conn: Ex<'_>,
+        conn: Ex<'_>,
         service: shared::ServiceId,
         parent: Option<i64>,
         name: &str,
         position: usize,
     ) -> Result<i64> {
-        Ok(db::query_scalar(
-            "INSERT INTO categories (service_id, parent_id, name, position, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(service.0)
-        .bind(parent)
-        .bind(name)
-        .bind(position as i64)
-        .bind(Utc::now())
-        .fetch_one(conn.ex())
-        .await?)
+        let parent = parent.map(shared::CategoryId);
+        let id =
+            store::categories::insert(conn, service.0, parent, name, position as i64, Utc::now())
+                .await?;
+        Ok(id.0)
     }
     for (i, (l1, children)) in CATEGORIES.iter().enumerate() {
         let p1 = add(conn.ex(), service, None, l1, i).await?;

@@ -221,8 +221,7 @@ impl Engine {
 
     /// Answers whether the database responds (`GET /healthz`).
     pub async fn health(&self) -> Result<()> {
-        db::query("SELECT 1").execute(self.db.ex()).await?;
-        Ok(())
+        store::health::ping(self.db.ex()).await
     }
 
     /// Whether a write can commit now (issue 30): one row updated through the same
@@ -231,10 +230,7 @@ impl Engine {
     /// recovered shows that too.
     pub async fn can_write(&self) -> Result<()> {
         let mut tx = self.side_tx().await?;
-        db::query("UPDATE health_probe SET checked_at = ? WHERE id = 1")
-            .bind(chrono::Utc::now())
-            .execute(tx.ex())
-            .await?;
+        store::health::touch_probe(tx.ex(), chrono::Utc::now()).await?;
         tx.commit().await
     }
 

@@ -12,6 +12,7 @@ use shared::{AgentId, Author, ChatId, ServiceId};
 
 use super::chats::{ChatRow, WriteTarget};
 use super::columns;
+use super::message_groups::{MARK_REPLY, NewMessage, bump_seqs_sql, insert_messages_sql};
 use super::messages::StoredSend;
 
 /// Errors of this path: any of them sends the group to the locked path, which reports
@@ -106,11 +107,7 @@ pub(crate) fn bump_seqs(
     c: &Connection,
     per_chat: &[(ChatId, i64, i64)],
 ) -> Result<HashMap<ChatId, i64>> {
-    let values = vec!["(?, ?, ?)"; per_chat.len()].join(", ");
-    let sql = format!(
-        "UPDATE chats SET last_seq = last_seq + v.column2, unread = unread + v.column3
-         FROM (VALUES {values}) AS v WHERE chats.id = v.column1 RETURNING id, last_seq"
-    );
+    let sql = bump_seqs_sql(per_chat.len());
     let args = per_chat.iter().flat_map(|(chat, n, k)| [chat.0, *n, *k]);
     let mut st = c.prepare(&sql)?;
     let rows = st.query_map(params_from_iter(args), |r| {
@@ -119,29 +116,13 @@ pub(crate) fn bump_seqs(
     rows.collect()
 }
 
-/// A message row to insert.
-pub(crate) struct NewMessage<'a> {
-    pub(crate) chat: ChatId,
-    pub(crate) seq: i64,
-    pub(crate) author: Author,
-    pub(crate) agent: Option<AgentId>,
-    pub(crate) client_id: &'a str,
-    pub(crate) text: &'a str,
-    /// The PII hints as JSON, when there are any.
-    pub(crate) pii: Option<String>,
-}
-
 /// Inserts the rows in one statement; answers (chat, seq, id) of each.
 pub(crate) fn insert_messages(
     c: &Connection,
     rows: &[NewMessage<'_>],
     now: DateTime<Utc>,
 ) -> Result<Vec<(ChatId, i64, i64)>> {
-    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
-    let sql = format!(
-        "INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at, pii)
-         VALUES {values} RETURNING id, chat_id, seq"
-    );
+    let sql = insert_messages_sql(rows.len());
     let now = time(now);
     let args: Vec<Value> = rows
         .iter()
@@ -176,8 +157,7 @@ pub(crate) fn mark_reply(
     now: DateTime<Utc>,
 ) -> Result<()> {
     c.execute(
-        "UPDATE chats SET agent_read_seq = ?, unread = ?, handled = CASE WHEN ? = 1 THEN 1 ELSE handled END,
-           first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+        MARK_REPLY,
         rusqlite::params![seq, unread, newly_handled, time(now), chat.0],
     )?;
     Ok(())

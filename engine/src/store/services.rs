@@ -354,6 +354,26 @@ pub(crate) async fn insert(mut conn: Ex<'_>, slug: &str, name: &str) -> Result<S
     Ok(ServiceId(id))
 }
 
+/// Turns every contract and the recent-agent preference on, with these greetings and
+/// satisfaction messages (the demo service's starting state).
+pub(crate) async fn turn_everything_on(
+    mut ex: Ex<'_>,
+    id: ServiceId,
+    greetings: &str,
+    satisfaction: &str,
+) -> Result<()> {
+    db::query(
+        "UPDATE services SET contract_chat = 1, contract_security = 1, helpcenter_chat_enabled = 1,
+         prefer_recent_agent = 1, greetings = ?, satisfaction_messages = ? WHERE id = ?",
+    )
+    .bind(greetings)
+    .bind(satisfaction)
+    .bind(id.0)
+    .execute(ex.ex())
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

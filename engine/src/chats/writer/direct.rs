@@ -15,11 +15,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use shared::{AgentId, ChatId, Message};
 
-use super::statements::{last_replies, number_rows, seq_counts, stored_before_sql, writing_agents};
+use super::statements::{last_replies, new_messages, number_rows, seq_counts, writing_agents};
 use super::{SendJob, Stored, Target, answers, message_of, stored_key};
 use crate::Engine;
 use crate::error::Result;
 use crate::store::direct;
+use crate::store::message_groups::stored_before_sql;
 
 /// What became of a group on this path.
 pub(super) enum Outcome {
@@ -137,19 +138,7 @@ impl Engine {
             if number_rows(&mut planned, &per_chat, &last).is_err() {
                 return Ok(None);
             }
-            let rows: Vec<direct::NewMessage<'_>> = planned
-                .iter()
-                .map(|p| direct::NewMessage {
-                    chat: p.chat,
-                    seq: p.seq,
-                    author: p.author,
-                    agent: p.agent,
-                    client_id: &p.client_id,
-                    text: &p.text,
-                    pii: (!p.pii.is_empty())
-                        .then(|| serde_json::to_string(&p.pii).unwrap_or_default()),
-                })
-                .collect();
+            let rows = new_messages(&planned);
             let written: HashMap<(ChatId, i64), i64> = direct::insert_messages(c, &rows, now)?
                 .into_iter()
                 .map(|(chat, seq, id)| ((chat, seq), id))
