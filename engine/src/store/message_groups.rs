@@ -9,8 +9,10 @@ use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatId, Message};
 
 use super::chats::{WriteTarget, last_seqs};
-use super::messages::{StoredSend, message_columns, sends as stored_sends, written};
-use crate::db::{self, Ex};
+use super::messages::{
+    PgReadExtra, StoredSend, message_columns, pg_read_extra, sends as stored_sends, written,
+};
+use crate::db::{self, Ex, FromRow};
 use crate::error::Result;
 
 /// `?, ?, …` for `n` values.
@@ -185,6 +187,144 @@ pub(crate) async fn messages_by_id(mut ex: Ex<'_>, ids: &[i64]) -> Result<HashMa
         .into_iter()
         .map(|m| (m.id.0, m))
         .collect())
+}
+
+// PostgreSQL's two-round-trip path (`crate::chats::writer::postgres`): one read, then
+// one statement that moves the chats' counters and inserts the rows only where each chat
+// is still as read.
+
+/// [`pg_read`]'s statement: the chats with their services' flags and their agents'
+/// names, and the group's sends already stored (one index probe per key).
+const READ: &str = "
+    SELECT c.id, c.service_id, c.status, c.agent_id, c.opened_by, c.handled,
+           s.contract_security, s.auto_mask_pii, a.name AS agent_name,
+           k.stored
+      FROM chats c
+      JOIN services s ON s.id = c.service_id
+      LEFT JOIN agents a ON a.id = c.agent_id
+      LEFT JOIN (
+        SELECT m.chat_id, json_agg(json_build_array(m.id, m.author, m.client_id))::text AS stored
+          FROM unnest($2::bigint[], $3::text[], $4::text[]) AS k(chat, author, client_id)
+          JOIN messages m
+            ON m.chat_id = k.chat AND m.author = k.author AND m.client_id = k.client_id
+         GROUP BY m.chat_id
+      ) k ON k.chat_id = c.id
+     WHERE c.id = ANY($1)";
+
+/// [`pg_write`]'s statement. Per chat (`v`): the status and agent read in step 1, the number
+/// of new rows and of customer rows among them, and — when the agent replied in the
+/// group — the reply's place among the chat's new rows, the agent, and the customer
+/// rows after the reply (what stays unread). Per row (`r`): its place among its chat's
+/// new rows and its columns.
+const WRITE: &str = "
+    WITH v AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[],
+                             $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+               AS v(chat, status, agent, n, customers, reply_at, reply_agent, unread_after)
+    ), u AS (
+        UPDATE chats c
+           SET last_seq = c.last_seq + v.n,
+               unread = CASE WHEN v.reply_at IS NULL THEN c.unread + v.customers
+                             ELSE v.unread_after END,
+               agent_read_seq = CASE WHEN v.reply_at IS NULL THEN c.agent_read_seq
+                                     ELSE c.last_seq + v.reply_at END,
+               handled = CASE WHEN v.reply_at IS NOT NULL AND c.opened_by = v.reply_agent
+                              THEN 1 ELSE c.handled END,
+               first_response_at = CASE WHEN v.reply_at IS NULL THEN c.first_response_at
+                                        ELSE COALESCE(c.first_response_at, $16) END
+          FROM v
+         WHERE c.id = v.chat AND c.status = v.status
+           AND c.agent_id IS NOT DISTINCT FROM v.agent
+        RETURNING c.id, c.last_seq - v.n AS base
+    )
+    INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at, pii)
+    SELECT r.chat, u.base + r.ord, r.author, r.agent, r.client_id, r.text, $16, r.pii
+      FROM unnest($9::bigint[], $10::bigint[], $11::text[], $12::bigint[], $13::text[],
+                  $14::text[], $15::text[])
+           AS r(chat, ord, author, agent, client_id, text, pii)
+      JOIN u ON u.id = r.chat
+    RETURNING id, chat_id, seq";
+
+/// Reads the chats `chats` and the sends already stored under the (chat, author,
+/// client id) `keys`.
+pub(crate) async fn pg_read(
+    pool: &sqlx::PgPool,
+    chats: &[i64],
+    keys: &[(i64, &str, &str)],
+) -> Result<Vec<(WriteTarget, PgReadExtra)>> {
+    let key_chats: Vec<i64> = keys.iter().map(|k| k.0).collect();
+    let authors: Vec<&str> = keys.iter().map(|k| k.1).collect();
+    let client_ids: Vec<&str> = keys.iter().map(|k| k.2).collect();
+    let rows = sqlx::query(READ)
+        .bind(chats)
+        .bind(&key_chats)
+        .bind(&authors)
+        .bind(&client_ids)
+        .fetch_all(pool)
+        .await?;
+    db::rows_of_pg(rows)?
+        .iter()
+        .map(|r| Ok((WriteTarget::from_row(r)?, pg_read_extra(r)?)))
+        .collect()
+}
+
+/// [`pg_write`]'s per-chat arrays: the status and agent as read, the number of new
+/// rows and of customer rows among them, and — when the agent replied in the group —
+/// the reply's place among the chat's new rows, the agent, and the customer rows after
+/// it (what stays unread).
+#[derive(Default)]
+pub(crate) struct PgChatColumns<'a> {
+    pub(crate) chat: Vec<i64>,
+    pub(crate) status: Vec<&'a str>,
+    pub(crate) agent: Vec<Option<i64>>,
+    pub(crate) n: Vec<i64>,
+    pub(crate) customers: Vec<i64>,
+    pub(crate) reply_at: Vec<Option<i64>>,
+    pub(crate) reply_agent: Vec<Option<i64>>,
+    pub(crate) unread_after: Vec<Option<i64>>,
+}
+
+/// [`pg_write`]'s per-row arrays: each row's place among its chat's new rows, and its
+/// columns.
+#[derive(Default)]
+pub(crate) struct PgRowColumns<'a> {
+    pub(crate) chat: Vec<i64>,
+    pub(crate) ord: Vec<i64>,
+    pub(crate) author: Vec<&'a str>,
+    pub(crate) agent: Vec<Option<i64>>,
+    pub(crate) client_id: Vec<&'a str>,
+    pub(crate) text: Vec<&'a str>,
+    pub(crate) pii: Vec<Option<String>>,
+}
+
+/// Moves the counters of the chats still as read and inserts their rows; answers
+/// (chat, seq, id) of each row written (none for a chat that changed).
+pub(crate) async fn pg_write(
+    pool: &sqlx::PgPool,
+    v: &PgChatColumns<'_>,
+    r: &PgRowColumns<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ChatId, i64, i64)>> {
+    let rows = sqlx::query(WRITE)
+        .bind(&v.chat)
+        .bind(&v.status)
+        .bind(&v.agent)
+        .bind(&v.n)
+        .bind(&v.customers)
+        .bind(&v.reply_at)
+        .bind(&v.reply_agent)
+        .bind(&v.unread_after)
+        .bind(&r.chat)
+        .bind(&r.ord)
+        .bind(&r.author)
+        .bind(&r.agent)
+        .bind(&r.client_id)
+        .bind(&r.text)
+        .bind(&r.pii)
+        .bind(now)
+        .fetch_all(pool)
+        .await?;
+    written(&db::rows_of_pg(rows)?)
 }
 
 #[cfg(test)]

@@ -35,60 +35,8 @@ use sqlx::PgPool;
 
 use super::{Decision, Planned, SendJob, Stored, Target, answers};
 use crate::Engine;
-use crate::db::{self, FromRow};
 use crate::error::{Error, Result};
-use crate::store;
-
-/// Step 1's statement.
-const READ: &str = "
-    SELECT c.id, c.service_id, c.status, c.agent_id, c.opened_by, c.handled,
-           s.contract_security, s.auto_mask_pii, a.name AS agent_name,
-           k.stored
-      FROM chats c
-      JOIN services s ON s.id = c.service_id
-      LEFT JOIN agents a ON a.id = c.agent_id
-      LEFT JOIN (
-        SELECT m.chat_id, json_agg(json_build_array(m.id, m.author, m.client_id))::text AS stored
-          FROM unnest($2::bigint[], $3::text[], $4::text[]) AS k(chat, author, client_id)
-          JOIN messages m
-            ON m.chat_id = k.chat AND m.author = k.author AND m.client_id = k.client_id
-         GROUP BY m.chat_id
-      ) k ON k.chat_id = c.id
-     WHERE c.id = ANY($1)";
-
-/// Step 3's statement. Per chat (`v`): the status and agent read in step 1, the number
-/// of new rows and of customer rows among them, and — when the agent replied in the
-/// group — the reply's place among the chat's new rows, the agent, and the customer
-/// rows after the reply (what stays unread). Per row (`r`): its place among its chat's
-/// new rows and its columns.
-const WRITE: &str = "
-    WITH v AS (
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[],
-                             $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-               AS v(chat, status, agent, n, customers, reply_at, reply_agent, unread_after)
-    ), u AS (
-        UPDATE chats c
-           SET last_seq = c.last_seq + v.n,
-               unread = CASE WHEN v.reply_at IS NULL THEN c.unread + v.customers
-                             ELSE v.unread_after END,
-               agent_read_seq = CASE WHEN v.reply_at IS NULL THEN c.agent_read_seq
-                                     ELSE c.last_seq + v.reply_at END,
-               handled = CASE WHEN v.reply_at IS NOT NULL AND c.opened_by = v.reply_agent
-                              THEN 1 ELSE c.handled END,
-               first_response_at = CASE WHEN v.reply_at IS NULL THEN c.first_response_at
-                                        ELSE COALESCE(c.first_response_at, $16) END
-          FROM v
-         WHERE c.id = v.chat AND c.status = v.status
-           AND c.agent_id IS NOT DISTINCT FROM v.agent
-        RETURNING c.id, c.last_seq - v.n AS base
-    )
-    INSERT INTO messages (chat_id, seq, author, agent_id, client_id, text, created_at, pii)
-    SELECT r.chat, u.base + r.ord, r.author, r.agent, r.client_id, r.text, $16, r.pii
-      FROM unnest($9::bigint[], $10::bigint[], $11::text[], $12::bigint[], $13::text[],
-                  $14::text[], $15::text[])
-           AS r(chat, ord, author, agent, client_id, text, pii)
-      JOIN u ON u.id = r.chat
-    RETURNING id, chat_id, seq";
+use crate::store::message_groups::{self as groups, PgChatColumns, PgRowColumns};
 
 /// What step 1 read: the chats, the names of their agents, and the group's sends
 /// already stored.
@@ -153,26 +101,22 @@ async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
     let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
     chats.dedup(); // sorted by chat
     // the idempotency keys, one index probe each (not every message of the chat)
-    let key_chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
-    let authors: Vec<&str> = group
+    let keys: Vec<(i64, &str, &str)> = group
         .iter()
-        .map(|j| j.party.as_party().author().as_str())
+        .map(|j| {
+            (
+                j.chat.0,
+                j.party.as_party().author().as_str(),
+                j.client_id.as_str(),
+            )
+        })
         .collect();
-    let client_ids: Vec<&str> = group.iter().map(|j| j.client_id.as_str()).collect();
-    let rows = sqlx::query(READ)
-        .bind(&chats)
-        .bind(&key_chats)
-        .bind(&authors)
-        .bind(&client_ids)
-        .fetch_all(pool)
-        .await?;
-    let mut targets = HashMap::with_capacity(rows.len());
+    let read = groups::pg_read(pool, &chats, &keys).await?;
+    let mut targets = HashMap::with_capacity(read.len());
     let mut agent_names = HashMap::new();
     let mut stored = HashMap::new();
-    for r in db::rows_of_pg(rows)? {
-        let target = Target::from_row(&r)?;
+    for (target, extra) in read {
         let id = target.row.id;
-        let extra = store::messages::pg_read_extra(&r)?;
         for (message, author, client_id) in extra.stored {
             let Some(author) = author else { continue };
             if let Some(key) = super::stored_key(group, id, author, &client_id) {
@@ -204,7 +148,7 @@ async fn write(
         return Ok(HashMap::new());
     }
     let per_chat = per_chat(planned);
-    let mut v = ChatColumns::default();
+    let mut v = PgChatColumns::default();
     for c in &per_chat {
         let Some(t) = targets.get(&c.chat) else {
             return Err(Error::Internal("a planned row without its chat".into()));
@@ -219,54 +163,24 @@ async fn write(
         v.unread_after.push(c.reply.map(|r| r.customers_after));
     }
     // each row's place among its chat's new rows (1, 2, …), in planned order
-    let mut ord: Vec<i64> = Vec::with_capacity(planned.len());
     let mut place: HashMap<ChatId, i64> = HashMap::new();
+    let mut r = PgRowColumns::default();
     for p in planned.iter() {
         let n = place.entry(p.chat).or_insert(0);
         *n += 1;
-        ord.push(*n);
+        r.chat.push(p.chat.0);
+        r.ord.push(*n);
+        r.author.push(p.author.as_str());
+        r.agent.push(p.agent.map(|a| a.0));
+        r.client_id.push(p.client_id.as_str());
+        r.text.push(p.text.as_str());
+        r.pii
+            .push((!p.pii.is_empty()).then(|| serde_json::to_string(&p.pii).unwrap_or_default()));
     }
-    let pii: Vec<Option<String>> = planned
-        .iter()
-        .map(|p| (!p.pii.is_empty()).then(|| serde_json::to_string(&p.pii).unwrap_or_default()))
-        .collect();
-    let rows = sqlx::query(WRITE)
-        .bind(&v.chat)
-        .bind(&v.status)
-        .bind(&v.agent)
-        .bind(&v.n)
-        .bind(&v.customers)
-        .bind(&v.reply_at)
-        .bind(&v.reply_agent)
-        .bind(&v.unread_after)
-        .bind(planned.iter().map(|p| p.chat.0).collect::<Vec<_>>())
-        .bind(&ord)
-        .bind(
-            planned
-                .iter()
-                .map(|p| p.author.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            planned
-                .iter()
-                .map(|p| p.agent.map(|a| a.0))
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            planned
-                .iter()
-                .map(|p| p.client_id.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(planned.iter().map(|p| p.text.as_str()).collect::<Vec<_>>())
-        .bind(&pii)
-        .bind(now)
-        .fetch_all(pool)
-        .await?;
+    let written = groups::pg_write(pool, &v, &r, now).await?;
     // the written rows of each chat, by seq: the chat's planned rows in order
     let mut by_chat: HashMap<ChatId, Vec<(i64, i64)>> = HashMap::new();
-    for (chat, seq, id) in store::messages::written(&db::rows_of_pg(rows)?)? {
+    for (chat, seq, id) in written {
         by_chat.entry(chat).or_default().push((seq, id));
     }
     let mut ids = HashMap::with_capacity(planned.len());
@@ -284,19 +198,6 @@ async fn write(
         }
     }
     Ok(ids)
-}
-
-/// Step 3's per-chat arrays.
-#[derive(Default)]
-struct ChatColumns<'a> {
-    chat: Vec<i64>,
-    status: Vec<&'a str>,
-    agent: Vec<Option<i64>>,
-    n: Vec<i64>,
-    customers: Vec<i64>,
-    reply_at: Vec<Option<i64>>,
-    reply_agent: Vec<Option<i64>>,
-    unread_after: Vec<Option<i64>>,
 }
 
 /// A chat's share of the group's new rows.
