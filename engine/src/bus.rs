@@ -23,6 +23,7 @@ use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::mpsc;
 
 use crate::hub::{Hub, Topic};
+use crate::store::hub_spill;
 
 /// The notification channel every instance listens on.
 const CHANNEL: &str = "oc_hub";
@@ -116,7 +117,7 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
                 payloads.push(json);
                 continue;
             }
-            match spill(&pool, &json).await {
+            match hub_spill::spill(&pool, &json).await {
                 Ok(id) => payloads.push(
                     serde_json::to_string(&Outbound {
                         from: &instance,
@@ -134,24 +135,13 @@ async fn send_loop(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiv
             continue;
         }
         // one round trip for the whole batch; order is kept within it
-        let sent = sqlx::query(
-            "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i",
-        )
-        .bind(CHANNEL)
-        .bind(&payloads)
-        .execute(&pool)
-        .await;
+        let sent = hub_spill::notify_all(&pool, CHANNEL, &payloads).await;
         if let Err(e) = sent {
             tracing::error!(error = %e, events = payloads.len(), "bus: NOTIFY failed; other instances miss these events until their sockets resume");
         }
         if last_sweep.elapsed() > Duration::from_secs(60) {
             last_sweep = std::time::Instant::now();
-            let _ = sqlx::query(
-                "DELETE FROM hub_spill WHERE created_at < now() - make_interval(secs => $1)",
-            )
-            .bind(SPILL_TTL_SECS as f64)
-            .execute(&pool)
-            .await;
+            let _ = hub_spill::sweep(&pool, SPILL_TTL_SECS as f64).await;
         }
     }
 }
@@ -169,20 +159,9 @@ pub(crate) async fn forget_spilled(pool: &PgPool, text: &str) {
     if needle.is_empty() {
         return;
     }
-    if let Err(e) = sqlx::query("DELETE FROM hub_spill WHERE strpos(payload, $1) > 0")
-        .bind(needle)
-        .execute(pool)
-        .await
-    {
+    if let Err(e) = hub_spill::forget_containing(pool, needle).await {
         tracing::warn!(error = %e, "could not clear spilled events of a masked run");
     }
-}
-
-async fn spill(pool: &PgPool, json: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO hub_spill (payload) VALUES ($1) RETURNING id")
-        .bind(json)
-        .fetch_one(pool)
-        .await
 }
 
 async fn listen_loop(pool: PgPool, instance: String, mut listener: PgListener, hub: Arc<Hub>) {
@@ -212,11 +191,7 @@ async fn listen_loop(pool: PgPool, instance: String, mut listener: PgListener, h
         let (topic, msg) = match env.body {
             Body::Inline { topic, msg } => (topic, msg),
             Body::Spilled { spill } => {
-                let payload: Result<String, _> =
-                    sqlx::query_scalar("SELECT payload FROM hub_spill WHERE id = $1")
-                        .bind(spill)
-                        .fetch_one(&pool)
-                        .await;
+                let payload = hub_spill::spilled(&pool, spill).await;
                 match payload
                     .ok()
                     .and_then(|p| serde_json::from_str::<Envelope>(&p).ok())

@@ -22,6 +22,7 @@ pub(crate) mod exports;
 pub(crate) mod files;
 pub(crate) mod health;
 pub(crate) mod history;
+pub(crate) mod hub_spill;
 pub(crate) mod login_failures;
 pub(crate) mod masks;
 pub(crate) mod message_groups;
