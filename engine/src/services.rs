@@ -57,6 +57,7 @@ impl Engine {
             .await?
             .map(|s| HelpCenterInfo {
                 chat_enabled: s.chat_enabled(),
+                hours: s.settings.hours.enabled.then(|| s.settings.hours.clone()),
                 slug: s.slug,
                 name: s.name,
                 locales: s.settings.locales,

@@ -424,3 +424,37 @@ async fn the_help_center_offers_only_its_languages() {
         "no English switch"
     );
 }
+
+/// Issue 33: the help center shows the service's own business hours (in its zone),
+/// never a fixed text; without hours it says chat is open whenever an agent is online.
+#[tokio::test]
+async fn the_help_center_shows_the_services_own_hours() {
+    let s = TestServer::demo().await;
+    let a = admin(&s).await;
+    let page = |s: &TestServer| {
+        let req = s.http.get(s.url("/hc/demo")).header("cookie", "oc_lang=ko");
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&s).await;
+    assert!(html.contains("hc-hours-any-time"), "no hours kept yet");
+    assert!(!html.contains("평일 09:00"), "no fixed hours text");
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert!(info["hours"].is_null(), "{info}");
+
+    let late = json!([{"start": "10:30", "end": "19:30"}]);
+    let week = json!({"mon": late, "tue": late, "wed": late, "thu": late, "fri": late,
+                      "sat": [{"start": "11:00", "end": "14:00"}]});
+    let hours = json!({"enabled": true, "time_zone": "Europe/Berlin", "weekly": week,
+                       "holidays": [], "chat_outside_hours": false});
+    let (status, v) = s
+        .put("/api/v1/settings", Some(&a), json!({"hours": hours}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let html = page(&s).await;
+    assert!(html.contains("hours-table"), "the hours are shown");
+    assert!(html.contains("10:30–19:30") && html.contains("11:00–14:00"));
+    assert!(html.contains("Europe/Berlin"), "in the service's zone");
+    assert!(!html.contains("hc-hours-any-time"));
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert_eq!(info["hours"]["time_zone"], "Europe/Berlin", "{info}");
+}

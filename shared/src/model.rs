@@ -168,6 +168,11 @@ pub struct HelpCenterInfo {
     pub chat_enabled: bool,
     /// The help-center languages, default first.
     pub locales: Vec<String>,
+    /// The service's business hours when it keeps them (issue 33: the help center shows
+    /// the service's own hours, never a fixed text); `None` when chat follows only
+    /// whether agents are online.
+    #[serde(default)]
+    pub hours: Option<crate::BusinessHours>,
 }
 
 /// A service as its admin sees it.

@@ -128,7 +128,10 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
                 <section class="hc-contact">
                     <h2>{move || t.get().hc_contact_title}</h2>
                     <p>{move || t.get().hc_contact_body}</p>
-                    <p class="hc-hours">{move || t.get().hc_chat_hours}</p>
+                    {match hc.hours.clone() {
+                        Some(hours) => view! { <crate::chat::waiting::HoursTable hours/> }.into_any(),
+                        None => view! { <p class="hc-hours" data-testid="hc-hours-any-time">{move || t.get().hc_hours_any_time}</p> }.into_any(),
+                    }}
                 </section>
                 </aside>
             </main>

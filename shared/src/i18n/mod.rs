@@ -111,7 +111,8 @@ pub struct Texts {
     pub hc_no_results: &'static str,
     pub hc_contact_title: &'static str,
     pub hc_contact_body: &'static str,
-    pub hc_chat_hours: &'static str,
+    /// The contact box when the service keeps no business hours.
+    pub hc_hours_any_time: &'static str,
     pub hc_footer: &'static str,
     pub hc_articles: &'static [Article],
     pub hc_topics: &'static [&'static str],
@@ -430,7 +431,7 @@ pub static KO: Texts = Texts {
     hc_no_results: "검색 결과가 없습니다. 다른 단어로 검색하거나 1:1 문의를 남겨 주세요.",
     hc_contact_title: "원하는 답을 찾지 못하셨나요?",
     hc_contact_body: "오른쪽 아래 채팅 아이콘을 눌러 상담원과 대화하거나, 상담원이 부재중이면 1:1 문의를 남겨 주세요.",
-    hc_chat_hours: "채팅 상담: 평일 09:00 – 18:00 (주말·공휴일 제외)",
+    hc_hours_any_time: "상담원이 접속해 있으면 언제든 채팅으로 상담할 수 있습니다.",
     hc_footer: "Online Contact로 운영되는 고객센터입니다.",
     hc_articles: &[
         Article {
@@ -690,7 +691,7 @@ pub static EN: Texts = Texts {
     hc_no_results: "No results. Try other words, or leave us a 1:1 inquiry.",
     hc_contact_title: "Didn't find what you need?",
     hc_contact_body: "Press the chat icon at the bottom right to talk to an agent, or leave a 1:1 inquiry when nobody is available.",
-    hc_chat_hours: "Chat support: weekdays 09:00 – 18:00 (KST, except holidays)",
+    hc_hours_any_time: "Chat with us whenever an agent is online.",
     hc_footer: "This help center runs on Online Contact.",
     hc_articles: &[
         Article {
