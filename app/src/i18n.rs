@@ -16,32 +16,60 @@ pub fn provide_locale() -> RwSignal<Locale> {
     signal
 }
 
+/// The language chosen in this browser (the cookie), else the browser's own preference
+/// among ours (issue 33: `Accept-Language` on the server, `navigator.languages` in the
+/// browser — the same list, so both render alike), else Korean. A page that knows its
+/// service's languages then fits it to them ([`fit_locale`]).
 fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(axum::http::header::COOKIE)?
-                    .to_str()
-                    .ok()
-                    .map(str::to_owned)
-            })
+        let parts = use_context::<axum::http::request::Parts>();
+        let header = |name| {
+            parts
+                .as_ref()
+                .and_then(|p| p.headers.get(name)?.to_str().ok().map(str::to_owned))
+        };
+        header(axum::http::header::COOKIE)
             .and_then(|c| Locale::from_cookie_header(&c))
+            .or_else(|| {
+                header(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|a| Locale::from_accept_language(&a))
+            })
             .unwrap_or_default()
     }
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        web_sys::window()
+        let window = web_sys::window();
+        window
+            .as_ref()
             .and_then(|w| w.document())
             .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
             .and_then(|d| d.cookie().ok())
             .and_then(|c| Locale::from_cookie_header(&c))
+            .or_else(|| {
+                let languages: Vec<String> = window?
+                    .navigator()
+                    .languages()
+                    .iter()
+                    .filter_map(|l| l.as_string())
+                    .collect();
+                Locale::from_accept_language(&languages.join(","))
+            })
             .unwrap_or_default()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     Locale::default()
+}
+
+/// Fits the language in use to a service's languages (C-SET-3): one it does not offer
+/// becomes its default.
+pub fn fit_locale(offered: &[String]) {
+    let locale = use_locale();
+    let fitted = locale.get_untracked().fit(offered);
+    if fitted != locale.get_untracked() {
+        locale.set(fitted);
+    }
 }
 
 pub fn use_locale() -> RwSignal<Locale> {

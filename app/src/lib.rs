@@ -57,7 +57,7 @@ pub fn CustomerApp() -> impl IntoView {
             <Router>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/hc/:slug") view=pages::help_center::HelpCenter ssr=SsrMode::Async/>
-                    <Route path=path!("/widget/:slug") view=pages::widget::WidgetPage/>
+                    <Route path=path!("/widget/:slug") view=pages::widget::WidgetPage ssr=SsrMode::Async/>
                 </Routes>
             </Router>
         </document::AppFrame>

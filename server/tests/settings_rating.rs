@@ -416,7 +416,7 @@ async fn the_help_center_offers_only_its_languages() {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("무엇을 도와드릴까요?"),
+        html.contains("무엇을 도와드릴까요?") && html.contains(r#"lang="ko""#),
         "an English visitor gets the help center's default language"
     );
     assert!(

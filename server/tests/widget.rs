@@ -217,3 +217,47 @@ async fn signed_users_are_verified() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+/// Issue 33: the widget's chat opened without a locale (no `data-locale` on the host
+/// page) speaks the visitor's browser language among the service's languages — an
+/// English browser gets English where the service offers it, its default otherwise;
+/// the loader no longer forces Korean.
+#[tokio::test]
+async fn the_widget_follows_the_browsers_language_among_the_services() {
+    let s = TestServer::demo().await;
+    let page = |s: &TestServer, accept: &'static str| {
+        let req = s
+            .http
+            .get(s.url("/widget/demo?host=https%3A%2F%2Fshop.example.com"))
+            .header("accept-language", accept);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&s, "en-US,en;q=0.9").await;
+    assert!(html.contains(r#"lang="en""#), "an English browser: English");
+    assert!(
+        html.contains("<title>Chat</title>"),
+        "the window's title in English"
+    );
+    let html = page(&s, "ko-KR,ko;q=0.9,en;q=0.8").await;
+    assert!(html.contains(r#"lang="ko""#), "a Korean browser: Korean");
+    // a service that offers only Korean: Korean for everyone
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    s.put("/api/v1/settings", Some(&admin), json!({"locales": ["ko"]}))
+        .await;
+    let html = page(&s, "en-US,en;q=0.9").await;
+    assert!(
+        html.contains("<title>채팅 상담</title>") && html.contains(r#"lang="ko""#),
+        "fitted to the service's languages"
+    );
+    // the loader passes a locale only when the host page sets one
+    let js = s
+        .http
+        .get(s.url("/widget.js?service=demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!js.contains("||'ko'"), "no forced Korean");
+}

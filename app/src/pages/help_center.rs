@@ -2,7 +2,7 @@
 //! and the way to reach an agent. Unknown slugs get the 404 page with status 404.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_params_map;
 use shared::HelpCenterInfo;
 
@@ -37,19 +37,10 @@ fn matches(query: &str, title: &str, summary: &str) -> bool {
 
 #[component]
 fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
-    // A language the help center does not offer falls back to its default (C-SET-3).
+    // A language the help center does not offer falls back to its default (C-SET-3);
+    // the page's `lang` follows (set here, after the fit, so the server renders it too).
+    crate::i18n::fit_locale(&hc.locales);
     let locale = crate::i18n::use_locale();
-    if !hc
-        .locales
-        .iter()
-        .any(|l| l == locale.get_untracked().code())
-        && let Some(first) = hc
-            .locales
-            .first()
-            .and_then(|l| shared::i18n::Locale::parse(l))
-    {
-        locale.set(first);
-    }
     let t = use_texts();
     let (query, set_query) = signal(String::new());
     let name = hc.name.clone();
@@ -70,6 +61,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
     };
     view! {
         <Title text=move || format!("{} {}", title_name, t.get().hc_title_suffix)/>
+        <Html {..} lang=move || locale.get().code()/>
         <div class="hc" data-testid="help-center" data-service=hc.slug.clone()>
             <header class="hc-header">
                 <div class="hc-brand">

@@ -1,6 +1,6 @@
 (function(C){
 var d=document,w=window,s=d.currentScript,P='[Online Contact] ';if(!s)return;
-var O=new URL(s.src).origin,S=(C&&C.slug)||s.getAttribute('data-service'),L=s.getAttribute('data-locale')||'ko',
+var O=new URL(s.src).origin,S=(C&&C.slug)||s.getAttribute('data-service'),L=s.getAttribute('data-locale'),
 U=s.getAttribute('data-user-id'),H=s.getAttribute('data-user-hash');
 if(!S){console.error(P+'data-service is missing on the widget script tag');return}
 if(C&&!C.on){console.info(P+'chat is off for "'+S+'"');return}
@@ -18,7 +18,7 @@ function paint(){n.textContent=unread;n.style.display=unread?'block':'none'}
 function show(v){open=v;f.style.display=v?'block':'none';if(v){unread=0;paint();f.contentWindow.postMessage({oc:'open'},O)}}
 b.onclick=function(){
 if(f)return show(!open);
-var q='?locale='+encodeURIComponent(L)+'&host='+encodeURIComponent(location.origin)+'&page='+encodeURIComponent(location.href);
+var q='?host='+encodeURIComponent(location.origin)+'&page='+encodeURIComponent(location.href);if(L)q+='&locale='+encodeURIComponent(L);
 if(U)q+='&uid='+encodeURIComponent(U)+'&uhash='+encodeURIComponent(H||'');
 f=d.createElement('iframe');f.src=O+'/widget/'+encodeURIComponent(S)+q;f.title='Chat';f.setAttribute('data-testid','chat-frame');
 f.style.cssText='position:fixed;right:20px;bottom:92px;width:380px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 112px);border:0;border-radius:14px;box-shadow:0 16px 48px rgba(20,30,60,.22);z-index:2147483647;background:transparent';

@@ -79,6 +79,38 @@ impl Locale {
             .and_then(|(_, v)| Locale::parse(v))
     }
 
+    /// The browser's preferred language we have, from an `Accept-Language` header (or
+    /// `navigator.languages` joined by commas): by weight, then order; `q=0` refuses.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut tags: Vec<(f32, usize, &str)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut it = part.split(';');
+                let tag = it.next()?.trim();
+                let q = match it.find_map(|p| p.trim().strip_prefix("q=")) {
+                    None => 1.0,
+                    Some(q) => q.trim().parse::<f32>().ok()?,
+                };
+                (q > 0.0 && !tag.is_empty()).then_some((q, i, tag))
+            })
+            .collect();
+        tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        tags.iter().find_map(|(_, _, tag)| Locale::parse(tag))
+    }
+
+    /// This language if the service offers it, else the service's default (its first
+    /// language) — C-SET-3's rule for what a customer sees.
+    pub fn fit(self, offered: &[String]) -> Locale {
+        if offered.iter().any(|l| l == self.code()) {
+            return self;
+        }
+        offered
+            .iter()
+            .find_map(|l| Locale::parse(l))
+            .unwrap_or(self)
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Locale::Ko => &KO,
@@ -947,6 +979,30 @@ pub static EN: Texts = Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_language_we_have_wins_by_weight() {
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,ko;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,fr;q=0.9,ko;q=0.8,en;q=0.5"),
+            Some(Locale::Ko)
+        );
+        assert_eq!(
+            Locale::from_accept_language("ko;q=0.2, en;q=0.7"),
+            Some(Locale::En)
+        );
+        assert_eq!(Locale::from_accept_language("en;q=0, ko"), Some(Locale::Ko));
+        assert_eq!(Locale::from_accept_language("de, fr"), None);
+        assert_eq!(Locale::from_accept_language("en;q=abc"), None);
+        assert_eq!(Locale::from_accept_language(""), None);
+        let ko_only = ["ko".to_owned()];
+        assert_eq!(Locale::En.fit(&ko_only), Locale::Ko);
+        assert_eq!(Locale::En.fit(&["ko".into(), "en".into()]), Locale::En);
+        assert_eq!(Locale::En.fit(&[]), Locale::En);
+    }
 
     #[test]
     fn locale_codes() {
