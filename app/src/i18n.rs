@@ -17,9 +17,11 @@ pub fn provide_locale() -> RwSignal<Locale> {
 }
 
 /// The language chosen in this browser (the cookie), else the browser's own preference
-/// among ours (issue 33: `Accept-Language` on the server, `navigator.languages` in the
-/// browser — the same list, so both render alike), else Korean. A page that knows its
-/// service's languages then fits it to them ([`fit_locale`]).
+/// among ours (issue 33: `Accept-Language` on the server), else Korean. In the browser,
+/// without the cookie, the page's `<html lang>` — the server's decision, fitted to the
+/// service — comes first (`navigator.languages` need not equal the header the server
+/// saw), then `navigator.languages`. A page that knows its service's languages fits the
+/// result to them ([`fit_locale`]).
 fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
@@ -47,6 +49,16 @@ fn initial_locale() -> Locale {
             .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
             .and_then(|d| d.cookie().ok())
             .and_then(|c| Locale::from_cookie_header(&c))
+            // what the server decided for this page (its `<html lang>`), so the
+            // hydrated page speaks the language it was rendered in
+            .or_else(|| {
+                let lang = window
+                    .as_ref()?
+                    .document()?
+                    .document_element()?
+                    .get_attribute("lang")?;
+                Locale::parse(&lang)
+            })
             .or_else(|| {
                 let languages: Vec<String> = window?
                     .navigator()

@@ -9,6 +9,7 @@
 //! functions in [`api`], which call the engine and never hold SQL.
 
 pub mod api;
+pub mod brand;
 pub mod chat;
 pub mod client;
 pub mod document;

@@ -235,11 +235,14 @@ impl Browser {
                 "prefs": {
                     "download.default_directory": downloads.path().display().to_string(),
                     "download.prompt_for_download": false,
+                    // a Korean visitor (issue 33: pages follow the browser's language);
+                    // `--lang` alone leaves headless chromium's Accept-Language English
+                    "intl.accept_languages": "ko-KR,ko",
                 },
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,860", "--lang=ko-KR",
+                    "--disable-dev-shm-usage", "--window-size=1280,860", "--lang=ko-KR", "--accept-lang=ko-KR,ko",
                     format!("--user-data-dir={}", profile.path().display()),
                 ]
             }

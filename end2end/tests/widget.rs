@@ -14,6 +14,19 @@ fn host_html(server: &Server, extra: &str) -> String {
     )
 }
 
+/// Clicks the launcher and works inside the chat's iframe once it hydrated.
+async fn open_widget(customer: &Browser) {
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    let frame = customer.find(r#"[data-testid="chat-frame"]"#).await;
+    frame.enter_frame().await.unwrap();
+    customer.wait_hydrated().await;
+}
+
 #[tokio::test]
 async fn the_widget_on_another_site() {
     let server = Server::start_demo();
@@ -48,15 +61,7 @@ async fn the_widget_on_another_site() {
     assert!(customer.client.find(Locator::Css("iframe")).await.is_err());
     customer.screenshot("widget-host-closed").await;
 
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
-    let frame = customer.find(r#"[data-testid="chat-frame"]"#).await;
-    frame.enter_frame().await.unwrap();
-    customer.wait_hydrated().await;
+    open_widget(&customer).await;
     customer
         .find(r#"[data-testid="consent-accept"]"#)
         .await
@@ -165,4 +170,98 @@ async fn the_widget_on_another_site() {
     other.close().await;
     agent.close().await;
     customer.close().await;
+}
+
+/// Sets an input's value as a person would: select what is there, type the new text.
+async fn retype(b: &Browser, css: &str, text: &str) {
+    let field = b.find(css).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Issue 33: the admin gives the widget the service's brand in 위젯 모양 (a colour too
+/// pale for white text is refused next to the field; the preview follows as they type);
+/// a customer on another site then sees the launcher in that colour, at the left, with
+/// its label, and the chat window with its welcome title.
+#[tokio::test]
+async fn the_widget_takes_the_services_colour_and_corner() {
+    let server = Server::start_demo();
+    let admin = Browser::start().await;
+    admin.login(&server, "admin@demo.test").await;
+    admin.client.goto(&server.url("/admin")).await.unwrap();
+    admin.wait_hydrated().await;
+    admin.find(r#"[data-testid="appearance-panel"]"#).await;
+    admin
+        .wait_text(r#"[data-testid="appearance-color"]"#, "")
+        .await;
+    retype(&admin, r#"[data-testid="appearance-color"]"#, "#ffd400").await;
+    admin
+        .find(r#"[data-testid="appearance-save"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    admin
+        .wait_text(r#"[data-testid="appearance-error"]"#, "4.5:1")
+        .await;
+    retype(&admin, r#"[data-testid="appearance-color"]"#, "#0b6e4f").await;
+    admin
+        .find(r#"[data-testid="appearance-position"] option[value="left"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    retype(&admin, r#"[data-testid="appearance-label-ko"]"#, "상담하기").await;
+    retype(
+        &admin,
+        r#"[data-testid="appearance-title-ko"]"#,
+        "그린마켓 고객센터",
+    )
+    .await;
+    admin
+        .wait_text(r#"[data-testid="appearance-preview-launcher"]"#, "상담하기")
+        .await;
+    admin
+        .find(r#"[data-testid="appearance-save"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    admin.find(r#"[data-testid="appearance-saved"]"#).await;
+    admin.screenshot("widget-appearance-admin").await;
+    admin.assert_accessible("widget appearance").await;
+
+    let agent = Browser::start().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
+    let host = HostPage::serve(host_html(&server, ""));
+    let customer = Browser::start().await;
+    customer.client.goto(&host.url).await.unwrap();
+    customer
+        .wait_text(r#"[data-testid="chat-label"]"#, "상담하기")
+        .await;
+    let look = customer
+        .client
+        .execute(
+            "const b = document.querySelector('[data-testid=chat-icon]'); const s = getComputedStyle(b); return [s.backgroundColor, s.left, s.right];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(look[0], "rgb(11, 110, 79)", "the brand colour: {look}");
+    assert_eq!(look[1], "20px", "bottom left: {look}");
+    open_widget(&customer).await;
+    customer
+        .wait_text(r#"[data-testid="chat-welcome-title"]"#, "그린마켓 고객센터")
+        .await;
+    let head = customer
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('.chat-window-head')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(head, "rgb(11, 110, 79)", "the window wears it too");
+    customer.client.enter_parent_frame().await.unwrap();
+    customer.screenshot("widget-branded").await;
 }

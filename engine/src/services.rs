@@ -58,6 +58,7 @@ impl Engine {
             .map(|s| HelpCenterInfo {
                 chat_enabled: s.chat_enabled(),
                 hours: s.settings.hours.enabled.then(|| s.settings.hours.clone()),
+                appearance: s.settings.appearance.clone(),
                 slug: s.slug,
                 name: s.name,
                 locales: s.settings.locales,

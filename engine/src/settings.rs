@@ -50,6 +50,9 @@ impl Engine {
         if let Some(f) = &change.files {
             f.validate()?;
         }
+        if let Some(a) = &change.appearance {
+            change.appearance = Some(a.normalized()?);
+        }
         if let Some(h) = &change.hours {
             crate::routing::hours::zone(&h.time_zone)?;
             change.hours = Some(h.normalized()?);
@@ -279,6 +282,10 @@ impl Engine {
 pub struct WidgetConfig {
     pub chat_enabled: bool,
     pub allowed_domains: Vec<String>,
+    /// The launcher's look (issue 33).
+    pub appearance: shared::Appearance,
+    /// The service's languages, default first (the launcher's label falls back to it).
+    pub locales: Vec<String>,
 }
 
 impl Engine {
@@ -289,6 +296,8 @@ impl Engine {
             .map(|s| WidgetConfig {
                 chat_enabled: s.chat_enabled(),
                 allowed_domains: s.settings.allowed_domains,
+                appearance: s.settings.appearance,
+                locales: s.settings.locales,
             }))
     }
 }

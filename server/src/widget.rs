@@ -19,12 +19,27 @@ pub struct LoaderQuery {
     service: Option<String>,
 }
 
-/// The loader JS: `(function(C){…})({"slug":…,"on":…,"domains":[…]});`. Without
-/// `?service=` the config is `null` and the script tag's `data-service` is used.
+/// The loader JS: `(function(C){…})({"slug":…,"on":…,"domains":[…],"look":{…}});`.
+/// `look` is the service's widget appearance (issue 33): `color`, `position` (`right` or
+/// `left`) and `label` (the launcher's label per language, the default language's under
+/// `""`). Without `?service=` the config is `null` and the script tag's `data-service`
+/// is used (with the default look).
 pub async fn loader(State(state): State<AppState>, Query(q): Query<LoaderQuery>) -> Response {
     let config = match q.service.as_deref() {
         Some(slug) => match state.engine.widget_config(slug).await {
-            Ok(Some(c)) => serde_json::json!({ "slug": slug, "on": c.chat_enabled, "domains": c.allowed_domains }).to_string(),
+            Ok(Some(c)) => {
+                let mut label = c.appearance.launcher_label.clone();
+                let default = c.locales.first().and_then(|l| label.get(l)).cloned();
+                if let Some(d) = default {
+                    label.insert(String::new(), d);
+                }
+                let look = serde_json::json!({
+                    "color": c.appearance.color,
+                    "position": c.appearance.position.as_str(),
+                    "label": label,
+                });
+                serde_json::json!({ "slug": slug, "on": c.chat_enabled, "domains": c.allowed_domains, "look": look }).to_string()
+            }
             Ok(None) => serde_json::json!({ "slug": slug, "on": false, "domains": [] }).to_string(),
             Err(e) => {
                 tracing::error!(error = %e, "widget config");

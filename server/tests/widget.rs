@@ -6,6 +6,18 @@ use common::{DEMO_PASSWORD, TestServer};
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// The loader as a host page gets it for the demo service.
+async fn loader_js(s: &TestServer) -> String {
+    s.http
+        .get(s.url("/widget.js?service=demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn loader_carries_the_services_switches() {
     let s = TestServer::demo().await;
@@ -24,7 +36,9 @@ async fn loader_carries_the_services_switches() {
     );
     let js = r.text().await.unwrap();
     assert!(
-        js.contains(r#"{"domains":[],"on":true,"slug":"demo"});"#),
+        js.contains(
+            r##"{"domains":[],"look":{"color":"#2456e8","label":{},"position":"right"},"on":true,"slug":"demo"});"##
+        ),
         "{}",
         &js[js.len() - 80..]
     );
@@ -38,15 +52,7 @@ async fn loader_carries_the_services_switches() {
         json!({"contract": {"chat": false}}),
     )
     .await;
-    let js = s
-        .http
-        .get(s.url("/widget.js?service=demo"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = loader_js(&s).await;
     assert!(js.contains(r#""on":false"#), "chat off reaches the loader");
     let js = s
         .http
@@ -93,15 +99,7 @@ async fn the_widget_page_may_only_be_framed_by_allowed_sites() {
             && !csp.contains(" * "),
         "{csp}"
     );
-    let js = s
-        .http
-        .get(s.url("/widget.js?service=demo"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = loader_js(&s).await;
     assert!(
         js.contains(r#""domains":["shop.example.com","*.acme.test"]"#),
         "the loader refuses other sites itself"
@@ -250,14 +248,74 @@ async fn the_widget_follows_the_browsers_language_among_the_services() {
         "fitted to the service's languages"
     );
     // the loader passes a locale only when the host page sets one
-    let js = s
-        .http
-        .get(s.url("/widget.js?service=demo"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = loader_js(&s).await;
     assert!(!js.contains("||'ko'"), "no forced Korean");
+}
+
+/// Issue 33: the widget wears the service's brand — a colour white text reads on
+/// (refused with the contrast and field otherwise), the corner, the launcher's label and
+/// the window's welcome lines per language — in the loader and the chat page at once,
+/// without a rebuild; the help center takes the same colour.
+#[tokio::test]
+async fn the_widget_wears_the_services_brand() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    // too pale for white text: 422 naming the field, with the ratio
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"appearance": {"color": "#ffd400"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("appearance.color"),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("4.5:1"), "{v}");
+    let look = json!({"color": "#0B6E4F", "position": "left",
+                      "launcher_label": {"ko": "상담하기", "en": "Talk to us"},
+                      "welcome_title": {"ko": "그린마켓 고객센터", "en": "Green Market support"},
+                      "welcome_subtitle": {"ko": "평균 2분 안에 답해 드려요"}});
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"appearance": look}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["appearance"]["color"], "#0b6e4f", "tidied: {v}");
+    assert_eq!(v["appearance"]["position"], "left");
+
+    let js = loader_js(&s).await;
+    assert!(
+        js.contains(r##""color":"#0b6e4f""##),
+        "the loader carries the colour"
+    );
+    assert!(js.contains(r#""position":"left""#));
+    assert!(js.contains("상담하기") && js.contains("Talk to us"));
+
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert_eq!(
+        info["appearance"]["welcome_title"]["ko"],
+        "그린마켓 고객센터"
+    );
+    for page in ["/widget/demo?locale=ko", "/hc/demo"] {
+        let html = s
+            .http
+            .get(s.url(page))
+            .header("cookie", "oc_lang=ko")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("--c-primary:#0b6e4f"),
+            "{page} wears the colour"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! no async: ids, roles and statuses, the JSON shapes of the public API, validation rules
 //! and the UI texts in Korean and English.
 
+pub mod appearance;
 pub mod canned;
 pub mod category;
 pub mod chat;
@@ -30,6 +31,7 @@ pub mod two_factor;
 pub mod validate;
 pub mod webhook;
 
+pub use appearance::{Appearance, Corner};
 pub use canned::{CannedReply, CannedReplyInput};
 pub use category::*;
 pub use chat::*;

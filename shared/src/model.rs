@@ -173,6 +173,10 @@ pub struct HelpCenterInfo {
     /// whether agents are online.
     #[serde(default)]
     pub hours: Option<crate::BusinessHours>,
+    /// The service's brand on its customer pages (issue 33): the colour and the chat
+    /// window's welcome lines.
+    #[serde(default)]
+    pub appearance: crate::Appearance,
 }
 
 /// A service as its admin sees it.

@@ -64,6 +64,9 @@ pub struct Settings {
     /// Files and images in chats: largest size and allowed kinds (issue 19).
     #[serde(default)]
     pub files: crate::FileRules,
+    /// How the widget looks on the service's sites (issue 33).
+    #[serde(default)]
+    pub appearance: crate::Appearance,
 }
 
 /// Whether a host name is allowed by a service's list (empty list: any).
@@ -125,6 +128,11 @@ pub struct SettingsUpdate {
     /// Replaces the file rules (checked with [`crate::FileRules::validate`]).
     #[serde(default)]
     pub files: Option<crate::FileRules>,
+    /// Replaces the widget's appearance (checked with
+    /// [`crate::Appearance::normalized`]: a colour white text reads on, texts within
+    /// their limits).
+    #[serde(default)]
+    pub appearance: Option<crate::Appearance>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -269,6 +277,9 @@ impl Settings {
         }
         if let Some(f) = &change.files {
             next.files = f.clone().normalized();
+        }
+        if let Some(a) = &change.appearance {
+            next.appearance = a.clone();
         }
         Ok(next)
     }
@@ -442,6 +453,7 @@ mod tests {
             hours: crate::BusinessHours::default(),
             typing_preview: false,
             files: crate::FileRules::default(),
+            appearance: crate::Appearance::default(),
         }
     }
 

@@ -429,7 +429,15 @@ fn ChatWindow(state: CustomerChatState, panel: Panel) -> impl IntoView {
     view! {
         <section class="chat-window" role="dialog" aria-label=move || t.get().chat_title data-testid="chat-window">
             <header class="chat-window-head">
-                <strong>{move || t.get().chat_title}</strong>
+                {move || {
+                    let (title, subtitle) = crate::brand::welcome(t.get().locale.code());
+                    view! {
+                        <div class="chat-window-title">
+                            <strong data-testid="chat-welcome-title">{title.unwrap_or_else(|| t.get().chat_title.to_owned())}</strong>
+                            {subtitle.map(|s| view! { <span class="chat-window-subtitle" data-testid="chat-welcome-subtitle">{s}</span> })}
+                        </div>
+                    }
+                }}
                 <div class="chat-window-actions">
                     {in_chat.then(|| view! {
                         <button type="button" class="button small" data-testid="rate-button" on:click=move |_| state.rating_open.set(true)>

@@ -61,6 +61,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
             <main class="screen admin-screen">
                 <h1 class="screen-title">{move || t.get().admin_title}</h1>
                 <crate::pages::settings::SettingsPanel/>
+                <crate::pages::appearance::AppearancePanel/>
                 <crate::pages::routing::RoutingPanel/>
                 <crate::pages::settings::AgentsPanel initial=view.agents/>
                 <crate::pages::categories::CategoryManager/>

@@ -41,6 +41,8 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
     // the page's `lang` follows (set here, after the fit, so the server renders it too).
     crate::i18n::fit_locale(&hc.locales);
     let locale = crate::i18n::use_locale();
+    crate::brand::provide_brand(&hc.appearance, &hc.locales);
+    let style = crate::brand::brand_style(&hc.appearance);
     let t = use_texts();
     let (query, set_query) = signal(String::new());
     let name = hc.name.clone();
@@ -62,7 +64,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
     view! {
         <Title text=move || format!("{} {}", title_name, t.get().hc_title_suffix)/>
         <Html {..} lang=move || locale.get().code()/>
-        <div class="hc" data-testid="help-center" data-service=hc.slug.clone()>
+        <div class="hc" class:dock-left=hc.appearance.position == shared::Corner::Left data-testid="help-center" data-service=hc.slug.clone() style=style>
             <header class="hc-header">
                 <div class="hc-brand">
                     <span class="hc-logo" aria-hidden="true">{initial}</span>

@@ -1,6 +1,7 @@
 //! The routed pages.
 
 pub mod admin;
+pub mod appearance;
 pub mod canned;
 pub mod categories;
 pub mod console;

@@ -43,11 +43,15 @@ pub fn WidgetPage() -> impl IntoView {
                     match service.await {
                         Ok(Some(hc)) => {
                             fit_locale(&hc.locales);
+                            crate::brand::provide_brand(&hc.appearance, &hc.locales);
+                            let style = crate::brand::brand_style(&hc.appearance);
                             view! {
                                 // after the fit, so the title is in the language the chat speaks
                                 <Title text=move || t.get().chat_title.to_string()/>
                                 <Html {..} lang=move || locale.get().code()/>
-                                <CustomerChat slug=hc.slug embed/>
+                                <div class="brand" style=style data-testid="brand">
+                                    <CustomerChat slug=hc.slug embed/>
+                                </div>
                             }
                             .into_any()
                         }

@@ -34,7 +34,7 @@ const COLUMNS: &str = "id, slug, name, contract_chat, contract_security, helpcen
     prefer_recent_agent, locales, greetings, satisfaction_messages, allowed_domains,
     require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
     require_two_factor, agent_capacity, reroute_after_secs, recent_agent_hold_secs,
-    business_hours, typing_preview, file_max_mb, file_types";
+    business_hours, typing_preview, file_max_mb, file_types, appearance";
 
 impl FromRow for ServiceRow {
     fn from_row(r: &Row) -> Result<ServiceRow> {
@@ -68,6 +68,7 @@ impl FromRow for ServiceRow {
                 hours: columns::business_hours(r.try_get("business_hours")?),
                 typing_preview: r.try_get("typing_preview")?,
                 files: file_rules_of(r)?,
+                appearance: columns::appearance(r.try_get("appearance")?),
             },
         })
     }
@@ -240,7 +241,7 @@ pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
                     locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
                     agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
-                    typing_preview = ?, file_max_mb = ?, file_types = ?
+                    typing_preview = ?, file_max_mb = ?, file_types = ?, appearance = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -261,6 +262,7 @@ pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings
         .bind(next.typing_preview)
         .bind(next.files.max_mb)
         .bind(serde_json::to_string(&next.files.types).unwrap_or_default())
+        .bind(serde_json::to_string(&next.appearance).unwrap_or_default())
         .bind(id.0)
         .execute(ex.ex())
         .await?;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod appearance;
 mod canned;
 mod desk;
 mod errors;
@@ -20,6 +21,7 @@ mod routing;
 mod signals;
 mod two_factor;
 mod webhooks;
+pub use appearance::AppearanceTexts;
 pub use canned::CannedTexts;
 pub use desk::DeskTexts;
 pub use files::FileTexts;
@@ -409,6 +411,14 @@ impl Texts {
         match self.locale {
             Locale::Ko => &webhooks::KO,
             Locale::En => &webhooks::EN,
+        }
+    }
+
+    /// The widget appearance panel (issue 33).
+    pub fn appearance(&self) -> &'static AppearanceTexts {
+        match self.locale {
+            Locale::Ko => &appearance::KO,
+            Locale::En => &appearance::EN,
         }
     }
 
