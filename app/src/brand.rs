@@ -1,7 +1,7 @@
 //! A service's brand on its customer pages (issue 33): its colour as the pages' primary
 //! colour (a CSS custom property on the page's root element, so every component that
-//! uses `--c-primary` follows without knowing), and the chat window's welcome lines,
-//! handed to the chat through context.
+//! uses `--c-primary` follows without knowing), and the chat window's welcome lines and
+//! the facts its privacy consent is told from, handed to the chat through context.
 
 use leptos::prelude::*;
 use shared::Appearance;
@@ -10,13 +10,17 @@ use shared::Appearance;
 #[derive(Clone)]
 pub struct Brand {
     pub appearance: Appearance,
+    /// What the privacy consent is told from (issue 33).
+    pub consent: shared::consent::ConsentFacts,
     /// The service's default language (a welcome line's fallback).
     pub default_locale: String,
 }
 
 /// Provides the brand to the components below.
-pub fn provide_brand(appearance: &Appearance, locales: &[String]) {
+pub fn provide_brand(hc: &shared::HelpCenterInfo) {
+    let (appearance, locales) = (&hc.appearance, &hc.locales);
     provide_context(Brand {
+        consent: hc.consent.clone(),
         appearance: appearance.clone(),
         default_locale: locales.first().cloned().unwrap_or_else(|| "ko".into()),
     });
@@ -43,4 +47,12 @@ pub fn welcome(locale: &str) -> (Option<String>, Option<String>) {
             )
         }
     }
+}
+
+/// The privacy consent's facts (the default — nothing kept beyond erasure, no files —
+/// only where no page provided the brand).
+pub fn consent_facts() -> shared::consent::ConsentFacts {
+    use_context::<Brand>()
+        .map(|b| b.consent)
+        .unwrap_or_default()
 }

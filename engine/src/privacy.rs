@@ -54,7 +54,39 @@ fn customer_match(key: &CustomerKey) -> Result<CustomerMatch> {
     }
 }
 
+/// A consent text's version: `c1-` and the first 16 hex digits of its SHA-256, so the
+/// same words are one version however many chats accepted them (issue 33).
+pub(crate) fn consent_version(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("c1-{hex}")
+}
+
 impl Engine {
+    /// A consent version customers of the service accepted (public: it is what every
+    /// visitor was shown); `None` for an unknown service or version.
+    pub async fn consent_record(
+        &self,
+        slug: &str,
+        version: &str,
+    ) -> Result<Option<shared::ConsentRecord>> {
+        if version.len() > 64 {
+            return Ok(None);
+        }
+        let Some(service) = store::services::id_of(self.db.ex(), slug).await? else {
+            return Ok(None);
+        };
+        Ok(store::consents::text_of(self.db.ex(), service, version)
+            .await?
+            .map(|(locale, text, first)| shared::ConsentRecord {
+                version: version.to_owned(),
+                locale,
+                text,
+                first_accepted_at: first,
+            }))
+    }
+
     /// Erases these ended chats of the service (the module's rule), in batches.
     pub(crate) async fn erase_chats(&self, service: ServiceId, chats: &[i64]) -> Result<Erased> {
         let mut total = Erased::default();

@@ -59,6 +59,7 @@ impl Engine {
                 chat_enabled: s.chat_enabled(),
                 hours: s.settings.hours.enabled.then(|| s.settings.hours.clone()),
                 appearance: s.settings.appearance.clone(),
+                consent: s.consent_facts(),
                 slug: s.slug,
                 name: s.name,
                 locales: s.settings.locales,

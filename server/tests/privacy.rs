@@ -300,3 +300,84 @@ async fn erasure_and_retention_leave_no_personal_data_and_keep_reports() {
         }
     }
 }
+
+/// Issue 33 (C-IN-3): the consent tells the service's truth — its retention (or that
+/// chats are kept until erased) and files only where it takes them — and the text each
+/// customer accepted is kept by version, readable later; a changed setting makes a new
+/// version and the old one stays.
+#[tokio::test]
+async fn the_consent_tells_the_services_own_retention_and_every_version_is_kept() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert!(info["consent"]["retention_days"].is_null(), "{info}");
+
+    let kept = start_with_consent(&s).await;
+    assert!(kept.starts_with("c1-"), "{kept}");
+    let (status, v) = s
+        .get(&format!("/api/v1/services/demo/consents/{kept}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.contains("수집 항목") && text.contains("이용 목적"),
+        "{text}"
+    );
+    assert!(
+        text.contains("동의 거부") && text.contains("삭제될 때까지"),
+        "{text}"
+    );
+    assert!(!text.contains("3년"), "never the old fixed claim: {text}");
+
+    let (status, v) = s
+        .put(
+            "/api/v1/privacy/retention",
+            Some(&admin),
+            json!({"retention_days": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert_eq!(info["consent"]["retention_days"], 30, "{info}");
+    let month = start_with_consent(&s).await;
+    assert_ne!(month, kept, "a new text is a new version");
+    let (_, v) = s
+        .get(&format!("/api/v1/services/demo/consents/{month}"), None)
+        .await;
+    assert!(v["text"].as_str().unwrap().contains("30일"), "{v}");
+    // the earlier version is still there, as it was
+    let (_, v) = s
+        .get(&format!("/api/v1/services/demo/consents/{kept}"), None)
+        .await;
+    assert!(v["text"].as_str().unwrap().contains("삭제될 때까지"));
+    assert_eq!(
+        start_with_consent(&s).await,
+        month,
+        "the same words: the same version"
+    );
+    let (status, _) = s
+        .get("/api/v1/services/demo/consents/c1-0000000000000000", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Starts a chat (a new visitor each time) and answers the consent version it accepted.
+async fn start_with_consent(s: &TestServer) -> String {
+    let (status, v) = s
+        .post(
+            "/api/v1/services/demo/chats",
+            None,
+            json!({"consent": true, "locale": "ko", "visitor_id": format!("v-{}", rand_suffix())}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    v["consent_version"].as_str().unwrap().to_owned()
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}

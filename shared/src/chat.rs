@@ -466,6 +466,23 @@ pub struct StartChatResponse {
     pub chat_id: ChatId,
     /// The customer's bearer token for this chat (messages, end, WebSocket).
     pub customer_token: String,
+    /// The version of the privacy consent the customer accepted (issue 33); its text:
+    /// `GET /services/{slug}/consents/{version}`.
+    #[serde(default)]
+    pub consent_version: String,
+}
+
+/// `GET /api/v1/services/{slug}/consents/{version}`: a privacy consent as a customer
+/// accepted it (issue 33).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsentRecord {
+    pub version: String,
+    pub locale: String,
+    /// The four parts, labelled, one per line.
+    pub text: String,
+    /// When a customer first accepted this version.
+    pub first_accepted_at: DateTime<Utc>,
 }
 
 /// `POST /api/v1/services/{slug}/inquiries` (C-IN-2).

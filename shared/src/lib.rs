@@ -8,6 +8,7 @@ pub mod appearance;
 pub mod canned;
 pub mod category;
 pub mod chat;
+pub mod consent;
 pub mod error_code;
 pub mod file;
 pub mod frames;

@@ -177,6 +177,9 @@ pub struct HelpCenterInfo {
     /// window's welcome lines.
     #[serde(default)]
     pub appearance: crate::Appearance,
+    /// What the privacy consent is told from (issue 33).
+    #[serde(default)]
+    pub consent: crate::consent::ConsentFacts,
 }
 
 /// A service as its admin sees it.

@@ -460,6 +460,8 @@ fn ChatWindow(state: CustomerChatState, panel: Panel) -> impl IntoView {
 #[component]
 fn Consent(state: CustomerChatState) -> impl IntoView {
     let t = use_texts();
+    // the service's own facts (issue 33): what it collects and how long it keeps it
+    let facts = crate::brand::consent_facts();
     let locale = use_locale();
     let busy = RwSignal::new(false);
     let accept = move |_| {
@@ -508,7 +510,18 @@ fn Consent(state: CustomerChatState) -> impl IntoView {
     view! {
         <div class="chat-consent">
             <h3>{move || t.get().consent_title}</h3>
-            <p>{move || t.get().consent_body}</p>
+            {move || {
+                let t = t.get();
+                let n = facts.notice(t);
+                view! {
+                    <dl class="consent-parts" data-testid="consent-notice">
+                        <dt>{t.consent_items_label}</dt><dd data-testid="consent-items">{n.items}</dd>
+                        <dt>{t.consent_purpose_label}</dt><dd>{n.purpose}</dd>
+                        <dt>{t.consent_retention_label}</dt><dd data-testid="consent-retention">{n.retention}</dd>
+                        <dt>{t.consent_refusal_label}</dt><dd>{n.refusal}</dd>
+                    </dl>
+                }
+            }}
             <button type="button" class="button primary" data-testid="consent-accept" disabled=move || busy.get() on:click=accept>
                 {move || t.get().consent_accept}
             </button>

@@ -41,7 +41,7 @@ fn HelpCenterPage(hc: HelpCenterInfo) -> impl IntoView {
     // the page's `lang` follows (set here, after the fit, so the server renders it too).
     crate::i18n::fit_locale(&hc.locales);
     let locale = crate::i18n::use_locale();
-    crate::brand::provide_brand(&hc.appearance, &hc.locales);
+    crate::brand::provide_brand(&hc);
     let style = crate::brand::brand_style(&hc.appearance);
     let t = use_texts();
     let (query, set_query) = signal(String::new());

@@ -43,7 +43,7 @@ pub fn WidgetPage() -> impl IntoView {
                     match service.await {
                         Ok(Some(hc)) => {
                             fit_locale(&hc.locales);
-                            crate::brand::provide_brand(&hc.appearance, &hc.locales);
+                            crate::brand::provide_brand(&hc);
                             let style = crate::brand::brand_style(&hc.appearance);
                             view! {
                                 // after the fit, so the title is in the language the chat speaks

@@ -245,6 +245,14 @@ impl Engine {
             ));
         }
 
+        // the consent as this customer read it (the service's own facts, their
+        // language), kept once per version; the chat names the version (issue 33)
+        let texts = shared::i18n::Locale::parse(&locale)
+            .unwrap_or_default()
+            .texts();
+        let consent = svc.consent_facts().notice(texts).text(texts);
+        let consent_version = crate::privacy::consent_version(&consent);
+        store::consents::keep(tx.ex(), service, &consent_version, &locale, &consent, now).await?;
         let chat = store::chat_changes::insert(
             tx.ex(),
             &store::chat_changes::NewChat {
@@ -279,6 +287,7 @@ impl Engine {
                     .as_deref()
                     .and_then(crate::device::describe),
                 preferred_agent: preferred,
+                consent_version: consent_version.clone(),
             },
             now,
         )
@@ -331,6 +340,7 @@ impl Engine {
         Ok(StartChatResponse {
             chat_id: chat,
             customer_token: token,
+            consent_version,
         })
     }
 

@@ -129,9 +129,11 @@ pub(crate) struct NewChat {
     pub(crate) token_hash: Vec<u8>,
     pub(crate) device: Option<String>,
     pub(crate) preferred_agent: Option<AgentId>,
+    /// The privacy consent's version the customer accepted (`store::consents`).
+    pub(crate) consent_version: String,
 }
 
-/// Stores a new waiting chat with the customer's consent of today's version.
+/// Stores a new waiting chat with the version of the consent its customer accepted.
 pub(crate) async fn insert(mut ex: Ex<'_>, c: &NewChat, now: DateTime<Utc>) -> Result<ChatId> {
     let id: i64 = db::query_scalar(
         "INSERT INTO chats (service_id, status, visitor_id, customer_name, customer_email, customer_ip, user_agent,
@@ -149,7 +151,7 @@ pub(crate) async fn insert(mut ex: Ex<'_>, c: &NewChat, now: DateTime<Utc>) -> R
     .bind(c.channel.as_str())
     .bind(c.token_hash.as_slice())
     .bind(now)
-    .bind(shared::CONSENT_VERSION)
+    .bind(c.consent_version.as_str())
     .bind(now)
     .bind(c.device.as_deref())
     .bind(c.preferred_agent.map(|a| a.0))

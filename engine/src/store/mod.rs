@@ -17,6 +17,7 @@ pub(crate) mod categories;
 pub(crate) mod chat_changes;
 pub(crate) mod chats;
 pub(crate) mod columns;
+pub(crate) mod consents;
 pub(crate) mod direct;
 pub(crate) mod exports;
 pub(crate) mod files;

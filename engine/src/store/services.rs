@@ -16,6 +16,8 @@ pub(crate) struct ServiceRow {
     pub(crate) slug: String,
     pub(crate) name: String,
     pub(crate) settings: Settings,
+    /// Ended chats are erased this many days later (issue 21); `None`: kept.
+    pub(crate) retention_days: Option<i64>,
 }
 
 impl ServiceRow {
@@ -28,13 +30,21 @@ impl ServiceRow {
     pub(crate) fn default_locale(&self) -> &str {
         self.settings.locales.first().map_or("ko", String::as_str)
     }
+
+    /// What the privacy consent is told from (issue 33).
+    pub(crate) fn consent_facts(&self) -> shared::consent::ConsentFacts {
+        shared::consent::ConsentFacts {
+            retention_days: self.retention_days,
+            files: !self.settings.files.types.is_empty(),
+        }
+    }
 }
 
 const COLUMNS: &str = "id, slug, name, contract_chat, contract_security, helpcenter_chat_enabled,
     prefer_recent_agent, locales, greetings, satisfaction_messages, allowed_domains,
     require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
     require_two_factor, agent_capacity, reroute_after_secs, recent_agent_hold_secs,
-    business_hours, typing_preview, file_max_mb, file_types, appearance";
+    business_hours, typing_preview, file_max_mb, file_types, appearance, retention_days";
 
 impl FromRow for ServiceRow {
     fn from_row(r: &Row) -> Result<ServiceRow> {
@@ -70,6 +80,7 @@ impl FromRow for ServiceRow {
                 files: file_rules_of(r)?,
                 appearance: columns::appearance(r.try_get("appearance")?),
             },
+            retention_days: r.try_get("retention_days")?,
         })
     }
 }
@@ -406,6 +417,8 @@ mod tests {
             "typing_preview",
             "file_max_mb",
             "file_types",
+            "appearance",
+            "retention_days",
         ];
         let t = |s: &str| Value::Text(s.to_owned());
         let values = vec![
@@ -432,6 +445,8 @@ mod tests {
             Value::Int(0),
             Value::Int(10),
             t("not json"),
+            t("{not an appearance"),
+            Value::Int(30),
         ];
         Row::of(&names, values)
     }
@@ -451,5 +466,7 @@ mod tests {
         assert_eq!(broken.default_locale(), "ko");
         assert!(broken.settings.greetings.is_empty());
         assert_eq!(broken.settings.hours, BusinessHours::default());
+        assert_eq!(broken.settings.appearance, shared::Appearance::default());
+        assert_eq!(broken.retention_days, Some(30));
     }
 }

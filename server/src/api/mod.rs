@@ -109,6 +109,7 @@ fn endpoints() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::request_rating))
         .routes(routes!(services::overview))
         .routes(routes!(services::help_center))
+        .routes(routes!(services::consent))
 }
 
 /// The API's router (nested at `/api/v1` by the server): the endpoints, the WebSocket

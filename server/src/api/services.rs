@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use shared::{ErrorBody, HelpCenterInfo, ServiceOverview};
+use shared::{ConsentRecord, ErrorBody, HelpCenterInfo, ServiceOverview};
 
 use super::ApiError;
 use super::extract::AdminAuth;
@@ -38,4 +38,24 @@ pub async fn help_center(
         .await?
         .map(Json)
         .ok_or_else(|| engine::Error::NotFound("service").into())
+}
+
+/// A privacy consent as customers of the service accepted it (issue 33; public — it is
+/// what every visitor was shown): the version a chat start answered.
+#[utoipa::path(
+    get, path = "/services/{slug}/consents/{version}", tag = "services",
+    params(("slug" = String, Path, description = "Service slug"),
+           ("version" = String, Path, description = "A chat start's `consent_version`")),
+    responses((status = 200, body = ConsentRecord), (status = 404, body = ErrorBody))
+)]
+pub async fn consent(
+    State(state): State<AppState>,
+    Path((slug, version)): Path<(String, String)>,
+) -> Result<Json<ConsentRecord>, ApiError> {
+    state
+        .engine
+        .consent_record(&slug, &version)
+        .await?
+        .map(Json)
+        .ok_or_else(|| engine::Error::NotFound("consent").into())
 }
