@@ -95,3 +95,72 @@ async fn an_admin_erases_a_customers_data_on_request() {
     admin.screenshot("admin-webhooks").await;
     admin.close().await;
 }
+
+/// Issue 33 (C-IN-3): an admin words the consent in Korean — a missing part is refused
+/// in their language before anything is sent — and a customer then reads exactly that
+/// wording before chatting; the English notice, left empty, stays generated from the
+/// service's settings.
+#[tokio::test]
+async fn an_admin_words_the_consent_and_the_customer_reads_it() {
+    let server = Server::start_demo();
+    let admin = Browser::start().await;
+    admin.login(&server, "admin@demo.test").await;
+    admin.client.goto(&server.url("/admin")).await.unwrap();
+    admin.wait_hydrated().await;
+    let field = |i: usize| format!(r#"[data-testid="consent-ko-{i}"]"#);
+    for (i, text) in ["이름, 이메일, 대화 내용", "문의에 답하기 위해"]
+        .iter()
+        .enumerate()
+    {
+        admin.find(&field(i)).await.send_keys(text).await.unwrap();
+    }
+    admin
+        .find(r#"[data-testid="consent-save"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    admin
+        .wait_text(r#"[data-testid="consent-error"]"#, "네 항목")
+        .await;
+    admin
+        .find(&field(2))
+        .await
+        .send_keys("상담 종료 후 1년 동안 보관합니다.")
+        .await
+        .unwrap();
+    admin
+        .find(&field(3))
+        .await
+        .send_keys("거부하면 채팅을 이용할 수 없습니다.")
+        .await
+        .unwrap();
+    admin
+        .find(r#"[data-testid="consent-save"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    admin.find(r#"[data-testid="consent-saved"]"#).await;
+    admin.screenshot("consent-wording-admin").await;
+    admin.assert_accessible("consent wording").await;
+
+    let agent = Browser::start().await;
+    agent.agent_online(&server, "agent1@demo.test").await;
+    let customer = Browser::start().await;
+    customer.client.goto(&server.url("/hc/demo")).await.unwrap();
+    customer.wait_hydrated().await;
+    customer
+        .find(r#"[data-testid="chat-icon"]"#)
+        .await
+        .click()
+        .await
+        .unwrap();
+    customer
+        .wait_text(
+            r#"[data-testid="consent-retention"]"#,
+            "상담 종료 후 1년 동안 보관합니다.",
+        )
+        .await;
+    customer.screenshot("consent-customer").await;
+}

@@ -53,6 +53,9 @@ impl Engine {
         if let Some(a) = &change.appearance {
             change.appearance = Some(a.normalized()?);
         }
+        if let Some(c) = &change.consent {
+            change.consent = Some(shared::consent::normalized_wordings(c)?);
+        }
         if let Some(h) = &change.hours {
             crate::routing::hours::zone(&h.time_zone)?;
             change.hours = Some(h.normalized()?);

@@ -381,3 +381,53 @@ fn rand_suffix() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64)
 }
+
+/// Issue 33: admins may word the consent themselves per language, all four parts
+/// required (422 otherwise); a customer then accepts that wording, kept by version; `{}`
+/// goes back to the generated notice.
+#[tokio::test]
+async fn admins_word_the_consent_themselves_with_all_four_parts() {
+    let s = TestServer::demo().await;
+    let admin = s.login("admin@demo.test", DEMO_PASSWORD).await;
+    let _agent = s.online_agent("agent1@demo.test").await;
+    let wording = |refusal: &str| {
+        json!({"ko": {"items": "이름, 이메일, 대화 내용", "purpose": "문의 응대",
+                      "retention": "상담 종료 후 1년 보관 후 파기", "refusal": refusal}})
+    };
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"consent": wording("  ")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("refusal"), "{v}");
+    let (status, v) = s
+        .put(
+            "/api/v1/settings",
+            Some(&admin),
+            json!({"consent": wording("거부하면 채팅을 이용할 수 없습니다.")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["consent"]["ko"]["purpose"], "문의 응대");
+    let (_, info) = s.get("/api/v1/services/demo", None).await;
+    assert_eq!(info["consent"]["wording"]["ko"]["purpose"], "문의 응대");
+    let version = start_with_consent(&s).await;
+    let (_, v) = s
+        .get(&format!("/api/v1/services/demo/consents/{version}"), None)
+        .await;
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .contains("상담 종료 후 1년 보관 후 파기"),
+        "{v}"
+    );
+    let (status, v) = s
+        .put("/api/v1/settings", Some(&admin), json!({"consent": {}}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_ne!(start_with_consent(&s).await, version, "generated again");
+}

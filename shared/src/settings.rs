@@ -67,6 +67,10 @@ pub struct Settings {
     /// How the widget looks on the service's sites (issue 33).
     #[serde(default)]
     pub appearance: crate::Appearance,
+    /// The admins' own privacy-consent wording per language (issue 33); none: the
+    /// notice is generated from these settings.
+    #[serde(default)]
+    pub consent: BTreeMap<String, crate::consent::ConsentWording>,
 }
 
 /// Whether a host name is allowed by a service's list (empty list: any).
@@ -133,6 +137,10 @@ pub struct SettingsUpdate {
     /// their limits).
     #[serde(default)]
     pub appearance: Option<crate::Appearance>,
+    /// Replaces the consent wordings (checked with
+    /// [`crate::consent::normalized_wordings`]; `{}` goes back to the generated notice).
+    #[serde(default)]
+    pub consent: Option<BTreeMap<String, crate::consent::ConsentWording>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -280,6 +288,9 @@ impl Settings {
         }
         if let Some(a) = &change.appearance {
             next.appearance = a.clone();
+        }
+        if let Some(c) = &change.consent {
+            next.consent = c.clone();
         }
         Ok(next)
     }
@@ -454,6 +465,7 @@ mod tests {
             typing_preview: false,
             files: crate::FileRules::default(),
             appearance: crate::Appearance::default(),
+            consent: BTreeMap::new(),
         }
     }
 

@@ -68,6 +68,7 @@ fn AdminPage(view: AdminView) -> impl IntoView {
                 <crate::pages::import::ImportPanel/>
                 <crate::pages::two_factor::TwoFactorPolicy/>
                 <crate::pages::privacy::PrivacyPanel/>
+                <crate::pages::consent::ConsentWordingPanel/>
                 <crate::pages::webhooks::WebhooksPanel/>
                 <crate::pages::settings::AuditPanel/>
             </main>

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod appearance;
 pub mod canned;
 pub mod categories;
+pub mod consent;
 pub mod console;
 pub mod errors;
 pub mod help_center;

@@ -77,6 +77,15 @@ pub(crate) fn business_hours(cell: Option<&str>) -> BusinessHours {
         .unwrap_or_default()
 }
 
+/// A JSON object of `K → V` (a service's consent wordings); absent or corrupt reads as
+/// none.
+pub(crate) fn json_map<V: serde::de::DeserializeOwned>(
+    cell: Option<&str>,
+) -> std::collections::BTreeMap<String, V> {
+    cell.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
 /// A service's widget appearance (issue 33); absent or corrupt reads as the default look.
 pub(crate) fn appearance(cell: Option<&str>) -> shared::Appearance {
     cell.and_then(|j| serde_json::from_str(j).ok())

@@ -36,6 +36,7 @@ impl ServiceRow {
         shared::consent::ConsentFacts {
             retention_days: self.retention_days,
             files: !self.settings.files.types.is_empty(),
+            wording: self.settings.consent.clone(),
         }
     }
 }
@@ -44,7 +45,7 @@ const COLUMNS: &str = "id, slug, name, contract_chat, contract_security, helpcen
     prefer_recent_agent, locales, greetings, satisfaction_messages, allowed_domains,
     require_signed_user, identity_secret, auto_mask_pii, agents_see_all_history,
     require_two_factor, agent_capacity, reroute_after_secs, recent_agent_hold_secs,
-    business_hours, typing_preview, file_max_mb, file_types, appearance, retention_days";
+    business_hours, typing_preview, file_max_mb, file_types, appearance, retention_days, consent_wording";
 
 impl FromRow for ServiceRow {
     fn from_row(r: &Row) -> Result<ServiceRow> {
@@ -79,6 +80,7 @@ impl FromRow for ServiceRow {
                 typing_preview: r.try_get("typing_preview")?,
                 files: file_rules_of(r)?,
                 appearance: columns::appearance(r.try_get("appearance")?),
+                consent: columns::json_map(r.try_get("consent_wording")?),
             },
             retention_days: r.try_get("retention_days")?,
         })
@@ -252,7 +254,7 @@ pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings
             "UPDATE services SET contract_chat = ?, contract_security = ?, helpcenter_chat_enabled = ?, prefer_recent_agent = ?,
                     locales = ?, greetings = ?, satisfaction_messages = ?, allowed_domains = ?, require_signed_user = ?, auto_mask_pii = ?, agents_see_all_history = ?,
                     agent_capacity = ?, reroute_after_secs = ?, recent_agent_hold_secs = ?, business_hours = ?,
-                    typing_preview = ?, file_max_mb = ?, file_types = ?, appearance = ?
+                    typing_preview = ?, file_max_mb = ?, file_types = ?, appearance = ?, consent_wording = ?
              WHERE id = ?",
         )
         .bind(next.contract.chat)
@@ -274,6 +276,7 @@ pub(crate) async fn save_settings(mut ex: Ex<'_>, id: ServiceId, next: &Settings
         .bind(next.files.max_mb)
         .bind(serde_json::to_string(&next.files.types).unwrap_or_default())
         .bind(serde_json::to_string(&next.appearance).unwrap_or_default())
+        .bind(serde_json::to_string(&next.consent).unwrap_or_default())
         .bind(id.0)
         .execute(ex.ex())
         .await?;
@@ -419,6 +422,7 @@ mod tests {
             "file_types",
             "appearance",
             "retention_days",
+            "consent_wording",
         ];
         let t = |s: &str| Value::Text(s.to_owned());
         let values = vec![
@@ -447,6 +451,7 @@ mod tests {
             t("not json"),
             t("{not an appearance"),
             Value::Int(30),
+            t("[not a map"),
         ];
         Row::of(&names, values)
     }
@@ -468,5 +473,6 @@ mod tests {
         assert_eq!(broken.settings.hours, BusinessHours::default());
         assert_eq!(broken.settings.appearance, shared::Appearance::default());
         assert_eq!(broken.retention_days, Some(30));
+        assert!(broken.settings.consent.is_empty());
     }
 }
