@@ -539,6 +539,23 @@ impl HostPage {
 
 /// Steps many flows share.
 impl Browser {
+    /// Clicks the element `css` once it is on the page.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    /// Types `text` into the element `css` once it is on the page.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css).await.send_keys(text).await.unwrap();
+    }
+
+    /// Signs in as `email` and opens the admin screen, hydrated.
+    pub async fn open_admin(&self, server: &Server, email: &str) {
+        self.login(server, email).await;
+        self.client.goto(&server.url("/admin")).await.unwrap();
+        self.wait_hydrated().await;
+    }
+
     /// Signs in at `/console` and waits for the console frame.
     pub async fn login(&self, server: &Server, email: &str) {
         self.client.goto(&server.url("/console")).await.unwrap();

@@ -104,9 +104,7 @@ async fn an_admin_erases_a_customers_data_on_request() {
 async fn an_admin_words_the_consent_and_the_customer_reads_it() {
     let server = Server::start_demo();
     let admin = Browser::start().await;
-    admin.login(&server, "admin@demo.test").await;
-    admin.client.goto(&server.url("/admin")).await.unwrap();
-    admin.wait_hydrated().await;
+    admin.open_admin(&server, "admin@demo.test").await;
     let field = |i: usize| format!(r#"[data-testid="consent-ko-{i}"]"#);
     for (i, text) in ["이름, 이메일, 대화 내용", "문의에 답하기 위해"]
         .iter()
@@ -114,33 +112,17 @@ async fn an_admin_words_the_consent_and_the_customer_reads_it() {
     {
         admin.find(&field(i)).await.send_keys(text).await.unwrap();
     }
-    admin
-        .find(r#"[data-testid="consent-save"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    admin.click(r#"[data-testid="consent-save"]"#).await;
     admin
         .wait_text(r#"[data-testid="consent-error"]"#, "네 항목")
         .await;
     admin
-        .find(&field(2))
-        .await
-        .send_keys("상담 종료 후 1년 동안 보관합니다.")
-        .await
-        .unwrap();
+        .type_into(&field(2), "상담 종료 후 1년 동안 보관합니다.")
+        .await;
     admin
-        .find(&field(3))
-        .await
-        .send_keys("거부하면 채팅을 이용할 수 없습니다.")
-        .await
-        .unwrap();
-    admin
-        .find(r#"[data-testid="consent-save"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .type_into(&field(3), "거부하면 채팅을 이용할 수 없습니다.")
+        .await;
+    admin.click(r#"[data-testid="consent-save"]"#).await;
     admin.find(r#"[data-testid="consent-saved"]"#).await;
     admin.screenshot("consent-wording-admin").await;
     admin.assert_accessible("consent wording").await;
@@ -150,12 +132,7 @@ async fn an_admin_words_the_consent_and_the_customer_reads_it() {
     let customer = Browser::start().await;
     customer.client.goto(&server.url("/hc/demo")).await.unwrap();
     customer.wait_hydrated().await;
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.click(r#"[data-testid="chat-icon"]"#).await;
     customer
         .wait_text(
             r#"[data-testid="consent-retention"]"#,

@@ -187,30 +187,20 @@ async fn retype(b: &Browser, css: &str, text: &str) {
 async fn the_widget_takes_the_services_colour_and_corner() {
     let server = Server::start_demo();
     let admin = Browser::start().await;
-    admin.login(&server, "admin@demo.test").await;
-    admin.client.goto(&server.url("/admin")).await.unwrap();
-    admin.wait_hydrated().await;
+    admin.open_admin(&server, "admin@demo.test").await;
     admin.find(r#"[data-testid="appearance-panel"]"#).await;
     admin
         .wait_text(r#"[data-testid="appearance-color"]"#, "")
         .await;
     retype(&admin, r#"[data-testid="appearance-color"]"#, "#ffd400").await;
-    admin
-        .find(r#"[data-testid="appearance-save"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    admin.click(r#"[data-testid="appearance-save"]"#).await;
     admin
         .wait_text(r#"[data-testid="appearance-error"]"#, "4.5:1")
         .await;
     retype(&admin, r#"[data-testid="appearance-color"]"#, "#0b6e4f").await;
     admin
-        .find(r#"[data-testid="appearance-position"] option[value="left"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click(r#"[data-testid="appearance-position"] option[value="left"]"#)
+        .await;
     retype(&admin, r#"[data-testid="appearance-label-ko"]"#, "상담하기").await;
     retype(
         &admin,
@@ -221,12 +211,7 @@ async fn the_widget_takes_the_services_colour_and_corner() {
     admin
         .wait_text(r#"[data-testid="appearance-preview-launcher"]"#, "상담하기")
         .await;
-    admin
-        .find(r#"[data-testid="appearance-save"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    admin.click(r#"[data-testid="appearance-save"]"#).await;
     admin.find(r#"[data-testid="appearance-saved"]"#).await;
     admin.screenshot("widget-appearance-admin").await;
     admin.assert_accessible("widget appearance").await;

@@ -86,17 +86,7 @@ pub fn AppearancePanel() -> impl IntoView {
             }),
             ..Default::default()
         };
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match client::save_settings(&change).await {
-                Ok(s) => {
-                    show(s.appearance);
-                    error.set(None);
-                    saved.set(true);
-                }
-                Err(e) => error.set(Some(e.shown())),
-            }
-        });
+        crate::pages::settings::save_section(change, move |s| show(s.appearance), error, saved);
     };
     // the preview reads the first language's texts, as a Korean visitor would see them
     let preview_style = move || format!("--c-primary:{}", color.get());

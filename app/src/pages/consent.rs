@@ -68,21 +68,11 @@ pub fn ConsentWordingPanel() -> impl IntoView {
         });
     });
     let store = move |consent: BTreeMap<String, ConsentWording>| {
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            let change = SettingsUpdate {
-                consent: Some(consent),
-                ..Default::default()
-            };
-            match client::save_settings(&change).await {
-                Ok(s) => {
-                    show(s);
-                    error.set(None);
-                    saved.set(true);
-                }
-                Err(e) => error.set(Some(e.shown())),
-            }
-        });
+        let change = SettingsUpdate {
+            consent: Some(consent),
+            ..Default::default()
+        };
+        crate::pages::settings::save_section(change, show, error, saved);
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

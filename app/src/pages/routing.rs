@@ -108,16 +108,7 @@ pub fn RoutingPanel() -> impl IntoView {
             hours: Some(h),
             ..Default::default()
         };
-        leptos::task::spawn_local(async move {
-            match client::save_settings(&change).await {
-                Ok(s) => {
-                    show(s);
-                    error.set(None);
-                    saved.set(true);
-                }
-                Err(e) => error.set(Some(e.shown())),
-            }
-        });
+        crate::pages::settings::save_section(change, show, error, saved);
     };
     let text_field = move |label: fn(&shared::i18n::RoutingTexts) -> &'static str,
                            sig: RwSignal<String>,

@@ -40,6 +40,28 @@ impl SettingsState {
     }
 }
 
+/// Saves one section's change of the service settings (routing, appearance, consent):
+/// on success the section shows what the server kept and says it saved; a refusal shows
+/// in the UI's language.
+pub(crate) fn save_section(
+    change: SettingsUpdate,
+    show: impl Fn(Settings) + 'static,
+    error: RwSignal<Option<String>>,
+    saved: RwSignal<bool>,
+) {
+    saved.set(false);
+    leptos::task::spawn_local(async move {
+        match client::save_settings(&change).await {
+            Ok(s) => {
+                show(s);
+                error.set(None);
+                saved.set(true);
+            }
+            Err(e) => error.set(Some(e.shown())),
+        }
+    });
+}
+
 #[component]
 fn Toggle(
     testid: &'static str,
