@@ -46,8 +46,13 @@ pub(crate) async fn keep_index(engine: Engine) {
 }
 
 impl Engine {
-    /// One batch of queued messages into the trigram index; answers how many.
+    /// One batch of queued messages into the trigram index; answers how many. An empty
+    /// queue is seen with a read, so an idle service never takes the write lock (the
+    /// pass runs four times a second).
     pub(crate) async fn index_queued_messages(&self) -> crate::Result<u64> {
+        if !store::search_index::any_queued(self.db.ex()).await? {
+            return Ok(0);
+        }
         let mut tx = self.db.begin_write().await?;
         let n = store::search_index::index_queued(tx.ex(), BATCH).await?;
         tx.commit().await?;

@@ -32,6 +32,16 @@ pub(crate) async fn index_queued(mut ex: Ex<'_>, batch: i64) -> Result<u64> {
         .rows_affected())
 }
 
+/// Whether any stored message waits for the index (one index probe).
+pub(crate) async fn any_queued(mut ex: Ex<'_>) -> Result<bool> {
+    Ok(
+        db::query_scalar::<i64>("SELECT EXISTS (SELECT 1 FROM messages_fts_pending)")
+            .fetch_one(ex.ex())
+            .await?
+            != 0,
+    )
+}
+
 /// How many stored messages wait for the index (the health of the indexing pass).
 pub(crate) async fn queued(mut ex: Ex<'_>) -> Result<i64> {
     Ok(
