@@ -50,13 +50,10 @@ pub(crate) fn stored_before_sql(n: usize) -> String {
 }
 
 /// Sends already stored under these (chat, author, client id) keys.
-pub(crate) async fn sends(
-    mut ex: Ex<'_>,
-    keys: &[(ChatId, Author, &str)],
-) -> Result<Vec<StoredSend>> {
+pub(crate) async fn sends(mut ex: Ex<'_>, keys: &[(i64, &str, &str)]) -> Result<Vec<StoredSend>> {
     let mut q = db::query(stored_before_sql(keys.len()));
     for (chat, author, client) in keys {
-        q = q.bind(chat.0).bind(author.as_str()).bind(*client);
+        q = q.bind(*chat).bind(*author).bind(*client);
     }
     stored_sends(&q.fetch_all(ex.ex()).await?)
 }

@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use shared::{AgentId, ChatId, Message};
 
-use super::statements::{last_replies, new_messages, number_rows, seq_counts, writing_agents};
+use super::statements::{
+    group_chats, last_replies, new_messages, number_rows, send_keys, seq_counts, writing_agents,
+};
 use super::{SendJob, Stored, Target, answers, message_of, stored_key};
 use crate::Engine;
 use crate::error::Result;
@@ -98,26 +100,15 @@ impl Engine {
         if group.iter().any(|j| j.attachment.is_some()) {
             return Ok(None);
         }
-        let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
-        chats.dedup(); // sorted by chat
         direct::begin(c)?;
-        let targets: HashMap<ChatId, Target> = direct::targets(c, &chats)?
+        let targets: HashMap<ChatId, Target> = direct::targets(c, &group_chats(group))?
             .into_iter()
             .map(|t| (t.row.id, t))
             .collect();
         if targets.values().any(|t| t.auto_mask) {
             return Ok(None);
         }
-        let keys: Vec<(i64, &str, &str)> = group
-            .iter()
-            .map(|j| {
-                (
-                    j.chat.0,
-                    j.party.as_party().author().as_str(),
-                    j.client_id.as_str(),
-                )
-            })
-            .collect();
+        let keys = send_keys(group);
         let mut stored = HashMap::new();
         for s in direct::sends(c, &stored_before_sql(keys.len()), &keys)? {
             if let Some(key) = s

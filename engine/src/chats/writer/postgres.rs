@@ -33,6 +33,7 @@ use chrono::{DateTime, Utc};
 use shared::{AgentId, Author, ChatId, Message};
 use sqlx::PgPool;
 
+use super::statements::{group_chats, send_keys};
 use super::{Decision, Planned, SendJob, Stored, Target, answers};
 use crate::Engine;
 use crate::error::{Error, Result};
@@ -98,20 +99,7 @@ impl Engine {
 
 /// Step 1: the chats, their agent's name, and the group's sends already stored.
 async fn read<'g>(pool: &PgPool, group: &'g [SendJob]) -> Result<Read<'g>> {
-    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
-    chats.dedup(); // sorted by chat
-    // the idempotency keys, one index probe each (not every message of the chat)
-    let keys: Vec<(i64, &str, &str)> = group
-        .iter()
-        .map(|j| {
-            (
-                j.chat.0,
-                j.party.as_party().author().as_str(),
-                j.client_id.as_str(),
-            )
-        })
-        .collect();
-    let read = groups::pg_read(pool, &chats, &keys).await?;
+    let read = groups::pg_read(pool, &group_chats(group), &send_keys(group)).await?;
     let mut targets = HashMap::with_capacity(read.len());
     let mut agent_names = HashMap::new();
     let mut stored = HashMap::new();

@@ -14,11 +14,32 @@ use crate::db::Ex;
 use crate::error::{Error, Result};
 use crate::store::message_groups::{self as groups, NewMessage};
 
+/// The group's chats, once each (the group is sorted by chat) — what step 1 reads on
+/// every path.
+pub(super) fn group_chats(group: &[SendJob]) -> Vec<i64> {
+    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
+    chats.dedup();
+    chats
+}
+
+/// The group's idempotency keys, (chat, author, client id) of each send — what step 2
+/// probes on every path, one index probe each (not every message of the chat).
+pub(super) fn send_keys(group: &[SendJob]) -> Vec<(i64, &str, &str)> {
+    group
+        .iter()
+        .map(|j| {
+            (
+                j.chat.0,
+                j.party.as_party().author().as_str(),
+                j.client_id.as_str(),
+            )
+        })
+        .collect()
+}
+
 /// Step 1: the group's chats with their services' flags.
 pub(super) async fn targets(tx: Ex<'_>, group: &[SendJob]) -> Result<HashMap<ChatId, Target>> {
-    let mut chats: Vec<i64> = group.iter().map(|j| j.chat.0).collect();
-    chats.dedup(); // sorted by chat
-    Ok(groups::targets(tx, &chats)
+    Ok(groups::targets(tx, &group_chats(group))
         .await?
         .into_iter()
         .map(|t| (t.row.id, t))
@@ -30,18 +51,8 @@ pub(super) async fn stored_before<'g>(
     tx: Ex<'_>,
     group: &'g [SendJob],
 ) -> Result<HashMap<(ChatId, Author, &'g str), i64>> {
-    let keys: Vec<(ChatId, Author, &str)> = group
-        .iter()
-        .map(|job| {
-            (
-                job.chat,
-                job.party.as_party().author(),
-                job.client_id.as_str(),
-            )
-        })
-        .collect();
     let mut out = HashMap::new();
-    for s in groups::sends(tx, &keys).await? {
+    for s in groups::sends(tx, &send_keys(group)).await? {
         let Some(author) = s.author else { continue };
         if let Some(key) = stored_key(group, s.chat, author, &s.client_id) {
             out.insert(key, s.id);
