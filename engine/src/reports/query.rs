@@ -20,7 +20,7 @@ use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{Error, Result};
 use crate::store;
-use crate::store::rollups::Filter;
+use crate::store::report_reads::Filter;
 use crate::store::rollups::measure_columns;
 
 fn bad(field: &'static str, reason: &str) -> Error {

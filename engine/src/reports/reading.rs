@@ -14,8 +14,9 @@ use super::rules;
 use super::sums::Sums;
 use crate::db;
 use crate::error::Result;
-use crate::store::rollups::Filter;
-use crate::store::rollups::{GroupBy, Slice, measures};
+use crate::store::report_reads::Filter;
+use crate::store::report_reads::{GroupBy, Slice};
+use crate::store::rollups::measures;
 
 /// What a report sums: the measures per day, per agent and per handling type, and the
 /// chat starts per weekday × hour.
@@ -94,7 +95,7 @@ impl<'a> Reading<'a> {
         K: Ord + for<'r> db::Decode<'r>,
     {
         let slice = self.slice(stretch);
-        let rows = store::rollups::grouped_sums::<K>(
+        let rows = store::report_reads::grouped_sums::<K>(
             self.pool.ex(),
             self.pool.backend(),
             table,
@@ -153,7 +154,7 @@ impl<'a> Reading<'a> {
     async fn heatmap(&self, tally: &mut Tally) -> Result<()> {
         let f = &self.f;
         if f.agent.is_none() && f.categories.is_none() && f.channel.is_none() {
-            let cells = store::rollups::starts_by_day_hour(
+            let cells = store::report_reads::starts_by_day_hour(
                 self.pool.ex(),
                 self.service,
                 self.from,
@@ -172,14 +173,14 @@ impl<'a> Reading<'a> {
             let backend = self.pool.backend();
             let cells: Vec<(Option<usize>, i64, i64)> = match stretch {
                 Stretch::Months(..) => {
-                    store::rollups::starts_by_weekday_hour(self.pool.ex(), backend, &slice)
+                    store::report_reads::starts_by_weekday_hour(self.pool.ex(), backend, &slice)
                         .await?
                         .into_iter()
                         .map(|(w, h, n)| (usize::try_from(w).ok(), h, n))
                         .collect()
                 }
                 Stretch::Days(..) => {
-                    store::rollups::ended_by_day_hour(self.pool.ex(), backend, &slice)
+                    store::report_reads::ended_by_day_hour(self.pool.ex(), backend, &slice)
                         .await?
                         .into_iter()
                         .map(|(day, h, n)| (weekday_of(&day), h, n))
@@ -205,7 +206,7 @@ impl<'a> Reading<'a> {
         end: DateTime<Utc>,
     ) -> Result<()> {
         let f = &self.f;
-        for r in store::rollups::open_between(self.pool.ex(), self.service, start, end).await? {
+        for r in store::reports::open_between(self.pool.ex(), self.service, start, end).await? {
             let (place, timeline, _) = rollup::timeline_of(&r, Some(zone))?;
             let keep = f.agent.is_none_or(|a| a == place.agent)
                 && f.categories

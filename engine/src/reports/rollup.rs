@@ -79,7 +79,7 @@ pub(crate) async fn refresh_chat(mut conn: Ex<'_>, chat: i64) -> Result<()> {
         store::rollups::add(conn.re(), -1, &place, &facts).await?;
     }
     store::rollups::forget_facts(conn.re(), chat).await?;
-    let Some(r) = store::rollups::timeline(conn.re(), chat).await? else {
+    let Some(r) = store::reports::timeline(conn.re(), chat).await? else {
         return Ok(());
     };
     let (place, timeline, ended) = timeline_of(&r, None)?;
@@ -155,7 +155,7 @@ impl Engine {
         let zone = Some(zone_of(&business_hours));
         loop {
             let rows =
-                store::rollups::ended_after(self.db.ex(), service, after, REBUILD_PAGE).await?;
+                store::reports::ended_after(self.db.ex(), service, after, REBUILD_PAGE).await?;
             let Some(last) = rows.last() else { break };
             after = last.id;
             let mut page = Vec::with_capacity(rows.len());

@@ -29,6 +29,7 @@ pub(crate) mod masks;
 pub(crate) mod message_groups;
 pub(crate) mod messages;
 pub(crate) mod privacy;
+pub(crate) mod report_reads;
 pub(crate) mod reports;
 pub(crate) mod rollups;
 pub(crate) mod search_index;

@@ -2,10 +2,11 @@
 //! rules turn into facts) with its place — service, agent, handling type, channel.
 //! The rollup tables themselves are in [`super::rollups`].
 
-use shared::BusinessHours;
+use chrono::{DateTime, Utc};
+use shared::{BusinessHours, ServiceId};
 
 use super::columns;
-use crate::db::{FromRow, Row};
+use crate::db::{self, Ex, FromRow, Row};
 use crate::error::Result;
 use crate::reports::rules::Timeline;
 
@@ -57,4 +58,50 @@ impl FromRow for ChatTimeline {
             },
         })
     }
+}
+
+/// One chat's timeline with its service's hours; `None` for an unknown chat.
+pub(crate) async fn timeline(mut ex: Ex<'_>, chat: i64) -> Result<Option<ChatTimeline>> {
+    db::query(format!(
+        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id WHERE c.id = ?"
+    ))
+    .bind(chat)
+    .fetch_optional_as::<ChatTimeline>(ex.ex())
+    .await
+}
+
+/// Up to `limit` ended chats of the service after the chat `after`, in id order.
+pub(crate) async fn ended_after(
+    mut ex: Ex<'_>,
+    service: ServiceId,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<ChatTimeline>> {
+    db::query(format!(
+        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
+         WHERE c.service_id = ? AND c.status = 'ended' AND c.id > ? ORDER BY c.id LIMIT {limit}"
+    ))
+    .bind(service.0)
+    .bind(after)
+    .fetch_all_as::<ChatTimeline>(ex.ex())
+    .await
+}
+
+/// The service's chats started in `[start, end)` that have not ended (not in the
+/// rollups yet) — few, through a partial index.
+pub(crate) async fn open_between(
+    mut ex: Ex<'_>,
+    service: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<ChatTimeline>> {
+    db::query(format!(
+        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
+         WHERE c.service_id = ? AND c.status != 'ended' AND c.created_at >= ? AND c.created_at < ?"
+    ))
+    .bind(service)
+    .bind(start)
+    .bind(end)
+    .fetch_all_as::<ChatTimeline>(ex.ex())
+    .await
 }

@@ -3,16 +3,15 @@
 //! `report_week_hours`, and `report_facts` (what each ended chat added, so it can be
 //! taken out again); the rebuild's claim and record. The measures' columns are spelled
 //! here once ([`measure_columns`], [`measures`]); which chat adds what, and when, is
-//! `crate::reports`' rule.
+//! `crate::reports`' rule. A report's reads of these tables are in
+//! [`super::report_reads`].
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use shared::ServiceId;
 
-use super::reports::{ChatTimeline, TIMELINE_COLUMNS};
 use crate::db::{self, Ex};
 use crate::error::Result;
-use crate::reports::period::Stretch;
 use crate::reports::rules::{self, BUCKETS, Facts};
 
 /// Where a chat's facts are summed.
@@ -304,33 +303,6 @@ pub(crate) async fn record_facts(mut ex: Ex<'_>, rows: &[(i64, Place, Facts)]) -
     Ok(q.fetch_all(ex.ex()).await?)
 }
 
-/// One chat's timeline with its service's hours; `None` for an unknown chat.
-pub(crate) async fn timeline(mut ex: Ex<'_>, chat: i64) -> Result<Option<ChatTimeline>> {
-    db::query(format!(
-        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id WHERE c.id = ?"
-    ))
-    .bind(chat)
-    .fetch_optional_as::<ChatTimeline>(ex.ex())
-    .await
-}
-
-/// Up to `limit` ended chats of the service after the chat `after`, in id order.
-pub(crate) async fn ended_after(
-    mut ex: Ex<'_>,
-    service: ServiceId,
-    after: i64,
-    limit: usize,
-) -> Result<Vec<ChatTimeline>> {
-    db::query(format!(
-        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
-         WHERE c.service_id = ? AND c.status = 'ended' AND c.id > ? ORDER BY c.id LIMIT {limit}"
-    ))
-    .bind(service.0)
-    .bind(after)
-    .fetch_all_as::<ChatTimeline>(ex.ex())
-    .await
-}
-
 /// Takes the service's rebuild claim (free, or taken before `stale_before`: a rebuild
 /// that died); `false` while another holds it.
 pub(crate) async fn claim_rebuild(
@@ -456,217 +428,6 @@ pub(crate) async fn never_built(mut ex: Ex<'_>) -> Result<Vec<ServiceId>> {
     .into_iter()
     .map(ServiceId)
     .collect())
-}
-
-/// The rollup keys a report is narrowed to (validated by `crate::reports`).
-pub(crate) struct Filter {
-    pub(crate) agent: Option<i64>,
-    pub(crate) categories: Option<Vec<i64>>,
-    pub(crate) channel: Option<&'static str>,
-}
-
-/// How a report's rollups are read: the stretch of the period, the rollup keys it is
-/// narrowed to, and whether the category index serves it (narrowed to handling types
-/// only — see `Backend::index_hint`).
-pub(crate) struct Slice<'a> {
-    pub(crate) service: i64,
-    pub(crate) stretch: &'a Stretch,
-    pub(crate) filter: &'a Filter,
-    pub(crate) by_category_index: bool,
-}
-
-impl Slice<'_> {
-    /// ` AND …` of the stretch and the filters (agent, handling types, channel) over a
-    /// table with the rollup keys.
-    fn push_where(&self, b: &mut db::Builder) {
-        let (col, first, last) = match self.stretch {
-            Stretch::Days(f, t) => ("day", f.to_string(), t.to_string()),
-            Stretch::Months(f, t) => ("month", f.clone(), t.clone()),
-        };
-        b.push(" WHERE service_id = ")
-            .push_bind(self.service)
-            .push(&format!(" AND {col} >= "))
-            .push_bind(first)
-            .push(&format!(" AND {col} <= "))
-            .push_bind(last);
-        let f = self.filter;
-        if let Some(a) = f.agent {
-            b.push(" AND agent_id = ").push_bind(a);
-        }
-        if let Some(cats) = &f.categories {
-            b.push(" AND category_id IN (");
-            for (i, c) in cats.iter().enumerate() {
-                if i > 0 {
-                    b.push(", ");
-                }
-                b.push_bind(*c);
-            }
-            b.push(")");
-        }
-        if let Some(ch) = f.channel {
-            b.push(" AND channel_kind = ").push_bind(ch);
-        }
-    }
-
-    fn hint(&self, backend: db::Backend, index: &str) -> String {
-        if self.by_category_index {
-            backend.index_hint(index)
-        } else {
-            String::new()
-        }
-    }
-}
-
-/// Which rollup key a report groups its sums by.
-#[derive(Clone, Copy)]
-pub(crate) enum GroupBy {
-    Day,
-    Agent,
-    Category,
-}
-
-/// The measures of `table` (a grain's: `report_days`, `report_months` or
-/// `report_day_totals`) over a slice, summed per `by` key.
-pub(crate) async fn grouped_sums<K>(
-    mut ex: Ex<'_>,
-    backend: db::Backend,
-    table: &str,
-    by: GroupBy,
-    slice: &Slice<'_>,
-) -> Result<Vec<(K, Vec<i64>)>>
-where
-    K: for<'r> db::Decode<'r>,
-{
-    let col = match by {
-        GroupBy::Day => "day",
-        GroupBy::Agent => "agent_id",
-        GroupBy::Category => "category_id",
-    };
-    let index = if table == "report_days" {
-        slice.hint(backend, "report_days_by_category")
-    } else {
-        String::new()
-    };
-    // PostgreSQL sums BIGINTs as NUMERIC: cast back
-    let cols = measure_columns();
-    let sums = cols
-        .iter()
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut b = db::Builder::new(format!("SELECT {col} AS k, {sums} FROM {table}{index}"));
-    slice.push_where(&mut b);
-    b.push(&format!(" GROUP BY {col}"));
-    b.build()
-        .fetch_all(ex.ex())
-        .await?
-        .iter()
-        .map(|r| {
-            let values = (0..cols.len())
-                .map(|i| {
-                    r.try_get::<Option<i64>, _>(i + 1)
-                        .map(Option::unwrap_or_default)
-                })
-                .collect::<std::result::Result<Vec<i64>, _>>()?;
-            Ok((r.try_get("k")?, values))
-        })
-        .collect()
-}
-
-/// `(w, hour, chats)` rows of a heatmap read.
-async fn heat<W>(mut ex: Ex<'_>, counts: db::Query) -> Result<Vec<(W, i64, i64)>>
-where
-    W: for<'r> db::Decode<'r>,
-{
-    counts
-        .fetch_all(ex.ex())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("w")?,
-                r.try_get("hour")?,
-                r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
-            ))
-        })
-        .collect()
-}
-
-/// Chat starts per day and hour of the whole service (`report_hours`), days
-/// `from..=to`: `(day, hour, chats)`.
-pub(crate) async fn starts_by_day_hour(
-    ex: Ex<'_>,
-    service: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(String, i64, i64)>> {
-    let mut b = db::Builder::new(
-        "SELECT day AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_hours WHERE service_id = ",
-    );
-    b.push_bind(service)
-        .push(" AND day >= ")
-        .push_bind(from.to_string())
-        .push(" AND day <= ")
-        .push_bind(to.to_string())
-        .push(" GROUP BY day, hour");
-    heat(ex, b.build()).await
-}
-
-/// Chat starts per weekday (0 = Monday) and hour over a slice of whole months
-/// (`report_week_hours`): `(weekday, hour, chats)`.
-pub(crate) async fn starts_by_weekday_hour(
-    ex: Ex<'_>,
-    backend: db::Backend,
-    slice: &Slice<'_>,
-) -> Result<Vec<(i64, i64, i64)>> {
-    let hint = if slice.filter.agent.is_some() {
-        String::new()
-    } else if slice.filter.categories.is_some() {
-        backend.index_hint("report_week_hours_by_category")
-    } else {
-        backend.index_hint("report_week_hours_by_channel")
-    };
-    let mut b = db::Builder::new(format!(
-        "SELECT weekday AS w, hour, CAST(SUM(chats) AS BIGINT) AS n FROM report_week_hours{hint}"
-    ));
-    slice.push_where(&mut b);
-    b.push(" GROUP BY weekday, hour");
-    heat(ex, b.build()).await
-}
-
-/// Chat starts per day and hour over a slice of days, from the ended chats' facts:
-/// `(day, hour, chats)`.
-pub(crate) async fn ended_by_day_hour(
-    ex: Ex<'_>,
-    backend: db::Backend,
-    slice: &Slice<'_>,
-) -> Result<Vec<(String, i64, i64)>> {
-    let mut b = db::Builder::new(format!(
-        "SELECT day AS w, hour, COUNT(*) AS n FROM report_facts{}",
-        slice.hint(backend, "report_facts_by_category")
-    ));
-    slice.push_where(&mut b);
-    b.push(" GROUP BY day, hour");
-    heat(ex, b.build()).await
-}
-
-/// The service's chats started in `[start, end)` that have not ended (not in the
-/// rollups yet) — few, through a partial index.
-pub(crate) async fn open_between(
-    mut ex: Ex<'_>,
-    service: i64,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<ChatTimeline>> {
-    db::query(format!(
-        "SELECT {TIMELINE_COLUMNS} FROM chats c JOIN services s ON s.id = c.service_id
-         WHERE c.service_id = ? AND c.status != 'ended' AND c.created_at >= ? AND c.created_at < ?"
-    ))
-    .bind(service)
-    .bind(start)
-    .bind(end)
-    .fetch_all_as::<ChatTimeline>(ex.ex())
-    .await
 }
 
 #[cfg(test)]
