@@ -19,24 +19,19 @@ use crate::net;
 struct SettingsState {
     settings: RwSignal<Option<Settings>>,
     error: RwSignal<Option<String>>,
-    note: RwSignal<Option<&'static str>>,
+    /// The last save went through.
+    saved: RwSignal<bool>,
 }
 
 impl SettingsState {
     fn save(self, change: SettingsUpdate) {
-        leptos::task::spawn_local(async move {
-            match client::save_settings(&change).await {
-                Ok(s) => {
-                    self.settings.set(Some(s));
-                    self.error.set(None);
-                    self.note.set(Some("saved"));
-                }
-                Err(e) => {
-                    self.error.set(Some(e.shown()));
-                    self.note.set(None);
-                }
-            }
-        });
+        let settings = self.settings;
+        save_section(
+            change,
+            move |s| settings.set(Some(s)),
+            self.error,
+            self.saved,
+        );
     }
 }
 
@@ -85,7 +80,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let st = SettingsState {
         settings: RwSignal::new(None),
         error: RwSignal::new(None),
-        note: RwSignal::new(None),
+        saved: RwSignal::new(false),
     };
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
@@ -206,7 +201,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 </div>
                 <div class="info-actions">
                     <button type="submit" class="button primary" data-testid="save-settings">{move || t.get().save}</button>
-                    {move || st.note.get().map(|_| view! { <span class="note ok" data-testid="settings-saved">{t.get().settings_saved}</span> })}
+                    {move || st.saved.get().then(|| view! { <span class="note ok" data-testid="settings-saved">{t.get().settings_saved}</span> })}
                 </div>
             </form>
         </section>
