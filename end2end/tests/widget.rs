@@ -16,12 +16,7 @@ fn host_html(server: &Server, extra: &str) -> String {
 
 /// Clicks the launcher and works inside the chat's iframe once it hydrated.
 async fn open_widget(customer: &Browser) {
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.click(r#"[data-testid="chat-icon"]"#).await;
     let frame = customer.find(r#"[data-testid="chat-frame"]"#).await;
     frame.enter_frame().await.unwrap();
     customer.wait_hydrated().await;
@@ -62,12 +57,7 @@ async fn the_widget_on_another_site() {
     customer.screenshot("widget-host-closed").await;
 
     open_widget(&customer).await;
-    customer
-        .find(r#"[data-testid="consent-accept"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.click(r#"[data-testid="consent-accept"]"#).await;
     customer.send_message("위젯에서 문의합니다").await;
     customer
         .wait_text(
@@ -87,31 +77,16 @@ async fn the_widget_on_another_site() {
         .await;
 
     // close the panel on the host page, then the agent replies: the launcher counts it
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.click(r#"[data-testid="chat-icon"]"#).await;
     let input = agent.find(r#"[data-testid="message-input"]"#).await;
     input.send_keys("네, 무엇을 도와드릴까요?").await.unwrap();
-    agent
-        .find(r#"[data-testid="message-send"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    agent.click(r#"[data-testid="message-send"]"#).await;
     customer
         .wait_text(r#"[data-testid="chat-badge"]"#, "1")
         .await;
     customer.screenshot("widget-badge").await;
     // opening clears the badge and shows the reply
-    customer
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    customer.click(r#"[data-testid="chat-icon"]"#).await;
     let shown = customer
         .find(r#"[data-testid="chat-badge"]"#)
         .await
@@ -140,12 +115,7 @@ async fn the_widget_on_another_site() {
     ));
     let other = Browser::start().await;
     other.client.goto(&forged.url).await.unwrap();
-    other
-        .find(r#"[data-testid="chat-icon"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    other.click(r#"[data-testid="chat-icon"]"#).await;
     other
         .find(r#"[data-testid="chat-frame"]"#)
         .await
@@ -153,12 +123,7 @@ async fn the_widget_on_another_site() {
         .await
         .unwrap();
     other.wait_hydrated().await;
-    other
-        .find(r#"[data-testid="consent-accept"]"#)
-        .await
-        .click()
-        .await
-        .unwrap();
+    other.click(r#"[data-testid="consent-accept"]"#).await;
     // refused in the customer's language (issue 16: never the server's English wording)
     other
         .wait_text(
